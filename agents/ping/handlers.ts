@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: Apache-2.0
+import { clearNodeAttribute, setNodeAttribute } from '../../lib/cluster/index.js';
+import { ExecFailed } from '../../lib/exec/index.js';
+import { Ocf, OcfError, type MonitorResult, type ResourceContext } from '../../lib/ocf/index.js';
+import type { Logger } from '../../lib/log/index.js';
+import { parseHostList } from './host-list.js';
+import { probeTargets } from './probe.js';
+import { connectivityScore, describeUnreachable, isBelowFailureScore, type Verdict } from './score.js';
+import type { PingParams } from './spec.js';
+import { parseDurationMs, planProbe } from './timing.js';
+
+/** What start leaves for monitor: the entries found unreachable last time, so only changes are logged. */
+interface PingState {
+  readonly unreachable: readonly string[];
+}
+
+/** Consistency of the parameters alone (every action): a bad host_list is wrong on every node (6). */
+export function validate(p: PingParams): void {
+  parseHostList(p.host_list);
+}
+
+/** Probes, publishes the score, and creates the state file that makes monitor answer "running". */
+export async function start(p: PingParams, ctx: ResourceContext): Promise<void> {
+  if (!ctx.state.exists()) ctx.state.save({ unreachable: [] } satisfies PingState);
+  await measureAndPublish(p, ctx, ctx.state.load<PingState>());
+}
+
+/** Removes the state file and unsets the attribute; stopping a stopped resource is a success. */
+export async function stop(p: PingParams, ctx: ResourceContext): Promise<void> {
+  ctx.state.remove();
+  try {
+    await clearNodeAttribute(p.name, dampenMs(p), { deadline: ctx.deadline });
+  } catch (e) {
+    // As the stock agent: a stop that fails gets the node fenced, and an attrd that cannot
+    // be reached holds no value of ours to clear anyway.
+    ctx.log.warn(`could not unset ${p.name} with attrd_updater: ${messageOf(e)}`);
+  }
+}
+
+/** Running while the state file exists: probes and publishes every time, like the stock agent. */
+export async function monitor(p: PingParams, ctx: ResourceContext): Promise<MonitorResult> {
+  const state = ctx.state.load<PingState>();
+  if (state === undefined) return Ocf.NOT_RUNNING;
+  await measureAndPublish(p, ctx, state);
+  return Ocf.SUCCESS;
+}
+
+async function measureAndPublish(p: PingParams, ctx: ResourceContext, state: PingState | undefined): Promise<void> {
+  const debug = debugLevel(p.debug, ctx.log);
+  const targets = parseHostList(p.host_list);
+  const plan = planProbe(parseDurationMs(p.timeout) ?? 2000, p.attempts, ctx.deadline.remainingMs());
+  if (plan.shortened) ctx.log.warn(`timeout ${p.timeout} does not fit in the ${ctx.action} budget: hosts get ${plan.waitMs} ms`);
+  const { verdicts, icmpOutput } = await probeTargets(
+    targets,
+    plan,
+    { useFping: p.use_fping, options: (p.options ?? '').split(/\s+/).filter((o) => o !== '') },
+    ctx.deadline.leaving(plan.publishReserveMs),
+  );
+  if (debug >= 2 && icmpOutput !== '') ctx.log.info(icmpOutput.trim());
+  if (debug >= 1) for (const v of verdicts) if (!v.reachable) ctx.log.warn(`${v.entry} is inactive: ${v.detail}`);
+
+  const score = connectivityScore(verdicts, p.multiplier);
+  try {
+    await setNodeAttribute(p.name, String(score), dampenMs(p), { deadline: ctx.deadline });
+  } catch (e) {
+    if (e instanceof ExecFailed && e.notFound) throw new OcfError(Ocf.ERR_INSTALLED, 'attrd_updater is not installed on this node (pacemaker-cli-utils)');
+    throw new OcfError(Ocf.ERR_GENERIC, `could not set ${p.name}=${score} with attrd_updater: ${messageOf(e)}`);
+  }
+  ctx.log.debug(`updated ${p.name} = ${score}`);
+  noteChanges(verdicts, state, ctx);
+
+  if (isBelowFailureScore(score, p.failure_score))
+    throw new OcfError(Ocf.ERR_GENERIC, `${p.name}=${score} is less than failure_score ${p.failure_score}; unreachable: ${describeUnreachable(verdicts)}`);
+}
+
+// Logged once per change rather than on every monitor; the state file is rewritten only then.
+function noteChanges(verdicts: readonly Verdict[], state: PingState | undefined, ctx: ResourceContext): void {
+  const unreachable = verdicts.filter((v) => !v.reachable).map((v) => v.entry);
+  const before = new Set(state?.unreachable ?? []);
+  const lost = verdicts.filter((v) => !v.reachable && !before.has(v.entry));
+  const back = [...before].filter((e) => !unreachable.includes(e));
+  if (lost.length === 0 && back.length === 0) return;
+  if (lost.length > 0) ctx.log.warn(`lost: ${describeUnreachable(lost)}`);
+  if (back.length > 0) ctx.log.info(`reachable again: ${back.join(', ')}`);
+  ctx.state.save({ unreachable } satisfies PingState);
+}
+
+function dampenMs(p: PingParams): number {
+  return parseDurationMs(p.dampen) ?? 5000;
+}
+
+// The stock agent's spellings; anything else is warned about and read as false, as there.
+function debugLevel(text: string, log: Logger): 0 | 1 | 2 {
+  const word = text.trim().toLowerCase();
+  if (['true', '1', 'yes'].includes(word)) return 1;
+  if (['verbose', '2'].includes(word)) return 2;
+  if (!['false', '0', 'no'].includes(word)) log.warn(`debug should be true, false or verbose, not '${text}'; using false`);
+  return 0;
+}
+
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: Apache-2.0
+import { isIP } from 'node:net';
+import { Ocf, OcfError } from '../../lib/ocf/index.js';
+
+/** One entry of host_list: a host to ping, or a `tcp:HOST:PORT` to connect to. */
+export type Target =
+  | { readonly kind: 'icmp'; readonly entry: string; readonly host: string }
+  | { readonly kind: 'tcp'; readonly entry: string; readonly host: string; readonly port: number };
+
+const hostnameLabel = /^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$/;
+
+/**
+ * Parses host_list: entries separated by white space, each an IPv4 or IPv6 address, a host
+ * name, or `tcp:HOST:PORT` (`tcp:[IPv6]:PORT`). IPv4 and IPv6 may be mixed. Anything else is
+ * a configuration error, wrong on every node (6). Entries keep their order and duplicates,
+ * since the stock agent counts every listed entry.
+ */
+export function parseHostList(text: string): Target[] {
+  const entries = text.split(/\s+/).filter((e) => e !== '');
+  if (entries.length === 0) throw invalid('host_list is empty: list the hosts to ping, separated by spaces');
+  return entries.map(parseEntry);
+}
+
+function parseEntry(entry: string): Target {
+  if (entry.toLowerCase().startsWith('tcp:')) return parseTcpEntry(entry);
+  checkHost(entry, entry);
+  return { kind: 'icmp', entry, host: entry };
+}
+
+function parseTcpEntry(entry: string): Target {
+  const rest = entry.slice('tcp:'.length);
+  const m = /^\[([^\]]+)\]:([^:]*)$/.exec(rest) ?? /^([^:[\]]+):([^:]*)$/.exec(rest);
+  if (!m) throw invalid(`host_list entry '${entry}' is not tcp:HOST:PORT (write an IPv6 host as tcp:[2001:db8::1]:PORT)`);
+  const [, host = '', portText = ''] = m;
+  if (rest.startsWith('[') && isIP(host) !== 6) throw invalid(`host_list entry '${entry}': '${host}' in brackets is not an IPv6 address`);
+  checkHost(host, entry);
+  if (!/^\d{1,5}$/.test(portText) || Number(portText) < 1 || Number(portText) > 65535)
+    throw invalid(`host_list entry '${entry}': port '${portText}' is not a number from 1 to 65535`);
+  return { kind: 'tcp', entry, host, port: Number(portText) };
+}
+
+// Refusing anything that is not an address or a host name also keeps entries from being read
+// as options by fping or ping (an entry starting with '-').
+function checkHost(host: string, entry: string): void {
+  if (isIP(host) !== 0) return;
+  if (host.includes(':')) throw invalid(`host_list entry '${entry}': '${host}' is not a valid IPv6 address`);
+  if (/^[\d.]+$/.test(host)) throw invalid(`host_list entry '${entry}': '${host}' is not a valid IPv4 address`);
+  const name = host.endsWith('.') ? host.slice(0, -1) : host;
+  if (name.length === 0 || name.length > 253 || !name.split('.').every((label) => hostnameLabel.test(label)))
+    throw invalid(`host_list entry '${entry}' is neither an IP address nor a host name`);
+}
+
+function invalid(reason: string): OcfError {
+  return new OcfError(Ocf.ERR_CONFIGURED, reason);
+}
+
+/** The distinct hosts to ping, in list order: a host listed twice is probed once and counted twice. */
+export function icmpHosts(targets: readonly Target[]): string[] {
+  return [...new Set(targets.filter((t) => t.kind === 'icmp').map((t) => t.host))];
+}

@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: Apache-2.0
+import { which } from '../../lib/exec/index.js';
+import { Ocf, OcfError, type Deadline } from '../../lib/ocf/index.js';
+import { icmpHosts, type Target } from './host-list.js';
+import { pingWithFping, pingWithIputils, type HostAnswer, type IcmpRun } from './icmp.js';
+import type { Verdict } from './score.js';
+import { connectTcp } from './tcp.js';
+import type { ProbePlan } from './timing.js';
+
+export interface ProbeSettings {
+  readonly useFping: boolean;
+  /** Extra fping/ping arguments (the `options` parameter, split on white space). */
+  readonly options: readonly string[];
+}
+
+export interface ProbeResult {
+  /** One per host_list entry, in list order. */
+  readonly verdicts: Verdict[];
+  /** What fping or ping printed, for debug=verbose. */
+  readonly icmpOutput: string;
+}
+
+/** The ICMP program this node uses: fping when installed (and allowed), else iputils ping. */
+export function icmpTool(useFping: boolean): 'fping' | 'ping' {
+  if (useFping && which('fping') !== undefined) return 'fping';
+  if (which('ping') !== undefined) return 'ping';
+  if (which('fping') !== undefined) return 'fping';
+  throw new OcfError(Ocf.ERR_INSTALLED, 'neither fping nor ping is installed on this node: install fping (or iputils-ping), or probe only tcp: entries');
+}
+
+/** Probes every entry at once (one ICMP process, TCP connects in this process) under one deadline. */
+export async function probeTargets(targets: readonly Target[], plan: ProbePlan, settings: ProbeSettings, deadline: Deadline): Promise<ProbeResult> {
+  const hosts = icmpHosts(targets);
+  const icmp: Promise<IcmpRun> =
+    hosts.length === 0
+      ? Promise.resolve({ answers: new Map(), output: '' })
+      : icmpTool(settings.useFping) === 'fping'
+        ? pingWithFping(hosts, plan, settings.options, deadline)
+        : pingWithIputils(hosts, plan, settings.options, deadline);
+  const tcp = Promise.all(targets.map((t) => (t.kind === 'tcp' ? connectTcp(t.host, t.port, plan.waitMs, deadline) : undefined)));
+  const [icmpRun, tcpAnswers] = await Promise.all([icmp, tcp]);
+  const verdicts = targets.map((t, i): Verdict => {
+    const answer: HostAnswer = (t.kind === 'tcp' ? tcpAnswers[i] : icmpRun.answers.get(t.host)) ?? { reachable: false, detail: 'not probed' };
+    return { entry: t.entry, ...answer };
+  });
+  return { verdicts, icmpOutput: icmpRun.output };
+}

@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: Apache-2.0
+import { connect } from 'node:net';
+import type { Deadline } from '../../lib/ocf/index.js';
+import type { HostAnswer } from './icmp.js';
+
+/**
+ * A TCP connect to host:port, in this process, for networks that drop ICMP. Only an
+ * established connection counts: a refused one means the service is down, whatever the
+ * network does. A silent host is given `waitMs` (the kernel resends the SYN meanwhile).
+ */
+export function connectTcp(host: string, port: number, waitMs: number, deadline: Deadline): Promise<HostAnswer> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    const finish = (answer: HostAnswer): void => {
+      clearTimeout(timer);
+      deadline.signal.removeEventListener('abort', onAbort);
+      socket.destroy();
+      resolve(answer);
+    };
+    const onAbort = (): void => finish({ reachable: false, detail: 'no connection before the end of the time budget' });
+    const timer = setTimeout(() => finish({ reachable: false, detail: `no connection within ${waitMs} ms` }), waitMs);
+    if (deadline.signal.aborted) return onAbort();
+    deadline.signal.addEventListener('abort', onAbort, { once: true });
+    socket.once('connect', () => finish({ reachable: true, detail: 'connected' }));
+    socket.once('error', (e: NodeJS.ErrnoException) => finish({ reachable: false, detail: e.code ?? e.message }));
+  });
+}

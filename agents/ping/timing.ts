@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: Apache-2.0
+
+// Pacemaker's units (crm_get_msec): a bare number is seconds.
+const unitMs: Readonly<Record<string, number>> = { '': 1000, s: 1000, sec: 1000, ms: 1, msec: 1, m: 60_000, min: 60_000, h: 3_600_000, hr: 3_600_000 };
+
+/** Reads a duration as Pacemaker writes them (`5`, `5s`, `500ms`, `2min`, `1h`) into milliseconds; undefined when it is not one. */
+export function parseDurationMs(text: string): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
+  if (!m) return undefined;
+  const factor = unitMs[(m[2] ?? '').toLowerCase()];
+  return factor === undefined ? undefined : Math.round(Number(m[1]) * factor);
+}
+
+/** How one measurement spends the operation's time. */
+export interface ProbePlan {
+  /** How long a silent host is waited for, all attempts included. */
+  readonly waitMs: number;
+  /** How long one attempt waits for its answer before the next one is sent. */
+  readonly perAttemptMs: number;
+  readonly attempts: number;
+  /** Kept back from the probes for attrd_updater and the exit reason. */
+  readonly publishReserveMs: number;
+  /** True when the configured timeout did not fit in the operation's budget and was shortened. */
+  readonly shortened: boolean;
+}
+
+/**
+ * Splits what is left of the operation's budget: every host is probed at once, so the probes
+ * need `timeout` in total (not per host); publication keeps a fifth of the budget (0.2 to 3 s);
+ * the probes get at most 90 % of the rest, so the tools finish on their own timers before
+ * the backstop kill at the end of it.
+ */
+export function planProbe(timeoutMs: number, attempts: number, remainingMs: number): ProbePlan {
+  const publishReserveMs = Math.min(3000, Math.max(200, Math.round(remainingMs / 5)));
+  const availableMs = Math.floor(Math.max(0, remainingMs - publishReserveMs) * 0.9);
+  const waitMs = Math.max(1, Math.min(timeoutMs, availableMs));
+  const tries = Math.max(1, Math.min(attempts, waitMs));
+  return { waitMs, perAttemptMs: Math.max(1, Math.floor(waitMs / tries)), attempts: tries, publishReserveMs, shortened: waitMs < timeoutMs };
+}

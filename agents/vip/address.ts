@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: Apache-2.0
+import { isIPv4, isIPv6 } from 'node:net';
+import { Ocf, OcfError } from '../../lib/ocf/index.js';
+
+export type Family = 4 | 6;
+
+/** The address to float, in canonical text form, and its family. */
+export interface FloatingAddress {
+  readonly text: string;
+  readonly family: Family;
+}
+
+/** Parses the `ip` parameter; a malformed address is wrong everywhere (6). */
+export function parseAddress(ip: string): FloatingAddress {
+  const text = ip.trim();
+  if (isIPv4(text)) return { text, family: 4 };
+  if (isIPv6(text)) return { text: canonicalIPv6(text), family: 6 };
+  throw new OcfError(Ocf.ERR_CONFIGURED, `ip '${ip}' is not a valid IPv4 or IPv6 address`);
+}
+
+/** Parses cidr_netmask: a prefix length, or for IPv4 a dotted netmask. Malformed is 6. */
+export function parsePrefix(value: string, family: Family): number {
+  const text = value.trim();
+  const max = family === 4 ? 32 : 128;
+  if (/^\d+$/.test(text)) {
+    const prefix = Number(text);
+    if (prefix <= max) return prefix;
+    throw new OcfError(Ocf.ERR_CONFIGURED, `cidr_netmask ${text} is out of range for IPv${family} (0-${max})`);
+  }
+  if (family === 4 && isIPv4(text)) {
+    const bits = text.split('.').map((o) => Number(o).toString(2).padStart(8, '0')).join('');
+    if (/^1*0*$/.test(bits)) return bits.indexOf('0') === -1 ? 32 : bits.indexOf('0');
+  }
+  throw new OcfError(Ocf.ERR_CONFIGURED, `cidr_netmask '${value}' is not a prefix length${family === 4 ? ' or a contiguous netmask' : ''}`);
+}
+
+/** RFC 5952 text for an IPv6 address (the URL serializer compresses it exactly so), as the kernel reports it. */
+export function canonicalIPv6(text: string): string {
+  return new URL(`http://[${text}]/`).hostname.slice(1, -1);
+}
+
+/** The 32-hex-digit form used by /proc/net/if_inet6. */
+export function ipv6ToHex(text: string): string {
+  const [left = '', right] = canonicalIPv6(text).split('::');
+  const parse = (s: string): string[] => (s === '' ? [] : s.split(':'));
+  const l = parse(left);
+  const r = right === undefined ? [] : parse(right);
+  const zeros = Array<string>(8 - l.length - r.length).fill('0');
+  return [...l, ...zeros, ...r].map((g) => g.padStart(4, '0')).join('');
+}
+
+/** The canonical text of a /proc/net/if_inet6 address. */
+export function hexToIPv6(hex: string): string {
+  const groups = hex.match(/.{4}/g) ?? [];
+  return canonicalIPv6(groups.join(':'));
+}

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: Apache-2.0
+// What monitor needs, read from the kernel without spawning a process.
+import { existsSync, readFileSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
+import { hexToIPv6, type FloatingAddress } from './address.js';
+
+/** Where an address was found, and in what state. */
+export interface FoundAddress {
+  readonly nic: string;
+  readonly prefix: number;
+  readonly tentative: boolean;
+  readonly dadFailed: boolean;
+}
+
+const IFA_F_DADFAILED = 0x08;
+const IFA_F_TENTATIVE = 0x40;
+
+/** Finds the address on this node's interfaces: /proc/net/if_inet6 for IPv6, getifaddrs(3) for IPv4. */
+export function findAddress(address: FloatingAddress): FoundAddress | undefined {
+  return address.family === 6 ? findIPv6(address.text) : findIPv4(address.text);
+}
+
+function findIPv4(ip: string): FoundAddress | undefined {
+  // getifaddrs as libuv reports it leaves out interfaces that are not up and running;
+  // callers that care about down links ask `ip` (see handlers.monitor).
+  for (const [nic, addrs] of Object.entries(networkInterfaces())) {
+    const hit = addrs?.find((a) => a.family === 'IPv4' && a.address === ip);
+    if (hit?.cidr) return { nic: nic.split(':')[0] ?? nic, prefix: Number(hit.cidr.split('/')[1]), tentative: false, dadFailed: false };
+  }
+  return undefined;
+}
+
+function findIPv6(ip: string): FoundAddress | undefined {
+  let table: string;
+  try {
+    table = readFileSync('/proc/net/if_inet6', 'utf8');
+  } catch {
+    return undefined;
+  }
+  for (const line of table.split('\n')) {
+    const [hex, , prefixHex, , flagsHex, nic] = line.trim().split(/\s+/);
+    if (!hex || !nic || !prefixHex || !flagsHex || hexToIPv6(hex) !== ip) continue;
+    const flags = parseInt(flagsHex, 16);
+    return { nic, prefix: parseInt(prefixHex, 16), tentative: (flags & IFA_F_TENTATIVE) !== 0, dadFailed: (flags & IFA_F_DADFAILED) !== 0 };
+  }
+  return undefined;
+}
+
+export function linkExists(nic: string): boolean {
+  return existsSync(`/sys/class/net/${nic}`);
+}
+
+/** True unless the kernel says the link is down (IPaddr2's check_link_status). `unknown` counts as up. */
+export function linkIsUp(nic: string): boolean {
+  try {
+    const state = readFileSync(`/sys/class/net/${nic}/operstate`, 'utf8').trim();
+    return state !== 'down' && state !== 'lowerlayerdown';
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: Apache-2.0
+// The iproute2 calls of start and stop; monitor reads the kernel directly (interfaces.ts).
+import { run } from '../../lib/exec/index.js';
+import type { Deadline } from '../../lib/ocf/index.js';
+import type { Family, FloatingAddress } from './address.js';
+
+/** Where start puts the address; saved so monitor and stop never re-detect. */
+export interface Placement {
+  readonly nic: string;
+  readonly prefix: number;
+  readonly family: Family;
+}
+
+export interface AddOptions {
+  readonly broadcast?: string | undefined;
+  readonly label?: string | undefined;
+  readonly preferredLft?: string | undefined;
+  readonly nodad: boolean;
+}
+
+interface RouteJson {
+  readonly dst?: unknown;
+  readonly dev?: unknown;
+  readonly metric?: unknown;
+  readonly type?: unknown;
+}
+
+/** The most specific non-default route covering the address: its device and prefix length. */
+export async function routeFor(address: FloatingAddress, nic: string | undefined, deadline: Deadline): Promise<{ nic: string; prefix: number } | undefined> {
+  const argv = ['ip', '-j', `-${address.family}`, 'route', 'list', 'match', address.text, ...(nic ? ['dev', nic] : [])] as const;
+  const { stdout } = await run(argv, { deadline });
+  const routes = parseRoutes(stdout).filter((r) => r.prefix !== undefined && (nic === undefined || r.nic === nic || r.nic === undefined));
+  routes.sort((a, b) => (b.prefix ?? 0) - (a.prefix ?? 0) || a.metric - b.metric);
+  const best = routes[0];
+  if (!best || best.prefix === undefined) return undefined;
+  return { nic: best.nic ?? nic ?? '', prefix: best.prefix };
+}
+
+/** Typed view of `ip -j route list` output; default, blackhole and unreachable routes are dropped. */
+export function parseRoutes(json: string): { nic: string | undefined; prefix: number | undefined; metric: number }[] {
+  const parsed: unknown = JSON.parse(json.trim() === '' ? '[]' : json);
+  if (!Array.isArray(parsed)) return [];
+  return (parsed as RouteJson[])
+    .filter((r) => typeof r.dst === 'string' && r.dst !== 'default' && !['blackhole', 'unreachable', 'prohibit'].includes(String(r.type ?? '')))
+    .map((r) => {
+      const dst = String(r.dst);
+      const prefix = dst.includes('/') ? Number(dst.split('/')[1]) : dst.includes(':') ? 128 : 32;
+      return { nic: typeof r.dev === 'string' ? r.dev : undefined, prefix, metric: typeof r.metric === 'number' ? r.metric : 0 };
+    });
+}
+
+export async function addAddress(address: FloatingAddress, placement: Placement, options: AddOptions, deadline: Deadline): Promise<void> {
+  const argv: string[] = ['ip', `-${address.family}`, 'address', 'add', `${address.text}/${placement.prefix}`];
+  if (address.family === 4) argv.push('broadcast', options.broadcast ?? '+');
+  argv.push('dev', placement.nic);
+  if (address.family === 4 && options.label) argv.push('label', options.label);
+  if (address.family === 6) {
+    if (options.nodad) argv.push('nodad');
+    if (options.preferredLft) argv.push('preferred_lft', options.preferredLft);
+  }
+  await run(argv as [string, ...string[]], { deadline });
+}
+
+export async function deleteAddress(address: FloatingAddress, nic: string, prefix: number, deadline: Deadline): Promise<void> {
+  await run(['ip', `-${address.family}`, 'address', 'delete', `${address.text}/${prefix}`, 'dev', nic], { deadline });
+}
+
+export async function setLinkUp(nic: string, deadline: Deadline): Promise<void> {
+  await run(['ip', 'link', 'set', 'dev', nic, 'up'], { deadline });
+}
+
+/** The address's prefix if `ip` lists it on the interface: for down links, which getifaddrs leaves out. */
+export async function prefixOnLink(address: FloatingAddress, nic: string, deadline: Deadline): Promise<number | undefined> {
+  const { stdout } = await run(['ip', '-j', `-${address.family}`, 'address', 'show', 'dev', nic], { deadline });
+  const links: unknown = JSON.parse(stdout.trim() === '' ? '[]' : stdout);
+  if (!Array.isArray(links)) return undefined;
+  for (const link of links as { addr_info?: { local?: unknown; prefixlen?: unknown }[] }[])
+    for (const a of link.addr_info ?? []) if (a.local === address.text && typeof a.prefixlen === 'number') return a.prefixlen;
+  return undefined;
+}

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: Apache-2.0
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+
+/** What the agent needs from a libvirt domain XML. */
+export interface DomainXml {
+  readonly name: string;
+  readonly uuid: string | undefined;
+  readonly vcpus: number | undefined;
+  readonly memoryMiB: number | undefined;
+  /** `pool/image` (or `pool/namespace/image`) of every rbd network disk, snapshots dropped. */
+  readonly rbdImages: readonly string[];
+}
+
+/** Why an XML text is not a usable domain; the caller turns it into an exit reason. */
+export class DomainXmlError extends Error {
+  override readonly name = 'DomainXmlError';
+}
+
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: true,
+  isArray: (_name, jpath) => jpath === 'domain.devices.disk',
+});
+
+type Node = Record<string, unknown>;
+
+/** Parses a domain XML; throws DomainXmlError when it is not XML or not a domain with a name. */
+export function parseDomainXml(text: string): DomainXml {
+  const valid = XMLValidator.validate(text);
+  if (valid !== true) throw new DomainXmlError(`not well-formed XML (line ${valid.err.line}: ${valid.err.msg})`);
+  const doc = parser.parse(text) as Node;
+  const domain = doc.domain;
+  if (!isNode(domain)) throw new DomainXmlError('the root element is not <domain>');
+  const name = textOf(domain.name);
+  if (name === undefined || name === '') throw new DomainXmlError('<domain> has no <name>');
+  const vcpus = Number(textOf(domain.vcpu));
+  return {
+    name,
+    uuid: textOf(domain.uuid)?.toLowerCase(),
+    vcpus: Number.isInteger(vcpus) && vcpus > 0 ? vcpus : undefined,
+    memoryMiB: memoryMiBOf(domain.memory),
+    rbdImages: rbdImagesOf(domain.devices),
+  };
+}
+
+function rbdImagesOf(devices: unknown): string[] {
+  if (!isNode(devices) || !Array.isArray(devices.disk)) return [];
+  const images: string[] = [];
+  for (const disk of devices.disk as unknown[]) {
+    if (!isNode(disk) || disk['@_type'] !== 'network' || !isNode(disk.source)) continue;
+    const source = disk.source;
+    if (source['@_protocol'] !== 'rbd' || typeof source['@_name'] !== 'string') continue;
+    const image = source['@_name'].split('@')[0] ?? '';
+    if (image.includes('/') && !images.includes(image)) images.push(image);
+  }
+  return images;
+}
+
+const bytesPerUnit: Record<string, number> = {
+  b: 1, bytes: 1,
+  kb: 1e3, k: 1024, kib: 1024,
+  mb: 1e6, m: 1024 ** 2, mib: 1024 ** 2,
+  gb: 1e9, g: 1024 ** 3, gib: 1024 ** 3,
+  tb: 1e12, t: 1024 ** 4, tib: 1024 ** 4,
+};
+
+function memoryMiBOf(memory: unknown): number | undefined {
+  const amount = Number(textOf(memory));
+  if (!Number.isFinite(amount) || amount <= 0) return undefined;
+  const unit = (isNode(memory) && typeof memory['@_unit'] === 'string' ? memory['@_unit'] : 'KiB').toLowerCase();
+  const perUnit = bytesPerUnit[unit];
+  return perUnit === undefined ? undefined : Math.round((amount * perUnit) / 1024 ** 2);
+}
+
+function textOf(value: unknown): string | undefined {
+  if (typeof value === 'string') return value.trim();
+  if (typeof value === 'number') return String(value);
+  if (isNode(value) && typeof value['#text'] === 'string') return value['#text'].trim();
+  if (isNode(value) && typeof value['#text'] === 'number') return String(value['#text']);
+  return undefined;
+}
+
+function isNode(value: unknown): value is Node {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

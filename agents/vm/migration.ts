@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: Apache-2.0
+
+/** The parameters that say how to reach a migration target. */
+export interface MigrationRoute {
+  readonly hypervisor: string;
+  readonly migration_transport?: string | undefined;
+  readonly migration_user?: string | undefined;
+  readonly migration_network_suffix?: string | undefined;
+  readonly remoteuri?: string | undefined;
+  readonly migrateuri?: string | undefined;
+}
+
+/** VirtualDomain's rule for a user name it may put in a URI. */
+export const migrationUserPattern = /^[a-z][-a-z0-9]*$/;
+
+/** Appends the migration network suffix to the host part of a node name: `n2.lab` + `-mig` → `n2-mig.lab`. */
+export function withNetworkSuffix(node: string, suffix: string | undefined): string {
+  if (!suffix) return node;
+  const dot = node.indexOf('.');
+  return dot < 0 ? `${node}${suffix}` : `${node.slice(0, dot)}${suffix}${node.slice(dot)}`;
+}
+
+const uriPattern = /^([A-Za-z0-9-]+)(?:\+([A-Za-z0-9-]+))?:\/\/([^/?#]*)(\/[^?#]*)?/;
+
+/**
+ * The libvirt URI of the target host, for `virsh migrate`: `remoteuri` with %n replaced, or the
+ * local hypervisor URI pointed at the target, e.g. qemu:///system → qemu+ssh://root@n2/system.
+ * The hypervisor's query string (a local socket path, say) does not apply to the target and is dropped.
+ */
+export function remoteUriFor(targetNode: string, route: MigrationRoute): string {
+  if (route.remoteuri) return route.remoteuri.replaceAll('%n', targetNode);
+  const m = uriPattern.exec(route.hypervisor);
+  if (!m) throw new Error(`hypervisor URI '${route.hypervisor}' is not of the form driver[+transport]://[host]/path`);
+  const [, driver, ownTransport, authority = '', path = '/system'] = m;
+  const transport = route.migration_transport ?? ownTransport;
+  const port = /:(\d+)$/.exec(authority)?.[0] ?? '';
+  const user = route.migration_user && migrationUserPattern.test(route.migration_user) ? `${route.migration_user}@` : '';
+  const host = withNetworkSuffix(targetNode, route.migration_network_suffix);
+  return `${driver}${transport ? `+${transport}` : ''}://${user}${host}${port}${path}`;
+}
+
+/**
+ * The URI of the memory stream: `migrateuri` with %n replaced by the target node, or
+ * tcp://<node><suffix> when a migration network suffix is set; undefined lets libvirt choose
+ * (the target's migration_host, or its host name).
+ */
+export function migrateUriFor(targetNode: string, route: MigrationRoute): string | undefined {
+  if (route.migrateuri) return route.migrateuri.replaceAll('%n', targetNode);
+  if (!route.migration_network_suffix) return undefined;
+  const driver = uriPattern.exec(route.hypervisor)?.[1] ?? '';
+  const host = withNetworkSuffix(targetNode, route.migration_network_suffix);
+  if (driver === 'qemu') return `tcp://${host}`;
+  if (driver === 'xen') return host;
+  return undefined;
+}

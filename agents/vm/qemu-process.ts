@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: Apache-2.0
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import type { Deadline } from '../../lib/ocf/deadline.js';
+import { sleep } from '../../lib/ocf/wait.js';
+
+/** How to recognise a domain's QEMU on the command line libvirt gives it. */
+export interface DomainRef {
+  readonly name: string;
+  readonly uuid?: string | undefined;
+}
+
+/** A live QEMU process; `startTime` tells it apart from a later process that reuses the pid. */
+export interface QemuProcess {
+  readonly pid: number;
+  readonly startTime: string;
+}
+
+/**
+ * True when a command line is the QEMU that libvirt runs for `domain`: `-uuid <uuid>` when the
+ * UUID is known, else `-name guest=<name>,…` (or the older `-name <name>`).
+ */
+export function isQemuOf(argv: readonly string[], domain: DomainRef): boolean {
+  if (!/qemu/.test(argv[0] ?? '')) return false;
+  if (domain.uuid !== undefined) {
+    const i = argv.indexOf('-uuid');
+    return i >= 0 && (argv[i + 1] ?? '').toLowerCase() === domain.uuid.toLowerCase();
+  }
+  const i = argv.indexOf('-name');
+  if (i < 0) return false;
+  const value = argv[i + 1] ?? '';
+  if (value === domain.name) return true;
+  const guest = value.split(',').find((part) => part.startsWith('guest='));
+  return guest === `guest=${domain.name}`;
+}
+
+/**
+ * The domain's QEMU processes in this network namespace, read from /proc. Used when libvirt cannot
+ * answer, so that stop and probes can still tell whether the VM runs here. Processes in another
+ * network namespace belong to another node (lab nodes share one pid namespace) and are left out.
+ */
+export function findQemuProcesses(domain: DomainRef): QemuProcess[] {
+  const ownNet = netNamespaceOf('self');
+  const found: QemuProcess[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const argv = cmdlineOf(entry);
+    if (argv === undefined || !isQemuOf(argv, domain)) continue;
+    const stat = statOf(entry);
+    if (stat === undefined || stat.state === 'Z' || stat.state === 'X') continue;
+    if (ownNet === undefined || netNamespaceOf(entry) !== ownNet) continue;
+    found.push({ pid: Number(entry), startTime: stat.startTime });
+  }
+  return found;
+}
+
+/** A process has exited (or is a zombie waiting to be reaped, which no longer runs the guest). */
+export function hasExited(p: QemuProcess): boolean {
+  const stat = statOf(String(p.pid));
+  return stat === undefined || stat.state === 'Z' || stat.state === 'X' || stat.startTime !== p.startTime;
+}
+
+/**
+ * Ends QEMU processes as `virsh destroy` would: SIGTERM, then SIGKILL after `termGraceMs`, and
+ * waits until they are gone or the deadline passes. Returns the processes still alive.
+ */
+export async function killQemuProcesses(processes: readonly QemuProcess[], termGraceMs: number, deadline: Deadline): Promise<QemuProcess[]> {
+  const signalAll = (signal: NodeJS.Signals): void => {
+    for (const p of processes) if (!hasExited(p)) tryKill(p.pid, signal);
+  };
+  const alive = (): QemuProcess[] => processes.filter((p) => !hasExited(p));
+  signalAll('SIGTERM');
+  const termUntil = Date.now() + Math.min(termGraceMs, deadline.remainingMs() / 2);
+  while (alive().length > 0 && Date.now() < termUntil) await sleep(50, deadline);
+  if (alive().length > 0) signalAll('SIGKILL');
+  while (alive().length > 0 && !deadline.isExpired()) await sleep(50, deadline);
+  return alive();
+}
+
+function tryKill(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // Already gone between the check and the signal: what we wanted.
+  }
+}
+
+function cmdlineOf(pid: string): string[] | undefined {
+  try {
+    const raw = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    return raw === '' ? undefined : raw.replace(/\0$/, '').split('\0');
+  } catch {
+    return undefined;
+  }
+}
+
+function statOf(pid: string): { state: string; startTime: string } | undefined {
+  try {
+    const raw = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: fields start after the last ')'.
+    const fields = raw.slice(raw.lastIndexOf(')') + 2).split(' ');
+    return { state: fields[0] ?? '?', startTime: fields[19] ?? '?' };
+  } catch {
+    return undefined;
+  }
+}
+
+function netNamespaceOf(pid: string): string | undefined {
+  try {
+    return readlinkSync(`/proc/${pid}/ns/net`);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: Apache-2.0
+import { ExecFailed } from '../../lib/exec/exec-failed.js';
+import type { Deadline } from '../../lib/ocf/deadline.js';
+import type { Exec } from './virsh.js';
+
+/** Who rbd commands run as; from the ceph_* parameters. */
+export interface CephClient {
+  readonly id?: string | undefined;
+  readonly conf?: string | undefined;
+  readonly keyring?: string | undefined;
+}
+
+/** A client that has an image open (watcher) or holds one of its locks. */
+export interface ImageHolder {
+  readonly kind: 'watcher' | 'lock';
+  readonly client: string;
+  readonly address: string;
+  /** The lock id (`auto <cookie>` for librbd's exclusive lock); absent for watchers. */
+  readonly lockId?: string;
+}
+
+/** The result of reading one image-meta key. */
+export type ImageMeta = { readonly kind: 'value'; readonly value: string } | { readonly kind: 'no-image' } | { readonly kind: 'no-key' };
+
+const noEntry = /\(2\) No such file or directory/;
+
+/** The rbd commands the agent runs: the XML in image metadata, and who holds an image. */
+export class Rbd {
+  constructor(
+    private readonly client: CephClient,
+    private readonly exec: Exec,
+  ) {}
+
+  async imageMeta(image: string, key: string, deadline: Deadline): Promise<ImageMeta> {
+    const argv = this.argv('image-meta', 'get', image, key);
+    const r = await this.exec(argv, { deadline, okExitCodes: [1, 2] });
+    if (r.exitCode === 0) return { kind: 'value', value: r.stdout.replace(/\n$/, '') };
+    if (/error opening image/.test(r.stderr) && noEntry.test(r.stderr)) return { kind: 'no-image' };
+    if (/failed to get metadata/.test(r.stderr) && noEntry.test(r.stderr)) return { kind: 'no-key' };
+    throw new ExecFailed(argv, r.exitCode, r.stderr, false);
+  }
+
+  /** Watchers and lockers of an image, read in parallel. */
+  async holders(image: string, deadline: Deadline): Promise<ImageHolder[]> {
+    const [status, locks] = await Promise.all([
+      this.exec(this.argv('status', '--format', 'json', image), { deadline }),
+      this.exec(this.argv('lock', 'ls', '--format', 'json', image), { deadline }),
+    ]);
+    return [...parseRbdWatchers(status.stdout), ...parseRbdLocks(locks.stdout)];
+  }
+
+  private argv(...args: string[]): [string, ...string[]] {
+    const argv: [string, ...string[]] = ['rbd'];
+    if (this.client.id) argv.push('--id', this.client.id);
+    if (this.client.conf) argv.push('--conf', this.client.conf);
+    if (this.client.keyring) argv.push('--keyring', this.client.keyring);
+    argv.push(...args);
+    return argv;
+  }
+}
+
+/** Watchers from `rbd status --format json`: `{"watchers":[{"address":…,"client":4125,…}]}`. */
+export function parseRbdWatchers(json: string): ImageHolder[] {
+  const doc = parseJson(json, 'rbd status');
+  const watchers = isRecord(doc) && Array.isArray(doc.watchers) ? (doc.watchers as unknown[]) : [];
+  return watchers.filter(isRecord).map((w) => ({
+    kind: 'watcher' as const,
+    client: typeof w.client === 'number' || typeof w.client === 'string' ? `client.${String(w.client).replace(/^client\./, '')}` : 'client.?',
+    address: typeof w.address === 'string' ? w.address : '?',
+  }));
+}
+
+/**
+ * Locks from `rbd lock ls --format json`: a list `[{"id":…,"locker":"client.4159","address":…}]`
+ * since Octopus, an object keyed by lock id before.
+ */
+export function parseRbdLocks(json: string): ImageHolder[] {
+  const doc = parseJson(json, 'rbd lock ls');
+  const entries: [string | undefined, unknown][] = Array.isArray(doc)
+    ? doc.map((l): [string | undefined, unknown] => [undefined, l])
+    : isRecord(doc)
+      ? Object.entries(doc)
+      : [];
+  return entries.flatMap(([key, l]) => {
+    if (!isRecord(l)) return [];
+    const lockId = typeof l.id === 'string' ? l.id : key;
+    return [{
+      kind: 'lock' as const,
+      client: typeof l.locker === 'string' ? l.locker : 'client.?',
+      address: typeof l.address === 'string' ? l.address : '?',
+      ...(lockId !== undefined ? { lockId } : {}),
+    }];
+  });
+}
+
+/** `client.4125 at 198.51.100.11:0/123 (watcher)`: one holder in an exit reason. */
+export function formatHolder(h: ImageHolder): string {
+  return `${h.client} at ${h.address} (${h.kind === 'lock' ? `lock '${h.lockId ?? '?'}'` : 'watcher'})`;
+}
+
+function parseJson(text: string, what: string): unknown {
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new Error(`${what} printed something that is not JSON: ${text.slice(0, 120)}`);
+  }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: Apache-2.0
+import type { Argv, RunOptions, RunResult } from '../../lib/exec/run.js';
+import { ExecFailed, lastLines } from '../../lib/exec/exec-failed.js';
+import type { Deadline } from '../../lib/ocf/deadline.js';
+
+/** `run` or `query`: the monitor path passes `query` so it never loads execa. */
+export type Exec = (argv: Argv, options: RunOptions) => Promise<RunResult>;
+
+/** A domain's state as libvirt reports it, or why libvirt could not say. */
+export type DomainStatus =
+  /** running, idle, blocked, paused or in shutdown: the guest exists and QEMU runs. */
+  | { readonly kind: 'active'; readonly state: string; readonly reason: string }
+  /** shut off, or not defined here. */
+  | { readonly kind: 'inactive'; readonly state: string; readonly reason: string }
+  /** crashed, pmsuspended, no state or anything new: QEMU's state is not a normal one. */
+  | { readonly kind: 'abnormal'; readonly state: string; readonly reason: string }
+  /** libvirt did not answer (daemon down, socket refused, call timed out, virsh missing). */
+  | { readonly kind: 'unreachable'; readonly detail: string };
+
+const activeStates = new Set(['running', 'idle', 'blocked', 'paused', 'in shutdown']);
+const notFound = /failed to get domain|domain not found|no domain with matching/i;
+
+/** Reads `virsh domstate --reason` output; a missing domain is `inactive`, any other error `unreachable`. */
+export function parseDomstate(result: RunResult): DomainStatus {
+  if (result.exitCode !== 0) {
+    if (notFound.test(result.stderr)) return { kind: 'inactive', state: 'undefined', reason: 'not defined here' };
+    return { kind: 'unreachable', detail: lastLines(result.stderr, 2) || `virsh exited ${result.exitCode}` };
+  }
+  const line = result.stdout.split('\n').map((l) => l.trim()).find((l) => l !== '') ?? '';
+  const m = /^(.*?)(?:\s+\((.*)\))?$/.exec(line);
+  const state = (m?.[1] ?? '').toLowerCase();
+  const reason = (m?.[2] ?? '').toLowerCase();
+  if (activeStates.has(state)) return { kind: 'active', state, reason };
+  if (state === 'shut off') return { kind: 'inactive', state, reason };
+  return { kind: 'abnormal', state: state || 'no answer', reason };
+}
+
+/** True for a domain that is only arriving here: the incoming side of a live migration. */
+export function isIncomingMigration(status: DomainStatus): boolean {
+  return status.kind === 'active' && status.state === 'paused' && (status.reason === 'migration' || status.reason === 'starting up');
+}
+
+/** The virsh commands the agent runs, each bounded by the deadline it is given. */
+export class Virsh {
+  constructor(
+    readonly uri: string,
+    private readonly exec: Exec,
+  ) {}
+
+  async domstate(name: string, deadline: Deadline): Promise<DomainStatus> {
+    try {
+      return parseDomstate(await this.exec(this.argv('domstate', '--reason', name), { deadline, okExitCodes: [1] }));
+    } catch (e) {
+      if (e instanceof ExecFailed)
+        return { kind: 'unreachable', detail: e.timedOut ? `virsh domstate got no answer from ${this.uri} in time` : e.message };
+      throw e;
+    }
+  }
+
+  async define(file: string, deadline: Deadline): Promise<void> {
+    await this.exec(this.argv('define', file), { deadline });
+  }
+
+  async start(name: string, deadline: Deadline): Promise<void> {
+    await this.exec(this.argv('start', name), { deadline });
+  }
+
+  /** Asks the guest to power off (ACPI); returns once libvirt has passed the request on. */
+  async shutdown(name: string, deadline: Deadline): Promise<void> {
+    await this.exec(this.argv('shutdown', name), { deadline });
+  }
+
+  /** Kills QEMU (libvirt: SIGTERM, then SIGKILL); a domain already off or gone counts as done. */
+  async destroy(name: string, deadline: Deadline): Promise<void> {
+    const r = await this.exec(this.argv('destroy', name), { deadline, okExitCodes: [1] });
+    if (r.exitCode !== 0 && !/domain is not running|failed to get domain|domain not found/i.test(r.stderr))
+      throw new ExecFailed(this.argv('destroy', name), r.exitCode, r.stderr, false);
+  }
+
+  /** Forgets a stopped domain's definition; a domain already gone counts as done. */
+  async undefine(name: string, deadline: Deadline): Promise<void> {
+    const r = await this.exec(this.argv('undefine', '--nvram', name), { deadline, okExitCodes: [1] });
+    if (r.exitCode !== 0 && !notFound.test(r.stderr)) throw new ExecFailed(this.argv('undefine', name), r.exitCode, r.stderr, false);
+  }
+
+  async domuuid(name: string, deadline: Deadline): Promise<string> {
+    return (await this.exec(this.argv('domuuid', name), { deadline })).stdout.trim().toLowerCase();
+  }
+
+  async migrate(name: string, options: LiveMigration, deadline: Deadline): Promise<void> {
+    const argv = this.argv('migrate', '--live', '--persistent', '--undefinesource');
+    if (options.bandwidthMiBs > 0) argv.push('--bandwidth', String(options.bandwidthMiBs));
+    argv.push(name, options.remoteUri);
+    if (options.migrateUri !== undefined) argv.push('--migrateuri', options.migrateUri);
+    await this.exec(argv, { deadline });
+  }
+
+  async setMaxDowntime(name: string, ms: number, deadline: Deadline): Promise<void> {
+    await this.exec(this.argv('migrate-setmaxdowntime', name, String(ms)), { deadline });
+  }
+
+  async abortJob(name: string, deadline: Deadline): Promise<void> {
+    await this.exec(this.argv('domjobabort', name), { deadline });
+  }
+
+  private argv(...args: string[]): [string, ...string[]] {
+    return ['virsh', '--connect', this.uri, '--quiet', ...args];
+  }
+}
+
+/** How `virsh migrate` moves a domain. */
+export interface LiveMigration {
+  readonly remoteUri: string;
+  readonly migrateUri: string | undefined;
+  readonly bandwidthMiBs: number;
+}

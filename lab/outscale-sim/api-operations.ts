@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: Apache-2.0
+// ReadVms, StopVms, StartVms and CreateTags on the simulated fleet. Bodies were checked against the spec's
+// request schemas before they get here. Each returns the response without its ResponseContext.
+import { apiErrors } from './api-errors.js';
+import type { JsonObject } from './json.js';
+import type { Operation } from './operations-list.js';
+import { unstartableStates, unstoppableStates, type StateChange, type VmFleet } from './vm-fleet.js';
+import { filterVms } from './vm-filters.js';
+import { vmIdPattern } from './vm-states.js';
+import { vmToApi } from './vm-view.js';
+
+export interface OperationContext {
+  readonly fleet: VmFleet;
+  readonly region: string;
+}
+
+type Handler = (body: JsonObject, ctx: OperationContext) => object;
+
+export const operationHandlers: Readonly<Record<Operation, Handler>> = {
+  ReadVms(body, ctx) {
+    const matching = filterVms(ctx.fleet.all(), body.Filters);
+    const { page, nextPageToken } = paginate(matching, body.ResultsPerPage, body.NextPageToken);
+    return {
+      Vms: page.map((vm) => vmToApi(vm, ctx.region)),
+      ...(nextPageToken === undefined ? {} : { NextPageToken: nextPageToken }),
+    };
+  },
+
+  StopVms(body, ctx) {
+    const ids = knownVmIds(body.VmIds, ctx.fleet);
+    for (const id of ids) {
+      const state = ctx.fleet.get(id)!.state;
+      if (unstoppableStates.includes(state)) throw apiErrors.invalidState(`VM ${id} is ${state} and cannot be stopped`);
+    }
+    if (body.DryRun === true) return {};
+    const changes: StateChange[] = ids.map((id) => ctx.fleet.stop(id, body.ForceStop === true));
+    return { Vms: changes };
+  },
+
+  StartVms(body, ctx) {
+    const ids = knownVmIds(body.VmIds, ctx.fleet);
+    for (const id of ids) {
+      const state = ctx.fleet.get(id)!.state;
+      if (unstartableStates.includes(state)) throw apiErrors.invalidState(`VM ${id} is ${state} and cannot be started`);
+    }
+    if (body.DryRun === true) return {};
+    return { Vms: ids.map((id) => ctx.fleet.start(id)) };
+  },
+
+  CreateTags(body, ctx) {
+    const ids = knownVmIds(body.ResourceIds, ctx.fleet);
+    const tags = Array.isArray(body.Tags) ? body.Tags : [];
+    if (tags.length === 0) throw apiErrors.invalidParameter('Tags must list at least one tag');
+    if (body.DryRun === true) return {};
+    for (const id of ids)
+      for (const tag of tags) {
+        const { Key, Value } = tag as { Key?: unknown; Value?: unknown };
+        if (typeof Key !== 'string' || Key === '') throw apiErrors.invalidParameterValue('every tag needs a Key');
+        ctx.fleet.get(id)!.tags.set(Key, typeof Value === 'string' ? Value : '');
+      }
+    return {};
+  },
+};
+
+/** Validates a VmIds-style list: well-formed IDs (4105), all known (5063), at least one. */
+function knownVmIds(value: unknown, fleet: VmFleet): string[] {
+  const ids = Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+  if (ids.length === 0) throw apiErrors.invalidParameter('at least one VM ID is required');
+  const malformed = ids.find((id) => !vmIdPattern.test(id));
+  if (malformed !== undefined) throw apiErrors.malformedId(malformed);
+  const unknown = ids.filter((id) => fleet.get(id) === undefined);
+  if (unknown.length > 0) throw apiErrors.noSuchVm(unknown);
+  return [...new Set(ids)];
+}
+
+function paginate<T>(items: readonly T[], resultsPerPage: unknown, token: unknown): { page: T[]; nextPageToken?: string } {
+  let offset = 0;
+  if (token !== undefined) {
+    const decoded = /^offset:(\d+)$/.exec(Buffer.from(String(token), 'base64').toString('utf8'));
+    if (decoded === null) throw apiErrors.invalidParameterValue('NextPageToken is not a token this API returned');
+    offset = Number(decoded[1]);
+  }
+  if (resultsPerPage === undefined) return { page: items.slice(offset) };
+  const size = Number(resultsPerPage);
+  if (!Number.isInteger(size) || size < 1 || size > 1000)
+    throw apiErrors.invalidParameterValue('ResultsPerPage must be between 1 and 1000');
+  const end = offset + size;
+  return end < items.length
+    ? { page: items.slice(offset, end), nextPageToken: Buffer.from(`offset:${end}`).toString('base64') }
+    : { page: items.slice(offset) };
+}

@@ -1,0 +1,3 @@
+// SPDX-License-Identifier: Apache-2.0
+export { setNodeAttribute, clearNodeAttribute, readNodeAttribute, parseAttrdQuery } from './attrd.js';
+export type { AttrdOptions } from './attrd.js';

@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: Apache-2.0
+
+/** A program that exited non-zero, was killed, timed out or could not be started. */
+export class ExecFailed extends Error {
+  override readonly name = 'ExecFailed';
+  constructor(
+    readonly argv: readonly string[],
+    readonly exitCode: number | undefined,
+    readonly stderr: string,
+    readonly timedOut: boolean,
+    readonly notFound = false,
+    readonly stdout = '',
+  ) {
+    super(describe(argv, exitCode, stderr, timedOut, notFound));
+  }
+}
+
+function describe(argv: readonly string[], exitCode: number | undefined, stderr: string, timedOut: boolean, notFound: boolean): string {
+  const program = argv[0] ?? '?';
+  if (notFound) return `${program} is not installed or not in PATH`;
+  if (timedOut) return `${program} ${argv[1] ?? ''} did not finish in time and was killed`.replace('  ', ' ');
+  const detail = lastLines(stderr, 3);
+  return `${program} ${argv[1] ?? ''} exited ${exitCode ?? 'on a signal'}${detail ? `: ${detail}` : ''}`.replace('  ', ' ');
+}
+
+/** The last `n` non-empty lines of a program's output, joined on one line for an exit reason. */
+export function lastLines(text: string, n: number): string {
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+    .slice(-n)
+    .join(' / ');
+}

@@ -1,0 +1,6 @@
+// SPDX-License-Identifier: Apache-2.0
+export { run } from './run.js';
+export type { Argv, RunOptions, RunResult } from './run.js';
+export { query } from './query.js';
+export { which } from './which.js';
+export { ExecFailed, lastLines } from './exec-failed.js';

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: Apache-2.0
+import type { Deadline } from '../ocf/deadline.js';
+import { ExecFailed } from './exec-failed.js';
+
+export type Argv = readonly [string, ...string[]];
+
+export interface RunOptions {
+  readonly deadline: Deadline;
+  /** Text written to the program's stdin (secrets go here, never in argv). */
+  readonly input?: string;
+  /** Extra environment on top of the agent's own; LC_ALL is always C. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Non-zero exit codes that are answers, not failures (e.g. `virsh domstate` on a missing domain). */
+  readonly okExitCodes?: readonly number[];
+}
+
+export interface RunResult {
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly exitCode: number;
+}
+
+/**
+ * Runs a program from an argument array under the operation's deadline, through execa.
+ * For start/stop/migrate paths; monitor paths use `query`, which avoids execa's load cost.
+ */
+export async function run(argv: Argv, options: RunOptions): Promise<RunResult> {
+  const { execa } = await import('execa');
+  const [file, ...args] = argv;
+  const r = await execa(file, args, {
+    cancelSignal: options.deadline.signal,
+    forceKillAfterDelay: 500, // execa's default is 5 s: past our margin before Pacemaker's SIGKILL
+    reject: false,
+    stripFinalNewline: false,
+    env: { ...options.env, LC_ALL: 'C' },
+    ...(options.input !== undefined ? { input: options.input } : { stdin: 'ignore' }),
+  });
+  const stdout = typeof r.stdout === 'string' ? r.stdout : '';
+  const stderr = typeof r.stderr === 'string' ? r.stderr : '';
+  if (r.failed && r.exitCode === undefined && !r.isCanceled && isNotFound(r.cause))
+    throw new ExecFailed(argv, undefined, stderr, false, true);
+  const exitCode = r.exitCode ?? -1;
+  if (r.isCanceled || r.timedOut) throw new ExecFailed(argv, r.exitCode, stderr, true, false, stdout);
+  if (exitCode !== 0 && !(options.okExitCodes ?? []).includes(exitCode))
+    throw new ExecFailed(argv, r.exitCode, stderr, false, false, stdout);
+  return { stdout, stderr, exitCode };
+}
+
+function isNotFound(cause: unknown): boolean {
+  return typeof cause === 'object' && cause !== null && (cause as { code?: unknown }).code === 'ENOENT';
+}

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: Apache-2.0
+import type { Logger } from '../log/logger.js';
+import type { Deadline } from '../ocf/deadline.js';
+import type { FenceOptionsOf, FenceOptionsSpec } from './option-spec.js';
+import type { FenceAction, StandardOptions } from './standard-options.js';
+
+export type Power = 'on' | 'off';
+
+/** The options table an agent runs with: the standard ones, where the agent's own table wins on a shared key. */
+export type AgentOptionsSpec<S extends FenceOptionsSpec> = Omit<StandardOptions, keyof S> & S;
+export type AgentOptions<S extends FenceOptionsSpec> = FenceOptionsOf<AgentOptionsSpec<S>>;
+
+/** What a callback knows about the run it is part of; read from the environment once, by the kit. */
+export interface FenceContext {
+  readonly agent: string;
+  readonly action: FenceAction;
+  readonly log: Logger;
+  /** The budget of the current step (a power phase, a list, a monitor). API calls stay within it. */
+  readonly deadline: Deadline;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Run by pacemaker-fenced (PCMK_service=pacemaker-fenced), which SIGKILLs the agent at its timeout. */
+  readonly underFencer: boolean;
+}
+
+/** One row of `list`: Pacemaker's dynamic-list takes both the plug and the alias as target names. */
+export interface ListedPlug {
+  readonly plug: string;
+  readonly alias?: string;
+  readonly power?: Power;
+}
+
+/**
+ * A fence agent as fencing.py sees one: the device's own operations. `connect` runs once per
+ * call and its result (credentials, an API client, caches) is handed to every other callback.
+ * Callbacks throw FenceError (or any Error) on failure; an error with `transient: true` thrown
+ * by getPower while the kit polls is logged and the poll goes on.
+ */
+export interface FenceAgent<S extends FenceOptionsSpec = FenceOptionsSpec, C = unknown> {
+  readonly name: string;
+  readonly version?: string;
+  readonly shortdesc: string;
+  /** Paragraphs separated by blank lines: metadata longdesc and the man page DESCRIPTION. */
+  readonly longdesc: string;
+  readonly vendorUrl: string;
+  readonly options: S;
+  /** Extra man page sections (title → paragraphs), e.g. credentials and examples. */
+  readonly manSections?: Readonly<Record<string, string>>;
+  /** Consistency of the options alone, without network (validate-all, and before every action). */
+  readonly validate?: (o: AgentOptions<S>, ctx: FenceContext) => void | Promise<void>;
+  readonly connect: (o: AgentOptions<S>, ctx: FenceContext) => Promise<C>;
+  readonly getPower: (c: C, plug: string, ctx: FenceContext) => Promise<Power>;
+  /** Asks for the change; the kit then polls getPower until it is done. */
+  readonly setPower: (c: C, plug: string, power: Power, ctx: FenceContext) => Promise<void>;
+  readonly list: (c: C, ctx: FenceContext) => Promise<readonly ListedPlug[]>;
+  /** One cheap check that the device answers with these credentials; throws when it does not. */
+  readonly monitor: (c: C, ctx: FenceContext) => Promise<void>;
+  /** Last check before plugs are turned off (race protection); throws to refuse. */
+  readonly beforeFencing?: (c: C, plugs: readonly string[], ctx: FenceContext) => Promise<void>;
+}
+
+/** Identity function that exists for inference: callbacks get options typed from the table. */
+export function defineFenceAgent<const S extends FenceOptionsSpec, C>(agent: FenceAgent<S, C>): FenceAgent<S, C> {
+  return agent;
+}

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: Apache-2.0
+import { getoptText, sortedOptions } from './getopt-text.js';
+import type { FenceOptionsSpec } from './option-spec.js';
+import { fenceActions } from './standard-options.js';
+
+/** What the man page needs to know about an agent. */
+export interface ManPageDescription {
+  readonly name: string;
+  readonly version: string;
+  readonly shortdesc: string;
+  readonly longdesc: string;
+  readonly vendorUrl: string;
+  readonly options: FenceOptionsSpec;
+  readonly sections?: Readonly<Record<string, string>>;
+}
+
+/**
+ * `-o manpage`: a section-8 man page in troff, from the options table. (fencing.py prints its
+ * metadata XML here and leaves troff to fence2man.xsl at build time; we ship no XSLT step.)
+ */
+export function manPage(agent: ManPageDescription): string {
+  const out: string[] = [
+    `.TH ${agent.name.toUpperCase()} 8 "" "${agent.name} ${agent.version}" "System Manager's Manual"`,
+    '.SH NAME',
+    `${agent.name} \\- ${escape(agent.shortdesc)}`,
+    '.SH SYNOPSIS',
+    `.B ${agent.name}`,
+    '[\\fIOPTIONS\\fR]',
+    '.br',
+    `.B ${agent.name}`,
+    '< key=value lines on stdin',
+    '.SH DESCRIPTION',
+    ...paragraphs(agent.longdesc),
+    `.PP\nVendor: ${escape(agent.vendorUrl)}`,
+    '.SH OPTIONS',
+  ];
+  for (const [key, o] of sortedOptions(agent.options)) {
+    out.push('.TP', `.B ${escape(getoptText(key, o))}`);
+    const names = [key, ...(o.aliases ?? [])].join(', ');
+    const def = o.default !== undefined && o.kind !== 'boolean' ? ` Default: ${String(o.default)}.` : '';
+    out.push(`${escape(o.desc)}${def} On stdin: \\fB${names}\\fR.${o.secret ? ' Never accepted on the command line.' : ''}`);
+  }
+  out.push('.SH ACTIONS', ...fenceActions.flatMap((a) => ['.TP', `.B ${a}`, actionHelp(a)]));
+  out.push('.SH EXIT STATUS', '0 on success, or when status finds the plug on; 1 on any failure; 2 when status finds the plug off.');
+  for (const [title, text] of Object.entries(agent.sections ?? {})) out.push(`.SH ${title.toUpperCase()}`, ...paragraphs(text));
+  return `${out.join('\n')}\n`;
+}
+
+function actionHelp(action: string): string {
+  const help: Record<string, string> = {
+    on: 'Power the plug on and wait until it is on.',
+    off: 'Power the plug off and wait until it is off.',
+    reboot: 'Power off and wait, then power on; succeeds once off is confirmed.',
+    status: 'Print Status: ON or Status: OFF (exit 0 or 2).',
+    list: 'Print one plug,alias line per plug.',
+    'list-status': 'Print one plug,alias,on|off line per plug.',
+    monitor: 'Check that the device answers with these credentials.',
+    metadata: 'Print the XML meta-data.',
+    manpage: 'Print this man page.',
+    'validate-all': 'Check the options without contacting the device.',
+  };
+  return escape(help[action] ?? '');
+}
+
+function paragraphs(text: string): string[] {
+  return text
+    .trim()
+    .split(/\n\s*\n/)
+    .flatMap((p) => ['.PP', escape(p.replace(/\s*\n\s*/g, ' '))]);
+}
+
+// troff: a backslash starts an escape and a leading dot or quote starts a request.
+function escape(text: string): string {
+  return text.replaceAll('\\', '\\e').replaceAll('-', '\\-').replace(/^([.'])/gm, '\\&$1');
+}

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: Apache-2.0
+import { longName, type FenceOptionsOf, type FenceOptionsSpec } from './option-spec.js';
+import { knownName } from './parse-argv.js';
+import type { RawOption } from './parse-stdin.js';
+
+export type OptionSource = 'stdin' | 'argv';
+
+/** Typed values, plus what was wrong with the input. Errors fail the run; warnings are logged. */
+export interface ResolvedOptions<S extends FenceOptionsSpec> {
+  readonly values: FenceOptionsOf<S>;
+  /** Keys the caller set explicitly (defaults excluded). */
+  readonly given: ReadonlySet<string>;
+  readonly errors: string[];
+  readonly warnings: string[];
+}
+
+/**
+ * Gives raw pairs their declared types. Unknown names are warnings on stdin (fencing.py ignores
+ * them, and Pacemaker sends `nodename` to every agent) and were already errors on argv. The last
+ * value of a repeated option wins. Secrets on argv are refused, not just hidden: any user can
+ * read a process's command line in /proc.
+ */
+export function resolveOptions<S extends FenceOptionsSpec>(
+  raw: readonly RawOption[],
+  spec: S,
+  source: OptionSource,
+): ResolvedOptions<S> {
+  const values: Record<string, unknown> = {};
+  const given = new Set<string>();
+  const errors: string[] = [];
+  const warnings: string[] = [];
+
+  for (const { name, value } of raw) {
+    const key = knownName(name, spec);
+    const o = key === undefined ? undefined : spec[key];
+    if (key === undefined || o === undefined) {
+      warnings.push(`ignoring unknown option '${name}'`);
+      continue;
+    }
+    if (o.secret && source === 'argv') {
+      errors.push(
+        `--${longName(key)} is refused on the command line, where every user can read it: ` +
+          `pass ${key}=… on stdin, or use the environment, a configuration file or a ${key}_file/${key}_script option`,
+      );
+      continue;
+    }
+    const parsed = o.parse(value);
+    if ('error' in parsed) {
+      errors.push(o.secret ? `${key}: the value is not valid` : `${key}: ${parsed.error}`);
+      continue;
+    }
+    values[key] = parsed.value;
+    given.add(key);
+  }
+  for (const [key, o] of Object.entries(spec)) if (!(key in values) && o.default !== undefined) values[key] = o.default;
+  return { values: values as FenceOptionsOf<S>, given, errors, warnings };
+}

@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: Apache-2.0
+import { createLogger, logSettingsFromEnv, type Io, type Logger } from '../log/logger.js';
+import { sleep } from '../ocf/wait.js';
+import type { AgentOptions, AgentOptionsSpec, FenceAgent, FenceContext } from './define.js';
+import { FenceExit } from './exit-codes.js';
+import { FenceError } from './fence-error.js';
+import { manPage } from './manpage.js';
+import { fenceAgentXml } from './metadata-xml.js';
+import type { FenceOptionsOf, FenceOptionsSpec } from './option-spec.js';
+import { listLines, statusLine } from './output.js';
+import { parseArgvOptions } from './parse-argv.js';
+import { parseStdinOptions } from './parse-stdin.js';
+import { isTimeoutDisabled, powerPhaseDeadline, setPowerAndWait, type PowerTiming } from './power-loop.js';
+import { resolveOptions } from './resolve-options.js';
+import { fenceActions, standardOptions, type FenceAction, type StandardOptions } from './standard-options.js';
+
+type KitOptions = FenceOptionsOf<StandardOptions>;
+import { usageText } from './usage.js';
+
+/** What one run of a fence agent was given: argv, or else stdin, as pacemaker-fenced sends it. */
+export interface FenceRunInput {
+  readonly argv: readonly string[];
+  /** Read only when argv is empty, as fencing.py does. */
+  readonly stdin?: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly io?: Io;
+}
+
+export interface FenceRunResult {
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** The whole options table of an agent: the standard options, then its own. */
+export function agentOptionsSpec<S extends FenceOptionsSpec, C>(agent: FenceAgent<S, C>): AgentOptionsSpec<S> {
+  return { ...standardOptions, ...agent.options } as AgentOptionsSpec<S>;
+}
+
+/**
+ * Runs one call of a fence agent and returns what the process would print and exit with.
+ * Only src/main.ts turns this into a real exit; unit tests call it directly.
+ */
+export async function runFenceAgent<S extends FenceOptionsSpec, C>(agent: FenceAgent<S, C>, input: FenceRunInput): Promise<FenceRunResult> {
+  let stdout = '';
+  let stderr = '';
+  const io: Io = {
+    out: (t) => {
+      stdout += t;
+      input.io?.out(t);
+    },
+    err: (t) => {
+      stderr += t;
+      input.io?.err(t);
+    },
+  };
+  const exitCode = await dispatch(agent as FenceAgent<FenceOptionsSpec, C>, input, io);
+  return { exitCode, stdout, stderr };
+}
+
+/** The entry src/agents.ts registers: reads stdin itself when there is no argv. */
+export function fenceMain<S extends FenceOptionsSpec, C>(agent: FenceAgent<S, C>): (argv: readonly string[]) => Promise<number> {
+  return async (argv) => {
+    const stdin = argv.length === 0 ? await readStdin() : undefined;
+    const io: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
+    return (await runFenceAgent(agent, { argv, ...(stdin !== undefined ? { stdin } : {}), env: process.env, io })).exitCode;
+  };
+}
+
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) process.stderr.write('reading key=value options from stdin (end with Ctrl-D; see --help)\n');
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function dispatch<C>(agent: FenceAgent<FenceOptionsSpec, C>, input: FenceRunInput, io: Io): Promise<number> {
+  const spec = agentOptionsSpec(agent);
+  const fromArgv = input.argv.length > 0;
+  const fromStdin = fromArgv ? undefined : parseStdinOptions(input.stdin ?? '');
+  const fromCommandLine = fromArgv ? parseArgvOptions(input.argv, spec) : undefined;
+  const resolved = resolveOptions(fromCommandLine?.options ?? fromStdin?.options ?? [], spec, fromArgv ? 'argv' : 'stdin');
+  // The kit reads the standard options; the agent's callbacks get the whole table.
+  const o = resolved.values as unknown as KitOptions;
+  const agentOptions = resolved.values as AgentOptions<FenceOptionsSpec>;
+  const log = loggerFor(agent.name, o, input.env, io);
+  const fail = (reason: string): number => {
+    log.err(`Failed: ${reason}`);
+    return FenceExit.FAILED;
+  };
+
+  for (const n of fromStdin?.malformedLines ?? []) log.warn(`ignoring line ${n} of stdin: it is not key=value`);
+  for (const w of resolved.warnings) log.warn(w);
+  if (o.help) {
+    io.out(usageText(agent.name, spec));
+    return FenceExit.SUCCESS;
+  }
+  if (o.version) {
+    io.out(`${agent.version ?? '1.0'}\n`);
+    return FenceExit.SUCCESS;
+  }
+  const action = normalizeAction(o.action);
+  if (action === undefined) {
+    log.err(`Failed: Unrecognised action '${o.action}'`);
+    log.err("Please use '-h' for usage");
+    return FenceExit.FAILED;
+  }
+  // Meta-data works with no configuration, no network and whatever else stdin holds.
+  if (action === 'metadata') {
+    io.out(fenceAgentXml({ ...agent, options: spec }));
+    return FenceExit.SUCCESS;
+  }
+  if (action === 'manpage') {
+    io.out(manPage({ ...agent, version: agent.version ?? '1.0', options: spec, ...(agent.manSections ? { sections: agent.manSections } : {}) }));
+    return FenceExit.SUCCESS;
+  }
+
+  const errors = [...(fromCommandLine?.errors ?? []), ...resolved.errors];
+  const plugs = (o.plug ?? '').split(o.plug_separator || ',').map((p) => p.trim()).filter((p) => p !== '');
+  if (needsPlug(action) && plugs.length === 0)
+    errors.push('no plug given: set plug= on stdin (port= with Pacemaker 2.1), or -n/--plug on the command line');
+  const underFencer = input.env.PCMK_service === 'pacemaker-fenced';
+  const timing: PowerTiming = {
+    powerTimeoutS: o.power_timeout,
+    powerWaitS: o.power_wait,
+    statusSleepS: o.stonith_status_sleep,
+    timeoutDisabled: isTimeoutDisabled(o.disable_timeout, underFencer),
+  };
+  const ctx: FenceContext = { agent: agent.name, action, log, env: input.env, underFencer, deadline: powerPhaseDeadline(timing.powerTimeoutS, timing.timeoutDisabled) };
+  try {
+    if (errors.length === 0) await agent.validate?.(agentOptions, ctx);
+  } catch (e) {
+    errors.push(reasonOf(e));
+  }
+  if (errors.length > 0) {
+    for (const e of errors.slice(0, -1)) log.err(e);
+    return fail(action === 'validate-all' ? `${errors.at(-1) ?? ''}; validate-all failed` : (errors.at(-1) ?? ''));
+  }
+  if (action === 'validate-all') return FenceExit.SUCCESS;
+
+  try {
+    if ((action === 'off' || action === 'reboot') && o.delay > 0) {
+      log.info(`waiting ${o.delay} s (delay) before fencing`);
+      await sleep(o.delay * 1000);
+    }
+    const c = await agent.connect(agentOptions, ctx);
+    return await runAction(agent, c, action, plugs, o, timing, ctx, io);
+  } catch (e) {
+    return fail(reasonOf(e));
+  }
+}
+
+async function runAction<C>(
+  agent: FenceAgent<FenceOptionsSpec, C>,
+  c: C,
+  action: FenceAction,
+  plugs: readonly string[],
+  o: KitOptions,
+  timing: PowerTiming,
+  ctx: FenceContext,
+  io: Io,
+): Promise<number> {
+  switch (action) {
+    case 'monitor':
+      await agent.monitor(c, ctx);
+      return FenceExit.SUCCESS;
+    case 'list':
+    case 'list-status':
+      io.out(listLines(await agent.list(c, ctx), o.separator || ',', action === 'list-status'));
+      return FenceExit.SUCCESS;
+    case 'status': {
+      const powers = [];
+      for (const plug of plugs) powers.push(await agent.getPower(c, plug, ctx));
+      const on = powers.includes('on');
+      io.out(statusLine(on ? 'on' : 'off'));
+      return on ? FenceExit.SUCCESS : FenceExit.OFF;
+    }
+    case 'off': {
+      const r = await setPowerAndWait(agent, c, plugs, 'off', timing, ctx);
+      io.out(r === 'already' ? 'Success: Already OFF\n' : 'Success: Powered OFF\n');
+      return FenceExit.SUCCESS;
+    }
+    case 'on': {
+      const r = await powerOnWithRetries(agent, c, plugs, o.retry_on, timing, ctx);
+      io.out(r === 'already' ? 'Success: Already ON\n' : 'Success: Powered ON\n');
+      return FenceExit.SUCCESS;
+    }
+    case 'reboot': {
+      await setPowerAndWait(agent, c, plugs, 'off', timing, ctx);
+      // As fencing.py: the node is fenced once it is off; a failed power-on is only logged.
+      try {
+        await powerOnWithRetries(agent, c, plugs, o.retry_on, timing, ctx);
+      } catch (e) {
+        ctx.log.err(`the plug is off, but powering it back on failed: ${reasonOf(e)}`);
+      }
+      io.out('Success: Rebooted\n');
+      return FenceExit.SUCCESS;
+    }
+    default:
+      return FenceExit.FAILED;
+  }
+}
+
+async function powerOnWithRetries<C>(
+  agent: FenceAgent<FenceOptionsSpec, C>,
+  c: C,
+  plugs: readonly string[],
+  attempts: number,
+  timing: PowerTiming,
+  ctx: FenceContext,
+): Promise<'already' | 'done'> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await setPowerAndWait(agent, c, plugs, 'on', timing, ctx);
+    } catch (e) {
+      if (attempt >= attempts) throw e;
+      ctx.log.warn(`power on attempt ${attempt} of ${attempts} failed: ${reasonOf(e)}`);
+    }
+  }
+}
+
+function normalizeAction(raw: string): FenceAction | undefined {
+  const a = raw.trim().toLowerCase();
+  const name = a === 'meta-data' ? 'metadata' : a;
+  return (fenceActions as readonly string[]).includes(name) ? (name as FenceAction) : undefined;
+}
+
+function needsPlug(action: FenceAction): boolean {
+  return action === 'on' || action === 'off' || action === 'reboot' || action === 'status';
+}
+
+function reasonOf(e: unknown): string {
+  if (e instanceof FenceError) return e.reason;
+  if (e instanceof Error) return e.message;
+  return String(e);
+}
+
+function loggerFor(name: string, o: KitOptions, env: FenceRunInput['env'], io: Io): Logger {
+  const fromEnv = logSettingsFromEnv(`${name}[${process.pid}]`, env);
+  const logfile = o.debug_file ?? fromEnv.logfile;
+  return createLogger(
+    { ...fromEnv, debug: fromEnv.debug || o.verbose, ...(logfile !== undefined ? { logfile } : {}) },
+    o.quiet ? { out: io.out, err: () => undefined } : io,
+  );
+}

@@ -1,0 +1,3 @@
+// SPDX-License-Identifier: Apache-2.0
+export { createLogger, logSettingsFromEnv } from './logger.js';
+export type { Io, Logger, LogLevel, LogSettings } from './logger.js';

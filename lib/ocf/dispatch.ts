@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: Apache-2.0
+import { createLogger, logSettingsFromEnv, type Io } from '../log/logger.js';
+import { which } from '../exec/which.js';
+import { ExecFailed } from '../exec/exec-failed.js';
+import { parseParams, type ParamsOf, type ParamsSpec } from '../spec/params.js';
+import { parseDurationMs } from './durations.js';
+import { stateFile } from '../state/state-file.js';
+import { metaFromEnv, nodeNameFrom, type ResourceContext } from './context.js';
+import { budgetForTimeout, Deadline } from './deadline.js';
+import type { ResourceAgent } from './define.js';
+import { Ocf, ocfCodeName, type OcfCode } from './exit-codes.js';
+import { OcfError } from './ocf-error.js';
+import { outcomeOf } from './action-outcome.js';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export interface ActionResult {
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+const exitReasonPrefix = 'ocf-exit-reason:';
+
+/** Actions every agent answers; migrate_* and reload-agent only when the agent supplies them. */
+function supportedActions(agent: ResourceAgent): string[] {
+  const actions = ['start', 'stop', 'monitor', 'validate-all', 'meta-data', 'usage', 'help', 'methods'];
+  if (agent.reloadAgent || Object.values(agent.params).some((p) => p.reloadable)) actions.push('reload-agent');
+  if (agent.migrateTo) actions.push('migrate_to');
+  if (agent.migrateFrom) actions.push('migrate_from');
+  return actions;
+}
+
+/**
+ * Runs one OCF action of `agent` against `env` and returns what the process would print and exit
+ * with. Only src/main.ts turns this into a real exit; unit tests call it directly.
+ */
+export async function runAction(agent: ResourceAgent, action: string, env: Env, io?: Io): Promise<ActionResult> {
+  let stdout = '';
+  let stderr = '';
+  const sink: Io = {
+    out: (t) => {
+      stdout += t;
+      io?.out(t);
+    },
+    err: (t) => {
+      stderr += t;
+      io?.err(t);
+    },
+  };
+  const exitCode = await dispatch(agent, action, env, sink);
+  return { exitCode, stdout, stderr };
+}
+
+async function dispatch(agent: ResourceAgent, action: string, env: Env, io: Io): Promise<number> {
+  const actions = supportedActions(agent);
+  if (!actions.includes(action)) {
+    io.err(usage(agent, actions));
+    if (action !== '') io.err(`${exitReasonPrefix}action '${action}' is not supported by ${agent.name}\n`);
+    return Ocf.ERR_UNIMPLEMENTED;
+  }
+  if (action === 'meta-data') {
+    io.out(await metaData(agent));
+    return Ocf.SUCCESS;
+  }
+  if (action === 'usage' || action === 'help') {
+    io.out(usage(agent, actions));
+    return Ocf.SUCCESS;
+  }
+  if (action === 'methods') {
+    io.out(`${actions.filter((a) => a !== 'help').join('\n')}\n`);
+    return Ocf.SUCCESS;
+  }
+
+  const ctx = contextFor(agent, action, env, io);
+  const finish = (code: OcfCode, reason: string): number => {
+    const outcome = outcomeOf(action, ctx.isProbe, code, reason);
+    if (outcome.note) ctx.log.info(outcome.note);
+    if (outcome.reason !== undefined && !(ctx.isProbe && outcome.code === Ocf.NOT_RUNNING)) {
+      if (outcome.code !== Ocf.NOT_RUNNING) ctx.log.err(`${action} failed (${ocfCodeName(outcome.code)}): ${outcome.reason}`);
+      io.err(`${exitReasonPrefix}${oneLine(outcome.reason)}\n`);
+    }
+    return outcome.code;
+  };
+
+  let p: ParamsOf<ParamsSpec>;
+  try {
+    p = parseParams(agent.params, env);
+    await agent.validate?.(p, ctx);
+    if (needsTools(action, ctx.checkLevel)) checkTools(agent, p);
+    if (action === 'start' || action === 'migrate_from' || (action === 'validate-all' && ctx.checkLevel >= 10))
+      await agent.validateHost?.(p, ctx);
+  } catch (e) {
+    const { code, reason } = asOcf(e);
+    return finish(code, reason);
+  }
+  if (action === 'validate-all') return Ocf.SUCCESS;
+
+  try {
+    const code = await withinDeadline(ctx, () => runHandler(agent, action, p, ctx));
+    return finish(code, code === Ocf.NOT_RUNNING ? `${agent.name} ${ctx.instance} is not running` : '');
+  } catch (e) {
+    const { code, reason } = asOcf(e);
+    return finish(code, reason);
+  }
+}
+
+async function runHandler(agent: ResourceAgent, action: string, p: ParamsOf<ParamsSpec>, ctx: ResourceContext): Promise<OcfCode> {
+  switch (action) {
+    case 'start':
+      await agent.start(p, ctx);
+      return Ocf.SUCCESS;
+    case 'stop':
+      await agent.stop(p, ctx);
+      return Ocf.SUCCESS;
+    case 'monitor':
+      return agent.monitor(p, ctx);
+    case 'reload-agent':
+      await agent.reloadAgent?.(p, ctx);
+      return Ocf.SUCCESS;
+    case 'migrate_to':
+      await agent.migrateTo?.(p, ctx);
+      return Ocf.SUCCESS;
+    case 'migrate_from':
+      await agent.migrateFrom?.(p, ctx);
+      return Ocf.SUCCESS;
+    default:
+      return Ocf.ERR_UNIMPLEMENTED;
+  }
+}
+
+// The handler keeps its own deadline; this is the backstop that still answers, with a reason,
+// if one of its waits forgot to honour it.
+async function withinDeadline(ctx: ResourceContext, work: () => Promise<OcfCode>): Promise<OcfCode> {
+  let onAbort: (() => void) | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    onAbort = () =>
+      reject(new OcfError(Ocf.ERR_GENERIC, `${ctx.action} did not finish within its budget of ${Math.round(ctx.timeoutMs / 1000)} s timeout`));
+    if (ctx.deadline.signal.aborted) onAbort();
+    else ctx.deadline.signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([work(), expired]);
+  } finally {
+    if (onAbort) ctx.deadline.signal.removeEventListener('abort', onAbort);
+  }
+}
+
+function needsTools(action: string, checkLevel: number): boolean {
+  return action !== 'validate-all' || checkLevel >= 10;
+}
+
+function checkTools(agent: ResourceAgent, p: ParamsOf<ParamsSpec>): void {
+  const tools = typeof agent.requires === 'function' ? agent.requires(p) : (agent.requires ?? []);
+  const missing = tools.filter((t) => which(t) === undefined);
+  if (missing.length > 0)
+    throw new OcfError(Ocf.ERR_INSTALLED, `${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not installed on this node (needed by ${agent.name})`);
+}
+
+function asOcf(e: unknown): { code: OcfCode; reason: string } {
+  if (e instanceof OcfError) return { code: e.code, reason: e.reason };
+  if (e instanceof ExecFailed && e.notFound) return { code: Ocf.ERR_INSTALLED, reason: e.message };
+  if (e instanceof Error) return { code: Ocf.ERR_GENERIC, reason: e.message };
+  return { code: Ocf.ERR_GENERIC, reason: String(e) };
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' / ').trim();
+}
+
+function contextFor(agent: ResourceAgent, action: string, env: Env, io: Io): ResourceContext {
+  const meta = metaFromEnv(env);
+  const instance = env.OCF_RESOURCE_INSTANCE ?? agent.name;
+  const intervalMs = Number(meta.interval ?? '0') || 0;
+  const advertised = agent.actions[action as keyof typeof agent.actions];
+  const timeoutMs = Number(meta.timeout ?? '') || (advertised ? (parseDurationMs(advertised.timeout) ?? 20_000) : 20_000);
+  const rsctmp = env.HA_RSCTMP ?? '/run/resource-agents';
+  const log = createLogger(logSettingsFromEnv(`${agent.name}(${instance})[${process.pid}]`, env), io);
+  return {
+    agent: agent.name,
+    instance,
+    action,
+    isProbe: action === 'monitor' && intervalMs === 0,
+    intervalMs,
+    timeoutMs,
+    checkLevel: Number(env.OCF_CHECK_LEVEL ?? '0') || 0,
+    deadline: Deadline.after(budgetForTimeout(timeoutMs)),
+    log,
+    state: stateFile(rsctmp, agent.name, instance),
+    rsctmp,
+    nodeName: nodeNameFrom(meta),
+    meta,
+    migrateSource: meta.migrate_source,
+    migrateTarget: meta.migrate_target,
+    out: io.out,
+  };
+}
+
+// Loaded on demand: the XML builder is not on the monitor path.
+async function metaData(agent: ResourceAgent): Promise<string> {
+  const { resourceAgentXml } = await import('../metadata/resource-agent-xml.js');
+  return resourceAgentXml({
+    name: agent.name,
+    version: agent.version ?? '1.0',
+    shortdesc: agent.shortdesc,
+    longdesc: agent.longdesc,
+    params: agent.params,
+    actions: {
+      ...agent.actions,
+      ...(agent.reloadAgent && !agent.actions['reload-agent'] ? { 'reload-agent': { timeout: '20s' } } : {}),
+    },
+  });
+}
+
+function usage(agent: ResourceAgent, actions: string[]): string {
+  return `usage: ${agent.name} {${actions.filter((a) => a !== 'help' && a !== 'methods').join('|')}}\n`;
+}

@@ -1,0 +1,13 @@
+// SPDX-License-Identifier: Apache-2.0
+export { Ocf, ocfCodeName } from './exit-codes.js';
+export type { OcfCode, MonitorResult } from './exit-codes.js';
+export { OcfError } from './ocf-error.js';
+export { Deadline, budgetForTimeout } from './deadline.js';
+export { sleep, waitUntil } from './wait.js';
+export { parseDurationMs } from './durations.js';
+export { defineResourceAgent } from './define.js';
+export type { ResourceAgent } from './define.js';
+export type { ResourceContext } from './context.js';
+export { runAction } from './dispatch.js';
+export type { ActionResult, Env } from './dispatch.js';
+export { outcomeOf } from './action-outcome.js';

@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: Apache-2.0
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** What an agent decided at start and its monitor reads back, so monitor never re-detects. */
+export interface StateStore {
+  readonly path: string;
+  exists(): boolean;
+  load<T>(): T | undefined;
+  save(value: unknown): void;
+  remove(): void;
+}
+
+/** A JSON file under HA_RSCTMP, named after the agent and the resource instance, written atomically. */
+export function stateFile(dir: string, agent: string, instance: string): StateStore {
+  const safeInstance = instance.replace(/[^A-Za-z0-9_.:-]/g, '_');
+  const path = join(dir, `seapath-${agent}-${safeInstance}.json`);
+  return {
+    path,
+    exists: () => load() !== undefined,
+    load: <T>() => load() as T | undefined,
+    save(value: unknown) {
+      mkdirSync(dir, { recursive: true, mode: 0o755 });
+      const tmp = `${path}.${process.pid}.tmp`;
+      writeFileSync(tmp, `${JSON.stringify(value)}\n`, { mode: 0o600 });
+      renameSync(tmp, path);
+    },
+    remove() {
+      rmSync(path, { force: true });
+    },
+  };
+
+  function load(): unknown {
+    try {
+      return JSON.parse(readFileSync(path, 'utf8')) as unknown;
+    } catch {
+      return undefined;
+    }
+  }
+}

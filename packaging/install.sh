@@ -1,0 +1,16 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# Lays out one binary and one link per agent. usage: packaging/install.sh BINARY [DESTDIR]
+set -euo pipefail
+bin=$1; dest=${2:-}
+libdir=/usr/lib/seapath-agents
+ocfdir=/usr/lib/ocf/resource.d/seapath
+install -D -m 0755 "$bin" "$dest$libdir/seapath-agents"
+install -d "$dest$ocfdir" "$dest/usr/sbin"
+for agent in $(cat packaging/resource-agents.list); do
+  ln -sfn "$libdir/seapath-agents" "$dest$ocfdir/$agent"
+done
+for agent in $(cat packaging/fence-agents.list); do
+  ln -sfn "$libdir/seapath-agents" "$dest/usr/sbin/$agent"
+done
+echo "installed into ${dest:-/}: $libdir/seapath-agents, $ocfdir/{$(paste -sd, packaging/resource-agents.list)}$(sed 's|^| /usr/sbin/|' packaging/fence-agents.list | paste -sd' ')"

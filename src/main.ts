@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: Apache-2.0
+import { basename } from 'node:path';
+import { runAction } from '../lib/ocf/dispatch.js';
+import { fenceAgents, resourceAgents } from './agents.js';
+
+const multiCallName = 'seapath-agents';
+
+// In the single executable, argv0 keeps the symlink's name (…/resource.d/seapath/vip);
+// under plain node it is 'node' and the agent name comes from the first argument.
+function invokedName(): { name: string; args: string[] } {
+  const sea = process.getBuiltinModule?.('node:sea') as typeof import('node:sea') | undefined;
+  const self = basename(sea?.isSea() ? process.argv0 : (process.argv[1] ?? ''));
+  const args = process.argv.slice(2);
+  if (self === multiCallName || self.endsWith('.cjs') || self.endsWith('.js') || self.endsWith('.ts')) {
+    const [name = '', ...rest] = args;
+    return { name, args: rest };
+  }
+  return { name: self, args };
+}
+
+async function main(): Promise<number> {
+  const { name, args } = invokedName();
+  const loadResource = resourceAgents[name];
+  if (loadResource) {
+    const agent = await loadResource();
+    const result = await runAction(agent, args[0] ?? '', process.env, {
+      out: (t) => process.stdout.write(t),
+      err: (t) => process.stderr.write(t),
+    });
+    return result.exitCode;
+  }
+  const loadFence = fenceAgents[name];
+  if (loadFence) return (await loadFence())(args);
+  const known = [...Object.keys(resourceAgents), ...Object.keys(fenceAgents)].join(', ');
+  process.stderr.write(`${multiCallName}: unknown agent '${name}'; invoke through a link named one of: ${known}\n`);
+  return 2;
+}
+
+// The only exit of the program. Exiting explicitly ends work a handler left behind after its
+// deadline (stdout and stderr are synchronous for pipes and files on Linux, so nothing is lost).
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    process.stderr.write(`ocf-exit-reason:internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: Apache-2.0
+import { describe, expect, it } from 'vitest';
+import { ExecFailed, query, run, which } from '../../../../lib/exec/index.js';
+import { Deadline } from '../../../../lib/ocf/index.js';
+
+describe.each([
+  ['run', run],
+  ['query', query],
+])('%s', (_name, exec) => {
+  it('returns stdout of a program given as an argument array', async () => {
+    const r = await exec(['printf', '%s|', 'a b', '$HOME'], { deadline: Deadline.after(5000) });
+    expect(r.stdout).toBe('a b|$HOME|');
+  });
+
+  it('fails with the program, exit code and last stderr lines', async () => {
+    const err = await exec(['sh', '-c', 'echo first >&2; echo boom >&2; exit 3'], { deadline: Deadline.after(5000) }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ExecFailed);
+    expect((err as ExecFailed).exitCode).toBe(3);
+    expect((err as ExecFailed).message).toBe('sh -c exited 3: first / boom');
+  });
+
+  it('accepts exit codes declared as answers', async () => {
+    expect((await exec(['sh', '-c', 'exit 1'], { deadline: Deadline.after(5000), okExitCodes: [1] })).exitCode).toBe(1);
+  });
+
+  it('kills a program that outlives the deadline', async () => {
+    const began = Date.now();
+    const err = await exec(['sleep', '30'], { deadline: Deadline.after(300) }).catch((e: unknown) => e);
+    expect((err as ExecFailed).timedOut).toBe(true);
+    expect(Date.now() - began).toBeLessThan(2000);
+  });
+
+  it('reports a missing program as not installed', async () => {
+    const err = await exec(['no-such-program-xyz'], { deadline: Deadline.after(5000) }).catch((e: unknown) => e);
+    expect((err as ExecFailed).notFound).toBe(true);
+    expect((err as ExecFailed).message).toBe('no-such-program-xyz is not installed or not in PATH');
+  });
+
+  it('feeds input on stdin', async () => {
+    expect((await exec(['cat'], { deadline: Deadline.after(5000), input: 'secret' })).stdout).toBe('secret');
+  });
+});
+
+describe('which', () => {
+  it('finds programs without spawning and misses absent ones', () => {
+    expect(which('sh')).toMatch(/\/sh$/);
+    expect(which('no-such-program-xyz')).toBeUndefined();
+  });
+});

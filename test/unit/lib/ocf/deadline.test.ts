@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: Apache-2.0
+import { describe, expect, it } from 'vitest';
+import { budgetForTimeout, Deadline, OcfError, parseDurationMs, waitUntil } from '../../../../lib/ocf/index.js';
+
+describe('deadline', () => {
+  it.each([
+    [20_000, 18_000],
+    [60_000, 55_000],
+    [5_000, 4_000],
+    [2_000, 1_500],
+  ])('a %i ms operation timeout leaves a budget of %i ms', (timeout, budget) => {
+    expect(budgetForTimeout(timeout)).toBe(budget);
+  });
+
+  it('a portion never outlives its parent', () => {
+    const d = Deadline.after(1000);
+    expect(d.portion(0.5).remainingMs()).toBeLessThanOrEqual(500);
+    expect(d.within(5000).remainingMs()).toBeLessThanOrEqual(1000);
+    expect(d.leaving(800).remainingMs()).toBeLessThanOrEqual(200);
+  });
+
+  it('waitUntil times out with a reason naming what it waited for', async () => {
+    const err = await waitUntil('the moon', async () => false, Deadline.after(300), 50).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OcfError);
+    expect((err as OcfError).reason).toBe('timed out waiting for the moon');
+  });
+
+  it('waitUntil returns as soon as the condition holds', async () => {
+    let calls = 0;
+    await waitUntil('three calls', async () => ++calls >= 3, Deadline.after(5000), 10);
+    expect(calls).toBe(3);
+  });
+
+  it.each([
+    ['20s', 20_000],
+    ['1500ms', 1500],
+    ['2m', 120_000],
+    ['90', 90_000],
+    ['soon', undefined],
+  ])('parses duration %j as %s ms', (text, ms) => {
+    expect(parseDurationMs(text)).toBe(ms);
+  });
+});

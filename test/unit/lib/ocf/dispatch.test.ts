@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: Apache-2.0
+import { describe, expect, it } from 'vitest';
+import { defineResourceAgent, Ocf, OcfError, runAction, sleep, type ResourceAgent } from '../../../../lib/ocf/index.js';
+import { integer, string } from '../../../../lib/spec/index.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const rsctmp = mkdtempSync(join(tmpdir(), 'dispatch-'));
+const base = { OCF_ROOT: '/usr/lib/ocf', OCF_RESOURCE_INSTANCE: 't1', HA_RSCTMP: rsctmp };
+const probe = { OCF_RESKEY_CRM_meta_interval: '0' };
+const recurring = { OCF_RESKEY_CRM_meta_interval: '10000' };
+
+function agentThrowing(code: (typeof Ocf)[keyof typeof Ocf], extra: Partial<ResourceAgent> = {}): ResourceAgent {
+  const fail = async (): Promise<never> => {
+    throw new OcfError(code, 'the thing is wrong');
+  };
+  return defineResourceAgent({
+    name: 't',
+    shortdesc: 'test',
+    longdesc: 'test agent',
+    params: {},
+    actions: { start: { timeout: '20s' }, stop: { timeout: '20s' }, monitor: { timeout: '20s', interval: '10s' } },
+    start: fail,
+    stop: fail,
+    monitor: fail,
+    ...extra,
+  }) as ResourceAgent;
+}
+
+const running = defineResourceAgent({
+  name: 't',
+  shortdesc: 'test',
+  longdesc: 'test agent',
+  params: {
+    name: string({ required: true, desc: 'A name.' }),
+    count: integer({ default: 3, min: 1, desc: 'A count.' }),
+  },
+  actions: { start: { timeout: '20s' }, stop: { timeout: '20s' }, monitor: { timeout: '20s', interval: '10s' } },
+  requires: ['sh'],
+  start: async (p, ctx) => ctx.state.save({ name: p.name, count: p.count }),
+  stop: async (_p, ctx) => ctx.state.remove(),
+  monitor: async (_p, ctx) => (ctx.state.exists() ? Ocf.SUCCESS : Ocf.NOT_RUNNING),
+}) as unknown as ResourceAgent;
+
+describe('action dispatch', () => {
+  it.each([
+    ['monitor', probe, 7],
+    ['monitor', recurring, 1],
+    ['start', {}, 5],
+    ['stop', {}, 0],
+    ['validate-all', {}, 0],
+    ['validate-all', { OCF_CHECK_LEVEL: '10' }, 5],
+  ])('%s %o with a missing tool exits %i', async (action, env, code) => {
+    const agent = agentThrowing(Ocf.ERR_GENERIC, { requires: ['no-such-tool-anywhere'] });
+    expect((await runAction(agent, action, { ...base, ...env })).exitCode).toBe(code);
+  });
+
+  it.each([
+    [Ocf.ERR_CONFIGURED, 'stop', {}, 0],
+    [Ocf.ERR_CONFIGURED, 'monitor', recurring, 1], // monitor never exits 6
+    [Ocf.ERR_CONFIGURED, 'monitor', probe, 7],
+    [Ocf.ERR_CONFIGURED, 'start', {}, 6],
+    [Ocf.ERR_ARGS, 'start', {}, 2],
+    [Ocf.ERR_ARGS, 'monitor', probe, 7],
+    [Ocf.ERR_ARGS, 'stop', {}, 0],
+    [Ocf.ERR_GENERIC, 'stop', {}, 1], // a real stop failure is reported: the node gets fenced
+    [Ocf.ERR_GENERIC, 'monitor', probe, 1],
+    [Ocf.NOT_RUNNING, 'monitor', recurring, 7],
+    [Ocf.NOT_RUNNING, 'stop', {}, 0], // stop never exits 7
+  ])('a handler throwing %i in %s %o exits %i', async (thrown, action, env, code) => {
+    expect((await runAction(agentThrowing(thrown), action, { ...base, ...env })).exitCode).toBe(code);
+  });
+
+  it('writes the reason as the last ocf-exit-reason line', async () => {
+    const r = await runAction(agentThrowing(Ocf.ERR_ARGS), 'start', base);
+    expect(r.stderr.trimEnd().split('\n').at(-1)).toBe('ocf-exit-reason:the thing is wrong');
+  });
+
+  it('writes no exit reason for a probe that finds the resource stopped', async () => {
+    const r = await runAction(running, 'monitor', { ...base, ...probe, OCF_RESOURCE_INSTANCE: 'p1', OCF_RESKEY_name: 'x' });
+    expect(r.exitCode).toBe(7);
+    expect(r.stderr).not.toContain('ocf-exit-reason:');
+  });
+
+  it.each(['promote', 'frobnicate', '', 'migrate_to', 'reload-agent'])('unknown or unsupported action %j exits 3', async (action) => {
+    expect((await runAction(running, action, base)).exitCode).toBe(3);
+  });
+
+  it('meta-data and usage work with no environment at all', async () => {
+    const md = await runAction(running, 'meta-data', {});
+    expect(md.exitCode).toBe(0);
+    expect(md.stdout).toContain('<resource-agent name="t"');
+    expect((await runAction(running, 'usage', {})).exitCode).toBe(0);
+  });
+
+  it('a missing required parameter exits 6 for start and 0 for stop', async () => {
+    const start = await runAction(running, 'start', base);
+    expect(start.exitCode).toBe(6);
+    expect(start.stderr).toContain('ocf-exit-reason:required parameter name is not set');
+    expect((await runAction(running, 'stop', base)).exitCode).toBe(0);
+  });
+
+  it('a malformed integer exits 6 naming the parameter', async () => {
+    const r = await runAction(running, 'start', { ...base, OCF_RESKEY_name: 'a', OCF_RESKEY_count: 'lots' });
+    expect(r.exitCode).toBe(6);
+    expect(r.stderr).toContain("parameter count: expected an integer, got 'lots'");
+  });
+
+  it('start, monitor, stop, monitor go through the state file', async () => {
+    const env = { ...base, OCF_RESOURCE_INSTANCE: 'cycle', OCF_RESKEY_name: 'x', ...recurring };
+    expect((await runAction(running, 'monitor', env)).exitCode).toBe(7);
+    expect((await runAction(running, 'start', env)).exitCode).toBe(0);
+    expect((await runAction(running, 'monitor', env)).exitCode).toBe(0);
+    expect((await runAction(running, 'stop', env)).exitCode).toBe(0);
+    expect((await runAction(running, 'monitor', env)).exitCode).toBe(7);
+  });
+
+  it('answers before the operation timeout when a handler hangs', async () => {
+    const hanging = agentThrowing(Ocf.ERR_GENERIC, { start: () => sleep(60_000) });
+    const began = Date.now();
+    const r = await runAction(hanging, 'start', { ...base, OCF_RESKEY_CRM_meta_timeout: '2000' });
+    expect(r.exitCode).toBe(1);
+    expect(Date.now() - began).toBeLessThan(2000);
+    expect(r.stderr).toContain('did not finish within its budget');
+  });
+});
