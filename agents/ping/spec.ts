@@ -3,14 +3,14 @@ import { boolean, integer, string, type ActionsSpec, type ParamOptions, type Par
 import { parseDurationMs } from './timing.js';
 
 /** A duration parameter written as Pacemaker writes them ('5s', '500ms', a bare number of seconds); kept as text, checked at parse. */
-function duration(o: ParamOptions<string> & { readonly default: string }): ParamSpec<string, true> {
+function duration(o: ParamOptions<string> & { readonly default: string; readonly allowZero: boolean }): ParamSpec<string, true> {
   return {
     ...o,
     kind: 'string',
     parse: (raw) => {
       const ms = parseDurationMs(raw);
       if (ms === undefined) return { error: `expected a duration such as 5, 5s or 500ms, got '${raw}'` };
-      if (ms <= 0 && o.default !== '0') return { error: `must be longer than 0, got '${raw}'` };
+      if (ms === 0 && !o.allowZero) return { error: `must be longer than 0, got '${raw}'` };
       return { value: raw.trim() };
     },
   };
@@ -29,6 +29,7 @@ export const pingParams = {
   }),
   dampen: duration({
     default: '5s',
+    allowZero: true,
     reloadable: true,
     desc: 'How long attrd waits for further changes before writing the attribute to the CIB, so a flapping link does not move resources back and forth.',
     shortdesc: 'Dampening interval',
@@ -60,6 +61,7 @@ export const pingParams = {
   }),
   timeout: duration({
     default: '2',
+    allowZero: false,
     reloadable: true,
     desc:
       'How long, in seconds (or with a unit: 500ms), to wait for a host\'s answer before declaring it lost. Every host is probed at once, ' +

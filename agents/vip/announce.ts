@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Telling the segment where the address lives, and asking whether it already lives elsewhere.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { ExecFailed, query, run, which, type Argv } from '../../lib/exec/index.js';
 import { Ocf, OcfError, type Deadline } from '../../lib/ocf/index.js';
 import type { FloatingAddress } from './address.js';
@@ -25,15 +26,33 @@ function senderArgv(address: FloatingAddress, nic: string, prefix: number, count
  * Gratuitous ARPs (IPv4) or unsolicited neighbour advertisements (IPv6) so peers update their caches.
  * The first goes out before start returns, so a failure to send is reported; the rest follow in the
  * background, spaced by `intervalMs`, as IPaddr2 does, so they do not delay the start.
+ * Returns the background sender's pid: stop must end it, or it would go on claiming the address.
  */
-export async function announce(address: FloatingAddress, nic: string, prefix: number, count: number, intervalMs: number, deadline: Deadline): Promise<void> {
-  if (count <= 0 || nic === 'lo') return;
+export async function announce(address: FloatingAddress, nic: string, prefix: number, count: number, intervalMs: number, deadline: Deadline): Promise<number | undefined> {
+  if (count <= 0 || nic === 'lo') return undefined;
   await run(senderArgv(address, nic, prefix, 1, intervalMs), { deadline });
-  if (count > 1) {
-    const [file, ...args] = senderArgv(address, nic, prefix, count - 1, intervalMs);
-    const child = spawn(file, args, { stdio: 'ignore', detached: true });
-    child.on('error', () => undefined);
-    child.unref();
+  if (count <= 1) return undefined;
+  const [file, ...args] = senderArgv(address, nic, prefix, count - 1, intervalMs);
+  const child = spawn(file, args, { stdio: 'ignore', detached: true });
+  child.on('error', () => undefined);
+  child.unref();
+  return child.pid;
+}
+
+/** Ends a background sender left by start, if it still runs (and is still a sender: pids are reused). */
+export function stopAnnouncer(pid: number | undefined): void {
+  if (pid === undefined) return;
+  let cmdline: string;
+  try {
+    cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return;
+  }
+  if (!cmdline.startsWith(sendArpPath) && !cmdline.startsWith(sendUaPath)) return;
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // Already gone between the check and the kill.
   }
 }
 

@@ -3,7 +3,7 @@ import { isIPv4 } from 'node:net';
 import { which } from '../../lib/exec/index.js';
 import { Ocf, OcfError, sleep, waitUntil, type MonitorResult, type ResourceContext } from '../../lib/ocf/index.js';
 import { parseAddress, parsePrefix, type FloatingAddress } from './address.js';
-import { announce, announceTools, refreshArp, refuseIfAnsweredElsewhere } from './announce.js';
+import { announce, announceTools, refreshArp, refuseIfAnsweredElsewhere, stopAnnouncer } from './announce.js';
 import { findAddress, linkExists, linkIsUp } from './interfaces.js';
 import { addAddress, deleteAddress, prefixOnLink, routeFor, setLinkUp, type Placement } from './iproute.js';
 import type { VipParams } from './spec.js';
@@ -58,7 +58,8 @@ export async function start(p: VipParams, ctx: ResourceContext): Promise<void> {
     throw e;
   }
   try {
-    await announce(address, placement.nic, placement.prefix, p.arp_count, p.arp_interval, ctx.deadline.leaving(500));
+    const announcerPid = await announce(address, placement.nic, placement.prefix, p.arp_count, p.arp_interval, ctx.deadline.leaving(500));
+    ctx.state.save({ ...placement, announcerPid } satisfies StartedPlacement);
   } catch (e) {
     // The address works; peers learn it at their next ARP/ND query.
     ctx.log.warn(`could not announce ${address.text} on ${placement.nic}: ${e instanceof Error ? e.message : String(e)}`);
@@ -66,9 +67,15 @@ export async function start(p: VipParams, ctx: ResourceContext): Promise<void> {
   ctx.log.info(`${address.text}/${placement.prefix} added on ${placement.nic}`);
 }
 
+/** What start saved: where the address went, and the background announcer to end at stop. */
+interface StartedPlacement extends Placement {
+  readonly announcerPid?: number | undefined;
+}
+
 export async function stop(p: VipParams, ctx: ResourceContext): Promise<void> {
   const address = parseAddress(p.ip);
-  const placed = ctx.state.load<Placement>();
+  const placed = ctx.state.load<StartedPlacement>();
+  stopAnnouncer(placed?.announcerPid);
   const ours = placed?.nic ?? p.nic;
   const found = await locate(address, ours, ctx);
   if (found === undefined) {

@@ -69,7 +69,7 @@ export async function killQemuProcesses(processes: readonly QemuProcess[], termG
   };
   const alive = (): QemuProcess[] => processes.filter((p) => !hasExited(p));
   signalAll('SIGTERM');
-  const termUntil = Date.now() + Math.min(termGraceMs, deadline.remainingMs() / 2);
+  const termUntil = Date.now() + Math.min(termGraceMs, Math.floor(deadline.remainingMs() / 2));
   while (alive().length > 0 && Date.now() < termUntil) await sleep(50, deadline);
   if (alive().length > 0) signalAll('SIGKILL');
   while (alive().length > 0 && !deadline.isExpired()) await sleep(50, deadline);

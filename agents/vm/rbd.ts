@@ -49,12 +49,12 @@ export class Rbd {
     return [...parseRbdWatchers(status.stdout), ...parseRbdLocks(locks.stdout)];
   }
 
+  // Client options after the subcommand, so that argv[1] is the subcommand, which ExecFailed names.
   private argv(...args: string[]): [string, ...string[]] {
-    const argv: [string, ...string[]] = ['rbd'];
+    const argv: [string, ...string[]] = ['rbd', ...args];
     if (this.client.id) argv.push('--id', this.client.id);
     if (this.client.conf) argv.push('--conf', this.client.conf);
     if (this.client.keyring) argv.push('--keyring', this.client.keyring);
-    argv.push(...args);
     return argv;
   }
 }

@@ -49,7 +49,7 @@ export class Virsh {
 
   async domstate(name: string, deadline: Deadline): Promise<DomainStatus> {
     try {
-      return parseDomstate(await this.exec(this.argv('domstate', '--reason', name), { deadline, okExitCodes: [1] }));
+      return parseDomstate(await this.exec(this.argv('domstate', '--reason', name), { deadline, env: this.env, okExitCodes: [1] }));
     } catch (e) {
       if (e instanceof ExecFailed)
         return { kind: 'unreachable', detail: e.timedOut ? `virsh domstate got no answer from ${this.uri} in time` : e.message };
@@ -58,33 +58,33 @@ export class Virsh {
   }
 
   async define(file: string, deadline: Deadline): Promise<void> {
-    await this.exec(this.argv('define', file), { deadline });
+    await this.exec(this.argv('define', file), { deadline, env: this.env });
   }
 
   async start(name: string, deadline: Deadline): Promise<void> {
-    await this.exec(this.argv('start', name), { deadline });
+    await this.exec(this.argv('start', name), { deadline, env: this.env });
   }
 
   /** Asks the guest to power off (ACPI); returns once libvirt has passed the request on. */
   async shutdown(name: string, deadline: Deadline): Promise<void> {
-    await this.exec(this.argv('shutdown', name), { deadline });
+    await this.exec(this.argv('shutdown', name), { deadline, env: this.env });
   }
 
   /** Kills QEMU (libvirt: SIGTERM, then SIGKILL); a domain already off or gone counts as done. */
   async destroy(name: string, deadline: Deadline): Promise<void> {
-    const r = await this.exec(this.argv('destroy', name), { deadline, okExitCodes: [1] });
+    const r = await this.exec(this.argv('destroy', name), { deadline, env: this.env, okExitCodes: [1] });
     if (r.exitCode !== 0 && !/domain is not running|failed to get domain|domain not found/i.test(r.stderr))
       throw new ExecFailed(this.argv('destroy', name), r.exitCode, r.stderr, false);
   }
 
   /** Forgets a stopped domain's definition; a domain already gone counts as done. */
   async undefine(name: string, deadline: Deadline): Promise<void> {
-    const r = await this.exec(this.argv('undefine', '--nvram', name), { deadline, okExitCodes: [1] });
+    const r = await this.exec(this.argv('undefine', '--nvram', name), { deadline, env: this.env, okExitCodes: [1] });
     if (r.exitCode !== 0 && !notFound.test(r.stderr)) throw new ExecFailed(this.argv('undefine', name), r.exitCode, r.stderr, false);
   }
 
   async domuuid(name: string, deadline: Deadline): Promise<string> {
-    return (await this.exec(this.argv('domuuid', name), { deadline })).stdout.trim().toLowerCase();
+    return (await this.exec(this.argv('domuuid', name), { deadline, env: this.env })).stdout.trim().toLowerCase();
   }
 
   async migrate(name: string, options: LiveMigration, deadline: Deadline): Promise<void> {
@@ -92,19 +92,24 @@ export class Virsh {
     if (options.bandwidthMiBs > 0) argv.push('--bandwidth', String(options.bandwidthMiBs));
     argv.push(name, options.remoteUri);
     if (options.migrateUri !== undefined) argv.push('--migrateuri', options.migrateUri);
-    await this.exec(argv, { deadline });
+    await this.exec(argv, { deadline, env: this.env });
   }
 
   async setMaxDowntime(name: string, ms: number, deadline: Deadline): Promise<void> {
-    await this.exec(this.argv('migrate-setmaxdowntime', name, String(ms)), { deadline });
+    await this.exec(this.argv('migrate-setmaxdowntime', name, String(ms)), { deadline, env: this.env });
   }
 
   async abortJob(name: string, deadline: Deadline): Promise<void> {
-    await this.exec(this.argv('domjobabort', name), { deadline });
+    await this.exec(this.argv('domjobabort', name), { deadline, env: this.env });
   }
 
+  // The URI goes in the environment so that argv[1] is the subcommand, which ExecFailed names.
   private argv(...args: string[]): [string, ...string[]] {
-    return ['virsh', '--connect', this.uri, '--quiet', ...args];
+    return ['virsh', ...args];
+  }
+
+  private get env(): Record<string, string> {
+    return { LIBVIRT_DEFAULT_URI: this.uri };
   }
 }
 

@@ -146,6 +146,7 @@ export class VmFleet {
       if (next === 'pending') this.schedule(vm, vm.config.timings.startMs, 'running');
       this.onReached(vm, previous);
     }, afterMs);
+    vm.timer.unref(); // the HTTP server keeps the simulator alive, not a VM's pending transition
   }
 }
 

@@ -104,8 +104,8 @@ export function boolean<const O extends FenceOptionOptions<boolean>>(o: O): Fenc
 }
 
 /** One value out of a fixed list. */
-export function select<const V extends string, const O extends FenceOptionOptions<V> & { choices: readonly V[] }>(
-  o: O,
+export function select<const V extends string, const O extends FenceOptionOptions<NoInfer<V>>>(
+  o: O & { readonly choices: readonly V[] },
 ): FenceOptionSpec<V, PresentOf<O>> {
   return {
     ...o,
@@ -122,8 +122,8 @@ export function longName(key: string): string {
   return key.replaceAll('_', '-');
 }
 
-/** The shortdesc: the first sentence of a description. */
+/** The shortdesc: the first sentence of a description ("e.g. x" does not end one). */
 export function firstSentence(desc: string): string {
-  const m = /^(.+?[.!?])(\s|$)/s.exec(desc.trim());
+  const m = /^(.+?[.!?])(\s+[A-Z(]|$)/s.exec(desc.trim());
   return (m?.[1] ?? desc).replace(/\.$/, '').trim();
 }

@@ -20,6 +20,7 @@ _load() {
 
 _ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
 _timing() { echo "# timing: $*" >&3; }
+_gone() { ! _libvirt_alive "$1"; }
 
 setup_file() {
   _load
@@ -47,7 +48,9 @@ teardown_file() {
   _load
   libvirt_stop a
   libvirt_stop b
+  libvirt_stop h
   ceph_stop "$CEPH_DIR_T"
+  ceph_stop "$BATS_FILE_TMPDIR/ceph-lo"
   node_teardown
 }
 
@@ -74,6 +77,16 @@ setup() {
   [ "$output" = "$(cat "$BATS_FILE_TMPDIR/vm1.xml")" ]
   run ceph_rbd image-meta get rbd/system_vm1 vm_name
   [ "$output" = vm1 ]
+}
+
+@test "ceph_mount_etc: plain rbd inside node a finds the cluster, host /etc/ceph untouched" {
+  ceph_mount_etc "$CEPH_DIR_T" in_node a
+  run in_node a env -u CEPH_CONF rbd --id libvirt ls rbd
+  [ "$status" -eq 0 ]
+  [[ $output == *system_vm1* ]]
+  [ ! -e /etc/ceph/ceph.conf ]
+  run ceph_mount_etc "$CEPH_DIR_T"
+  [ "$status" -ne 0 ]
 }
 
 @test "libvirt nodes: both have the same Ceph secret and see each other over TCP" {
@@ -106,7 +119,7 @@ setup() {
 
 @test "live migration a -> b: runs on b, watcher moves, the guest kept running" {
   local src_qemu before boot n t
-  src_qemu=$(_libvirt_qemu_pids a)
+  src_qemu=$(libvirt_domain_pid a vm1)
   [ -n "$src_qemu" ]
   before=$(libvirt_guest_heartbeat "$SERIAL")
   boot=${before%% *}
@@ -117,7 +130,7 @@ setup() {
   run libvirt_virsh a domstate vm1
   [ "$status" -ne 0 ]
   # the source QEMU is gone, so every heartbeat from now on comes from b's QEMU
-  wait_until 10 "source QEMU $src_qemu to exit" bash -c "! grep -q '^State:.*[RSD]' /proc/$src_qemu/status 2>/dev/null"
+  wait_until 10 "source QEMU $src_qemu to exit" _gone "$src_qemu"
   n=$(libvirt_guest_heartbeat "$SERIAL" | cut -d' ' -f3)
   libvirt_wait_guest_beats_after "$SERIAL" "$boot" "$((n + 1))" 20
   run libvirt_guest_heartbeat "$SERIAL"
@@ -146,7 +159,7 @@ setup() {
   [[ $output == *system_vm1* ]]
 }
 
-@test "libvirt_kill leaves the guest running; libvirt_start reattaches to it" {
+@test "libvirt_kill leaves the guest running; libvirt_start reattaches; libvirt_stop kills orphans" {
   libvirt_virsh b start vm1
   local q
   q=$(_libvirt_qemu_pids b)
@@ -156,8 +169,12 @@ setup() {
   [ "$status" -ne 0 ]
   _libvirt_alive "$q"
   LIBVIRT_HELPER_QUIET=1 LIBVIRT_EXEC="in_node b" libvirt_start b "$B_IP"
-  [ "$(libvirt_virsh b domstate vm1)" = running ]
-  [ "$(_libvirt_qemu_pids b)" = "$q" ]
+  libvirt_wait_domstate b vm1 running 10
+  [ "$(libvirt_domain_pid b vm1)" = "$q" ]
+  # a libvirtd that died for good: libvirt_stop still finds and kills its QEMU
+  libvirt_kill b
+  libvirt_stop b
+  _gone "$q"
 }
 
 @test "host mode: libvirtd in its own mount namespace, Ceph on loopback, no-OS domain" {
@@ -200,11 +217,12 @@ setup() {
   [ "$status" -eq 0 ]
   run pgrep -f "$BATS_FILE_TMPDIR"
   [ "$status" -eq 1 ]
-  run pgrep -x libvirtd
-  for pid in $output; do
-    ! grep -q "$LIBVIRT_BASE" "/proc/$pid/mountinfo"
-  done
-  ! grep -q "$BATS_FILE_TMPDIR" /proc/self/mountinfo
+  # no mount namespace anywhere still holds a node's libvirt bind mounts
+  local held
+  held=$(grep -ls -- "$LIBVIRT_BASE" /proc/[0-9]*/mountinfo 2>/dev/null || true)
+  [ -z "$held" ]
+  run grep "$BATS_FILE_TMPDIR" /proc/self/mountinfo
+  [ "$status" -eq 1 ]
   run ip netns list
   [[ $output != *"vi-$NODE_RUN-"* ]]
 }

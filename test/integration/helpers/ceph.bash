@@ -19,9 +19,12 @@
 #   env                 shell assignments (CEPH_DIR, CEPH_ADDR, CEPH_EXEC, CEPH_CONF, ...)
 #   run/ (pid files, admin sockets), log/, mon/, osd/
 #
-# After ceph_start (or ceph_use DIR), CEPH_CONF is exported, so plain `rbd`/`ceph`/`rados`
-# work as client.admin when they can reach CEPH_ADDR (host mode, or inside the namespace).
-# CEPH_LIBVIRT_KEY_FILE names a file holding the base64 key of client.libvirt (mode 0600).
+# After ceph_start (or ceph_use DIR) these are exported: CEPH_CONF (so plain `rbd`/`ceph`/
+# `rados` work as client.admin, or `--id libvirt`, wherever CEPH_ADDR is reachable: host mode,
+# or inside the namespaces), CEPH_KEYRING (admin keyring path, informative), CEPH_DIR,
+# CEPH_ADDR = CEPH_MON_HOST, CEPH_EXEC, CEPH_FSID, and CEPH_LIBVIRT_KEY_FILE (a 0600 file with
+# the base64 key of client.libvirt; libvirt_start defines the libvirt secret from it).
+# If ceph_start fails half way, still call ceph_stop DIR: it kills whatever was started.
 #
 # Timing on this machine (2 cores, memstore, no mgr): ceph_start ~1.5-2.5 s.
 
@@ -78,7 +81,8 @@ ceph_use() {
   [ -f "$dir/env" ] || { _ceph_fail "no cluster in $dir (missing $dir/env)"; return 1; }
   # shellcheck disable=SC1091
   source "$dir/env"
-  export CEPH_DIR CEPH_ADDR CEPH_EXEC CEPH_CONF CEPH_FSID CEPH_LIBVIRT_KEY_FILE CEPH_MON_HOST
+  CEPH_KEYRING=$CEPH_DIR/etc/ceph.client.admin.keyring
+  export CEPH_DIR CEPH_ADDR CEPH_EXEC CEPH_CONF CEPH_FSID CEPH_LIBVIRT_KEY_FILE CEPH_MON_HOST CEPH_KEYRING
 }
 
 # ceph_rbd ARGS... / ceph_ceph ARGS... / ceph_rados ARGS...: run as client.admin, bounded
@@ -193,15 +197,18 @@ EOF
   osd_secret=$(ceph-authtool --gen-print-key)
   osd_id=$(printf '{"cephx_secret": "%s"}' "$osd_secret" | ceph_ceph osd new "$osd_uuid" -i -) &&
     [ "$osd_id" = 0 ] || { _ceph_fail "ceph osd new failed (got '$osd_id')"; return 1; }
+  # --no-mon-config: mkfs needs nothing from the mon, and fetching the config right after
+  # `osd new` sometimes fails cephx ("handle_auth_bad_method") before the key is committed;
+  # the daemon itself retries authentication until it succeeds
   ceph-authtool --create-keyring "$dir/osd/0/keyring" --name osd.0 --add-key "$osd_secret" >/dev/null &&
-  _ceph_x ceph-osd --conf "$conf" -i 0 --mkfs --osd-uuid "$osd_uuid" >"$dir/log/osd-mkfs.out" 2>&1 ||
+  _ceph_x ceph-osd --conf "$conf" -i 0 --mkfs --no-mon-config --osd-uuid "$osd_uuid" >"$dir/log/osd-mkfs.out" 2>&1 ||
     { _ceph_fail "osd mkfs failed: $(tail -3 "$dir/log/osd-mkfs.out")"; return 1; }
   _ceph_x ceph-osd --conf "$conf" -i 0 >"$dir/log/osd.out" 2>&1 ||
     { _ceph_fail "ceph-osd did not start: $(tail -3 "$dir/log/osd.out")"; return 1; }
 
   ceph_ceph osd pool create rbd 8 8 >/dev/null 2>&1 &&
   ceph_ceph osd pool set rbd size 1 --yes-i-really-mean-it >/dev/null 2>&1 &&
-  ceph_ceph auth get-or-create client.libvirt mon 'profile rbd' osd 'profile rbd pool=rbd' \
+  ceph_ceph auth get-or-create client.libvirt mon 'profile rbd' osd 'profile rbd pool=rbd' mgr 'profile rbd pool=rbd' \
       >"$dir/etc/ceph.client.libvirt.keyring" ||
     { _ceph_fail "pool/auth setup failed"; return 1; }
   (umask 077 && ceph_ceph auth get-key client.libvirt >"$dir/etc/client.libvirt.key") ||
@@ -255,13 +262,18 @@ ceph_stop() {
 
 # ceph_system_image DIR VM XML_FILE [SIZE_MB] [POOL]: create POOL/system_VM the way SEAPATH's
 # vm_manager does: the guest disk image, with the domain XML in image-meta key `xml` and the
-# name in `vm_name`. SIZE_MB defaults to 64 (thin).
+# name in `vm_name`. SIZE_MB defaults to 64 (thin, empty); with CEPH_IMAGE_SOURCE=FILE (a raw
+# disk image) the image is imported from FILE instead.
 ceph_system_image() {
   local dir=${1:?usage: ceph_system_image DIR VM XML_FILE [SIZE_MB] [POOL]} vm=${2:?VM} xml=${3:?XML_FILE}
   local size=${4:-64} pool=${5:-rbd}
   ceph_use "$dir" || return 1
   [ -r "$xml" ] || { _ceph_fail "cannot read domain XML $xml"; return 1; }
-  ceph_rbd create --size "$size" "$pool/system_$vm" &&
+  if [ -n "${CEPH_IMAGE_SOURCE:-}" ]; then
+    ceph_rbd import --no-progress "$CEPH_IMAGE_SOURCE" "$pool/system_$vm" >/dev/null
+  else
+    ceph_rbd create --size "$size" "$pool/system_$vm"
+  fi &&
   ceph_rbd image-meta set "$pool/system_$vm" vm_name "$vm" >/dev/null &&
   ceph_rbd image-meta set "$pool/system_$vm" xml "$(<"$xml")" >/dev/null ||
     { _ceph_fail "cannot create $pool/system_$vm"; return 1; }
@@ -279,4 +291,18 @@ ceph_watchers() {
   local dir=${1:?usage: ceph_watchers DIR POOL/IMAGE} img=${2:?POOL/IMAGE}
   ceph_use "$dir" || return 1
   ceph_rbd status "$img" | grep -o 'watcher=[^ ]* client\.[0-9]*' || true
+}
+
+# ceph_mount_etc DIR CMD_PREFIX...: inside a node's private mount namespace (e.g.
+# `ceph_mount_etc "$dir" in_node a`), bind DIR/etc on /etc/ceph, so every Ceph client there
+# (rbd, QEMU, an agent run by Pacemaker without CEPH_CONF) finds this cluster with no flags.
+# Refuses to run without a prefix: the host's /etc/ceph is never touched.
+ceph_mount_etc() {
+  local dir=${1:?usage: ceph_mount_etc DIR CMD_PREFIX...}
+  shift
+  (($#)) || { _ceph_fail "ceph_mount_etc needs a namespace prefix (e.g. in_node a)"; return 1; }
+  dir=$(cd "$dir" && pwd) || return 1
+  [ "$(readlink /proc/self/ns/mnt)" != "$("$@" readlink /proc/self/ns/mnt)" ] ||
+    { _ceph_fail "ceph_mount_etc: '$*' runs in the host's mount namespace"; return 1; }
+  "$@" /bin/sh -c "mkdir -p /etc/ceph && mount --bind '$dir/etc' /etc/ceph"
 }

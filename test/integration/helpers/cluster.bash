@@ -12,7 +12,7 @@
 #       One-node cluster in node NAME (node_create it first). corosync.conf: knet, crypto
 #       none, token $CLUSTER_TOKEN (1000 ms), ring0 = the first IPv4 address of the node's
 #       eth0, else 127.0.0.1; the cluster node name is NAME. A fresh node gets a seeded
-#       CIB: dc-deadtime=2s stonith-enabled=false no-quorum-policy=ignore
+#       CIB: dc-deadtime=1s (2s with several nodes) stonith-enabled=false no-quorum-policy=ignore
 #       cluster-recheck-interval=10s, then the PROP=VALUE given (crm_config properties,
 #       they win). A node whose CIB exists already (a restart) keeps it. Starts
 #       `corosync -f` and `pacemakerd` with a clean environment and waits (bounded by
@@ -37,6 +37,10 @@
 #         Stopped: RSC is known and no instance is active (on ON_NODE if given)
 #         Failed:  an instance is failed or a failed operation of RSC is recorded
 #       On timeout prints crm_mon and the node's last pacemaker log lines for RSC; rc 1.
+#   cluster_attribute NAME ATTR [ON_NODE]
+#       Prints the node attribute's current value in attrd ("" when unset).
+#   cluster_wait_attribute NAME ATTR VALUE [TIMEOUT_S] [ON_NODE]
+#       Wait (default 20 s) until attrd's value of ATTR is VALUE ("" = unset).
 #   cluster_crm_mon_xml NAME    crm_mon -1 --inactive --include=attributes --output-as=xml
 #   in_cluster NAME CMD...      in_node NAME CMD... with CIB_file unset: pcs, crm,
 #                               cibadmin, crm_resource, attrd_updater, crm_mon ...
@@ -126,13 +130,13 @@ EOF
 
 # Seed cib.xml (hacluster:haclient 0600) unless the node has one already.
 _cluster_seed_cib() {
-  local dir=$1 cib tmp kv
-  shift
+  local dir=$1 deadtime=$2 cib tmp kv
+  shift 2
   cib=$dir/fs/var/lib/pacemaker/cib/cib.xml
   [[ -s $cib ]] && return 0
   tmp=$dir/cluster/seed-cib.xml
   cibadmin --empty >"$tmp" || _cluster_die "cibadmin --empty failed" || return
-  for kv in dc-deadtime=2s stonith-enabled=false no-quorum-policy=ignore cluster-recheck-interval=10s "$@"; do
+  for kv in dc-deadtime="$deadtime" stonith-enabled=false no-quorum-policy=ignore cluster-recheck-interval=10s "$@"; do
     [[ $kv == *=* ]] || _cluster_die "cluster property '$kv' is not NAME=VALUE" || return
     CIB_file=$tmp crm_attribute --type crm_config --name "${kv%%=*}" --update "${kv#*=}" >/dev/null ||
       _cluster_die "cannot set cluster property $kv in the seed CIB" || return
@@ -155,15 +159,15 @@ _cluster_spawn() {
 }
 
 _cluster_launch() {
-  local name=$1 conf=$2 dir timeout=${CLUSTER_START_TIMEOUT:-60}
-  shift 2
+  local name=$1 conf=$2 deadtime=$3 dir timeout=${CLUSTER_START_TIMEOUT:-60}
+  shift 3
   dir=$(node_dir "$name") || return
   node_pid "$name" >/dev/null || return
   [[ -z $(_cluster_pids_named "$name" corosync) ]] ||
     _cluster_die "node '$name': corosync already runs" || return
   mkdir -p "$dir/cluster" || return
   printf '%s\n' "$conf" >"$dir/fs/etc/corosync/corosync.conf" || return
-  _cluster_seed_cib "$dir" "$@" || return
+  _cluster_seed_cib "$dir" "$deadtime" "$@" || return
   in_node "$name" /bin/sh -c 'rm -rf /dev/shm/qb-* /run/crm/* /run/corosync.pid' || true
   _cluster_spawn "$name" "$dir/cluster/corosync.out" corosync -f || return
   # corosync-cfgtool answers once the IPC is up; fail fast if corosync died.
@@ -218,8 +222,11 @@ _cluster_start_nodes() {
     entries+=("$name:$id:$addr")
   done
   conf=$(_cluster_corosync_conf "${entries[@]}")
+  # One node has nobody to wait for; several nodes starting one after the other do.
+  local deadtime=2s
+  ((${#list[@]} == 1)) && deadtime=1s
   for name in "${list[@]}"; do
-    _cluster_launch "$name" "$conf" "$@" || return
+    _cluster_launch "$name" "$conf" "$deadtime" "$@" || return
   done
   for name in "${list[@]}"; do
     cluster_wait_online "$name" "${CLUSTER_START_TIMEOUT:-60}" "${list[@]}" || return
@@ -228,6 +235,23 @@ _cluster_start_nodes() {
   for name in "${list[@]}"; do
     printf '%s\n' "$ms" >"$(node_dir "$name")/cluster/start.ms"
   done
+}
+
+cluster_attribute() {
+  local name=${1:?usage: cluster_attribute NAME ATTR [ON_NODE]} attr=${2:?usage: cluster_attribute NAME ATTR [ON_NODE]}
+  local on=${3:-$1} out
+  out=$(in_cluster "$name" attrd_updater --query --name "$attr" --node "$on" 2>/dev/null) || true
+  out=$(sed -n 's/.* value="\([^"]*\)".*/\1/p' <<<"$out" | head -n 1)
+  printf '%s\n' "$out"
+}
+
+_cluster_attribute_is() { [[ $(cluster_attribute "$1" "$2" "$4") == "$3" ]] || { echo "attribute $2 is '$(cluster_attribute "$1" "$2" "$4")'"; return 1; }; }
+
+cluster_wait_attribute() {
+  local usage="usage: cluster_wait_attribute NAME ATTR VALUE [TIMEOUT_S] [ON_NODE]"
+  local name=${1:?$usage} attr=${2:?$usage} value=${3?$usage} timeout=${4:-20} on=${5:-$1}
+  wait_until "$timeout" "attribute $attr=\"$value\" of node $on in node $name" \
+    _cluster_attribute_is "$name" "$attr" "$value" "$on"
 }
 
 cluster_crm_mon_xml() {
@@ -301,13 +325,13 @@ cluster_stop() {
   pids=$(_cluster_pids_named "$name" pacemakerd)
   if [[ -n $pids ]]; then
     # shellcheck disable=SC2086
-    kill -TERM $pids 2>/dev/null
+    kill -TERM $pids 2>/dev/null || true
     wait_until "$timeout" "pacemaker to stop in node $name" _cluster_gone "$name" 'pacemaker*' || rc=1
   fi
   pids=$(_cluster_pids_named "$name" corosync)
   if [[ -n $pids ]]; then
     # shellcheck disable=SC2086
-    kill -TERM $pids 2>/dev/null
+    kill -TERM $pids 2>/dev/null || true
     wait_until 15 "corosync to stop in node $name" _cluster_gone "$name" corosync || rc=1
   fi
   ((rc == 0)) || cluster_logs "$name" 20 >&2

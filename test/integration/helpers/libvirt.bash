@@ -3,7 +3,7 @@
 # Throw-away libvirtd "nodes" for integration tests (libvirt 9 + QEMU 7.2, TCG only, no systemd).
 #
 #   source test/integration/helpers/libvirt.bash
-#   LIBVIRT_BASE=$BATS_FILE_TMPDIR/lv            # where node state lives (default /tmp/vi-libvirt)
+#   LIBVIRT_BASE=...        # where node state lives (default $BATS_FILE_TMPDIR/lv, else /tmp/vi-libvirt)
 #   libvirt_start a                              # host mode: own mount namespace, unix socket only
 #   LIBVIRT_EXEC="in_node a" libvirt_start a 198.51.100.11   # inside a node.bash node, TCP on that address
 #   libvirt_virsh a list --all                   # virsh against node a (from anywhere)
@@ -30,6 +30,8 @@
 # Timing on this machine: libvirt_start 0.3 s (warm capability cache, seeded from
 # /var/cache/seapath-agents/libvirt-caps), 1.5 s cold.
 
+# default: per bats file (parallel files never share a node dir), else /tmp/vi-libvirt
+LIBVIRT_BASE=${LIBVIRT_BASE:-${BATS_FILE_TMPDIR:+$BATS_FILE_TMPDIR/lv}}
 LIBVIRT_BASE=${LIBVIRT_BASE:-/tmp/vi-libvirt}
 LIBVIRT_CEPH_SECRET_UUID=${LIBVIRT_CEPH_SECRET_UUID:-5ea9a7f1-c0de-4c3e-8a11-0000000000c1}
 LIBVIRT_TCP_PORT=${LIBVIRT_TCP_PORT:-16509}
@@ -84,6 +86,15 @@ _libvirt_qemu_pids() {
     [[ $pid =~ ^[0-9]+$ ]] && _libvirt_alive "$pid" || continue
     case $(readlink "/proc/$pid/exe" 2>/dev/null) in */qemu-system-*) echo "$pid" ;; esac
   done
+}
+
+# libvirt_domain_pid NAME VM: pid of the QEMU running domain VM on node NAME
+libvirt_domain_pid() {
+  local d pid
+  d=$(_libvirt_dir "${1:?usage: libvirt_domain_pid NAME VM}") || return 1
+  [ -s "$d/run/qemu/${2:?VM}.pid" ] || return 1
+  pid=$(<"$d/run/qemu/$2.pid")
+  [[ $pid =~ ^[0-9]+$ ]] && _libvirt_alive "$pid" && echo "$pid"
 }
 
 # libvirt_uri NAME: URI of node NAME's unix socket, usable from any namespace
@@ -393,7 +404,10 @@ libvirt_domain_xml() {
     <type arch='x86_64' machine='pc'>hvm</type>
     $os
   </os>
-  <features><acpi/></features>
+  <features>
+    <acpi/>
+    <tcg><tb-cache unit='MiB'>${LIBVIRT_TB_CACHE_MIB:-32}</tb-cache></tcg>
+  </features>
   <clock offset='utc'/>
   <on_poweroff>destroy</on_poweroff>
   <on_reboot>restart</on_reboot>
@@ -411,6 +425,19 @@ libvirt_domain_xml() {
   </devices>
 </domain>
 EOF
+}
+
+# libvirt_wait_domstate NAME VM STATE [TIMEOUT_S]: wait until `virsh domstate VM` on node
+# NAME prints STATE ("running", "shut off", ...; "absent" = the domain does not exist)
+libvirt_wait_domstate() {
+  local name=${1:?usage: libvirt_wait_domstate NAME VM STATE [TIMEOUT_S]} vm=${2:?VM} want=${3:?STATE}
+  local t=${4:-30} i st=
+  for ((i = 0; i < t * 10; i++)); do
+    st=$(LIBVIRT_VIRSH_TIMEOUT_S=5 libvirt_virsh "$name" domstate "$vm" 2>/dev/null) || st=absent
+    [ "$st" = "$want" ] && return 0
+    sleep 0.1
+  done
+  _libvirt_fail "domain $vm on $name is '$st', not '$want', after ${t}s"
 }
 
 # libvirt_guest_heartbeat LOG: the last heartbeat of the linux guest in serial log LOG,

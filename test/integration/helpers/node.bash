@@ -32,7 +32,13 @@
 #       veth IFNAME in node NAME, plugged into segment SEG, up, with the addresses.
 #   in_node NAME CMD...
 #       Run CMD inside the node (nsenter net+mnt+uts). stdin, stdout, stderr, exit
-#       code, environment and working directory are passed through.
+#       code, environment and working directory are passed through. A command put in
+#       the background with & inside a bats test must close fd 3 (`3>&-`), or use node_spawn.
+#   node_spawn NAME LOGFILE CMD...
+#       Start CMD in the background inside the node (stdin /dev/null, output appended
+#       to LOGFILE, bats' fd 3 closed so bats does not wait for it); prints its pid.
+#       node_kill_all/node_destroy end it. E.g. a capture on a peer:
+#         pid=$(node_spawn p1 "$BATS_TEST_TMPDIR/arp.txt" tcpdump -l -n -i eth0 arp)
 #   node_netns NAME        prints the node's named netns (usable with `ip -n`, `ip netns exec`)
 #   node_pid NAME          prints the pid of the node's holder process
 #   node_dir NAME          prints the node's scratch dir (logs, private files)
@@ -45,7 +51,8 @@
 #   node_teardown          destroy every node and segment of this scratch dir (teardown_file)
 #   node_leftovers         prints what this run left (namespaces, processes); rc 1 if any
 #   wait_until TIMEOUT_S WHAT CMD...
-#       Run CMD every 0.2 s until it succeeds; after TIMEOUT_S seconds print
+#       Run CMD (a program or a function) every $WAIT_INTERVAL s (0.2) until it
+#       succeeds; TIMEOUT_S may have decimals. After TIMEOUT_S seconds print
 #       "timeout after Ns waiting for WHAT" (and CMD's last output) and return 1.
 #
 # Every node, segment and peer has a holder process (setsid, in the namespaces) that
@@ -72,17 +79,19 @@ _node_alive() {
 }
 
 wait_until() {
-  local timeout=$1 what=$2 out="" deadline
+  local timeout=${1:?usage: wait_until TIMEOUT_S WHAT CMD...} what=${2:?usage: wait_until TIMEOUT_S WHAT CMD...}
+  local out="" deadline interval=${WAIT_INTERVAL:-0.2}
   shift 2
-  deadline=$(( $(date +%s%N) + ${timeout%%.*} * 1000000000 ))
+  [[ $timeout =~ ^[0-9]+(\.[0-9]+)?$ ]] || _node_die "wait_until: bad timeout '$timeout'" || return
+  deadline=$(( $(date +%s%N) / 1000000 + $(awk -v t="$timeout" 'BEGIN { printf "%d", t * 1000 }') ))
   while :; do
     if out=$("$@" 2>&1); then return 0; fi
-    if (( $(date +%s%N) >= deadline )); then
+    if (( $(date +%s%N) / 1000000 >= deadline )); then
       printf 'timeout after %ss waiting for %s\n' "$timeout" "$what" >&2
-      [[ -n $out ]] && printf '%s\n' "$out" | tail -n 20 >&2
+      [[ -z $out ]] || printf '%s\n' "$out" | tail -n 20 >&2
       return 1
     fi
-    sleep 0.2
+    sleep "$interval"
   done
 }
 
@@ -141,7 +150,7 @@ _node_spawn_holder() {
     exit 0' holder "$pidfile" "$NODE_OWNER_PID" </dev/null >/dev/null 2>&1 3>&- &
   local launcher=$!
   disown "$launcher" 2>/dev/null
-  if ! wait_until 5 "namespace holder ($pidfile)" test -s "$pidfile"; then
+  if ! WAIT_INTERVAL=0.02 wait_until 5 "namespace holder ($pidfile)" test -s "$pidfile"; then
     kill -9 "$launcher" 2>/dev/null
     return 1
   fi
@@ -180,10 +189,11 @@ segment_destroy() {
   local seg=${1:?usage: segment_destroy SEG} d
   d=$NODE_DIR/s/$seg
   [[ -d $d ]] || return 0
-  _node_kill_ns "$d" include-holder
-  ip netns del "$(_segment_netns "$seg")" 2>/dev/null
+  local rc=0
+  _node_kill_ns "$d" include-holder || rc=1
+  ip netns del "$(_segment_netns "$seg")" 2>/dev/null || true
   rm -f "$d/holder.pid" "$d/ports"
-  return 0
+  return "$rc"
 }
 
 # Private directories of a node: mount point -> owner:group mode (bind-mounted from
@@ -225,8 +235,8 @@ stage=$d/stage
 mkdir -p "$stage"
 i=0
 for p in "$@"; do
-  [ -e "$p" ] || continue
-  mkdir -p "$stage/$i"; mount --rbind "$p" "$stage/$i"; i=$((i + 1))
+  if [ -e "$p" ]; then mkdir -p "$stage/$i"; mount --rbind "$p" "$stage/$i"; fi
+  i=$((i + 1))
 done
 if [ -d /sys/fs/cgroup ]; then mkdir -p "$stage/cgroup"; mount --rbind /sys/fs/cgroup "$stage/cgroup"; fi
 mount -t sysfs sysfs /sys
@@ -239,8 +249,8 @@ chown hacluster:haclient /run/crm
 chmod 0750 /run/crm
 i=0
 for p in "$@"; do
-  [ -d "$stage/$i" ] || continue
-  mkdir -p "$p"; mount --move "$stage/$i" "$p"; i=$((i + 1))
+  if [ -d "$stage/$i" ]; then mkdir -p "$p"; mount --move "$stage/$i" "$p"; fi
+  i=$((i + 1))
 done
 rm -rf "$stage"
 mount -t tmpfs -o mode=1777,size=256m tmpfs /dev/shm
@@ -251,9 +261,10 @@ done
 
 node_create() {
   _node_require_setup || return
-  local name=${1:?usage: node_create NAME [ADDR/PLEN...]} d ns pid
+  local name=${1:?usage: node_create NAME [ADDR/PLEN...]} d ns pid addr
   shift
   _node_check_name "$name" || return
+  for addr in "$@"; do _node_check_addr "$addr" || return; done
   d=$NODE_DIR/n/$name
   if [[ -s $d/holder.pid ]] && _node_alive "$(<"$d/holder.pid")"; then
     _node_die "node '$name' exists already"
@@ -281,8 +292,9 @@ node_create() {
 
 node_peer() {
   _node_require_setup || return
-  local name=${1:?usage: node_peer NAME PEER [ADDR/PLEN...]} peer=${2:?usage: node_peer NAME PEER [ADDR/PLEN...]} seg
+  local name=${1:?usage: node_peer NAME PEER [ADDR/PLEN...]} peer=${2:?usage: node_peer NAME PEER [ADDR/PLEN...]} seg addr
   shift 2
+  for addr in "$@"; do _node_check_addr "$addr" || return; done
   [[ -s $NODE_DIR/n/$name/eth0.segment ]] || _node_die "node '$name' has no eth0 on a segment" || return
   seg=$(<"$NODE_DIR/n/$name/eth0.segment")
   node_create "$peer" || return
@@ -329,7 +341,21 @@ in_node() {
   local name=${1:?usage: in_node NAME CMD...} pid
   shift
   pid=$(node_pid "$name") || return
-  nsenter -t "$pid" --net --mount --uts --wd="$PWD" -- "$@"
+  local wd=/
+  [[ -d $PWD ]] && wd=$PWD
+  nsenter -t "$pid" --net --mount --uts --wd="$wd" -- "$@"
+}
+
+node_spawn() {
+  local usage="usage: node_spawn NAME LOGFILE CMD..."
+  local name=${1:?$usage} log=${2:?$usage} pid
+  shift 2
+  (($#)) || _node_die "$usage" || return
+  pid=$(node_pid "$name") || return
+  nsenter -t "$pid" --net --mount --uts --wd=/ -- "$@" </dev/null >>"$log" 2>&1 3>&- &
+  pid=$!
+  disown "$pid" 2>/dev/null || true
+  printf '%s\n' "$pid"
 }
 
 # Pids (one a line) whose net or mount namespace is one recorded in dir $1
@@ -357,6 +383,7 @@ _node_ns_pids() {
       fi
       printf '%s\n' "$pid"
     done
+  return 0
 }
 
 node_pids() {
@@ -371,7 +398,7 @@ _node_kill_ns() {
     pids=$(_node_ns_pids "$d" "$with_holder")
     [[ -z $pids ]] && return 0
     # shellcheck disable=SC2086
-    kill -9 $pids 2>/dev/null
+    kill -9 $pids 2>/dev/null || true
     sleep 0.1
   done
   _node_die "processes still alive in namespaces of $d: $(_node_ns_pids "$d" "$with_holder" | tr '\n' ' ')"
@@ -384,28 +411,30 @@ node_kill_all() {
 
 node_destroy() {
   _node_require_setup || return
-  local name=${1:?usage: node_destroy NAME} d f seg
+  local name=${1:?usage: node_destroy NAME} d rc=0
   d=$NODE_DIR/n/$name
   [[ -d $d ]] || return 0
   # The veths die with the node's netns (either end takes its peer along).
   rm -f "$d"/*.segment
-  _node_kill_ns "$d" include-holder
-  ip netns del "$(node_netns "$name")" 2>/dev/null
+  _node_kill_ns "$d" include-holder || rc=1
+  ip netns del "$(node_netns "$name")" 2>/dev/null || true
   rm -f "$d/holder.pid"
-  return 0
+  return "$rc"
 }
 
 node_teardown() {
   [[ -n ${NODE_DIR:-} && -d ${NODE_DIR:-/nonexistent} ]] || return 0
-  local d
+  local d rc=0
   for d in "$NODE_DIR"/n/*/; do
-    [[ -d $d ]] && node_destroy "$(basename "$d")"
+    [[ -d $d ]] || continue
+    node_destroy "$(basename "$d")" || rc=1
   done
   for d in "$NODE_DIR"/s/*/; do
-    [[ -d $d ]] && segment_destroy "$(basename "$d")"
+    [[ -d $d ]] || continue
+    segment_destroy "$(basename "$d")" || rc=1
   done
   _node_sweep_orphans
-  return 0
+  return "$rc"
 }
 
 # Named namespaces of this prefix that no live process holds any more.
@@ -419,7 +448,7 @@ _node_sweep_orphans() {
     for p in /proc/[0-9]*; do
       if [[ $(readlink "$p/ns/net" 2>/dev/null) == "net:[$ino]" ]]; then held=1; break; fi
     done
-    ((held)) || ip netns del "${ns#/run/netns/}" 2>/dev/null
+    ((held)) || ip netns del "${ns#/run/netns/}" 2>/dev/null || true
   done
   return 0
 }

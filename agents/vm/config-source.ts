@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: Apache-2.0
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { ExecFailed } from '../../lib/exec/exec-failed.js';
+import type { Deadline } from '../../lib/ocf/deadline.js';
+import { Ocf } from '../../lib/ocf/exit-codes.js';
+import { OcfError } from '../../lib/ocf/ocf-error.js';
+import { DomainXmlError, parseDomainXml, type DomainXml } from './domain-xml.js';
+import type { VmIdentity } from './identity.js';
+import type { ImageMeta, Rbd } from './rbd.js';
+
+/** The metadata key of system_<vm> where SEAPATH's vm_manager keeps the domain XML. */
+export const xmlMetaKey = 'xml';
+
+/**
+ * Copies the domain XML from the metadata of `<pool>/system_<vm>` into the config file and returns
+ * it. A missing image or key is a configuration error everywhere (6); Ceph not answering is 1.
+ */
+export async function fetchXmlFromRbd(vm: VmIdentity, rbd: Rbd, deadline: Deadline): Promise<string> {
+  const image = vm.systemImage ?? '';
+  let meta: ImageMeta;
+  try {
+    meta = await rbd.imageMeta(image, xmlMetaKey, deadline);
+  } catch (e) {
+    if (e instanceof ExecFailed && e.timedOut)
+      throw new OcfError(Ocf.ERR_GENERIC, `rbd did not answer in time reading the domain XML of ${image}: is Ceph reachable from this node?`, { cause: e });
+    if (e instanceof ExecFailed && !e.notFound)
+      throw new OcfError(Ocf.ERR_GENERIC, `cannot read the domain XML of ${image}: ${e.message}`, { cause: e });
+    throw e;
+  }
+  if (meta.kind === 'no-image')
+    throw new OcfError(Ocf.ERR_CONFIGURED, `RBD image ${image} does not exist: create the VM first (vm_manager), or set pool to the pool that holds system_${vm.name}`);
+  if (meta.kind === 'no-key')
+    throw new OcfError(Ocf.ERR_CONFIGURED, `RBD image ${image} has no '${xmlMetaKey}' metadata: store the domain XML with 'rbd image-meta set ${image} ${xmlMetaKey} "$(cat vm.xml)"'`);
+  writeAtomically(vm.config, meta.value);
+  return meta.value;
+}
+
+/** The config file's text; a missing file means this node lacks it (5), as VirtualDomain says. */
+export function readConfigFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new OcfError(Ocf.ERR_INSTALLED, `config file ${path} does not exist on this node`);
+    throw new OcfError(Ocf.ERR_INSTALLED, `cannot read config file ${path}: ${(e as Error).message}`);
+  }
+}
+
+/** Parses the XML a start will define, and checks it is this resource's domain (6 otherwise). */
+export function domainOfResource(text: string, vm: VmIdentity, source: string): DomainXml {
+  let dom: DomainXml;
+  try {
+    dom = parseDomainXml(text);
+  } catch (e) {
+    if (e instanceof DomainXmlError) throw new OcfError(Ocf.ERR_CONFIGURED, `the domain XML in ${source} is unusable: ${e.message}`);
+    throw e;
+  }
+  if (dom.name !== vm.name)
+    throw new OcfError(
+      Ocf.ERR_CONFIGURED,
+      `the domain XML in ${source} is for domain '${dom.name}', but this resource manages '${vm.name}': fix <name> in the XML or use the XML of ${vm.name}`,
+    );
+  return dom;
+}
+
+/** The UUID in the config file, if it is there and parses; for finding QEMU without libvirt. */
+export function uuidFromConfig(path: string): string | undefined {
+  try {
+    return parseDomainXml(readFileSync(path, 'utf8')).uuid;
+  } catch {
+    return undefined; // only a hint: without it, QEMU is found by the domain name
+  }
+}
+
+function writeAtomically(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o755 });
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, text.endsWith('\n') ? text : `${text}\n`, { mode: 0o600 });
+  renameSync(tmp, path);
+}

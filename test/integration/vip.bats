@@ -1,0 +1,216 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
+# ocf:seapath:vip, installed, driven as pacemaker-execd drives it, in nodes made of network
+# namespaces on a private segment (TEST-NET addresses only; the host is never touched).
+
+setup_file() {
+  load helpers/node
+  node_setup vip
+  node_create n1 192.0.2.11/24 2001:db8::11/64
+  node_peer n1 n2 192.0.2.12/24 2001:db8::12/64
+  node_peer n1 peer 192.0.2.99/24 2001:db8::99/64
+}
+
+teardown_file() {
+  load helpers/node
+  node_teardown
+}
+
+setup() {
+  load helpers/node
+  load helpers/ocf
+  export OCF_INSTANCE="vip-$BATS_TEST_NUMBER"
+}
+
+has_address() { # NODE ADDR/PLEN
+  in_node "$1" ip -o address show dev eth0 | grep -q " ${2} "
+}
+
+mac_of() { in_node "$1" cat /sys/class/net/eth0/address; }
+
+@test "ocf-tester passes for an IPv4 address" {
+  run in_node n1 ocf-tester -n vip-ocft4 -o ip=192.0.2.21 -o cidr_netmask=24 -o nic=eth0 /usr/lib/ocf/resource.d/seapath/vip
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ $output == *"passed all tests"* ]]
+}
+
+@test "ocf-tester passes for an IPv6 address with the interface and prefix found from the routes" {
+  run in_node n1 ocf-tester -n vip-ocft6 -o ip=2001:db8::21 /usr/lib/ocf/resource.d/seapath/vip
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ $output == *"passed all tests"* ]]
+}
+
+@test "start without nic or cidr_netmask takes them from the route, once, and a peer reaches the address" {
+  run ocf_agent n1 vip start ip=192.0.2.30
+  [ "$status" -eq 0 ]
+  has_address n1 192.0.2.30/24
+  in_node n1 cat "/run/resource-agents/seapath-vip-$OCF_INSTANCE.json" | grep -q '"nic":"eth0","prefix":24'
+  run in_node peer ping -c 1 -W 2 192.0.2.30
+  [ "$status" -eq 0 ]
+  run ocf_agent n1 vip monitor ip=192.0.2.30 CRM_meta_interval=10000
+  [ "$status" -eq 0 ]
+  run ocf_agent n1 vip stop ip=192.0.2.30
+  [ "$status" -eq 0 ]
+  ! has_address n1 192.0.2.30/24
+}
+
+@test "a second start succeeds and leaves one address; a second stop succeeds" {
+  ocf_agent n1 vip start ip=192.0.2.31 cidr_netmask=24 nic=eth0
+  run ocf_agent n1 vip start ip=192.0.2.31 cidr_netmask=24 nic=eth0
+  [ "$status" -eq 0 ]
+  [ "$(in_node n1 ip -o address show dev eth0 | grep -c ' 192.0.2.31/24 ')" -eq 1 ]
+  ocf_agent n1 vip stop ip=192.0.2.31 cidr_netmask=24 nic=eth0
+  run ocf_agent n1 vip stop ip=192.0.2.31 cidr_netmask=24 nic=eth0
+  [ "$status" -eq 0 ]
+  run ocf_agent n1 vip monitor ip=192.0.2.31 CRM_meta_interval=10000
+  [ "$status" -eq 7 ]
+}
+
+@test "failover: the peer's ARP cache follows the address to the second node without asking" {
+  ocf_agent n1 vip start ip=192.0.2.40 cidr_netmask=24 nic=eth0
+  in_node peer ping -c 1 -W 2 192.0.2.40
+  [ "$(in_node peer ip neigh show 192.0.2.40 | awk '{print $5}')" = "$(mac_of n1)" ]
+  ocf_agent n1 vip stop ip=192.0.2.40 cidr_netmask=24 nic=eth0 # also ends n1's background announcements
+  run ocf_agent n2 vip start ip=192.0.2.40 cidr_netmask=24 nic=eth0
+  [ "$status" -eq 0 ]
+  # No traffic from the peer in between: only n2's gratuitous ARP can have changed the entry.
+  wait_until 5 "peer's ARP entry for 192.0.2.40 to point at n2" \
+    bash -c "[ \"\$(ip netns exec $(node_netns peer) ip neigh show 192.0.2.40 | awk '{print \$5}')\" = $(mac_of n2) ]"
+  in_node peer ping -c 1 -W 2 192.0.2.40
+  ocf_agent n2 vip stop ip=192.0.2.40 cidr_netmask=24 nic=eth0
+}
+
+@test "IPv6: start waits for duplicate address detection and announces the address to the peer" {
+  in_node peer ping -c 1 -W 2 2001:db8::11 # the peer knows n1 on the segment
+  in_node peer timeout 10 tcpdump -l -n -i eth0 -c 1 'icmp6 and ip6[40] == 136 and src host 2001:db8::41' >"$BATS_TEST_TMPDIR/na" 2>/dev/null &
+  sleep 1
+  run ocf_agent n1 vip start ip=2001:db8::41 cidr_netmask=64 nic=eth0
+  [ "$status" -eq 0 ]
+  run in_node n1 ip -6 -o address show dev eth0
+  [[ $output == *"2001:db8::41/64"* ]]
+  [[ $output != *"2001:db8::41/64"*tentative* ]]
+  wait
+  grep -q 'neighbor advertisement, tgt is 2001:db8::41' "$BATS_TEST_TMPDIR/na"
+  run in_node peer ping -c 1 -W 2 2001:db8::41
+  [ "$status" -eq 0 ]
+  ocf_agent n1 vip stop ip=2001:db8::41 cidr_netmask=64 nic=eth0
+}
+
+@test "start refuses an IPv4 address another host answers for, and leaves nothing behind" {
+  in_node peer ip address add 192.0.2.50/24 dev eth0
+  run ocf_agent n1 vip start ip=192.0.2.50 cidr_netmask=24 nic=eth0
+  in_node peer ip address del 192.0.2.50/24 dev eth0
+  [ "$status" -eq 1 ]
+  [[ $(ocf_exit_reason) == "192.0.2.50 already answers on the segment of eth0"* ]]
+  ! has_address n1 192.0.2.50/24
+  [ ! -e "$(node_dir n1)/fs/run/resource-agents/seapath-vip-$OCF_INSTANCE.json" ] || false
+}
+
+@test "check_duplicate=false skips the duplicate check" {
+  in_node peer ip address add 192.0.2.51/24 dev eth0
+  run ocf_agent n1 vip start ip=192.0.2.51 cidr_netmask=24 nic=eth0 check_duplicate=false
+  in_node peer ip address del 192.0.2.51/24 dev eth0
+  [ "$status" -eq 0 ]
+  ocf_agent n1 vip stop ip=192.0.2.51 cidr_netmask=24 nic=eth0
+}
+
+@test "IPv6: an address that fails duplicate address detection is refused and removed" {
+  in_node peer ip -6 address add 2001:db8::52/64 dev eth0 nodad
+  run ocf_agent n1 vip start ip=2001:db8::52 cidr_netmask=64 nic=eth0
+  in_node peer ip -6 address del 2001:db8::52/64 dev eth0
+  [ "$status" -eq 1 ]
+  [[ $(ocf_exit_reason) == *"failed duplicate address detection"* ]]
+  ! in_node n1 ip -6 -o address show dev eth0 | grep -q '2001:db8::52/'
+}
+
+@test "a link without carrier fails the start and leaves no address" {
+  segment_create dead
+  node_attach n1 dead eth1 198.51.100.1/24
+  ip -n "$(_segment_netns dead)" link set p1 down
+  wait_until 5 "eth1 to lose its carrier" bash -c "[ \"\$(ip netns exec $(node_netns n1) cat /sys/class/net/eth1/carrier)\" = 0 ]"
+  run ocf_agent n1 vip start ip=198.51.100.10 cidr_netmask=24 nic=eth1
+  [ "$status" -eq 1 ]
+  [[ $(ocf_exit_reason) == "interface eth1 is down"* ]]
+  ! in_node n1 ip -o address show dev eth1 | grep -q 198.51.100.10
+  run ocf_agent n1 vip monitor ip=198.51.100.10 cidr_netmask=24 nic=eth1 CRM_meta_interval=0
+  [ "$status" -eq 7 ]
+}
+
+@test "monitor reports an address removed behind the cluster's back as not running" {
+  ocf_agent n1 vip start ip=192.0.2.60 cidr_netmask=24 nic=eth0
+  in_node n1 ip address del 192.0.2.60/24 dev eth0
+  run ocf_agent n1 vip monitor ip=192.0.2.60 cidr_netmask=24 nic=eth0 CRM_meta_interval=10000
+  [ "$status" -eq 7 ]
+  run ocf_agent n1 vip stop ip=192.0.2.60 cidr_netmask=24 nic=eth0
+  [ "$status" -eq 0 ]
+}
+
+@test "malformed address or prefix: 6 from start and validate-all, 0 from stop, 7 from a probe" {
+  for params in "ip=192.0.2.300" "ip=vip.example" "ip=192.0.2.70 cidr_netmask=33" "ip=192.0.2.70 cidr_netmask=255.0.255.0" "ip=2001:db8::70 cidr_netmask=129"; do
+    # shellcheck disable=SC2086
+    run ocf_agent n1 vip start $params
+    [ "$status" -eq 6 ] || { echo "start $params: $status $output"; false; }
+    [ -n "$(ocf_exit_reason)" ]
+    # shellcheck disable=SC2086
+    run ocf_agent n1 vip validate-all $params
+    [ "$status" -eq 6 ]
+    # shellcheck disable=SC2086
+    run ocf_agent n1 vip stop $params
+    [ "$status" -eq 0 ]
+    # shellcheck disable=SC2086
+    run ocf_agent n1 vip monitor $params CRM_meta_interval=0
+    [ "$status" -eq 7 ]
+  done
+  run ocf_agent n1 vip start
+  [ "$status" -eq 6 ]
+  [ "$(ocf_exit_reason)" = "required parameter ip is not set" ]
+}
+
+@test "a nic absent on this node: 2 from start and validate-all level 10, 7 from a probe, 0 from stop" {
+  run ocf_agent n1 vip start ip=192.0.2.71 cidr_netmask=24 nic=eth7
+  [ "$status" -eq 2 ]
+  [ "$(ocf_exit_reason)" = "interface eth7 does not exist on this node" ]
+  run ocf_agent n1 vip validate-all ip=192.0.2.71 nic=eth7 OCF_CHECK_LEVEL=10
+  [ "$status" -eq 2 ]
+  run ocf_agent n1 vip validate-all ip=192.0.2.71 nic=eth7
+  [ "$status" -eq 0 ] # level 0 checks only the parameters: valid on a node that has eth7
+  run ocf_agent n1 vip monitor ip=192.0.2.71 nic=eth7 CRM_meta_interval=0
+  [ "$status" -eq 7 ]
+  run ocf_agent n1 vip stop ip=192.0.2.71 nic=eth7
+  [ "$status" -eq 0 ]
+}
+
+@test "no route to the address and no nic: 2 with a reason saying what to set" {
+  run ocf_agent n1 vip start ip=203.0.113.5
+  [ "$status" -eq 2 ]
+  [[ $(ocf_exit_reason) == "no route on this node covers 203.0.113.5: set nic and cidr_netmask"* ]]
+}
+
+@test "a missing tool: 5 from start, 7 from a probe, 0 from stop" {
+  hide_ip='for f in /usr/bin/ip /bin/ip; do mount --bind /dev/null "$f"; done; exec "$@"'
+  run in_node n1 unshare --mount bash -c "$hide_ip" - env -i PATH=$OCF_PATH OCF_ROOT=/usr/lib/ocf OCF_RESKEY_ip=192.0.2.72 OCF_RESKEY_CRM_meta_interval=0 /usr/lib/ocf/resource.d/seapath/vip start
+  [ "$status" -eq 5 ]
+  [[ $(ocf_exit_reason) == "ip is not installed on this node"* ]]
+  run in_node n1 unshare --mount bash -c "$hide_ip" - env -i PATH=$OCF_PATH OCF_ROOT=/usr/lib/ocf OCF_RESKEY_ip=192.0.2.72 OCF_RESKEY_CRM_meta_interval=0 /usr/lib/ocf/resource.d/seapath/vip monitor
+  [ "$status" -eq 7 ]
+  run in_node n1 unshare --mount bash -c "$hide_ip" - env -i PATH=$OCF_PATH OCF_ROOT=/usr/lib/ocf OCF_RESKEY_ip=192.0.2.72 /usr/lib/ocf/resource.d/seapath/vip stop
+  [ "$status" -eq 0 ]
+  hide_sender='mount --bind /dev/null /usr/libexec/heartbeat/send_arp; exec "$@"'
+  run in_node n1 unshare --mount bash -c "$hide_sender" - env -i PATH=$OCF_PATH OCF_ROOT=/usr/lib/ocf OCF_RESKEY_ip=192.0.2.72 OCF_RESKEY_nic=eth0 OCF_RESKEY_cidr_netmask=24 /usr/lib/ocf/resource.d/seapath/vip start
+  [ "$status" -eq 5 ]
+  [[ $(ocf_exit_reason) == "/usr/libexec/heartbeat/send_arp not installed on this node"* ]]
+  ! has_address n1 192.0.2.72/24
+}
+
+@test "meta-data works as nobody with no environment and validates against the OCF 1.1 schema" {
+  run in_node n1 su nobody -s /bin/sh -c 'env -i /usr/lib/ocf/resource.d/seapath/vip meta-data'
+  [ "$status" -eq 0 ]
+  xmllint --noout --nonet --relaxng "$BATS_TEST_DIRNAME/../../../shared/spec/ocf-ra-api-1.1.rng" - <<<"$output"
+}
+
+@test "an unknown action exits 3" {
+  run ocf_agent n1 vip frobnicate ip=192.0.2.73
+  [ "$status" -eq 3 ]
+}

@@ -1,0 +1,208 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
+# ocf:seapath:vm on one libvirt node (a) with its disk and XML in a real Ceph (node ceph):
+# ocf-tester, start/monitor/stop on RBD, bad input, and the split-brain guard.
+
+setup_file() {
+  load vm-helpers
+  vm_load
+  vm_lab_up a
+}
+
+teardown_file() {
+  load vm-helpers
+  vm_load
+  vm_lab_down a
+}
+
+setup() {
+  load vm-helpers
+  vm_load
+}
+
+_has_watcher() { [ -n "$(ceph_watchers "$VM_CEPH_DIR" "$1")" ]; }
+
+@test "meta-data validates against the OCF 1.1 schema under both names, each with its own name" {
+  local name
+  for name in vm VirtualDomain; do
+    run /usr/lib/ocf/resource.d/seapath/$name meta-data
+    [ "$status" -eq 0 ]
+    [[ $output == *"<resource-agent name=\"$name\""* ]]
+    xmllint --noout --nonet --relaxng "$BATS_TEST_DIRNAME/../../../shared/spec/ocf-ra-api-1.1.rng" - <<<"$output"
+  done
+}
+
+@test "ocf-tester: every behavioural check passes for a domain on RBD; the OCF 1.0 DTD is the only complaint" {
+  vm_image vmtester --guest noos
+  run in_node a env -u CEPH_CONF ocf-tester -v -n vmtester -o seapath=true -o "config=$VM_DIR/etc/vmtester.xml" \
+    -o force_stop=true /usr/lib/ocf/resource.d/seapath/vm
+  echo "$output"
+  # ocf-tester validates meta-data against ra-api-1.dtd, which has no OCF 1.1 (research §1.7, §5.1)
+  [[ $output == *"rc=4: Your agent produces meta-data which does not conform to ra-api-1.dtd"* ]]
+  [[ $output == *"failed 1 tests"* ]]
+  [ "$(grep -c '^\* rc=' <<<"$output")" -eq 1 ]
+  [ "$(vm_state a vmtester)" = absent ]
+}
+
+@test "start fetches the XML from RBD, defines and starts the domain; monitor and probe say 0" {
+  vm_image vm1
+  rm -f "$VM_DIR/etc/vm1.xml"
+  run vm_agent a start vm1
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$(vm_state a vm1)" = running ]
+  # the local config is the copy of the XML in RBD
+  diff <(ceph_rbd image-meta get rbd/system_vm1 xml) "$VM_DIR/etc/vm1.xml"
+  # the domain is defined (persistent) where it runs, and its QEMU is the image's watcher
+  libvirt_virsh a dominfo vm1 | grep -q '^Persistent: *yes'
+  [[ $(ceph_watchers "$VM_CEPH_DIR" rbd/system_vm1) == "watcher=${VM_NODE_IP[a]}:0/"* ]]
+  run vm_agent a monitor vm1 CRM_meta_interval=10000
+  [ "$status" -eq 0 ]
+  run vm_agent a monitor vm1 CRM_meta_interval=0
+  [ "$status" -eq 0 ]
+  # starting a running VM succeeds and leaves it alone
+  local pid
+  pid=$(libvirt_domain_pid a vm1)
+  run vm_agent a start vm1
+  [ "$status" -eq 0 ]
+  [ "$(libvirt_domain_pid a vm1)" = "$pid" ]
+}
+
+@test "stop shuts the booted guest down through ACPI, forgets the definition, and a second stop is 0" {
+  [ "$(vm_state a vm1)" = running ] || skip "needs vm1 from the previous test"
+  libvirt_wait_guest_up "$VM_DIR/vm1.serial" 60
+  run vm_agent a stop vm1
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ $output == *"shutting down vm1"* ]]
+  [[ $output != *"destroying vm1"* ]]
+  [ "$(vm_state a vm1)" = absent ]
+  [ -z "$(ceph_watchers "$VM_CEPH_DIR" rbd/system_vm1)" ]
+  run vm_agent a monitor vm1 CRM_meta_interval=10000
+  [ "$status" -eq 7 ]
+  run vm_agent a monitor vm1 CRM_meta_interval=0
+  [ "$status" -eq 7 ]
+  run vm_agent a stop vm1
+  [ "$status" -eq 0 ]
+}
+
+@test "a guest that ignores ACPI is destroyed once its graceful share of the stop timeout is spent" {
+  vm_image vmdeaf --guest noos
+  vm_agent a start vmdeaf
+  local t0=$SECONDS
+  OCF_TIMEOUT_MS=10000 run vm_agent a stop vmdeaf
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ $output == *"did not shut down in time; destroying it"* ]]
+  # 10 s timeout: 9 s budget, 4.5 s graceful; the whole stop stays under the timeout
+  (( SECONDS - t0 < 10 ))
+  [ "$(vm_state a vmdeaf)" = absent ]
+}
+
+@test "force_stop=true destroys at once" {
+  vm_image vmforce --guest noos
+  vm_agent a start vmforce
+  run vm_agent a stop vmforce force_stop=true
+  [ "$status" -eq 0 ]
+  [[ $output != *"shutting down"* ]]
+  [ "$(vm_state a vmforce)" = absent ]
+}
+
+@test "the split-brain guard: a watcher of the image on another client refuses the start, and nothing starts" {
+  vm_image vmsb --guest noos
+  # another client has the image open, as the QEMU of another host would
+  in_node ceph setsid /bin/sh -c 'echo $$ >"$0"; sleep 60 | rbd watch rbd/system_vmsb' "$VM_DIR/watch.pid" \
+    >/dev/null 2>&1 3>&- &
+  wait_until 10 "rbd watch to register" _has_watcher rbd/system_vmsb
+  run vm_agent a start vmsb
+  kill -- "-$(cat "$VM_DIR/watch.pid")"
+  echo "$output"
+  [ "$status" -eq 1 ]
+  [[ $(ocf_exit_reason) == "refusing to start vmsb: rbd/system_vmsb is held by client."*" at $VM_CEPH_IP:0/"*"(watcher)"*"may be running on another host"* ]]
+  [ "$(vm_state a vmsb)" = absent ]
+}
+
+@test "the split-brain guard: a lock on the image refuses the start; check_image_in_use=false lets it start" {
+  vm_image vmlock --guest noos
+  ceph_rbd lock add rbd/system_vmlock otherhost
+  run vm_agent a start vmlock
+  [ "$status" -eq 1 ]
+  [[ $(ocf_exit_reason) == *"rbd/system_vmlock is held by client."*"(lock 'otherhost')"* ]]
+  [ "$(vm_state a vmlock)" = absent ]
+  run vm_agent a start vmlock check_image_in_use=false
+  [ "$status" -eq 0 ]
+  [ "$(vm_state a vmlock)" = running ]
+  vm_agent a stop vmlock force_stop=true
+}
+
+@test "bad input: no config with seapath=false is 6 for start and validate-all, 0 for stop, 7 for a probe" {
+  run vm_agent a start vmx seapath=false config=
+  [ "$status" -eq 6 ]
+  [[ $(ocf_exit_reason) == "parameter config is not set"* ]]
+  run vm_agent a validate-all vmx seapath=false config=
+  [ "$status" -eq 6 ]
+  run vm_agent a stop vmx seapath=false config=
+  [ "$status" -eq 0 ]
+  run vm_agent a monitor vmx seapath=false config= CRM_meta_interval=0
+  [ "$status" -eq 7 ]
+}
+
+@test "bad input: an XML whose domain name is not the resource's is 6 with both names, and nothing is defined" {
+  libvirt_domain_xml vmother --guest noos >"$VM_DIR/vmother.xml"
+  ceph_system_image "$VM_CEPH_DIR" vmname "$VM_DIR/vmother.xml"
+  run vm_agent a start vmname
+  [ "$status" -eq 6 ]
+  [[ $(ocf_exit_reason) == *"is for domain 'vmother', but this resource manages 'vmname'"* ]]
+  [ "$(vm_state a vmname)" = absent ]
+  [ "$(vm_state a vmother)" = absent ]
+  # the same with a plain config file (seapath=false: the domain must be named as the resource)
+  run vm_agent a start vmplain seapath=false "config=$VM_DIR/vmother.xml"
+  [ "$status" -eq 6 ]
+  [[ $(ocf_exit_reason) == *"is for domain 'vmother', but this resource manages 'vmplain'"* ]]
+}
+
+@test "bad input: an XML that is not XML is 6; a config file missing on this node is 5" {
+  echo 'not <xml' >"$VM_DIR/broken.xml"
+  run vm_agent a start vmbroken seapath=false "config=$VM_DIR/broken.xml"
+  [ "$status" -eq 6 ]
+  [[ $(ocf_exit_reason) == *"unusable: not well-formed XML"* ]]
+  run vm_agent a start vmmissing seapath=false "config=$VM_DIR/nowhere/vmmissing.xml"
+  [ "$status" -eq 5 ]
+  [[ $(ocf_exit_reason) == "config file $VM_DIR/nowhere/vmmissing.xml does not exist on this node" ]]
+}
+
+@test "bad input: seapath=true with no system image is 6 naming the image" {
+  run vm_agent a start vmnoimage
+  [ "$status" -eq 6 ]
+  [[ $(ocf_exit_reason) == "RBD image rbd/system_vmnoimage does not exist"* ]]
+  run vm_agent a monitor vmnoimage CRM_meta_interval=0
+  [ "$status" -eq 7 ]
+}
+
+@test "bad input: virsh or rbd missing on this node is 5 for start, 7 for a probe, 0 for stop" {
+  vm_image vmtools --guest noos
+  local tool
+  for tool in virsh rbd; do
+    run vm_agent_hiding "$tool" a start vmtools
+    [ "$status" -eq 5 ]
+    [[ $(ocf_exit_reason) == "$tool is not installed on this node (needed by vm)" ]]
+    run vm_agent_hiding "$tool" a monitor vmtools CRM_meta_interval=0
+    [ "$status" -eq 7 ]
+    run vm_agent_hiding "$tool" a stop vmtools
+    [ "$status" -eq 0 ]
+  done
+  [ "$(vm_state a vmtools)" = absent ]
+}
+
+@test "a stop without virsh still kills the domain's QEMU rather than report a running VM stopped" {
+  vm_image vmnovirsh --guest noos
+  vm_agent a start vmnovirsh
+  local pid
+  pid=$(libvirt_domain_pid a vmnovirsh)
+  run vm_agent_hiding virsh a stop vmnovirsh
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ $output == *"killing its QEMU (pid $pid)"* ]]
+  ! _libvirt_alive "$pid"
+  libvirt_virsh a undefine vmnovirsh >/dev/null 2>&1 || true
+}

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: Apache-2.0
+import { describe, expect, it } from 'vitest';
+import { OcfError } from '../../../../lib/ocf/index.js';
+import { icmpHosts, parseHostList } from '../../../../agents/ping/host-list.js';
+
+function rejection(text: string): OcfError {
+  try {
+    parseHostList(text);
+  } catch (e) {
+    if (e instanceof OcfError) return e;
+    throw e;
+  }
+  throw new Error(`${JSON.stringify(text)} was accepted`);
+}
+
+describe('ping host_list', () => {
+  it('reads IPv4, IPv6 and names, in order, separated by any white space', () => {
+    expect(parseHostList(' 192.0.2.1\t2001:db8::1\n gw.example  gw ')).toEqual([
+      { kind: 'icmp', entry: '192.0.2.1', host: '192.0.2.1' },
+      { kind: 'icmp', entry: '2001:db8::1', host: '2001:db8::1' },
+      { kind: 'icmp', entry: 'gw.example', host: 'gw.example' },
+      { kind: 'icmp', entry: 'gw', host: 'gw' },
+    ]);
+  });
+
+  it.each([
+    ['tcp:192.0.2.1:22', '192.0.2.1', 22],
+    ['tcp:[2001:db8::1]:443', '2001:db8::1', 443],
+    ['TCP:gw.example:65535', 'gw.example', 65535],
+  ])('reads %s as a TCP probe of %s port %i', (entry, host, port) => {
+    expect(parseHostList(entry)).toEqual([{ kind: 'tcp', entry, host, port }]);
+  });
+
+  it('keeps duplicates (each listed entry counts) but pings a host once', () => {
+    const targets = parseHostList('192.0.2.1 192.0.2.1 tcp:192.0.2.1:22 192.0.2.2');
+    expect(targets).toHaveLength(4);
+    expect(icmpHosts(targets)).toEqual(['192.0.2.1', '192.0.2.2']);
+  });
+
+  it.each([
+    ['', 'host_list is empty'],
+    ['   \t ', 'host_list is empty'],
+    ['192.0.2.300', 'not a valid IPv4 address'],
+    ['192.0.2', 'not a valid IPv4 address'],
+    ['2001:db8::1::2', 'not a valid IPv6 address'],
+    ['-c5', 'neither an IP address nor a host name'],
+    ['192.0.2.1,192.0.2.2', 'neither an IP address nor a host name'],
+    ['bad_host!', 'neither an IP address nor a host name'],
+    ['tcp:gw', 'is not tcp:HOST:PORT'],
+    ['tcp:2001:db8::1:22', 'is not tcp:HOST:PORT'],
+    ['tcp:[192.0.2.1]:22', 'is not an IPv6 address'],
+    ['tcp:gw:0', 'port \'0\' is not a number from 1 to 65535'],
+    ['tcp:gw:70000', 'port \'70000\' is not a number from 1 to 65535'],
+    ['tcp:gw:ssh', 'port \'ssh\' is not a number'],
+    ['tcp::22', 'is not tcp:HOST:PORT'],
+  ])('rejects %j with code 6: %s', (text, reason) => {
+    const e = rejection(text);
+    expect(e.code).toBe(6);
+    expect(e.reason).toContain(reason);
+  });
+
+  it('names the faulty entry among good ones', () => {
+    expect(rejection('192.0.2.1 tcp:gw:99999 192.0.2.2').reason).toContain("'tcp:gw:99999'");
+  });
+});

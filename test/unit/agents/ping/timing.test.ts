@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: Apache-2.0
+import { describe, expect, it } from 'vitest';
+import { parseDurationMs, planProbe } from '../../../../agents/ping/timing.js';
+
+describe('ping durations', () => {
+  it.each([
+    ['2', 2000],
+    ['5s', 5000],
+    ['5sec', 5000],
+    [' 1.5 ', 1500],
+    ['500ms', 500],
+    ['500msec', 500],
+    ['2m', 120_000],
+    ['2min', 120_000],
+    ['1h', 3_600_000],
+    ['1hr', 3_600_000],
+    ['0', 0],
+    ['3S', 3000],
+  ])('reads %j as %i ms', (text, ms) => {
+    expect(parseDurationMs(text)).toBe(ms);
+  });
+
+  it.each(['', 'abc', '5x', '-1', '1,5', 's', '5 s s'])('refuses %j', (text) => {
+    expect(parseDurationMs(text)).toBeUndefined();
+  });
+});
+
+describe('ping deadline split', () => {
+  it('gives every host the whole timeout, shared by the attempts, when it fits', () => {
+    // 60 s monitor: the kit's budget is 55 s; publication keeps 3 s
+    expect(planProbe(2000, 3, 55_000)).toEqual({ waitMs: 2000, perAttemptMs: 666, attempts: 3, publishReserveMs: 3000, shortened: false });
+    expect(planProbe(1000, 1, 55_000)).toMatchObject({ waitMs: 1000, perAttemptMs: 1000, attempts: 1 });
+  });
+
+  it('shortens a timeout that does not fit, keeping time for attrd_updater and the backstop', () => {
+    const plan = planProbe(30_000, 3, 15_000); // 20 s op: 15 s budget
+    expect(plan.publishReserveMs).toBe(3000);
+    expect(plan.waitMs).toBe(10_800); // 90 % of the 12 s left after publication
+    expect(plan.shortened).toBe(true);
+    expect(plan.perAttemptMs * plan.attempts).toBeLessThanOrEqual(plan.waitMs);
+  });
+
+  it.each([
+    [2000, 3, 55_000],
+    [30_000, 5, 15_000],
+    [2000, 3, 3000],
+    [1000, 3, 750],
+    [5000, 10, 100],
+  ])('timeout %i ms, %i attempts, %i ms left: probes and publication fit in what is left', (timeoutMs, attempts, remainingMs) => {
+    const plan = planProbe(timeoutMs, attempts, remainingMs);
+    expect(plan.waitMs + plan.publishReserveMs).toBeLessThanOrEqual(Math.max(remainingMs, plan.publishReserveMs + 1));
+    expect(plan.waitMs).toBeLessThanOrEqual(timeoutMs);
+    expect(plan.perAttemptMs).toBeGreaterThanOrEqual(1);
+    expect(plan.attempts).toBeGreaterThanOrEqual(1);
+    expect(plan.attempts).toBeLessThanOrEqual(attempts);
+  });
+
+  it('keeps a small reserve for publication on a short budget', () => {
+    expect(planProbe(2000, 3, 1000)).toMatchObject({ publishReserveMs: 200, waitMs: 720, shortened: true });
+  });
+});

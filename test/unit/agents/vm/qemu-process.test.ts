@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: Apache-2.0
+import { describe, expect, it } from 'vitest';
+import { findQemuProcesses, isQemuOf } from '../../../../agents/vm/qemu-process.js';
+
+// What libvirt 9 gives QEMU 7.2 (trimmed).
+const libvirtQemu = [
+  '/usr/bin/qemu-system-x86_64', '-name', 'guest=vm1,debug-threads=on', '-S', '-machine', 'pc-i440fx-7.2,usb=off',
+  '-accel', 'tcg', '-m', '128', '-uuid', '0b2f6a3c-1d4e-4f5a-8b9c-0d1e2f3a4b5c', '-no-user-config',
+];
+
+describe('isQemuOf', () => {
+  it.each([
+    [{ name: 'vm1', uuid: '0B2F6A3C-1D4E-4F5A-8B9C-0D1E2F3A4B5C' }, true],
+    [{ name: 'other', uuid: '0b2f6a3c-1d4e-4f5a-8b9c-0d1e2f3a4b5c' }, true], // the uuid decides when known
+    [{ name: 'vm1', uuid: 'ffffffff-1d4e-4f5a-8b9c-0d1e2f3a4b5c' }, false],
+    [{ name: 'vm1' }, true],
+    [{ name: 'vm' }, false],
+    [{ name: 'vm10' }, false],
+  ])('libvirt QEMU of vm1 matches %o: %s', (domain, expected) => {
+    expect(isQemuOf(libvirtQemu, domain)).toBe(expected);
+  });
+
+  it('recognises the older `-name <name>` form, and only QEMU binaries', () => {
+    expect(isQemuOf(['qemu-kvm', '-name', 'vm1'], { name: 'vm1' })).toBe(true);
+    expect(isQemuOf(['/bin/sleep', '-name', 'guest=vm1'], { name: 'vm1' })).toBe(false);
+  });
+
+  it('finds nothing for a domain that runs nowhere', () => {
+    expect(findQemuProcesses({ name: 'vm-unit-test-none', uuid: '00000000-0000-0000-0000-000000000000' })).toEqual([]);
+  });
+});

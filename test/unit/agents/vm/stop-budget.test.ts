@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: Apache-2.0
+import { describe, expect, it } from 'vitest';
+import { budgetForTimeout } from '../../../../lib/ocf/deadline.js';
+import { gracefulShareMs, stopReservesMs } from '../../../../agents/vm/stop-budget.js';
+
+describe('stop budget', () => {
+  it.each([
+    // stop timeout, graceful, destroy, kill (ms)
+    [30_000, 13_500, 10_800, 2_700], // vm_manager's default stop timeout: ~13 s graceful, as SEAPATH's patch
+    [90_000, 65_000, 17_000, 3_000], // VirtualDomain's default: destroy gets SEAPATH's 17 s
+    [20_000, 9_000, 7_200, 1_800], // ocf-tester's timeout
+    [5_000, 1_000, 2_000, 1_000],
+  ])('a %i ms stop shuts down for %i ms, keeps %i ms for destroy and %i ms to kill', (timeoutMs, graceful, destroy, kill) => {
+    const budget = budgetForTimeout(timeoutMs);
+    expect(stopReservesMs(budget)).toEqual({ destroyMs: destroy, killMs: kill });
+    expect(gracefulShareMs(budget)).toBe(graceful);
+  });
+
+  it('never gives the graceful phase a negative share', () => {
+    expect(gracefulShareMs(1_000)).toBe(0);
+  });
+});

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: Apache-2.0
+import { describe, expect, it } from 'vitest';
+import { isIncomingMigration, parseDomstate } from '../../../../agents/vm/virsh.js';
+
+const ok = (stdout: string) => ({ exitCode: 0, stdout, stderr: '' });
+const failed = (stderr: string) => ({ exitCode: 1, stdout: '', stderr });
+
+describe('parseDomstate', () => {
+  it.each([
+    ['running (booted)\n\n', 'active', 'running', 'booted'],
+    ['paused (user)\n', 'active', 'paused', 'user'],
+    ['in shutdown (user)\n', 'active', 'in shutdown', 'user'],
+    ['idle\n', 'active', 'idle', ''],
+    ['shut off (destroyed)\n', 'inactive', 'shut off', 'destroyed'],
+    ['crashed (panicked)\n', 'abnormal', 'crashed', 'panicked'],
+    ['pmsuspended (unknown)\n', 'abnormal', 'pmsuspended', 'unknown'],
+    ['no state\n', 'abnormal', 'no state', ''],
+    ['', 'abnormal', 'no answer', ''],
+  ])('%j is %s', (stdout, kind, state, reason) => {
+    expect(parseDomstate(ok(stdout))).toEqual({ kind, state, reason });
+  });
+
+  it.each([
+    "error: failed to get domain 'vm1'\n",
+    "error: failed to get domain 'vm1'\nerror: Domain not found: no domain with matching name 'vm1'\n",
+  ])('a domain libvirt does not know is inactive: %j', (stderr) => {
+    expect(parseDomstate(failed(stderr))).toMatchObject({ kind: 'inactive' });
+  });
+
+  it.each([
+    "error: failed to connect to the hypervisor\nerror: Failed to connect socket to '/var/run/libvirt/libvirt-sock': No such file or directory\n",
+    'error: internal error: client socket is closed\n',
+    '',
+  ])('any other error means libvirt did not answer: %j', (stderr) => {
+    const s = parseDomstate(failed(stderr));
+    expect(s.kind).toBe('unreachable');
+  });
+
+  it('keeps the last lines of the error as the detail', () => {
+    expect(parseDomstate(failed("error: failed to connect to the hypervisor\nerror: Failed to connect socket to '/x': Connection refused\n"))).toEqual({
+      kind: 'unreachable',
+      detail: "error: failed to connect to the hypervisor / error: Failed to connect socket to '/x': Connection refused",
+    });
+  });
+});
+
+describe('isIncomingMigration', () => {
+  it.each([
+    ['paused (migration)\n', true],
+    ['paused (starting up)\n', true],
+    ['paused (user)\n', false],
+    ['running (migrated)\n', false],
+    ['shut off\n', false],
+  ])('%j → %s', (stdout, expected) => {
+    expect(isIncomingMigration(parseDomstate(ok(stdout)))).toBe(expected);
+  });
+});
