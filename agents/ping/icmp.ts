@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-import { ExecFailed, query, type Argv } from '../../lib/exec/index.js';
-import type { Deadline } from '../../lib/ocf/index.js';
+import { ExecFailed, lastLines, query, type Argv } from '../../lib/exec/index.js';
+import { Ocf, OcfError, type Deadline } from '../../lib/ocf/index.js';
 import type { ProbePlan } from './timing.js';
 
 /** Whether a host answered, and why not when it did not. */
@@ -29,24 +29,36 @@ export function fpingArgv(hosts: readonly string[], plan: ProbePlan, options: re
 export async function pingWithFping(hosts: readonly string[], plan: ProbePlan, options: readonly string[], deadline: Deadline): Promise<IcmpRun> {
   const argv = fpingArgv(hosts, plan, options, process.getuid?.() === 0);
   // 1: some host unreachable; 2: a name did not resolve. Both are answers, read from the output.
+  // Anything else means fping could not measure: publishing 0 then would move resources away
+  // for a fault of this node's tools, so the operation fails instead and the value stays.
   const r = await query(argv, { deadline, okExitCodes: [1, 2] }).catch((e: unknown) => {
-    if (e instanceof ExecFailed && !e.notFound) return { stdout: e.stdout, stderr: e.stderr, exitCode: e.exitCode ?? -1, error: e };
-    throw e;
+    if (!(e instanceof ExecFailed) || e.notFound) throw e;
+    if (e.exitCode === 3) throw new OcfError(Ocf.ERR_CONFIGURED, `fping rejected its arguments (check the options parameter): ${e.message}`);
+    if (e.timedOut) throw new OcfError(Ocf.ERR_GENERIC, `fping was still running at the end of the operation's budget (hosts get ${plan.waitMs} ms) and was killed`);
+    throw new OcfError(Ocf.ERR_GENERIC, `fping could not probe the hosts: ${e.message}`);
   });
-  const answers = parseFpingOutput(r.stdout, r.stderr, hosts, plan);
-  if ('error' in r) {
-    const why = r.error.timedOut ? 'fping was killed at the end of the time budget' : r.error.message;
-    for (const h of hosts) if (!answers.get(h)?.reachable) answers.set(h, { reachable: false, detail: why });
+  const { answers, measured } = parseFpingOutput(r.stdout, r.stderr, hosts, plan);
+  // fping 5.1 exits 1 for an unknown option too, with no word about any host.
+  if (!measured && r.exitCode !== 0) {
+    const why = lastLines(r.stderr, 2) || `exit ${r.exitCode}`;
+    if (/invalid option|usage|requires an argument|illegal|must be/i.test(r.stderr))
+      throw new OcfError(Ocf.ERR_CONFIGURED, `fping rejected its arguments (check the options parameter): ${why}`);
+    throw new OcfError(Ocf.ERR_GENERIC, `fping reported on no host: ${why}`);
   }
   return { answers, output: `${r.stdout}${r.stderr}` };
 }
 
 /**
- * fping's verdicts per host: `HOST is alive` / `HOST is unreachable` on stdout, errors on
+ * fping's verdicts per host, and whether it said anything about any host at all: `HOST is alive` / `HOST is unreachable` on stdout, errors on
  * stderr (`HOST: error while sending ping: Network is unreachable`, `HOST: Name or service not
  * known`, `ICMP Host Unreachable from … for ICMP Echo sent to HOST`).
  */
-export function parseFpingOutput(stdout: string, stderr: string, hosts: readonly string[], plan: ProbePlan): Map<string, HostAnswer> {
+export function parseFpingOutput(
+  stdout: string,
+  stderr: string,
+  hosts: readonly string[],
+  plan: ProbePlan,
+): { answers: Map<string, HostAnswer>; measured: boolean } {
   const silent = `no answer to ${plan.attempts} echo request${plan.attempts > 1 ? 's' : ''} within ${plan.waitMs} ms`;
   const errors = new Map<string, string>();
   for (const line of stderr.split('\n').map((l) => l.trim())) {
@@ -61,8 +73,9 @@ export function parseFpingOutput(stdout: string, stderr: string, hosts: readonly
     if (!m?.[1]) continue;
     answers.set(m[1], m[2] === 'alive' ? { reachable: true, detail: 'answered' } : { reachable: false, detail: errors.get(m[1]) ?? silent });
   }
+  const measured = hosts.some((h) => answers.has(h) || errors.has(h));
   for (const h of hosts) if (!answers.has(h)) answers.set(h, { reachable: false, detail: errors.get(h) ?? 'fping reported nothing for it' });
-  return answers;
+  return { answers, measured };
 }
 
 /**

@@ -23,7 +23,7 @@ const notFound = /failed to get domain|domain not found|no domain with matching/
 /** Reads `virsh domstate --reason` output; a missing domain is `inactive`, any other error `unreachable`. */
 export function parseDomstate(result: RunResult): DomainStatus {
   if (result.exitCode !== 0) {
-    if (notFound.test(result.stderr)) return { kind: 'inactive', state: 'undefined', reason: 'not defined here' };
+    if (notFound.test(result.stderr)) return { kind: 'inactive', state: 'not defined', reason: '' };
     return { kind: 'unreachable', detail: lastLines(result.stderr, 2) || `virsh exited ${result.exitCode}` };
   }
   const line = result.stdout.split('\n').map((l) => l.trim()).find((l) => l !== '') ?? '';

@@ -70,7 +70,7 @@ async function route(sim: Simulator, req: IncomingMessage, res: ServerResponse):
   }
   const operation = /^\/api\/v1\/([A-Za-z]+)$/.exec(path)?.[1];
   const entry = sim.log.begin(method, path, operation);
-  if (path.startsWith('/latest/')) return handleMetadata(sim, method, path, res, entry);
+  if (path.startsWith('/latest/')) return handleMetadata(sim, method, path, res, entry, req.socket.remoteAddress);
   if (operation === undefined || method !== 'POST' || !isOperation(operation)) {
     const error = apiErrors.unknownOperation(operation === undefined ? `${method} ${path}` : `${method} ${operation}`);
     sim.log.finish(entry, error.status, error.item.Code);

@@ -26,7 +26,7 @@ sim_start() {
     if [[ -s $SIM_DIR/port ]]; then break; fi
     if [[ ! -d /proc/$SIM_PID ]] || grep -q '^State:.*Z' "/proc/$SIM_PID/status" 2>/dev/null; then
       echo "outscale-sim did not start: $(cat "$SIM_DIR/stderr")" >&2
-      wait "$SIM_PID" 2>/dev/null
+      sim_stop
       return 1
     fi
     sleep 0.1
@@ -44,9 +44,10 @@ sim_start() {
 }
 
 sim_stop() {
+  # Safe under `set -e` and in an EXIT trap: the process may already be gone.
   if [[ -n ${SIM_PID:-} ]]; then
-    kill "$SIM_PID" 2>/dev/null
-    wait "$SIM_PID" 2>/dev/null
+    kill "$SIM_PID" 2>/dev/null || true
+    wait "$SIM_PID" 2>/dev/null || true
   fi
   if [[ -n ${SIM_DIR:-} && -d $SIM_DIR ]]; then rm -rf "$SIM_DIR"; fi
   unset SIM_PID SIM_PORT SIM_URL SIM_API_URL SIM_METADATA_URL SIM_DIR

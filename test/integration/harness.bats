@@ -21,16 +21,16 @@ teardown() {
   [ "$(ip -o link show | awk -F': ' '{ print $2 }' | sort)" = "$host_links_before" ]
 }
 
-# Prints 0 when no process is in the node's recorded namespaces and no mount of the
+# The node's namespace name is gone, the given pids are dead, and no mount of the
 # node's scratch dir is visible on the host.
 assert_node_gone() {
-  local name=$1 dir
-  dir=$(node_dir "$name")
-  run _node_ns_pids "$dir" include-holder
-  [ "$status" -eq 0 ]
-  [ -z "$output" ] || { echo "processes left in $name: $output"; return 1; }
+  local name=$1 pid
+  shift
   ! ip netns list | grep -q "^$(node_netns "$name")\b" || { echo "netns of $name left"; return 1; }
-  ! grep -qF "$dir" /proc/self/mountinfo || { echo "mounts of $name visible on the host"; return 1; }
+  for pid in "$@"; do
+    ! _node_alive "$pid" || { echo "process $pid of $name still alive: $(cat "/proc/$pid/cmdline" | tr '\0' ' ')"; return 1; }
+  done
+  ! grep -qF "$(node_dir "$name")" /proc/self/mountinfo || { echo "mounts of $name visible on the host"; return 1; }
 }
 
 @test "a node has its own hostname, interfaces, /run and /sys, and a peer on its segment reaches it" {
@@ -85,10 +85,11 @@ assert_node_gone() {
 
 @test "node_destroy kills everything in the node, removes it, and is idempotent" {
   node_create n2 192.0.2.12/24
-  in_node n2 sleep 300 3>&- &
-  wait_until 5 "sleep in n2" test -n "$(node_pids n2)"
+  holder=$(node_pid n2)
+  sleeper=$(node_spawn n2 /dev/null sleep 300)
+  [ "$(node_pids n2)" = "$sleeper" ]
   node_destroy n2
-  assert_node_gone n2
+  assert_node_gone n2 "$holder" "$sleeper"
   node_destroy n2
   node_destroy never-created
   run in_node n2 true
@@ -97,6 +98,7 @@ assert_node_gone() {
 
 @test "one-node cluster: pcs Dummy Started in crm_mon XML, attrd works, stop and destroy leave nothing" {
   node_create n1 192.0.2.11/24
+  holder=$(node_pid n1)
 
   cluster_start n1
   echo "# cluster_start n1: $(cat "$(node_dir n1)/cluster/start.ms") ms" >&3
@@ -119,6 +121,8 @@ assert_node_gone() {
   in_cluster n1 pcs resource disable d1
   cluster_wait_resource n1 d1 Stopped 30
 
+  daemons=$(node_pids n1)
+  [ -n "$daemons" ]
   cluster_stop n1
   [ -z "$(_cluster_pids_named n1 'pacemaker*')" ]
   [ -z "$(_cluster_pids_named n1 corosync)" ]
@@ -127,7 +131,8 @@ assert_node_gone() {
   [ -s "$(node_dir n1)/fs/var/log/corosync/corosync.log" ]
 
   node_destroy n1
-  assert_node_gone n1
+  # shellcheck disable=SC2086
+  assert_node_gone n1 "$holder" $daemons
   node_teardown
   run node_leftovers
   [ "$status" -eq 0 ]

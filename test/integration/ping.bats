@@ -101,7 +101,7 @@ attr_unset() { [ -z "$(attrd_value "$1")" ]; }
   OCF_INSTANCE=pg-b ocf_agent n1 ping stop host_list="192.0.2.21 192.0.2.22" name="${ATTR}b" dampen=0
 }
 
-@test "IPv4 and IPv6 hosts in one list are all counted, and monitor exits 0 (the stock agent exits 6)" {
+@test "IPv4 and IPv6 hosts in one list are all counted, and monitor exits 0" {
   run ocf_agent n1 ping start host_list="192.0.2.21 2001:db8::21 192.0.2.22 2001:db8::99" name="$ATTR" multiplier=100 dampen=0 timeout=1
   [ "$status" -eq 0 ]
   [ "$(attrd_value "$ATTR")" = 300 ]
@@ -147,6 +147,17 @@ attr_unset() { [ -z "$(attrd_value "$1")" ]; }
     done
   done
   [ -z "$(attrd_value "$ATTR")" ]
+}
+
+@test "options that fping rejects make start exit 6, and a recurring monitor 1, without publishing a score" {
+  run ocf_agent n1 ping start host_list="$HOSTS3" name="$ATTR" dampen=0 options="--no-such-option"
+  [ "$status" -eq 6 ]
+  [[ $(ocf_exit_reason) == "fping rejected its arguments (check the options parameter)"* ]]
+  [ -z "$(attrd_value "$ATTR")" ]
+  ocf_agent n1 ping start host_list="$HOSTS3" name="$ATTR" dampen=0
+  run ocf_agent n1 ping monitor host_list="$HOSTS3" name="$ATTR" dampen=0 options="-Z" CRM_meta_interval=10000
+  [ "$status" -eq 1 ]
+  [ "$(attrd_value "$ATTR")" = 3 ] # the last measured value stays
 }
 
 @test "without attrd_updater: start exits 5, a probe 7 and stop 0" {

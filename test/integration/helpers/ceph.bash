@@ -21,7 +21,8 @@
 #
 # After ceph_start (or ceph_use DIR) these are exported: CEPH_CONF (so plain `rbd`/`ceph`/
 # `rados` work as client.admin, or `--id libvirt`, wherever CEPH_ADDR is reachable: host mode,
-# or inside the namespaces), CEPH_KEYRING (admin keyring path, informative), CEPH_DIR,
+# or inside the namespaces), CEPH_ADMIN_KEYRING (path, informative; NOT CEPH_KEYRING: every
+# Ceph program, daemons included, reads that variable and would present the admin key), CEPH_DIR,
 # CEPH_ADDR = CEPH_MON_HOST, CEPH_EXEC, CEPH_FSID, and CEPH_LIBVIRT_KEY_FILE (a 0600 file with
 # the base64 key of client.libvirt; libvirt_start defines the libvirt secret from it).
 # If ceph_start fails half way, still call ceph_stop DIR: it kills whatever was started.
@@ -61,6 +62,10 @@ _ceph_x() {
   ${CEPH_EXEC:-} "$@"
 }
 
+# as _ceph_x, without the caller's CEPH_KEYRING/CEPH_ARGS: every Ceph program, daemons
+# included, reads them, and a daemon then presents the wrong key ("handle_auth_bad_method")
+_ceph_daemon() { _ceph_x env -u CEPH_KEYRING -u CEPH_ARGS "$@"; }
+
 _ceph_fail() { echo "ceph helper: $*" >&2; return 1; }
 
 # a loopback address with nothing on the mon ports (127.0.0.0/8 is all on lo, no setup)
@@ -81,14 +86,15 @@ ceph_use() {
   [ -f "$dir/env" ] || { _ceph_fail "no cluster in $dir (missing $dir/env)"; return 1; }
   # shellcheck disable=SC1091
   source "$dir/env"
-  CEPH_KEYRING=$CEPH_DIR/etc/ceph.client.admin.keyring
-  export CEPH_DIR CEPH_ADDR CEPH_EXEC CEPH_CONF CEPH_FSID CEPH_LIBVIRT_KEY_FILE CEPH_MON_HOST CEPH_KEYRING
+  CEPH_ADMIN_KEYRING=$CEPH_DIR/etc/ceph.client.admin.keyring
+  export CEPH_DIR CEPH_ADDR CEPH_EXEC CEPH_CONF CEPH_FSID CEPH_LIBVIRT_KEY_FILE CEPH_MON_HOST CEPH_ADMIN_KEYRING
 }
 
-# ceph_rbd ARGS... / ceph_ceph ARGS... / ceph_rados ARGS...: run as client.admin, bounded
-ceph_rbd() { _ceph_x timeout "${CEPH_CMD_TIMEOUT_S:-20}" rbd --conf "$CEPH_CONF" "$@"; }
-ceph_ceph() { _ceph_x timeout "${CEPH_CMD_TIMEOUT_S:-20}" ceph --conf "$CEPH_CONF" --connect-timeout 10 "$@"; }
-ceph_rados() { _ceph_x timeout "${CEPH_CMD_TIMEOUT_S:-20}" rados --conf "$CEPH_CONF" "$@"; }
+# ceph_rbd ARGS... / ceph_ceph ARGS... / ceph_rados ARGS...: run as client.admin (or --id X),
+# where the cluster lives (CEPH_EXEC), bounded by CEPH_CMD_TIMEOUT_S (default 20 s)
+ceph_rbd() { _ceph_daemon timeout "${CEPH_CMD_TIMEOUT_S:-20}" rbd --conf "$CEPH_CONF" "$@"; }
+ceph_ceph() { _ceph_daemon timeout "${CEPH_CMD_TIMEOUT_S:-20}" ceph --conf "$CEPH_CONF" --connect-timeout 10 "$@"; }
+ceph_rados() { _ceph_daemon timeout "${CEPH_CMD_TIMEOUT_S:-20}" rados --conf "$CEPH_CONF" "$@"; }
 
 # ceph_start DIR [ADDR]: bootstrap a new cluster in DIR (must not hold one already).
 #   ADDR: mon/OSD address (default: $CEPH_ADDR, else a free 127.118.x.y on loopback)
@@ -161,7 +167,7 @@ EOF
       --cap mon 'allow *' --cap osd 'allow *' --cap mds 'allow *' --cap mgr 'allow *' >/dev/null &&
   ceph-authtool "$dir/run/mon.keyring" --import-keyring "$dir/etc/ceph.client.admin.keyring" >/dev/null &&
   monmaptool --create --fsid "$fsid" --addv a "$mon_host" "$dir/run/monmap" >/dev/null &&
-  ceph-mon --conf "$conf" --mkfs -i a --monmap "$dir/run/monmap" --keyring "$dir/run/mon.keyring" \
+  env -u CEPH_KEYRING -u CEPH_ARGS ceph-mon --conf "$conf" --mkfs -i a --monmap "$dir/run/monmap" --keyring "$dir/run/mon.keyring" \
       >"$dir/log/mon-mkfs.out" 2>&1 || { _ceph_fail "mon mkfs failed: $(tail -3 "$dir/log/mon-mkfs.out")"; return 1; }
 
   cat >"$dir/env" <<EOF
@@ -175,11 +181,11 @@ CEPH_LIBVIRT_KEY_FILE='$dir/etc/client.libvirt.key'
 EOF
   ceph_use "$dir" || return 1
 
-  _ceph_x ceph-mon --conf "$conf" -i a >"$dir/log/mon.out" 2>&1 ||
+  _ceph_daemon ceph-mon --conf "$conf" -i a >"$dir/log/mon.out" 2>&1 ||
     { _ceph_fail "ceph-mon did not start: $(tail -3 "$dir/log/mon.out")"; return 1; }
   # the mon is up when a C++ client (30 ms, not the 150 ms python CLI) gets the osdmap
   for ((i = 0; i < CEPH_HELPER_WAIT_S * 10; i++)); do
-    _ceph_x timeout 3 rados --conf "$conf" lspools >/dev/null 2>&1 && break
+    _ceph_daemon timeout 3 rados --conf "$conf" lspools >/dev/null 2>&1 && break
     sleep 0.1
   done
   ((i < CEPH_HELPER_WAIT_S * 10)) ||
@@ -188,7 +194,7 @@ EOF
   if [ "${CEPH_WITH_MGR:-0}" = 1 ]; then
     mkdir -p "$dir/mgr/x"
     ceph_ceph auth get-or-create mgr.x mon 'allow profile mgr' osd 'allow *' mds 'allow *' \
-        >"$dir/mgr/x/keyring" && _ceph_x ceph-mgr --conf "$conf" -i x >"$dir/log/mgr.out" 2>&1 ||
+        >"$dir/mgr/x/keyring" && _ceph_daemon ceph-mgr --conf "$conf" -i x >"$dir/log/mgr.out" 2>&1 ||
       { _ceph_fail "mgr did not start"; return 1; }
   fi
 
@@ -197,13 +203,11 @@ EOF
   osd_secret=$(ceph-authtool --gen-print-key)
   osd_id=$(printf '{"cephx_secret": "%s"}' "$osd_secret" | ceph_ceph osd new "$osd_uuid" -i -) &&
     [ "$osd_id" = 0 ] || { _ceph_fail "ceph osd new failed (got '$osd_id')"; return 1; }
-  # --no-mon-config: mkfs needs nothing from the mon, and fetching the config right after
-  # `osd new` sometimes fails cephx ("handle_auth_bad_method") before the key is committed;
-  # the daemon itself retries authentication until it succeeds
+  # --no-mon-config: mkfs needs nothing from the mon
   ceph-authtool --create-keyring "$dir/osd/0/keyring" --name osd.0 --add-key "$osd_secret" >/dev/null &&
-  _ceph_x ceph-osd --conf "$conf" -i 0 --mkfs --no-mon-config --osd-uuid "$osd_uuid" >"$dir/log/osd-mkfs.out" 2>&1 ||
+  _ceph_daemon ceph-osd --conf "$conf" -i 0 --mkfs --no-mon-config --osd-uuid "$osd_uuid" >"$dir/log/osd-mkfs.out" 2>&1 ||
     { _ceph_fail "osd mkfs failed: $(tail -3 "$dir/log/osd-mkfs.out")"; return 1; }
-  _ceph_x ceph-osd --conf "$conf" -i 0 >"$dir/log/osd.out" 2>&1 ||
+  _ceph_daemon ceph-osd --conf "$conf" -i 0 >"$dir/log/osd.out" 2>&1 ||
     { _ceph_fail "ceph-osd did not start: $(tail -3 "$dir/log/osd.out")"; return 1; }
 
   ceph_ceph osd pool create rbd 8 8 >/dev/null 2>&1 &&

@@ -6,7 +6,7 @@
 # namespace membership, so cluster_start and cluster_stop may run in different bats
 # processes (setup_file / teardown_file).
 #
-#   load helpers/node; load helpers/cluster     # cluster.bash sources node.bash itself
+#   load helpers/cluster     # top level of the .bats file; it sources node.bash itself
 #
 #   cluster_start NAME [PROP=VALUE...]
 #       One-node cluster in node NAME (node_create it first). corosync.conf: knet, crypto
@@ -28,6 +28,9 @@
 #       included) and clear its /dev/shm and /run/crm. rc 1 (and a message) when the
 #       clean stop did not finish in time. The node itself stays (node_destroy it).
 #   cluster_kill NAME           "crash": SIGKILL every process of the node at once.
+#   cluster_restart NAME [TIMEOUT_S]
+#       Start the daemons again with the node's existing corosync.conf and CIB (after
+#       cluster_kill, or a lab power cut), so it rejoins its cluster; waits until online.
 #   cluster_wait_online NAME [TIMEOUT_S] [NODES...]
 #       Wait until crm_mon in NAME shows a DC and NODES (default NAME) online.
 #   cluster_wait_resource NAME RSC STATE [TIMEOUT_S] [ON_NODE]
@@ -51,17 +54,18 @@
 # fs/etc/corosync/corosync.conf, cluster/{corosync,pacemakerd}.out, cluster/start.ms.
 #
 # Example (bats):
+#   load helpers/cluster
 #   setup_file() {
-#     load helpers/cluster
 #     node_setup pg
-#     node_create n1 192.0.2.11/24 && node_peer n1 peer 192.0.2.99/24
+#     node_create n1 192.0.2.11/24
+#     node_peer n1 peer 192.0.2.99/24
 #     cluster_start n1
 #   }
-#   teardown_file() { load helpers/cluster; cluster_stop n1; node_teardown; }
-#   setup() { load helpers/cluster; }
+#   teardown_file() { cluster_stop n1 || true; node_teardown; }
 #   @test "Dummy starts" {
 #     in_cluster n1 pcs resource create d1 ocf:pacemaker:Dummy op monitor interval=10s
 #     cluster_wait_resource n1 d1 Started 20
+#     cluster_wait_attribute n1 some-attr 1000 10
 #   }
 
 _CLUSTER_LIB_DIR=$(dirname "${BASH_SOURCE[0]}")
@@ -194,6 +198,17 @@ cluster_start() {
   local name=${1:?usage: cluster_start NAME [PROP=VALUE...]}
   shift
   _cluster_start_nodes "$name" "$@"
+}
+
+# cluster_restart NAME [TIMEOUT_S]: start Corosync and Pacemaker again in a node whose cluster was
+# started before (after cluster_kill or a lab power cut), with its existing corosync.conf and CIB,
+# so it rejoins its cluster; waits until NAME sees itself online.
+cluster_restart() {
+  local name=${1:?usage: cluster_restart NAME [TIMEOUT_S]} dir conf
+  dir=$(node_dir "$name") || return
+  conf=$(<"$dir/fs/etc/corosync/corosync.conf") || _cluster_die "node '$name' has no corosync.conf to restart with" || return
+  _cluster_launch "$name" "$conf" 2s || return
+  cluster_wait_online "$name" "${2:-${CLUSTER_START_TIMEOUT:-60}}"
 }
 
 cluster_start_nodes() {

@@ -6,7 +6,9 @@
 # is touched: no host interface, no host path under /run, /etc/corosync,
 # /var/lib/pacemaker ... (each node gets private copies).
 #
-#   load helpers/node            # or: source "$BATS_TEST_DIRNAME/helpers/node.bash"
+#   load helpers/node    # at the top level of the .bats file: bats sources it again for
+#                        # setup_file and for every test; node_setup exports the state
+#                        # (NODE_PREFIX NODE_RUN NODE_DIR NODE_OWNER_PID), files keep the rest.
 #
 #   node_setup PREFIX
 #       Call once per file (setup_file) or per test (setup), before anything else.
@@ -14,15 +16,18 @@
 #       this library creates starts with "PREFIX-RUNID-" (RUNID: 4 hex chars, one per
 #       scratch dir), so files and helpers running in parallel never collide.
 #       Scratch dir: ${BATS_FILE_TMPDIR:-/tmp}/node-PREFIX (or $NODE_SCRATCH_ROOT/...),
-#       exported as NODE_DIR. Also removes namespaces "PREFIX-*" that no process
-#       holds any more (left by a killed run).
+#       exported as NODE_DIR. Also removes namespaces "PREFIX-XXXX-*" that no process
+#       is in any more (left by a killed run). The nodes' private directories are bind
+#       mounts of NODE_DIR/n/NAME/fs/...: never delete a scratch dir (yours or another
+#       run's /tmp/bats-run-*) while its nodes live; node_teardown first.
 #   node_create NAME [ADDR/PLEN...]
 #       New node NAME (hostname NAME, lo up, private /run /dev/shm /etc/corosync
 #       /var/lib/{pacemaker,corosync,heartbeat} /var/log/{pacemaker,corosync}, /sys
 #       remounted so /sys/class/net shows the node's interfaces). With addresses
 #       (IPv4 "192.0.2.11/24" or IPv6 "2001:db8::11/64", TEST-NET only), eth0 is
 #       created on segment "lan" (made on demand) and gets them (IPv6 without DAD).
-#       NAME: [a-z0-9_] and "-", at most 20 characters.
+#       NAME: [a-z0-9_] and "-", at most 20 characters (cluster.bash uses it as the
+#       cluster node name).
 #       NODE_HOST_RUN_PATHS="/run/libvirt ..." (env) keeps those host paths visible
 #       under the node's private /run (e.g. a shared libvirtd socket).
 #   node_peer NAME PEER [ADDR/PLEN...]
@@ -59,12 +64,16 @@
 # also works as a dead man's switch: when the bats run (BATS_ROOT_PID, or
 # NODE_OWNER_PID) is gone, it kills everything in its namespace and exits, so an
 # interrupted run leaves no daemons behind.
+# Processes are found by namespace membership, never by name. The kernel recycles
+# namespace ids at once, so an id is trusted only while the named netns that pins it
+# (/run/netns/PREFIX-XXXX-NAME) exists and is still that namespace.
+# All functions are `set -eu` safe (bats runs tests with set -e) and every wait is bounded.
 #
 # Example (bats):
-#   setup_file() { load helpers/node; node_setup vip; node_create n1 192.0.2.11/24;
-#                  node_peer n1 p1 192.0.2.99/24; }
+#   load helpers/node
+#   setup_file() { node_setup vip; node_create n1 192.0.2.11/24; node_peer n1 p1 192.0.2.99/24; }
 #   teardown_file() { node_teardown; }
-#   @test "peer reaches the node" { load helpers/node; run in_node p1 ping -c1 -W1 192.0.2.11; [ "$status" -eq 0 ]; }
+#   @test "peer reaches the node" { run in_node p1 ping -c1 -W1 192.0.2.11; [ "$status" -eq 0 ]; }
 
 _NODE_PATH=/usr/sbin:/usr/bin:/sbin:/bin
 
@@ -125,19 +134,44 @@ _segment_netns() { printf '%s\n' "$NODE_PREFIX-$NODE_RUN-s-$1"; }
 
 node_pid() {
   _node_require_setup || return
-  local f=$NODE_DIR/n/$1/holder.pid pid
-  [[ -s $f ]] || _node_die "no node '$1'" || return
-  pid=$(<"$f")
-  _node_alive "$pid" || _node_die "node '$1' is gone (holder $pid dead)" || return
+  local d=$NODE_DIR/n/${1:?usage: node_pid NAME} pid
+  [[ -d $d ]] || _node_die "no node '$1'" || return
+  pid=$(_node_holder "$d") || _node_die "node '$1' is gone (destroyed, or its holder died)" || return
+  printf '%s\n' "$pid"
+}
+
+# Namespace ids are recycled by the kernel as soon as a namespace dies, so a recorded
+# id is trusted only while our named netns (/run/netns/NAME, which pins the network
+# namespace) still exists and still is that namespace. Prints the id.
+_node_pinned_net() {
+  local d=$1 name net ino
+  [[ -s $d/netns && -s $d/ns.net ]] || return 1
+  name=$(<"$d/netns")
+  net=$(<"$d/ns.net")
+  ino=$(stat -L -c %i "/run/netns/$name" 2>/dev/null) || return 1
+  [[ $net == "net:[$ino]" ]] || return 1
+  printf '%s\n' "$net"
+}
+
+# Prints the holder's pid if it is alive and still in the pinned namespace.
+_node_holder() {
+  local d=$1 net pid
+  net=$(_node_pinned_net "$d") || return 1
+  [[ -s $d/holder.pid ]] || return 1
+  pid=$(<"$d/holder.pid")
+  _node_alive "$pid" || return 1
+  [[ $(readlink "/proc/$pid/ns/net" 2>/dev/null) == "$net" ]] || return 1
   printf '%s\n' "$pid"
 }
 
 # The holder: enters new namespaces, writes its pid once they are fully set up
-# (propagation private included), then waits for the owner to go away.
+# (propagation private included), then waits for the owner to go away (dead man's
+# switch: then it kills everything in its network namespace). The network namespace
+# is pinned at once under /run/netns/NETNS_NAME.
 _node_spawn_holder() {
-  local pidfile=$1
-  shift
-  rm -f "$pidfile"
+  local dir=$1 nsname=$2 pidfile=$1/holder.pid
+  shift 2
+  rm -f "$pidfile" "$dir/ns.net" "$dir/ns.mnt" "$dir/netns"
   setsid unshare "$@" -- /bin/sh -c '
     pidfile=$1 owner=$2
     me=$(readlink /proc/self/ns/net)
@@ -149,18 +183,25 @@ _node_spawn_holder() {
     done
     exit 0' holder "$pidfile" "$NODE_OWNER_PID" </dev/null >/dev/null 2>&1 3>&- &
   local launcher=$!
-  disown "$launcher" 2>/dev/null
+  disown "$launcher" 2>/dev/null || true
   if ! WAIT_INTERVAL=0.02 wait_until 5 "namespace holder ($pidfile)" test -s "$pidfile"; then
-    kill -9 "$launcher" 2>/dev/null
+    kill -9 "$launcher" 2>/dev/null || true
     return 1
   fi
-  local pid net mnt dir=${pidfile%/*}
+  local pid net mnt
   pid=$(<"$pidfile")
   net=$(readlink "/proc/$pid/ns/net") && mnt=$(readlink "/proc/$pid/ns/mnt") ||
     _node_die "holder $pid vanished" || return
   [[ $net != "$(_node_host_net)" ]] || _node_die "holder $pid is in the host netns" || return
+  if ! ip netns attach "$nsname" "$pid"; then
+    kill -9 "$pid" 2>/dev/null || true
+    _node_die "ip netns attach $nsname failed (name taken?)"
+    return 1
+  fi
+  printf '%s\n' "$nsname" >"$dir/netns"
   printf '%s\n' "$net" >"$dir/ns.net"
-  if [[ $mnt != "$(readlink /proc/self/ns/mnt)" ]]; then printf '%s\n' "$mnt" >"$dir/ns.mnt"; else rm -f "$dir/ns.mnt"; fi
+  if [[ $mnt != "$(readlink /proc/self/ns/mnt)" ]]; then printf '%s\n' "$mnt" >"$dir/ns.mnt"; fi
+  _node_pinned_net "$dir" >/dev/null || _node_die "netns $nsname is not the holder's" || return
 }
 
 _node_host_net() { readlink /proc/self/ns/net; }
@@ -170,13 +211,11 @@ segment_create() {
   local seg=${1:?usage: segment_create SEG} d
   _node_check_name "$seg" || return
   d=$NODE_DIR/s/$seg
-  if [[ -s $d/holder.pid ]] && _node_alive "$(<"$d/holder.pid")"; then return 0; fi
+  _node_holder "$d" >/dev/null && return 0
   mkdir -p "$d" || return
-  _node_spawn_holder "$d/holder.pid" --net || return
-  local ns pid
+  local ns
   ns=$(_segment_netns "$seg")
-  pid=$(<"$d/holder.pid")
-  ip netns attach "$ns" "$pid" || _node_die "ip netns attach $ns failed" || return
+  _node_spawn_holder "$d" "$ns" --net || return
   ip -n "$ns" link set lo up &&
     ip -n "$ns" link add br0 type bridge mcast_snooping 0 &&
     ip -n "$ns" link set br0 up &&
@@ -189,11 +228,9 @@ segment_destroy() {
   local seg=${1:?usage: segment_destroy SEG} d
   d=$NODE_DIR/s/$seg
   [[ -d $d ]] || return 0
-  local rc=0
-  _node_kill_ns "$d" include-holder || rc=1
+  _node_kill_ns "$d" || return 1 # the name stays: it pins what is left
   ip netns del "$(_segment_netns "$seg")" 2>/dev/null || true
   rm -f "$d/holder.pid" "$d/ports"
-  return "$rc"
 }
 
 # Private directories of a node: mount point -> owner:group mode (bind-mounted from
@@ -266,15 +303,14 @@ node_create() {
   _node_check_name "$name" || return
   for addr in "$@"; do _node_check_addr "$addr" || return; done
   d=$NODE_DIR/n/$name
-  if [[ -s $d/holder.pid ]] && _node_alive "$(<"$d/holder.pid")"; then
+  if _node_holder "$d" >/dev/null; then
     _node_die "node '$name' exists already"
     return
   fi
   mkdir -p "$d" && _node_prepare_fs "$d" || return
-  _node_spawn_holder "$d/holder.pid" --net --mount --uts --propagation private || return
-  pid=$(<"$d/holder.pid")
   ns=$(node_netns "$name")
-  ip netns attach "$ns" "$pid" || { _node_die "ip netns attach $ns failed"; node_destroy "$name"; return 1; }
+  _node_spawn_holder "$d" "$ns" --net --mount --uts --propagation private || return
+  pid=$(<"$d/holder.pid")
   local spec paths=()
   for spec in "${_NODE_BIND_DIRS[@]}"; do paths+=("${spec%% *}"); done
   # shellcheck disable=SC2086
@@ -358,16 +394,21 @@ node_spawn() {
   printf '%s\n' "$pid"
 }
 
-# Pids (one a line) whose net or mount namespace is one recorded in dir $1
-# (ns.net, ns.mnt). Without $2 = include-holder, the holder and its own children
-# (its sleep) are left out.
+# Pids (one a line) of the processes in the node's (pinned) network namespace, or in
+# its mount namespace while the holder, which pins that one, is alive. Without
+# $2 = include-holder, the holder and its own children (its sleep) are left out.
 _node_ns_pids() {
-  local d=$1 with_holder=${2:-} net mnt=none holder=none pid ppid stat
-  [[ -s $d/ns.net ]] || return 0
-  net=$(<"$d/ns.net")
-  [[ -s $d/ns.mnt ]] && mnt=$(<"$d/ns.mnt")
-  [[ -s $d/holder.pid && $with_holder != include-holder ]] && holder=$(<"$d/holder.pid")
+  local d=$1 with_holder=${2:-} net mnt=none holder pid ppid stat
+  net=$(_node_pinned_net "$d") || return 0
   [[ $net == "$(_node_host_net)" ]] && return 0 # never the host's namespace
+  if holder=$(_node_holder "$d"); then
+    if [[ -s $d/ns.mnt && $(readlink "/proc/$holder/ns/mnt" 2>/dev/null) == "$(<"$d/ns.mnt")" ]]; then
+      mnt=$(<"$d/ns.mnt")
+    fi
+  else
+    holder=none
+  fi
+  [[ $with_holder == include-holder ]] && holder=none
   # One find for all of /proc: readlink per process would fork hundreds of times.
   find /proc/[0-9]*/ns/ -maxdepth 1 \( -name net -o -name mnt \) -printf '%h %l\n' 2>/dev/null |
     awk -v net="$net" -v mnt="$mnt" '$2 == net || $2 == mnt { split($1, a, "/"); print a[3] }' |
@@ -391,35 +432,41 @@ node_pids() {
   _node_ns_pids "$NODE_DIR/n/$1"
 }
 
-# SIGKILL every process of the namespaces, repeatedly (some may fork meanwhile), bounded.
+# SIGKILL every process of the namespaces, bounded, repeatedly (some may fork
+# meanwhile): first all but the holder (it pins the mount namespace), then, unless
+# $2 = keep-holder, the holder and the rest.
 _node_kill_ns() {
-  local d=$1 with_holder=${2:-} pids i
-  for ((i = 0; i < 50; i++)); do
-    pids=$(_node_ns_pids "$d" "$with_holder")
-    [[ -z $pids ]] && return 0
-    # shellcheck disable=SC2086
-    kill -9 $pids 2>/dev/null || true
-    sleep 0.1
+  local d=$1 keep=${2:-} pids i phase
+  for phase in others holder; do
+    [[ $phase == holder && $keep == keep-holder ]] && break
+    for ((i = 0; ; i++)); do
+      if [[ $phase == others ]]; then pids=$(_node_ns_pids "$d"); else pids=$(_node_ns_pids "$d" include-holder); fi
+      [[ -z $pids ]] && break
+      if ((i >= 50)); then
+        _node_die "processes still alive in the namespaces of $d: $(tr '\n' ' ' <<<"$pids")"
+        return 1
+      fi
+      # shellcheck disable=SC2086
+      kill -9 $pids 2>/dev/null || true
+      sleep 0.1
+    done
   done
-  _node_die "processes still alive in namespaces of $d: $(_node_ns_pids "$d" "$with_holder" | tr '\n' ' ')"
 }
 
 node_kill_all() {
   node_pid "${1:?usage: node_kill_all NAME}" >/dev/null || return
-  _node_kill_ns "$NODE_DIR/n/$1"
+  _node_kill_ns "$NODE_DIR/n/$1" keep-holder
 }
 
 node_destroy() {
   _node_require_setup || return
-  local name=${1:?usage: node_destroy NAME} d rc=0
+  local name=${1:?usage: node_destroy NAME} d
   d=$NODE_DIR/n/$name
   [[ -d $d ]] || return 0
+  _node_kill_ns "$d" || return 1 # the name stays: it pins what is left
   # The veths die with the node's netns (either end takes its peer along).
-  rm -f "$d"/*.segment
-  _node_kill_ns "$d" include-holder || rc=1
   ip netns del "$(node_netns "$name")" 2>/dev/null || true
-  rm -f "$d/holder.pid"
-  return "$rc"
+  rm -f "$d/holder.pid" "$d"/*.segment
 }
 
 node_teardown() {
@@ -437,18 +484,17 @@ node_teardown() {
   return "$rc"
 }
 
-# Named namespaces of this prefix that no live process holds any more.
+# Named namespaces of this library's shape ("PREFIX-XXXX-...") that no process is in
+# any more (left by a run that was killed, after its holders fired).
 _node_sweep_orphans() {
-  local ns ino p held
+  local ns name ino held
   [[ -d /run/netns ]] || return 0
+  held=$(find /proc/[0-9]*/ns/ -maxdepth 1 -name net -printf '%l\n' 2>/dev/null | sort -u)
   for ns in /run/netns/"$NODE_PREFIX"-*; do
-    [[ -e $ns ]] || continue
+    name=${ns#/run/netns/}
+    [[ $name =~ ^$NODE_PREFIX-[0-9a-f]{4}- ]] || continue
     ino=$(stat -L -c %i "$ns" 2>/dev/null) || continue
-    held=0
-    for p in /proc/[0-9]*; do
-      if [[ $(readlink "$p/ns/net" 2>/dev/null) == "net:[$ino]" ]]; then held=1; break; fi
-    done
-    ((held)) || ip netns del "${ns#/run/netns/}" 2>/dev/null || true
+    grep -qxF "net:[$ino]" <<<"$held" || ip netns del "$name" 2>/dev/null || true
   done
   return 0
 }

@@ -22,7 +22,8 @@ describe('ping over fping', () => {
       '198.51.100.7: error while sending ping: Network is unreachable\n' +
       'nosuch.invalid: Name or service not known\n' +
       'ICMP Host Unreachable from 192.0.2.11 for ICMP Echo sent to 192.0.2.9\n';
-    const answers = parseFpingOutput(stdout, stderr, ['192.0.2.1', '2001:db8::1', '192.0.2.9', '198.51.100.7', 'nosuch.invalid'], plan);
+    const { answers, measured } = parseFpingOutput(stdout, stderr, ['192.0.2.1', '2001:db8::1', '192.0.2.9', '198.51.100.7', 'nosuch.invalid'], plan);
+    expect(measured).toBe(true);
     expect(Object.fromEntries(answers)).toEqual({
       '192.0.2.1': { reachable: true, detail: 'answered' },
       '2001:db8::1': { reachable: true, detail: 'answered' },
@@ -33,10 +34,17 @@ describe('ping over fping', () => {
   });
 
   it('says how long a silent host was waited for', () => {
-    expect(parseFpingOutput('192.0.2.9 is unreachable\n', '', ['192.0.2.9'], plan).get('192.0.2.9')).toEqual({
+    expect(parseFpingOutput('192.0.2.9 is unreachable\n', '', ['192.0.2.9'], plan).answers.get('192.0.2.9')).toEqual({
       reachable: false,
       detail: 'no answer to 3 echo requests within 1000 ms',
     });
+  });
+
+  it('counts names that do not resolve as measured (unreachable), but not a usage error', () => {
+    expect(parseFpingOutput('', 'nosuch.invalid: Name or service not known\n', ['nosuch.invalid'], plan).measured).toBe(true);
+    const usage = parseFpingOutput('', "fping: invalid option -- 'Z'\nsee 'fping -h' for usage information\n", ['192.0.2.1'], plan);
+    expect(usage.measured).toBe(false);
+    expect(usage.answers.get('192.0.2.1')?.reachable).toBe(false);
   });
 });
 

