@@ -31,8 +31,8 @@ export async function stop(p: PingParams, ctx: ResourceContext): Promise<void> {
   try {
     await clearNodeAttribute(p.name, dampenMs(p), { deadline: ctx.deadline });
   } catch (e) {
-    // As the stock agent: a stop that fails gets the node fenced, and an attrd that cannot
-    // be reached holds no value of ours to clear anyway.
+    // As the stock agent, stop does not fail on attrd: a failed stop gets the node fenced.
+    // A value left behind is replaced at the next start on this node.
     ctx.log.warn(`could not unset ${p.name} with attrd_updater: ${messageOf(e)}`);
   }
 }

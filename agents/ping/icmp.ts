@@ -1,13 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import { ExecFailed, lastLines, query, type Argv } from '../../lib/exec/index.js';
 import { Ocf, OcfError, type Deadline } from '../../lib/ocf/index.js';
+import type { HostAnswer } from './score.js';
 import type { ProbePlan } from './timing.js';
-
-/** Whether a host answered, and why not when it did not. */
-export interface HostAnswer {
-  readonly reachable: boolean;
-  readonly detail: string;
-}
 
 /** Raw output of a probe run, logged when debug=verbose. */
 export interface IcmpRun {

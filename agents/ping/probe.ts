@@ -2,8 +2,8 @@
 import { which } from '../../lib/exec/index.js';
 import { Ocf, OcfError, type Deadline } from '../../lib/ocf/index.js';
 import { icmpHosts, type Target } from './host-list.js';
-import { pingWithFping, pingWithIputils, type HostAnswer, type IcmpRun } from './icmp.js';
-import type { Verdict } from './score.js';
+import { pingWithFping, pingWithIputils, type IcmpRun } from './icmp.js';
+import type { HostAnswer, Verdict } from './score.js';
 import { connectTcp } from './tcp.js';
 import type { ProbePlan } from './timing.js';
 

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 
-/** What the probes found for one host_list entry. */
-export interface Verdict {
-  readonly entry: string;
+/** Whether a host answered, and why not when it did not (for logs and exit reasons). */
+export interface HostAnswer {
   readonly reachable: boolean;
-  /** Why it is unreachable (or how it answered), for logs and exit reasons. */
   readonly detail: string;
+}
+
+/** What the probes found for one host_list entry. */
+export interface Verdict extends HostAnswer {
+  readonly entry: string;
 }
 
 /** The published value: reachable entries times the multiplier, as the stock agent computes it. */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { connect } from 'node:net';
 import type { Deadline } from '../../lib/ocf/index.js';
-import type { HostAnswer } from './icmp.js';
+import type { HostAnswer } from './score.js';
 
 /**
  * A TCP connect to host:port, in this process, for networks that drop ICMP. Only an

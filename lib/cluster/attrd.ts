@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import { ExecFailed } from '../exec/exec-failed.js';
 import { query } from '../exec/query.js';
 import type { Deadline } from '../ocf/deadline.js';
 
@@ -23,10 +24,15 @@ export async function clearNodeAttribute(name: string, dampenMs: number, o: Attr
   await query(['attrd_updater', '-D', '-n', name, '-d', formatDelay(dampenMs)], o);
 }
 
-/** This node's value of `name` as attrd holds it now; undefined when unset or empty. */
+/** This node's value of `name` as attrd holds it now; undefined when unset, empty or never set. */
 export async function readNodeAttribute(name: string, o: AttrdOptions): Promise<string | undefined> {
-  const r = await query(['attrd_updater', '-Q', '-n', name], { ...o, okExitCodes: [6, 105] });
-  return r.exitCode === 0 ? parseAttrdQuery(r.stdout) : undefined;
+  try {
+    return parseAttrdQuery((await query(['attrd_updater', '-Q', '-n', name], o)).stdout);
+  } catch (e) {
+    // 2.1.5 exits 78 with "attribute does not exist"; match the words, not the code.
+    if (e instanceof ExecFailed && /does not exist/.test(e.stderr)) return undefined;
+    throw e;
+  }
 }
 
 /** The value in `name="pingd" host="node1" value="300"`; undefined when empty or absent. */

@@ -44,6 +44,15 @@ cib_value() {
 value_is() { [ "$("$1" "$2")" = "$3" ]; }
 attr_unset() { [ -z "$(attrd_value "$1")" ]; }
 
+# The cluster resource the last two tests use: a clone publishing pingd = 100 x reachable hosts.
+ensure_ping_clone() {
+  in_cluster n1 crm_resource --resource pg-ping --query-xml >/dev/null 2>&1 ||
+    in_cluster n1 pcs resource create pg-ping ocf:seapath:ping host_list="$HOSTS3" multiplier=100 dampen=2s timeout=1 \
+      op monitor interval=2s timeout=20s clone
+  cluster_wait_resource n1 pg-ping Started 30
+  wait_until 15 "pingd=300 in the CIB" value_is cib_value pingd 300
+}
+
 @test "ocf-tester: every behavioural check passes; the one failure is the OCF 1.0 DTD check of 1.1 meta-data" {
   run in_cluster n1 ocf-tester -n pg-ocft -o host_list="$HOSTS3" -o name=pgocft -o dampen=0 /usr/lib/ocf/resource.d/seapath/ping
   echo "$output"
@@ -173,10 +182,7 @@ attr_unset() { [ -z "$(attrd_value "$1")" ]; }
 }
 
 @test "in the cluster: the score reaches the CIB, crm_mon sees a ping resource, and losing a host drops it within one monitor plus dampen" {
-  in_cluster n1 pcs resource create pg-ping ocf:seapath:ping host_list="$HOSTS3" multiplier=100 dampen=2s timeout=1 \
-    op monitor interval=2s timeout=20s clone
-  cluster_wait_resource n1 pg-ping Started 30
-  wait_until 15 "pingd=300 in the CIB" value_is cib_value pingd 300
+  ensure_ping_clone
   # crm_mon reads host_list and multiplier of resources of type ping to know what to expect
   cluster_crm_mon_xml n1 | xmllint --xpath "//node_attributes/node[@name='n1']/attribute[@name='pingd']" - | grep -q 'expected="300"'
 
@@ -188,8 +194,7 @@ attr_unset() { [ -z "$(attrd_value "$1")" ]; }
 }
 
 @test "a resource with a pingd location rule stops when connectivity is lost, and comes back when it returns" {
-  # pg-ping (previous test) publishes pingd; the rule forbids nodes without connectivity
-  cluster_wait_resource n1 pg-ping Started 10
+  ensure_ping_clone # publishes pingd; the rule below forbids nodes without connectivity
   in_cluster n1 pcs resource create pg-web ocf:pacemaker:Dummy op monitor interval=5s
   in_cluster n1 pcs constraint location pg-web rule score=-INFINITY not_defined pingd or pingd lte 0
   cluster_wait_resource n1 pg-web Started 20 n1

@@ -347,8 +347,13 @@ node_attach() {
   [[ -s $sd/ports ]] || _node_die "no segment '$seg' (segment_create it)" || return
   nns=$(node_netns "$name")
   sns=$(_segment_netns "$seg")
+  # Port names come from a per-segment counter; the lock serialises parallel attaches.
+  local lock
+  exec {lock}>>"$sd/ports.lock"
+  flock -w 10 "$lock" || { exec {lock}>&-; _node_die "segment $seg: lock busy"; return 1; }
   n=$(( $(<"$sd/ports") + 1 ))
   echo "$n" >"$sd/ports"
+  exec {lock}>&-
   port=p$n
   # Both ends are created directly inside their namespaces: no host interface ever.
   ip link add "$ifname" netns "$nns" type veth peer name "$port" netns "$sns" ||

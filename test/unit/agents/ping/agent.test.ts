@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +9,7 @@ import type { ResourceAgent } from '../../../../lib/ocf/index.js';
 import ping from '../../../../agents/ping/index.js';
 
 const agent = ping as unknown as ResourceAgent;
+const rng = new URL('../../../../../shared/spec/ocf-ra-api-1.1.rng', import.meta.url).pathname;
 const rsctmp = mkdtempSync(join(tmpdir(), 'ping-unit-'));
 afterAll(() => rmSync(rsctmp, { recursive: true, force: true }));
 
@@ -57,11 +59,12 @@ describe('ocf:seapath:ping dispatch', () => {
     expect((await runAction(agent, 'stop', env({ host_list: '' }))).exitCode).toBe(0);
   });
 
-  it('advertises the stock parameter names and reload-agent', async () => {
+  it('advertises the stock parameter names and reload-agent, in meta-data valid for OCF 1.1', async () => {
     const r = await runAction(agent, 'meta-data', {});
     for (const name of ['name', 'multiplier', 'host_list', 'attempts', 'timeout', 'dampen', 'failure_score', 'options', 'debug'])
       expect(r.stdout).toContain(`<parameter name="${name}"`);
     expect(r.stdout).toContain('<resource-agent name="ping"');
     expect(r.stdout).toContain('<action name="reload-agent"');
+    expect(() => execFileSync('xmllint', ['--noout', '--nonet', '--relaxng', rng, '-'], { input: r.stdout, stdio: ['pipe', 'pipe', 'pipe'] })).not.toThrow();
   });
 });

@@ -1,0 +1,155 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# make demo: every agent at work in the three-node lab (lab/lab.sh), narrated, with timings.
+#   1. lab up; fence_outscale as the stonith device, a ping clone, a VM on RBD placed by a pingd
+#      rule (allow-migrate), a floating IP that follows the VM
+#   2. live migration of the VM, proving the guest kept running
+#   3. the node running the VM and the IP dies: fencing through fence_outscale, recovery on a
+#      survivor, the fenced node rejoining
+#   4. a table of the timings; the lab goes down
+# Any failed step stops the demo with a message and a non-zero exit. DEMO_KEEP_LAB=1 keeps the lab.
+set -uo pipefail
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+LAB=$REPO/lab/lab.sh
+LAB_ROOT=${LAB_ROOT:-/var/lib/seapath-lab}
+export NODE_SCRATCH_ROOT=$LAB_ROOT LIBVIRT_BASE=$LAB_ROOT/libvirt LIBVIRT_HELPER_QUIET=1
+source "$REPO/test/integration/helpers/cluster.bash"
+source "$REPO/test/integration/helpers/ceph.bash"
+source "$REPO/test/integration/helpers/libvirt.bash"
+
+VIP=192.0.2.50
+SERIAL=$LAB_ROOT/vm1.serial
+declare -a SUMMARY=()
+T0=$(date +%s.%N)
+
+now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="${2:-$(now)}" 'BEGIN { printf "%.1f", b - a }'; }
+stamp() { printf '%s (+%ss)' "$(date +%T.%3N)" "$(since "$T0")"; }
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+info() { printf '   %s %s\n' "$(stamp)" "$*"; }
+record() { SUMMARY+=("$1|$2"); }
+fail() {
+  printf '\n\033[1;31mDEMO FAILED: %s\033[0m\n' "$*" >&2
+  [[ -n ${LAB_UP:-} ]] && { echo "--- crm_mon on node1:" >&2; in_cluster node1 crm_mon -1 2>&1 | tail -25 >&2; }
+  finish 1
+}
+finish() {
+  if [[ -n ${LAB_UP:-} && -z ${DEMO_KEEP_LAB:-} ]]; then
+    say "Bringing the lab down"
+    "$LAB" down | sed 's/^/   /'
+  fi
+  exit "$1"
+}
+trap 'fail "interrupted"' INT TERM
+
+# crm_mon XML from the first node that answers.
+mon_xml() {
+  local n
+  for n in node1 node2 node3; do
+    in_cluster "$n" crm_mon -1 --output-as=xml 2>/dev/null && return 0
+  done
+  return 1
+}
+where_is() { mon_xml | xmllint --xpath "string(//resource[@id='$1' and @role='Started' and @failed='false']/node/@name)" - 2>/dev/null; }
+node_online() { [[ $(mon_xml | xmllint --xpath "string(//nodes/node[@name='$1']/@online)" - 2>/dev/null) == true ]]; }
+wait_for() { # TIMEOUT_S WHAT CMD...
+  local t=$1 what=$2 start
+  shift 2
+  start=$(now)
+  until "$@" >/dev/null 2>&1; do
+    awk -v e="$(since "$start")" -v t="$t" 'BEGIN { exit !(e > t) }' && fail "timed out after ${t}s waiting for $what"
+    sleep 0.2
+  done
+}
+started_on() { [[ $(where_is "$1") == "$2" ]]; }
+started_anywhere() { [[ -n $(where_is "$1") ]]; }
+
+say "1. The lab: three nodes, Ceph, libvirt and the Outscale simulator, in namespaces on this machine"
+t=$(now)
+"$LAB" up | sed 's/^/   /'
+[[ ${PIPESTATUS[0]} -eq 0 ]] || fail "lab.sh up"
+LAB_UP=1
+export NODE_OWNER_PID=$(<"$LAB_ROOT/anchor.pid")
+node_setup lab >/dev/null
+ceph_use "$LAB_ROOT/ceph"
+record "lab up (3 nodes, Ceph, libvirt, simulator, cluster)" "$(since "$t")"
+
+info "building the test guest (Debian kernel + busybox initramfs) and its RBD system image"
+"$REPO/lab/guest/build.sh" >/dev/null || fail "guest build"
+libvirt_domain_xml vm1 --serial "$SERIAL" >"$LAB_ROOT/vm1.xml" || fail "domain XML"
+ceph_system_image "$LAB_ROOT/ceph" vm1 "$LAB_ROOT/vm1.xml" >/dev/null || fail "rbd/system_vm1"
+info "rbd/system_vm1 holds the disk; its image-meta key 'xml' holds the domain, as SEAPATH stores it"
+
+info "fence_outscale is the stonith device (configured by lab up): $(in_cluster node1 stonith_admin --list-registered 2>/dev/null | tr '\n' ' ')"
+t=$(now)
+# Stickiness keeps a resource where it runs once a move constraint is cleared.
+in_cluster node1 pcs resource defaults update resource-stickiness=100 >/dev/null || fail "resource defaults"
+in_cluster node1 pcs resource create ping ocf:seapath:ping host_list="192.0.2.20 192.0.2.30" multiplier=1000 dampen=2s \
+  op monitor interval=5s timeout=20s clone >/dev/null || fail "ping clone"
+in_cluster node1 pcs resource create vm1 ocf:seapath:vm config=/var/lib/pacemaker/seapath/vm1.xml seapath=true \
+  hypervisor=qemu:///system migration_transport=tcp \
+  op start timeout=90s op stop timeout=60s op monitor interval=5s timeout=30s \
+  op migrate_to timeout=120s op migrate_from timeout=60s meta allow-migrate=true >/dev/null || fail "vm1"
+in_cluster node1 pcs constraint location vm1 rule score=-INFINITY pingd lt 1 or not_defined pingd >/dev/null || fail "pingd rule"
+in_cluster node1 pcs resource create vip ocf:seapath:vip ip=$VIP cidr_netmask=24 op monitor interval=5s >/dev/null || fail "vip"
+in_cluster node1 pcs constraint colocation add vip with vm1 INFINITY >/dev/null || fail "colocation"
+in_cluster node1 pcs constraint order vm1 then vip >/dev/null || fail "order"
+info "resources: ping clone (pingd), vm1 (ocf:seapath:vm, allow-migrate, needs pingd >= 1), vip $VIP with vm1"
+wait_for 120 "vm1 to start" started_anywhere vm1
+wait_for 30 "vip to start" started_anywhere vip
+record "configure + start ping clone, vm1, vip" "$(since "$t")"
+SRC=$(where_is vm1)
+info "vm1 and vip run on $SRC"
+in_cluster node1 crm_mon -1 -A | sed -n '/Node List/,$p' | sed 's/^/   | /'
+libvirt_wait_guest_up "$SERIAL" 60 >/dev/null || fail "the guest did not boot"
+info "guest heartbeat: $(libvirt_guest_heartbeat "$SERIAL")  (boot id, uptime, counter)"
+in_node client ping -c 1 -W 2 $VIP >/dev/null || fail "client cannot reach $VIP"
+info "the client host reaches $VIP"
+
+say "2. Live migration of vm1 away from $SRC"
+DST=node1
+[[ $SRC == node1 ]] && DST=node2
+read -r BOOT _ COUNT <<<"$(libvirt_guest_heartbeat "$SERIAL")"
+t=$(now)
+in_cluster node1 crm_resource --move --resource vm1 --node "$DST" >/dev/null 2>&1 || fail "crm_resource --move"
+wait_for 120 "vm1 to run on $DST" started_on vm1 "$DST"
+MIG=$(since "$t")
+in_cluster node1 crm_resource --clear --resource vm1 >/dev/null 2>&1
+libvirt_wait_guest_beats_after "$SERIAL" "$BOOT" "$COUNT" 20 || fail "the guest did not keep running"
+read -r BOOT2 _ COUNT2 <<<"$(libvirt_guest_heartbeat "$SERIAL")"
+info "vm1 runs on $DST after ${MIG}s; the guest kept running: same boot id $BOOT2, counter $COUNT -> $COUNT2"
+record "live migration $SRC -> $DST (crm_resource --move to Started)" "$MIG"
+wait_for 30 "vip to follow vm1" started_on vip "$DST"
+
+say "3. $DST, running vm1 and the vip, stops answering (Corosync and Pacemaker killed)"
+KILLED=$DST
+t=$(now)
+"$LAB" crash "$KILLED"
+info "killed the cluster stack of $KILLED; its QEMU still runs until it is fenced"
+wait_for 60 "$KILLED to be fenced" bash -c "grep -q 'power-off $KILLED' '$LAB_ROOT/power.log'"
+FENCED=$(since "$t" "$(grep "power-off $KILLED" "$LAB_ROOT/power.log" | tail -1 | cut -d' ' -f1)")
+info "fence_outscale stopped $KILLED's VM through the simulator (StopVms, ForceStop): +${FENCED}s"
+wait_for 120 "vm1 to start on a survivor" started_anywhere vm1
+VM_AT=$(since "$t")
+NEW=$(where_is vm1)
+info "vm1 runs again on $NEW: +${VM_AT}s"
+wait_for 30 "vip to start with vm1" started_on vip "$NEW"
+VIP_AT=$(since "$t")
+info "vip $VIP is on $NEW: +${VIP_AT}s"
+in_node client ping -c 1 -W 2 $VIP >/dev/null && info "the client reaches $VIP again"
+libvirt_wait_guest_up "$SERIAL" 60 >/dev/null && info "guest heartbeat: $(libvirt_guest_heartbeat "$SERIAL") (a new boot: the old QEMU died with $KILLED)"
+wait_for 120 "$KILLED to rejoin" node_online "$KILLED"
+REJOIN=$(since "$t")
+info "$KILLED was powered on again by the fence agent (StartVms) and rejoined: +${REJOIN}s"
+in_cluster "$NEW" stonith_admin --history "$KILLED" 2>/dev/null | head -2 | sed 's/^/   | /'
+record "node death -> fenced through fence_outscale" "$FENCED"
+record "node death -> vm1 running on $NEW" "$VM_AT"
+record "node death -> vip on $NEW" "$VIP_AT"
+record "node death -> $KILLED back in the cluster" "$REJOIN"
+
+say "4. Summary"
+printf '   | %-52s | %8s |\n' "step" "seconds"
+printf '   | %-52s | %8s |\n' "----" "-------"
+for row in "${SUMMARY[@]}"; do printf '   | %-52s | %8s |\n' "${row%%|*}" "${row#*|}"; done
+printf '   | %-52s | %8s |\n' "whole demo" "$(since "$T0")"
+finish 0
