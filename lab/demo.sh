@@ -74,27 +74,12 @@ node_setup lab >/dev/null
 ceph_use "$LAB_ROOT/ceph"
 record "lab up (3 nodes, Ceph, libvirt, simulator, cluster)" "$(since "$t")"
 
-info "building the test guest (Debian kernel + busybox initramfs) and its RBD system image"
-"$REPO/lab/guest/build.sh" >/dev/null || fail "guest build"
-libvirt_domain_xml vm1 --serial "$SERIAL" >"$LAB_ROOT/vm1.xml" || fail "domain XML"
-ceph_system_image "$LAB_ROOT/ceph" vm1 "$LAB_ROOT/vm1.xml" >/dev/null || fail "rbd/system_vm1"
-info "rbd/system_vm1 holds the disk; its image-meta key 'xml' holds the domain, as SEAPATH stores it"
-
 info "fence_outscale is the stonith device (configured by lab up): $(in_cluster node1 stonith_admin --list-registered 2>/dev/null | tr '\n' ' ')"
 t=$(now)
-# Stickiness keeps a resource where it runs once a move constraint is cleared.
-in_cluster node1 pcs resource defaults update resource-stickiness=100 >/dev/null || fail "resource defaults"
-in_cluster node1 pcs resource create ping ocf:seapath:ping host_list="192.0.2.20 192.0.2.30" multiplier=1000 dampen=2s \
-  op monitor interval=5s timeout=20s clone >/dev/null || fail "ping clone"
-in_cluster node1 pcs resource create vm1 ocf:seapath:vm config=/var/lib/pacemaker/seapath/vm1.xml seapath=true \
-  hypervisor=qemu:///system migration_transport=tcp \
-  op start timeout=90s op stop timeout=60s op monitor interval=5s timeout=30s \
-  op migrate_to timeout=120s op migrate_from timeout=60s meta allow-migrate=true >/dev/null || fail "vm1"
-in_cluster node1 pcs constraint location vm1 rule score=-INFINITY pingd lt 1 or not_defined pingd >/dev/null || fail "pingd rule"
-in_cluster node1 pcs resource create vip ocf:seapath:vip ip=$VIP cidr_netmask=24 op monitor interval=5s >/dev/null || fail "vip"
-in_cluster node1 pcs constraint colocation add vip with vm1 INFINITY >/dev/null || fail "colocation"
-in_cluster node1 pcs constraint order vm1 then vip >/dev/null || fail "order"
-info "resources: ping clone (pingd), vm1 (ocf:seapath:vm, allow-migrate, needs pingd >= 1), vip $VIP with vm1"
+"$LAB" deploy || fail "lab.sh deploy"
+info "rbd/system_vm1 holds the guest's disk; its image-meta key 'xml' holds the domain, as SEAPATH stores it"
+info "resources: ping clone (pingd: reachability of the gateway 192.0.2.1), vm1 (ocf:seapath:vm, allow-migrate,"
+info "           placed by the rule 'pingd lt 1 or not_defined pingd => -INFINITY'), vip $VIP colocated with vm1"
 wait_for 120 "vm1 to start" started_anywhere vm1
 wait_for 30 "vip to start" started_anywhere vip
 record "configure + start ping clone, vm1, vip" "$(since "$t")"

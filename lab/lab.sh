@@ -4,11 +4,13 @@
 #   node1..node3   192.0.2.11-13  Corosync (knet, token 1000 ms) + Pacemaker + libvirtd (TCG), Ceph clients
 #   storage        192.0.2.20     one Ceph mon + one memstore OSD serving RBD to every node
 #   cloud          192.0.2.30     the Outscale API simulator: the "cloud" the nodes run in
+#   gateway        192.0.2.1      the segment's "router": what the ping clone measures connectivity to
 #   client         192.0.2.99     a host on the same segment, to reach the floating IP
 # Each is a network + mount + UTS namespace joined through a bridge namespace; nothing touches the
 # host's interfaces. State lives under $LAB_ROOT (default /var/lib/seapath-lab).
 #
 # usage: lab.sh up | status | down
+#        lab.sh deploy                             (the demo's resources: ping clone, vm1 on RBD, vip)
 #        lab.sh power-off NODE | power-on NODE   (what the simulator's StopVms / StartVms do)
 #        lab.sh crash NODE                         (the node stops answering the cluster; fencing follows)
 #        lab.sh x NODE CMD...                      (run CMD inside NODE)
@@ -20,7 +22,7 @@ export NODE_SCRATCH_ROOT=$LAB_ROOT
 export LIBVIRT_BASE=$LAB_ROOT/libvirt LIBVIRT_HELPER_QUIET=1
 export CLUSTER_TOKEN=1000
 LAB_NODES=(node1 node2 node3)
-declare -A LAB_ADDR=([node1]=192.0.2.11 [node2]=192.0.2.12 [node3]=192.0.2.13 [storage]=192.0.2.20 [cloud]=192.0.2.30 [client]=192.0.2.99)
+declare -A LAB_ADDR=([gateway]=192.0.2.1 [node1]=192.0.2.11 [node2]=192.0.2.12 [node3]=192.0.2.13 [storage]=192.0.2.20 [cloud]=192.0.2.30 [client]=192.0.2.99)
 LAB_SIM_PORT=8080
 LAB_ACCESS_KEY=AKLABSEAPATH00000001
 # shellcheck source=../test/integration/helpers/cluster.bash
@@ -122,9 +124,9 @@ lab_up() {
   lab_anchor
   node_setup lab
   (umask 077 && head -c 30 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' >"$LAB_ROOT/secret_key")
-  say "network: ${LAB_NODES[*]}, storage, cloud and client on 192.0.2.0/24 (namespaces joined by a bridge)"
+  say "network: ${LAB_NODES[*]}, storage, cloud, gateway and client on 192.0.2.0/24 (namespaces joined by a bridge)"
   node_create node1 "${LAB_ADDR[node1]}/24" || die "node1"
-  for n in node2 node3 storage cloud client; do node_peer node1 "$n" "${LAB_ADDR[$n]}/24" || die "$n"; done
+  for n in node2 node3 storage cloud gateway client; do node_peer node1 "$n" "${LAB_ADDR[$n]}/24" || die "$n"; done
   write_hosts
 
   say "storage: one Ceph mon and one memstore OSD on ${LAB_ADDR[storage]}"
@@ -157,9 +159,34 @@ configure_fencing() {
   cluster_wait_resource node1 outscale Started 30 >/dev/null || die "stonith device did not start"
 }
 
+# The demo's resources: a ping clone measuring the gateway, vm1 (ocf:seapath:vm on RBD, allow-migrate,
+# kept off nodes without connectivity by a pingd rule) and a floating IP that follows vm1.
+lab_deploy() {
+  lab_is_up || die "the lab is down: lab.sh up first"
+  ceph_use "$LAB_ROOT/ceph" >/dev/null
+  "$REPO/lab/guest/build.sh" >/dev/null || die "guest build (lab/guest/build.sh)"
+  if ! ceph_rbd info rbd/system_vm1 >/dev/null 2>&1; then
+    libvirt_domain_xml vm1 --serial "$LAB_ROOT/vm1.serial" >"$LAB_ROOT/vm1.xml" || die "domain XML"
+    ceph_system_image "$LAB_ROOT/ceph" vm1 "$LAB_ROOT/vm1.xml" >/dev/null || die "rbd/system_vm1"
+  fi
+  local pcs=(in_cluster node1 pcs)
+  # Stickiness keeps a resource where it runs once a move constraint is cleared.
+  "${pcs[@]}" resource defaults update resource-stickiness=100 >/dev/null || die "resource defaults"
+  "${pcs[@]}" resource create ping ocf:seapath:ping host_list="${LAB_ADDR[gateway]}" multiplier=1000 dampen=2s \
+    op monitor interval=3s timeout=20s clone >/dev/null || die "ping clone"
+  "${pcs[@]}" resource create vm1 ocf:seapath:vm config=/var/lib/pacemaker/seapath/vm1.xml seapath=true \
+    hypervisor=qemu:///system migration_transport=tcp \
+    op start timeout=90s op stop timeout=60s op monitor interval=5s timeout=30s \
+    op migrate_to timeout=120s op migrate_from timeout=60s meta allow-migrate=true >/dev/null || die "vm1"
+  "${pcs[@]}" constraint location vm1 rule score=-INFINITY pingd lt 1 or not_defined pingd >/dev/null || die "pingd rule"
+  "${pcs[@]}" resource create vip ocf:seapath:vip ip=192.0.2.50 cidr_netmask=24 op monitor interval=5s >/dev/null || die "vip"
+  "${pcs[@]}" constraint colocation add vip with vm1 INFINITY >/dev/null || die "colocation"
+  "${pcs[@]}" constraint order vm1 then vip >/dev/null || die "order"
+}
+
 lab_status() {
   lab_is_up || { echo "the lab is down"; return 3; }
-  for n in "${LAB_NODES[@]}" storage cloud client; do
+  for n in "${LAB_NODES[@]}" storage cloud gateway client; do
     printf '%-8s %-12s holder %s\n' "$n" "${LAB_ADDR[$n]}" "$(node_pid "$n" 2>/dev/null || echo gone)"
   done
   echo
@@ -223,6 +250,7 @@ lab_down() {
 
 case ${1:-} in
   up) lab_up ;;
+  deploy) lab_deploy ;;
   status) lab_status ;;
   down) lab_down ;;
   power-off) lab_power_off "${2:-}" ;;

@@ -8,16 +8,17 @@ import type { ResourceContext } from '../../lib/ocf/context.js';
 import { Ocf, type MonitorResult } from '../../lib/ocf/exit-codes.js';
 import { OcfError } from '../../lib/ocf/ocf-error.js';
 import { sleep, waitUntil } from '../../lib/ocf/wait.js';
-import { domainOfResource, fetchXmlFromRbd, readConfigFile, uuidFromConfig } from './config-source.js';
+import { domainOfResource, fetchXmlFromRbd, readConfigFile, uuidFromConfig, xmlMetaKey } from './config-source.js';
 import { vmIdentityOf, type VmIdentity } from './identity.js';
 import { refuseIfImagesInUse } from './image-guard.js';
 import { migrationUserPattern, remoteUriFor } from './migration.js';
 import { findQemuProcesses } from './qemu-process.js';
 import { Rbd } from './rbd.js';
 import type { VmParams } from './spec.js';
+import { stepDeadline } from './step.js';
 import { requireTools, toolsForStart } from './tools.js';
 import { autosetUtilization } from './utilization.js';
-import { Virsh, type DomainStatus, type Exec } from './virsh.js';
+import { describeStatus, Virsh, type DomainStatus, type Exec } from './virsh.js';
 
 /** What start (or an arriving migration) leaves for stop, which may have to find QEMU without libvirt. */
 export interface VmState {
@@ -59,32 +60,32 @@ export function validateHost(p: VmParams, ctx: ResourceContext): Promise<void> {
 export async function start(p: VmParams, ctx: ResourceContext): Promise<void> {
   const vm = vmIdentityOf(p, ctx.instance);
   const virsh = virshFor(p);
-  const before = await virsh.domstate(vm.name, ctx.deadline.within(10_000));
+  const before = await virsh.domstate(vm.name, stepDeadline(ctx.deadline, 10_000));
   if (before.kind === 'unreachable') throw unreachable(p, before.detail);
   if (before.kind === 'active') {
     ctx.log.info(`${vm.name} is already running`);
-    if (!ctx.state.exists()) ctx.state.save({ name: vm.name, uuid: await virsh.domuuid(vm.name, ctx.deadline.within(5000)).catch(() => undefined) } satisfies VmState);
+    if (!ctx.state.exists()) ctx.state.save({ name: vm.name, uuid: await virsh.domuuid(vm.name, stepDeadline(ctx.deadline, 5000)).catch(() => undefined) } satisfies VmState);
     return;
   }
   if (before.kind === 'abnormal') {
-    ctx.log.warn(`${vm.name} is ${describe(before)}: destroying what is left before starting it`);
-    await virsh.destroy(vm.name, ctx.deadline.within(20_000));
+    ctx.log.warn(`${vm.name} is ${describeStatus(before)}: destroying what is left before starting it`);
+    await virsh.destroy(vm.name, stepDeadline(ctx.deadline, 20_000));
   }
 
   const rbd = rbdFor(p);
-  const text = vm.systemImage ? await fetchXmlFromRbd(vm, rbd, ctx.deadline.within(20_000)) : readConfigFile(vm.config);
-  const dom = domainOfResource(text, vm, vm.systemImage ? `the '${'xml'}' metadata of ${vm.systemImage}` : vm.config);
+  const text = vm.systemImage ? await fetchXmlFromRbd(vm, rbd, stepDeadline(ctx.deadline, 20_000)) : readConfigFile(vm.config);
+  const dom = domainOfResource(text, vm, vm.systemImage ? `the '${xmlMetaKey}' metadata of ${vm.systemImage}` : vm.config);
 
   if (p.check_image_in_use) {
     const images = [...new Set([...(vm.systemImage ? [vm.systemImage] : []), ...dom.rbdImages])];
-    await refuseIfImagesInUse(vm.name, images, rbd, ctx.deadline.within(20_000));
+    await refuseIfImagesInUse(vm.name, images, rbd, stepDeadline(ctx.deadline, 20_000));
   }
 
   await defineDomain(virsh, vm, ctx);
   ctx.log.info(`starting ${vm.name}`);
-  await virsh.start(vm.name, ctx.deadline);
+  await virsh.start(vm.name, stepDeadline(ctx.deadline));
   ctx.state.save({ name: vm.name, uuid: dom.uuid } satisfies VmState);
-  await waitUntil(`${vm.name} to run`, async () => isRunning(await virsh.domstate(vm.name, ctx.deadline.within(5000))), ctx.deadline, 250);
+  await waitUntil(`${vm.name} to run`, async () => isRunning(await virsh.domstate(vm.name, stepDeadline(ctx.deadline, 5000))), stepDeadline(ctx.deadline), 250);
   ctx.log.info(`${vm.name} is running`);
   await autosetUtilization(p, dom, ctx);
 }
@@ -99,7 +100,7 @@ export async function monitor(p: VmParams, ctx: ResourceContext): Promise<Monito
   if (status.kind === 'unreachable' && ctx.deadline.remainingMs() > 3000) {
     // A libvirtd restart takes about a second: ask once more before calling the VM failed.
     await sleep(1000, ctx.deadline);
-    status = await virsh.domstate(vm.name, ctx.deadline);
+    status = await virsh.domstate(vm.name, stepDeadline(ctx.deadline));
   }
   switch (status.kind) {
     case 'active':
@@ -107,7 +108,7 @@ export async function monitor(p: VmParams, ctx: ResourceContext): Promise<Monito
     case 'inactive':
       return Ocf.NOT_RUNNING;
     case 'abnormal':
-      throw new OcfError(Ocf.ERR_GENERIC, `${vm.name} is ${describe(status)}`);
+      throw new OcfError(Ocf.ERR_GENERIC, `${vm.name} is ${describeStatus(status)}`);
     case 'unreachable': {
       const processes = findQemuProcesses({ name: vm.name, uuid: stateUuid(ctx) ?? uuidFromConfig(vm.config) });
       if (ctx.isProbe && processes.length === 0) {
@@ -124,7 +125,7 @@ export async function monitor(p: VmParams, ctx: ResourceContext): Promise<Monito
 async function refreshConfigForProbe(p: VmParams, vm: VmIdentity, ctx: ResourceContext): Promise<void> {
   if (which('rbd') === undefined) return;
   try {
-    await fetchXmlFromRbd(vm, rbdFor(p, query), ctx.deadline.portion(0.3));
+    await fetchXmlFromRbd(vm, rbdFor(p, query), stepDeadline(ctx.deadline.portion(0.3)));
     ctx.log.info(`fetched the domain XML of ${vm.name} from ${vm.systemImage} into ${vm.config}`);
   } catch (e) {
     ctx.log.info(`probe: could not fetch the domain XML of ${vm.name} from ${vm.systemImage}: ${(e as Error).message}`);
@@ -133,23 +134,18 @@ async function refreshConfigForProbe(p: VmParams, vm: VmIdentity, ctx: ResourceC
 
 async function defineDomain(virsh: Virsh, vm: VmIdentity, ctx: ResourceContext): Promise<void> {
   try {
-    await virsh.define(vm.config, ctx.deadline.within(15_000));
+    await virsh.define(vm.config, stepDeadline(ctx.deadline, 15_000));
   } catch (e) {
     if (!(e instanceof ExecFailed) || !/already exists with uuid/.test(e.stderr)) throw e;
     // A stopped definition of the same name from another XML: this resource's XML wins.
     ctx.log.info(`${vm.name} is defined here with another UUID: replacing that definition`);
-    await virsh.undefine(vm.name, ctx.deadline.within(10_000));
-    await virsh.define(vm.config, ctx.deadline.within(15_000));
+    await virsh.undefine(vm.name, stepDeadline(ctx.deadline, 10_000));
+    await virsh.define(vm.config, stepDeadline(ctx.deadline, 15_000));
   }
 }
 
 export function isRunning(status: DomainStatus): boolean {
   return status.kind === 'active';
-}
-
-export function describe(status: DomainStatus): string {
-  if (status.kind === 'unreachable') return `unknown (${status.detail})`;
-  return status.reason ? `${status.state} (${status.reason})` : status.state;
 }
 
 export function unreachable(p: VmParams, detail: string): OcfError {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { existsSync } from 'node:fs';
 import { ExecFailed } from '../../lib/exec/exec-failed.js';
+import { query } from '../../lib/exec/query.js';
 import type { ResourceContext } from '../../lib/ocf/context.js';
 import type { Deadline } from '../../lib/ocf/deadline.js';
 import { Ocf } from '../../lib/ocf/exit-codes.js';
@@ -8,16 +9,19 @@ import { OcfError } from '../../lib/ocf/ocf-error.js';
 import { sleep } from '../../lib/ocf/wait.js';
 import { fetchXmlFromRbd, readConfigFile } from './config-source.js';
 import { parseDomainXml } from './domain-xml.js';
-import { describe, rbdFor, unreachable, virshFor, type VmState } from './handlers.js';
+import { rbdFor, unreachable, virshFor, type VmState } from './handlers.js';
 import { vmIdentityOf } from './identity.js';
 import { migrateUriFor, remoteUriFor } from './migration.js';
 import type { VmParams } from './spec.js';
+import { stepDeadline } from './step.js';
 import { requireTools } from './tools.js';
 import { autosetUtilization } from './utilization.js';
-import { isIncomingMigration, type Virsh } from './virsh.js';
+import { describeStatus, isIncomingMigration, type Virsh } from './virsh.js';
 
 // Kept after `virsh migrate` for aborting a migration that ran out of time.
-const abortReserveMs = 3000;
+const abortReserveMs = 4000;
+// One virsh call beside the running migration.
+const callMs = 3000;
 
 /** On the source: live-migrates the running domain, with its RBD disks shared, to the target node. */
 export async function migrateTo(p: VmParams, ctx: ResourceContext): Promise<void> {
@@ -26,10 +30,11 @@ export async function migrateTo(p: VmParams, ctx: ResourceContext): Promise<void
   if (target === undefined || target === '')
     throw new OcfError(Ocf.ERR_GENERIC, 'migrate_to needs the target node in OCF_RESKEY_CRM_meta_migrate_target (Pacemaker sets it)');
   requireTools(['virsh'], ctx.agent);
-  const virsh = virshFor(p);
-  const status = await virsh.domstate(vm.name, ctx.deadline.within(10_000));
+  // Migration time is downtime budget: child_process directly, without loading execa.
+  const virsh = virshFor(p, query);
+  const status = await virsh.domstate(vm.name, stepDeadline(ctx.deadline, 10_000));
   if (status.kind === 'unreachable') throw unreachable(p, status.detail);
-  if (status.kind !== 'active') throw new OcfError(Ocf.ERR_GENERIC, `cannot migrate ${vm.name} to ${target}: it is not running here (${describe(status)})`);
+  if (status.kind !== 'active') throw new OcfError(Ocf.ERR_GENERIC, `cannot migrate ${vm.name} to ${target}: it is not running here (${describeStatus(status)})`);
 
   const remoteUri = remoteUriFor(target, p);
   const migrateUri = migrateUriFor(target, p);
@@ -42,7 +47,7 @@ export async function migrateTo(p: VmParams, ctx: ResourceContext): Promise<void
   } catch (e) {
     if (!(e instanceof ExecFailed)) throw e;
     if (!e.timedOut) throw new OcfError(Ocf.ERR_GENERIC, `live migration of ${vm.name} to ${target} failed: ${e.message}`, { cause: e });
-    await virsh.abortJob(vm.name, ctx.deadline.within(abortReserveMs)).catch((err: unknown) => ctx.log.warn(`domjobabort ${vm.name}: ${(err as Error).message}`));
+    await virsh.abortJob(vm.name, stepDeadline(ctx.deadline, 3000)).catch((err: unknown) => ctx.log.warn(`domjobabort ${vm.name}: ${(err as Error).message}`));
     throw new OcfError(Ocf.ERR_GENERIC, `live migration of ${vm.name} to ${target} did not finish within the migrate_to timeout; it was aborted`, { cause: e });
   }
   ctx.state.remove();
@@ -57,23 +62,23 @@ export async function migrateTo(p: VmParams, ctx: ResourceContext): Promise<void
 export async function migrateFrom(p: VmParams, ctx: ResourceContext): Promise<void> {
   const vm = vmIdentityOf(p, ctx.instance);
   const source = ctx.migrateSource ?? 'the source node';
-  const virsh = virshFor(p);
+  const virsh = virshFor(p, query);
   for (;;) {
-    const status = await virsh.domstate(vm.name, ctx.deadline.within(10_000));
+    const status = await virsh.domstate(vm.name, stepDeadline(ctx.deadline, 10_000));
     if (status.kind === 'unreachable') throw unreachable(p, status.detail);
     if (status.kind === 'inactive')
-      throw new OcfError(Ocf.ERR_GENERIC, `${vm.name} did not arrive from ${source}: it is ${describe(status)} here, so migrate_to did not move it`);
-    if (status.kind === 'abnormal') throw new OcfError(Ocf.ERR_GENERIC, `${vm.name} arrived from ${source} but is ${describe(status)}`);
+      throw new OcfError(Ocf.ERR_GENERIC, `${vm.name} did not arrive from ${source}: it is ${describeStatus(status)} here, so migrate_to did not move it`);
+    if (status.kind === 'abnormal') throw new OcfError(Ocf.ERR_GENERIC, `${vm.name} arrived from ${source} but is ${describeStatus(status)}`);
     if (!isIncomingMigration(status)) break;
     if (ctx.deadline.remainingMs() < 500) throw new OcfError(Ocf.ERR_GENERIC, `timed out waiting for ${vm.name} to arrive from ${source}`);
     await sleep(250, ctx.deadline);
   }
-  const uuid = await virsh.domuuid(vm.name, ctx.deadline.within(5000)).catch(() => undefined);
-  ctx.state.save({ name: vm.name, uuid } satisfies VmState);
+  // The UUID for finding QEMU without libvirt comes from the config file when stop needs it.
+  ctx.state.save({ name: vm.name } satisfies VmState);
   ctx.log.info(`${vm.name} runs here after its migration from ${source}`);
   if (vm.systemImage && !existsSync(vm.config)) {
     requireTools(['rbd'], ctx.agent);
-    await fetchXmlFromRbd(vm, rbdFor(p), ctx.deadline.within(10_000)).catch((e: unknown) => ctx.log.warn(`cannot refresh ${vm.config}: ${(e as Error).message}`));
+    await fetchXmlFromRbd(vm, rbdFor(p), stepDeadline(ctx.deadline, 10_000)).catch((e: unknown) => ctx.log.warn(`cannot refresh ${vm.config}: ${(e as Error).message}`));
   }
   if (p.autoset_utilization_cpu || p.autoset_utilization_hv_memory) {
     try {
@@ -85,8 +90,8 @@ export async function migrateFrom(p: VmParams, ctx: ResourceContext): Promise<vo
 }
 
 /**
- * libvirt applies a maximum downtime only to a migration that runs, so this retries until it
- * takes or the migration ends (VirtualDomain instead sleeps 2 s once, and misses fast migrations).
+ * Sets the maximum downtime once the migration job runs, polling for the job instead of
+ * VirtualDomain's single `sleep 2`, which misses migrations that take less than 2 s.
  */
 async function setDowntimeOnceRunning(virsh: Virsh, name: string, ms: number, migration: Promise<void>, deadline: Deadline, ctx: ResourceContext): Promise<void> {
   let settled = false;
@@ -94,17 +99,19 @@ async function setDowntimeOnceRunning(virsh: Virsh, name: string, ms: number, mi
     () => (settled = true),
     () => (settled = true),
   );
-  while (!settled && !deadline.isExpired()) {
-    try {
-      await virsh.setMaxDowntime(name, ms, deadline.within(callMsFor(deadline)));
-      ctx.log.info(`maximum downtime of ${name}'s migration set to ${ms} ms`);
+  while (!settled && deadline.remainingMs() > 100) {
+    const running = await virsh.hasActiveJob(name, deadline.within(callMs)).catch(() => false);
+    if (settled) break;
+    if (running) {
+      try {
+        await virsh.setMaxDowntime(name, ms, deadline.within(callMs));
+        ctx.log.info(`maximum downtime of ${name}'s migration set to ${ms} ms`);
+      } catch (e) {
+        ctx.log.warn(`cannot set the maximum downtime of ${name}'s migration: ${(e as Error).message}`);
+      }
       return;
-    } catch {
-      await sleep(100, deadline); // no migration job yet: try again
     }
+    await sleep(50, deadline);
   }
-}
-
-function callMsFor(deadline: Deadline): number {
-  return Math.min(3000, deadline.remainingMs());
+  ctx.log.info(`${name}'s migration ended before its maximum downtime could be set`);
 }

@@ -6,12 +6,12 @@ import { Ocf } from '../../lib/ocf/exit-codes.js';
 import { OcfError } from '../../lib/ocf/ocf-error.js';
 import { sleep } from '../../lib/ocf/wait.js';
 import { uuidFromConfig } from './config-source.js';
-import { describe, stateUuid, virshFor } from './handlers.js';
+import { stateUuid, virshFor } from './handlers.js';
 import { vmIdentityOf, type VmIdentity } from './identity.js';
 import { findQemuProcesses, killQemuProcesses } from './qemu-process.js';
 import type { VmParams } from './spec.js';
 import { stopReservesMs } from './stop-budget.js';
-import type { DomainStatus, Virsh } from './virsh.js';
+import { describeStatus, type DomainStatus, type Virsh } from './virsh.js';
 
 // One virsh call while stopping: enough for a loaded libvirtd, short enough that a hung one
 // (Ceph lost quorum, libvirtd stuck) cannot eat the budget.
@@ -44,7 +44,7 @@ export async function stop(p: VmParams, ctx: ResourceContext): Promise<void> {
   }
   status = await virsh.domstate(vm.name, ctx.deadline.within(Math.min(callMs, Math.floor(ctx.deadline.remainingMs() / 2))));
   if (status.kind === 'inactive') return forget(virsh, vm, ctx);
-  return stopWithoutLibvirt(p, vm, `after destroy, libvirt says ${vm.name} is ${describe(status)}`, ctx, 0);
+  return stopWithoutLibvirt(p, vm, `after destroy, libvirt says ${vm.name} is ${describeStatus(status)}`, ctx, 0);
 }
 
 /** Asks the guest to power off and waits for it within `deadline`; returns the last state seen. */
@@ -91,7 +91,7 @@ async function stopWithoutLibvirt(p: VmParams, vm: VmIdentity, why: string, ctx:
   }
   const pids = processes.map((q) => q.pid).join(', ');
   ctx.log.warn(`libvirt at ${p.hypervisor} cannot stop ${vm.name} (${why}): killing its QEMU (pid ${pids})`);
-  const left = await killQemuProcesses(processes, termGraceMs, ctx.deadline);
+  const left = await killQemuProcesses(processes, termGraceMs, ctx.deadline.leaving(300));
   if (left.length > 0)
     throw new OcfError(Ocf.ERR_GENERIC, `cannot stop ${vm.name}: its QEMU (pid ${left.map((q) => q.pid).join(', ')}) survived SIGKILL (${why})`);
   ctx.state.remove();

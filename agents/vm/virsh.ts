@@ -35,6 +35,17 @@ export function parseDomstate(result: RunResult): DomainStatus {
   return { kind: 'abnormal', state: state || 'no answer', reason };
 }
 
+/** The job type of `virsh domjobinfo` output (`none`, `unbounded`, `bounded`, …), lower-cased. */
+export function parseJobType(stdout: string): string {
+  return /^Job type:\s*(\S+)/m.exec(stdout)?.[1]?.toLowerCase() ?? 'none';
+}
+
+/** `shut off (destroyed)`: a state for an exit reason. */
+export function describeStatus(status: DomainStatus): string {
+  if (status.kind === 'unreachable') return `unknown (${status.detail})`;
+  return status.reason ? `${status.state} (${status.reason})` : status.state;
+}
+
 /** True for a domain that is only arriving here: the incoming side of a live migration. */
 export function isIncomingMigration(status: DomainStatus): boolean {
   return status.kind === 'active' && status.state === 'paused' && (status.reason === 'migration' || status.reason === 'starting up');
@@ -97,6 +108,12 @@ export class Virsh {
 
   async setMaxDowntime(name: string, ms: number, deadline: Deadline): Promise<void> {
     await this.exec(this.argv('migrate-setmaxdowntime', name, String(ms)), { deadline, env: this.env });
+  }
+
+  /** True while a job (here: the outgoing migration) runs on the domain. */
+  async hasActiveJob(name: string, deadline: Deadline): Promise<boolean> {
+    const r = await this.exec(this.argv('domjobinfo', name), { deadline, env: this.env });
+    return parseJobType(r.stdout) === 'unbounded';
   }
 
   async abortJob(name: string, deadline: Deadline): Promise<void> {

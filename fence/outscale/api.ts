@@ -20,6 +20,8 @@ export interface ApiSettings {
   /** Tries after the first one, for retryable failures only. */
   readonly maxRetries: number;
   readonly proxy?: URL;
+  /** Trusted certificate authorities when ca_file is set (the system ones included). */
+  readonly ca?: readonly string[];
   readonly backoff?: BackoffPolicy;
 }
 
@@ -81,6 +83,7 @@ export class OutscaleApi {
         body: text,
         signal: attempt.signal,
         ...(this.settings.proxy ? { proxy: this.settings.proxy } : {}),
+        ...(this.settings.ca ? { ca: this.settings.ca } : {}),
       });
     } catch (e) {
       throw this.networkError(action, url, e, attempt.isExpired() ? Date.now() - startedMs : undefined);
@@ -117,6 +120,8 @@ export class OutscaleApi {
     if (timedOutAfterMs !== undefined)
       return new OutscaleApiError(action, `no answer from ${url.host} within ${(timedOutAfterMs / 1000).toFixed(1)} s (request timed out)`, { transient: true, cause: e });
     const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && isCertificateError(code))
+      return new OutscaleApiError(action, `the TLS certificate of ${url.host} is not trusted (${code}): check endpoint, or set ca_file for a private CA`, { transient: false, cause: e });
     const why = typeof code === 'string' ? code : e instanceof Error ? e.message : String(e);
     return new OutscaleApiError(action, this.redact(`cannot reach ${url.host}: ${why}`), { transient: true, cause: e });
   }
@@ -126,6 +131,11 @@ export class OutscaleApi {
     const secret = this.settings.credentials.secretKey.reveal();
     return secret.length >= 4 ? text.replaceAll(secret, '***') : text;
   }
+}
+
+// A certificate that fails verification will fail again: not worth a retry.
+function isCertificateError(code: string): boolean {
+  return code.includes('CERT') || code === 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' || code === 'ERR_TLS_CERT_ALTNAME_INVALID';
 }
 
 /** The fields of an Outscale error body ({Errors:[{Code,Type,Details}],ResponseContext}), or a short plain-text body. */

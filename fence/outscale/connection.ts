@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+import { readFileSync } from 'node:fs';
+import tls from 'node:tls';
 import { FenceError, type FenceContext } from '../../lib/fence/index.js';
 import type { Logger } from '../../lib/log/index.js';
 import type { Deadline } from '../../lib/ocf/deadline.js';
@@ -23,6 +25,7 @@ export async function checkOptions(o: OutscaleOptions, ctx: FenceContext): Promi
   const profile = loadProfile(o, ctx.env);
   resolveEndpoint(o, ctx.env, profile.profile);
   parseProxy(o.proxy);
+  readCaFile(o.ca_file);
   try {
     instanceIdUrl(o.metadata_url);
   } catch {
@@ -41,6 +44,7 @@ export async function connect(o: OutscaleOptions, ctx: FenceContext): Promise<Ou
   const profile = loadProfile(o, ctx.env);
   const { region, endpoint } = resolveEndpoint(o, ctx.env, profile.profile);
   const proxy = parseProxy(o.proxy);
+  const ca = readCaFile(o.ca_file);
   const credentials = await resolveCredentials(o, ctx.env, profile, ctx.deadline.within(o.login_timeout * 1000));
   ctx.log.debug(`API ${endpoint.href} region ${region}, access key ${credentials.accessKey} from ${credentials.source}, ${o.signature_version} signatures`);
   const api = new OutscaleApi(
@@ -52,10 +56,25 @@ export async function connect(o: OutscaleOptions, ctx: FenceContext): Promise<Ou
       requestTimeoutMs: Math.max(1, o.shell_timeout) * 1000,
       maxRetries: o.api_retries,
       ...(proxy ? { proxy } : {}),
+      ...(ca ? { ca } : {}),
     },
     ctx.log,
   );
   return { o, api, findVm: vmFinder(api, o.tag_key, ctx.log) };
+}
+
+/** The system CAs plus those of ca_file, or undefined when it is unset. */
+function readCaFile(path: string | undefined): string[] | undefined {
+  if (path === undefined) return undefined;
+  let pem: string;
+  try {
+    pem = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    throw new FenceError(`cannot read ca_file ${path}: ${typeof code === 'string' ? code : 'read error'}`);
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new FenceError(`ca_file ${path} holds no PEM certificate`);
+  return [...tls.rootCertificates, pem];
 }
 
 function vmFinder(api: OutscaleApi, tagKey: string, log: Logger): OutscaleConnection['findVm'] {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import http from 'node:http';
 import https from 'node:https';
+import { isIP } from 'node:net';
 import tls from 'node:tls';
 import type { Duplex } from 'node:stream';
 
@@ -13,6 +14,8 @@ export interface HttpRequest {
   readonly signal: AbortSignal;
   /** http://[user:pass@]host:port. HTTPS goes through a CONNECT tunnel, so TLS stays end to end. */
   readonly proxy?: URL;
+  /** Certificate authorities to trust instead of Node's defaults (already including them). */
+  readonly ca?: readonly string[];
 }
 
 export interface HttpResponse {
@@ -25,7 +28,7 @@ const maxBodyBytes = 16 * 1024 * 1024;
 
 /**
  * Sends a request with node:http(s). TLS certificates are always verified (Node's CAs plus
- * NODE_EXTRA_CA_CERTS). fetch is not used: it has no proxy support in Node 24 without a flag.
+ * NODE_EXTRA_CA_CERTS, or the given ones). fetch is not used: it has no proxy support in Node 24 without a flag.
  */
 export async function sendHttp(r: HttpRequest): Promise<HttpResponse> {
   const isHttps = r.url.protocol === 'https:';
@@ -49,7 +52,8 @@ export async function sendHttp(r: HttpRequest): Promise<HttpResponse> {
     path: `${r.url.pathname}${r.url.search}`,
     headers,
     signal: r.signal,
-    ...(tunnel ? { createConnection: () => tls.connect({ socket: tunnel, servername: r.url.hostname }) } : {}),
+    ...(r.ca ? { ca: [...r.ca] } : {}),
+    ...(tunnel ? { createConnection: () => tls.connect({ socket: tunnel, host: r.url.hostname, ...(isIP(r.url.hostname) ? {} : { servername: r.url.hostname }), ...(r.ca ? { ca: [...r.ca] } : {}) }) } : {}),
   };
   return exchange(isHttps ? https.request(options) : http.request(options), r.body);
 }

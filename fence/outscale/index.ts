@@ -3,7 +3,7 @@ import { defineFenceAgent, FenceError, fenceMain, type FenceContext, type Power 
 import { checkOptions, connect, type OutscaleConnection } from './connection.js';
 import { instanceIdUrl, readOwnVmId } from './metadata-service.js';
 import { outscaleOptions } from './options.js';
-import { fencedStates, isVmStateName, vmStateToPower } from './states.js';
+import { fencedStates, isVmStateName, vmStateToPower, vmStateToPowerAwaiting } from './states.js';
 import { readAllVms, readVms, startVms, stopVms, type VmFilters } from './vms.js';
 
 /** fence_outscale: power fencing of Outscale VMs through the Outscale API (OAPI). */
@@ -23,18 +23,20 @@ Cloud stops take time: give the stonith device generous timeouts, e.g. pcmk_off_
   vendorUrl: 'https://www.outscale.com',
   options: outscaleOptions,
   manSections: {
+    Secrets: `The secret key is refused on the command line, where every user of the machine can read it in /proc. A stonith device that holds secret_key in its parameters keeps it in the CIB, and Pacemaker logs CIB changes with their values: prefer secret_key_file (a root-only file), secret_key_script, a profile of /root/.osc/config.json, or cibsecret. The agent never logs the secret, and never includes it in a message, even when the API echoes it.`,
+    Timeouts: `Under pacemaker-fenced (PCMK_service=pacemaker-fenced), as with fencing.py, on and off poll until the VM reaches the state, and Pacemaker ends the agent with SIGKILL at pcmk_off_timeout or pcmk_reboot_timeout; set disable_timeout=false to keep power_timeout. Each API request is bounded by shell_timeout, throttled and failed requests are retried api_retries times with a short exponential backoff, and 401 or 403 is never retried (four bad signatures in a row lock the access key). The metadata service and secret_key_script are bounded by login_timeout.`,
     'Vm states': `running, pending, stopping, shutting-down and quarantine are reported as ON; only stopped and terminated count as fenced (OFF). A VM that is stopping may still write to shared storage, so off keeps polling until it is stopped.`,
-    Examples: `echo -e 'action=status\\nplug=node2\\nregion=eu-west-2\\naccess_key=AK...\\nsecret_key=SK...' | fence_outscale
+    Examples: `fence_outscale -o status -n node2 -r eu-west-2 -a AK... --secret-key-file=/etc/fence_outscale/secret
 
-pcs stonith create fence-osc fence_outscale region=eu-west-2 access_key=AK... secret_key=SK... pcmk_off_timeout=120s pcmk_reboot_timeout=180s`,
+pcs stonith create fence-osc fence_outscale region=eu-west-2 access_key=AK... secret_key_file=/etc/fence_outscale/secret pcmk_off_timeout=120s pcmk_reboot_timeout=180s`,
   },
   validate: (o, ctx) => checkOptions(o, ctx),
   connect,
   async getPower(c, plug, ctx) {
     const vm = await c.findVm(plug, ctx.deadline);
     if (!isVmStateName(vm.state)) throw new FenceError(`VM ${vm.id} is in state '${vm.state}', which this agent does not know: not treated as fenced`);
-    const power = vmStateToPower[vm.state];
-    const note = `VM ${vm.id} (plug ${plug}) is ${vm.state}: ${power.toUpperCase()} (fenced only when ${fencedStates.join(' or ')})`;
+    const power = vmStateToPowerAwaiting(vm.state, ctx.awaiting);
+    const note = `VM ${vm.id} (plug ${plug}) is ${vm.state}: ${vmStateToPower[vm.state].toUpperCase()} (fenced only when ${fencedStates.join(' or ')})`;
     if (ctx.action === 'status') ctx.log.info(note);
     else ctx.log.debug(note);
     return power;

@@ -44,6 +44,11 @@ export const outscaleOptions = {
     order: 4,
     desc: 'API endpoint, with or without /api/v1, e.g. https://api.eu-west-2.outscale.com. Default: OSC_ENDPOINT_API, then the profile, then the region\'s.',
   }),
+  ca_file: string({
+    valueName: 'path',
+    order: 4,
+    desc: 'PEM file of certificate authorities trusted for the endpoint, besides the system ones (a private endpoint). Certificates are always verified.',
+  }),
   proxy: string({ valueName: 'url', order: 4, desc: 'HTTP proxy, http://[user:password@]host:port. HTTPS goes through a CONNECT tunnel.' }),
   signature_version: select({
     choices: ['osc4', 'aws4'],

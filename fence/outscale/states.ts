@@ -27,3 +27,12 @@ export const fencedStates: readonly VmStateName[] = vmStates.filter((s) => vmSta
 export function isVmStateName(state: string): state is VmStateName {
   return (vmStates as readonly string[]).includes(state);
 }
+
+/**
+ * The power to report while the kit waits for `awaiting`: a VM that is still `pending` after
+ * StartVms is not on yet (on waits for running); every other state reads as in the table.
+ */
+export function vmStateToPowerAwaiting(state: VmStateName, awaiting: Power | undefined): Power {
+  if (awaiting === 'on' && state === 'pending') return 'off';
+  return vmStateToPower[state];
+}

@@ -20,6 +20,11 @@ export interface FenceContext {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Run by pacemaker-fenced (PCMK_service=pacemaker-fenced), which SIGKILLs the agent at its timeout. */
   readonly underFencer: boolean;
+  /**
+   * While the kit polls after setPower: the power it waits for. A device with transitional
+   * states reports the old power until the change is complete (a VM still starting is not on yet).
+   */
+  readonly awaiting?: Power;
 }
 
 /** One row of `list`: Pacemaker's dynamic-list takes both the plug and the alias as target names. */

@@ -13,3 +13,10 @@ export class FenceError extends Error {
     super(reason, options);
   }
 }
+
+/** The one-line reason of any error, for "Failed: <reason>". */
+export function reasonOf(e: unknown): string {
+  if (e instanceof FenceError) return e.reason;
+  if (e instanceof Error) return e.message;
+  return String(e);
+}

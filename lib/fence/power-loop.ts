@@ -64,13 +64,14 @@ export async function setPowerAndWait<C>(
     await agent.setPower(c, plug, target, ctx);
   }
   await sleep(timing.powerWaitS * 1000, ctx.deadline);
+  const pollCtx: FenceContext = { ...ctx, awaiting: target };
 
   const everyMs = Math.max(100, Math.round(timing.statusSleepS * 1000));
   let lastError: unknown;
   for (;;) {
     for (const plug of [...pending]) {
       try {
-        if ((await agent.getPower(c, plug, ctx)) === target) pending.splice(pending.indexOf(plug), 1);
+        if ((await agent.getPower(c, plug, pollCtx)) === target) pending.splice(pending.indexOf(plug), 1);
         lastError = undefined;
       } catch (e) {
         if (!isTransient(e) && !ctx.deadline.isExpired()) throw e;

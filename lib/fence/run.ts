@@ -3,18 +3,16 @@ import { createLogger, logSettingsFromEnv, type Io, type Logger } from '../log/l
 import { sleep } from '../ocf/wait.js';
 import type { AgentOptions, AgentOptionsSpec, FenceAgent, FenceContext } from './define.js';
 import { FenceExit } from './exit-codes.js';
-import { FenceError } from './fence-error.js';
+import { reasonOf } from './fence-error.js';
 import { manPage } from './manpage.js';
 import { fenceAgentXml } from './metadata-xml.js';
-import type { FenceOptionsOf, FenceOptionsSpec } from './option-spec.js';
-import { listLines, statusLine } from './output.js';
+import type { FenceOptionsSpec } from './option-spec.js';
 import { parseArgvOptions } from './parse-argv.js';
 import { parseStdinOptions } from './parse-stdin.js';
-import { isTimeoutDisabled, powerPhaseDeadline, setPowerAndWait, type PowerTiming } from './power-loop.js';
+import { isTimeoutDisabled, powerPhaseDeadline, type PowerTiming } from './power-loop.js';
+import { runAction, type KitOptions } from './actions.js';
 import { resolveOptions } from './resolve-options.js';
-import { fenceActions, standardOptions, type FenceAction, type StandardOptions } from './standard-options.js';
-
-type KitOptions = FenceOptionsOf<StandardOptions>;
+import { fenceActions, standardOptions, type FenceAction } from './standard-options.js';
 import { usageText } from './usage.js';
 
 /** What one run of a fence agent was given: argv, or else stdin, as pacemaker-fenced sends it. */
@@ -143,79 +141,12 @@ async function dispatch<C>(agent: FenceAgent<FenceOptionsSpec, C>, input: FenceR
       log.info(`waiting ${o.delay} s (delay) before fencing`);
       await sleep(o.delay * 1000);
     }
-    const c = await agent.connect(agentOptions, ctx);
-    return await runAction(agent, c, action, plugs, o, timing, ctx, io);
+    // The budget starts after the delay, which Pacemaker counts in its own timeout anyway.
+    const runCtx: FenceContext = { ...ctx, deadline: powerPhaseDeadline(timing.powerTimeoutS, timing.timeoutDisabled) };
+    const c = await agent.connect(agentOptions, runCtx);
+    return await runAction(agent, c, action, plugs, o, timing, runCtx, io);
   } catch (e) {
     return fail(reasonOf(e));
-  }
-}
-
-async function runAction<C>(
-  agent: FenceAgent<FenceOptionsSpec, C>,
-  c: C,
-  action: FenceAction,
-  plugs: readonly string[],
-  o: KitOptions,
-  timing: PowerTiming,
-  ctx: FenceContext,
-  io: Io,
-): Promise<number> {
-  switch (action) {
-    case 'monitor':
-      await agent.monitor(c, ctx);
-      return FenceExit.SUCCESS;
-    case 'list':
-    case 'list-status':
-      io.out(listLines(await agent.list(c, ctx), o.separator || ',', action === 'list-status'));
-      return FenceExit.SUCCESS;
-    case 'status': {
-      const powers = [];
-      for (const plug of plugs) powers.push(await agent.getPower(c, plug, ctx));
-      const on = powers.includes('on');
-      io.out(statusLine(on ? 'on' : 'off'));
-      return on ? FenceExit.SUCCESS : FenceExit.OFF;
-    }
-    case 'off': {
-      const r = await setPowerAndWait(agent, c, plugs, 'off', timing, ctx);
-      io.out(r === 'already' ? 'Success: Already OFF\n' : 'Success: Powered OFF\n');
-      return FenceExit.SUCCESS;
-    }
-    case 'on': {
-      const r = await powerOnWithRetries(agent, c, plugs, o.retry_on, timing, ctx);
-      io.out(r === 'already' ? 'Success: Already ON\n' : 'Success: Powered ON\n');
-      return FenceExit.SUCCESS;
-    }
-    case 'reboot': {
-      await setPowerAndWait(agent, c, plugs, 'off', timing, ctx);
-      // As fencing.py: the node is fenced once it is off; a failed power-on is only logged.
-      try {
-        await powerOnWithRetries(agent, c, plugs, o.retry_on, timing, ctx);
-      } catch (e) {
-        ctx.log.err(`the plug is off, but powering it back on failed: ${reasonOf(e)}`);
-      }
-      io.out('Success: Rebooted\n');
-      return FenceExit.SUCCESS;
-    }
-    default:
-      return FenceExit.FAILED;
-  }
-}
-
-async function powerOnWithRetries<C>(
-  agent: FenceAgent<FenceOptionsSpec, C>,
-  c: C,
-  plugs: readonly string[],
-  attempts: number,
-  timing: PowerTiming,
-  ctx: FenceContext,
-): Promise<'already' | 'done'> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await setPowerAndWait(agent, c, plugs, 'on', timing, ctx);
-    } catch (e) {
-      if (attempt >= attempts) throw e;
-      ctx.log.warn(`power on attempt ${attempt} of ${attempts} failed: ${reasonOf(e)}`);
-    }
   }
 }
 
@@ -227,12 +158,6 @@ function normalizeAction(raw: string): FenceAction | undefined {
 
 function needsPlug(action: FenceAction): boolean {
   return action === 'on' || action === 'off' || action === 'reboot' || action === 'status';
-}
-
-function reasonOf(e: unknown): string {
-  if (e instanceof FenceError) return e.reason;
-  if (e instanceof Error) return e.message;
-  return String(e);
 }
 
 function loggerFor(name: string, o: KitOptions, env: FenceRunInput['env'], io: Io): Logger {

@@ -62,7 +62,7 @@ fo_requests() {
 }
 
 fo_vm_state() {
-  fo_sim GET /_sim/vms | jq -r --arg id "$1" '(if type == "array" then . else .vms end)[] | select(.vmId == $id or .VmId == $id) | (.state // .State)'
+  fo_sim GET /_sim/vms | jq -r --arg id "$1" '.[] | select(.vmId == $id) | .state'
 }
 
 fo_assert_schema_clean() {

@@ -23,14 +23,13 @@ setup_file() {
     { "vmId": "i-0000000d", "state": "stopped", "tags": { "Name": "node4", "cluster": "lab" } },
     { "vmId": "i-0000000e", "state": "running", "tags": { "Name": "twin" } },
     { "vmId": "i-0000000f", "state": "running", "tags": { "Name": "twin" } },
-    { "vmId": "i-00000010", "state": "running", "tags": { "Name": "node2", "cluster": "other" }, "shutdownBehavior": "stop" },
+    { "vmId": "i-00000010", "state": "running", "tags": { "Name": "node6", "cluster": "other" }, "shutdownBehavior": "restart" },
     { "vmId": "i-00000011", "state": "running", "tags": { "Name": "node5" } }
   ],
   "metadata": { "instanceId": "i-0000000a" },
   "faults": {}
 }
 JSON
-  # node2 is ambiguous by design in the "other" cluster only when tag_key=Name; tests use node5 and ids too.
   fo_setup fo1 "$BATS_FILE_TMPDIR/sim.json"
 }
 
@@ -202,6 +201,13 @@ teardown() {
   [[ $output != *fence_outscale* ]]
 }
 
+@test "a VM that restarts on stop (VmInitiatedShutdownBehavior=restart) is reported, and off never claims it fenced" {
+  run --separate-stderr fo_agent action=off port=node6 power_timeout=3 disable_timeout=false
+  [ "$status" -eq 1 ]
+  [[ $stderr == *"VM i-00000010 has VmInitiatedShutdownBehavior=restart"* ]]
+  [[ $stderr == *"Timed out waiting to power OFF"* ]]
+}
+
 @test "a tag that matches two VMs fails with a clear message, and nothing is stopped" {
   run --separate-stderr fo_agent action=off port=twin
   [ "$status" -eq 1 ]
@@ -334,4 +340,18 @@ teardown() {
   run --separate-stderr fo_agent action=validate-all port=node5
   [ "$status" -eq 0 ]
   [ -z "$(fo_requests)" ]
+}
+
+@test "an endpoint that refuses connections: retried api_retries times, then exit 1 naming the host" {
+  run --separate-stderr fo_agent action=monitor endpoint=http://127.0.0.1:9/api/v1 api_retries=2
+  [ "$status" -eq 1 ]
+  [[ $stderr == *"ReadVms: cannot reach 127.0.0.1:9: ECONNREFUSED"* ]]
+  [ "$(grep -c 'retry [0-9] of 2' <<<"$stderr")" -eq 2 ]
+}
+
+@test "-o manpage prints a section 8 man page from the options table" {
+  run --separate-stderr in_node "$FO_NODE" /usr/sbin/fence_outscale -o manpage
+  [ "$status" -eq 0 ]
+  [[ ${lines[0]} == ".TH FENCE_OUTSCALE 8"* ]]
+  [[ $output == *"secret_key_file"* ]]
 }

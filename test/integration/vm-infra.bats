@@ -215,7 +215,8 @@ setup() {
   node_teardown
   run node_leftovers
   [ "$status" -eq 0 ]
-  run pgrep -f "$BATS_FILE_TMPDIR"
+  run pgrep -af "$BATS_FILE_TMPDIR"
+  echo "left: $output"
   [ "$status" -eq 1 ]
   # no mount namespace anywhere still holds a node's libvirt bind mounts
   local held

@@ -73,6 +73,8 @@ _beat() { libvirt_guest_heartbeat "$VM_DIR/vmm.serial"; }
   echo "$output"
   [ "$status" -eq 0 ]
   [[ $output == *"(qemu+tcp://a-mig/system, stream tcp://a-mig)"* ]]
+  # set while the migration job ran (VirtualDomain's `sleep 2` would miss a migration this short)
+  [[ $output == *"maximum downtime of vmm's migration set to 300 ms"* ]]
   run vm_agent a migrate_from vmm CRM_meta_migrate_source=b CRM_meta_migrate_target=a
   [ "$status" -eq 0 ]
   [ "$(vm_state a vmm)" = running ]

@@ -68,6 +68,18 @@ _ceph_daemon() { _ceph_x env -u CEPH_KEYRING -u CEPH_ARGS "$@"; }
 
 _ceph_fail() { echo "ceph helper: $*" >&2; return 1; }
 
+# run CMD in a subshell with every fd above 2 closed: a daemon must not keep a pipe of its
+# caller open (bats waits for EOF on its fds: a daemon holding one hangs the whole run)
+_ceph_spawn() {
+  (
+    local fd
+    for fd in $(ls /proc/$BASHPID/fd); do
+      ((fd > 2)) && eval "exec $fd>&-"
+    done 2>/dev/null
+    "$@"
+  )
+}
+
 # a loopback address with nothing on the mon ports (127.0.0.0/8 is all on lo, no setup)
 _ceph_free_loopback() {
   local i a
@@ -181,20 +193,21 @@ CEPH_LIBVIRT_KEY_FILE='$dir/etc/client.libvirt.key'
 EOF
   ceph_use "$dir" || return 1
 
-  _ceph_daemon ceph-mon --conf "$conf" -i a >"$dir/log/mon.out" 2>&1 ||
+  _ceph_spawn _ceph_daemon ceph-mon --conf "$conf" -i a >"$dir/log/mon.out" 2>&1 ||
     { _ceph_fail "ceph-mon did not start: $(tail -3 "$dir/log/mon.out")"; return 1; }
   # the mon is up when a C++ client (30 ms, not the 150 ms python CLI) gets the osdmap
-  for ((i = 0; i < CEPH_HELPER_WAIT_S * 10; i++)); do
-    _ceph_daemon timeout 3 rados --conf "$conf" lspools >/dev/null 2>&1 && break
+  local deadline=$(($(_ceph_now_ms) + CEPH_HELPER_WAIT_S * 1000)) up=
+  while (($(_ceph_now_ms) < deadline)); do
+    _ceph_daemon timeout 3 rados --conf "$conf" lspools >/dev/null 2>&1 && { up=1; break; }
     sleep 0.1
   done
-  ((i < CEPH_HELPER_WAIT_S * 10)) ||
+  [ -n "$up" ] ||
     { _ceph_fail "mon at $addr not answering after ${CEPH_HELPER_WAIT_S}s (see $dir/log/ceph-mon.a.log)"; return 1; }
 
   if [ "${CEPH_WITH_MGR:-0}" = 1 ]; then
     mkdir -p "$dir/mgr/x"
     ceph_ceph auth get-or-create mgr.x mon 'allow profile mgr' osd 'allow *' mds 'allow *' \
-        >"$dir/mgr/x/keyring" && _ceph_daemon ceph-mgr --conf "$conf" -i x >"$dir/log/mgr.out" 2>&1 ||
+        >"$dir/mgr/x/keyring" && _ceph_spawn _ceph_daemon ceph-mgr --conf "$conf" -i x >"$dir/log/mgr.out" 2>&1 ||
       { _ceph_fail "mgr did not start"; return 1; }
   fi
 
@@ -207,7 +220,7 @@ EOF
   ceph-authtool --create-keyring "$dir/osd/0/keyring" --name osd.0 --add-key "$osd_secret" >/dev/null &&
   _ceph_daemon ceph-osd --conf "$conf" -i 0 --mkfs --no-mon-config --osd-uuid "$osd_uuid" >"$dir/log/osd-mkfs.out" 2>&1 ||
     { _ceph_fail "osd mkfs failed: $(tail -3 "$dir/log/osd-mkfs.out")"; return 1; }
-  _ceph_daemon ceph-osd --conf "$conf" -i 0 >"$dir/log/osd.out" 2>&1 ||
+  _ceph_spawn _ceph_daemon ceph-osd --conf "$conf" -i 0 >"$dir/log/osd.out" 2>&1 ||
     { _ceph_fail "ceph-osd did not start: $(tail -3 "$dir/log/osd.out")"; return 1; }
 
   ceph_ceph osd pool create rbd 8 8 >/dev/null 2>&1 &&

@@ -42,6 +42,18 @@ LIBVIRT_CAPS_CACHE=${LIBVIRT_CAPS_CACHE:-/var/cache/seapath-agents/libvirt-caps}
 _libvirt_now_ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
 _libvirt_fail() { echo "libvirt helper: $*" >&2; return 1; }
 
+# run CMD in a subshell with every fd above 2 closed: a daemon must not keep a pipe of its
+# caller open (bats waits for EOF on its fds: a daemon holding one hangs the whole run)
+_libvirt_spawn() {
+  (
+    local fd
+    for fd in $(ls /proc/$BASHPID/fd); do
+      ((fd > 2)) && eval "exec $fd>&-"
+    done 2>/dev/null
+    "$@"
+  )
+}
+
 # alive = exists and not a zombie (PID 1 here reaps orphans ~1.5 s late; kill -0 lies)
 _libvirt_alive() {
   local st
@@ -222,21 +234,21 @@ libvirt_start() {
     # shellcheck disable=SC2086
     $exec /bin/sh -c "$mounts" || { _libvirt_fail "bind mounts in node $name failed"; return 1; }
     # shellcheck disable=SC2086
-    $exec /bin/sh -c "$daemon" </dev/null >"$d/log/libvirtd.stdout" 2>&1 3>&- &
+    _libvirt_spawn $exec /bin/sh -c "$daemon" </dev/null >"$d/log/libvirtd.stdout" 2>&1 &
   else
-    setsid unshare --mount --propagation private -- /bin/sh -c "$mounts; $daemon" \
-      </dev/null >"$d/log/libvirtd.stdout" 2>&1 3>&- &
+    _libvirt_spawn setsid unshare --mount --propagation private -- /bin/sh -c "$mounts; $daemon" \
+      </dev/null >"$d/log/libvirtd.stdout" 2>&1 &
   fi
   disown $! 2>/dev/null
 
-  local pid=
-  for ((i = 0; i < LIBVIRT_HELPER_WAIT_S * 20; i++)); do
+  local pid= ready= deadline=$(($(_libvirt_now_ms) + LIBVIRT_HELPER_WAIT_S * 1000))
+  while (($(_libvirt_now_ms) < deadline)); do
     if [ -z "$pid" ]; then
       pid=$(_libvirt_daemon_pid "$name") || pid=
     fi
     if [ -n "$pid" ] && [ -S "$d/run/libvirt-sock" ] &&
       timeout 5 virsh -q -c "$(libvirt_uri "$name")" version >/dev/null 2>&1; then
-      break
+      ready=1; break
     fi
     if [ -n "$pid" ] && ! _libvirt_alive "$pid"; then
       _libvirt_fail "libvirtd of $name died: $(tail -3 "$d/log/libvirtd.log" 2>/dev/null) $(tail -3 "$d/log/libvirtd.stdout")"
@@ -244,17 +256,18 @@ libvirt_start() {
     fi
     sleep 0.05
   done
-  ((i < LIBVIRT_HELPER_WAIT_S * 20)) || {
+  [ -n "$ready" ] || {
     _libvirt_fail "libvirtd of $name not answering after ${LIBVIRT_HELPER_WAIT_S}s: $(tail -3 "$d/log/libvirtd.stdout")"
     return 1
   }
   if [ -n "$addr" ]; then
-    for ((i = 0; i < 100; i++)); do
+    ready= deadline=$(($(_libvirt_now_ms) + 10000))
+    while (($(_libvirt_now_ms) < deadline)); do
       libvirt_exec "$name" timeout 5 virsh -q -c "qemu+tcp://$addr:$LIBVIRT_TCP_PORT/system" version \
-        >/dev/null 2>&1 && break
+        >/dev/null 2>&1 && { ready=1; break; }
       sleep 0.05
     done
-    ((i < 100)) || { _libvirt_fail "libvirtd of $name does not answer on tcp://$addr:$LIBVIRT_TCP_PORT"; return 1; }
+    [ -n "$ready" ] || { _libvirt_fail "libvirtd of $name does not answer on tcp://$addr:$LIBVIRT_TCP_PORT"; return 1; }
   fi
   if [ ! -d "$LIBVIRT_CAPS_CACHE" ] && [ -n "$(ls -A "$d/cache/qemu/capabilities" 2>/dev/null)" ]; then
     mkdir -p "${LIBVIRT_CAPS_CACHE%/*}" &&

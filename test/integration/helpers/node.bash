@@ -168,11 +168,22 @@ _node_holder() {
 # (propagation private included), then waits for the owner to go away (dead man's
 # switch: then it kills everything in its network namespace). The network namespace
 # is pinned at once under /run/netns/NETNS_NAME.
+_node_close_inherited_fds() {
+  local fd
+  for fd in /proc/$BASHPID/fd/*; do
+    fd=${fd##*/}
+    ((fd > 2)) && eval "exec $fd>&-" 2>/dev/null
+  done
+  return 0
+}
+
 _node_spawn_holder() {
   local dir=$1 nsname=$2 pidfile=$1/holder.pid
   shift 2
   rm -f "$pidfile" "$dir/ns.net" "$dir/ns.mnt" "$dir/netns"
-  setsid unshare "$@" -- /bin/sh -c '
+  # The holder outlives this shell: it must keep none of bats' pipes open (bats waits for
+  # their EOF), so every inherited descriptor above 2 is closed before it starts.
+  (_node_close_inherited_fds; exec setsid unshare "$@" -- /bin/sh -c '
     pidfile=$1 owner=$2
     me=$(readlink /proc/self/ns/net)
     echo $$ >"$pidfile.tmp" && mv "$pidfile.tmp" "$pidfile"
@@ -181,7 +192,7 @@ _node_spawn_holder() {
       [ "${p#/proc/}" = $$ ] && continue
       [ "$(readlink "$p/ns/net" 2>/dev/null)" = "$me" ] && kill -9 "${p#/proc/}" 2>/dev/null
     done
-    exit 0' holder "$pidfile" "$NODE_OWNER_PID" </dev/null >/dev/null 2>&1 3>&- &
+    exit 0' holder "$pidfile" "$NODE_OWNER_PID" </dev/null >/dev/null 2>&1) &
   local launcher=$!
   disown "$launcher" 2>/dev/null || true
   if ! WAIT_INTERVAL=0.02 wait_until 5 "namespace holder ($pidfile)" test -s "$pidfile"; then

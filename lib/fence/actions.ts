@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: Apache-2.0
+import type { Io } from '../log/logger.js';
+import type { FenceAgent, FenceContext } from './define.js';
+import { FenceExit } from './exit-codes.js';
+import { reasonOf } from './fence-error.js';
+import type { FenceOptionsOf, FenceOptionsSpec } from './option-spec.js';
+import { listLines, statusLine } from './output.js';
+import { setPowerAndWait, type PowerTiming } from './power-loop.js';
+import type { FenceAction, StandardOptions } from './standard-options.js';
+
+/** The standard options, which are all the kit reads. */
+export type KitOptions = FenceOptionsOf<StandardOptions>;
+
+/**
+ * One device action after the options are checked and the agent connected: what fencing.py's
+ * fence_action does. Returns the exit code; throws on failure (the caller prints "Failed: …").
+ */
+export async function runAction<C>(
+  agent: FenceAgent<FenceOptionsSpec, C>,
+  c: C,
+  action: FenceAction,
+  plugs: readonly string[],
+  o: KitOptions,
+  timing: PowerTiming,
+  ctx: FenceContext,
+  io: Io,
+): Promise<number> {
+  switch (action) {
+    case 'monitor':
+      await agent.monitor(c, ctx);
+      return FenceExit.SUCCESS;
+    case 'list':
+    case 'list-status':
+      io.out(listLines(await agent.list(c, ctx), o.separator || ',', action === 'list-status'));
+      return FenceExit.SUCCESS;
+    case 'status': {
+      const powers = [];
+      for (const plug of plugs) powers.push(await agent.getPower(c, plug, ctx));
+      const on = powers.includes('on');
+      io.out(statusLine(on ? 'on' : 'off'));
+      return on ? FenceExit.SUCCESS : FenceExit.OFF;
+    }
+    case 'off': {
+      const r = await setPowerAndWait(agent, c, plugs, 'off', timing, ctx);
+      io.out(r === 'already' ? 'Success: Already OFF\n' : 'Success: Powered OFF\n');
+      return FenceExit.SUCCESS;
+    }
+    case 'on': {
+      const r = await powerOnWithRetries(agent, c, plugs, o.retry_on, timing, ctx);
+      io.out(r === 'already' ? 'Success: Already ON\n' : 'Success: Powered ON\n');
+      return FenceExit.SUCCESS;
+    }
+    case 'reboot': {
+      await setPowerAndWait(agent, c, plugs, 'off', timing, ctx);
+      // As fencing.py: the node is fenced once it is off; a failed power-on is only logged.
+      try {
+        await powerOnWithRetries(agent, c, plugs, o.retry_on, timing, ctx);
+      } catch (e) {
+        ctx.log.err(`the plug is off, but powering it back on failed: ${reasonOf(e)}`);
+      }
+      io.out('Success: Rebooted\n');
+      return FenceExit.SUCCESS;
+    }
+    default:
+      return FenceExit.FAILED;
+  }
+}
+
+async function powerOnWithRetries<C>(
+  agent: FenceAgent<FenceOptionsSpec, C>,
+  c: C,
+  plugs: readonly string[],
+  attempts: number,
+  timing: PowerTiming,
+  ctx: FenceContext,
+): Promise<'already' | 'done'> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await setPowerAndWait(agent, c, plugs, 'on', timing, ctx);
+    } catch (e) {
+      if (attempt >= attempts) throw e;
+      ctx.log.warn(`power on attempt ${attempt} of ${attempts} failed: ${reasonOf(e)}`);
+    }
+  }
+}
+

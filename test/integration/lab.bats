@@ -1,0 +1,161 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
+# End to end, on the three-node lab (lab/lab.sh): the demo's scenarios and the failure cases,
+# asserted on cluster state (crm_mon XML), Ceph (rbd status), libvirt (virsh on each node),
+# the processes on the machine and the Outscale simulator's request log.
+
+export LAB_ROOT=/var/lib/seapath-lab-e2e
+LAB="$BATS_TEST_DIRNAME/../../lab/lab.sh"
+
+setup_file() {
+  "$LAB" up >&3 || return 1
+  "$LAB" deploy >&3 || return 1
+}
+
+teardown_file() {
+  "$LAB" down >/dev/null 2>&1 || true
+}
+
+setup() {
+  load helpers/cluster
+  load helpers/ceph
+  load helpers/libvirt
+  export NODE_SCRATCH_ROOT=$LAB_ROOT LIBVIRT_BASE=$LAB_ROOT/libvirt LIBVIRT_HELPER_QUIET=1
+  NODE_OWNER_PID=$(<"$LAB_ROOT/anchor.pid")
+  export NODE_OWNER_PID
+  node_setup lab >/dev/null
+  ceph_use "$LAB_ROOT/ceph" >/dev/null
+  SERIAL=$LAB_ROOT/vm1.serial
+}
+
+mon_xml() {
+  local n
+  for n in node1 node2 node3; do in_cluster "$n" crm_mon -1 --output-as=xml 2>/dev/null && return 0; done
+  return 1
+}
+where_is() { mon_xml | xmllint --xpath "string(//resource[@id='$1' and @role='Started' and @failed='false']/node/@name)" - 2>/dev/null; }
+started_on() { [[ $(where_is "$1") == "$2" ]]; }
+started_elsewhere_than() { local w; w=$(where_is "$1"); [[ -n $w && $w != "$2" ]]; }
+not_started() { [[ -z $(where_is "$1") ]]; }
+started_anywhere() { [[ -n $(where_is "$1") ]]; }
+pingd_is() { in_cluster node1 attrd_updater -Q -n pingd -N "$1" 2>/dev/null | grep -q "value=\"$2\""; }
+node_online() { [[ $(mon_xml | xmllint --xpath "string(//nodes/node[@name='$1']/@online)" - 2>/dev/null) == true ]]; }
+all_online() { node_online node1 && node_online node2 && node_online node3; }
+# QEMU processes of vm1 anywhere on this machine (zombies excluded): the ground truth for "twice".
+vm1_qemus() {
+  local p n=0 st
+  for p in $(pgrep -f 'qemu-system-x86_64.*guest=vm1' || true); do
+    st=$(awk '{print $3}' "/proc/$p/stat" 2>/dev/null) || continue
+    [[ $st != Z ]] && n=$((n + 1))
+  done
+  echo "$n"
+}
+sim_requests() { jq -c "select(.operation == \"$1\")" "$LAB_ROOT/sim-requests.jsonl"; }
+vm_id_of() { printf 'i-%08x\n' "$((0x5ea9a700 + ${1#node}))"; }
+# Samples the number of vm1 QEMUs every 0.2 s into FILE until the returned pid is killed.
+watch_qemus() {
+  (while :; do vm1_qemus >>"$1"; sleep 0.2; done) </dev/null >/dev/null 2>&1 3>&- &
+  echo $!
+}
+
+@test "vm1 runs once, on the node whose QEMU holds its RBD image, and the vip follows it" {
+  wait_until 120 "vm1 to start" started_anywhere vm1
+  on=$(where_is vm1)
+  [ "$(vm1_qemus)" -eq 1 ]
+  for n in node1 node2 node3; do
+    run in_node "$n" virsh domstate vm1
+    if [ "$n" = "$on" ]; then [ "$output" = running ]; else [ "$status" -ne 0 ]; fi
+  done
+  run ceph_rbd status rbd/system_vm1
+  [[ $output == *"watcher=192.0.2.1${on#node}:"* ]]
+  wait_until 30 "vip to follow vm1" started_on vip "$on"
+  in_node client ping -c 1 -W 2 192.0.2.50
+  libvirt_wait_guest_up "$SERIAL" 60
+}
+
+@test "live migration moves vm1 to another node with the guest still running" {
+  src=$(where_is vm1)
+  dst=node1; [ "$src" = node1 ] && dst=node2
+  libvirt_wait_guest_up "$SERIAL" 60
+  read -r boot _ count <<<"$(libvirt_guest_heartbeat "$SERIAL")"
+  in_cluster node1 crm_resource --move --resource vm1 --node "$dst"
+  wait_until 120 "vm1 to run on $dst" started_on vm1 "$dst"
+  in_cluster node1 crm_resource --clear --resource vm1
+  libvirt_wait_guest_beats_after "$SERIAL" "$boot" "$count" 20
+  sleep 10 # the guest must keep running after the move, not only just after it
+  libvirt_wait_guest_beats_after "$SERIAL" "$boot" "$((count + 10))" 20
+  [ "$(vm1_qemus)" -eq 1 ]
+  run in_node "$src" virsh domstate vm1
+  [ "$status" -ne 0 ]
+  grep -q 'vm1_migrate_from_0' "$(node_dir "$dst")/fs/var/log/pacemaker/pacemaker.log"
+}
+
+@test "losing connectivity to the gateway on vm1's node moves vm1 away through the pingd rule" {
+  on=$(where_is vm1)
+  in_node "$on" ip route add blackhole 192.0.2.1/32
+  wait_until 60 "vm1 to leave $on" started_elsewhere_than vm1 "$on"
+  run in_cluster node1 crm_mon -1 -A --output-as=xml
+  [[ $output == *"<attribute name=\"pingd\" value=\"0\""* ]]
+  in_node "$on" ip route del blackhole 192.0.2.1/32
+  wait_until 30 "pingd on $on to come back" pingd_is "$on" 1000
+  [ "$(vm1_qemus)" -eq 1 ]
+}
+
+@test "a dead node is fenced through fence_outscale; vm1 and the vip recover on a survivor; the node rejoins" {
+  victim=$(where_is vm1)
+  log_lines=$(wc -l <"$LAB_ROOT/sim-requests.jsonl")
+  "$LAB" crash "$victim"
+  wait_until 60 "vm1 to run on a survivor" started_elsewhere_than vm1 "$victim"
+  wait_until 30 "vip to follow vm1" started_on vip "$(where_is vm1)"
+  stop=$(tail -n +"$((log_lines + 1))" "$LAB_ROOT/sim-requests.jsonl" | jq -c 'select(.operation == "StopVms")' | head -1)
+  [[ $stop == *"\"VmIds\":[\"$(vm_id_of "$victim")\"]"* ]]
+  [[ $stop == *'"ForceStop":true'* ]]
+  [[ $stop == *'"status":200'* ]]
+  [ "$(tail -n +"$((log_lines + 1))" "$LAB_ROOT/sim-requests.jsonl" | jq -r 'select(.schemaViolations != null and (.schemaViolations | length) > 0) | .operation' | wc -l)" -eq 0 ]
+  [ "$(vm1_qemus)" -eq 1 ]
+  in_node client ping -c 1 -W 2 192.0.2.50
+  wait_until 120 "$victim to rejoin" node_online "$victim"
+  run in_cluster node1 stonith_admin --history "$victim" --output-as=xml
+  [[ $output == *'status="success"'* ]]
+}
+
+@test "with fence_outscale failing (503), vm1 stays stopped, never twice, until fencing succeeds" {
+  wait_until 120 "all nodes online" all_online
+  victim=$(where_is vm1)
+  "$LAB" x cloud curl -sS --fail -X POST -H 'Content-Type: application/json' \
+    --data '{"operations":{"StopVms":{"failures":{"count":1000,"status":503}}}}' http://127.0.0.1:8080/_sim/faults
+  samples=$BATS_TEST_TMPDIR/qemus
+  watcher=$(watch_qemus "$samples")
+  "$LAB" crash "$victim"
+  sleep 25 # fencing is attempted and fails, again and again
+  run not_started vm1
+  failed_status=$status
+  "$LAB" x cloud curl -sS --fail -X POST -H 'Content-Type: application/json' --data '{}' http://127.0.0.1:8080/_sim/faults
+  wait_until 120 "vm1 to run on a survivor once fencing works" started_elsewhere_than vm1 "$victim"
+  kill "$watcher"
+  [ "$failed_status" -eq 0 ] # vm1 was not started elsewhere while its node was not fenced
+  [ "$(sort -n "$samples" | tail -1)" -le 1 ]
+  [ "$(jq -c 'select(.operation == "StopVms" and .status == 503)' "$LAB_ROOT/sim-requests.jsonl" | wc -l)" -ge 1 ]
+  wait_until 120 "$victim to rejoin" node_online "$victim"
+}
+
+@test "a stop that cannot finish (libvirtd hung, 2 s stop timeout) ends in fencing and recovery, never two QEMUs" {
+  wait_until 120 "all nodes online" all_online
+  victim=$(where_is vm1)
+  # Without migration, moving vm1 means stopping it here: with libvirtd hung, that stop cannot finish.
+  in_cluster node1 pcs resource update vm1 op stop timeout=2s meta allow-migrate=false
+  fences_before=$(grep -c "power-off $victim" "$LAB_ROOT/power.log" || true)
+  samples=$BATS_TEST_TMPDIR/qemus
+  watcher=$(watch_qemus "$samples")
+  libvirtd=$(pgrep -f "/usr/sbin/libvirtd" | while read -r p; do [[ $(readlink /proc/$p/ns/net) == $(readlink /proc/$(node_pid "$victim")/ns/net) ]] && echo "$p"; done)
+  kill -STOP $libvirtd
+  in_cluster node1 crm_resource --move --resource vm1 --node "$( [ "$victim" = node1 ] && echo node2 || echo node1)"
+  wait_until 90 "$victim to be fenced" bash -c "[ \$(grep -c 'power-off $victim' '$LAB_ROOT/power.log') -gt $fences_before ]"
+  wait_until 120 "vm1 to run on a survivor" started_elsewhere_than vm1 "$victim"
+  kill "$watcher"
+  in_cluster node1 crm_resource --clear --resource vm1
+  in_cluster node1 pcs resource update vm1 op stop timeout=60s meta allow-migrate=true
+  [ "$(sort -n "$samples" | tail -1)" -le 1 ]
+  [ "$(vm1_qemus)" -eq 1 ]
+  wait_until 120 "$victim to rejoin" node_online "$victim"
+}

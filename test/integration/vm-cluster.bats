@@ -1,0 +1,109 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
+# A VM defined the way SEAPATH's vm_manager defines it (crmsh, ocf:seapath:VirtualDomain,
+# seapath=true, XML in rbd/system_<vm>) runs in a real one-node Pacemaker cluster (node a,
+# with its libvirtd; Ceph in node ceph).
+
+setup_file() {
+  load vm-helpers
+  vm_load
+  load helpers/cluster
+  vm_lab_up a
+  # vm_manager keeps the XML cache in /etc/pacemaker: the node's own, not the host's
+  mkdir -p "$VM_DIR/node-a-etc-pacemaker"
+  in_node a mount --bind "$VM_DIR/node-a-etc-pacemaker" /etc/pacemaker
+  cluster_start a
+  vm_image vmc1
+}
+
+teardown_file() {
+  load vm-helpers
+  vm_load
+  load helpers/cluster
+  cluster_stop a || true
+  vm_lab_down a
+}
+
+setup() {
+  load vm-helpers
+  vm_load
+  load helpers/cluster
+}
+
+@test "crm configure primitive ... ocf:seapath:VirtualDomain, as vm_manager runs it, starts the VM" {
+  # vm_manager/helpers/pacemaker.py add_vm(), with its defaults (live migration off, 30 s stop)
+  in_cluster a crm configure primitive vmc1 ocf:seapath:VirtualDomain \
+    params force_stop=false migration_downtime=0 config=/etc/pacemaker/vmc1.xml \
+    hypervisor=qemu:///system seapath=true migration_transport=ssh migration_user=root \
+    meta allow-migrate=false is-managed=false priority=0 target-role=Started \
+    op start timeout=120 op stop timeout=30 op migrate_from timeout=60 \
+    op migrate_to timeout=120 op monitor timeout=60 interval=10
+  in_cluster a crm resource manage vmc1
+  cluster_wait_resource a vmc1 Started 60
+  [ "$(vm_state a vmc1)" = running ]
+  # the probe and start fetched the XML from RBD into the path vm_manager gave
+  diff <(ceph_rbd image-meta get rbd/system_vmc1 xml) "$VM_DIR/node-a-etc-pacemaker/vmc1.xml"
+  # vm_manager finds its VMs with the regex .*ocf::?seapath:VirtualDomain.* on `crm resource status`
+  run in_cluster a crm resource status
+  echo "$output"
+  grep -Eq '.*vmc1.*ocf::?seapath:VirtualDomain.*|.*ocf::?seapath:VirtualDomain.*vmc1.*' <<<"$output"
+}
+
+@test "a VM killed behind the cluster's back is found by the monitor and started again" {
+  [ "$(vm_state a vmc1)" = running ] || skip "needs vmc1 from the previous test"
+  local pid
+  pid=$(libvirt_domain_pid a vmc1)
+  libvirt_virsh a destroy vmc1
+  wait_until 40 "vmc1 to be restarted by Pacemaker" _restarted "$pid"
+  cluster_wait_resource a vmc1 Started 30
+  run in_cluster a crm_mon -1 --include=failures --output-as=xml
+  grep -q '<failure op_key="vmc1_monitor_10000" .*exitcode="7"' <<<"$output"
+}
+
+@test "crm resource stop stops the VM and leaves no definition; start runs it again" {
+  [ "$(vm_state a vmc1)" = running ] || skip "needs vmc1 from the previous tests"
+  # a booted guest powers off on ACPI: stop is graceful (a guest still booting would be destroyed)
+  wait_until 60 "vmc1's guest to be up" _guest_up_not ""
+  local boot
+  boot=$(libvirt_guest_heartbeat "$VM_DIR/vmc1.serial" | cut -d' ' -f1)
+  in_cluster a crm resource stop vmc1
+  cluster_wait_resource a vmc1 Stopped 60
+  [ "$(vm_state a vmc1)" = absent ]
+  in_cluster a crm resource start vmc1
+  cluster_wait_resource a vmc1 Started 60
+  [ "$(vm_state a vmc1)" = running ]
+  wait_until 60 "vmc1's guest to boot again" _guest_up_not "$boot"
+  in_cluster a crm resource stop vmc1
+  cluster_wait_resource a vmc1 Stopped 60
+}
+
+# the guest's last heartbeat is of a boot other than $1, up for 2 s (its ACPI button is ready)
+@test "autoset_utilization_cpu and _hv_memory (off by default) copy the domain's size into utilization at start" {
+  ! _utilization_is cpu 1
+  in_cluster a crm resource param vmc1 set autoset_utilization_cpu true
+  in_cluster a crm resource param vmc1 set autoset_utilization_hv_memory true
+  local boot
+  boot=$(libvirt_guest_heartbeat "$VM_DIR/vmc1.serial" | cut -d' ' -f1)
+  in_cluster a crm resource start vmc1
+  cluster_wait_resource a vmc1 Started 60
+  wait_until 20 "utilization cpu=1" _utilization_is cpu 1
+  _utilization_is hv_memory 96
+  wait_until 60 "vmc1's guest to boot" _guest_up_not "$boot"
+  in_cluster a crm resource stop vmc1
+  cluster_wait_resource a vmc1 Stopped 60
+}
+
+_utilization_is() { [ "$(in_cluster a crm_resource --resource vmc1 --utilization --get-parameter "$1" 2>/dev/null)" = "$2" ]; }
+
+_guest_up_not() {
+  local hb
+  hb=$(libvirt_guest_heartbeat "$VM_DIR/vmc1.serial") || return 1
+  set -- "$1" $hb
+  [ "$2" != "$1" ] && [ "${3%.*}" -ge 2 ]
+}
+
+_restarted() {
+  local now
+  now=$(libvirt_domain_pid a vmc1) || return 1
+  [ "$now" != "$1" ]
+}

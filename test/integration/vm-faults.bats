@@ -1,0 +1,134 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
+# ocf:seapath:vm when what it drives fails: libvirtd killed or hung during a monitor and a
+# stop, Ceph hung during a stop and a start. One libvirt node (a), Ceph in node ceph.
+
+setup_file() {
+  load vm-helpers
+  vm_load
+  vm_lab_up a
+  vm_image vmf --guest noos
+  vm_image vmc
+}
+
+teardown_file() {
+  load vm-helpers
+  vm_load
+  ceph_resume "$VM_CEPH_DIR" || true
+  _libvirtd_resume || true
+  vm_lab_down a
+}
+
+setup() {
+  load vm-helpers
+  vm_load
+}
+
+_ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
+_libvirtd_pid() { _libvirt_daemon_pid a; }
+_libvirtd_pause() { kill -STOP "$(_libvirtd_pid)"; }
+_libvirtd_resume() { local p; p=$(_libvirtd_pid) && kill -CONT "$p"; }
+_libvirtd_restart() { LIBVIRT_HELPER_QUIET=1 LIBVIRT_EXEC="in_node a" libvirt_start a "${VM_NODE_IP[a]}"; }
+_running_vmf() {
+  [ "$(vm_state a vmf)" = running ] || vm_agent a start vmf >/dev/null 2>&1
+  libvirt_domain_pid a vmf
+}
+
+@test "libvirtd killed: a recurring monitor is 1 naming libvirt and the live QEMU, never 7; so is a probe" {
+  local qemu
+  qemu=$(_running_vmf)
+  libvirt_kill a
+  run vm_agent a monitor vmf CRM_meta_interval=10000
+  echo "$output"
+  [ "$status" -eq 1 ]
+  [[ $(ocf_exit_reason) == "cannot reach libvirt at qemu:///system to check vmf ("*"); its QEMU still runs (pid $qemu)" ]]
+  run vm_agent a monitor vmf CRM_meta_interval=0
+  [ "$status" -eq 1 ]
+  # libvirtd back: it reattaches to the QEMU, and the monitor is 0 again
+  _libvirtd_restart
+  run vm_agent a monitor vmf CRM_meta_interval=10000
+  [ "$status" -eq 0 ]
+}
+
+@test "libvirtd hung (SIGSTOP): the monitor answers 1 within its timeout instead of hanging" {
+  _running_vmf >/dev/null
+  _libvirtd_pause
+  local t0
+  t0=$(_ms)
+  OCF_TIMEOUT_MS=8000 run vm_agent a monitor vmf CRM_meta_interval=10000
+  _libvirtd_resume
+  echo "$output"
+  [ "$status" -eq 1 ]
+  [[ $(ocf_exit_reason) == "cannot reach libvirt at qemu:///system to check vmf (virsh domstate got no answer from qemu:///system in time)"* ]]
+  (( $(_ms) - t0 < 8000 ))
+}
+
+@test "libvirtd killed during a stop: stop kills the domain's QEMU itself, exits 0, and nothing is left" {
+  local qemu
+  qemu=$(_running_vmf)
+  libvirt_kill a
+  run vm_agent a stop vmf
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ $output == *"killing its QEMU (pid $qemu)"* ]]
+  ! _libvirt_alive "$qemu"
+  [ -z "$(ceph_watchers "$VM_CEPH_DIR" rbd/system_vmf)" ]
+  # still without libvirtd: nothing runs, so a second stop is 0 and a probe 7 (checked in /proc)
+  run vm_agent a stop vmf
+  [ "$status" -eq 0 ]
+  run vm_agent a monitor vmf CRM_meta_interval=0
+  [ "$status" -eq 7 ]
+  _libvirtd_restart
+  [ "$(vm_state a vmf)" != running ]
+  run vm_agent a monitor vmf CRM_meta_interval=10000
+  [ "$status" -eq 7 ]
+}
+
+@test "libvirtd hung during a stop: each virsh call is bounded, QEMU is killed, stop is 0 within its timeout" {
+  local qemu t0
+  qemu=$(_running_vmf)
+  _libvirtd_pause
+  t0=$(_ms)
+  OCF_TIMEOUT_MS=15000 run vm_agent a stop vmf
+  local took=$(( $(_ms) - t0 ))
+  _libvirtd_resume
+  echo "$output (took $took ms)"
+  [ "$status" -eq 0 ]
+  [[ $output == *"killing its QEMU (pid $qemu)"* ]]
+  ! _libvirt_alive "$qemu"
+  (( took < 15000 ))
+  run vm_agent a monitor vmf CRM_meta_interval=10000
+  [ "$status" -eq 7 ]
+  vm_agent a stop vmf
+}
+
+@test "Ceph hung during a stop of a booted guest: stop still ends, with QEMU gone, within the 30 s timeout" {
+  vm_agent a start vmc
+  libvirt_wait_guest_up "$VM_DIR/vmc.serial" 60
+  local qemu t0 took
+  qemu=$(libvirt_domain_pid a vmc)
+  ceph_pause "$VM_CEPH_DIR"
+  t0=$(_ms)
+  OCF_TIMEOUT_MS=30000 run vm_agent a stop vmc
+  took=$(( $(_ms) - t0 ))
+  ceph_resume "$VM_CEPH_DIR"
+  echo "$output (took $took ms)"
+  [ "$status" -eq 0 ]
+  (( took < 30000 ))
+  ! _libvirt_alive "$qemu"
+  [ "$(vm_state a vmc)" != running ]
+}
+
+@test "Ceph hung during a start: start fails with 1 and a reason within its timeout, and starts nothing" {
+  ceph_pause "$VM_CEPH_DIR"
+  local t0 took
+  t0=$(_ms)
+  OCF_TIMEOUT_MS=10000 run vm_agent a start vmc
+  took=$(( $(_ms) - t0 ))
+  ceph_resume "$VM_CEPH_DIR"
+  echo "$output (took $took ms)"
+  [ "$status" -eq 1 ]
+  [[ $(ocf_exit_reason) == "rbd did not answer in time reading the domain XML of rbd/system_vmc: is Ceph reachable from this node?" ]]
+  (( took < 10000 ))
+  [ "$(vm_state a vmc)" != running ]
+}
