@@ -10,7 +10,7 @@
 # host's interfaces. State lives under $LAB_ROOT (default /var/lib/seapath-lab).
 #
 # usage: lab.sh up | status | down
-#        lab.sh deploy                             (the demo's resources: ping clone, vm1 on RBD, vip)
+#        lab.sh deploy [seapath|stock]             (the demo's resources: ping clone, vm1 on RBD, vip)
 #        lab.sh power-off NODE | power-on NODE   (what the simulator's StopVms / StartVms do)
 #        lab.sh crash NODE                         (the node stops answering the cluster; fencing follows)
 #        lab.sh x NODE CMD...                      (run CMD inside NODE)
@@ -159,9 +159,12 @@ configure_fencing() {
   cluster_wait_resource node1 outscale Started 30 >/dev/null || die "stonith device did not start"
 }
 
-# The demo's resources: a ping clone measuring the gateway, vm1 (ocf:seapath:vm on RBD, allow-migrate,
-# kept off nodes without connectivity by a pingd rule) and a floating IP that follows vm1.
+# The demo's resources: a ping clone measuring the gateway, vm1 (a VM on RBD, allow-migrate, kept off
+# nodes without connectivity by a pingd rule) and a floating IP that follows vm1. FLAVOUR "seapath"
+# (default) uses our agents; "stock" the agents they replace (ocf:pacemaker:ping,
+# ocf:heartbeat:VirtualDomain, ocf:heartbeat:IPaddr2), for side-by-side benchmarks.
 lab_deploy() {
+  local flavour=${1:-seapath} ping_agent vm_agent vip_agent vm_params n
   lab_is_up || die "the lab is down: lab.sh up first"
   ceph_use "$LAB_ROOT/ceph" >/dev/null
   "$REPO/lab/guest/build.sh" >/dev/null || die "guest build (lab/guest/build.sh)"
@@ -169,17 +172,29 @@ lab_deploy() {
     libvirt_domain_xml vm1 --serial "$LAB_ROOT/vm1.serial" >"$LAB_ROOT/vm1.xml" || die "domain XML"
     ceph_system_image "$LAB_ROOT/ceph" vm1 "$LAB_ROOT/vm1.xml" >/dev/null || die "rbd/system_vm1"
   fi
+  case $flavour in
+    seapath)
+      ping_agent=ocf:seapath:ping vm_agent=ocf:seapath:vm vip_agent=ocf:seapath:vip
+      vm_params=(config=/var/lib/pacemaker/seapath/vm1.xml seapath=true) ;;
+    stock)
+      ping_agent=ocf:pacemaker:ping vm_agent=ocf:heartbeat:VirtualDomain vip_agent=ocf:heartbeat:IPaddr2
+      # The stock agent reads the XML from a file on every node; ours fetches it from RBD.
+      for n in "${LAB_NODES[@]}"; do
+        in_node "$n" install -D -m 0644 "$LAB_ROOT/vm1.xml" /var/lib/pacemaker/seapath/vm1.xml || die "vm1.xml on $n"
+      done
+      vm_params=(config=/var/lib/pacemaker/seapath/vm1.xml) ;;
+    *) die "lab.sh deploy [seapath|stock]" ;;
+  esac
   local pcs=(in_cluster node1 pcs)
   # Stickiness keeps a resource where it runs once a move constraint is cleared.
   "${pcs[@]}" resource defaults update resource-stickiness=100 >/dev/null || die "resource defaults"
-  "${pcs[@]}" resource create ping ocf:seapath:ping host_list="${LAB_ADDR[gateway]}" multiplier=1000 dampen=2s \
+  "${pcs[@]}" resource create ping "$ping_agent" host_list="${LAB_ADDR[gateway]}" multiplier=1000 dampen=2s \
     op monitor interval=3s timeout=20s clone >/dev/null || die "ping clone"
-  "${pcs[@]}" resource create vm1 ocf:seapath:vm config=/var/lib/pacemaker/seapath/vm1.xml seapath=true \
-    hypervisor=qemu:///system migration_transport=tcp \
+  "${pcs[@]}" resource create vm1 "$vm_agent" "${vm_params[@]}" hypervisor=qemu:///system migration_transport=tcp \
     op start timeout=90s op stop timeout=60s op monitor interval=5s timeout=30s \
     op migrate_to timeout=120s op migrate_from timeout=60s meta allow-migrate=true >/dev/null || die "vm1"
   "${pcs[@]}" constraint location vm1 rule score=-INFINITY pingd lt 1 or not_defined pingd >/dev/null || die "pingd rule"
-  "${pcs[@]}" resource create vip ocf:seapath:vip ip=192.0.2.50 cidr_netmask=24 op monitor interval=5s >/dev/null || die "vip"
+  "${pcs[@]}" resource create vip "$vip_agent" ip=192.0.2.50 cidr_netmask=24 op monitor interval=5s >/dev/null || die "vip"
   "${pcs[@]}" constraint colocation add vip with vm1 INFINITY >/dev/null || die "colocation"
   "${pcs[@]}" constraint order vm1 then vip >/dev/null || die "order"
 }
@@ -250,7 +265,7 @@ lab_down() {
 
 case ${1:-} in
   up) lab_up ;;
-  deploy) lab_deploy ;;
+  deploy) lab_deploy "${2:-seapath}" ;;
   status) lab_status ;;
   down) lab_down ;;
   power-off) lab_power_off "${2:-}" ;;

@@ -10,7 +10,7 @@ import { OcfError } from '../../lib/ocf/ocf-error.js';
 import { sleep, waitUntil } from '../../lib/ocf/wait.js';
 import { domainOfResource, fetchXmlFromRbd, readConfigFile, uuidFromConfig, xmlMetaKey } from './config-source.js';
 import { vmIdentityOf, type VmIdentity } from './identity.js';
-import { refuseIfImagesInUse } from './image-guard.js';
+import { waitUntilImagesFree } from './image-guard.js';
 import { migrationUserPattern, remoteUriFor } from './migration.js';
 import { findQemuProcesses } from './qemu-process.js';
 import { Rbd } from './rbd.js';
@@ -78,7 +78,8 @@ export async function start(p: VmParams, ctx: ResourceContext): Promise<void> {
 
   if (p.check_image_in_use) {
     const images = [...new Set([...(vm.systemImage ? [vm.systemImage] : []), ...dom.rbdImages])];
-    await refuseIfImagesInUse(vm.name, images, rbd, stepDeadline(ctx.deadline, 20_000));
+    // Up to 45 s (or half the budget) for a fenced node's stale watch to expire; the rest starts the VM.
+    await waitUntilImagesFree(vm.name, images, rbd, ctx.deadline.within(Math.min(45_000, Math.floor(ctx.deadline.remainingMs() / 2))), ctx);
   }
 
   await defineDomain(virsh, vm, ctx);

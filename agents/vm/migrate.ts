@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { ExecFailed } from '../../lib/exec/exec-failed.js';
 import { query } from '../../lib/exec/query.js';
+import { which } from '../../lib/exec/which.js';
 import type { ResourceContext } from '../../lib/ocf/context.js';
 import type { Deadline } from '../../lib/ocf/deadline.js';
 import { Ocf } from '../../lib/ocf/exit-codes.js';
@@ -76,8 +77,8 @@ export async function migrateFrom(p: VmParams, ctx: ResourceContext): Promise<vo
   // The UUID for finding QEMU without libvirt comes from the config file when stop needs it.
   ctx.state.save({ name: vm.name } satisfies VmState);
   ctx.log.info(`${vm.name} runs here after its migration from ${source}`);
-  if (vm.systemImage && !existsSync(vm.config)) {
-    requireTools(['rbd'], ctx.agent);
+  // The local copy of the XML, for a later start here; the VM runs whether or not it can be made.
+  if (vm.systemImage && !existsSync(vm.config) && which('rbd') !== undefined) {
     await fetchXmlFromRbd(vm, rbdFor(p), stepDeadline(ctx.deadline, 10_000)).catch((e: unknown) => ctx.log.warn(`cannot refresh ${vm.config}: ${(e as Error).message}`));
   }
   if (p.autoset_utilization_cpu || p.autoset_utilization_hv_memory) {

@@ -26,6 +26,8 @@ setup() {
   node_setup lab >/dev/null
   ceph_use "$LAB_ROOT/ceph" >/dev/null
   SERIAL=$LAB_ROOT/vm1.serial
+  # Each scenario starts from a clean slate: no failure history from the previous one.
+  in_cluster node1 crm_resource --cleanup >/dev/null 2>&1 || true
 }
 
 mon_xml() {
@@ -147,7 +149,8 @@ watch_qemus() {
   fences_before=$(grep -c "power-off $victim" "$LAB_ROOT/power.log" || true)
   samples=$BATS_TEST_TMPDIR/qemus
   watcher=$(watch_qemus "$samples")
-  libvirtd=$(pgrep -f "/usr/sbin/libvirtd" | while read -r p; do [[ $(readlink /proc/$p/ns/net) == $(readlink /proc/$(node_pid "$victim")/ns/net) ]] && echo "$p"; done)
+  libvirtd=$(for p in $(node_pids "$victim"); do [[ $(cat "/proc/$p/comm" 2>/dev/null) == libvirtd ]] && echo "$p"; done)
+  [ -n "$libvirtd" ]
   kill -STOP $libvirtd
   in_cluster node1 crm_resource --move --resource vm1 --node "$( [ "$victim" = node1 ] && echo node2 || echo node1)"
   wait_until 90 "$victim to be fenced" bash -c "[ \$(grep -c 'power-off $victim' '$LAB_ROOT/power.log') -gt $fences_before ]"

@@ -12,6 +12,9 @@ setup_file() {
   local n
   for n in a b; do in_node "$n" mount --bind "$VM_DIR/hosts" /etc/hosts; done
   vm_image vmm
+  vm_image vmk
+  # a dead client's watch lingers osd_client_watch_timeout (30 s by default): shorter here
+  ceph_ceph config set osd osd_client_watch_timeout 5
 }
 
 teardown_file() {
@@ -122,3 +125,28 @@ _beat() { libvirt_guest_heartbeat "$VM_DIR/vmm.serial"; }
   [ "$status" -eq 0 ]
   [ "$(vm_state a vmm)" = absent ]
 }
+
+@test "failover after a node dies: its killed QEMU's watch expires, its exclusive lock is stale, start on the survivor runs the VM" {
+  vm_agent b start vmk
+  libvirt_wait_guest_up "$VM_DIR/vmk.serial" 60
+  [[ $(ceph_rbd lock ls rbd/system_vmk) == *"auto "*"${VM_NODE_IP[b]}:0/"* ]]
+  local before
+  before=$(libvirt_guest_heartbeat "$VM_DIR/vmk.serial" | cut -d' ' -f1)
+  # node b dies: its QEMU is SIGKILLed and never releases its watch or its lock
+  kill -KILL "$(libvirt_domain_pid b vmk)"
+  [[ $(ceph_watchers "$VM_CEPH_DIR" rbd/system_vmk) == "watcher=${VM_NODE_IP[b]}:0/"* ]]
+  OCF_TIMEOUT_MS=60000 run vm_agent a start vmk
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ $output == *"waiting up to "*" s for it to go away"* ]]
+  [[ $output == *"ignoring client."*"(lock 'auto "*"no watcher, so its owner is gone"* ]]
+  [ "$(vm_state a vmk)" = running ]
+  # the new QEMU broke the stale lock and took the image: a new boot writes and beats on a
+  wait_until 60 "a new boot of vmk" _new_boot vmk "$before"
+  wait_until 20 "a's QEMU to hold the lock" _lock_on vmk "${VM_NODE_IP[a]}"
+  vm_agent a stop vmk force_stop=true
+  vm_agent b stop vmk
+}
+
+_new_boot() { local hb; hb=$(libvirt_guest_heartbeat "$VM_DIR/$1.serial") && [ "${hb%% *}" != "$2" ]; }
+_lock_on() { [[ $(ceph_rbd lock ls "rbd/system_$1") == *"auto "*"$2:0/"* ]]; }

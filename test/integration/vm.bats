@@ -206,3 +206,19 @@ _has_watcher() { [ -n "$(ceph_watchers "$VM_CEPH_DIR" "$1")" ]; }
   ! _libvirt_alive "$pid"
   libvirt_virsh a undefine vmnovirsh >/dev/null 2>&1 || true
 }
+
+@test "ceph_client_id, ceph_keyring and ceph_conf reach rbd: client.libvirt works; an unknown client or conf is 1 with rbd's reason" {
+  vm_image vmcl --guest noos
+  run vm_agent a start vmcl ceph_client_id=nobody
+  echo "$output"
+  [ "$status" -eq 1 ]
+  [[ $(ocf_exit_reason) == "cannot read the domain XML of rbd/system_vmcl: rbd image-meta exited "* ]]
+  run vm_agent a start vmcl ceph_conf=/nonexistent/ceph.conf
+  [ "$status" -eq 1 ]
+  [[ $(ocf_exit_reason) == *"/nonexistent/ceph.conf"* ]]
+  [ "$(vm_state a vmcl)" = absent ]
+  run vm_agent a start vmcl ceph_client_id=libvirt ceph_keyring=/etc/ceph/ceph.client.libvirt.keyring ceph_conf=/etc/ceph/ceph.conf
+  [ "$status" -eq 0 ]
+  [ "$(vm_state a vmcl)" = running ]
+  vm_agent a stop vmcl force_stop=true
+}
