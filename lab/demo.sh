@@ -74,7 +74,7 @@ node_setup lab >/dev/null
 ceph_use "$LAB_ROOT/ceph"
 record "lab up (3 nodes, Ceph, libvirt, simulator, cluster)" "$(since "$t")"
 
-info "fence_outscale is the stonith device (configured by lab up): $(in_cluster node1 stonith_admin --list-registered 2>/dev/null | tr '\n' ' ')"
+info "fence_outscale is the stonith device (configured by lab up): $(in_cluster node1 stonith_admin --list-registered 2>/dev/null | head -1)"
 t=$(now)
 "$LAB" deploy || fail "lab.sh deploy"
 info "rbd/system_vm1 holds the guest's disk; its image-meta key 'xml' holds the domain, as SEAPATH stores it"

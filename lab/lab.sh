@@ -130,7 +130,8 @@ lab_up() {
   write_hosts
 
   say "storage: one Ceph mon and one memstore OSD on ${LAB_ADDR[storage]}"
-  CEPH_EXEC="in_node storage" ceph_start "$LAB_ROOT/ceph" "${LAB_ADDR[storage]}" >/dev/null || die "ceph"
+  CEPH_EXEC="in_node storage" ceph_start "$LAB_ROOT/ceph" "${LAB_ADDR[storage]}" >/dev/null 2>"$LAB_ROOT/ceph-start.log" ||
+    die "ceph: $(tail -3 "$LAB_ROOT/ceph-start.log")"
   ceph_use "$LAB_ROOT/ceph"
   # A fenced node's dead QEMU keeps its RBD watch for this long: keep failover quick.
   ceph_ceph config set global osd_client_watch_timeout 10 >/dev/null || true
@@ -187,7 +188,7 @@ lab_deploy() {
   esac
   local pcs=(in_cluster node1 pcs)
   # Stickiness keeps a resource where it runs once a move constraint is cleared.
-  "${pcs[@]}" resource defaults update resource-stickiness=100 >/dev/null || die "resource defaults"
+  "${pcs[@]}" resource defaults update resource-stickiness=100 >/dev/null 2>&1 || die "resource defaults"
   "${pcs[@]}" resource create ping "$ping_agent" host_list="${LAB_ADDR[gateway]}" multiplier=1000 dampen=2s \
     op monitor interval=3s timeout=20s clone >/dev/null || die "ping clone"
   "${pcs[@]}" resource create vm1 "$vm_agent" "${vm_params[@]}" hypervisor=qemu:///system migration_transport=tcp \
@@ -196,7 +197,7 @@ lab_deploy() {
   "${pcs[@]}" constraint location vm1 rule score=-INFINITY pingd lt 1 or not_defined pingd >/dev/null || die "pingd rule"
   "${pcs[@]}" resource create vip "$vip_agent" ip=192.0.2.50 cidr_netmask=24 op monitor interval=5s >/dev/null || die "vip"
   "${pcs[@]}" constraint colocation add vip with vm1 INFINITY >/dev/null || die "colocation"
-  "${pcs[@]}" constraint order vm1 then vip >/dev/null || die "order"
+  "${pcs[@]}" constraint order vm1 then vip >/dev/null 2>&1 || die "order"
 }
 
 lab_status() {
@@ -208,6 +209,20 @@ lab_status() {
   in_cluster node1 crm_mon -1 -A 2>/dev/null || in_cluster node2 crm_mon -1 -A 2>/dev/null || echo "(no cluster answer from node1/node2)"
   ceph_use "$LAB_ROOT/ceph" && echo && echo "ceph: $(ceph_ceph health 2>&1)" && ceph_rbd ls -l 2>/dev/null
   echo && sim_control GET vms | jq -r '.[] | "cloud: \(.vmId) \(.tags.Name) \(.state)"' 2>/dev/null || true
+}
+
+# Keeps what the lab logged (Pacemaker, Corosync, libvirt/QEMU, the simulator's requests, the guest's
+# console) in DIR before lab.sh down removes the lab.
+save_logs() {
+  local dir=$1 n
+  mkdir -p "$dir" || return
+  for n in "${LAB_NODES[@]}"; do
+    mkdir -p "$dir/$n"
+    cp -r "$(node_dir "$n")/fs/var/log/pacemaker" "$(node_dir "$n")/fs/var/log/corosync" "$dir/$n/" 2>/dev/null
+    cp -r "$LIBVIRT_BASE/$n/log" "$dir/$n/libvirt" 2>/dev/null
+  done
+  cp "$LAB_ROOT"/{sim-requests.jsonl,sim.out,power.log,vm1.serial} "$dir/" 2>/dev/null
+  say "logs saved in $dir"
 }
 
 # The simulator's StopVms: every process of the node dies and its NIC goes dark, as at a power cut.
@@ -246,6 +261,9 @@ lab_crash() {
 
 lab_down() {
   lab_anchor; node_setup lab
+  if [[ -n ${LAB_SAVE_LOGS:-} ]]; then
+    save_logs "$LAB_SAVE_LOGS"
+  fi
   say "stopping the cluster, libvirtd, Ceph and the simulator"
   for n in "${LAB_NODES[@]}"; do
     [[ -s $(node_dir "$n")/holder.pid ]] || continue

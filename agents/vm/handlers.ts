@@ -14,7 +14,7 @@ import { waitUntilImagesFree } from './image-guard.js';
 import { migrationUserPattern, remoteUriFor } from './migration.js';
 import { findQemuProcesses } from './qemu-process.js';
 import { Rbd } from './rbd.js';
-import type { VmParams } from './spec.js';
+import { migrationTransports, type VmParams } from './spec.js';
 import { stepDeadline } from './step.js';
 import { requireTools, toolsForStart } from './tools.js';
 import { autosetUtilization } from './utilization.js';
@@ -37,6 +37,8 @@ export function rbdFor(p: VmParams, exec: Exec = run): Rbd {
 /** Consistency of the parameters alone; runs before every action (6 when they cannot work anywhere). */
 export function validate(p: VmParams, ctx: ResourceContext): void {
   vmIdentityOf(p, ctx.instance);
+  if (p.migration_transport !== undefined && !(migrationTransports as readonly string[]).includes(p.migration_transport))
+    throw new OcfError(Ocf.ERR_CONFIGURED, `parameter migration_transport must be one of ${migrationTransports.join(', ')}, got '${p.migration_transport}'`);
   if (p.migration_user !== undefined && !migrationUserPattern.test(p.migration_user))
     throw new OcfError(Ocf.ERR_CONFIGURED, `parameter migration_user must match ${migrationUserPattern.source}, got '${p.migration_user}'`);
   if (p.remoteuri === undefined) {

@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { ActionsSpec } from '../../lib/spec/actions.js';
-import { boolean, integer, select, string, type ParamsOf } from '../../lib/spec/params.js';
+import { boolean, integer, string, type ParamsOf } from '../../lib/spec/params.js';
+
+/** The libvirt remote transports migration_transport accepts (a string, as in VirtualDomain). */
+export const migrationTransports = ['ssh', 'libssh', 'tcp', 'tls'] as const;
 
 /** Parameters: VirtualDomain's names where they apply (SEAPATH's vm_manager sets them), then the RBD ones. */
 export const vmParams = {
   config: string({
-    uniqueGroup: 'config',
+    // OCF 1.0's unique="1", as VirtualDomain has it: keeps the meta-data valid for ocf-tester's DTD
+    unique: true,
     desc:
       'Absolute path of the libvirt domain XML. The domain <name> in it must be the resource name; with ' +
       'seapath=true, the VM name is this file name without its extension (/etc/pacemaker/vm1.xml is vm1), and ' +
@@ -27,11 +31,11 @@ export const vmParams = {
     default: false,
     desc: 'Stop destroys the domain at once instead of asking the guest to shut down first.',
   }),
-  migration_transport: select({
-    options: ['ssh', 'libssh', 'tcp', 'tls'],
+  migration_transport: string({
     desc:
-      'Transport of the libvirt control connection to the target host (qemu+<transport>://<target>/system). ' +
-      'The memory stream goes over the migration URI (migrateuri or migration_network_suffix), not over it.',
+      'Transport of the libvirt control connection to the target host (qemu+<transport>://<target>/system): ' +
+      `one of ${migrationTransports.join(', ')}. The memory stream goes over the migration URI (migrateuri or ` +
+      'migration_network_suffix), not over it.',
     shortdesc: 'Transport to the target libvirtd',
   }),
   migration_user: string({

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import { parseBoolean, parseInteger } from '../spec/values.js';
 
 /** The metadata.rng content types a fence option can have. */
 export type FenceOptionKind = 'string' | 'second' | 'integer' | 'boolean' | 'select';
@@ -71,19 +72,9 @@ export function integer<const O extends FenceOptionOptions<number> & { min?: num
   return {
     ...o,
     kind: 'integer',
-    parse: (raw) => {
-      const text = raw.trim();
-      if (!/^-?\d+$/.test(text)) return { error: `expected an integer, got '${raw}'` };
-      const value = Number(text);
-      if (o.min !== undefined && value < o.min) return { error: `must be at least ${o.min}, got ${value}` };
-      if (o.max !== undefined && value > o.max) return { error: `must be at most ${o.max}, got ${value}` };
-      return { value };
-    },
+    parse: (raw) => parseInteger(raw, o),
   };
 }
-
-const trueWords = new Set(['1', 'yes', 'on', 'true', 'y']);
-const falseWords = new Set(['0', 'no', 'off', 'false', 'n']);
 
 /**
  * A flag. `skip_race_check=0` means false: fencing.py keeps "0" in its options map, where a
@@ -94,12 +85,8 @@ export function boolean<const O extends FenceOptionOptions<boolean>>(o: O): Fenc
     default: false,
     ...o,
     kind: 'boolean',
-    parse: (raw) => {
-      const word = raw.trim().toLowerCase();
-      if (word === '' || trueWords.has(word)) return { value: true };
-      if (falseWords.has(word)) return { value: false };
-      return { error: `expected true or false, got '${raw}'` };
-    },
+    // A bare flag (`--verbose`, or `verbose` alone on stdin) is true.
+    parse: (raw) => (raw.trim() === '' ? { value: true } : parseBoolean(raw)),
   } as FenceOptionSpec<boolean, true>;
 }
 

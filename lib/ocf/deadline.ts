@@ -10,7 +10,8 @@ export class Deadline {
     readonly atMs: number,
     signal?: AbortSignal,
   ) {
-    const own = AbortSignal.timeout(Math.max(0, atMs - Date.now()));
+    // AbortSignal.timeout takes whole milliseconds only: callers may compute fractions.
+    const own = AbortSignal.timeout(Math.max(0, Math.ceil(atMs - Date.now())));
     this.signal = signal ? AbortSignal.any([signal, own]) : own;
   }
 

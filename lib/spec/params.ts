@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { Ocf } from '../ocf/exit-codes.js';
 import { OcfError } from '../ocf/ocf-error.js';
+import { parseBoolean, parseInteger } from './values.js';
 
 /** Everything a parameter declares besides its type: drives parsing, validation and meta-data. */
 export interface ParamOptions<T> {
@@ -53,31 +54,16 @@ export function integer<const O extends ParamOptions<number> & { min?: number; m
   return {
     ...o,
     kind: 'integer',
-    parse: (raw) => {
-      const text = raw.trim();
-      if (!/^-?\d+$/.test(text)) return { error: `expected an integer, got '${raw}'` };
-      const value = Number(text);
-      if (o.min !== undefined && value < o.min) return { error: `must be at least ${o.min}, got ${value}` };
-      if (o.max !== undefined && value > o.max) return { error: `must be at most ${o.max}, got ${value}` };
-      return { value };
-    },
+    parse: (raw) => parseInteger(raw, o),
   };
 }
-
-const trueWords = new Set(['1', 'true', 'yes', 'on', 'y']);
-const falseWords = new Set(['0', 'false', 'no', 'off', 'n']);
 
 /** A boolean parameter, read the way ocf_is_true reads one (yes/true/1/on, any case). */
 export function boolean<const O extends ParamOptions<boolean>>(o: O): ParamSpec<boolean, PresentOf<O>> {
   return {
     ...o,
     kind: 'boolean',
-    parse: (raw) => {
-      const word = raw.trim().toLowerCase();
-      if (trueWords.has(word)) return { value: true };
-      if (falseWords.has(word)) return { value: false };
-      return { error: `expected true or false, got '${raw}'` };
-    },
+    parse: parseBoolean,
   };
 }
 

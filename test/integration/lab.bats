@@ -13,7 +13,7 @@ setup_file() {
 }
 
 teardown_file() {
-  "$LAB" down >/dev/null 2>&1 || true
+  LAB_SAVE_LOGS=${BATS_RUN_TMPDIR:-/tmp}/lab-logs "$LAB" down >/dev/null 2>&1 || true
 }
 
 setup() {
@@ -130,12 +130,13 @@ watch_qemus() {
   watcher=$(watch_qemus "$samples")
   "$LAB" crash "$victim"
   sleep 25 # fencing is attempted and fails, again and again
-  run not_started vm1
+  # The survivors list vm1 as still Started on the unclean victim; it must be Started nowhere else.
+  run started_elsewhere_than vm1 "$victim"
   failed_status=$status
   "$LAB" x cloud curl -sS --fail -X POST -H 'Content-Type: application/json' --data '{}' http://127.0.0.1:8080/_sim/faults
   wait_until 120 "vm1 to run on a survivor once fencing works" started_elsewhere_than vm1 "$victim"
   kill "$watcher"
-  [ "$failed_status" -eq 0 ] # vm1 was not started elsewhere while its node was not fenced
+  [ "$failed_status" -ne 0 ] # vm1 was not started elsewhere while its node was not fenced
   [ "$(sort -n "$samples" | tail -1)" -le 1 ]
   [ "$(jq -c 'select(.operation == "StopVms" and .status == 503)' "$LAB_ROOT/sim-requests.jsonl" | wc -l)" -ge 1 ]
   wait_until 120 "$victim to rejoin" node_online "$victim"
@@ -149,7 +150,7 @@ watch_qemus() {
   fences_before=$(grep -c "power-off $victim" "$LAB_ROOT/power.log" || true)
   samples=$BATS_TEST_TMPDIR/qemus
   watcher=$(watch_qemus "$samples")
-  libvirtd=$(for p in $(node_pids "$victim"); do [[ $(cat "/proc/$p/comm" 2>/dev/null) == libvirtd ]] && echo "$p"; done)
+  libvirtd=$(for p in $(node_pids "$victim"); do [[ $(cat "/proc/$p/comm" 2>/dev/null) != libvirtd ]] || echo "$p"; done)
   [ -n "$libvirtd" ]
   kill -STOP $libvirtd
   in_cluster node1 crm_resource --move --resource vm1 --node "$( [ "$victim" = node1 ] && echo node2 || echo node1)"

@@ -46,9 +46,10 @@ _beat() { libvirt_guest_heartbeat "$VM_DIR/vmm.serial"; }
   [ "$(vm_state b vmm)" = running ]
   [ "$(vm_state a vmm)" = absent ]
   ! _libvirt_alive "$src_pid"
-  # the guest did not reboot and went on beating on b
+  # the guest did not reboot and goes on beating on b, well past the migration (12 s)
   n=$(_beat | cut -d' ' -f3)
-  libvirt_wait_guest_beats_after "$VM_DIR/vmm.serial" "$boot" "$((n + 1))" 20
+  libvirt_wait_guest_beats_after "$VM_DIR/vmm.serial" "$boot" "$((n + 12))" 30
+  [ "$(vm_state b vmm)" = running ]
   [[ $(ceph_watchers "$VM_CEPH_DIR" rbd/system_vmm) == "watcher=${VM_NODE_IP[b]}:0/"* ]]
   # the definition moved with it
   libvirt_virsh b dominfo vmm | grep -q '^Persistent: *yes'
@@ -82,8 +83,10 @@ _beat() { libvirt_guest_heartbeat "$VM_DIR/vmm.serial"; }
   [ "$status" -eq 0 ]
   [ "$(vm_state a vmm)" = running ]
   [ "$(vm_state b vmm)" = absent ]
+  # A -> B -> A in a row: still the first boot, still beating 12 s later
   n=$(_beat | cut -d' ' -f3)
-  libvirt_wait_guest_beats_after "$VM_DIR/vmm.serial" "$boot" "$((n + 1))" 20
+  libvirt_wait_guest_beats_after "$VM_DIR/vmm.serial" "$boot" "$((n + 12))" 30
+  [ "$(vm_state a vmm)" = running ]
 }
 
 @test "a half-done migration: migrate_from where the guest already arrived is 0; where it never left, 1 at once" {

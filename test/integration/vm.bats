@@ -32,15 +32,14 @@ _has_watcher() { [ -n "$(ceph_watchers "$VM_CEPH_DIR" "$1")" ]; }
   done
 }
 
-@test "ocf-tester: every behavioural check passes for a domain on RBD; the OCF 1.0 DTD is the only complaint" {
+@test "ocf-tester passes every check (the meta-data is also valid against its OCF 1.0 DTD) for a domain on RBD" {
   vm_image vmtester --guest noos
   run in_node a env -u CEPH_CONF ocf-tester -v -n vmtester -o seapath=true -o "config=$VM_DIR/etc/vmtester.xml" \
     -o force_stop=true /usr/lib/ocf/resource.d/seapath/vm
   echo "$output"
-  # ocf-tester validates meta-data against ra-api-1.dtd, which has no OCF 1.1 (research §1.7, §5.1)
-  [[ $output == *"rc=4: Your agent produces meta-data which does not conform to ra-api-1.dtd"* ]]
-  [[ $output == *"failed 1 tests"* ]]
-  [ "$(grep -c '^\* rc=' <<<"$output")" -eq 1 ]
+  [ "$status" -eq 0 ]
+  [[ $output == *"/usr/lib/ocf/resource.d/seapath/vm passed all tests"* ]]
+  [ "$(grep -c '^\* rc=' <<<"$output")" -eq 0 ]
   [ "$(vm_state a vmtester)" = absent ]
 }
 
@@ -169,6 +168,14 @@ _has_watcher() { [ -n "$(ceph_watchers "$VM_CEPH_DIR" "$1")" ]; }
   run vm_agent a start vmmissing seapath=false "config=$VM_DIR/nowhere/vmmissing.xml"
   [ "$status" -eq 5 ]
   [[ $(ocf_exit_reason) == "config file $VM_DIR/nowhere/vmmissing.xml does not exist on this node" ]]
+}
+
+@test "a probe on a node that never ran the VM fetches its XML from RBD into config (as SEAPATH's agent does) and says 7" {
+  vm_image vmprobe --guest noos
+  rm -f "$VM_DIR/etc/vmprobe.xml"
+  run vm_agent a monitor vmprobe CRM_meta_interval=0
+  [ "$status" -eq 7 ]
+  diff <(ceph_rbd image-meta get rbd/system_vmprobe xml) "$VM_DIR/etc/vmprobe.xml"
 }
 
 @test "bad input: seapath=true with no system image is 6 naming the image" {

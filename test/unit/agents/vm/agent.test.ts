@@ -46,3 +46,17 @@ describe('vm agent: what the kit derives from its spec', () => {
     expect(r.exitCode).toBe(0);
   });
 });
+
+describe('vm agent meta-data for ocf-tester', () => {
+  it('uses no OCF 1.1-only feature, so it carries the DOCTYPE that ra-api-1.dtd validation needs', async () => {
+    const xml = (await runAction(agent, 'meta-data', {})).stdout;
+    expect(xml).toContain('<!DOCTYPE resource-agent SYSTEM "ra-api-1.dtd">');
+    expect(xml).toContain('<parameter name="config" unique="1"');
+  });
+
+  it('rejects a migration_transport libvirt does not know (6)', async () => {
+    const r = await runAction(agent, 'validate-all', env({ OCF_RESKEY_config: '/x/vmunit.xml', OCF_RESKEY_migration_transport: 'udp' }));
+    expect(r.exitCode).toBe(6);
+    expect(r.stderr).toContain("migration_transport must be one of ssh, libssh, tcp, tls, got 'udp'");
+  });
+});
