@@ -33,8 +33,8 @@ measure() { # FLAVOUR
     t=$(now)
     in_cluster node1 crm_resource --move --resource vm1 --node "$dst" >/dev/null 2>&1
     wait_until 120 "migration" started_on vm1 "$dst" >/dev/null; mig=$(since "$t")
-    in_cluster node1 crm_resource --clear --resource vm1 >/dev/null 2>&1
     wait_until 30 "vip" started_on vip "$dst" >/dev/null
+    in_cluster node1 crm_resource --clear --resource vm1 >/dev/null 2>&1
     sleep 3
     victim=$dst
     t=$(now)

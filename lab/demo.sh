@@ -99,12 +99,13 @@ t=$(now)
 in_cluster node1 crm_resource --move --resource vm1 --node "$DST" >/dev/null 2>&1 || fail "crm_resource --move"
 wait_for 120 "vm1 to run on $DST" started_on vm1 "$DST"
 MIG=$(since "$t")
+# The vip follows before the move constraint goes: a sticky vip left behind would pull vm1 back.
+wait_for 30 "vip to follow vm1" started_on vip "$DST"
 in_cluster node1 crm_resource --clear --resource vm1 >/dev/null 2>&1
 libvirt_wait_guest_beats_after "$SERIAL" "$BOOT" "$COUNT" 20 || fail "the guest did not keep running"
 read -r BOOT2 _ COUNT2 <<<"$(libvirt_guest_heartbeat "$SERIAL")"
 info "vm1 runs on $DST after ${MIG}s; the guest kept running: same boot id $BOOT2, counter $COUNT -> $COUNT2"
 record "live migration $SRC -> $DST (crm_resource --move to Started)" "$MIG"
-wait_for 30 "vip to follow vm1" started_on vip "$DST"
 
 say "3. $DST, running vm1 and the vip, stops answering (Corosync and Pacemaker killed)"
 KILLED=$DST

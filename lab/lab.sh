@@ -193,11 +193,13 @@ lab_deploy() {
     op monitor interval=3s timeout=20s clone >/dev/null || die "ping clone"
   "${pcs[@]}" resource create vm1 "$vm_agent" "${vm_params[@]}" hypervisor=qemu:///system migration_transport=tcp \
     op start timeout=90s op stop timeout=60s op monitor interval=5s timeout=30s \
-    op migrate_to timeout=120s op migrate_from timeout=60s meta allow-migrate=true >/dev/null || die "vm1"
+    op migrate_to timeout=120s op migrate_from timeout=60s meta allow-migrate=true --disabled >/dev/null || die "vm1"
+  "${pcs[@]}" resource create vip "$vip_agent" ip=192.0.2.50 cidr_netmask=24 op monitor interval=5s --disabled >/dev/null || die "vip"
+  # Constraints first, then the resources: created enabled, vm1 would start before its rule exists.
   "${pcs[@]}" constraint location vm1 rule score=-INFINITY pingd lt 1 or not_defined pingd >/dev/null || die "pingd rule"
-  "${pcs[@]}" resource create vip "$vip_agent" ip=192.0.2.50 cidr_netmask=24 op monitor interval=5s >/dev/null || die "vip"
   "${pcs[@]}" constraint colocation add vip with vm1 INFINITY >/dev/null || die "colocation"
   "${pcs[@]}" constraint order vm1 then vip >/dev/null 2>&1 || die "order"
+  "${pcs[@]}" resource enable vm1 vip >/dev/null || die "enable vm1 vip"
 }
 
 lab_status() {

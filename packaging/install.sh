@@ -10,7 +10,12 @@ install -d "$dest$ocfdir" "$dest/usr/sbin"
 for agent in $(cat packaging/resource-agents.list); do
   ln -sfn "$libdir/seapath-agents" "$dest$ocfdir/$agent"
 done
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 for agent in $(cat packaging/fence-agents.list); do
   ln -sfn "$libdir/seapath-agents" "$dest/usr/sbin/$agent"
+  # fence agents carry their man page; generate it from the agent's own option table
+  ln -sfn "$(realpath "$bin")" "$tmp/$agent"
+  install -d "$dest/usr/share/man/man8"
+  "$tmp/$agent" -o manpage >"$dest/usr/share/man/man8/$agent.8"
 done
 echo "installed into ${dest:-/}: $libdir/seapath-agents, $ocfdir/{$(paste -sd, packaging/resource-agents.list)}$(sed 's|^| /usr/sbin/|' packaging/fence-agents.list | paste -sd' ')"

@@ -16,6 +16,8 @@ import { describeStatus, type DomainStatus, type Virsh } from './virsh.js';
 // One virsh call while stopping: enough for a loaded libvirtd, short enough that a hung one
 // (Ceph lost quorum, libvirtd stuck) cannot eat the budget.
 const callMs = 3000;
+// Polls of 0.5 s between two ACPI shutdown requests.
+const pollsPerShutdownRequest = 6;
 
 /**
  * Graceful shutdown within its share of the budget, then destroy, then, if libvirt cannot do it,
@@ -56,13 +58,15 @@ async function shutDown(virsh: Virsh, name: string, deadline: Deadline, ctx: Res
     ctx.log.warn(`virsh shutdown ${name} failed: ${(e as Error).message}; destroying it`);
     return { kind: 'unreachable', detail: (e as Error).message };
   }
-  for (;;) {
+  for (let polls = 1; ; polls++) {
     const status = await virsh.domstate(name, deadline.within(callMs));
     if (status.kind !== 'active') return status;
     if (deadline.remainingMs() < 500) {
       ctx.log.info(`${name} did not shut down in time; destroying it`);
       return status;
     }
+    // A guest still booting misses the ACPI power button: press it again every few seconds.
+    if (polls % pollsPerShutdownRequest === 0) await virsh.shutdown(name, deadline.within(callMs)).catch(() => undefined);
     await sleep(500, deadline);
   }
 }

@@ -82,6 +82,8 @@ watch_qemus() {
   read -r boot _ count <<<"$(libvirt_guest_heartbeat "$SERIAL")"
   in_cluster node1 crm_resource --move --resource vm1 --node "$dst"
   wait_until 120 "vm1 to run on $dst" started_on vm1 "$dst"
+  # The vip follows before the move constraint goes: a sticky vip left behind would pull vm1 back.
+  wait_until 30 "vip to follow vm1" started_on vip "$dst"
   in_cluster node1 crm_resource --clear --resource vm1
   libvirt_wait_guest_beats_after "$SERIAL" "$boot" "$count" 20
   sleep 10 # the guest must keep running after the move, not only just after it
