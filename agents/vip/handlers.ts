@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-import { isIPv4 } from 'node:net';
 import { which } from '../../lib/exec/index.js';
 import { Ocf, OcfError, sleep, waitUntil, type MonitorResult, type ResourceContext } from '../../lib/ocf/index.js';
-import { parseAddress, parsePrefix, type FloatingAddress } from './address.js';
+import { isIPv4, parseAddress, parsePrefix, type FloatingAddress } from './address.js';
 import { announce, announceTools, refreshArp, refuseIfAnsweredElsewhere, stopAnnouncer } from './announce.js';
 import { findAddress, linkExists, linkIsUp } from './interfaces.js';
 import { addAddress, deleteAddress, prefixOnLink, routeFor, setLinkUp, type Placement } from './iproute.js';

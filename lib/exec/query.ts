@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: Apache-2.0
-import { execFile } from 'node:child_process';
 import type { Argv, RunOptions, RunResult } from './run.js';
 import { ExecFailed } from './exec-failed.js';
 
@@ -8,6 +7,9 @@ import { ExecFailed } from './exec-failed.js';
  * which costs 7–20 ms less per agent call than loading execa (research/packaging.md §2.4).
  */
 export function query(argv: Argv, options: RunOptions): Promise<RunResult> {
+  // Loaded on first use: child_process pulls in net, stream and dgram (~2 ms), which an agent
+  // whose monitor spawns nothing (vip) should not pay for.
+  const { execFile } = process.getBuiltinModule('node:child_process');
   const [file, ...args] = argv;
   return new Promise((resolve, reject) => {
     const child = execFile(

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 import { appendFileSync, existsSync } from 'node:fs';
-import { spawn } from 'node:child_process';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'err';
 
@@ -68,6 +67,7 @@ export function createLogger(settings: LogSettings, io: Io): Logger {
 // and unref'd so a stuck syslog daemon never delays the agent's exit.
 function sendToSyslog(settings: LogSettings, level: LogLevel, msg: string): void {
   try {
+    const { spawn } = process.getBuiltinModule('node:child_process'); // off the path of agents that log nothing
     const child = spawn(
       'logger',
       ['--socket-errors=off', '-u', settings.syslogSocket ?? '/dev/log', '-t', settings.tag, '-p', `${settings.facility}.${syslogPriority[level]}`, '--', msg],

@@ -10,11 +10,13 @@ describe('vip addresses', () => {
     ['2001:DB8:0:0::10', 6, '2001:db8::10'],
     ['2001:db8:0:0:1:0:0:1', 6, '2001:db8::1:0:0:1'],
     [' 2001:db8::1 ', 6, '2001:db8::1'],
+    ['::ffff:192.0.2.1', 6, '::ffff:c000:201'],
+    ['0.0.0.0', 4, '0.0.0.0'],
   ])('parses %j as IPv%i %s', (text, family, canonical) => {
     expect(parseAddress(text)).toEqual({ text: canonical, family });
   });
 
-  it.each(['192.0.2.300', 'vip.example', '2001:db8::1::2', ''])('rejects %j with code 6', (text) => {
+  it.each(['192.0.2.300', 'vip.example', '2001:db8::1::2', '', '1.2.3', '01.2.3.4', 'fe80::1%eth0', '[2001:db8::1]', '2001:db8::g'])('rejects %j with code 6', (text) => {
     expect(() => parseAddress(text)).toThrow(OcfError);
     try {
       parseAddress(text);
