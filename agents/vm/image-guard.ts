@@ -5,6 +5,7 @@ import type { Deadline } from '../../lib/ocf/deadline.js';
 import { sleep } from '../../lib/ocf/wait.js';
 import { Ocf } from '../../lib/ocf/exit-codes.js';
 import { OcfError } from '../../lib/ocf/ocf-error.js';
+import { readClusterNodes } from '../../lib/cluster/nodes.js';
 import { formatHolder, type ImageHolder, type Rbd } from './rbd.js';
 
 /**
@@ -16,6 +17,8 @@ import { formatHolder, type ImageHolder, type Rbd } from './rbd.js';
  * out (osd_client_watch_timeout, 30 s by default), while a live QEMU renews it for ever. So the
  * check waits, within `waitDeadline`, for holders to go away, and refuses only those that stay:
  * failover after fencing succeeds on the first start instead of banning every survivor.
+ * Holders on a node that Pacemaker reports offline and clean (fenced, or stopped cleanly) need no
+ * wait: they are blocklisted, so even a QEMU that survived cannot write, and the start goes on.
  */
 export async function waitUntilImagesFree(
   vmName: string,
@@ -32,7 +35,9 @@ export async function waitUntilImagesFree(
       if (reported !== '') ctx.log.info(`the RBD images of ${vmName} are free now: the holder was stale`);
       return;
     } catch (e) {
-      if (!(e instanceof OcfError) || !(e.cause instanceof HeldImages) || waitDeadline.remainingMs() < everyMs + 500) throw e;
+      if (!(e instanceof OcfError) || !(e.cause instanceof HeldImages)) throw e;
+      if (await releaseHoldersOfDownNodes(e.cause.holders, rbd, waitDeadline.within(10_000), ctx)) return;
+      if (waitDeadline.remainingMs() < everyMs + 500) throw e;
       if (e.reason !== reported) ctx.log.info(`${e.cause.message}; waiting up to ${Math.round(waitDeadline.remainingMs() / 1000)} s for it to go away (a dead client's watch expires)`);
       reported = e.reason;
     }
@@ -43,6 +48,45 @@ export async function waitUntilImagesFree(
 /** The holders found on a VM's images, carried as the cause of the refusal. */
 class HeldImages extends Error {
   override readonly name = 'HeldImages';
+  constructor(
+    message: string,
+    readonly holders: readonly ImageHolder[],
+  ) {
+    super(message);
+  }
+}
+
+/** `192.0.2.12:0/1102383160` or `[2001:db8::12]:0/77` → the host part. */
+export function holderHost(address: string): string {
+  const withoutNonce = address.split('/')[0] ?? address;
+  const bracketed = /^\[([^\]]+)\]/.exec(withoutNonce);
+  if (bracketed?.[1]) return bracketed[1];
+  return withoutNonce.replace(/^v[12]:/, '').split(':')[0] ?? withoutNonce;
+}
+
+/**
+ * True when every holder sits on a cluster node that Pacemaker reports offline and clean, after
+ * blocklisting them: Pacemaker only reports a lost node clean once it has been fenced, so its QEMU
+ * is gone. A holder elsewhere (an unknown host, an online or unclean node) keeps the refusal.
+ */
+async function releaseHoldersOfDownNodes(holders: readonly ImageHolder[], rbd: Rbd, deadline: Deadline, ctx: Pick<ResourceContext, 'log'>): Promise<boolean> {
+  let nodes;
+  try {
+    nodes = await readClusterNodes(deadline);
+  } catch {
+    return false; // no cluster view (run outside a cluster): wait for the watch to expire instead
+  }
+  const downNodeOf = (h: ImageHolder) => nodes.find((n) => !n.online && !n.unclean && n.addresses.includes(holderHost(h.address)));
+  if (holders.length === 0 || !holders.every((h) => downNodeOf(h) !== undefined)) return false;
+  for (const h of holders) {
+    try {
+      await rbd.blocklist(h.address, deadline);
+      ctx.log.info(`${formatHolder(h)} belongs to ${downNodeOf(h)?.name}, which the cluster fenced: blocklisted it and going on`);
+    } catch (e) {
+      ctx.log.warn(`${formatHolder(h)} belongs to ${downNodeOf(h)?.name}, which the cluster fenced, but blocklisting it failed (${(e as Error).message}); going on`);
+    }
+  }
+  return true;
 }
 
 /**
@@ -92,6 +136,6 @@ export async function refuseIfImagesInUse(
     Ocf.ERR_GENERIC,
     `refusing to start ${vmName}: ${what}. ${vmName} may be running on another host: stop it there ` +
       `(or find the client holding the image); set check_image_in_use=false only if nothing else can hold it`,
-    { cause: new HeldImages(what) },
+    { cause: new HeldImages(what, held.flatMap((h) => h.holders)) },
   );
 }

@@ -49,6 +49,11 @@ export class Rbd {
     return [...parseRbdWatchers(status.stdout), ...parseRbdLocks(locks.stdout)];
   }
 
+  /** Fences a client off the OSDs (`ceph osd blocklist add`), so a QEMU believed dead cannot write. */
+  async blocklist(address: string, deadline: Deadline): Promise<void> {
+    await this.exec(this.argv('osd', 'blocklist', 'add', address).map((a, i) => (i === 0 ? 'ceph' : a)) as [string, ...string[]], { deadline });
+  }
+
   // Client options after the subcommand, so that argv[1] is the subcommand, which ExecFailed names.
   private argv(...args: string[]): [string, ...string[]] {
     const argv: [string, ...string[]] = ['rbd', ...args];
