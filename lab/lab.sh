@@ -223,13 +223,14 @@ save_logs() {
     cp -r "$(node_dir "$n")/fs/var/log/pacemaker" "$(node_dir "$n")/fs/var/log/corosync" "$dir/$n/" 2>/dev/null
     cp -r "$LIBVIRT_BASE/$n/log" "$dir/$n/libvirt" 2>/dev/null
   done
-  cp "$LAB_ROOT"/{sim-requests.jsonl,sim.out,power.log,vm1.serial} "$dir/" 2>/dev/null
+  cp "$LAB_ROOT"/{sim-requests.jsonl,sim.out,power.log,hooks.log,vm1.serial} "$dir/" 2>/dev/null
   say "logs saved in $dir"
 }
 
 # The simulator's StopVms: every process of the node dies and its NIC goes dark, as at a power cut.
 lab_power_off() {
   local n=${1:?usage: lab.sh power-off NODE}
+  exec >>"$LAB_ROOT/hooks.log" 2>&1
   lab_anchor; node_setup lab
   node_kill_all "$n"
   in_node "$n" ip address flush dev eth0 2>/dev/null
@@ -238,11 +239,19 @@ lab_power_off() {
   echo "$(date +%s.%N) power-off $n" >>"$LAB_ROOT/power.log"
 }
 
+# Dead, or a zombie PID 1 has not reaped yet.
+_lab_dead() { local st; st=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 0; [[ $st == Z || $st == X ]]; }
+
 # The simulator's StartVms: the node boots: NIC up, libvirtd and the cluster start, it rejoins.
 lab_power_on() {
   local n=${1:?usage: lab.sh power-on NODE}
+  exec >>"$LAB_ROOT/hooks.log" 2>&1 # run by the simulator: keep what it says for lab.sh status and the tests' logs
   lab_anchor; node_setup lab; ceph_use "$LAB_ROOT/ceph" >/dev/null
   echo "$(date +%s.%N) power-on $n" >>"$LAB_ROOT/power.log"
+  # A powered-off node runs nothing: whatever a late power-off left (or a stopped daemon) goes first.
+  node_kill_all "$n"
+  local pid
+  for pid in $(node_pids "$n"); do wait_until 5 "pid $pid to exit" _lab_dead "$pid" || true; done
   in_node "$n" ip link set eth0 up
   in_node "$n" ip address replace "${LAB_ADDR[$n]}/24" dev eth0
   start_node_daemons "$n"

@@ -78,7 +78,9 @@ async function releaseHoldersOfDownNodes(holders: readonly ImageHolder[], rbd: R
   }
   const downNodeOf = (h: ImageHolder) => nodes.find((n) => !n.online && !n.unclean && n.addresses.includes(holderHost(h.address)));
   if (holders.length === 0 || !holders.every((h) => downNodeOf(h) !== undefined)) return false;
-  for (const h of holders) {
+  // One client often both watches and holds the exclusive lock: blocklist each address once.
+  const unique = [...new Map(holders.map((h) => [h.address, h])).values()];
+  for (const h of unique) {
     try {
       await rbd.blocklist(h.address, deadline);
       ctx.log.info(`${formatHolder(h)} belongs to ${downNodeOf(h)?.name}, which the cluster fenced: blocklisted it and going on`);

@@ -13,7 +13,7 @@ setup_file() {
 }
 
 teardown_file() {
-  LAB_SAVE_LOGS=${BATS_RUN_TMPDIR:-/tmp}/lab-logs "$LAB" down >/dev/null 2>&1 || true
+  LAB_SAVE_LOGS=${LAB_SAVE_LOGS:-${BATS_RUN_TMPDIR:-/tmp}/lab-logs} "$LAB" down >/dev/null 2>&1 || true
 }
 
 setup() {
