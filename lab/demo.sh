@@ -134,8 +134,8 @@ record "node death -> vip on $NEW" "$VIP_AT"
 record "node death -> $KILLED back in the cluster" "$REJOIN"
 
 say "4. Summary"
-printf '   | %-52s | %8s |\n' "step" "seconds"
-printf '   | %-52s | %8s |\n' "----" "-------"
-for row in "${SUMMARY[@]}"; do printf '   | %-52s | %8s |\n' "${row%%|*}" "${row#*|}"; done
-printf '   | %-52s | %8s |\n' "whole demo" "$(since "$T0")"
+printf '   | %-62s | %8s |\n' "step" "seconds"
+printf '   | %-62s | %8s |\n' "----" "-------"
+for row in "${SUMMARY[@]}"; do printf '   | %-62s | %8s |\n' "${row%%|*}" "${row#*|}"; done
+printf '   | %-62s | %8s |\n' "whole demo" "$(since "$T0")"
 finish 0
