@@ -207,7 +207,7 @@ mac_of() { in_node "$1" cat /sys/class/net/eth0/address; }
 @test "meta-data works as nobody with no environment and validates against the OCF 1.1 schema" {
   run in_node n1 su nobody -s /bin/sh -c 'env -i /usr/lib/ocf/resource.d/seapath/vip meta-data'
   [ "$status" -eq 0 ]
-  xmllint --noout --nonet --relaxng "$BATS_TEST_DIRNAME/../../../shared/spec/ocf-ra-api-1.1.rng" - <<<"$output"
+  xmllint --noout --nonet --relaxng "$BATS_TEST_DIRNAME/../../spec/ocf-ra-api-1.1.rng" - <<<"$output"
 }
 
 @test "an unknown action exits 3" {

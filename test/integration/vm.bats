@@ -28,7 +28,7 @@ _has_watcher() { [ -n "$(ceph_watchers "$VM_CEPH_DIR" "$1")" ]; }
     run /usr/lib/ocf/resource.d/seapath/$name meta-data
     [ "$status" -eq 0 ]
     [[ $output == *"<resource-agent name=\"$name\""* ]]
-    xmllint --noout --nonet --relaxng "$BATS_TEST_DIRNAME/../../../shared/spec/ocf-ra-api-1.1.rng" - <<<"$output"
+    xmllint --noout --nonet --relaxng "$BATS_TEST_DIRNAME/../../spec/ocf-ra-api-1.1.rng" - <<<"$output"
   done
 }
 

@@ -9,7 +9,7 @@ import type { ResourceAgent } from '../../../../lib/ocf/index.js';
 import ping from '../../../../agents/ping/index.js';
 
 const agent = ping as unknown as ResourceAgent;
-const rng = new URL('../../../../../shared/spec/ocf-ra-api-1.1.rng', import.meta.url).pathname;
+const rng = new URL('../../../../spec/ocf-ra-api-1.1.rng', import.meta.url).pathname;
 const rsctmp = mkdtempSync(join(tmpdir(), 'ping-unit-'));
 afterAll(() => rmSync(rsctmp, { recursive: true, force: true }));
 

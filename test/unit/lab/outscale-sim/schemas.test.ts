@@ -6,7 +6,7 @@ import { checkRequestBody } from '../../../../lab/outscale-sim/schema-check.js';
 import { renderSchemasModule } from '../../../../lab/outscale-sim/render-schemas-module.js';
 import { parseSpecYaml } from '../../../../lab/outscale-sim/spec-yaml.js';
 
-const specPath = process.env.OUTSCALE_SPEC ?? '/work/shared/spec/outscale-api-1.40.1.yaml';
+const specPath = process.env.OUTSCALE_SPEC ?? resolve(import.meta.dirname, '../../../../spec/outscale-api-1.40.1.yaml');
 const generatedPath = resolve(import.meta.dirname, '../../../../lab/outscale-sim/api-schemas.generated.ts');
 
 describe('api-schemas.generated.ts', () => {

@@ -5,7 +5,7 @@ import { resourceAgentXml } from '../../../../lib/metadata/index.js';
 import { boolean, integer, select, string } from '../../../../lib/spec/index.js';
 import vip from '../../../../agents/vip/index.js';
 
-const rng = new URL('../../../../../shared/spec/ocf-ra-api-1.1.rng', import.meta.url).pathname;
+const rng = new URL('../../../../spec/ocf-ra-api-1.1.rng', import.meta.url).pathname;
 
 function validate(xml: string): string {
   return execFileSync('xmllint', ['--noout', '--nonet', '--relaxng', rng, '-'], { input: xml, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
