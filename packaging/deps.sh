@@ -5,8 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 apt_packages=(
-  # build
-  binutils make
+  # build (perl: build-sea.sh's smoke test under MDWE; gcc, libseccomp-dev: the wrapper lab/harden)
+  binutils make perl gcc libc6-dev libseccomp-dev
   # cluster
   pacemaker pacemaker-cli-utils corosync pcs crmsh resource-agents fence-agents
   # tools the agents and tests drive
