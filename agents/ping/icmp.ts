@@ -27,7 +27,7 @@ export async function pingWithFping(hosts: readonly string[], plan: ProbePlan, o
   // Anything else means fping could not measure: publishing 0 then would move resources away
   // for a fault of this node's tools, so the operation fails instead and the value stays.
   const r = await query(argv, { deadline, okExitCodes: [1, 2] }).catch((e: unknown) => {
-    if (!(e instanceof ExecFailed) || e.notFound) throw e;
+    if (!(e instanceof ExecFailed) || e.notFound || e.notPermitted) throw e;
     if (e.exitCode === 3) throw new OcfError(Ocf.ERR_CONFIGURED, `fping rejected its arguments (check the options parameter): ${e.message}`);
     if (e.timedOut) throw new OcfError(Ocf.ERR_GENERIC, `fping was still running at the end of the operation's budget (hosts get ${plan.waitMs} ms) and was killed`);
     throw new OcfError(Ocf.ERR_GENERIC, `fping could not probe the hosts: ${e.message}`);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import { which } from '../../lib/exec/index.js';
+import { ExecFailed, which } from '../../lib/exec/index.js';
 import { Ocf, OcfError, type Deadline } from '../../lib/ocf/index.js';
 import { icmpHosts, type Target } from './host-list.js';
 import { pingWithFping, pingWithIputils, type IcmpRun } from './icmp.js';
@@ -37,8 +37,18 @@ export async function probeTargets(targets: readonly Target[], plan: ProbePlan, 
       : icmpTool(settings.useFping) === 'fping'
         ? pingWithFping(hosts, plan, settings.options, deadline)
         : pingWithIputils(hosts, plan, settings.options, deadline);
+  const icmpOrWhy = icmp.catch((e: unknown) => {
+    // Debian's fping and ping carry cap_net_raw=ep: under a bounding set without it (SEAPATH's
+    // hardened pacemaker.service) the kernel refuses to run them at all. Not a verdict on the hosts.
+    if (e instanceof ExecFailed && e.notPermitted)
+      throw new OcfError(
+        Ocf.ERR_GENERIC,
+        `${e.message}: ICMP probes need cap_net_raw, which this service's CapabilityBoundingSet drops (SEAPATH's hardening); probe tcp:HOST:PORT entries instead, or allow cap_net_raw`,
+      );
+    throw e;
+  });
   const tcp = Promise.all(targets.map((t) => (t.kind === 'tcp' ? connectTcp(t.host, t.port, plan.waitMs, deadline) : undefined)));
-  const [icmpRun, tcpAnswers] = await Promise.all([icmp, tcp]);
+  const [icmpRun, tcpAnswers] = await Promise.all([icmpOrWhy, tcp]);
   const verdicts = targets.map((t, i): Verdict => {
     const answer: HostAnswer = (t.kind === 'tcp' ? tcpAnswers[i] : icmpRun.answers.get(t.host)) ?? { reachable: false, detail: 'not probed' };
     return { entry: t.entry, ...answer };

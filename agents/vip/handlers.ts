@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import { which } from '../../lib/exec/index.js';
+import { CAP_NET_RAW, hasCapability, which } from '../../lib/exec/index.js';
 import { Ocf, OcfError, sleep, waitUntil, type MonitorResult, type ResourceContext } from '../../lib/ocf/index.js';
 import { isIPv4, parseAddress, parsePrefix, type FloatingAddress } from './address.js';
 import { announce, announceTools, refreshArp, refuseIfAnsweredElsewhere, stopAnnouncer } from './announce.js';
@@ -43,7 +43,14 @@ export async function start(p: VipParams, ctx: ResourceContext): Promise<void> {
   const placement = await choosePlacement(p, address, ctx);
   if (!linkExists(placement.nic)) throw new OcfError(Ocf.ERR_ARGS, `interface ${placement.nic} does not exist on this node`);
   if (!linkIsUp(placement.nic)) await setLinkUp(placement.nic, ctx.deadline);
-  if (p.check_duplicate) await refuseIfAnsweredElsewhere(address, placement.nic, ctx.deadline);
+  // Without cap_net_raw (SEAPATH's hardened pacemaker.service drops it) neither arping nor
+  // send_arp/send_ua can run: IPaddr2 then ignores both failures; this says so once and goes on.
+  const rawSockets = hasCapability(CAP_NET_RAW);
+  if (!rawSockets)
+    ctx.log.warn(
+      `no cap_net_raw (outside this service's capability bounding set): ${address.text} is added without the arping duplicate address check and is not announced; peers learn it at their next ARP/ND query`,
+    );
+  if (p.check_duplicate && rawSockets) await refuseIfAnsweredElsewhere(address, placement.nic, ctx.deadline);
 
   const label = p.iflabel !== undefined ? `${placement.nic}:${p.iflabel}` : undefined;
   await addAddress(address, placement, { broadcast: p.broadcast, label, preferredLft: p.preferred_lft, nodad: !p.check_duplicate }, ctx.deadline);
@@ -57,7 +64,7 @@ export async function start(p: VipParams, ctx: ResourceContext): Promise<void> {
     throw e;
   }
   try {
-    const announcerPid = await announce(address, placement.nic, placement.prefix, p.arp_count, p.arp_interval, ctx.deadline.leaving(500));
+    const announcerPid = rawSockets ? await announce(address, placement.nic, placement.prefix, p.arp_count, p.arp_interval, ctx.deadline.leaving(500)) : undefined;
     ctx.state.save({ ...placement, announcerPid } satisfies StartedPlacement);
   } catch (e) {
     // The address works; peers learn it at their next ARP/ND query.
@@ -116,7 +123,7 @@ export async function monitor(p: VipParams, ctx: ResourceContext): Promise<Monit
   if (placed !== undefined && found.prefix !== placed.prefix)
     throw new OcfError(Ocf.ERR_GENERIC, `${address.text} is on ${found.nic} with prefix /${found.prefix}, not /${placed.prefix} as started`);
   if (p.check_link_status && !linkIsUp(found.nic)) throw new OcfError(Ocf.NOT_RUNNING, `interface ${found.nic} is down`);
-  if (p.arp_count_refresh > 0 && address.family === 4) await refreshArp(address, found.nic, p.arp_count_refresh, ctx.deadline);
+  if (p.arp_count_refresh > 0 && address.family === 4 && hasCapability(CAP_NET_RAW)) await refreshArp(address, found.nic, p.arp_count_refresh, ctx.deadline);
   return Ocf.SUCCESS;
 }
 

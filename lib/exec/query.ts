@@ -26,6 +26,7 @@ export function query(argv: Argv, options: RunOptions): Promise<RunResult> {
         if (!error) return resolve({ stdout, stderr, exitCode: 0 });
         const e = error as NodeJS.ErrnoException & { code?: string | number; killed?: boolean };
         if (e.code === 'ENOENT') return reject(new ExecFailed(argv, undefined, stderr, false, true));
+        if (e.code === 'EPERM') return reject(new ExecFailed(argv, undefined, stderr, false, false, '', true));
         if (e.name === 'AbortError' || options.deadline.signal.aborted)
           return reject(new ExecFailed(argv, undefined, stderr, true, false, stdout));
         const exitCode = typeof e.code === 'number' ? e.code : -1;

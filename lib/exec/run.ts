@@ -37,8 +37,10 @@ export async function run(argv: Argv, options: RunOptions): Promise<RunResult> {
   });
   const stdout = typeof r.stdout === 'string' ? r.stdout : '';
   const stderr = typeof r.stderr === 'string' ? r.stderr : '';
-  if (r.failed && r.exitCode === undefined && !r.isCanceled && isNotFound(r.cause))
+  if (r.failed && r.exitCode === undefined && !r.isCanceled && spawnErrorCode(r.cause) === 'ENOENT')
     throw new ExecFailed(argv, undefined, stderr, false, true);
+  if (r.failed && r.exitCode === undefined && !r.isCanceled && spawnErrorCode(r.cause) === 'EPERM')
+    throw new ExecFailed(argv, undefined, stderr, false, false, '', true);
   const exitCode = r.exitCode ?? -1;
   if (r.isCanceled || r.timedOut) throw new ExecFailed(argv, r.exitCode, stderr, true, false, stdout);
   if (exitCode !== 0 && !(options.okExitCodes ?? []).includes(exitCode))
@@ -46,6 +48,6 @@ export async function run(argv: Argv, options: RunOptions): Promise<RunResult> {
   return { stdout, stderr, exitCode };
 }
 
-function isNotFound(cause: unknown): boolean {
-  return typeof cause === 'object' && cause !== null && (cause as { code?: unknown }).code === 'ENOENT';
+function spawnErrorCode(cause: unknown): unknown {
+  return typeof cause === 'object' && cause !== null ? (cause as { code?: unknown }).code : undefined;
 }
