@@ -6,13 +6,26 @@
 #   bench_compare TITLE RUNS STOCK_CMD OURS_CMD [PREFIX...]
 #       PREFIX (e.g. `ip netns exec NS env -i VAR=…`) is prepended to both commands.
 #       Prints a markdown row: | TITLE | stock wall | ours wall | ratio | stock cpu | ours cpu | ratio |
+#   BENCH_JIT=DIR (bench/run.sh sets it): DIR holds links named like the agents to the V8 JIT build
+#       the shipped jitless one replaces; OURS_CMD is then also timed with it, in the same
+#       hyperfine session, and each row gets | JIT wall | JIT cpu | jitless/JIT wall | jitless/JIT cpu |.
 
 BENCH_OUT=${BENCH_OUT:-/tmp/seapath-bench}
 mkdir -p "$BENCH_OUT"
 
 bench_header() {
+  if [[ -n ${BENCH_JIT:-} ]]; then
+    echo "| what | stock median ms | ours median ms | wall ratio | stock cpu ms | ours cpu ms | cpu ratio | JIT build ms | JIT cpu ms | jitless/JIT wall | jitless/JIT cpu |"
+    echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    return
+  fi
   echo "| what | stock median ms | ours median ms | wall ratio | stock cpu ms | ours cpu ms | cpu ratio |"
   echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+}
+
+# OURS_CMD with the installed agent's path replaced by the JIT build's link of the same name.
+_bench_jit_cmd() {
+  sed -e "s|/usr/lib/ocf/resource.d/seapath/|$BENCH_JIT/|g" -e "s|/usr/sbin/fence_outscale|$BENCH_JIT/fence_outscale|g" <<<"$1"
 }
 
 bench_compare() {
@@ -20,14 +33,21 @@ bench_compare() {
   shift 4
   local prefix="$*" json
   json="$BENCH_OUT/$(tr -c 'a-zA-Z0-9' _ <<<"$title").json"
+  local -a cmds=("$prefix $stock" "$prefix $ours")
+  [[ -z ${BENCH_JIT:-} ]] || cmds+=("$prefix $(_bench_jit_cmd "$ours")")
   env -u NODE_EXTRA_CA_CERTS hyperfine -N --style none --warmup 5 --runs "$runs" -i --export-json "$json" \
-    "$prefix $stock" "$prefix $ours" >/dev/null 2>&1 || { echo "| $title | hyperfine failed | | | | | |"; return 1; }
+    "${cmds[@]}" >/dev/null 2>&1 || { echo "| $title | hyperfine failed | | | | | |"; return 1; }
   jq -r --arg t "$title" '
     def ms: . * 1000 * 10 | round / 10;
+    def ratio($a; $b): (($a / $b * 100 | round) / 100 | tostring) + "×";
     .results as $r
     | ($r[0].median | ms) as $sw | ($r[1].median | ms) as $ow
     | (($r[0].user + $r[0].system) | ms) as $sc | (($r[1].user + $r[1].system) | ms) as $oc
-    | "| \($t) | \($sw) | \($ow) | \(($ow / $sw * 100 | round) / 100)× | \($sc) | \($oc) | \(($oc / $sc * 100 | round) / 100)× |"' "$json"
+    | "| \($t) | \($sw) | \($ow) | \(ratio($ow; $sw)) | \($sc) | \($oc) | \(ratio($oc; $sc)) |"
+      + (if ($r | length) > 2 then
+           ($r[2].median | ms) as $jw | (($r[2].user + $r[2].system) | ms) as $jc
+           | " \($jw) | \($jc) | \(ratio($ow; $jw)) | \(ratio($oc; $jc)) |"
+         else "" end)' "$json"
 }
 
 bench_machine() {

@@ -4,9 +4,16 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 out=${BENCH_REPORT:-/tmp/seapath-bench/report.md}
+# The V8 JIT build the shipped (jitless) one replaces, built by make bench: every side-by-side row
+# times it too (bench/lib.bash), and bench/hardened.sh compares the two directly.
+if [[ -x dist/seapath-agents-jit ]]; then
+  export BENCH_JIT=$PWD/dist/jit
+  mkdir -p "$BENCH_JIT"
+  for a in $(cat packaging/resource-agents.list packaging/fence-agents.list); do ln -sfn ../seapath-agents-jit "$BENCH_JIT/$a"; done
+fi
 mkdir -p "$(dirname "$out")"
 {
-  for b in vip ping vm fence-outscale failover; do
+  for b in vip ping vm fence-outscale hardened failover; do
     [ -x "bench/$b.sh" ] || continue
     "bench/$b.sh" || echo "(bench/$b.sh failed with $?)"
     echo

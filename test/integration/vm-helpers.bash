@@ -69,7 +69,7 @@ vm_agent() {
   local node=$1 action=$2 vm=$3
   shift 3
   _vm_env "$vm" "$@"
-  in_node "$node" env -i "${VM_ENV[@]}" "/usr/lib/ocf/resource.d/seapath/${VM_AGENT:-vm}" "$action"
+  in_node "$node" env -i "${VM_ENV[@]}" "${OCF_WRAPPER[@]}" "/usr/lib/ocf/resource.d/seapath/${VM_AGENT:-vm}" "$action"
 }
 
 # A node where TOOL is not installed: bind /dev/null over it in a private mount namespace.

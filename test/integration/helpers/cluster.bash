@@ -18,6 +18,8 @@
 #       `corosync -f` and `pacemakerd` with a clean environment and waits (bounded by
 #       $CLUSTER_START_TIMEOUT, 60 s) until the node is online and a DC is elected.
 #       Writes the time it took, in ms, to "$(node_dir NAME)/cluster/start.ms".
+#       $CLUSTER_PACEMAKERD_WRAPPER (a command path) runs pacemakerd, so every daemon and agent,
+#       under it: lab/lab.sh sets the hardening wrapper (dist/harden).
 #   cluster_start_nodes "NAME1 NAME2..." [PROP=VALUE...]
 #       The same for a multi-node cluster (every node needs an IPv4 address on eth0,
 #       on the same segment; two nodes get `two_node: 1`). Waits until all are online.
@@ -182,7 +184,7 @@ _cluster_launch() {
   fi
   [[ -n $(_cluster_pids_named "$name" corosync) ]] ||
     { _cluster_die "corosync exited in node $name"; cluster_logs "$name" 20 >&2; return 1; }
-  _cluster_spawn "$name" "$dir/cluster/pacemakerd.out" pacemakerd || return
+  _cluster_spawn "$name" "$dir/cluster/pacemakerd.out" ${CLUSTER_PACEMAKERD_WRAPPER:-} pacemakerd || return
 }
 
 # Succeeds when CMD works in the node, or (to stop waiting early) when DAEMON died;

