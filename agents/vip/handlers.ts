@@ -3,6 +3,7 @@ import { CAP_NET_RAW, hasCapability, which } from '../../lib/exec/index.js';
 import { Ocf, OcfError, sleep, waitUntil, type MonitorResult, type ResourceContext } from '../../lib/ocf/index.js';
 import { isIPv4, parseAddress, parsePrefix, type FloatingAddress } from './address.js';
 import { announce, announceTools, refreshArp, refuseIfAnsweredElsewhere, stopAnnouncer } from './announce.js';
+import { solicitFrom } from './solicit.js';
 import { findAddress, linkExists, linkIsUp } from './interfaces.js';
 import { addAddress, deleteAddress, prefixOnLink, routeFor, setLinkUp, type Placement } from './iproute.js';
 import type { VipParams } from './spec.js';
@@ -44,12 +45,11 @@ export async function start(p: VipParams, ctx: ResourceContext): Promise<void> {
   if (!linkExists(placement.nic)) throw new OcfError(Ocf.ERR_ARGS, `interface ${placement.nic} does not exist on this node`);
   if (!linkIsUp(placement.nic)) await setLinkUp(placement.nic, ctx.deadline);
   // Without cap_net_raw (SEAPATH's hardened pacemaker.service drops it) neither arping nor
-  // send_arp/send_ua can run: IPaddr2 then ignores both failures; this says so once and goes on.
+  // send_arp/send_ua can run: the duplicate check is skipped (IPaddr2 ignores its failure too) and
+  // the address is announced through the kernel's own solicitation (solicit.ts).
   const rawSockets = hasCapability(CAP_NET_RAW);
-  if (!rawSockets)
-    ctx.log.warn(
-      `no cap_net_raw (outside this service's capability bounding set): ${address.text} is added without the arping duplicate address check and is not announced; peers learn it at their next ARP/ND query`,
-    );
+  if (!rawSockets && p.check_duplicate && address.family === 4)
+    ctx.log.warn(`no cap_net_raw (outside this service's capability bounding set): ${address.text} is added without arping's duplicate address check`);
   if (p.check_duplicate && rawSockets) await refuseIfAnsweredElsewhere(address, placement.nic, ctx.deadline);
 
   const label = p.iflabel !== undefined ? `${placement.nic}:${p.iflabel}` : undefined;
@@ -64,8 +64,17 @@ export async function start(p: VipParams, ctx: ResourceContext): Promise<void> {
     throw e;
   }
   try {
-    const announcerPid = rawSockets ? await announce(address, placement.nic, placement.prefix, p.arp_count, p.arp_interval, ctx.deadline.leaving(500)) : undefined;
-    ctx.state.save({ ...placement, announcerPid } satisfies StartedPlacement);
+    if (rawSockets) {
+      const announcerPid = await announce(address, placement.nic, placement.prefix, p.arp_count, p.arp_interval, ctx.deadline.leaving(500));
+      ctx.state.save({ ...placement, announcerPid } satisfies StartedPlacement);
+    } else if (p.arp_count > 0 && placement.nic !== 'lo') {
+      const neighbour = address.family === 4 ? await solicitFrom(address, placement.nic, placement.prefix, ctx.deadline.leaving(500)) : undefined;
+      ctx.log.info(
+        neighbour === undefined
+          ? `no cap_net_raw to announce ${address.text}: peers find it when their neighbour entry expires (NUD)`
+          : `no cap_net_raw for gratuitous ARP: announced ${address.text} as the sender of the kernel's ARP requests for ${neighbour}`,
+      );
+    }
   } catch (e) {
     // The address works; peers learn it at their next ARP/ND query.
     ctx.log.warn(`could not announce ${address.text} on ${placement.nic}: ${e instanceof Error ? e.message : String(e)}`);

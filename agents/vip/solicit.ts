@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: Apache-2.0
+// Announcing an IPv4 address without cap_net_raw, which SEAPATH's hardened pacemaker.service
+// drops, so send_arp cannot open its packet socket there. One UDP datagram from the address to an
+// on-link neighbour the kernel has not resolved makes the kernel broadcast ARP requests for that
+// neighbour (mcast_solicit, 3) with the address as the sender (arp_announce 0, the default). Every
+// host that has the address cached updates its entry to this node's MAC on seeing one (RFC 826's
+// merge step), as from a gratuitous ARP. IPv6 has no such broadcast: a neighbour solicitation goes
+// to the target's solicited-node group only, so peers find a moved IPv6 address by NUD.
+import { query, type Argv } from '../../lib/exec/index.js';
+import type { Deadline } from '../../lib/ocf/index.js';
+import type { FloatingAddress } from './address.js';
+
+const discardPort = 9;
+
+/** Up to `count` other addresses of the IPv4 prefix, from below its broadcast down. */
+export function solicitationCandidates(ipv4: string, prefix: number, count: number): string[] {
+  const own = ipv4.split('.').reduce((n, o) => n * 256 + Number(o), 0);
+  const size = 2 ** (32 - prefix);
+  const first = own - (own % size);
+  // /31 (RFC 3021) has no network or broadcast address.
+  const [low, high] = prefix < 31 ? [first + 1, first + size - 2] : [first, first + size - 1];
+  const out: string[] = [];
+  for (let a = high; a >= low && out.length < count; a--) if (a !== own) out.push([24, 16, 8, 0].map((s) => String(Math.floor(a / 2 ** s) % 256)).join('.'));
+  return out;
+}
+
+/** The neighbour addresses `ip -j neigh show` lists (any state: a cached one would not be solicited). */
+export function parseNeighbours(json: string): Set<string> {
+  const rows = JSON.parse(json || '[]') as { dst?: string }[];
+  return new Set(rows.flatMap((r) => (r.dst === undefined ? [] : [r.dst])));
+}
+
+/**
+ * Makes the kernel ARP for a neighbour with the IPv4 `address` as the sender; returns the
+ * neighbour, or undefined when the prefix has no other address (/32).
+ */
+export async function solicitFrom(address: FloatingAddress, nic: string, prefix: number, deadline: Deadline): Promise<string | undefined> {
+  const argv: Argv = ['ip', '-j', '-4', 'neigh', 'show', 'dev', nic];
+  const cached = parseNeighbours((await query(argv, { deadline })).stdout);
+  const target = solicitationCandidates(address.text, prefix, 64).find((a) => !cached.has(a));
+  if (target === undefined) return undefined;
+  await sendOneDatagram(address, target, deadline);
+  return target;
+}
+
+function sendOneDatagram(from: FloatingAddress, to: string, deadline: Deadline): Promise<void> {
+  const { createSocket } = process.getBuiltinModule('node:dgram');
+  const socket = createSocket('udp4');
+  return new Promise<void>((resolve, reject) => {
+    let settled = false;
+    const settle = (e?: Error) => {
+      if (settled) return;
+      settled = true;
+      deadline.signal.removeEventListener('abort', onAbort);
+      socket.close();
+      if (e) reject(e);
+      else resolve();
+    };
+    const onAbort = () => settle(new Error(`no time left to solicit ${to} from ${from.text}`));
+    deadline.signal.addEventListener('abort', onAbort, { once: true });
+    socket.once('error', settle);
+    socket.bind({ address: from.text, port: 0, exclusive: true }, () => {
+      socket.send(Buffer.alloc(1), discardPort, to, (e) => settle(e ?? undefined));
+    });
+  });
+}
