@@ -136,7 +136,8 @@ export class OutscaleApi {
     if (code === 'ENOTFOUND')
       return new OutscaleApiError(action, `cannot reach ${url.host}: the name ${(e as { hostname?: unknown }).hostname ?? url.hostname} does not exist (ENOTFOUND; not retried): check endpoint and proxy`, { transient: false, cause: e });
     const why = typeof code === 'string' ? code : e instanceof Error ? e.message : String(e);
-    return new OutscaleApiError(action, this.redact(`cannot reach ${url.host}: ${why}`), { transient: true, cause: e });
+    const transient = networkErrorHeals(typeof code === 'string' ? code : undefined);
+    return new OutscaleApiError(action, this.redact(`cannot reach ${url.host}: ${why}${transient ? '' : ' (not retried)'}`), { transient, cause: e });
   }
 
   // Defence in depth: whatever a server or proxy echoes, no secret (the key, the proxy password) reaches a message.
@@ -145,6 +146,16 @@ export class OutscaleApi {
     const secrets = [this.settings.credentials.secretKey.reveal(), proxyPassword, safeDecode(proxyPassword)];
     return secrets.filter((x) => x.length >= 4).reduce((t, x) => t.replaceAll(x, '***'), text);
   }
+}
+
+/**
+ * Whether a network failure may heal by itself, so a retry is worth it: refused, reset or
+ * unreachable connections and a DNS server that did not answer (EAI_AGAIN) may; a name that
+ * does not exist (ENOTFOUND, a typo) or an untrusted certificate will fail the same way again.
+ */
+export function networkErrorHeals(code: string | undefined): boolean {
+  if (code === undefined) return true;
+  return code !== 'ENOTFOUND' && !isCertificateError(code);
 }
 
 function safeDecode(text: string): string {

@@ -122,8 +122,8 @@ export const outscaleOptions = {
     max: 20,
     order: 7,
     desc:
-      'Retries of an API call that may heal: throttled (429, 503), failed (5xx), timed out, refused or reset connections, ' +
-      'a DNS server that did not answer (EAI_AGAIN). Never retried: 401 and 403 (bad signatures lock the key), other 4xx, ' +
+      'Retries of an API call that failed in a way that may heal, with backoff. Retried: throttled (429, 503), failed (5xx), ' +
+      'timed out, refused or reset connections, a DNS server that did not answer (EAI_AGAIN). Never retried: 401 and 403 (bad signatures lock the key), other 4xx, ' +
       'a proxy\'s 407, a name that does not exist (ENOTFOUND), an untrusted certificate.',
   }),
   power_timeout: second({
@@ -139,7 +139,7 @@ export const outscaleOptions = {
     default: 10,
     order: 200,
     desc:
-      'Wait X seconds for each API request; it is retried (api_retries) when it times out. 0 means no per-request limit: ' +
+      'Wait X seconds for each API request; it is retried (api_retries) when it times out. With 0 there is no per-request limit: ' +
       'power_timeout, or the 15 s budget of monitor, list and status, still bounds the action.',
   }),
   login_timeout: second({

@@ -51,7 +51,7 @@ export const standardOptions = {
   power_wait: second({ valueName: 'seconds', default: 0, order: 200, desc: 'Wait X seconds after issuing ON/OFF.' }),
   shell_timeout: second({ valueName: 'seconds', default: 3, order: 200, desc: 'Wait X seconds for cmd prompt after issuing command.' }),
   stonith_status_sleep: second({ valueName: 'seconds', default: 1, order: 200, desc: 'Sleep X seconds between status calls during a STONITH action.' }),
-  retry_on: integer({ valueName: 'attempts', default: 1, min: 0, order: 201, desc: 'Count of attempts to retry power on. on tries 1 + retry_on times, as fencing.py does; reboot tries retry_on times (at least once).' }),
+  retry_on: integer({ valueName: 'attempts', default: 1, min: 0, order: 201, desc: 'Count of attempts to retry power on. The on action tries 1 + retry_on times, as fencing.py does; reboot tries retry_on times (at least once).' }),
 } as const;
 
 export type StandardOptions = typeof standardOptions;
