@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { Io } from '../log/logger.js';
+import { Deadline } from '../ocf/deadline.js';
 import type { FenceAgent, FenceContext } from './define.js';
 import { FenceExit } from './exit-codes.js';
 import { reasonOf } from './fence-error.js';
 import type { FenceOptionsOf, FenceOptionsSpec } from './option-spec.js';
 import { listLines, statusLine } from './output.js';
-import { Deadline } from '../ocf/deadline.js';
 import { rebootOnPhaseMs, setPowerAndWait, type PowerTiming } from './power-loop.js';
 import type { FenceAction, StandardOptions } from './standard-options.js';
 
@@ -56,8 +56,8 @@ export async function runAction<C>(
       await setPowerAndWait(agent, c, plugs, 'off', timing, ctx);
       // As fencing.py: the node is fenced once it is off; power-on is best effort, with
       // retry_on attempts. Unlike fencing.py under Pacemaker, its wait is bounded (what is left
-      // of the action's power_timeout, 5 to 15 s), so that a slow boot cannot make Pacemaker's timeout kill a
-      // reboot whose off was confirmed, and retry it.
+      // of the action's power_timeout, 5 to 15 s): a slow boot must not make Pacemaker kill, and
+      // then retry, a reboot whose off was confirmed.
       const onPhase = Deadline.after(Math.min(rebootOnPhaseMs.max, Math.max(rebootOnPhaseMs.min, ctx.deadline.remainingMs())));
       try {
         await powerOnWithRetries(agent, c, plugs, Math.max(1, o.retry_on), timing, ctx, onPhase);
