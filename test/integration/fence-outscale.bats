@@ -363,6 +363,18 @@ teardown() {
   [ "$(grep -c 'retry [0-9] of 2' <<<"$stderr")" -eq 2 ]
 }
 
+@test "a name that does not exist (ENOTFOUND, hosts from files only) is not retried" {
+  printf 'hosts: files\n' >"$BATS_TEST_TMPDIR/nsswitch.conf"
+  local input
+  input=$(printf '%s\n' action=monitor endpoint=https://api.nosuch.test access_key=$FO_AK secret_key=$FO_SK region=eu-west-2 api_retries=2)
+  run --separate-stderr in_node "$FO_NODE" unshare --mount --propagation private sh -c \
+    'mount --bind "$1" /etc/nsswitch.conf && exec env -u NODE_EXTRA_CA_CERTS PCMK_service=pacemaker-fenced /usr/sbin/fence_outscale' \
+    sh "$BATS_TEST_TMPDIR/nsswitch.conf" <<<"$input"
+  [ "$status" -eq 1 ]
+  [[ $stderr == *"the name api.nosuch.test does not exist (ENOTFOUND; not retried)"* ]]
+  [[ $stderr != *"retry 1 of 2"* ]]
+}
+
 @test "an endpoint in plain http off loopback is refused unless insecure_http" {
   run --separate-stderr fo_agent action=validate-all endpoint=http://192.0.2.99:8080
   [ "$status" -eq 1 ]
