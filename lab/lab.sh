@@ -170,7 +170,7 @@ configure_fencing() {
   in_cluster node1 pcs stonith create outscale fence_outscale \
     region=eu-west-2 endpoint="http://${LAB_ADDR[cloud]}:$LAB_SIM_PORT" access_key="$LAB_ACCESS_KEY" \
     secret_key_file=/etc/seapath/outscale.secret metadata_url="http://${LAB_ADDR[cloud]}:$LAB_SIM_PORT" \
-    filter=Cluster=seapath-lab pcmk_reboot_action=reboot power_timeout=30 \
+    filter=Cluster=seapath-lab pcmk_reboot_action=reboot power_timeout=30 insecure_http=true \
     op monitor interval=60s >/dev/null || die "stonith device"
   cluster_wait_resource node1 outscale Started 30 >/dev/null || die "stonith device did not start"
 }

@@ -4,7 +4,7 @@ import type { Deadline } from '../../lib/ocf/deadline.js';
 import { sleep } from '../../lib/ocf/wait.js';
 import type { Credentials } from './credentials.js';
 import { OutscaleApiError } from './errors.js';
-import { sendHttp, type HttpResponse } from './http.js';
+import { ProxyRefused, sendHttp, type HttpResponse } from './http.js';
 import { backoffMs, fencingBackoff, isRetryableStatus, type BackoffPolicy } from './retry.js';
 import { signRequest, type SignatureVersion } from './sign.js';
 
@@ -15,7 +15,10 @@ export interface ApiSettings {
   readonly region: string;
   readonly credentials: Credentials;
   readonly signatureVersion: SignatureVersion;
-  /** Each HTTP request gets at most this long, so one stuck call never uses the whole budget. */
+  /**
+   * Each HTTP request gets at most this long, so one stuck call never uses the whole budget.
+   * Infinity (shell_timeout=0): only the action's deadline bounds it.
+   */
   readonly requestTimeoutMs: number;
   /** Tries after the first one, for retryable failures only. */
   readonly maxRetries: number;
@@ -105,6 +108,7 @@ export class OutscaleApi {
     let detail = `HTTP ${res.status}${what ? ` (${what})` : ''}${parsed.details ? `: ${parsed.details}` : ''}`;
     if (res.status === 401 || res.status === 403)
       detail += '; check access_key and secret_key, the region and the account\'s API access rules (not retried: repeated bad signatures lock the key)';
+    if (res.status === 407) detail += ' from the proxy: check its user and proxy_password_file (not retried)';
     const retryAfter = Number(res.headers['retry-after']);
     return new OutscaleApiError(action, this.redact(detail), {
       status: res.status,
@@ -119,17 +123,46 @@ export class OutscaleApi {
   private networkError(action: string, url: URL, e: unknown, timedOutAfterMs: number | undefined): OutscaleApiError {
     if (timedOutAfterMs !== undefined)
       return new OutscaleApiError(action, `no answer from ${url.host} within ${(timedOutAfterMs / 1000).toFixed(1)} s (request timed out)`, { transient: true, cause: e });
+    if (e instanceof ProxyRefused)
+      return new OutscaleApiError(action, this.redact(`${e.message}${isRetryableStatus(e.status) ? '' : ' (not retried)'}`), {
+        status: e.status,
+        transient: isRetryableStatus(e.status),
+        cause: e,
+      });
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string' && isCertificateError(code))
       return new OutscaleApiError(action, `the TLS certificate of ${url.host} is not trusted (${code}): check endpoint, or set ca_file for a private CA`, { transient: false, cause: e });
+    // A name that does not exist is a typo, and stays one; a DNS server that did not answer (EAI_AGAIN) may answer next time.
+    if (code === 'ENOTFOUND')
+      return new OutscaleApiError(action, `cannot reach ${url.host}: the name ${(e as { hostname?: unknown }).hostname ?? url.hostname} does not exist (ENOTFOUND; not retried): check endpoint and proxy`, { transient: false, cause: e });
     const why = typeof code === 'string' ? code : e instanceof Error ? e.message : String(e);
-    return new OutscaleApiError(action, this.redact(`cannot reach ${url.host}: ${why}`), { transient: true, cause: e });
+    const transient = networkErrorHeals(typeof code === 'string' ? code : undefined);
+    return new OutscaleApiError(action, this.redact(`cannot reach ${url.host}: ${why}${transient ? '' : ' (not retried)'}`), { transient, cause: e });
   }
 
-  // Defence in depth: whatever a server or proxy echoes, the secret never reaches a message.
+  // Defence in depth: whatever a server or proxy echoes, no secret (the key, the proxy password) reaches a message.
   private redact(text: string): string {
-    const secret = this.settings.credentials.secretKey.reveal();
-    return secret.length >= 4 ? text.replaceAll(secret, '***') : text;
+    const proxyPassword = this.settings.proxy?.password ?? '';
+    const secrets = [this.settings.credentials.secretKey.reveal(), proxyPassword, safeDecode(proxyPassword)];
+    return secrets.filter((x) => x.length >= 4).reduce((t, x) => t.replaceAll(x, '***'), text);
+  }
+}
+
+/**
+ * Whether a network failure may heal by itself, so a retry is worth it: refused, reset or
+ * unreachable connections and a DNS server that did not answer (EAI_AGAIN) may; a name that
+ * does not exist (ENOTFOUND, a typo) or an untrusted certificate will fail the same way again.
+ */
+export function networkErrorHeals(code: string | undefined): boolean {
+  if (code === undefined) return true;
+  return code !== 'ENOTFOUND' && !isCertificateError(code);
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
   }
 }
 

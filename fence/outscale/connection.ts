@@ -5,8 +5,8 @@ import { FenceError, type FenceContext } from '../../lib/fence/index.js';
 import type { Logger } from '../../lib/log/index.js';
 import type { Deadline } from '../../lib/ocf/deadline.js';
 import { OutscaleApi } from './api.js';
-import { loadProfile, resolveCredentials } from './credentials.js';
-import { parseProxy, resolveEndpoint } from './endpoint.js';
+import { loadProfile, readSecretFile, resolveCredentials } from './credentials.js';
+import { proxyFor, resolveEndpoint } from './endpoint.js';
 import { instanceIdUrl } from './metadata-service.js';
 import type { OutscaleOptions } from './options.js';
 import { findTargetVm, plugProblem } from './target.js';
@@ -18,13 +18,19 @@ export interface OutscaleConnection {
   readonly api: OutscaleApi;
   /** Resolves a plug to its VM and remembers the ID, so a poll reads by ID only. */
   readonly findVm: (plug: string, deadline: Deadline) => Promise<Vm>;
+  /** This node's own VM, once the race check read it from the metadata service. */
+  ownVmId?: string;
 }
+
+type Env = Readonly<Record<string, string | undefined>>;
 
 /** Checks the options without network: what validate-all and every action start with. */
 export async function checkOptions(o: OutscaleOptions, ctx: FenceContext): Promise<void> {
-  const profile = loadProfile(o, ctx.env);
-  resolveEndpoint(o, ctx.env, profile.profile);
-  parseProxy(o.proxy);
+  // The permission warnings once per call: here for validate-all, in connect for the other actions.
+  const warn = ctx.action === 'validate-all' ? (m: string) => ctx.log.warn(m) : undefined;
+  const profile = loadProfile(o, ctx.env, warn);
+  const { endpoint } = resolveEndpoint(o, ctx.env, profile.profile);
+  resolveProxy(o, ctx.env, endpoint, warn);
   readCaFile(o.ca_file);
   try {
     instanceIdUrl(o.metadata_url);
@@ -36,24 +42,38 @@ export async function checkOptions(o: OutscaleOptions, ctx: FenceContext): Promi
     const problem = plugProblem(plug);
     if (problem !== undefined) throw new FenceError(problem);
   }
-  await resolveCredentials(o, ctx.env, profile, ctx.deadline, false);
+  await resolveCredentials(o, ctx.env, profile, ctx.deadline, false, warn);
+}
+
+/** The proxy with the password of proxy_password_file, if any; logged without its password. */
+function resolveProxy(o: OutscaleOptions, env: Env, endpoint: URL, warn?: (m: string) => void): { url: URL; from: string } | undefined {
+  const proxy = proxyFor(o, env, endpoint);
+  if (o.proxy_password_file === undefined) return proxy;
+  if (proxy === undefined || proxy.url.username === '')
+    throw new FenceError('proxy_password_file needs a proxy URL with a user: http://user@host:port (proxy option, or https_proxy)');
+  proxy.url.password = encodeURIComponent(readSecretFile(o.proxy_password_file, 'proxy_password_file', warn));
+  return proxy;
 }
 
 /** Resolves credentials and endpoint, and builds the client. Runs secret_key_script within login_timeout. */
 export async function connect(o: OutscaleOptions, ctx: FenceContext): Promise<OutscaleConnection> {
-  const profile = loadProfile(o, ctx.env);
+  const warn = (m: string): void => ctx.log.warn(m);
+  const profile = loadProfile(o, ctx.env, warn);
   const { region, endpoint } = resolveEndpoint(o, ctx.env, profile.profile);
-  const proxy = parseProxy(o.proxy);
+  const resolvedProxy = resolveProxy(o, ctx.env, endpoint, warn);
+  const proxy = resolvedProxy?.url;
   const ca = readCaFile(o.ca_file);
-  const credentials = await resolveCredentials(o, ctx.env, profile, ctx.deadline.within(o.login_timeout * 1000));
-  ctx.log.debug(`API ${endpoint.href} region ${region}, access key ${credentials.accessKey} from ${credentials.source}, ${o.signature_version} signatures`);
+  const credentials = await resolveCredentials(o, ctx.env, profile, ctx.deadline.within(o.login_timeout * 1000), true, warn);
+  const via = resolvedProxy ? ` through proxy ${resolvedProxy.url.host} (${resolvedProxy.from})` : '';
+  ctx.log.debug(`API ${endpoint.href}${via} region ${region}, access key ${credentials.accessKey} from ${credentials.source}, ${o.signature_version} signatures`);
   const api = new OutscaleApi(
     {
       endpoint,
       region,
       credentials,
       signatureVersion: o.signature_version,
-      requestTimeoutMs: Math.max(1, o.shell_timeout) * 1000,
+      // shell_timeout=0 is fencing.py's "no limit": the action's budget still bounds every request.
+      requestTimeoutMs: o.shell_timeout > 0 ? o.shell_timeout * 1000 : Number.POSITIVE_INFINITY,
       maxRetries: o.api_retries,
       ...(proxy ? { proxy } : {}),
       ...(ca ? { ca } : {}),
@@ -63,7 +83,7 @@ export async function connect(o: OutscaleOptions, ctx: FenceContext): Promise<Ou
   return { o, api, findVm: vmFinder(api, o.tag_key, ctx.log) };
 }
 
-/** The system CAs plus those of ca_file, or undefined when it is unset. */
+/** Node's bundled CAs plus those of ca_file, or undefined when it is unset. */
 function readCaFile(path: string | undefined): string[] | undefined {
   if (path === undefined) return undefined;
   let pem: string;

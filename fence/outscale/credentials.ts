@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
@@ -44,9 +44,22 @@ export interface Profile {
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
+type Warn = (message: string) => void;
+
+/** Warns when a file that holds a secret is readable by its group or by others. */
+export function warnIfShared(path: string, what: string, warn: Warn | undefined): void {
+  if (warn === undefined) return;
+  try {
+    const mode = statSync(path).mode & 0o777;
+    if ((mode & 0o044) !== 0)
+      warn(`${what} ${path} is readable by ${(mode & 0o004) !== 0 ? 'others' : 'its group'} (mode ${mode.toString(8).padStart(4, '0')}): chmod 600 ${path}`);
+  } catch {
+    // Unreadable files are reported by whoever reads them.
+  }
+}
 
 /** Reads the profile the options and environment name; undefined when no file exists and none was asked for. */
-export function loadProfile(o: OutscaleOptions, env: Env): { profile?: Profile; where: string } {
+export function loadProfile(o: OutscaleOptions, env: Env, warn?: Warn): { profile?: Profile; where: string } {
   const explicitFile = o.config_file ?? env.OSC_CONFIG_FILE;
   const file = explicitFile ?? join(env.HOME || homedir(), '.osc', 'config.json');
   const name = o.profile ?? env.OSC_PROFILE ?? 'default';
@@ -71,6 +84,7 @@ export function loadProfile(o: OutscaleOptions, env: Env): { profile?: Profile; 
     throw new FenceError(`profile '${name}' is not in ${file}: add it, or set profile= to one that is`);
   }
   const p = entry as Record<string, unknown>;
+  if (typeof p.secret_key === 'string' && p.secret_key !== '') warnIfShared(file, 'the Outscale configuration file', warn);
   const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
   const endpoints = typeof p.endpoints === 'object' && p.endpoints !== null ? (p.endpoints as Record<string, unknown>) : {};
   const profile: Profile = {
@@ -93,6 +107,7 @@ export async function resolveCredentials(
   profile: { profile?: Profile; where: string },
   deadline: Deadline,
   runScript = true,
+  warn?: Warn,
 ): Promise<Credentials> {
   const accessKey = o.access_key ?? env.OSC_ACCESS_KEY ?? profile.profile?.accessKey;
   let secret: string | undefined;
@@ -101,9 +116,10 @@ export async function resolveCredentials(
     secret = o.secret_key;
     source = 'the secret_key option';
   } else if (o.secret_key_file !== undefined) {
-    secret = readSecretFile(o.secret_key_file);
+    secret = readSecretFile(o.secret_key_file, 'secret_key_file', warn);
     source = `secret_key_file ${o.secret_key_file}`;
   } else if (o.secret_key_script !== undefined) {
+    if (!runScript) checkScript(o.secret_key_script);
     secret = runScript ? await runSecretScript(o.secret_key_script, deadline) : 'unchecked';
     source = `secret_key_script ${o.secret_key_script}`;
   } else if (env.OSC_SECRET_KEY !== undefined && env.OSC_SECRET_KEY !== '') {
@@ -124,12 +140,33 @@ export async function resolveCredentials(
   return { accessKey, secretKey: new Secret(secret), source };
 }
 
-function readSecretFile(path: string): string {
+/** The trimmed content of a file that holds a secret (secret_key_file, proxy_password_file). */
+export function readSecretFile(path: string, what: string, warn: Warn | undefined): string {
+  let text: string;
   try {
-    return readFileSync(path, 'utf8').trim();
+    text = readFileSync(path, 'utf8').trim();
   } catch (e) {
     const code = (e as { code?: unknown }).code;
-    throw new FenceError(`cannot read secret_key_file ${path}: ${typeof code === 'string' ? code : 'read error'}`);
+    throw new FenceError(`cannot read ${what} ${path}: ${typeof code === 'string' ? code : 'read error'}`);
+  }
+  warnIfShared(path, what, warn);
+  return text;
+}
+
+/** validate-all: the script must be an executable file; it is not run. */
+function checkScript(path: string): void {
+  let isFile: boolean;
+  try {
+    isFile = statSync(path).isFile();
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    throw new FenceError(`secret_key_script ${path} cannot be found (${typeof code === 'string' ? code : 'stat error'})`);
+  }
+  if (!isFile) throw new FenceError(`secret_key_script ${path} is not a file`);
+  try {
+    accessSync(path, constants.X_OK);
+  } catch {
+    throw new FenceError(`secret_key_script ${path} is not executable: chmod 700 ${path}`);
   }
 }
 

@@ -26,9 +26,23 @@ export interface HttpResponse {
 
 const maxBodyBytes = 16 * 1024 * 1024;
 
+/** A proxy that refused the CONNECT tunnel, with its HTTP status (407: it wants other credentials). */
+export class ProxyRefused extends Error {
+  override readonly name = 'ProxyRefused';
+  constructor(
+    readonly proxyHost: string,
+    readonly target: string,
+    readonly status: number,
+  ) {
+    super(`the proxy ${proxyHost} refused the tunnel to ${target} with HTTP ${status}${status === 407 ? ' (Proxy Authentication Required)' : ''}`);
+  }
+}
+
 /**
- * Sends a request with node:http(s). TLS certificates are always verified (Node's CAs plus
- * NODE_EXTRA_CA_CERTS, or the given ones). fetch is not used: it has no proxy support in Node 24 without a flag.
+ * Sends a request with node:http(s). TLS certificates are always verified against Node's
+ * bundled CAs plus NODE_EXTRA_CA_CERTS, or the given ones: rejectUnauthorized is set
+ * explicitly, so NODE_TLS_REJECT_UNAUTHORIZED=0 in Pacemaker's environment cannot turn the
+ * check off. fetch is not used: it has no proxy support in Node 24 without a flag.
  */
 export async function sendHttp(r: HttpRequest): Promise<HttpResponse> {
   const isHttps = r.url.protocol === 'https:';
@@ -52,8 +66,20 @@ export async function sendHttp(r: HttpRequest): Promise<HttpResponse> {
     path: `${r.url.pathname}${r.url.search}`,
     headers,
     signal: r.signal,
+    rejectUnauthorized: true,
     ...(r.ca ? { ca: [...r.ca] } : {}),
-    ...(tunnel ? { createConnection: () => tls.connect({ socket: tunnel, host: r.url.hostname, ...(isIP(r.url.hostname) ? {} : { servername: r.url.hostname }), ...(r.ca ? { ca: [...r.ca] } : {}) }) } : {}),
+    ...(tunnel
+      ? {
+          createConnection: () =>
+            tls.connect({
+              socket: tunnel,
+              host: r.url.hostname,
+              rejectUnauthorized: true,
+              ...(isIP(r.url.hostname) ? {} : { servername: r.url.hostname }),
+              ...(r.ca ? { ca: [...r.ca] } : {}),
+            }),
+        }
+      : {}),
   };
   return exchange(isHttps ? https.request(options) : http.request(options), r.body);
 }
@@ -90,7 +116,7 @@ function openTunnel(proxy: URL, host: string, port: number, signal: AbortSignal)
     req.on('connect', (res, socket) => {
       if (res.statusCode === 200) return resolve(socket);
       socket.destroy();
-      reject(new Error(`the proxy ${proxy.host} refused the tunnel to ${host}:${port} with HTTP ${res.statusCode}`));
+      reject(new ProxyRefused(proxy.host, `${host}:${port}`, res.statusCode ?? 0));
     });
     req.end();
   });

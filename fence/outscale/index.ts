@@ -1,37 +1,46 @@
 // SPDX-License-Identifier: Apache-2.0
 import { defineFenceAgent, FenceError, fenceMain, type FenceContext, type Power } from '../../lib/fence/index.js';
+import { sleep } from '../../lib/ocf/wait.js';
 import { checkOptions, connect, type OutscaleConnection } from './connection.js';
+import { OutscaleApiError } from './errors.js';
 import { instanceIdUrl, readOwnVmId } from './metadata-service.js';
-import { outscaleOptions } from './options.js';
+import { outscaleOptions, type OutscaleOptions } from './options.js';
 import { fencedStates, isVmStateName, vmStateToPower, vmStateToPowerAwaiting } from './states.js';
-import { readAllVms, readVms, startVms, stopVms, type VmFilters } from './vms.js';
+import { readAllVms, readVms, startVms, stopVms, type Vm, type VmFilters } from './vms.js';
 
 /** fence_outscale: power fencing of Outscale VMs through the Outscale API (OAPI). */
 export const fenceOutscale = defineFenceAgent({
   name: 'fence_outscale',
   version: '0.1.0',
   shortdesc: 'Fence agent for Outscale VMs',
-  longdesc: `fence_outscale is a power fencing agent for VMs of the Outscale cloud. It stops a VM with StopVms (ForceStop) and waits until ReadVms reports it stopped; it starts it with StartVms.
+  longdesc: `fence_outscale is a power fencing agent for VMs of the Outscale cloud. Off and reboot always send StopVms (ForceStop), even to a VM that reads as stopped, and succeed only once ReadVms reports it stopped (or terminated); on sends StartVms and waits until it runs.
 
 A plug is a VM ID, or the value of a tag of the VM (tag_key, Name by default), so Pacemaker's node names work without pcmk_host_map when each VM's Name tag is its node name. A plug that matches no VM, or several, fails and nothing is stopped.
 
+A VM whose VmInitiatedShutdownBehavior is terminate is deleted by a stop, and one set to restart boots again at once: off, reboot, monitor and validate-all refuse them and name the fix, UpdateVm with VmInitiatedShutdownBehavior=stop (allow_terminate=true accepts terminate).
+
 Credentials come from the access_key and secret_key options (on stdin), from OSC_ACCESS_KEY, OSC_SECRET_KEY and OSC_REGION, from a profile of ~/.osc/config.json, or from secret_key_file or secret_key_script. The secret key is never accepted on the command line.
 
-Before stopping a VM the agent reads its own VM ID from the metadata service and refuses to stop its own VM, or to fence anyone while its own VM is itself being stopped (skip_race_check disables this).
+Race protection: the agent reads its own VM ID from the metadata service, and right before each StopVms reads its own VM again: while it is itself being stopped it fences nobody (skip_race_check disables this). It may fence its own VM, as Pacemaker asks only when no other node can (refuse_self_fencing forbids it). In a two-node cluster this check is best effort, as both nodes may pass it within one API round trip: set pcmk_delay_max on the stonith device, or the priority-fencing-delay cluster option, in two-node clusters.
 
-Cloud stops take time: give the stonith device generous timeouts, e.g. pcmk_off_timeout=120s pcmk_reboot_timeout=180s, and pcmk_delay_max in two-node clusters.`,
+Cloud stops take time: give the stonith device generous timeouts, e.g. pcmk_off_timeout=120s pcmk_reboot_timeout=180s, with power_timeout below them.`,
   vendorUrl: 'https://www.outscale.com',
   options: outscaleOptions,
   manSections: {
-    Secrets: `The secret key is refused on the command line, where every user of the machine can read it in /proc. A stonith device that holds secret_key in its parameters keeps it in the CIB, and Pacemaker logs CIB changes with their values: prefer secret_key_file (a root-only file), secret_key_script, a profile of /root/.osc/config.json, or cibsecret. The agent never logs the secret, and never includes it in a message, even when the API echoes it.`,
-    Timeouts: `Under pacemaker-fenced (PCMK_service=pacemaker-fenced), as with fencing.py, on and off poll until the VM reaches the state, and Pacemaker ends the agent with SIGKILL at pcmk_off_timeout or pcmk_reboot_timeout; set disable_timeout=false to keep power_timeout. Each API request is bounded by shell_timeout, throttled and failed requests are retried api_retries times with a short exponential backoff, and 401 or 403 is never retried (four bad signatures in a row lock the access key). The metadata service and secret_key_script are bounded by login_timeout.`,
-    'Vm states': `running, pending, stopping, shutting-down and quarantine are reported as ON; only stopped and terminated count as fenced (OFF). A VM that is stopping may still write to shared storage, so off keeps polling until it is stopped.`,
+    Secrets: `The secret key is refused on the command line, where every user of the machine can read it in /proc, and so is a proxy URL with a password (use proxy_password_file). A stonith device that holds secret_key in its parameters keeps it in the CIB, and Pacemaker logs CIB changes with their values: prefer secret_key_file (a root-only file), secret_key_script, a profile of /root/.osc/config.json, or cibsecret. The agent warns when secret_key_file, proxy_password_file or a configuration file holding a secret key is readable by group or others, and creates debug_file readable by root only. It never logs the secret key or the proxy password, and never includes them in a message, even when the API or a proxy echoes them.`,
+    Timeouts: `power_timeout bounds each power phase, under pacemaker-fenced too (unlike fencing.py, which waits until Pacemaker kills it): a VM that never stops fails with "Timed out waiting to power OFF"; power_timeout=0 or disable_timeout=true waits until Pacemaker's SIGKILL at pcmk_off_timeout. Reboot succeeds once off is confirmed; its power-on phase waits at most what is left of power_timeout (5 to 15 s) and then logs that power-on is still pending. monitor, list, list-status, status and validate-all finish within 15 s, whatever shell_timeout and api_retries are, to fit Pacemaker's default 20 s operation timeout. Each API request is bounded by shell_timeout (0: no per-request limit). Requests that may heal (throttling, 5xx, timeouts, refused or reset connections, EAI_AGAIN) are retried api_retries times with a short backoff; 401, 403, a proxy's 407, ENOTFOUND and untrusted certificates are not (four bad signatures in a row lock the access key). The metadata service and secret_key_script are bounded by login_timeout.`,
+    'Vm states': `running, pending, stopping, shutting-down and quarantine are reported as ON; only stopped and terminated count as fenced (OFF). A VM that is stopping may still write to shared storage, so off keeps polling until it is stopped. StopVms on a VM that is already shutting down (InvalidState 6003) is followed by polling. on of a VM that is still stopping waits until it is stopped, then starts it.`,
+    Network: `Certificates are verified against the CA bundle built into Node.js plus NODE_EXTRA_CA_CERTS and ca_file; the operating system's store is not read, and NODE_TLS_REJECT_UNAUTHORIZED=0 does not disable the check. Plain http:// endpoints are accepted on loopback only, or with insecure_http=true. The proxy comes from the proxy option, else from https_proxy/HTTPS_PROXY (http_proxy/HTTP_PROXY for an http:// endpoint) unless no_proxy/NO_PROXY names the endpoint's host. An endpoint api.<region>.outscale.com sets the signing region when region is not given.`,
     Examples: `fence_outscale -o status -n node2 -r eu-west-2 -a AK... --secret-key-file=/etc/fence_outscale/secret
 
-pcs stonith create fence-osc fence_outscale region=eu-west-2 access_key=AK... secret_key_file=/etc/fence_outscale/secret pcmk_off_timeout=120s pcmk_reboot_timeout=180s`,
+pcs stonith create fence-osc fence_outscale region=eu-west-2 access_key=AK... secret_key_file=/etc/fence_outscale/secret filter=Cluster=prod pcmk_delay_max=15s pcmk_off_timeout=120s pcmk_reboot_timeout=180s`,
   },
-  validate: (o, ctx) => checkOptions(o, ctx),
+  validate: async (o, ctx) => {
+    await checkOptions(o, ctx);
+    if (ctx.action === 'validate-all') await checkTargetsBestEffort(o, ctx);
+  },
   connect,
+  alwaysSendOff: true,
   async getPower(c, plug, ctx) {
     const vm = await c.findVm(plug, ctx.deadline);
     if (!isVmStateName(vm.state)) throw new FenceError(`VM ${vm.id} is in state '${vm.state}', which this agent does not know: not treated as fenced`);
@@ -42,14 +51,8 @@ pcs stonith create fence-osc fence_outscale region=eu-west-2 access_key=AK... se
     return power;
   },
   async setPower(c, plug, power, ctx) {
-    const vm = await c.findVm(plug, ctx.deadline);
-    if (power === 'off') {
-      if (vm.shutdownBehavior === 'restart' || vm.shutdownBehavior === 'terminate')
-        ctx.log.warn(`VM ${vm.id} has VmInitiatedShutdownBehavior=${vm.shutdownBehavior}: a stop may ${vm.shutdownBehavior === 'restart' ? 'restart it, and off may never see it stopped' : 'delete it'}`);
-      await stopVms(c.api, [vm.id], ctx.deadline);
-    } else {
-      await startVms(c.api, [vm.id], ctx.deadline);
-    }
+    if (power === 'off') await stopVm(c, plug, ctx);
+    else await startVm(c, plug, ctx);
   },
   async list(c, ctx) {
     const vms = await readAllVms(c.api, listFilters(c), ctx.deadline);
@@ -60,10 +63,15 @@ pcs stonith create fence-osc fence_outscale region=eu-west-2 access_key=AK... se
     });
   },
   async monitor(c, ctx) {
-    // One signed call with one result: cheap in a large account, and it fails on bad credentials.
-    await readVms(c.api, { filters: listFilters(c), resultsPerPage: 1 }, ctx.deadline);
+    // The device can fence its targets: the plugs when given, else every VM of the filter.
+    // Without either, one signed call with one result: cheap, and it fails on bad credentials.
+    if (plugsOf(c.o).length === 0 && c.o.filter === undefined) {
+      await readVms(c.api, { resultsPerPage: 1 }, ctx.deadline);
+      return;
+    }
+    await checkTargets(c, ctx);
   },
-  beforeFencing: refuseSelfFencing,
+  beforeFencing,
 });
 
 export default fenceMain(fenceOutscale);
@@ -72,30 +80,129 @@ function listFilters(c: OutscaleConnection): VmFilters {
   return c.o.filter !== undefined ? { Tags: [c.o.filter] } : {};
 }
 
+function plugsOf(o: OutscaleOptions): string[] {
+  return (o.plug ?? '').split(o.plug_separator || ',').map((p) => p.trim()).filter((p) => p !== '');
+}
+
 /**
- * Race protection: never stop the VM this agent runs on, and do not shoot back while our own
- * VM is being stopped (in a split, both sides fence each other; the one being stopped yields).
- * An unknown own ID (no metadata service, e.g. outside Outscale) only logs a warning:
- * fencing must not depend on it.
+ * Why a stop cannot fence this VM, or undefined. `terminate` makes a stop delete the VM (and
+ * the volumes set to go with it): refused unless allow_terminate. `restart` makes it boot again
+ * at once, so off could never see it stopped, and a reboot could not tell a restart from a VM
+ * that never went down: always refused.
  */
-async function refuseSelfFencing(c: OutscaleConnection, plugs: readonly string[], ctx: FenceContext): Promise<void> {
+export function shutdownProblem(vm: Vm, o: OutscaleOptions): string | undefined {
+  const behaviour = vm.shutdownBehavior;
+  const name = vm.tags.get(o.tag_key);
+  const which = `VM ${vm.id}${name !== undefined ? ` (${name})` : ''}`;
+  const fix = `run UpdateVm with VmInitiatedShutdownBehavior=stop on ${vm.id}`;
+  if (behaviour === 'terminate' && !o.allow_terminate)
+    return `${which} has VmInitiatedShutdownBehavior=terminate: a stop would delete it. Refused: ${fix}, or set allow_terminate=true to fence it anyway`;
+  if (behaviour === 'restart')
+    return `${which} has VmInitiatedShutdownBehavior=restart: a stop restarts it, so it can never be confirmed off. Refused: ${fix}`;
+  return undefined;
+}
+
+/** monitor and validate-all: every target (the plugs, else the filter's VMs) can be fenced by a stop. */
+async function checkTargets(c: OutscaleConnection, ctx: FenceContext): Promise<void> {
+  const plugs = plugsOf(c.o);
+  const vms = plugs.length > 0 ? await Promise.all(plugs.map((p) => c.findVm(p, ctx.deadline))) : await readAllVms(c.api, listFilters(c), ctx.deadline);
+  const problems = vms.filter((vm) => vm.state !== 'terminated').map((vm) => shutdownProblem(vm, c.o)).filter((p) => p !== undefined);
+  for (const p of problems.slice(0, -1)) ctx.log.err(p);
+  if (problems.length > 0) throw new FenceError(problems.at(-1)!);
+}
+
+/**
+ * validate-all: the targets' shutdown behaviour when there is a plug or a filter to read. A
+ * refusal fails validation; an API that cannot be reached is only a warning, as validate-all
+ * is about the configuration.
+ */
+async function checkTargetsBestEffort(o: OutscaleOptions, ctx: FenceContext): Promise<void> {
+  if (plugsOf(o).length === 0 && o.filter === undefined) return;
+  let c: OutscaleConnection;
+  try {
+    c = await connect(o, ctx);
+    await checkTargets(c, ctx);
+  } catch (e) {
+    if (e instanceof FenceError) throw e;
+    ctx.log.warn(`could not read the targets' VmInitiatedShutdownBehavior: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+/**
+ * Race protection, before any plug is stopped: every target can be fenced by a stop, and this
+ * node's own VM is known (metadata service). Fencing its own VM is allowed unless
+ * refuse_self_fencing: Pacemaker asks for it only when no other node can. The own-state check
+ * itself runs right before each StopVms (stopVm).
+ */
+async function beforeFencing(c: OutscaleConnection, plugs: readonly string[], ctx: FenceContext): Promise<void> {
+  for (const plug of plugs) {
+    const problem = shutdownProblem(await c.findVm(plug, ctx.deadline), c.o);
+    if (problem !== undefined) throw new FenceError(problem);
+  }
   if (c.o.skip_race_check) return;
   const own = await readOwnVmId(instanceIdUrl(c.o.metadata_url), c.o.login_timeout * 1000, ctx.deadline);
   if ('unknown' in own) {
-    ctx.log.warn(`${own.unknown}; fencing without the self-fencing check (set skip_race_check=true off Outscale)`);
+    ctx.log.warn(`${own.unknown}; fencing without the race check (set skip_race_check=true off Outscale)`);
     return;
   }
+  c.ownVmId = own.vmId;
   for (const plug of plugs) {
     const vm = await c.findVm(plug, ctx.deadline);
-    if (vm.id === own.vmId)
-      throw new FenceError(`refusing to fence ${plug}: VM ${vm.id} is the VM this agent runs on (metadata service); set skip_race_check=true to allow it`);
+    if (vm.id !== own.vmId) continue;
+    if (c.o.refuse_self_fencing)
+      throw new FenceError(`refusing to fence ${plug}: VM ${vm.id} is the VM this agent runs on (metadata service), and refuse_self_fencing is set`);
+    ctx.log.warn(`fencing ${plug}, the VM this agent runs on (${vm.id}): Pacemaker asks a node to fence itself only when no other node can`);
   }
-  let ownState: string | undefined;
+}
+
+/**
+ * StopVms with ForceStop, unless the VM is already deleted. Right before it, the target and this
+ * node's own VM are read again: in a two-node split both nodes may pass the first check within
+ * one API round trip, so the later one to get here sees itself stopping and yields. That is best
+ * effort; pcmk_delay_max or priority-fencing-delay is what separates the two.
+ */
+async function stopVm(c: OutscaleConnection, plug: string, ctx: FenceContext): Promise<void> {
+  const vm = await c.findVm(plug, ctx.deadline);
+  const problem = shutdownProblem(vm, c.o);
+  if (problem !== undefined) throw new FenceError(problem);
+  if (vm.state === 'terminated') {
+    ctx.log.info(`VM ${vm.id} (plug ${plug}) is terminated: nothing to stop`);
+    return;
+  }
+  const own = c.ownVmId;
+  if (own !== undefined && own !== vm.id && !c.o.skip_race_check) {
+    let ownState: string | undefined;
+    try {
+      ownState = (await readVms(c.api, { filters: { VmIds: [own] } }, ctx.deadline)).vms[0]?.state;
+    } catch (e) {
+      ctx.log.warn(`could not read this node's own VM ${own} (${e instanceof Error ? e.message : String(e)}); fencing without the own-state check`);
+    }
+    if (ownState !== undefined && ownState !== 'running' && ownState !== 'pending')
+      throw new FenceError(`refusing to fence ${plug}: this node's own VM ${own} is ${ownState}, so it is being fenced itself; set skip_race_check=true to override`);
+  }
+  if (vm.shutdownBehavior === 'terminate') ctx.log.warn(`VM ${vm.id} has VmInitiatedShutdownBehavior=terminate and allow_terminate is set: this stop deletes it`);
   try {
-    ownState = (await readVms(c.api, { filters: { VmIds: [own.vmId] } }, ctx.deadline)).vms[0]?.state;
+    await stopVms(c.api, [vm.id], ctx.deadline);
   } catch (e) {
-    ctx.log.warn(`could not read this node's own VM ${own.vmId} (${e instanceof Error ? e.message : String(e)}); fencing without the own-state check`);
+    // 6003 InvalidState: the VM cannot be stopped because it is already going down (shutting-down).
+    if (!(e instanceof OutscaleApiError && e.code === '6003')) throw e;
+    const now = await c.findVm(plug, ctx.deadline);
+    if (!goingDown.has(now.state)) throw e;
+    ctx.log.info(`StopVms: VM ${vm.id} is ${now.state}, already going down (6003): waiting for it to be stopped or terminated`);
   }
-  if (ownState !== undefined && ownState !== 'running' && ownState !== 'pending')
-    throw new FenceError(`refusing to fence ${plugs.join(', ')}: this node's own VM ${own.vmId} is ${ownState}, so it is being fenced itself; set skip_race_check=true to override`);
+}
+
+const goingDown = new Set(['stopping', 'shutting-down', 'stopped', 'terminated']);
+
+/** StartVms; a VM that is still stopping is waited for first (it cannot be started before it is stopped). */
+async function startVm(c: OutscaleConnection, plug: string, ctx: FenceContext): Promise<void> {
+  let vm = await c.findVm(plug, ctx.deadline);
+  if (vm.state === 'stopping' || vm.state === 'shutting-down')
+    ctx.log.info(`VM ${vm.id} (plug ${plug}) is ${vm.state}: waiting for it to be stopped before starting it`);
+  while (vm.state === 'stopping' || vm.state === 'shutting-down') {
+    if (ctx.deadline.remainingMs() < 100) throw new FenceError(`Timed out waiting to power ON ${plug}: VM ${vm.id} is still ${vm.state}`);
+    await sleep(Math.max(100, c.o.stonith_status_sleep * 1000), ctx.deadline);
+    vm = await c.findVm(plug, ctx.deadline);
+  }
+  await startVms(c.api, [vm.id], ctx.deadline);
 }

@@ -44,12 +44,40 @@ export const outscaleOptions = {
     order: 4,
     desc: 'API endpoint, with or without /api/v1, e.g. https://api.eu-west-2.outscale.com. Default: OSC_ENDPOINT_API, then the profile, then the region\'s.',
   }),
+  insecure_http: boolean({
+    order: 4,
+    desc:
+      'Allow a plain http:// endpoint that is not on loopback. Without it, http:// is accepted for 127.0.0.0/8 and ::1 only: ' +
+      'requests are signed, but their answers (a VM state that decides whether a node counts as fenced) could be forged on the way.',
+  }),
   ca_file: string({
     valueName: 'path',
     order: 4,
-    desc: 'PEM file of certificate authorities trusted for the endpoint, besides the system ones (a private endpoint). Certificates are always verified.',
+    desc:
+      'PEM file of certificate authorities trusted for the endpoint (a private endpoint), added to the CA bundle built into Node.js. ' +
+      'The operating system\'s store (/etc/ssl/certs) is not read: put a private CA here. Certificates are always verified; ' +
+      'NODE_TLS_REJECT_UNAUTHORIZED=0 in the environment does not turn that off.',
   }),
-  proxy: string({ valueName: 'url', order: 4, desc: 'HTTP proxy, http://[user:password@]host:port. HTTPS goes through a CONNECT tunnel.' }),
+  proxy: string({
+    valueName: 'url',
+    order: 4,
+    holdsSecret: (raw) => {
+      try {
+        return new URL(raw.trim()).password !== '';
+      } catch {
+        return /:[^/@]*@/.test(raw);
+      }
+    },
+    desc:
+      'HTTP proxy, http://[user[:password]@]host:port; HTTPS goes through a CONNECT tunnel. Default: https_proxy or HTTPS_PROXY ' +
+      '(http_proxy or HTTP_PROXY for an http:// endpoint) unless no_proxy or NO_PROXY names the endpoint\'s host. ' +
+      'A URL with a password is refused on the command line; prefer proxy_password_file.',
+  }),
+  proxy_password_file: string({
+    valueName: 'path',
+    order: 4,
+    desc: 'File whose content is the proxy password (surrounding blanks ignored), for the user named in the proxy URL.',
+  }),
   signature_version: select({
     choices: ['osc4', 'aws4'],
     default: 'osc4',
@@ -66,7 +94,20 @@ export const outscaleOptions = {
   skip_race_check: boolean({
     order: 6,
     desc:
-      'Skip the self-fencing check. By default the agent reads its own VM ID from the metadata service and refuses to stop its own VM.',
+      'Skip the race check. By default the agent reads its own VM ID from the metadata service and, right before StopVms, ' +
+      'does not fence anyone while its own VM is itself being stopped (in a split, the node being fenced yields).',
+  }),
+  refuse_self_fencing: boolean({
+    order: 6,
+    desc:
+      'Refuse to stop the VM this agent runs on. Off by default: Pacemaker asks a node to fence itself only when no other node can.',
+  }),
+  allow_terminate: boolean({
+    order: 6,
+    desc:
+      'Fence VMs whose VmInitiatedShutdownBehavior is terminate, which a stop deletes with their volumes set to be deleted. ' +
+      'Without it such a target is refused by off, reboot, monitor and validate-all; the fix is UpdateVm with VmInitiatedShutdownBehavior=stop. ' +
+      'A VM set to restart is always refused: off could never see it stopped.',
   }),
   metadata_url: string({
     valueName: 'url',
@@ -80,14 +121,26 @@ export const outscaleOptions = {
     min: 0,
     max: 20,
     order: 7,
-    desc: 'Retries of a throttled (429, 503), failed (5xx) or unreachable API call, with backoff. 401 and 403 are never retried.',
+    desc:
+      'Retries of an API call that failed in a way that may heal, with backoff. Retried: throttled (429, 503), failed (5xx), ' +
+      'timed out, refused or reset connections, a DNS server that did not answer (EAI_AGAIN). Never retried: 401 and 403 (bad signatures lock the key), other 4xx, ' +
+      'a proxy\'s 407, a name that does not exist (ENOTFOUND), an untrusted certificate.',
   }),
-  power_timeout: second({ valueName: 'seconds', default: 60, order: 200, desc: 'Test X seconds for status change after ON/OFF.' }),
+  power_timeout: second({
+    valueName: 'seconds',
+    default: 60,
+    order: 200,
+    desc:
+      'Test X seconds for status change after ON/OFF. Honoured under Pacemaker too, so a VM that never stops fails with ' +
+      '"Timed out waiting to power OFF" instead of being killed silently; 0 means no limit.',
+  }),
   shell_timeout: second({
     valueName: 'seconds',
     default: 10,
     order: 200,
-    desc: 'Wait X seconds for each API request; it is retried (api_retries) when it times out.',
+    desc:
+      'Wait X seconds for each API request; it is retried (api_retries) when it times out. With 0 there is no per-request limit: ' +
+      'power_timeout, or the 15 s budget of monitor, list and status, still bounds the action.',
   }),
   login_timeout: second({
     valueName: 'seconds',

@@ -29,10 +29,11 @@ export function isVmStateName(state: string): state is VmStateName {
 }
 
 /**
- * The power to report while the kit waits for `awaiting`: a VM that is still `pending` after
- * StartVms is not on yet (on waits for running); every other state reads as in the table.
+ * The power to report while the kit wants `awaiting`. For on, a VM is on once running: one
+ * still pending is not on yet, and one stopping or shutting-down is going down (on waits for
+ * it to stop, then starts it), so neither says "Already ON". Otherwise as in the table.
  */
 export function vmStateToPowerAwaiting(state: VmStateName, awaiting: Power | undefined): Power {
-  if (awaiting === 'on' && state === 'pending') return 'off';
+  if (awaiting === 'on' && (state === 'pending' || state === 'stopping' || state === 'shutting-down')) return 'off';
   return vmStateToPower[state];
 }

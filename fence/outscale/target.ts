@@ -3,7 +3,7 @@ import { FenceError } from '../../lib/fence/index.js';
 import type { Deadline } from '../../lib/ocf/deadline.js';
 import type { OutscaleApi } from './api.js';
 import { OutscaleApiError } from './errors.js';
-import { readVms, type Vm } from './vms.js';
+import { readAllVms, readVms, type Vm } from './vms.js';
 
 /** An Outscale VM ID: i- and 8 hex digits (longer forms are accepted in case the format grows). */
 export const vmIdPattern = /^i-[0-9a-f]{8,17}$/;
@@ -21,8 +21,8 @@ export function plugProblem(plug: string): string | undefined {
 }
 
 /**
- * The one VM a plug names: a VM ID, or else the value of the `tagKey` tag. Zero or several
- * matches fail and nothing is done. A terminated VM that kept the tag (ReadVms may show it for
+ * The one VM a plug names: a VM ID, or else the value of the `tagKey` tag (read over every
+ * page of ReadVms). Zero or several matches fail and nothing is done. A terminated VM that kept the tag (ReadVms may show it for
  * up to an hour) does not make a live namesake ambiguous.
  */
 export async function findTargetVm(api: OutscaleApi, plug: string, tagKey: string, deadline: Deadline): Promise<Vm> {
@@ -32,7 +32,8 @@ export async function findTargetVm(api: OutscaleApi, plug: string, tagKey: strin
     if (vm === undefined) throw new FenceError(`no VM ${plug} in this account and region: check the plug or pcmk_host_map`);
     return vm;
   }
-  const { vms } = await readVms(api, { filters: { Tags: [`${tagKey}=${plug}`] } }, deadline);
+  // Every page: a namesake on a later page must make the plug ambiguous, not go unseen.
+  const vms = await readAllVms(api, { Tags: [`${tagKey}=${plug}`] }, deadline);
   const exact = vms.filter((v) => v.tags.get(tagKey) === plug);
   const live = exact.filter((v) => v.state !== 'terminated');
   const candidates = live.length > 0 ? live : exact;

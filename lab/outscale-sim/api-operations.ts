@@ -12,6 +12,10 @@ import { vmToApi } from './vm-view.js';
 export interface OperationContext {
   readonly fleet: VmFleet;
   readonly region: string;
+  /** Fault: VM ID -> ReadVms answers still to show it stopped (decremented here). */
+  readonly staleStopped: Map<string, number>;
+  /** ReadVms page size when the request sets no ResultsPerPage, and the most one answer holds. */
+  readonly paging: { readonly defaultResultsPerPage: number; readonly maxResultsPerPage: number };
 }
 
 type Handler = (body: JsonObject, ctx: OperationContext) => object;
@@ -19,9 +23,15 @@ type Handler = (body: JsonObject, ctx: OperationContext) => object;
 export const operationHandlers: Readonly<Record<Operation, Handler>> = {
   ReadVms(body, ctx) {
     const matching = filterVms(ctx.fleet.all(), body.Filters);
-    const { page, nextPageToken } = paginate(matching, body.ResultsPerPage, body.NextPageToken);
+    const { page, nextPageToken } = paginate(matching, body.ResultsPerPage, body.NextPageToken, ctx.paging);
     return {
-      Vms: page.map((vm) => vmToApi(vm, ctx.region)),
+      Vms: page.map((vm) => {
+        const view = vmToApi(vm, ctx.region);
+        const stale = ctx.staleStopped.get(vm.config.vmId) ?? 0;
+        if (stale === 0) return view;
+        ctx.staleStopped.set(vm.config.vmId, stale - 1);
+        return { ...view, State: 'stopped' };
+      }),
       ...(nextPageToken === undefined ? {} : { NextPageToken: nextPageToken }),
     };
   },
@@ -73,17 +83,24 @@ function knownVmIds(value: unknown, fleet: VmFleet): string[] {
   return [...new Set(ids)];
 }
 
-function paginate<T>(items: readonly T[], resultsPerPage: unknown, token: unknown): { page: T[]; nextPageToken?: string } {
+/**
+ * Pages as the API does: without ResultsPerPage an answer holds the default page (100, the
+ * spec's documented default for its other Read calls), and never more than the configured
+ * maximum, so a client that ignores NextPageToken misses VMs.
+ */
+function paginate<T>(
+  items: readonly T[], resultsPerPage: unknown, token: unknown, paging: OperationContext['paging'],
+): { page: T[]; nextPageToken?: string } {
   let offset = 0;
   if (token !== undefined) {
     const decoded = /^offset:(\d+)$/.exec(Buffer.from(String(token), 'base64').toString('utf8'));
     if (decoded === null) throw apiErrors.invalidParameterValue('NextPageToken is not a token this API returned');
     offset = Number(decoded[1]);
   }
-  if (resultsPerPage === undefined) return { page: items.slice(offset) };
-  const size = Number(resultsPerPage);
-  if (!Number.isInteger(size) || size < 1 || size > 1000)
+  const asked = resultsPerPage === undefined ? paging.defaultResultsPerPage : Number(resultsPerPage);
+  if (!Number.isInteger(asked) || asked < 1 || asked > 1000)
     throw apiErrors.invalidParameterValue('ResultsPerPage must be between 1 and 1000');
+  const size = Math.min(asked, paging.maxResultsPerPage);
   const end = offset + size;
   return end < items.length
     ? { page: items.slice(offset, end), nextPageToken: Buffer.from(`offset:${end}`).toString('base64') }

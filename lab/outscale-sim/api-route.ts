@@ -80,7 +80,9 @@ export async function handleApiCall(sim: Simulator, req: IncomingMessage, res: S
     return fail(apiErrors.invalidParameter(violations.map((v) => `${v.path}: ${v.message}`).join('; ')));
   }
   try {
-    const result = operationHandlers[operation](isObject(json) ? json : {}, { fleet: sim.fleet, region: sim.config.region });
+    const result = operationHandlers[operation](isObject(json) ? json : {}, {
+      fleet: sim.fleet, region: sim.config.region, staleStopped: sim.faults.staleStopped, paging: sim.config.paging,
+    });
     answer(200, result);
   } catch (e) {
     if (e instanceof ApiError) return fail(e);

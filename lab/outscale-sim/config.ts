@@ -51,6 +51,8 @@ export interface SimConfig {
   readonly auth: AuthConfig;
   readonly vms: readonly VmConfig[];
   readonly metadata: { readonly instanceId: string | undefined };
+  /** ReadVms paging: the page without ResultsPerPage (100) and the most one answer holds (1000). */
+  readonly paging: { readonly defaultResultsPerPage: number; readonly maxResultsPerPage: number };
   /** The raw faults section, parsed again at every reset so that failure counters start over. */
   readonly initialFaults: unknown;
 }
@@ -75,7 +77,7 @@ export function loadConfig(path: string): SimConfig {
 
 export function parseConfig(value: unknown): SimConfig {
   const o = expectObject(value, 'config');
-  rejectUnknownKeys(o, ['region', 'accounts', 'auth', 'timings', 'vms', 'metadata', 'faults'], 'config');
+  rejectUnknownKeys(o, ['region', 'accounts', 'auth', 'timings', 'vms', 'metadata', 'faults', 'paging'], 'config');
   const timings = parseTimings(o.timings, 'config.timings', defaultTimings);
   const vms = (optionalArray(o, 'vms', 'config') ?? []).map((v, i) => parseVm(v, `config.vms[${i}]`, timings));
   const ids = new Set<string>();
@@ -92,8 +94,21 @@ export function parseConfig(value: unknown): SimConfig {
     auth: parseAuth(o.auth),
     vms,
     metadata: { instanceId: optionalString(metadata, 'instanceId', 'config.metadata') },
+    paging: parsePaging(o.paging),
     initialFaults: o.faults ?? {},
   };
+}
+
+function parsePaging(value: unknown): SimConfig['paging'] {
+  const o = value === undefined ? {} : expectObject(value, 'config.paging');
+  rejectUnknownKeys(o, ['defaultResultsPerPage', 'maxResultsPerPage'], 'config.paging');
+  const paging = {
+    defaultResultsPerPage: optionalNumber(o, 'defaultResultsPerPage', 'config.paging') ?? 100,
+    maxResultsPerPage: optionalNumber(o, 'maxResultsPerPage', 'config.paging') ?? 1000,
+  };
+  for (const [k, v] of Object.entries(paging))
+    if (!Number.isInteger(v) || v < 1 || v > 1000) throw new InvalidInput(`config.paging.${k}`, 'expected 1 to 1000');
+  return paging;
 }
 
 /** A fresh copy of the configured faults (counters at their configured values). */

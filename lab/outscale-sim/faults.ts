@@ -26,6 +26,12 @@ export interface OperationFaults {
 
 export type MetadataBehaviour = 'answer' | 'hang' | 'not-found';
 
+/**
+ * The proxy listener: tunnels (CONNECT) and forwards; or answers 407 Proxy Authentication Required to
+ * everything; or only forwards requests whose Proxy-Authorization holds this user and password.
+ */
+export type ProxyBehaviour = 'forward' | '407' | { readonly user: string; readonly password: string };
+
 export interface Faults {
   readonly latencyMs: number;
   readonly hang: Hang | undefined;
@@ -36,16 +42,24 @@ export interface Faults {
   /** Applied once when the faults are set: these VMs become terminated at once. */
   readonly terminateVmIds: readonly string[];
   readonly metadata: MetadataBehaviour;
+  /**
+   * VM ID -> how many more ReadVms answers show that VM `stopped` whatever its state: a stale
+   * cache or a forged answer. Counted per answer that includes the VM.
+   */
+  readonly staleStopped: Map<string, number>;
+  readonly proxy: ProxyBehaviour;
 }
 
 export const noFaults: Faults = {
   latencyMs: 0, hang: undefined, operations: {}, alwaysUnauthorized: false, neverStopVmIds: [], terminateVmIds: [],
-  metadata: 'answer',
+  metadata: 'answer', staleStopped: new Map(), proxy: 'forward',
 };
 
 export function parseFaults(value: unknown, where = 'faults'): Faults {
   const o = expectObject(value, where);
-  rejectUnknownKeys(o, ['latencyMs', 'hang', 'operations', 'alwaysUnauthorized', 'neverStopVmIds', 'terminateVmIds', 'metadata'], where);
+  rejectUnknownKeys(o, [
+    'latencyMs', 'hang', 'operations', 'alwaysUnauthorized', 'neverStopVmIds', 'terminateVmIds', 'metadata', 'staleStopped', 'proxy',
+  ], where);
   const operations: Partial<Record<Operation | '*', OperationFaults>> = {};
   if (o.operations !== undefined) {
     const ops = expectObject(o.operations, `${where}.operations`);
@@ -57,6 +71,14 @@ export function parseFaults(value: unknown, where = 'faults'): Faults {
   const metadata = o.metadata ?? 'answer';
   if (metadata !== 'answer' && metadata !== 'hang' && metadata !== 'not-found')
     throw new InvalidInput(`${where}.metadata`, 'expected "answer", "hang" or "not-found"');
+  const proxy = parseProxyBehaviour(o.proxy ?? 'forward', `${where}.proxy`);
+  const staleStopped = new Map<string, number>();
+  if (o.staleStopped !== undefined)
+    for (const [vmId, count] of Object.entries(expectObject(o.staleStopped, `${where}.staleStopped`))) {
+      if (typeof count !== 'number' || !Number.isInteger(count) || count < 0)
+        throw new InvalidInput(`${where}.staleStopped.${vmId}`, 'expected a count of ReadVms answers');
+      staleStopped.set(vmId, count);
+    }
   return {
     latencyMs: optionalNumber(o, 'latencyMs', where) ?? 0,
     hang: parseHang(o, where),
@@ -65,6 +87,8 @@ export function parseFaults(value: unknown, where = 'faults'): Faults {
     neverStopVmIds: optionalStringArray(o, 'neverStopVmIds', where) ?? [],
     terminateVmIds: optionalStringArray(o, 'terminateVmIds', where) ?? [],
     metadata,
+    staleStopped,
+    proxy,
   };
 }
 
@@ -97,4 +121,14 @@ function parseFailures(o: JsonObject, where: string): Failures | undefined {
   if (code !== undefined && !(status === 429 && (code === '24' || code === '25')))
     throw new InvalidInput(`${where}.failures.code`, 'only 429 takes a code: "24" (per account) or "25" (per call)');
   return { remaining: Math.floor(count), status, code };
+}
+
+function parseProxyBehaviour(value: unknown, where: string): ProxyBehaviour {
+  if (value === 'forward' || value === '407') return value;
+  const p = expectObject(value, where);
+  rejectUnknownKeys(p, ['user', 'password'], where);
+  const user = p.user;
+  const password = p.password;
+  if (typeof user !== 'string' || typeof password !== 'string') throw new InvalidInput(where, 'expected "forward", "407" or {"user","password"}');
+  return { user, password };
 }

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // outscale-sim --config FILE [--port-file FILE] [--log-file FILE] [--port N] [--also-listen ADDR]...
 // Starts the Outscale API simulator on 127.0.0.1, writes the chosen port to --port-file and prints it on stdout.
-// --also-listen serves the API and metadata stub (not the control API) on another local address, same port.
+// --proxy-port-file FILE also starts the simulated HTTP proxy (CONNECT and absolute-form, loopback targets) and
+// writes its port there. --also-listen serves the API and metadata stub (not the control API) on another local address, same port.
 import { renameSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfig } from './config.js';
+import { startProxy } from './proxy.js';
 import { startServer } from './server.js';
 import { Simulator } from './simulator.js';
 
@@ -16,6 +18,7 @@ async function main(): Promise<void> {
       'log-file': { type: 'string' },
       port: { type: 'string' },
       'also-listen': { type: 'string', multiple: true },
+      'proxy-port-file': { type: 'string' },
     },
     strict: true,
   });
@@ -24,19 +27,22 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port ${values.port} is not a port number`);
   const sim = new Simulator(loadConfig(values.config), values['log-file']);
   const server = await startServer(sim, { port, alsoListen: values['also-listen'] ?? [] });
-  const portFile = values['port-file'];
-  if (portFile !== undefined) {
-    // Written then renamed, so a waiting reader never sees a half-written port.
-    writeFileSync(`${portFile}.tmp`, `${server.port}\n`);
-    renameSync(`${portFile}.tmp`, portFile);
-  }
+  const proxy = values['proxy-port-file'] === undefined ? undefined : await startProxy(sim);
+  if (proxy !== undefined) writePort(values['proxy-port-file']!, proxy.port);
+  if (values['port-file'] !== undefined) writePort(values['port-file'], server.port);
   process.stdout.write(`${server.port}\n`);
   process.stderr.write(`outscale-sim: listening on ${server.apiUrl} (${sim.fleet.all().length} VMs, region ${sim.config.region})\n`);
   const stop = (): void => {
-    void server.close().then(() => process.exit(0));
+    void Promise.all([server.close(), proxy?.close()]).then(() => process.exit(0));
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+}
+
+// Written then renamed, so a waiting reader never sees a half-written port.
+function writePort(file: string, port: number): void {
+  writeFileSync(`${file}.tmp`, `${port}\n`);
+  renameSync(`${file}.tmp`, file);
 }
 
 main().catch((e: unknown) => {

@@ -29,6 +29,8 @@ export interface RequestLogEntry {
   status: number | null;
   errorCode: string | undefined;
   durationMs: number | undefined;
+  /** Proxy requests (CONNECT, absolute-form): the user of Proxy-Authorization, never its password. */
+  proxyUser?: string | undefined;
 }
 
 export class RequestLog {

@@ -4,6 +4,7 @@
 // and the metadata stub on the same port, never the control API.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { apiErrors, errorBody } from './api-errors.js';
 import { handleApiCall } from './api-route.js';
@@ -24,6 +25,8 @@ export interface ServerOptions {
   /** 0 (default) picks an ephemeral port. */
   readonly port?: number;
   readonly alsoListen?: readonly string[];
+  /** Serve HTTPS with this PEM certificate and key (tests of certificate checks and CONNECT tunnels). */
+  readonly tls?: { readonly cert: string; readonly key: string };
 }
 
 export async function startServer(sim: Simulator, options: ServerOptions = {}): Promise<RunningServer> {
@@ -35,23 +38,24 @@ export async function startServer(sim: Simulator, options: ServerOptions = {}): 
     })));
   };
   try {
-    const port = await listen(sim, servers, '127.0.0.1', options.port ?? 0);
-    for (const host of options.alsoListen ?? []) await listen(sim, servers, host, port);
-    return { port, apiUrl: `http://127.0.0.1:${port}/api/v1`, close };
+    const port = await listen(sim, servers, '127.0.0.1', options.port ?? 0, options.tls);
+    for (const host of options.alsoListen ?? []) await listen(sim, servers, host, port, options.tls);
+    return { port, apiUrl: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}/api/v1`, close };
   } catch (e) {
     await close();
     throw e;
   }
 }
 
-function listen(sim: Simulator, servers: Server[], host: string, port: number): Promise<number> {
-  const server = createServer((req, res) => {
+function listen(sim: Simulator, servers: Server[], host: string, port: number, tls: ServerOptions['tls']): Promise<number> {
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
     route(sim, req, res).catch((e: unknown) => {
       process.stderr.write(`outscale-sim: internal error on ${req.method} ${req.url}: ${(e as Error).stack ?? String(e)}\n`);
       if (!res.headersSent) sendJson(res, 500, errorBody(apiErrors.internal(), randomUUID()));
       else res.destroy();
     });
-  });
+  };
+  const server: Server = tls ? createTlsServer({ cert: tls.cert, key: tls.key }, handler) : createServer(handler);
   servers.push(server);
   return new Promise((resolve, reject) => {
     server.once('error', reject);

@@ -42,11 +42,26 @@ export class VmFleet {
   reset(): void {
     for (const vm of this.vms.values()) clearTimeout(vm.timer);
     this.vms.clear();
-    for (const config of this.configs)
-      this.vms.set(config.vmId, {
+    for (const config of this.configs) {
+      const vm: VmRecord = {
         config, state: config.state, stateSinceMs: Date.now(), tags: new Map(Object.entries(config.tags)),
         lastStopForced: undefined, timer: undefined, dueAtMs: undefined,
-      });
+      };
+      this.vms.set(config.vmId, vm);
+      this.resumeTransition(vm);
+    }
+  }
+
+  /**
+   * A VM configured in a transitional state goes on as the API's would: stopping ends stopped,
+   * pending running, and shutting-down (a deletion under way, or a stop of a VM with
+   * VmInitiatedShutdownBehavior restart or terminate) ends terminated, or pending for restart.
+   */
+  private resumeTransition(vm: VmRecord): void {
+    const t = vm.config.timings;
+    if (vm.state === 'stopping' && !this.neverStop.has(vm.config.vmId)) this.schedule(vm, t.stopMs, 'stopped');
+    else if (vm.state === 'pending') this.schedule(vm, t.startMs, 'running');
+    else if (vm.state === 'shutting-down') this.schedule(vm, t.stopMs, vm.config.shutdownBehavior === 'restart' ? 'pending' : 'terminated');
   }
 
   get(vmId: string): VmRecord | undefined {
@@ -60,9 +75,16 @@ export class VmFleet {
   /** VMs in this set go to `stopping` on StopVms and stay there. */
   setNeverStop(vmIds: readonly string[]): void {
     this.neverStop = new Set(vmIds);
-    for (const vm of this.vms.values())
-      if (vm.state === 'stopping' && vm.timer === undefined && !this.neverStop.has(vm.config.vmId))
+    for (const vm of this.vms.values()) {
+      if (vm.state !== 'stopping') continue;
+      if (this.neverStop.has(vm.config.vmId)) {
+        clearTimeout(vm.timer);
+        vm.timer = undefined;
+        vm.dueAtMs = undefined;
+      } else if (vm.timer === undefined) {
         this.schedule(vm, vm.lastStopForced === true ? vm.config.timings.forceStopMs : vm.config.timings.stopMs, 'stopped');
+      }
+    }
   }
 
   stop(vmId: string, force: boolean): StateChange {

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { Io } from '../log/logger.js';
+import { Deadline } from '../ocf/deadline.js';
 import type { FenceAgent, FenceContext } from './define.js';
 import { FenceExit } from './exit-codes.js';
 import { reasonOf } from './fence-error.js';
 import type { FenceOptionsOf, FenceOptionsSpec } from './option-spec.js';
 import { listLines, statusLine } from './output.js';
-import { setPowerAndWait, type PowerTiming } from './power-loop.js';
+import { rebootOnPhaseMs, setPowerAndWait, type PowerTiming } from './power-loop.js';
 import type { FenceAction, StandardOptions } from './standard-options.js';
 
 /** The standard options, which are all the kit reads. */
@@ -46,17 +47,22 @@ export async function runAction<C>(
       return FenceExit.SUCCESS;
     }
     case 'on': {
-      const r = await powerOnWithRetries(agent, c, plugs, o.retry_on, timing, ctx);
+      // fencing.py: 1 + retry_on attempts, each one asking again and polling for power_timeout.
+      const r = await powerOnWithRetries(agent, c, plugs, 1 + o.retry_on, timing, ctx);
       io.out(r === 'already' ? 'Success: Already ON\n' : 'Success: Powered ON\n');
       return FenceExit.SUCCESS;
     }
     case 'reboot': {
       await setPowerAndWait(agent, c, plugs, 'off', timing, ctx);
-      // As fencing.py: the node is fenced once it is off; a failed power-on is only logged.
+      // As fencing.py: the node is fenced once it is off; power-on is best effort, with
+      // retry_on attempts. Unlike fencing.py under Pacemaker, its wait is bounded (what is left
+      // of the action's power_timeout, 5 to 15 s): a slow boot must not make Pacemaker kill, and
+      // then retry, a reboot whose off was confirmed.
+      const onPhase = Deadline.after(Math.min(rebootOnPhaseMs.max, Math.max(rebootOnPhaseMs.min, ctx.deadline.remainingMs())));
       try {
-        await powerOnWithRetries(agent, c, plugs, o.retry_on, timing, ctx);
+        await powerOnWithRetries(agent, c, plugs, Math.max(1, o.retry_on), timing, ctx, onPhase);
       } catch (e) {
-        ctx.log.err(`the plug is off, but powering it back on failed: ${reasonOf(e)}`);
+        ctx.log.warn(`${plugs.join(', ')} is off (fenced); power-on is still pending: ${reasonOf(e)}`);
       }
       io.out('Success: Rebooted\n');
       return FenceExit.SUCCESS;
@@ -73,12 +79,14 @@ async function powerOnWithRetries<C>(
   attempts: number,
   timing: PowerTiming,
   ctx: FenceContext,
+  phase?: Deadline,
 ): Promise<'already' | 'done'> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await setPowerAndWait(agent, c, plugs, 'on', timing, ctx);
+      // Within a reboot the attempts share the bounded phase; on gives each its power_timeout.
+      return await setPowerAndWait(agent, c, plugs, 'on', timing, ctx, phase);
     } catch (e) {
-      if (attempt >= attempts) throw e;
+      if (attempt >= attempts || phase?.isExpired() === true) throw e;
       ctx.log.warn(`power on attempt ${attempt} of ${attempts} failed: ${reasonOf(e)}`);
     }
   }

@@ -21,8 +21,9 @@ export interface FenceContext {
   /** Run by pacemaker-fenced (PCMK_service=pacemaker-fenced), which SIGKILLs the agent at its timeout. */
   readonly underFencer: boolean;
   /**
-   * While the kit polls after setPower: the power it waits for. A device with transitional
-   * states reports the old power until the change is complete (a VM still starting is not on yet).
+   * During on and off (the first read and the polls): the power the kit wants. A device with
+   * transitional states reports the old power until the change is complete (a VM still
+   * starting is not on yet).
    */
   readonly awaiting?: Power;
 }
@@ -54,6 +55,12 @@ export interface FenceAgent<S extends FenceOptionsSpec = FenceOptionsSpec, C = u
   readonly validate?: (o: AgentOptions<S>, ctx: FenceContext) => void | Promise<void>;
   readonly connect: (o: AgentOptions<S>, ctx: FenceContext) => Promise<C>;
   readonly getPower: (c: C, plug: string, ctx: FenceContext) => Promise<Power>;
+  /**
+   * Off and reboot call setPower(off) even when getPower reads off first: a device whose state
+   * can be stale (a cloud API) must not report a node fenced on one read. setPower then decides
+   * whether a request is needed (a deleted VM cannot be stopped).
+   */
+  readonly alwaysSendOff?: boolean;
   /** Asks for the change; the kit then polls getPower until it is done. */
   readonly setPower: (c: C, plug: string, power: Power, ctx: FenceContext) => Promise<void>;
   readonly list: (c: C, ctx: FenceContext) => Promise<readonly ListedPlug[]>;

@@ -35,6 +35,7 @@ export function manPage(agent: ManPageDescription): string {
     '.SH OPTIONS',
   ];
   for (const [key, o] of sortedOptions(agent.options)) {
+    if (o.hidden) continue;
     out.push('.TP', `.B ${escape(getoptText(key, o))}`);
     const names = [key, ...(o.aliases ?? [])].join(', ');
     const def = o.default !== undefined && o.kind !== 'boolean' ? ` Default: ${String(o.default)}.` : '';

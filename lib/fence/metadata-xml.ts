@@ -23,6 +23,7 @@ type XmlNode = Record<string, unknown>;
 export function fenceAgentXml(agent: FenceAgentDescription): string {
   const parameters: XmlNode[] = [];
   for (const [key, o] of sortedOptions(agent.options)) {
+    if (o.hidden) continue;
     const alias = o.aliases?.[0];
     parameters.push(parameterNode(key, key, o, alias !== undefined ? { '@_obsoletes': alias } : {}));
     for (const old of o.aliases ?? []) parameters.push(parameterNode(old, key, o, { '@_deprecated': '1' }));

@@ -24,8 +24,16 @@ export interface FenceOptionOptions<T> {
   readonly secret?: boolean;
   /** Sort key in metadata and --help, as in fencing.py (standard options 1, agent options 2+, timings 200). */
   readonly order?: number;
-  /** Options that only exist for compatibility and are not listed in --help (still in metadata). */
+  /**
+   * Accepted but not listed in --help, metadata or the man page: `nodename`, which Pacemaker
+   * sends to every agent, is read but not declared, as fence_aws and fence_gce do.
+   */
   readonly hidden?: boolean;
+  /**
+   * For a value that only sometimes holds a secret (a proxy URL with a password): true when
+   * this one does, and it is then refused on the command line like a `secret` option.
+   */
+  readonly holdsSecret?: (raw: string) => boolean;
 }
 
 /** One declared option. `Present` is true when handlers always get a value (required or defaulted). */

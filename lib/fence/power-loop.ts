@@ -6,25 +6,35 @@ import { FenceError } from './fence-error.js';
 import type { FenceOptionsSpec } from './option-spec.js';
 
 /**
- * "Poll until killed", chosen once, here. Under pacemaker-fenced (or with disable_timeout=true)
- * fencing.py sets power_timeout to 0 and polls forever: Pacemaker owns the time limit and
- * SIGKILLs the agent at pcmk_<action>_timeout. We do the same, with a finite bound so timers
- * stay valid; each device call still has its own short timeout, so a stuck call never eats the
- * fencer's budget and its retries.
+ * "Poll until killed", as a finite bound so timers stay valid. Only an explicit
+ * disable_timeout=true or power_timeout=0 asks for it. fencing.py also turns it on by itself
+ * under pacemaker-fenced; we do not: a device that never reaches the state would then be
+ * SIGKILLed at pcmk_<action>_timeout with no reason given, and the fencer would retry blind.
+ * With power_timeout honoured the agent says "Timed out waiting to power OFF" first.
  */
 export const untilKilledMs = 24 * 3600 * 1000;
 
+/**
+ * The whole budget of monitor, list, list-status, status and validate-all, whatever
+ * shell_timeout and api_retries say: these run under Pacemaker's default 20 s operation
+ * timeout, and an agent killed at it leaves no reason. 15 s leaves room for the process start.
+ */
+export const queryBudgetMs = 15_000;
+
+/** reboot's power-on phase: what is left of power_timeout, within these bounds (see runAction). */
+export const rebootOnPhaseMs = { min: 5_000, max: 15_000 } as const;
+
 const trueWords = new Set(['1', 'yes', 'on', 'true', 'y']);
 
-/** Whether on/off poll until Pacemaker kills the agent instead of stopping at power_timeout. */
-export function isTimeoutDisabled(disableTimeout: string | undefined, underFencer: boolean): boolean {
-  if (disableTimeout === undefined || disableTimeout.trim() === '') return underFencer;
+/** Whether on/off poll until Pacemaker kills the agent: only when the admin asks (disable_timeout=true). */
+export function isTimeoutDisabled(disableTimeout: string | undefined): boolean {
+  if (disableTimeout === undefined || disableTimeout.trim() === '') return false;
   return trueWords.has(disableTimeout.trim().toLowerCase());
 }
 
-/** The budget of one power phase (off, or on): power_timeout seconds, or until killed. */
+/** The budget of one power phase (off, or on): power_timeout seconds; 0 or disable_timeout means until killed. */
 export function powerPhaseDeadline(powerTimeoutS: number, timeoutDisabled: boolean): Deadline {
-  return Deadline.after(timeoutDisabled ? untilKilledMs : Math.round(powerTimeoutS * 1000));
+  return Deadline.after(timeoutDisabled || powerTimeoutS <= 0 ? untilKilledMs : Math.round(powerTimeoutS * 1000));
 }
 
 /** What a power phase needs from the options. */
@@ -41,8 +51,10 @@ export function isTransient(e: unknown): boolean {
 }
 
 /**
- * Turns every plug to `target` and waits until the device reports it, within one phase budget.
- * Returns 'already' when nothing had to change. Throws FenceError "Timed out waiting to power
+ * Turns every plug to `target` and waits until the device reports it, within one phase budget
+ * (power_timeout unless `deadline` is given). Returns 'already' when the first read found every
+ * plug at the target. An agent with `alwaysSendOff` gets the off request for every plug anyway:
+ * one read is not proof that a node is down. Throws FenceError "Timed out waiting to power
  * OFF": Pacemaker greps stderr for "timed out".
  */
 export async function setPowerAndWait<C>(
@@ -52,10 +64,13 @@ export async function setPowerAndWait<C>(
   target: Power,
   timing: PowerTiming,
   baseCtx: FenceContext,
+  deadline: Deadline = powerPhaseDeadline(timing.powerTimeoutS, timing.timeoutDisabled),
 ): Promise<'already' | 'done'> {
-  const ctx: FenceContext = { ...baseCtx, deadline: powerPhaseDeadline(timing.powerTimeoutS, timing.timeoutDisabled) };
+  const ctx: FenceContext = { ...baseCtx, deadline, awaiting: target };
   const pending: string[] = [];
   for (const plug of plugs) if ((await agent.getPower(c, plug, ctx)) !== target) pending.push(plug);
+  const already = pending.length === 0;
+  if (target === 'off' && agent.alwaysSendOff) pending.splice(0, pending.length, ...plugs);
   if (pending.length === 0) return 'already';
 
   if (target === 'off') await agent.beforeFencing?.(c, pending, ctx);
@@ -64,14 +79,13 @@ export async function setPowerAndWait<C>(
     await agent.setPower(c, plug, target, ctx);
   }
   await sleep(timing.powerWaitS * 1000, ctx.deadline);
-  const pollCtx: FenceContext = { ...ctx, awaiting: target };
 
   const everyMs = Math.max(100, Math.round(timing.statusSleepS * 1000));
   let lastError: unknown;
   for (;;) {
     for (const plug of [...pending]) {
       try {
-        if ((await agent.getPower(c, plug, pollCtx)) === target) pending.splice(pending.indexOf(plug), 1);
+        if ((await agent.getPower(c, plug, ctx)) === target) pending.splice(pending.indexOf(plug), 1);
         lastError = undefined;
       } catch (e) {
         if (!isTransient(e) && !ctx.deadline.isExpired()) throw e;
@@ -79,7 +93,7 @@ export async function setPowerAndWait<C>(
         ctx.log.warn(`could not read the power of ${plug}, polling on: ${e instanceof Error ? e.message : String(e)}`);
       }
     }
-    if (pending.length === 0) return 'done';
+    if (pending.length === 0) return already ? 'already' : 'done';
     // Stop while one more poll would not fit, so the last check runs with budget left.
     if (ctx.deadline.remainingMs() < everyMs) {
       const why = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';

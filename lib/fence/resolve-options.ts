@@ -37,16 +37,17 @@ export function resolveOptions<S extends FenceOptionsSpec>(
       warnings.push(`ignoring unknown option '${name}'`);
       continue;
     }
-    if (o.secret && source === 'argv') {
+    const secret = o.secret === true || o.holdsSecret?.(value) === true;
+    if (secret && source === 'argv') {
       errors.push(
-        `--${longName(key)} is refused on the command line, where every user can read it: ` +
-          `pass ${key}=… on stdin, or use the environment, a configuration file or a ${key}_file/${key}_script option`,
+        `--${longName(key)} ${o.secret ? 'is' : 'with a password is'} refused on the command line, where every user can read it: ` +
+          `pass ${key}=… on stdin, or use the environment, a configuration file or a ${o.secret ? `${key}_file/${key}_script` : `${key}_password_file`} option`,
       );
       continue;
     }
     const parsed = o.parse(value);
     if ('error' in parsed) {
-      errors.push(o.secret ? `${key}: the value is not valid` : `${key}: ${parsed.error}`);
+      errors.push(secret ? `${key}: the value is not valid` : `${key}: ${parsed.error}`);
       continue;
     }
     values[key] = parsed.value;

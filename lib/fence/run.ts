@@ -9,7 +9,9 @@ import { fenceAgentXml } from './metadata-xml.js';
 import type { FenceOptionsSpec } from './option-spec.js';
 import { parseArgvOptions } from './parse-argv.js';
 import { parseStdinOptions } from './parse-stdin.js';
-import { isTimeoutDisabled, powerPhaseDeadline, type PowerTiming } from './power-loop.js';
+import { closeSync, openSync } from 'node:fs';
+import { Deadline } from '../ocf/deadline.js';
+import { isTimeoutDisabled, powerPhaseDeadline, queryBudgetMs, type PowerTiming } from './power-loop.js';
 import { runAction, type KitOptions } from './actions.js';
 import { resolveOptions } from './resolve-options.js';
 import { fenceActions, standardOptions, type FenceAction } from './standard-options.js';
@@ -122,9 +124,11 @@ async function dispatch<C>(agent: FenceAgent<FenceOptionsSpec, C>, input: FenceR
     powerTimeoutS: o.power_timeout,
     powerWaitS: o.power_wait,
     statusSleepS: o.stonith_status_sleep,
-    timeoutDisabled: isTimeoutDisabled(o.disable_timeout, underFencer),
+    timeoutDisabled: isTimeoutDisabled(o.disable_timeout),
   };
-  const ctx: FenceContext = { agent: agent.name, action, log, env: input.env, underFencer, deadline: powerPhaseDeadline(timing.powerTimeoutS, timing.timeoutDisabled) };
+  // on, off and reboot get power_timeout per phase; everything else one total budget.
+  const budget = (): Deadline => (isPowerAction(action) ? powerPhaseDeadline(timing.powerTimeoutS, timing.timeoutDisabled) : Deadline.after(queryBudgetMs));
+  const ctx: FenceContext = { agent: agent.name, action, log, env: input.env, underFencer, deadline: budget() };
   try {
     if (errors.length === 0) await agent.validate?.(agentOptions, ctx);
   } catch (e) {
@@ -142,7 +146,7 @@ async function dispatch<C>(agent: FenceAgent<FenceOptionsSpec, C>, input: FenceR
       await sleep(o.delay * 1000);
     }
     // The budget starts after the delay, which Pacemaker counts in its own timeout anyway.
-    const runCtx: FenceContext = { ...ctx, deadline: powerPhaseDeadline(timing.powerTimeoutS, timing.timeoutDisabled) };
+    const runCtx: FenceContext = { ...ctx, deadline: budget() };
     const c = await agent.connect(agentOptions, runCtx);
     return await runAction(agent, c, action, plugs, o, timing, runCtx, io);
   } catch (e) {
@@ -156,6 +160,10 @@ function normalizeAction(raw: string): FenceAction | undefined {
   return (fenceActions as readonly string[]).includes(name) ? (name as FenceAction) : undefined;
 }
 
+function isPowerAction(action: FenceAction): boolean {
+  return action === 'on' || action === 'off' || action === 'reboot';
+}
+
 function needsPlug(action: FenceAction): boolean {
   return action === 'on' || action === 'off' || action === 'reboot' || action === 'status';
 }
@@ -163,6 +171,14 @@ function needsPlug(action: FenceAction): boolean {
 function loggerFor(name: string, o: KitOptions, env: FenceRunInput['env'], io: Io): Logger {
   const fromEnv = logSettingsFromEnv(`${name}[${process.pid}]`, env);
   const logfile = o.debug_file ?? fromEnv.logfile;
+  // A debug file holds requests and answers: created readable by root only (an existing one keeps its mode).
+  if (o.debug_file !== undefined) {
+    try {
+      closeSync(openSync(o.debug_file, 'a', 0o600));
+    } catch {
+      // A debug file that cannot be created must not change the action's result.
+    }
+  }
   return createLogger(
     { ...fromEnv, debug: fromEnv.debug || o.verbose, ...(logfile !== undefined ? { logfile } : {}) },
     o.quiet ? { out: io.out, err: () => undefined } : io,

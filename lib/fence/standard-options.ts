@@ -31,7 +31,7 @@ export const standardOptions = {
     valueName: 'name',
     order: 1,
     hidden: true,
-    desc: 'Name of the node to be fenced. Pacemaker always sends it; the plug decides what is fenced.',
+    desc: 'Name of the node to be fenced. Pacemaker always sends it; the plug decides what is fenced. Accepted on stdin, not listed.',
   }),
   quiet: boolean({ short: 'q', order: 50, desc: 'Disable logging to stderr. Does not affect --verbose or --debug-file or logging to syslog.' }),
   verbose: boolean({ short: 'v', order: 51, desc: 'Verbose mode: debug messages on stderr, in syslog and in debug_file.' }),
@@ -44,14 +44,14 @@ export const standardOptions = {
   disable_timeout: string({
     valueName: 'true/false',
     order: 200,
-    desc: 'Disable timeout (true/false) (default: true when run from Pacemaker 2.0+). When disabled, on and off poll until done and Pacemaker ends them at its pcmk_<action>_timeout.',
+    desc: 'Disable timeout (true/false) (default: false, even under Pacemaker, unlike fencing.py). When disabled, on and off poll until done and Pacemaker ends them at its pcmk_<action>_timeout with no reason given.',
   }),
   login_timeout: second({ valueName: 'seconds', default: 5, order: 200, desc: 'Wait X seconds for cmd prompt after login.' }),
-  power_timeout: second({ valueName: 'seconds', default: 20, order: 200, desc: 'Test X seconds for status change after ON/OFF.' }),
+  power_timeout: second({ valueName: 'seconds', default: 20, order: 200, desc: 'Test X seconds for status change after ON/OFF. Honoured under Pacemaker too; 0 means no limit.' }),
   power_wait: second({ valueName: 'seconds', default: 0, order: 200, desc: 'Wait X seconds after issuing ON/OFF.' }),
   shell_timeout: second({ valueName: 'seconds', default: 3, order: 200, desc: 'Wait X seconds for cmd prompt after issuing command.' }),
   stonith_status_sleep: second({ valueName: 'seconds', default: 1, order: 200, desc: 'Sleep X seconds between status calls during a STONITH action.' }),
-  retry_on: integer({ valueName: 'attempts', default: 1, min: 1, order: 201, desc: 'Count of attempts to retry power on.' }),
+  retry_on: integer({ valueName: 'attempts', default: 1, min: 0, order: 201, desc: 'Count of attempts to retry power on. The on action tries 1 + retry_on times, as fencing.py does; reboot tries retry_on times (at least once).' }),
 } as const;
 
 export type StandardOptions = typeof standardOptions;

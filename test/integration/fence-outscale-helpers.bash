@@ -4,7 +4,8 @@
 # inside one test node (its own network namespace), so that even a wrong default endpoint
 # (the real API, 169.254.169.254) cannot leave the machine.
 #
-#   fo_setup NODE CONFIG      node_create NODE, start the simulator in it; exports FO_NODE FO_SIM_URL FO_API FO_MD
+#   fo_setup NODE CONFIG      node_create NODE, start the simulator (and its HTTP proxy listener) in it;
+#                             exports FO_NODE FO_SIM_URL FO_API FO_MD FO_PROXY
 #   fo_teardown               stop the simulator (node_teardown removes the node)
 #   fo_agent LINE...          run /usr/sbin/fence_outscale in the node as pacemaker-fenced does: no argv,
 #                             the connection options then LINE... on stdin (later lines win), PCMK_service set.
@@ -26,14 +27,15 @@ fo_setup() {
   node_create "$FO_NODE" || return 1
   local dir
   dir=$(node_dir "$FO_NODE")
-  rm -f "$dir/sim.port"
+  rm -f "$dir/sim.port" "$dir/proxy.port"
   node_spawn "$FO_NODE" "$dir/sim.log" "$FO_NODE_BIN" "$FO_REPO/dist/outscale-sim.cjs" \
-    --config "$config" --port-file "$dir/sim.port" >/dev/null || return 1
+    --config "$config" --port-file "$dir/sim.port" --proxy-port-file "$dir/proxy.port" >/dev/null || return 1
   wait_until 15 "the simulator's port file" test -s "$dir/sim.port" || { cat "$dir/sim.log" >&2; return 1; }
+  FO_PROXY=http://127.0.0.1:$(<"$dir/proxy.port")
   FO_SIM_URL=http://127.0.0.1:$(<"$dir/sim.port")
   FO_API=$FO_SIM_URL/api/v1
   FO_MD=$FO_SIM_URL/latest/meta-data
-  export FO_NODE FO_SIM_URL FO_API FO_MD
+  export FO_NODE FO_SIM_URL FO_API FO_MD FO_PROXY
 }
 
 fo_sim() {

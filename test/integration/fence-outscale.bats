@@ -24,7 +24,8 @@ setup_file() {
     { "vmId": "i-0000000e", "state": "running", "tags": { "Name": "twin" } },
     { "vmId": "i-0000000f", "state": "running", "tags": { "Name": "twin" } },
     { "vmId": "i-00000010", "state": "running", "tags": { "Name": "node6", "cluster": "other" }, "shutdownBehavior": "restart" },
-    { "vmId": "i-00000011", "state": "running", "tags": { "Name": "node5" } }
+    { "vmId": "i-00000011", "state": "running", "tags": { "Name": "node5" } },
+    { "vmId": "i-00000012", "state": "running", "tags": { "Name": "node7" }, "shutdownBehavior": "terminate" }
   ],
   "metadata": { "instanceId": "i-0000000a" },
   "faults": {}
@@ -104,11 +105,27 @@ teardown() {
   [ "$(fo_vm_state i-00000011)" = stopped ]
 }
 
-@test "off of a stopped VM says Already OFF and sends no StopVms" {
+@test "off of a VM that reads stopped still sends StopVms: one read is not proof" {
   run --separate-stderr fo_agent action=off port=node4
   [ "$status" -eq 0 ]
   [ "$output" = "Success: Already OFF" ]
+  [ "$(fo_requests StopVms | jq -c .body)" = '{"VmIds":["i-0000000d"],"ForceStop":true}' ]
+}
+
+@test "a stale 'stopped' answer: off sends StopVms anyway, and the VM ends stopped" {
+  fo_sim POST /_sim/faults '{"staleStopped":{"i-00000011":1}}'
+  run --separate-stderr fo_agent action=off port=node5
+  [ "$status" -eq 0 ]
+  [ "$(fo_requests StopVms | wc -l)" -eq 1 ]
+  [ "$(fo_vm_state i-00000011)" = stopped ]
+}
+
+@test "a VM that a stop would delete (VmInitiatedShutdownBehavior=terminate) is refused, naming the VM and the fix" {
+  run --separate-stderr fo_agent action=off port=node7
+  [ "$status" -eq 1 ]
+  [[ $stderr == *"VM i-00000012 (node7) has VmInitiatedShutdownBehavior=terminate"*"UpdateVm with VmInitiatedShutdownBehavior=stop on i-00000012"* ]]
   [ -z "$(fo_requests StopVms)" ]
+  [ "$(fo_vm_state i-00000012)" = running ]
 }
 
 @test "on starts a stopped VM and waits until it runs" {
@@ -132,7 +149,7 @@ teardown() {
   run --separate-stderr fo_agent action=list
   [ "$status" -eq 0 ]
   [[ $output == *"i-0000000b,node2"* ]]
-  [ "${#lines[@]}" -eq 8 ]
+  [ "${#lines[@]}" -eq 9 ]
   run --separate-stderr fo_agent action=list filter=cluster=lab
   [ "$status" -eq 0 ]
   [ "$output" = "$(printf 'i-0000000a,node1\ni-0000000b,node2\ni-0000000d,node4')" ]
@@ -190,10 +207,18 @@ teardown() {
   [[ $stderr == *"Timed out waiting to power OFF"* ]]
 }
 
-@test "under pacemaker-fenced a stuck off polls until the SIGKILL at the timeout, and leaves nothing running" {
+@test "under pacemaker-fenced power_timeout is honoured: a stuck off says 'Timed out waiting to power OFF' before any SIGKILL" {
+  fo_sim POST /_sim/faults '{"neverStopVmIds":["i-00000011"]}'
+  FO_KILL_AFTER=20
+  run --separate-stderr fo_agent action=off port=node5 power_timeout=2
+  [ "$status" -eq 1 ]
+  [[ $stderr == *"Failed: Timed out waiting to power OFF node5"* ]]
+}
+
+@test "with disable_timeout=true a stuck off polls until the SIGKILL at the timeout, and leaves nothing running" {
   fo_sim POST /_sim/faults '{"neverStopVmIds":["i-00000011"]}'
   FO_KILL_AFTER=3
-  run --separate-stderr fo_agent action=off port=node5 power_timeout=1
+  run --separate-stderr fo_agent action=off port=node5 power_timeout=1 disable_timeout=true
   [ "$status" -eq 137 ]
   [ "$(fo_requests StopVms | wc -l)" -eq 1 ]
   (( $(fo_requests ReadVms | wc -l) >= 5 ))
@@ -201,11 +226,11 @@ teardown() {
   [[ $output != *fence_outscale* ]]
 }
 
-@test "a VM that restarts on stop (VmInitiatedShutdownBehavior=restart) is reported, and off never claims it fenced" {
-  run --separate-stderr fo_agent action=off port=node6 power_timeout=3 disable_timeout=false
+@test "a VM that restarts on stop (VmInitiatedShutdownBehavior=restart) is refused: off could never confirm it" {
+  run --separate-stderr fo_agent action=off port=node6 power_timeout=3
   [ "$status" -eq 1 ]
-  [[ $stderr == *"VM i-00000010 has VmInitiatedShutdownBehavior=restart"* ]]
-  [[ $stderr == *"Timed out waiting to power OFF"* ]]
+  [[ $stderr == *"VM i-00000010 (node6) has VmInitiatedShutdownBehavior=restart"* ]]
+  [ -z "$(fo_requests StopVms)" ]
 }
 
 @test "a tag that matches two VMs fails with a clear message, and nothing is stopped" {
@@ -225,26 +250,21 @@ teardown() {
   [ -z "$(fo_requests StopVms)" ]
 }
 
-@test "the agent refuses to fence its own VM (metadata service), unless skip_race_check" {
-  run --separate-stderr fo_agent action=off port=node1
+@test "the agent fences its own VM when Pacemaker asks (self-fencing), unless refuse_self_fencing" {
+  run --separate-stderr fo_agent action=off port=node1 refuse_self_fencing=true
   [ "$status" -eq 1 ]
   [[ $stderr == *"refusing to fence node1: VM i-0000000a is the VM this agent runs on"* ]]
   [ -z "$(fo_requests StopVms)" ]
-  run --separate-stderr fo_agent action=off port=node1 skip_race_check=true
+  run --separate-stderr fo_agent action=off port=node1 refuse_self_fencing=0
   [ "$status" -eq 0 ]
+  [[ $stderr == *"fencing node1, the VM this agent runs on (i-0000000a)"* ]]
   [ "$(fo_vm_state i-0000000a)" = stopped ]
 }
 
-@test "skip_race_check=0 means false (unlike fence_aws)" {
-  run --separate-stderr fo_agent action=off port=node1 skip_race_check=0
-  [ "$status" -eq 1 ]
-  [[ $stderr == *"refusing to fence node1"* ]]
-}
-
-@test "the agent does not shoot back while its own VM is being stopped" {
+@test "the agent does not shoot back while its own VM is being stopped (skip_race_check=0 keeps the check)" {
   fo_sim POST /_sim/faults '{"neverStopVmIds":["i-0000000a"]}'
-  run --separate-stderr fo_agent action=off port=node1 skip_race_check=true power_timeout=1 disable_timeout=false
-  run --separate-stderr fo_agent action=off port=node5
+  run --separate-stderr fo_agent action=off port=node1 skip_race_check=true power_timeout=1
+  run --separate-stderr fo_agent action=off port=node5 skip_race_check=0
   [ "$status" -eq 1 ]
   [[ $stderr == *"this node's own VM i-0000000a is stopping"* ]]
   [ "$(fo_vm_state i-00000011)" = running ]
@@ -263,7 +283,7 @@ teardown() {
   local started=$SECONDS
   run --separate-stderr fo_agent action=off port=node5 metadata_url=http://169.254.169.254/latest/meta-data/instance-id login_timeout=2
   [ "$status" -eq 0 ]
-  [[ $stderr == *"fencing without the self-fencing check"* ]]
+  [[ $stderr == *"fencing without the race check"* ]]
   (( SECONDS - started < 8 ))
 }
 
@@ -307,6 +327,60 @@ teardown() {
   [ "$found" -eq 0 ]
   grep -q 'StopVms' "$BATS_TEST_TMPDIR/debug.log"
   ! grep -q "$FO_SK" "$BATS_TEST_TMPDIR/err" "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/debug.log"
+  [ "$(stat -c %a "$BATS_TEST_TMPDIR/debug.log")" = 600 ]
+}
+
+@test "HTTP_PROXY from Pacemaker's environment carries the requests; NO_PROXY naming the host bypasses it" {
+  FO_ENV=(HTTP_PROXY=$FO_PROXY)
+  run --separate-stderr fo_agent action=status port=node5
+  [ "$status" -eq 0 ]
+  [ "$(fo_sim GET /_sim/log | jq -r '.[0].path')" = "$FO_API/ReadVms" ]
+  fo_sim POST /_sim/reset >/dev/null
+  FO_ENV=(HTTP_PROXY=$FO_PROXY NO_PROXY=127.0.0.1)
+  run --separate-stderr fo_agent action=status port=node5
+  [ "$status" -eq 0 ]
+  [ "$(fo_sim GET /_sim/log | jq -r '.[0].path')" = /api/v1/ReadVms ]
+}
+
+@test "a proxy password on the command line is refused and never echoed; a proxy's 407 is not retried" {
+  run --separate-stderr in_node "$FO_NODE" /usr/sbin/fence_outscale -o monitor --endpoint "$FO_API" -a "$FO_AK" \
+    --proxy "http://fence:PXverysecret@${FO_PROXY#http://}"
+  [ "$status" -eq 1 ]
+  [[ $stderr == *"--proxy with a password is refused on the command line"* ]]
+  [[ $stderr != *PXverysecret* ]]
+  fo_sim POST /_sim/faults '{"proxy":"407"}'
+  run --separate-stderr fo_agent action=monitor "proxy=http://fence:PXverysecret@${FO_PROXY#http://}" verbose=1
+  [ "$status" -eq 1 ]
+  [[ $stderr == *"HTTP 407"* ]]
+  [[ $stderr != *PXverysecret* ]]
+  [ "$(fo_sim GET /_sim/log | jq '[.[] | select(.status == 407)] | length')" -eq 1 ]
+}
+
+@test "a DNS server that does not answer (EAI_AGAIN) is retried: the node has no route to the host's resolver" {
+  run --separate-stderr fo_agent action=monitor endpoint=https://api.eu-west-2.outscale.com api_retries=2
+  [ "$status" -eq 1 ]
+  [[ $stderr == *"cannot reach api.eu-west-2.outscale.com: EAI_AGAIN"* ]]
+  [ "$(grep -c 'retry [0-9] of 2' <<<"$stderr")" -eq 2 ]
+}
+
+@test "a name that does not exist (ENOTFOUND, hosts from files only) is not retried" {
+  printf 'hosts: files\n' >"$BATS_TEST_TMPDIR/nsswitch.conf"
+  local input
+  input=$(printf '%s\n' action=monitor endpoint=https://api.nosuch.test access_key=$FO_AK secret_key=$FO_SK region=eu-west-2 api_retries=2)
+  run --separate-stderr in_node "$FO_NODE" unshare --mount --propagation private sh -c \
+    'mount --bind "$1" /etc/nsswitch.conf && exec env -u NODE_EXTRA_CA_CERTS PCMK_service=pacemaker-fenced /usr/sbin/fence_outscale' \
+    sh "$BATS_TEST_TMPDIR/nsswitch.conf" <<<"$input"
+  [ "$status" -eq 1 ]
+  [[ $stderr == *"the name api.nosuch.test does not exist (ENOTFOUND; not retried)"* ]]
+  [[ $stderr != *"retry 1 of 2"* ]]
+}
+
+@test "an endpoint in plain http off loopback is refused unless insecure_http" {
+  run --separate-stderr fo_agent action=validate-all endpoint=http://192.0.2.99:8080
+  [ "$status" -eq 1 ]
+  [[ $stderr == *"plain HTTP off loopback"*"insecure_http=true"* ]]
+  run --separate-stderr fo_agent action=validate-all endpoint=http://192.0.2.99:8080 insecure_http=true
+  [ "$status" -eq 0 ]
 }
 
 @test "a secret on the command line is refused with a pointer to stdin, and never sent" {
@@ -336,10 +410,21 @@ teardown() {
   [ -z "$(fo_requests)" ]
 }
 
-@test "validate-all checks options without any API call" {
+@test "validate-all checks options and reads the plug's VM, and stops nothing" {
   run --separate-stderr fo_agent action=validate-all port=node5
   [ "$status" -eq 0 ]
-  [ -z "$(fo_requests)" ]
+  [ "$(fo_requests | jq -r .op | sort -u)" = ReadVms ]
+  run --separate-stderr fo_agent action=validate-all port=node7
+  [ "$status" -eq 1 ]
+  [[ $stderr == *"VmInitiatedShutdownBehavior=terminate"*"validate-all failed"* ]]
+}
+
+@test "nodename is accepted on stdin without a warning, and is not in the metadata" {
+  run --separate-stderr fo_agent action=status nodename=node5 port=node5
+  [ "$status" -eq 0 ]
+  [[ $stderr != *nodename* ]]
+  run --separate-stderr in_node "$FO_NODE" /usr/sbin/fence_outscale -o metadata
+  [[ $output != *'name="nodename"'* ]]
 }
 
 @test "an endpoint that refuses connections: retried api_retries times, then exit 1 naming the host" {

@@ -34,9 +34,15 @@ describe('fence_outscale without network', () => {
     expect(r.stderr).toContain(message);
   });
 
-  it('validate-all with complete options exits 0 without contacting the API', async () => {
-    const r = await run([], 'action=validate-all\nport=node2\naccess_key=AK\nsecret_key=SK\nendpoint=http://192.0.2.1:1\n');
+  it('validate-all with complete options and no target to read exits 0 without contacting the API', async () => {
+    const r = await run([], 'action=validate-all\naccess_key=AK\nsecret_key=SK\nendpoint=http://192.0.2.1:1\ninsecure_http=true\n');
     expect(r.stderr).toBe('');
     expect(r.exitCode).toBe(0);
+  });
+
+  it('validate-all refuses a plain http endpoint off loopback without insecure_http', async () => {
+    const r = await run([], 'action=validate-all\naccess_key=AK\nsecret_key=SK\nendpoint=http://192.0.2.1:1\n');
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('endpoint http://192.0.2.1:1 is plain HTTP off loopback');
   });
 });

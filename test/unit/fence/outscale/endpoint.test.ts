@@ -8,7 +8,7 @@ import { resolveOptions } from '../../../../lib/fence/resolve-options.js';
 import { parseStdinOptions } from '../../../../lib/fence/parse-stdin.js';
 import { Deadline } from '../../../../lib/ocf/deadline.js';
 import { loadProfile, resolveCredentials } from '../../../../fence/outscale/credentials.js';
-import { resolveEndpoint } from '../../../../fence/outscale/endpoint.js';
+import { bypassesProxy, proxyFor, resolveEndpoint } from '../../../../fence/outscale/endpoint.js';
 import { instanceIdUrl } from '../../../../fence/outscale/metadata-service.js';
 import { fenceOutscale } from '../../../../fence/outscale/index.js';
 import type { OutscaleOptions } from '../../../../fence/outscale/options.js';
@@ -21,6 +21,52 @@ function options(text: string): OutscaleOptions {
   expect(r.errors).toEqual([]);
   return r.values as OutscaleOptions;
 }
+
+describe('endpoint safety and proxies', () => {
+  it.each([
+    ['endpoint=https://api.cloudgouv-eu-west-1.outscale.com\n', {}, 'cloudgouv-eu-west-1'],
+    ['endpoint=https://api.us-east-2.outscale.com/api/v1\n', {}, 'us-east-2'],
+    ['endpoint=https://api.us-east-2.outscale.com\nregion=eu-west-2\n', {}, 'eu-west-2'],
+    ['endpoint=https://api.us-east-2.outscale.com\n', { OSC_REGION: 'us-west-1' }, 'us-west-1'],
+    ['endpoint=https://osc.example.test\n', {}, 'eu-west-2'],
+  ])('an endpoint api.<region>.outscale.com signs for that region when none is given: %j %j -> %s', (text, env, region) => {
+    expect(resolveEndpoint(options(text), env, undefined).region).toBe(region);
+  });
+
+  it.each(['http://192.0.2.10:3000', 'http://localhost:3000', 'http://api.eu-west-2.outscale.com'])('plain http off loopback is refused: %s', (url) => {
+    expect(() => resolveEndpoint(options(`endpoint=${url}\n`), {}, undefined)).toThrow(/plain HTTP off loopback.*insecure_http=true/);
+    expect(resolveEndpoint(options(`endpoint=${url}\ninsecure_http=true\n`), {}, undefined).endpoint.protocol).toBe('http:');
+  });
+
+  it.each(['http://127.0.0.1:3000', 'http://127.1.2.3', 'http://[::1]:3000'])('plain http on loopback is accepted: %s', (url) => {
+    expect(resolveEndpoint(options(`endpoint=${url}\n`), {}, undefined).endpoint.protocol).toBe('http:');
+  });
+
+  const https = new URL('https://api.eu-west-2.outscale.com/api/v1');
+  const http = new URL('http://127.0.0.1:3000/api/v1');
+  it.each([
+    [https, { HTTPS_PROXY: 'http://proxy.test:3128' }, 'proxy.test:3128'],
+    [https, { https_proxy: 'http://lower.test:1', HTTPS_PROXY: 'http://upper.test:2' }, 'lower.test:1'],
+    [https, { HTTP_PROXY: 'http://plain.test:1' }, undefined],
+    [http, { HTTP_PROXY: 'http://plain.test:1', HTTPS_PROXY: 'http://tls.test:1' }, 'plain.test:1'],
+    [https, { HTTPS_PROXY: 'http://p.test:1', NO_PROXY: 'outscale.com' }, undefined],
+    [https, { HTTPS_PROXY: 'http://p.test:1', no_proxy: '.outscale.com,localhost' }, undefined],
+    [https, { HTTPS_PROXY: 'http://p.test:1', NO_PROXY: '*' }, undefined],
+    [https, { HTTPS_PROXY: 'http://p.test:1', NO_PROXY: 'api.eu-west-2.outscale.com:8443' }, 'p.test:1'],
+    [https, { HTTPS_PROXY: 'http://p.test:1', NO_PROXY: 'example.com,scale.com' }, 'p.test:1'],
+  ])('proxy for %s with %j: %s', (url, env, host) => {
+    expect(proxyFor(options(''), env, url)?.url.host).toBe(host);
+  });
+
+  it('the proxy option wins over the environment and NO_PROXY', () => {
+    expect(proxyFor(options('proxy=http://opt.test:8080\n'), { HTTPS_PROXY: 'http://env.test:1', NO_PROXY: '*' }, https)?.url.host).toBe('opt.test:8080');
+  });
+
+  it('NO_PROXY matches IP addresses exactly', () => {
+    expect(bypassesProxy(http, '127.0.0.1')).toBe(true);
+    expect(bypassesProxy(http, '127.0.0.2,10.0.0.1')).toBe(false);
+  });
+});
 
 describe('region and endpoint', () => {
   it.each([

@@ -63,7 +63,7 @@ describe('stdin options, as pacemaker-fenced writes them', () => {
 
   it.each([
     ['power_timeout=soon\n', 'power_timeout: expected a time in seconds'],
-    ['retry_on=0\n', 'retry_on: must be at least 1'],
+    ['retry_on=-1\n', 'retry_on: must be at least 0'],
     ['skip_race_check=maybe\n', 'skip_race_check: expected true or false'],
   ])('%j is an error naming the option', (text, message) => {
     expect(fromStdin(text).errors.join('\n')).toContain(message);

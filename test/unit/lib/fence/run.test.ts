@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defineFenceAgent, FenceError, runFenceAgent, string, type Power } from '../../../../lib/fence/index.js';
 
@@ -25,9 +28,20 @@ class Strip {
   }
 }
 
-function agentFor(strip: Strip, extra: { failMonitor?: boolean; refuse?: boolean; transientReads?: number; failOn?: boolean } = {}) {
+interface Extra {
+  failMonitor?: boolean;
+  hangMonitor?: boolean;
+  refuse?: boolean;
+  transientReads?: number;
+  failOn?: boolean;
+  stuckOn?: boolean;
+  alwaysSendOff?: boolean;
+}
+
+function agentFor(strip: Strip, extra: Extra = {}) {
   let transient = extra.transientReads ?? 0;
   return defineFenceAgent({
+    alwaysSendOff: extra.alwaysSendOff ?? false,
     name: 'fence_strip',
     shortdesc: 'Test strip',
     longdesc: 'An in-memory power strip for kit tests.',
@@ -43,11 +57,19 @@ function agentFor(strip: Strip, extra: { failMonitor?: boolean; refuse?: boolean
     },
     async setPower(c, plug, power) {
       if (power === 'on' && extra.failOn) throw new FenceError('cannot power on');
+      if (power === 'on' && extra.stuckOn) {
+        c.calls.push('on (ignored)');
+        return;
+      }
       c.set(plug, power);
     },
     list: async () => [{ plug: 'p1', alias: 'node1', power: 'on' }, { plug: 'p2', alias: 'node2', power: 'off' }, { plug: 'p3' }],
-    async monitor() {
+    async monitor(_c, ctx) {
       if (extra.failMonitor) throw new FenceError('device unreachable');
+      if (extra.hangMonitor) {
+        await new Promise((resolve) => setTimeout(resolve, ctx.deadline.remainingMs()));
+        throw new FenceError('monitor ran out of its budget');
+      }
     },
     async beforeFencing(_c, plugs) {
       if (extra.refuse) throw new FenceError(`refusing to fence ${plugs.join(',')}`);
@@ -95,12 +117,62 @@ describe('fence kit actions and exit codes', () => {
     expect(r.stderr).toContain('Failed: Timed out waiting to power OFF p1');
   });
 
-  it('under pacemaker-fenced, off ignores power_timeout and polls until done (until killed)', async () => {
-    const strip = new Strip(new Map([['p1', 'on']]), 900);
+  it('under pacemaker-fenced, off honours power_timeout; only disable_timeout=true or power_timeout=0 polls until done', async () => {
     const text = 'action=off\nport=p1\nstonith_status_sleep=0.1\npower_timeout=0.3\n';
-    expect((await stdin(agentFor(strip), text, { PCMK_service: 'pacemaker-fenced' })).exitCode).toBe(0);
-    const again = new Strip(new Map([['p1', 'on']]), 900);
-    expect((await stdin(agentFor(again), `${text}disable_timeout=false\n`, { PCMK_service: 'pacemaker-fenced' })).exitCode).toBe(1);
+    const fenced = { PCMK_service: 'pacemaker-fenced' };
+    const r = await stdin(agentFor(new Strip(new Map([['p1', 'on']]), 900)), text, fenced);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('Failed: Timed out waiting to power OFF p1');
+    expect((await stdin(agentFor(new Strip(new Map([['p1', 'on']]), 900)), `${text}disable_timeout=true\n`, fenced)).exitCode).toBe(0);
+    expect((await stdin(agentFor(new Strip(new Map([['p1', 'on']]), 900)), `${text}power_timeout=0\n`, fenced)).exitCode).toBe(0);
+  });
+
+  it('reboot succeeds once off is confirmed when power-on does not finish within its bounded phase, and says it is pending', async () => {
+    // Off takes 0.2 s; on never completes. power_timeout=60 leaves 60 s, but the on phase is capped at 15 s:
+    // with power_timeout=1 what is left is below the 5 s floor, so the phase lasts about 5 s.
+    const strip = new Strip(new Map([['p1', 'on']]), 200, new Set());
+    const stuckOn = agentFor(strip, { stuckOn: true });
+    const started = Date.now();
+    const r = await stdin(stuckOn, 'action=reboot\nport=p1\nstonith_status_sleep=0.1\npower_timeout=1\nretry_on=3\n', { PCMK_service: 'pacemaker-fenced' });
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toBe('Success: Rebooted\n');
+    expect(r.stderr).toContain('p1 is off (fenced); power-on is still pending: Timed out waiting to power ON p1');
+    expect(strip.calls[0]).toBe('off p1');
+    expect(Date.now() - started).toBeLessThan(12_000);
+  }, 20_000);
+
+  it('an agent with alwaysSendOff asks for off even when the first read says off', async () => {
+    const strip = new Strip(new Map([['p2', 'off']]));
+    const r = await stdin(agentFor(strip, { alwaysSendOff: true }), `action=off\nport=p2\n${fast}`);
+    expect(r.exitCode).toBe(0);
+    expect(strip.calls).toEqual(['off p2']);
+  });
+
+  it('monitor, list and status have one 15 s budget whatever their options say', async () => {
+    const started = Date.now();
+    const r = await stdin(agentFor(new Strip(new Map()), { hangMonitor: true }), 'action=monitor\npower_timeout=100\ndisable_timeout=true\n', { PCMK_service: 'pacemaker-fenced' });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('monitor ran out of its budget');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(14_000);
+    expect(Date.now() - started).toBeLessThan(17_000);
+  }, 25_000);
+
+  it('debug_file is created readable by its owner only', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fence-kit-'));
+    const file = join(dir, 'debug.log');
+    const r = await stdin(agentFor(new Strip(new Map([['p1', 'on']]))), `action=status\nport=p1\nverbose=1\ndebug_file=${file}\n`);
+    expect(r.exitCode).toBe(0);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    rmSync(dir, { recursive: true });
+  });
+
+  it('nodename is accepted on stdin without a warning, and not listed in metadata, --help or the man page', async () => {
+    const agent = agentFor(new Strip(new Map([['p1', 'on']])));
+    const r = await stdin(agent, 'action=status\nport=p1\nnodename=node1\n');
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr).toBe('');
+    for (const text of ['action=metadata\n', 'action=manpage\n']) expect((await stdin(agent, text)).stdout).not.toContain('nodename');
+    expect((await runFenceAgent(agent, { argv: ['--help'], env: {} })).stdout).not.toContain('nodename');
   });
 
   it('a transient read error while polling is logged and the poll goes on', async () => {
@@ -122,14 +194,14 @@ describe('fence kit actions and exit codes', () => {
     const strip = new Strip(new Map([['p1', 'on']]));
     const r = await stdin(agentFor(strip, { failOn: true }), `action=reboot\nport=p1\n${fast}`);
     expect(r.exitCode).toBe(0);
-    expect(r.stderr).toContain('powering it back on failed: cannot power on');
+    expect(r.stderr).toContain('p1 is off (fenced); power-on is still pending: cannot power on');
   });
 
-  it('on retries retry_on times before failing', async () => {
+  it('on tries 1 + retry_on times before failing, as fencing.py', async () => {
     const strip = new Strip(new Map([['p1', 'off']]), 100, new Set(['p1']));
     const r = await stdin(agentFor(strip), 'action=on\nport=p1\nstonith_status_sleep=0.1\npower_timeout=0.3\nretry_on=2\n');
     expect(r.exitCode).toBe(1);
-    expect(strip.calls).toEqual(['on p1', 'on p1']);
+    expect(strip.calls).toEqual(['on p1', 'on p1', 'on p1']);
     expect(r.stderr).toContain('Timed out waiting to power ON');
   });
 

@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: Apache-2.0
+// fence_outscale's network conventions against the simulator served over HTTPS (a certificate made here with
+// openssl) and its HTTP proxy listener: certificate checks that the environment cannot turn off, proxies from the
+// environment, a proxy password that stays secret, and which failures are retried.
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { runFenceAgent } from '../../../../lib/fence/index.js';
+import { networkErrorHeals } from '../../../../fence/outscale/api.js';
+import { fenceOutscale } from '../../../../fence/outscale/index.js';
+import { parseConfig } from '../../../../lab/outscale-sim/config.js';
+import { startProxy, type RunningProxy } from '../../../../lab/outscale-sim/proxy.js';
+import { startServer, type RunningServer } from '../../../../lab/outscale-sim/server.js';
+import { Simulator } from '../../../../lab/outscale-sim/simulator.js';
+import { accessKey, baseConfig, secretKey } from '../../lab/outscale-sim/sim-harness.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'fo-net-'));
+const certFile = join(dir, 'cert.pem');
+const proxyPassword = 'PXsecretPass42';
+let sim: Simulator;
+let tlsServer: RunningServer;
+let plainServer: RunningServer;
+let proxy: RunningProxy;
+
+beforeAll(async () => {
+  execFileSync('openssl', [
+    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
+    '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
+    '-keyout', join(dir, 'key.pem'), '-out', certFile,
+  ], { stdio: 'ignore' });
+  sim = new Simulator(parseConfig(baseConfig()));
+  tlsServer = await startServer(sim, { tls: { cert: readFileSync(certFile, 'utf8'), key: readFileSync(join(dir, 'key.pem'), 'utf8') } });
+  plainServer = await startServer(sim);
+  proxy = await startProxy(sim);
+});
+afterAll(async () => {
+  await Promise.all([tlsServer.close(), plainServer.close(), proxy.close()]);
+  rmSync(dir, { recursive: true, force: true });
+});
+afterEach(() => {
+  delete process.env.NODE_TLS_REJECT_UNAUTHORIZED;
+  sim.reset();
+});
+
+function agent(lines: readonly string[], env: Record<string, string> = {}) {
+  const stdin = [`access_key=${accessKey}`, `secret_key=${secretKey}`, 'region=eu-west-2', 'skip_race_check=true', 'api_retries=2', ...lines].join('\n');
+  return runFenceAgent(fenceOutscale, { argv: [], stdin, env: { HOME: '/nonexistent', PCMK_service: 'pacemaker-fenced', ...env } });
+}
+const methods = () => sim.log.list().map((e) => `${e.method} ${e.operation ?? e.path}`);
+
+describe('TLS', () => {
+  it('NODE_TLS_REJECT_UNAUTHORIZED=0 does not turn certificate checks off; ca_file adds the CA that makes it work', async () => {
+    process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
+    const r = await agent(['action=status', 'port=node2', `endpoint=${tlsServer.apiUrl}`], { NODE_TLS_REJECT_UNAUTHORIZED: '0' });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('the TLS certificate of 127.0.0.1');
+    expect(r.stderr).toContain('is not trusted');
+    expect(sim.log.list()).toEqual([]); // nothing reached the API, and an untrusted certificate is not retried
+    const ok = await agent(['action=status', 'port=node2', `endpoint=${tlsServer.apiUrl}`, `ca_file=${certFile}`]);
+    expect(ok.stdout).toBe('Status: ON\n');
+    expect(ok.exitCode).toBe(0);
+  });
+});
+
+describe('proxies from the environment, as fence_aws (boto3) honours them', () => {
+  it('HTTPS_PROXY tunnels an https endpoint through CONNECT', async () => {
+    const r = await agent(['action=status', 'port=node2', `endpoint=${tlsServer.apiUrl}`, `ca_file=${certFile}`], { HTTPS_PROXY: proxy.url });
+    expect(r.exitCode).toBe(0);
+    expect(methods()).toEqual([`CONNECT 127.0.0.1:${tlsServer.port}`, 'POST ReadVms']);
+  });
+
+  it('https_proxy (lowercase) wins, and NO_PROXY naming the host bypasses the proxy', async () => {
+    const r = await agent(['action=status', 'port=node2', `endpoint=${tlsServer.apiUrl}`, `ca_file=${certFile}`], {
+      https_proxy: proxy.url,
+      HTTPS_PROXY: 'http://127.0.0.1:9',
+    });
+    expect(r.exitCode).toBe(0);
+    expect(methods()[0]).toBe(`CONNECT 127.0.0.1:${tlsServer.port}`);
+    sim.reset();
+    const direct = await agent(['action=status', 'port=node2', `endpoint=${tlsServer.apiUrl}`, `ca_file=${certFile}`], {
+      HTTPS_PROXY: 'http://127.0.0.1:9',
+      NO_PROXY: 'localhost,127.0.0.1',
+    });
+    expect(direct.exitCode).toBe(0);
+    expect(methods()).toEqual(['POST ReadVms']);
+  });
+
+  it('HTTP_PROXY carries a plain-http endpoint in absolute form', async () => {
+    const r = await agent(['action=status', 'port=node2', `endpoint=${plainServer.apiUrl}`], { HTTP_PROXY: proxy.url });
+    expect(r.exitCode).toBe(0);
+    expect(methods()).toEqual([`POST ${plainServer.apiUrl}/ReadVms`, 'POST ReadVms']);
+  });
+
+  it('a proxy that answers 407 is not retried, and the message says so', async () => {
+    sim.setFaults({ proxy: '407' });
+    const r = await agent(['action=monitor', `endpoint=${tlsServer.apiUrl}`, `ca_file=${certFile}`], { HTTPS_PROXY: proxy.url });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('HTTP 407 (Proxy Authentication Required) (not retried)');
+    expect(methods()).toEqual([`CONNECT 127.0.0.1:${tlsServer.port}`]);
+  });
+});
+
+describe('the proxy password is a secret', () => {
+  it('proxy_password_file supplies the password for the user of the proxy URL, and a group-readable file is warned about', async () => {
+    sim.setFaults({ proxy: { user: 'fence', password: proxyPassword } });
+    const file = join(dir, 'proxy-password');
+    writeFileSync(file, `${proxyPassword}\n`);
+    chmodSync(file, 0o640);
+    const lines = ['action=status', 'port=node2', `endpoint=${tlsServer.apiUrl}`, `ca_file=${certFile}`, 'verbose=1', `proxy_password_file=${file}`];
+    const r = await agent(lines, { HTTPS_PROXY: `http://fence@127.0.0.1:${proxy.port}` });
+    expect(r.exitCode).toBe(0);
+    expect(sim.log.list()[0]).toMatchObject({ method: 'CONNECT', proxyUser: 'fence', status: 200 });
+    expect(r.stderr).toContain(`proxy_password_file ${file} is readable by its group (mode 0640): chmod 600 ${file}`);
+    expect(r.stdout + r.stderr).not.toContain(proxyPassword);
+  });
+
+  it('a password in the proxy URL is redacted from every message, even when the proxy refuses it', async () => {
+    sim.setFaults({ proxy: '407' });
+    const r = await agent(['action=status', 'port=node2', `endpoint=${plainServer.apiUrl}`, 'verbose=1', `proxy=http://fence:${proxyPassword}@127.0.0.1:${proxy.port}`]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('HTTP 407');
+    expect(r.stdout + r.stderr).not.toContain(proxyPassword);
+  });
+
+  it('a proxy URL with a password is refused on the command line, without echoing it; one without is accepted', async () => {
+    const r = await runFenceAgent(fenceOutscale, {
+      argv: ['-o', 'validate-all', '-n', 'node2', '-a', accessKey, '--proxy', `http://fence:${proxyPassword}@127.0.0.1:1`],
+      env: { HOME: '/nonexistent', OSC_SECRET_KEY: secretKey },
+    });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('--proxy with a password is refused on the command line');
+    expect(r.stderr).toContain('proxy_password_file');
+    expect(r.stderr).not.toContain(proxyPassword);
+    const ok = await runFenceAgent(fenceOutscale, {
+      argv: ['-o', 'validate-all', '-a', accessKey, '--proxy', 'http://fence@127.0.0.1:1'],
+      env: { HOME: '/nonexistent', OSC_SECRET_KEY: secretKey },
+    });
+    expect(ok.stderr).toBe('');
+    expect(ok.exitCode).toBe(0);
+  });
+});
+
+describe('retries only for what can heal', () => {
+  it.each([
+    ['ECONNREFUSED', true],
+    ['ECONNRESET', true],
+    ['EHOSTUNREACH', true],
+    ['EAI_AGAIN', true],
+    ['ENOTFOUND', false],
+    ['CERT_HAS_EXPIRED', false],
+    ['DEPTH_ZERO_SELF_SIGNED_CERT', false],
+  ])('%s heals: %s', (code, heals) => {
+    expect(networkErrorHeals(code)).toBe(heals);
+  });
+});
