@@ -4,6 +4,7 @@
 # usage: packaging/install.sh BINARY [DESTDIR]   (run from the repository root)
 set -euo pipefail
 bin=$1; dest=${2:-}
+[ -d dist/man ] || { echo "install: dist/man is missing: run 'make man' (make install does)" >&2; exit 1; }
 libdir=/usr/lib/seapath-agents
 ocfdir=/usr/lib/ocf/resource.d/seapath
 mandir=/usr/share/man
