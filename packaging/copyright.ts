@@ -69,7 +69,7 @@ const nodeLicence = withApacheByReference(readFileSync(join(node, 'LICENSE'), 'u
 paragraphs.push([`Files: ${node}/*`, 'Copyright: Node.js contributors and the authors of the components its licence lists', 'License: Node.js', indented(nodeLicence)].join('\n'));
 const standalone = new Set<string>(['Apache-2.0']);
 for (const dir of bundledPackages()) {
-  const meta = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { license?: string; version?: string; author?: string | { name?: string } };
+  const meta = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { license?: string; author?: string | { name?: string } };
   const spdx = meta.license ?? 'UNKNOWN';
   const text = licenseFile(dir);
   const author = typeof meta.author === 'string' ? meta.author : (meta.author?.name ?? 'its authors');
@@ -80,6 +80,8 @@ for (const dir of bundledPackages()) {
   else standalone.add(spdx);
   paragraphs.push(lines.join('\n'));
 }
+// Standalone licence paragraphs, for packages that ship no licence file. The MIT text is the one Node's
+// own licence opens with, without its copyright line.
 const licenceTexts: Readonly<Record<string, string>> = {
   'Apache-2.0': 'On Debian systems, the full text of the Apache License 2.0 can be found in\n/usr/share/common-licenses/Apache-2.0.',
   MIT: readFileSync(join(node, 'LICENSE'), 'utf8').split('"""')[1]?.replace('Copyright Node.js contributors. All rights reserved.', '') ?? '',
