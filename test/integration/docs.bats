@@ -50,7 +50,8 @@ accepted() {
     [ -n "$cmds" ] || continue
     cib=$BATS_TEST_TMPDIR/$(basename "$doc").crm.xml
     cibadmin --empty >"$cib"
-    accepted "$cib" 'crm configure property stonith-enabled=false'
+    # A CIB with no nodes: crmsh reports the lack of quorum and of fencing as ERROR lines otherwise.
+    accepted "$cib" 'crm configure property stonith-enabled=false no-quorum-policy=ignore'
     for r in $(foreign_resources "$cmds"); do accepted "$cib" "crm configure primitive $r ocf:pacemaker:Dummy"; done
     while IFS= read -r cmd; do
       accepted "$cib" "$cmd" || { echo "in $doc"; return 1; }
