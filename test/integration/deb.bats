@@ -12,10 +12,11 @@ RNG=$REPO/spec/ocf-ra-api-1.1.rng
 setup_file() {
   load helpers/debian-root
   cd "$REPO" || return 1
-  make -s deb >&3 2>&1 || return 1
+  local built
+  built=$(make -s deb 2>&1) || { sed 's/^/# /' <<<"$built" >&3; return 1; }
   version=$(awk -F'[()]' 'NR == 1 { print $2 }' packaging/debian/changelog)
   export DEB=$REPO/dist/seapath-agents_${version}_amd64.deb
-  local deps started=$SECONDS tarball
+  local deps tarball started=$SECONDS
   # The root holds the package's Depends (so apt installs it offline) and man-db, nothing else of ours.
   deps=$(dpkg-deb -f "$DEB" Depends | sed 's/([^)]*)//g; s/,/ /g')
   # shellcheck disable=SC2086
