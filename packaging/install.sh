@@ -1,21 +1,22 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
-# Lays out one binary and one link per agent. usage: packaging/install.sh BINARY [DESTDIR]
+# Lays out one binary, one link per agent and the agents' man pages (built into dist/man by `make man`).
+# usage: packaging/install.sh BINARY [DESTDIR]   (run from the repository root)
 set -euo pipefail
 bin=$1; dest=${2:-}
+[ -d dist/man ] || { echo "install: dist/man is missing: run 'make man' (make install does)" >&2; exit 1; }
 libdir=/usr/lib/seapath-agents
 ocfdir=/usr/lib/ocf/resource.d/seapath
+mandir=/usr/share/man
 install -D -m 0755 "$bin" "$dest$libdir/seapath-agents"
 install -d "$dest$ocfdir" "$dest/usr/sbin"
+# Relative links (Debian policy 10.5), so they resolve inside DESTDIR and chroots too.
 for agent in $(cat packaging/resource-agents.list); do
-  ln -sfn "$libdir/seapath-agents" "$dest$ocfdir/$agent"
+  ln -sfn ../../../seapath-agents/seapath-agents "$dest$ocfdir/$agent"
+  install -D -m 0644 "dist/man/man7/ocf_seapath_$agent.7" "$dest$mandir/man7/ocf_seapath_$agent.7"
 done
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 for agent in $(cat packaging/fence-agents.list); do
-  ln -sfn "$libdir/seapath-agents" "$dest/usr/sbin/$agent"
-  # fence agents carry their man page; generate it from the agent's own option table
-  ln -sfn "$(realpath "$bin")" "$tmp/$agent"
-  install -d "$dest/usr/share/man/man8"
-  "$tmp/$agent" -o manpage >"$dest/usr/share/man/man8/$agent.8"
+  ln -sfn ../lib/seapath-agents/seapath-agents "$dest/usr/sbin/$agent"
+  install -D -m 0644 "dist/man/man8/$agent.8" "$dest$mandir/man8/$agent.8"
 done
-echo "installed into ${dest:-/}: $libdir/seapath-agents, $ocfdir/{$(paste -sd, packaging/resource-agents.list)}$(sed 's|^| /usr/sbin/|' packaging/fence-agents.list | paste -sd' ')"
+echo "installed into ${dest:-/}: $libdir/seapath-agents, $ocfdir/{$(paste -sd, packaging/resource-agents.list)}$(sed 's|^| /usr/sbin/|' packaging/fence-agents.list | paste -sd' '), man pages"

@@ -1,0 +1,176 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
+# The Debian package: built by `make deb`, checked by lintian, installed with apt into a clean Debian 12
+# root that already holds SEAPATH's own files in /usr/lib/ocf/resource.d/seapath (ptpstatus, and the
+# VirtualDomain its Ansible copies there), upgraded, then purged. The tests run in order on one root.
+
+REPO=$BATS_TEST_DIRNAME/../..
+OCF_DIR=/usr/lib/ocf/resource.d/seapath
+KEPT=/var/lib/seapath-agents/VirtualDomain.replaced
+RNG=$REPO/spec/ocf-ra-api-1.1.rng
+
+setup_file() {
+  load helpers/debian-root
+  cd "$REPO" || return 1
+  local built
+  built=$(make -s deb 2>&1) || { sed 's/^/# /' <<<"$built" >&3; return 1; }
+  version=$(awk -F'[()]' 'NR == 1 { print $2 }' packaging/debian/changelog)
+  export DEB=$REPO/dist/seapath-agents_${version}_amd64.deb
+  local deps tarball started=$SECONDS
+  # The root holds the package's Depends (so apt installs it offline) and man-db, nothing else of ours.
+  deps=$(dpkg-deb -f "$DEB" Depends | sed 's/([^)]*)//g; s/,/ /g')
+  # shellcheck disable=SC2086
+  tarball=$(debian_root_tarball man-db $deps) || return 1
+  echo "# root tarball ready in $((SECONDS - started)) s ($tarball)" >&3
+  export ROOT=$BATS_FILE_TMPDIR/root
+  started=$SECONDS
+  debian_root_extract "$tarball" "$ROOT" || return 1
+  echo "# root extracted in $((SECONDS - started)) s" >&3
+
+  # SEAPATH's files, placed before the package: its own agent, and Ansible's patched VirtualDomain copy.
+  mkdir -p "$ROOT$OCF_DIR"
+  printf '#!/bin/sh\n# SEAPATH ptpstatus (stand-in)\nexit 0\n' >"$ROOT$OCF_DIR/ptpstatus"
+  printf '#!/bin/sh\n# heartbeat VirtualDomain as patched by SEAPATH Ansible (stand-in)\nexit 0\n' >"$ROOT$OCF_DIR/VirtualDomain"
+  chmod 0755 "$ROOT$OCF_DIR/ptpstatus" "$ROOT$OCF_DIR/VirtualDomain"
+  cp "$DEB" "$ROOT/tmp/seapath-agents.deb"
+  root_snapshot >"$BATS_FILE_TMPDIR/before"
+}
+
+teardown_file() {
+  [ -z "${ROOT:-}" ] || rm -rf "$ROOT"
+}
+
+setup() {
+  load helpers/debian-root
+}
+
+md5_of() { md5sum <"$1" | cut -d' ' -f1; }
+
+@test "lintian reports nothing but the overridden tags, each with its reason" {
+  run lintian --fail-on error,warning,info,pedantic --display-level '>=pedantic' --display-experimental "$DEB"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ -z "$(grep -v '^running with root privileges' <<<"$output")" ]
+  # every override, or group of overrides, carries a comment line above it
+  overrides=$(dpkg-deb --fsys-tarfile "$DEB" | tar -xO ./usr/share/lintian/overrides/seapath-agents)
+  awk '/^seapath-agents:/ && prev !~ /^#/ && prev !~ /^seapath-agents:/ { bad = 1 } { prev = $0 } END { exit bad }' <<<"$overrides"
+}
+
+@test "the package holds the executable, its links, the man pages and the documentation" {
+  run dpkg-deb -c "$DEB"
+  for path in usr/lib/seapath-agents/seapath-agents usr/share/man/man8/fence_outscale.8.gz \
+    usr/share/doc/seapath-agents/copyright usr/share/doc/seapath-agents/changelog.Debian.gz; do
+    grep -q " ./$path\$" <<<"$output"
+  done
+  for agent in vm VirtualDomain ping vip; do
+    grep -q " ./usr/lib/ocf/resource.d/seapath/$agent -> ../../../seapath-agents/seapath-agents\$" <<<"$output"
+    grep -q " ./usr/share/man/man7/ocf_seapath_$agent.7.gz\$" <<<"$output"
+  done
+  grep -q ' ./usr/sbin/fence_outscale -> ../lib/seapath-agents/seapath-agents$' <<<"$output"
+  for doc in vm vip ping fence_outscale migration-from-stock troubleshooting seapath; do
+    grep -q " ./usr/share/doc/seapath-agents/docs/$doc.md\$" <<<"$output"
+  done
+  # nothing else of the agents' directory: SEAPATH's files there stay theirs
+  [ "$(grep -c ' ./usr/lib/ocf/resource.d/seapath/.' <<<"$output")" -eq 4 ]
+  run dpkg-deb -f "$DEB" Depends Recommends Suggests
+  [[ "$output" == *"resource-agents, iproute2, pacemaker-cli-utils"* ]]
+  [[ "$output" == *"Recommends: libvirt-clients, ceph-common, iputils-arping, iputils-ping"* ]]
+  [[ "$output" == *"Suggests: fping"* ]]
+}
+
+@test "apt installs it into the clean Debian 12 root; the Ansible VirtualDomain is kept aside, ptpstatus untouched" {
+  ansible_md5=$(md5_of "$ROOT$OCF_DIR/VirtualDomain")
+  ptp_md5=$(md5_of "$ROOT$OCF_DIR/ptpstatus")
+  run in_root apt-get install -y --no-install-recommends /tmp/seapath-agents.deb
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"moved the existing $OCF_DIR/VirtualDomain to $KEPT"* ]]
+  [ "$(in_root dpkg-query -W -f='${Status}' seapath-agents)" = "install ok installed" ]
+  [ "$(readlink "$ROOT$OCF_DIR/VirtualDomain")" = ../../../seapath-agents/seapath-agents ]
+  [ "$(md5_of "$ROOT$KEPT")" = "$ansible_md5" ]
+  [ "$(md5_of "$ROOT$OCF_DIR/ptpstatus")" = "$ptp_md5" ]
+  run in_root dpkg -S "$OCF_DIR/ptpstatus"
+  [ "$status" -ne 0 ] # not the package's
+}
+
+@test "each installed agent prints its meta-data, valid against the OCF 1.1 schema" {
+  for agent in vm VirtualDomain ping vip; do
+    run in_root "$OCF_DIR/$agent" meta-data
+    [ "$status" -eq 0 ]
+    grep -q "<resource-agent name=\"$agent\"" <<<"$output"
+    xmllint --noout --nonet --relaxng "$RNG" - <<<"$output"
+  done
+  run in_root fence_outscale -o metadata
+  [ "$status" -eq 0 ]
+  grep -q '<resource-agent name="fence_outscale"' <<<"$output"
+}
+
+@test "crm_resource lists and describes the agents; SEAPATH's ptpstatus is still listed, no kept copy is" {
+  run in_root crm_resource --show-metadata ocf:seapath:vm
+  [ "$status" -eq 0 ]
+  grep -q '<resource-agent name="vm"' <<<"$output"
+  run in_root crm_resource --list-agents ocf:seapath
+  [ "$status" -eq 0 ]
+  [ "$(sort <<<"$output" | paste -sd' ')" = "VirtualDomain ping ptpstatus vip vm" ]
+}
+
+@test "stonith_admin reads fence_outscale's metadata" {
+  run in_root stonith_admin --metadata -a fence_outscale
+  [ "$status" -eq 0 ]
+  grep -q '<resource-agent name="fence_outscale"' <<<"$output"
+}
+
+@test "man finds every page, and each page names every parameter of its agent" {
+  run in_root man -w ocf_seapath_vm
+  [ "$status" -eq 0 ]
+  [ "$output" = /usr/share/man/man7/ocf_seapath_vm.7.gz ]
+  for agent in vm VirtualDomain ping vip; do
+    page=$(in_root env MANWIDTH=200 man -P cat "ocf_seapath_$agent" | sed 's/.\x08//g')
+    params=$(in_root "$OCF_DIR/$agent" meta-data | grep -o '<parameter name="[^"]*"' | cut -d'"' -f2)
+    [ -n "$params" ]
+    for p in $params; do grep -qx " \{7\}$p" <<<"$page" || { echo "ocf_seapath_$agent.7 lacks $p"; return 1; }; done
+  done
+  page=$(in_root env MANWIDTH=200 man -P cat fence_outscale | sed 's/.\x08//g')
+  for p in $(in_root fence_outscale -o metadata | grep -o '<parameter name="[^"]*"' | cut -d'"' -f2); do
+    grep -qw -- "$p" <<<"$page" || { echo "fence_outscale.8 lacks $p"; return 1; }
+  done
+}
+
+@test "its Recommends and Suggests are installable from Debian 12 alone" {
+  wanted=$(dpkg-deb -f "$DEB" Recommends Suggests | sed 's/^[A-Za-z]*: //; s/([^)]*)//g; s/,/ /g' | xargs)
+  # shellcheck disable=SC2086
+  run in_root apt-get install -s --no-install-recommends $wanted
+  [ "$status" -eq 0 ]
+  for p in $wanted; do grep -q "^Inst $p " <<<"$output"; done
+}
+
+@test "an upgrade over an Ansible run that replaced the link restores the link and keeps the newer copy aside" {
+  # The Ansible task copies its VirtualDomain over the package's link on every run.
+  rm "$ROOT$OCF_DIR/VirtualDomain"
+  cp "$ROOT$KEPT" "$ROOT$OCF_DIR/VirtualDomain"
+  ptp_md5=$(md5_of "$ROOT$OCF_DIR/ptpstatus")
+  # The same package, one Debian revision later (uncompressed: only the version matters here).
+  dpkg-deb -R "$DEB" "$BATS_TEST_TMPDIR/next"
+  sed -i 's/^Version: \(.*\)-\([0-9]*\)$/Version: \1-9\2/' "$BATS_TEST_TMPDIR/next/DEBIAN/control"
+  dpkg-deb --root-owner-group -Znone -b "$BATS_TEST_TMPDIR/next" "$ROOT/tmp/seapath-agents-next.deb" >/dev/null
+  run in_root apt-get install -y --no-install-recommends /tmp/seapath-agents-next.deb
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"Unpacking seapath-agents ("*") over ("* ]]
+  [ "$(readlink "$ROOT$OCF_DIR/VirtualDomain")" = ../../../seapath-agents/seapath-agents ]
+  [ -f "$ROOT$KEPT" ]
+  [ "$(md5_of "$ROOT$OCF_DIR/ptpstatus")" = "$ptp_md5" ]
+}
+
+@test "purge leaves the root exactly as before the install: SEAPATH's VirtualDomain back, ptpstatus intact" {
+  run in_root apt-get purge -y seapath-agents
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"restored $OCF_DIR/VirtualDomain from $KEPT"* ]]
+  run in_root dpkg-query -W -f='${Status}' seapath-agents
+  [[ "$output" != *installed* ]]
+  root_snapshot >"$BATS_FILE_TMPDIR/after"
+  run diff "$BATS_FILE_TMPDIR/before" "$BATS_FILE_TMPDIR/after"
+  echo "$output"
+  [ "$status" -eq 0 ]
+}

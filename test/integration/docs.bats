@@ -1,0 +1,91 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
+# Every configuration example of README.md and docs/ is accepted by the real crmsh and pcs, against an
+# offline CIB (CIB_file, pcs -f) and the installed agents' meta-data: a misspelt parameter, a missing
+# required one or a wrong syntax fails here. And every crm example exists in pcs form, and back.
+
+REPO=$BATS_TEST_DIRNAME/../..
+DOCS=(README.md docs/vm.md docs/vip.md docs/ping.md docs/fence_outscale.md docs/migration-from-stock.md docs/seapath.md)
+
+# The shell commands of the ```sh blocks of markdown file $1, one per line (continuation lines joined).
+commands_of() {
+  awk '
+    /^```sh$/ { inblock = 1; next }
+    /^```/ { inblock = 0; next }
+    inblock {
+      line = $0
+      if (sub(/\\$/, "", line)) { acc = acc line; next }
+      print acc line; acc = ""
+    }' "$REPO/$1"
+}
+
+# Configuration commands: what creates resources, constraints and properties.
+crm_commands() { commands_of "$1" | grep -E '^crm configure (primitive|clone|location|colocation|order|property) '; }
+pcs_commands() { commands_of "$1" | grep -E '^pcs (resource create|stonith create|constraint|property set) '; }
+
+# Resources the examples of $1 refer to but define in another document (vm1 in ping.md, the
+# service in vip.md): created as ocf:pacemaker:Dummy first.
+foreign_resources() {
+  local cmds=$1 name
+  for name in vm1 opennebula; do
+    grep -qw "$name" <<<"$cmds" || continue
+    grep -qE "(primitive|resource create) $name " <<<"$cmds" || echo "$name"
+  done
+}
+
+# Runs command line $2 with CIB file $1, and fails with its output unless crmsh or pcs accepted it.
+accepted() {
+  local out rc
+  out=$(CIB_file=$1 bash -c "$2" 2>&1) && rc=0 || rc=$?
+  if [ "$rc" -ne 0 ] || grep -q 'ERROR' <<<"$out"; then
+    printf 'refused (rc %s): %s\n%s\n' "$rc" "$2" "$out"
+    return 1
+  fi
+}
+
+@test "every crm configure example of the README and docs/ is accepted by crmsh" {
+  total=0
+  for doc in "${DOCS[@]}"; do
+    cmds=$(crm_commands "$doc")
+    [ -n "$cmds" ] || continue
+    cib=$BATS_TEST_TMPDIR/$(basename "$doc").crm.xml
+    cibadmin --empty >"$cib"
+    # A CIB with no nodes: crmsh reports the lack of quorum and of fencing as ERROR lines otherwise.
+    accepted "$cib" 'crm configure property stonith-enabled=false no-quorum-policy=ignore'
+    for r in $(foreign_resources "$cmds"); do accepted "$cib" "crm configure primitive $r ocf:pacemaker:Dummy"; done
+    while IFS= read -r cmd; do
+      accepted "$cib" "$cmd" || { echo "in $doc"; return 1; }
+      total=$((total + 1))
+    done <<<"$cmds"
+  done
+  echo "# $total crm configure examples accepted" >&3
+  [ "$total" -ge 15 ]
+}
+
+@test "every pcs example of the README and docs/ is accepted by pcs" {
+  total=0
+  for doc in "${DOCS[@]}"; do
+    cmds=$(pcs_commands "$doc")
+    [ -n "$cmds" ] || continue
+    cib=$BATS_TEST_TMPDIR/$(basename "$doc").pcs.xml
+    cibadmin --empty >"$cib"
+    for r in $(foreign_resources "$cmds"); do accepted "$cib" "pcs -f $cib resource create $r ocf:pacemaker:Dummy"; done
+    while IFS= read -r cmd; do
+      accepted "$cib" "pcs -f $cib ${cmd#pcs }" || { echo "in $doc"; return 1; }
+      total=$((total + 1))
+    done <<<"$cmds"
+  done
+  echo "# $total pcs examples accepted" >&3
+  [ "$total" -ge 12 ]
+}
+
+@test "each document shows every crm example in pcs form too, crm first" {
+  for doc in "${DOCS[@]}"; do
+    crm_ids=$(crm_commands "$doc" | awk '$3 == "primitive" { print $4 }' | sort)
+    pcs_ids=$(pcs_commands "$doc" | awk '$2 == "resource" || $2 == "stonith" { print $4 }' | sort)
+    [ "$crm_ids" = "$pcs_ids" ] || { echo "$doc: crm defines [$crm_ids], pcs [$pcs_ids]"; return 1; }
+    first_crm=$(commands_of "$doc" | grep -n -m1 '^crm ' | cut -d: -f1)
+    first_pcs=$(commands_of "$doc" | grep -n -m1 '^pcs ' | cut -d: -f1)
+    [ -z "$first_pcs" ] || { [ -n "$first_crm" ] && [ "$first_crm" -lt "$first_pcs" ]; } || { echo "$doc: pcs comes before crm"; return 1; }
+  done
+}
