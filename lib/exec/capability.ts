@@ -10,6 +10,11 @@ export const CAP_NET_RAW = 13;
  * every agent under it inherits that.
  */
 export function hasCapability(bit: number): boolean {
-  const m = /^CapEff:\s*([0-9a-f]+)$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+  return effectiveHas(readFileSync('/proc/self/status', 'utf8'), bit);
+}
+
+/** Reads the CapEff line of a /proc/PID/status text. */
+export function effectiveHas(status: string, bit: number): boolean {
+  const m = /^CapEff:\s*([0-9a-f]+)$/m.exec(status);
   return m !== null && ((BigInt(`0x${m[1]}`) >> BigInt(bit)) & 1n) === 1n;
 }

@@ -4,4 +4,4 @@ export type { Argv, RunOptions, RunResult } from './run.js';
 export { query } from './query.js';
 export { which } from './which.js';
 export { ExecFailed, lastLines } from './exec-failed.js';
-export { CAP_NET_RAW, hasCapability } from './capability.js';
+export { CAP_NET_RAW, effectiveHas, hasCapability } from './capability.js';
