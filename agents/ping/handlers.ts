@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 import { clearNodeAttribute, setNodeAttribute } from '../../lib/cluster/index.js';
-import { ExecFailed } from '../../lib/exec/index.js';
+import { ExecFailed, which } from '../../lib/exec/index.js';
 import { Ocf, OcfError, type MonitorResult, type ResourceContext } from '../../lib/ocf/index.js';
 import type { Logger } from '../../lib/log/index.js';
 import { ocfIsTrue } from '../../lib/spec/index.js';
-import { hostListWarnings, parseHostList, type Target } from './host-list.js';
+import { sortFpingOptions } from './fping-options.js';
+import { hostListWarnings, icmpHosts, parseHostList, type Target } from './host-list.js';
 import { probeTargets } from './probe.js';
 import { connectivityScore, describeUnreachable, isBelowFailureScore, type Verdict } from './score.js';
 import type { PingParams } from './spec.js';
@@ -22,6 +23,8 @@ interface PingState {
  */
 export function validate(p: PingParams, ctx: ResourceContext): void {
   const targets = parseHostList(p.host_list);
+  // Options after which fping reports no per-host verdict are wrong wherever fping runs (6).
+  if (icmpHosts(targets).length > 0 && useFping(p) && which('fping') !== undefined) sortFpingOptions(splitOptions(p));
   if (ctx.action === 'monitor' && !ctx.isProbe) return;
   for (const w of hostListWarnings(p.host_list, targets)) ctx.log.warn(w);
   useFping(p, ctx.log);
@@ -61,7 +64,7 @@ async function measureAndPublish(p: PingParams, ctx: ResourceContext, state: Pin
   const { verdicts, icmpOutput, droppedOptions } = await probeTargets(
     targets,
     plan,
-    { useFping: useFping(p), options: (p.options ?? '').split(/\s+/).filter((o) => o !== '') },
+    { useFping: useFping(p), options: splitOptions(p) },
     ctx.deadline.leaving(plan.publishReserveMs),
   );
   if (droppedOptions.length > 0 && (ctx.action !== 'monitor' || ctx.isProbe))
@@ -100,6 +103,10 @@ function timeoutMs(p: PingParams, targets: readonly Target[], ctx: ResourceConte
   if (p.timeout !== undefined) return configuredTimeoutMs(parseDurationMs(p.timeout) ?? 2000);
   const operationMs = ctx.meta.timeout !== undefined ? Number(ctx.meta.timeout) || undefined : undefined;
   return stockDefaultTimeoutMs(operationMs, targets.length, p.attempts);
+}
+
+function splitOptions(p: PingParams): string[] {
+  return (p.options ?? '').split(/\s+/).filter((o) => o !== '');
 }
 
 // use_fping as ocf_is_true reads it: only a true word is true (use_fping=2 means ping).

@@ -15,8 +15,7 @@ export type SegmentAnswer = { readonly state: 'free' } | { readonly state: 'take
  */
 export async function askSegment(address: FloatingAddress, nic: string, deadline: Deadline): Promise<SegmentAnswer> {
   if (which('arping') === undefined) return { state: 'unknown', why: 'arping is not installed (iputils-arping)' };
-  const version = await query(['arping', '-V'], { deadline: deadline.within(1000), okExitCodes: [1, 2, 64] }).catch((e: unknown) => e);
-  const banner = version instanceof ExecFailed || version instanceof Error ? '' : `${(version as { stdout: string }).stdout}${(version as { stderr: string }).stderr}`;
+  const banner = await versionBanner(deadline);
   if (!/\biputils\b/.test(banner)) return { state: 'unknown', why: `the arping installed is not iputils arping (${banner.trim().split('\n')[0] || 'arping -V gave no version'})` };
   try {
     const r = await query(['arping', '-D', '-c', '1', '-w', '1', '-I', nic, address.text], { deadline: deadline.within(3000), okExitCodes: [1] });
@@ -26,5 +25,15 @@ export async function askSegment(address: FloatingAddress, nic: string, deadline
     return { state: 'unknown', why: `arping -D exited 1 without naming a host that answered: ${(r.stderr || r.stdout).trim().split('\n').pop() ?? ''}` };
   } catch (e) {
     return { state: 'unknown', why: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+// What `arping -V` prints, on whichever stream and with whichever exit code; empty when it fails.
+async function versionBanner(deadline: Deadline): Promise<string> {
+  try {
+    const r = await query(['arping', '-V'], { deadline: deadline.within(1000), okExitCodes: [1, 2, 64] });
+    return `${r.stdout}${r.stderr}`;
+  } catch (e) {
+    return e instanceof ExecFailed ? `${e.stdout}${e.stderr}` : '';
   }
 }

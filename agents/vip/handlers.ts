@@ -4,7 +4,7 @@ import { Ocf, OcfError, waitUntil, type MonitorResult, type ResourceContext } fr
 import { isIPv4, parseAddress, parsePrefix, type FloatingAddress } from './address.js';
 import { announce, announceTools, refreshArp, stopAnnouncer, type AnnounceSettings } from './announce.js';
 import { askSegment } from './duplicate.js';
-import { findAddress, linkExists, linkIsAdminUp, linkIsRunning, linkIsUp, type FoundAddress } from './interfaces.js';
+import { findAddress, linkExists, linkHasCarrier, linkIsAdminUp, linkIsRunning, linkIsUp, type FoundAddress } from './interfaces.js';
 import {
   addAddress,
   addAddressLabel,
@@ -68,7 +68,7 @@ export async function start(p: VipParams, ctx: ResourceContext): Promise<void> {
   const placement = await choosePlacement(s, address, ctx);
   if (!linkExists(placement.nic)) throw new OcfError(Ocf.ERR_ARGS, `interface ${placement.nic} does not exist on this node`);
   if (!linkIsAdminUp(placement.nic)) await setLinkUp(placement.nic, ctx.deadline);
-  const carrier = linkIsUp(placement.nic);
+  const carrier = linkHasCarrier(placement.nic);
   // Before anything is added: nothing to undo, and Pacemaker can try another node.
   if (!carrier && p.check_link_status) throw new OcfError(Ocf.ERR_GENERIC, `interface ${placement.nic} is down (no carrier); cannot serve ${address.text}`);
   if (address.family === 4 && s.checkIPv4Duplicate && carrier && placement.nic !== 'lo') await refuseIfTaken(address, placement.nic, ctx);

@@ -79,6 +79,18 @@ export function linkIsRunning(nic: string): boolean {
   return state === 'up' || state === 'unknown';
 }
 
+/**
+ * Whether the link has carrier now: /sys/class/net/NIC/carrier follows the driver at once, where
+ * operstate lags by up to a second after `ip link set up`. Falls back to operstate when unreadable.
+ */
+export function linkHasCarrier(nic: string): boolean {
+  try {
+    return readFileSync(`/sys/class/net/${nic}/carrier`, 'utf8').trim() === '1';
+  } catch {
+    return linkIsUp(nic);
+  }
+}
+
 /** The administrative flag IFF_UP (`ip link set up`), whatever the carrier. */
 export function linkIsAdminUp(nic: string): boolean {
   try {

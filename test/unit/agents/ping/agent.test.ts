@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -77,5 +77,13 @@ describe('ocf:seapath:ping dispatch', () => {
     expect(r.stdout).toContain('<resource-agent name="ping"');
     expect(r.stdout).toContain('<action name="reload-agent"');
     expect(() => execFileSync('xmllint', ['--noout', '--nonet', '--relaxng', rng, '-'], { input: r.stdout, stdio: ['pipe', 'pipe', 'pipe'] })).not.toThrow();
+  });
+});
+
+describe('fping options in validate-all', () => {
+  it.skipIf(!existsSync('/usr/bin/fping'))('refuses an option after which fping reports no per-host verdict with 6', async () => {
+    const r = await runAction(agent, 'validate-all', env({ host_list: '192.0.2.1', options: '-q' }));
+    expect(r.exitCode).toBe(6);
+    expect(r.stderr).toContain('options: fping -q (quiet mode) leaves the agent no per-host answer to count');
   });
 });
