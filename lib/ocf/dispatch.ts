@@ -2,7 +2,7 @@
 import { createLogger, logSettingsFromEnv, type Io } from '../log/logger.js';
 import { which } from '../exec/which.js';
 import { ExecFailed } from '../exec/exec-failed.js';
-import { parseParams, type ParamsOf, type ParamsSpec } from '../spec/params.js';
+import { parseParams, undeclaredParams, type ParamsOf, type ParamsSpec } from '../spec/params.js';
 import { parseDurationMs } from './durations.js';
 import { stateFile } from '../state/state-file.js';
 import { metaFromEnv, nodeNameFrom, type ResourceContext } from './context.js';
@@ -87,6 +87,8 @@ async function dispatch(agent: ResourceAgent, action: string, env: Env, io: Io):
   let p: ParamsOf<ParamsSpec>;
   try {
     p = parseParams(agent.params, env);
+    if (action === 'start' || action === 'validate-all')
+      for (const name of undeclaredParams(agent.params, env)) ctx.log.warn(`parameter ${name} is not a parameter of ${agent.name}: ignored`);
     await agent.validate?.(p, ctx);
     if (needsTools(action, ctx.checkLevel)) checkTools(agent, p);
     if (action === 'start' || action === 'migrate_from' || (action === 'validate-all' && ctx.checkLevel >= 10))

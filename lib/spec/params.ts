@@ -91,6 +91,18 @@ export function select<const V extends string, const O extends ParamOptions<V> &
   };
 }
 
+// Set by Pacemaker or ocf-shellfuncs for every agent, never by users as resource parameters.
+const kitParams = /^(CRM_meta_.*|crm_feature_set|trace_ra|trace_dir|trace_file)$/;
+
+/** The `OCF_RESKEY_*` names of `env` that `spec` does not declare: settings that would otherwise be ignored silently. */
+export function undeclaredParams(spec: ParamsSpec, env: Readonly<Record<string, string | undefined>>): string[] {
+  return Object.keys(env)
+    .filter((k) => k.startsWith('OCF_RESKEY_'))
+    .map((k) => k.slice('OCF_RESKEY_'.length))
+    .filter((name) => !kitParams.test(name) && !Object.hasOwn(spec, name))
+    .sort();
+}
+
 /**
  * Reads `OCF_RESKEY_<name>` for every declared parameter. An empty value counts as unset, as
  * in the shell agents. Throws OcfError(ERR_CONFIGURED) naming the parameter and the fix.
