@@ -20,9 +20,9 @@ export const vipParams = {
     shortdesc: 'IPv4 broadcast address',
   }),
   netmask: string({
-    desc: 'Old name of cidr_netmask, read when cidr_netmask is unset (as IPaddr2 does).',
+    // Not marked <deprecated/>: that OCF 1.1 element breaks ocf-tester's OCF 1.0 DTD check.
+    desc: 'Old name of cidr_netmask, read when cidr_netmask is unset (as IPaddr2 does). Deprecated: use cidr_netmask.',
     shortdesc: 'Prefix length (old name)',
-    deprecated: { replacedWith: ['cidr_netmask'] },
   }),
   nic: string({
     desc:

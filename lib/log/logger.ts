@@ -38,7 +38,7 @@ export interface LogSettings {
   readonly facility?: string;
   /** The syslog socket (/dev/log). */
   readonly syslogSocket?: string;
-  /** stdin is a terminal: ha_log then writes to stderr only. */
+  /** stdin is a terminal: ha_log then writes to stderr only. Unset: asked at the first line written. */
   readonly interactive?: boolean;
   /** Fence agents: stderr always gets the line, whatever else is configured (fencing.py's rule). */
   readonly alwaysStderr?: boolean;
@@ -57,7 +57,6 @@ export function logSettingsFromEnv(tag: string, env: Readonly<Record<string, str
   return {
     tag,
     debug: (env.HA_debug ?? '') !== '' && env.HA_debug !== '0',
-    interactive: isStdinATerminal(),
     ...(logfile ? { logfile } : {}),
     ...(debuglog && debuglog !== '/dev/null' && debuglog !== logfile ? { debuglog } : {}),
     ...(facility && facility !== 'none' ? { facility, syslogSocket: '/dev/log' } : {}),
@@ -65,12 +64,20 @@ export function logSettingsFromEnv(tag: string, env: Readonly<Record<string, str
 }
 
 export function createLogger(settings: LogSettings, io: Io): Logger {
-  const syslog = settings.facility !== undefined && !settings.interactive ? syslogWriter(settings) : undefined;
+  // Decided at the first line: most monitors write none, and loading node:tty costs milliseconds.
+  let interactive = settings.interactive;
+  let syslog: ((level: LogLevel, text: string) => void) | undefined;
+  let started = false;
   const write = (level: LogLevel, msg: string): void => {
     if (level === 'debug' && !settings.debug) return;
     const text = `${labels[level]}: ${msg}`;
     const line = `${settings.tag}: ${text}`;
-    if (settings.interactive) return io.err(`${line}\n`);
+    if (!started) {
+      started = true;
+      interactive ??= isStdinATerminal();
+      if (settings.facility !== undefined && !interactive) syslog = syslogWriter(settings);
+    }
+    if (interactive) return io.err(`${line}\n`);
     syslog?.(level, text);
     if (settings.logfile && level !== 'debug') append(settings.logfile, `${haDate()} ${line}\n`);
     if (settings.debuglog) append(settings.debuglog, `${settings.tag}:\t${haDate()}${text}\n`);

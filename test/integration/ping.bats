@@ -189,12 +189,13 @@ ensure_ping_clone() {
 }
 
 @test "timeout unset: computed from the operation timeout as stock does, so 2 s of packet loss does not drop the score" {
-  ocf_agent n1 ping start host_list=192.0.2.21 name="$ATTR" dampen=0
+  ocf_agent n1 ping start host_list=192.0.2.23 name="$ATTR" dampen=0
   [ "$(attrd_value "$ATTR")" = 1 ]
-  # 192.0.2.21 stops answering for 2 s while a monitor of 20 s runs (timeout 20000/1/3/1100 = 6 s)
-  in_node p1 ip address del 192.0.2.21/24 dev eth0
-  (sleep 2; in_node p1 ip address add 192.0.2.21/24 dev eth0) 3>&- &
-  OCF_TIMEOUT_MS=20000 run ocf_agent n1 ping monitor host_list=192.0.2.21 name="$ATTR" dampen=0 CRM_meta_interval=10000
+  # 192.0.2.23 (a secondary address: deleting it leaves the others) stops answering for 2 s
+  # while a monitor of 20 s runs (timeout 20000/1/3/1100 = 6 s)
+  in_node p1 ip address del 192.0.2.23/24 dev eth0
+  (sleep 2; in_node p1 ip address add 192.0.2.23/24 dev eth0) 3>&- &
+  OCF_TIMEOUT_MS=20000 run ocf_agent n1 ping monitor host_list=192.0.2.23 name="$ATTR" dampen=0 CRM_meta_interval=10000
   wait
   echo "$output"
   [ "$status" -eq 0 ]

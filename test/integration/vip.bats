@@ -171,18 +171,20 @@ dead_link() {
 }
 
 @test "monitor and stop find an address on a dormant link" {
-  ocf_agent n1 vip start ip=192.0.2.62 cidr_netmask=24 nic=eth0 check_duplicate=false
-  in_node n1 ip link set dev eth0 mode dormant
-  wait_until 5 "eth0 to be dormant" bash -c "[ \"\$(ip netns exec $(node_netns n1) cat /sys/class/net/eth0/operstate)\" = dormant ]"
-  run ocf_agent n1 vip monitor ip=192.0.2.62 cidr_netmask=24 nic=eth0 CRM_meta_interval=10000
+  dead_link
+  ip -n "$(_segment_netns dead)" link set p1 up
+  ocf_agent n1 vip start ip=198.51.100.12 cidr_netmask=24 nic=eth1 check_duplicate=false
+  # link mode dormant takes effect at the next up (rfc2863 operstate)
+  in_node n1 sh -c 'ip link set dev eth1 mode dormant && ip link set dev eth1 down && ip link set dev eth1 up'
+  wait_until 5 "eth1 to be dormant" bash -c "[ \"\$(ip netns exec $(node_netns n1) cat /sys/class/net/eth1/operstate)\" = dormant ]"
+  run ocf_agent n1 vip monitor ip=198.51.100.12 cidr_netmask=24 nic=eth1 CRM_meta_interval=10000
   local monitor=$status
-  run ocf_agent n1 vip stop ip=192.0.2.62 cidr_netmask=24 nic=eth0
+  run ocf_agent n1 vip stop ip=198.51.100.12 cidr_netmask=24 nic=eth1
   local stop=$status
-  in_node n1 ip link set dev eth0 mode default
-  in_node n1 ip link set dev eth0 up
+  in_node n1 ip link set dev eth1 mode default
   [ "$monitor" -eq 0 ]
   [ "$stop" -eq 0 ]
-  ! has_address n1 192.0.2.62/24
+  ! in_node n1 ip -o address show dev eth1 | grep -q 198.51.100.12
 }
 
 @test "the same address also on lo (LVS-DR): monitor finds it on its own interface, stop removes it there and leaves lo's" {
