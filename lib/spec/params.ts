@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { Ocf } from '../ocf/exit-codes.js';
 import { OcfError } from '../ocf/ocf-error.js';
-import { parseBoolean, parseInteger } from './values.js';
+import { ocfIsTrue, parseBoolean, parseInteger } from './values.js';
 
 /** Everything a parameter declares besides its type: drives parsing, validation and meta-data. */
 export interface ParamOptions<T> {
@@ -42,6 +42,14 @@ export type ParamsOf<S extends ParamsSpec> = {
   readonly [K in keyof S]: S[K] extends ParamSpec<infer T, infer P> ? (P extends true ? T : T | undefined) : never;
 };
 
+/**
+ * A boolean read exactly as ocf-shellfuncs' ocf_is_true reads it (yes/true/1/on/ja and a few
+ * capitalisations are true, anything else false), for stock parameters whose agents never refuse a value.
+ */
+export function ocfBoolean<const O extends ParamOptions<boolean>>(o: O): ParamSpec<boolean, PresentOf<O>> {
+  return { ...o, kind: 'boolean', parse: (raw) => ({ value: ocfIsTrue(raw).value }) };
+}
+
 /** A free-text parameter. */
 export function string<const O extends ParamOptions<string>>(o: O): ParamSpec<string, PresentOf<O>> {
   return { ...o, kind: 'string', parse: (raw) => ({ value: raw }) };
@@ -81,6 +89,18 @@ export function select<const V extends string, const O extends ParamOptions<V> &
         : { error: `expected one of ${o.options.join(', ')}, got '${raw}'` };
     },
   };
+}
+
+// Set by Pacemaker or ocf-shellfuncs for every agent, never by users as resource parameters.
+const kitParams = /^(CRM_meta_.*|crm_feature_set|trace_ra|trace_dir|trace_file)$/;
+
+/** The `OCF_RESKEY_*` names of `env` that `spec` does not declare: settings that would otherwise be ignored silently. */
+export function undeclaredParams(spec: ParamsSpec, env: Readonly<Record<string, string | undefined>>): string[] {
+  return Object.keys(env)
+    .filter((k) => k.startsWith('OCF_RESKEY_'))
+    .map((k) => k.slice('OCF_RESKEY_'.length))
+    .filter((name) => !kitParams.test(name) && !Object.hasOwn(spec, name))
+    .sort();
 }
 
 /**

@@ -125,3 +125,17 @@ describe('action dispatch', () => {
     expect(r.stderr).toContain('did not finish within its budget');
   });
 });
+
+describe('parameters the agent does not declare', () => {
+  it('are named in a warning at start and validate-all, never silently ignored', async () => {
+    const env = { ...base, OCF_RESOURCE_INSTANCE: 'undeclared', OCF_RESKEY_name: 'x', OCF_RESKEY_colour: 'blue', OCF_RESKEY_CRM_meta_timeout: '20000', OCF_RESKEY_crm_feature_set: '3.16.1' };
+    for (const action of ['validate-all', 'start']) {
+      const r = await runAction(running, action, env);
+      expect(r.exitCode).toBe(0);
+      expect(r.stderr).toContain('WARNING: parameter colour is not a parameter of t: ignored');
+      expect(r.stderr).not.toContain('CRM_meta_timeout is not');
+      expect(r.stderr).not.toContain('crm_feature_set');
+    }
+    await runAction(running, 'stop', env);
+  });
+});
