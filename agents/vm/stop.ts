@@ -101,13 +101,10 @@ async function shutDown(virsh: Virsh, name: string, mode: string | undefined, de
  */
 async function forget(p: VmParams, virsh: Virsh, vm: VmIdentity, ctx: ResourceContext): Promise<void> {
   if (qemuOf(vm, ctx).length > 0) return stopWithoutLibvirt(p, vm, `libvirt does not know ${vm.name} as running`, ctx, 0);
-  try {
-    await virsh.undefine(vm.name, ctx.deadline.within(callMs));
-  } catch (e) {
-    ctx.log.warn(`${vm.name} is stopped, but its definition stays: ${(e as Error).message}`);
-  }
   ctx.state.remove();
   ctx.log.info(`${vm.name} is stopped`);
+  // The VM is stopped whatever happens next: a slow or failing undefine must not fail the stop.
+  await ctx.bestEffort(`virsh undefine ${vm.name}`, (deadline) => virsh.undefine(vm.name, deadline), { withinMs: callMs });
 }
 
 /**
