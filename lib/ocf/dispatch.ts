@@ -217,6 +217,7 @@ function contextFor(agent: ResourceAgent, action: string, env: Env, io: Io): { c
  */
 export function timeoutFrom(text: string | undefined, fallbackMs: number): number {
   const ms = Number(text ?? '');
+  if (ms === Infinity) return maxTimerMs;
   if (!Number.isFinite(ms) || ms <= 0) return fallbackMs;
   return Math.min(Math.floor(ms), maxTimerMs);
 }
