@@ -39,7 +39,7 @@ _has_watcher() { [ -n "$(ceph_watchers "$VM_CEPH_DIR" "$1")" ]; }
   echo "$output"
   # ocf-tester prints "* rc=N: what failed" per failed check
   [ "$(grep -c '^\* rc=' <<<"$output")" -eq 1 ]
-  [[ $output == *"* rc=1: Your agent produces meta-data which does not conform to ra-api-1.dtd"* ]]
+  [[ $output == *"* rc=4: Your agent produces meta-data which does not conform to ra-api-1.dtd"* ]]
   [ "$(vm_state a vmtester)" = absent ]
 }
 
@@ -147,7 +147,8 @@ _has_watcher() { [ -n "$(ceph_watchers "$VM_CEPH_DIR" "$1")" ]; }
 }
 
 @test "the domain is the XML's <name>, as in stock VirtualDomain: resource vm1 with an XML named test0 runs, seapath=false and true" {
-  libvirt_domain_xml test0 --guest noos >"$VM_DIR/test0.xml"
+  # the XML of domain test0 with the disk of resource vm1n's image
+  libvirt_domain_xml test0 --guest noos | sed 's|system_test0|system_vm1n|' >"$VM_DIR/test0.xml"
   ceph_system_image "$VM_CEPH_DIR" vm1n "$VM_DIR/test0.xml"
   local seapath args
   for seapath in false true; do
@@ -229,7 +230,10 @@ _has_watcher() { [ -n "$(ceph_watchers "$VM_CEPH_DIR" "$1")" ]; }
   libvirt_domain_xml vmnet --guest noos |
     sed "s|</devices>|<interface type='network'><source network='vmnet-lan'/><model type='virtio'/></interface></devices>|" >"$VM_DIR/vmnet.xml"
   ceph_system_image "$VM_CEPH_DIR" vmnet "$VM_DIR/vmnet.xml"
-  printf "<network><name>vmnet-lan</name><bridge name='vmnetbr0'/></network>\n" >"$VM_DIR/vmnet-lan.xml"
+  # a bridge-mode network over a bridge of the node: libvirt needs no firewall for it
+  in_node a ip link add vmnetbr0 type bridge
+  in_node a ip link set vmnetbr0 up
+  printf "<network><name>vmnet-lan</name><forward mode='bridge'/><bridge name='vmnetbr0'/></network>\n" >"$VM_DIR/vmnet-lan.xml"
   libvirt_virsh a net-define "$VM_DIR/vmnet-lan.xml" >/dev/null
   run vm_agent a start vmnet
   [ "$status" -eq 1 ]
@@ -242,6 +246,7 @@ _has_watcher() { [ -n "$(ceph_watchers "$VM_CEPH_DIR" "$1")" ]; }
   vm_agent a stop vmnet force_stop=true
   libvirt_virsh a net-destroy vmnet-lan >/dev/null
   libvirt_virsh a net-undefine vmnet-lan >/dev/null
+  in_node a ip link del vmnetbr0
 }
 
 @test "monitor_scripts and shutdown_mode act as in VirtualDomain" {
