@@ -14,7 +14,8 @@ export const xmlMetaKey = 'xml';
 
 /**
  * Copies the domain XML from the metadata of `<pool>/system_<vm>` into the config file and returns
- * it. A missing image or key is a configuration error everywhere (6); Ceph not answering is 1.
+ * it. A missing image or key, or an XML that is not a domain, is a configuration error everywhere
+ * (6), and writes nothing; Ceph not answering is 1.
  */
 export async function fetchXmlFromRbd(vm: VmSource, rbd: Rbd, deadline: Deadline): Promise<string> {
   const image = vm.systemImage ?? '';
@@ -32,6 +33,8 @@ export async function fetchXmlFromRbd(vm: VmSource, rbd: Rbd, deadline: Deadline
     throw new OcfError(Ocf.ERR_CONFIGURED, `RBD image ${image} does not exist: create the VM first (vm_manager), or set pool to the pool that holds system_${imageKeyOf(vm.config)}`);
   if (meta.kind === 'no-key')
     throw new OcfError(Ocf.ERR_CONFIGURED, `RBD image ${image} has no '${xmlMetaKey}' metadata: store the domain XML with 'rbd image-meta set ${image} ${xmlMetaKey} "$(cat vm.xml)"'`);
+  // Only a usable XML is cached: a bad one leaves no stray file for later actions to trust.
+  domainOf(meta.value, vm);
   writeAtomically(vm.config, meta.value);
   return meta.value;
 }

@@ -174,6 +174,7 @@ _has_watcher() { [ -n "$(ceph_watchers "$VM_CEPH_DIR" "$1")" ]; }
   run vm_agent a start vmbroken
   [ "$status" -eq 6 ]
   [[ $(ocf_exit_reason) == "the domain XML in the 'xml' metadata of rbd/system_vmbroken is unusable: not well-formed XML"* ]]
+  [ ! -e "$VM_DIR/etc/vmbroken.xml" ]
   run vm_agent a start vmbroken seapath=false "config=$VM_DIR/broken.xml"
   [ "$status" -eq 5 ]
   [[ $(ocf_exit_reason) == "the domain XML in $VM_DIR/broken.xml is unusable on this node: not well-formed XML"* ]]
