@@ -9,6 +9,8 @@ setup_file() {
   vm_lab_up a
   vm_image vmf --guest noos
   vm_image vmc
+  # a killed QEMU's watch lingers osd_client_watch_timeout (30 s by default): shorter here
+  ceph_ceph config set osd osd_client_watch_timeout 5
 }
 
 teardown_file() {
@@ -29,6 +31,7 @@ _libvirtd_pid() { _libvirt_daemon_pid a; }
 _libvirtd_pause() { kill -STOP "$(_libvirtd_pid)"; }
 _libvirtd_resume() { local p; p=$(_libvirtd_pid) && kill -CONT "$p"; }
 _libvirtd_restart() { LIBVIRT_HELPER_QUIET=1 LIBVIRT_EXEC="in_node a" libvirt_start a "${VM_NODE_IP[a]}"; }
+_no_watcher() { [ -z "$(ceph_watchers "$VM_CEPH_DIR" "$1")" ]; }
 _running_vmf() {
   [ "$(vm_state a vmf)" = running ] || vm_agent a start vmf >/dev/null 2>&1
   libvirt_domain_pid a vmf
@@ -78,6 +81,7 @@ _running_vmf() {
   ! _libvirt_alive "$qemu"
   run vm_agent a monitor vmf CRM_meta_interval=0
   [ "$status" -eq 7 ]
+  wait_until 20 "the killed QEMU's watch to expire" _no_watcher rbd/system_vmf
 }
 
 @test "libvirtd restarting during a stop: stop asks again within its graceful share and stops the domain through libvirt" {
@@ -128,6 +132,7 @@ _running_vmf() {
   [ "$(vm_state a vmf)" != running ]
   run vm_agent a monitor vmf CRM_meta_interval=10000
   [ "$status" -eq 7 ]
+  wait_until 20 "the killed QEMU's watch to expire" _no_watcher rbd/system_vmf
 }
 
 @test "libvirtd hung during a stop: each virsh call is bounded, QEMU is killed, stop is 0 within its timeout" {
