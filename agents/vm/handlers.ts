@@ -10,6 +10,7 @@ import { OcfError } from '../../lib/ocf/ocf-error.js';
 import { sleep, waitUntil } from '../../lib/ocf/wait.js';
 import { domainOfResource, fetchXmlFromRbd, readConfigFile, uuidFromConfig, xmlMetaKey } from './config-source.js';
 import { vmIdentityOf, type VmIdentity } from './identity.js';
+import { readClusterView } from '../../lib/cluster/nodes.js';
 import { waitUntilImagesFree } from './image-guard.js';
 import { migrationUserPattern, remoteUriFor } from './migration.js';
 import { findQemuProcesses } from './qemu-process.js';
@@ -79,9 +80,11 @@ export async function start(p: VmParams, ctx: ResourceContext): Promise<void> {
   const dom = domainOfResource(text, vm, vm.systemImage ? `the '${xmlMetaKey}' metadata of ${vm.systemImage}` : vm.config);
 
   if (p.check_image_in_use) {
-    const images = [...new Set([...(vm.systemImage ? [vm.systemImage] : []), ...dom.rbdImages])];
+    // Disks marked <shareable/> or <readonly/> may be open elsewhere by design.
+    const images = [...new Set([...(vm.systemImage ? [vm.systemImage] : []), ...dom.exclusiveRbdImages])];
     // Up to 45 s (or half the budget) for a fenced node's stale watch to expire; the rest starts the VM.
-    await waitUntilImagesFree(vm.name, images, rbd, ctx.deadline.within(Math.min(45_000, Math.floor(ctx.deadline.remainingMs() / 2))), ctx);
+    const waitDeadline = ctx.deadline.within(Math.min(45_000, Math.floor(ctx.deadline.remainingMs() / 2)));
+    await waitUntilImagesFree(vm.name, images, rbd, waitDeadline, { readCluster: (d) => readClusterView(d), log: ctx.log });
   }
 
   await defineDomain(virsh, vm, ctx);
