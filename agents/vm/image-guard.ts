@@ -27,15 +27,16 @@ export interface GuardOptions {
 /**
  * Refuses a start while any of the VM's RBD images is open (watcher) or locked by another client,
  * unless there is evidence that the holder's copy can no longer write:
- * 1. the holder is gone: its watch expired, or only librbd's exclusive lock of a client that no
- *    longer watches is left (librbd itself breaks such a lock, blocklisting its owner);
- * 2. its node was fenced after it was last seen in the cluster (Pacemaker's fencing history):
- *    then the guard blocklists it, and goes on only once
- * 3. a fresh look shows the blocklisted client no longer watching. A blocklist that fails is a
- *    refusal, never "going on".
- * Otherwise the guard waits, within `waitDeadline`, for the holder to go away (a dead QEMU's watch
- * expires after osd_client_watch_timeout, 30 s by default), then refuses naming the holder.
- * The cluster is read once per action and only when an image is held.
+ * - the holder is gone: its watch expired, or all that is left is librbd's exclusive lock of a client
+ *   that no longer watches (librbd itself breaks such a lock, blocklisting its owner);
+ * - its node was fenced after it was last seen in the cluster (see judgeHolder): the guard then
+ *   blocklists the holder and goes on once a fresh look shows it no longer watching. A blocklist
+ *   that fails is a refusal, never "going on".
+ * Otherwise it waits, within `waitDeadline`, for the holder to go away (a node that lost quorum
+ * stops its copy; a dead QEMU's watch expires after osd_client_watch_timeout, 30 s by default),
+ * then refuses naming the holder and the remedy.
+ * The cluster is read once per action, and only when an image is held: Pacemaker schedules the
+ * start of a lost node's VM only once its fencing is over, so the history read then has it.
  */
 export async function waitUntilImagesFree(
   vmName: string,
