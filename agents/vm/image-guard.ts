@@ -144,11 +144,11 @@ async function blocklistFenced(vmName: string, h: ImageHolder, verdict: HolderVe
     const detail = e instanceof ExecFailed ? e.message : (e as Error).message;
     throw new OcfError(
       denied ? Ocf.ERR_PERM : Ocf.ERR_GENERIC,
-      `refusing to start ${vmName}: ${nodeOf(verdict)} was fenced but blocklisting its client ${h.address} failed` +
-        (denied
-          ? `: Ceph user ${ceph.user} lacks the osd blocklist capability (give it mon 'profile rbd')`
-          : `: ${detail}`) +
-        `. Without the blocklist a copy that survived could still write; ${formatHolder(h)} holds the image`,
+      // The first 128 characters (all Pacemaker keeps) name the user, the client and the remedy.
+      (denied
+        ? `refusing to start ${vmName}: ${ceph.user} may not blocklist ${h.address} of fenced ${nodeOf(verdict)}: give it mon 'profile rbd'`
+        : `refusing to start ${vmName}: cannot blocklist ${h.address} of fenced ${nodeOf(verdict)}: ${detail}`) +
+        `. Without the blocklist a copy that survived a wrong fencing could still write; ${formatHolder(h)} holds the image`,
       { cause: e },
     );
   }
