@@ -137,9 +137,8 @@ describe('readClusterView', () => {
       return Promise.resolve({ stdout: outputs[argv[0]] ?? '', stderr: '', exitCode: 0 });
     };
     const resolve = (name: string) => (name === 'node2' ? new Promise<string[]>(() => undefined) : Promise.resolve(name === 'node3' ? ['198.51.100.13'] : []));
-    const started = Date.now();
+    // node2's resolver never answers: without the limit this would hang past the test's timeout
     const view = await readClusterView(Deadline.after(10_000), { exec, resolve, dnsLimitMs: 100 });
-    expect(Date.now() - started).toBeLessThan(2000); // node2's resolver never answers
     expect(ran).toEqual(['crm_mon -1 --output-as=xml --include=nodes,fencing', 'cibadmin --query --scope status', 'corosync-cmapctl']);
     expect(view.nodes).toEqual([
       { name: 'node1', online: true, unclean: false, member: true, lastActiveAtMs: 1795975590_000, addresses: ['192.0.2.11'] },
@@ -159,9 +158,7 @@ describe('resolveWithin', () => {
   it('answers the addresses, none on failure, none past its limit', async () => {
     expect(await resolveWithin('a', 100, () => Promise.resolve(['192.0.2.1']))).toEqual(['192.0.2.1']);
     expect(await resolveWithin('a', 100, () => Promise.reject(new Error('ENOTFOUND')))).toEqual([]);
-    const t = Date.now();
     expect(await resolveWithin('a', 50, () => new Promise(() => undefined))).toEqual([]);
-    expect(Date.now() - t).toBeLessThan(1000);
   });
 
   it('resolves through the system resolver (/etc/hosts)', async () => {
