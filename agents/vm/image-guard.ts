@@ -76,7 +76,7 @@ export async function waitUntilImagesFree(
     const refusal = refusalOf(vmName, held, verdicts, blocklisted);
     if (waitDeadline.remainingMs() < everyMs + 500) throw refusal;
     if (refusal.reason !== reported)
-      log.info(`${refusal.reason}; waiting up to ${Math.round(waitDeadline.remainingMs() / 1000)} s for the holder to go away (a dead client's watch expires)`);
+      log.info(`${refusal.reason}; waiting up to ${Math.round(waitDeadline.remainingMs() / 1000)} s for it to go away (a dead client's watch expires)`);
     reported = refusal.reason;
     await sleep(blocklisted.size > 0 ? Math.min(everyMs, 250) : everyMs, waitDeadline);
   }
