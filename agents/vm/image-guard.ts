@@ -114,7 +114,7 @@ async function heldImages(
       }
       const { live, stale } = sortHolders(all, blocklisted);
       if (live.length > 0) held.push({ image, holders: live });
-      else if (stale.length > 0) log.info(`${image}: ignoring ${stale.map(formatHolder).join(', ')}: its owner no longer watches the image`);
+      else if (stale.length > 0) log.info(`${image}: ignoring ${stale.map(formatHolder).join(', ')}: no watcher, so its owner is gone (librbd breaks such a lock)`);
     }),
   );
   return held.sort((a, b) => images.indexOf(a.image) - images.indexOf(b.image));
