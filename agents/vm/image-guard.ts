@@ -146,7 +146,7 @@ async function blocklistFenced(vmName: string, h: ImageHolder, verdict: HolderVe
       denied ? Ocf.ERR_PERM : Ocf.ERR_GENERIC,
       // The first 128 characters (all Pacemaker keeps) name the user, the client and the remedy.
       (denied
-        ? `refusing to start ${vmName}: ${ceph.user} may not blocklist ${h.address} of fenced ${nodeOf(verdict)}: give it mon 'profile rbd'`
+        ? `refusing to start ${vmName}: ${ceph.user} may not blocklist ${h.address} of fenced ${nodeOf(verdict)}: give it mon caps profile rbd`
         : `refusing to start ${vmName}: cannot blocklist ${h.address} of fenced ${nodeOf(verdict)}: ${detail}`) +
         `. Without the blocklist a copy that survived a wrong fencing could still write; ${formatHolder(h)} holds the image`,
       { cause: e },

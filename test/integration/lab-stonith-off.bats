@@ -212,7 +212,7 @@ stop_cluster_daemons() {
   wait_until 120 "vm1's start to be refused" start_failed_once "$peer"
   reason=$(start_failure_from "$peer")
   echo "# no blocklist capability: exit reason: $reason" >&3
-  [[ $reason == "refusing to start vm1: client.noblock may not blocklist ${ADDR[$on]}:0/"*" of fenced $on: give it mon 'profile rbd'"* ]]
+  [[ $reason == "refusing to start vm1: client.noblock may not blocklist ${ADDR[$on]}:0/"*" of fenced $on: give it mon caps profile rbd"* ]]
   run started_from "$peer"
   [ "$status" -ne 0 ]
   [ "$(qemu_nodes)" = "$on" ]

@@ -131,7 +131,7 @@ describe('the image guard: evidence that the other copy cannot write', () => {
     const ceph = new InMemoryCeph(new Map([['rbd/system_vm1', [node3Qemu]]]), false);
     const { error } = await guard(ceph, clusterWith(offlineClean, fencedAfter), 2000);
     expect(error?.code).toBe(Ocf.ERR_PERM);
-    expect(error?.reason.slice(0, 128)).toMatch(/^refusing to start vm1: client\.agent may not blocklist 192\.0\.2\.13:0\/2921807812 of fenced node3: give it mon 'profile rbd'\./);
+    expect(error?.reason.slice(0, 128)).toMatch(/^refusing to start vm1: client\.agent may not blocklist 192\.0\.2\.13:0\/2921807812 of fenced node3: give it mon caps profile rbd\./);
   });
 
   it('refuses while a blocklisted client still watches the image', async () => {
