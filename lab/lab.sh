@@ -11,7 +11,9 @@
 # host's interfaces. State lives under $LAB_ROOT (default /var/lib/seapath-lab).
 #
 # usage: lab.sh up | status | down
-#        lab.sh deploy [seapath|stock]             (the demo's resources: ping clone, vm1 on RBD, vip)
+#        lab.sh deploy [seapath|stock] [PROP=VALUE...] (the demo's resources: ping clone, vm1 on RBD, vip;
+#                                                  cluster properties first, e.g. SEAPATH's default
+#                                                  stonith-enabled=false no-quorum-policy=stop)
 #        lab.sh power-off NODE | power-on NODE   (what the simulator's StopVms / StartVms do)
 #        lab.sh crash NODE                         (the node stops answering the cluster; fencing follows)
 #        lab.sh x NODE CMD...                      (run CMD inside NODE)
@@ -180,8 +182,13 @@ configure_fencing() {
 # (default) uses our agents; "stock" the agents they replace (ocf:pacemaker:ping,
 # ocf:heartbeat:VirtualDomain, ocf:heartbeat:IPaddr2), for side-by-side benchmarks.
 lab_deploy() {
-  local flavour=${1:-seapath} ping_agent vm_agent vip_agent vm_params n ping_hosts=${LAB_ADDR[gateway]}
+  local flavour=${1:-seapath} ping_agent vm_agent vip_agent vm_params n prop ping_hosts=${LAB_ADDR[gateway]}
+  shift || true
   lab_is_up || die "the lab is down: lab.sh up first"
+  for prop in "$@"; do
+    [[ $prop == ?*=* ]] || die "lab.sh deploy: '$prop' is not a cluster property NAME=VALUE"
+    in_cluster node1 crm_attribute --type crm_config --name "${prop%%=*}" --update "${prop#*=}" >/dev/null || die "cluster property $prop"
+  done
   ceph_use "$LAB_ROOT/ceph" >/dev/null
   "$REPO/lab/guest/build.sh" >/dev/null || die "guest build (lab/guest/build.sh)"
   if ! ceph_rbd info rbd/system_vm1 >/dev/null 2>&1; then
@@ -311,7 +318,7 @@ lab_down() {
 
 case ${1:-} in
   up) lab_up ;;
-  deploy) lab_deploy "${2:-seapath}" ;;
+  deploy) shift; lab_deploy "$@" ;;
   status) lab_status ;;
   down) lab_down ;;
   power-off) lab_power_off "${2:-}" ;;

@@ -25,6 +25,8 @@ apt_packages=(
 apt_norecommends=(
   libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 qemu-block-extra qemu-utils
   ceph-mon ceph-mgr ceph-osd ceph-common busybox-static
+  # the lab-stonith-off sampler reads RBD watchers through librbd
+  python3-rbd
 )
 
 wanted=("${build_packages[@]}")

@@ -9,6 +9,8 @@ export interface DomainXml {
   readonly memoryMiB: number | undefined;
   /** `pool/image` (or `pool/namespace/image`) of every rbd network disk, snapshots dropped. */
   readonly rbdImages: readonly string[];
+  /** The rbd images of disks neither `<shareable/>` nor `<readonly/>`: those another host must not hold. */
+  readonly exclusiveRbdImages: readonly string[];
 }
 
 /** Why an XML text is not a usable domain; the caller turns it into an exit reason. */
@@ -43,14 +45,15 @@ export function parseDomainXml(text: string): DomainXml {
     vcpus: Number.isInteger(vcpus) && vcpus > 0 ? vcpus : undefined,
     memoryMiB: memoryMiBOf(domain.memory),
     rbdImages: rbdImagesOf(domain.devices),
+    exclusiveRbdImages: rbdImagesOf(domain.devices, (disk) => !('shareable' in disk) && !('readonly' in disk)),
   };
 }
 
-function rbdImagesOf(devices: unknown): string[] {
+function rbdImagesOf(devices: unknown, keep: (disk: Node) => boolean = () => true): string[] {
   if (!isNode(devices) || !Array.isArray(devices.disk)) return [];
   const images: string[] = [];
   for (const disk of devices.disk as unknown[]) {
-    if (!isNode(disk) || disk['@_type'] !== 'network' || !isNode(disk.source)) continue;
+    if (!isNode(disk) || disk['@_type'] !== 'network' || !isNode(disk.source) || !keep(disk)) continue;
     const source = disk.source;
     if (source['@_protocol'] !== 'rbd' || typeof source['@_name'] !== 'string') continue;
     const image = source['@_name'].split('@')[0] ?? '';

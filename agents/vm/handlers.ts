@@ -7,6 +7,7 @@ import { OcfError } from '../../lib/ocf/ocf-error.js';
 import { waitUntil } from '../../lib/ocf/wait.js';
 import { domainOf, fetchXmlFromRbd, readConfigFile, writeAtomically } from './config-source.js';
 import { vmSourceOf, type VmIdentity, type VmState } from './identity.js';
+import { readClusterView } from '../../lib/cluster/nodes.js';
 import { waitUntilImagesFree } from './image-guard.js';
 import { migrationUserPattern, remoteUriFor } from './migration.js';
 import { monitorScriptsOf, waitForMonitorScripts } from './monitor-scripts.js';
@@ -98,9 +99,11 @@ export async function start(p: VmParams, ctx: ResourceContext): Promise<void> {
   if (before.kind !== 'inactive' || before.state !== 'not defined') await undefineLeftover(virsh, vm, text, ctx);
 
   if (p.check_image_in_use) {
-    const images = [...new Set([...(vm.systemImage ? [vm.systemImage] : []), ...dom.rbdImages])];
+    // Disks marked <shareable/> or <readonly/> may be open elsewhere by design.
+    const images = [...new Set([...(vm.systemImage ? [vm.systemImage] : []), ...dom.exclusiveRbdImages])];
     // Up to 45 s (or half the budget) for a fenced node's stale watch to expire; the rest starts the VM.
-    await waitUntilImagesFree(vm.name, images, rbd, ctx.deadline.within(Math.min(45_000, Math.floor(ctx.deadline.remainingMs() / 2))), ctx);
+    const waitDeadline = ctx.deadline.within(Math.min(45_000, Math.floor(ctx.deadline.remainingMs() / 2)));
+    await waitUntilImagesFree(vm.name, images, rbd, waitDeadline, { readCluster: (d) => readClusterView(d), log: ctx.log });
   }
   if (p.start_resources) await startDomainResources(text, virsh, stepDeadline(ctx.deadline, 20_000));
 

@@ -1,124 +1,106 @@
 // SPDX-License-Identifier: Apache-2.0
 import { ExecFailed } from '../../lib/exec/exec-failed.js';
+import type { ClusterView } from '../../lib/cluster/nodes.js';
 import type { ResourceContext } from '../../lib/ocf/context.js';
 import type { Deadline } from '../../lib/ocf/deadline.js';
 import { sleep } from '../../lib/ocf/wait.js';
 import { Ocf } from '../../lib/ocf/exit-codes.js';
 import { OcfError } from '../../lib/ocf/ocf-error.js';
-import { readClusterNodes } from '../../lib/cluster/nodes.js';
-import { formatHolder, type ImageHolder, type Rbd } from './rbd.js';
+import { holderHost, judgeHolder, type HolderVerdict } from './holder-evidence.js';
+import { formatHolder, type ImageHolder } from './rbd.js';
+
+/** What the guard asks of Ceph; `Rbd` in production, an in-memory Ceph in unit tests. */
+export interface HolderSource {
+  holders(image: string, deadline: Deadline): Promise<ImageHolder[]>;
+  blocklist(address: string, deadline: Deadline): Promise<void>;
+  /** The Ceph user the commands run as, for exit reasons (`client.admin`). */
+  readonly user: string;
+}
+
+export interface GuardOptions {
+  /** Reads the cluster once per action; rejects where there is no cluster. */
+  readonly readCluster: (deadline: Deadline) => Promise<ClusterView>;
+  readonly log: Pick<ResourceContext, 'log'>['log'];
+  readonly everyMs?: number;
+}
 
 /**
- * Refuses a start while any of the VM's RBD images stays open (watcher) or locked by another client.
- * The domain is not running here, so a holder is another host's QEMU: after a split brain this is
- * what keeps one VM from running twice on the same disks.
- *
- * A QEMU that died with its node (a fenced node) leaves its watch behind until the OSDs time it
- * out (osd_client_watch_timeout, 30 s by default), while a live QEMU renews it for ever. So the
- * check waits, within `waitDeadline`, for holders to go away, and refuses only those that stay:
- * failover after fencing succeeds on the first start instead of banning every survivor.
- * Holders on a node that Pacemaker reports offline and clean (fenced, or stopped cleanly) need no
- * wait: they are blocklisted, so even a QEMU that survived cannot write, and the start goes on.
+ * Refuses a start while any of the VM's RBD images is open (watcher) or locked by another client,
+ * unless there is evidence that the holder's copy can no longer write:
+ * - the holder is gone: its watch expired, or all that is left is librbd's exclusive lock of a client
+ *   that no longer watches (librbd itself breaks such a lock, blocklisting its owner);
+ * - its node was fenced after it was last seen in the cluster (see judgeHolder): the guard then
+ *   blocklists the holder and goes on once a fresh look shows it no longer watching. A blocklist
+ *   that fails is a refusal, never "going on".
+ * Otherwise it waits, within `waitDeadline`, for the holder to go away (a node that lost quorum
+ * stops its copy; a dead QEMU's watch expires after osd_client_watch_timeout, 30 s by default),
+ * then refuses naming the holder and the remedy.
+ * The cluster is read once per action, and only when an image is held: Pacemaker schedules the
+ * start of a lost node's VM only once its fencing is over, so the history read then has it.
  */
 export async function waitUntilImagesFree(
   vmName: string,
   images: readonly string[],
-  rbd: Rbd,
+  ceph: HolderSource,
   waitDeadline: Deadline,
-  ctx: Pick<ResourceContext, 'log'>,
-  everyMs = 1000,
+  options: GuardOptions,
 ): Promise<void> {
+  const { log } = options;
+  const everyMs = options.everyMs ?? 1000;
+  let view: Promise<ClusterView | undefined> | undefined;
+  const readView = (): Promise<ClusterView | undefined> =>
+    (view ??= options.readCluster(waitDeadline.within(10_000)).catch((e: unknown) => {
+      log.info(`cannot read the cluster's state, so no holder can be proven gone by fencing: ${(e as Error).message}`);
+      return undefined;
+    }));
+  const blocklisted = new Set<string>();
   let reported = '';
   for (;;) {
-    try {
-      await refuseIfImagesInUse(vmName, images, rbd, waitDeadline.within(10_000), ctx.log);
-      if (reported !== '') ctx.log.info(`the RBD images of ${vmName} are free now: the holder was stale`);
+    const held = await heldImages(images, ceph, blocklisted, waitDeadline.within(10_000), log);
+    if (held.length === 0) {
+      if (reported !== '') log.info(`the RBD images of ${vmName} are free now`);
       return;
-    } catch (e) {
-      if (!(e instanceof OcfError) || !(e.cause instanceof HeldImages)) throw e;
-      if (await releaseHoldersOfDownNodes(e.cause.holders, rbd, waitDeadline.within(10_000), ctx)) return;
-      if (waitDeadline.remainingMs() < everyMs + 500) throw e;
-      if (e.reason !== reported) ctx.log.info(`${e.cause.message}; waiting up to ${Math.round(waitDeadline.remainingMs() / 1000)} s for it to go away (a dead client's watch expires)`);
-      reported = e.reason;
     }
-    await sleep(everyMs, waitDeadline);
-  }
-}
-
-/** The holders found on a VM's images, carried as the cause of the refusal. */
-class HeldImages extends Error {
-  override readonly name = 'HeldImages';
-  constructor(
-    message: string,
-    readonly holders: readonly ImageHolder[],
-  ) {
-    super(message);
-  }
-}
-
-/** `192.0.2.12:0/1102383160` or `[2001:db8::12]:0/77` → the host part. */
-export function holderHost(address: string): string {
-  const withoutNonce = address.split('/')[0] ?? address;
-  const bracketed = /^\[([^\]]+)\]/.exec(withoutNonce);
-  if (bracketed?.[1]) return bracketed[1];
-  return withoutNonce.replace(/^v[12]:/, '').split(':')[0] ?? withoutNonce;
-}
-
-/**
- * True when every holder sits on a cluster node that Pacemaker reports offline and clean, after
- * blocklisting them: Pacemaker only reports a lost node clean once it has been fenced, so its QEMU
- * is gone. A holder elsewhere (an unknown host, an online or unclean node) keeps the refusal.
- */
-async function releaseHoldersOfDownNodes(holders: readonly ImageHolder[], rbd: Rbd, deadline: Deadline, ctx: Pick<ResourceContext, 'log'>): Promise<boolean> {
-  let nodes;
-  try {
-    nodes = await readClusterNodes(deadline);
-  } catch {
-    return false; // no cluster view (run outside a cluster): wait for the watch to expire instead
-  }
-  const downNodeOf = (h: ImageHolder) => nodes.find((n) => !n.online && !n.unclean && n.addresses.includes(holderHost(h.address)));
-  if (holders.length === 0 || !holders.every((h) => downNodeOf(h) !== undefined)) return false;
-  // One client often both watches and holds the exclusive lock: blocklist each address once.
-  const unique = [...new Map(holders.map((h) => [h.address, h])).values()];
-  for (const h of unique) {
-    try {
-      await rbd.blocklist(h.address, deadline);
-      ctx.log.info(`${formatHolder(h)} belongs to ${downNodeOf(h)?.name}, which the cluster fenced: blocklisted it and going on`);
-    } catch (e) {
-      ctx.log.warn(`${formatHolder(h)} belongs to ${downNodeOf(h)?.name}, which the cluster fenced, but blocklisting it failed (${(e as Error).message}); going on`);
+    const holders = uniqueByAddress(held.flatMap((h) => h.holders));
+    const current = await readView();
+    const verdicts = new Map(holders.map((h) => [h.address, judgeHolder(vmName, h, current)]));
+    const toBlocklist = holders.filter((h) => !blocklisted.has(h.address));
+    if (toBlocklist.length > 0 && toBlocklist.every((h) => verdicts.get(h.address)?.kind === 'fenced')) {
+      for (const h of toBlocklist) {
+        await blocklistFenced(vmName, h, verdicts.get(h.address), ceph, waitDeadline.within(15_000));
+        blocklisted.add(h.address);
+        log.info(`${formatHolder(h)} belongs to ${nodeOf(verdicts.get(h.address))}, fenced at ${fencedAt(verdicts.get(h.address))}: blocklisted it`);
+      }
+      continue; // a fresh look at the images must show the blocklisted clients gone
     }
+    const refusal = refusalOf(vmName, held, verdicts, blocklisted);
+    if (waitDeadline.remainingMs() < everyMs + 500) throw refusal;
+    if (refusal.reason !== reported)
+      log.info(`${refusal.reason}; waiting up to ${Math.round(waitDeadline.remainingMs() / 1000)} s for it to go away (a dead client's watch expires)`);
+    reported = refusal.reason;
+    await sleep(blocklisted.size > 0 ? Math.min(everyMs, 250) : everyMs, waitDeadline);
   }
-  return true;
 }
 
-/**
- * Splits holders into live ones and stale exclusive locks. librbd's exclusive lock (id `auto <cookie>`)
- * outlives a QEMU that was killed (a fenced node) until another client takes the lock; its owner is
- * alive only while it also watches the image, which is how librbd itself decides to break it.
- * Watchers and advisory locks (`rbd lock add`, any other id) always count.
- */
-export function sortHolders(holders: readonly ImageHolder[]): { live: ImageHolder[]; stale: ImageHolder[] } {
-  const watchers = holders.filter((h) => h.kind === 'watcher');
-  const isStale = (h: ImageHolder): boolean =>
-    h.kind === 'lock' && (h.lockId ?? '').startsWith('auto ') && !watchers.some((w) => w.client === h.client || w.address === h.address);
-  return { live: holders.filter((h) => !isStale(h)), stale: holders.filter(isStale) };
+interface HeldImage {
+  readonly image: string;
+  readonly holders: ImageHolder[];
 }
 
-/** One look at the images' holders; throws OcfError(ERR_GENERIC) naming the live ones. */
-export async function refuseIfImagesInUse(
-  vmName: string,
+/** One fresh look at every image: the holders that count. */
+async function heldImages(
   images: readonly string[],
-  rbd: Rbd,
+  ceph: HolderSource,
+  blocklisted: ReadonlySet<string>,
   deadline: Deadline,
-  log?: Pick<ResourceContext, 'log'>['log'],
-): Promise<void> {
-  const held: { image: string; holders: ImageHolder[] }[] = [];
+  log: GuardOptions['log'],
+): Promise<HeldImage[]> {
+  const held: HeldImage[] = [];
   await Promise.all(
     images.map(async (image) => {
+      let all: ImageHolder[];
       try {
-        const { live, stale } = sortHolders(await rbd.holders(image, deadline));
-        if (live.length > 0) held.push({ image, holders: live });
-        else if (stale.length > 0) log?.info(`${image}: ignoring ${stale.map(formatHolder).join(', ')}: no watcher, so its owner is gone (librbd breaks such a lock)`);
+        all = await ceph.holders(image, deadline);
       } catch (e) {
         if (e instanceof ExecFailed)
           throw new OcfError(
@@ -130,14 +112,83 @@ export async function refuseIfImagesInUse(
           );
         throw e;
       }
+      const { live, stale } = sortHolders(all, blocklisted);
+      if (live.length > 0) held.push({ image, holders: live });
+      else if (stale.length > 0) log.info(`${image}: ignoring ${stale.map(formatHolder).join(', ')}: no watcher, so its owner is gone (librbd breaks such a lock)`);
     }),
   );
-  if (held.length === 0) return;
+  return held.sort((a, b) => images.indexOf(a.image) - images.indexOf(b.image));
+}
+
+/**
+ * Splits holders into live ones and stale locks. librbd's exclusive lock (id `auto <cookie>`)
+ * outlives a QEMU that was killed (a fenced node) until another client takes the lock; its owner is
+ * alive only while it also watches the image, which is how librbd itself decides to break it. A lock
+ * of a client this guard blocklisted is stale once that client no longer watches.
+ * Watchers, and advisory locks (`rbd lock add`) of anyone else, always count.
+ */
+export function sortHolders(holders: readonly ImageHolder[], blocklisted: ReadonlySet<string> = new Set()): { live: ImageHolder[]; stale: ImageHolder[] } {
+  const watchers = holders.filter((h) => h.kind === 'watcher');
+  const isStale = (h: ImageHolder): boolean =>
+    h.kind === 'lock' &&
+    ((h.lockId ?? '').startsWith('auto ') || blocklisted.has(h.address)) &&
+    !watchers.some((w) => w.client === h.client || w.address === h.address);
+  return { live: holders.filter((h) => !isStale(h)), stale: holders.filter(isStale) };
+}
+
+async function blocklistFenced(vmName: string, h: ImageHolder, verdict: HolderVerdict | undefined, ceph: HolderSource, deadline: Deadline): Promise<void> {
+  try {
+    await ceph.blocklist(h.address, deadline);
+  } catch (e) {
+    const denied = e instanceof ExecFailed && (e.exitCode === 13 || /EACCES|access denied|permission denied/i.test(e.stderr));
+    const detail = e instanceof ExecFailed ? e.message : (e as Error).message;
+    throw new OcfError(
+      denied ? Ocf.ERR_PERM : Ocf.ERR_GENERIC,
+      // The first 128 characters (all Pacemaker keeps) name the user, the client and the remedy.
+      (denied
+        ? `refusing to start ${vmName}: ${ceph.user} may not blocklist ${h.address} of fenced ${nodeOf(verdict)}: give it mon caps profile rbd`
+        : `refusing to start ${vmName}: cannot blocklist ${h.address} of fenced ${nodeOf(verdict)}: ${detail}`) +
+        `. Without the blocklist a copy that survived a wrong fencing could still write; ${formatHolder(h)} holds the image`,
+      { cause: e },
+    );
+  }
+}
+
+function refusalOf(vmName: string, held: readonly HeldImage[], verdicts: ReadonlyMap<string, HolderVerdict>, blocklisted: ReadonlySet<string>): OcfError {
+  const holders = uniqueByAddress(held.flatMap((h) => h.holders));
+  const who = holders.map((h) => describeHolder(h, verdicts.get(h.address))).join(', ');
+  const todo = [...new Set(holders.map((h) => remedyFor(h, verdicts.get(h.address), blocklisted)))].join('; ');
+  const why = [...new Set(holders.map((h) => verdicts.get(h.address)).flatMap((v) => (v?.kind === 'unproven' ? [v.why] : [])))].join('; ');
   const what = held.map((h) => `${h.image} is held by ${h.holders.map(formatHolder).join(', ')}`).join('; ');
-  throw new OcfError(
+  return new OcfError(
     Ocf.ERR_GENERIC,
-    `refusing to start ${vmName}: ${what}. ${vmName} may be running on another host: stop it there ` +
-      `(or find the client holding the image); set check_image_in_use=false only if nothing else can hold it`,
-    { cause: new HeldImages(what, held.flatMap((h) => h.holders)) },
+    // Pacemaker keeps the first 128 characters of an exit reason: holder and remedy come first.
+    `refusing to start ${vmName}: held by ${who}: ${todo}. ${what}${why ? `; ${why}` : ''}. ${vmName} may be running on another host; ` +
+      'set check_image_in_use=false only if nothing else can hold it',
+    { cause: new Error(what) },
   );
 }
+
+function describeHolder(h: ImageHolder, verdict: HolderVerdict | undefined): string {
+  return verdict?.node !== undefined ? `${verdict.node} (${h.client} at ${h.address})` : `${h.client} at ${h.address}`;
+}
+
+function remedyFor(h: ImageHolder, verdict: HolderVerdict | undefined, blocklisted: ReadonlySet<string>): string {
+  if (blocklisted.has(h.address)) return `find out why the blocklisted client ${h.address} still watches the image`;
+  if (verdict?.kind === 'unproven') return verdict.todo;
+  return `wait for ${h.address} to go away`;
+}
+
+function uniqueByAddress(holders: readonly ImageHolder[]): ImageHolder[] {
+  return [...new Map(holders.map((h) => [h.address, h])).values()];
+}
+
+function nodeOf(verdict: HolderVerdict | undefined): string {
+  return verdict?.node ?? 'its node';
+}
+
+function fencedAt(verdict: HolderVerdict | undefined): string {
+  return verdict?.kind === 'fenced' ? new Date(verdict.fencedAtMs).toISOString() : '?';
+}
+
+export { holderHost };

@@ -31,6 +31,11 @@ export class Rbd {
     private readonly exec: Exec,
   ) {}
 
+  /** The Ceph user rbd and ceph run as, for exit reasons. */
+  get user(): string {
+    return `client.${this.client.id ?? 'admin'}`;
+  }
+
   async imageMeta(image: string, key: string, deadline: Deadline): Promise<ImageMeta> {
     const argv = this.argv('image-meta', 'get', image, key);
     const r = await this.exec(argv, { deadline, okExitCodes: [1, 2] });

@@ -181,8 +181,10 @@ export const vmParams = {
     default: true,
     desc:
       'Before start, refuse to start when an RBD image of the domain (system_<vm> with seapath=true, and every ' +
-      'rbd disk of the XML) has a watcher or a lock: another host is probably running the VM, for instance ' +
-      'after a split brain. Turn off only if something else guarantees that the VM runs once.',
+      'rbd disk of the XML not marked shareable or readonly) has a watcher or a lock: another host is probably ' +
+      'running the VM, for instance after a split brain. A holder is released only on evidence that it cannot ' +
+      'write: it went away, or its node was fenced after it was last active (it is then blocklisted, which ' +
+      'needs the osd blocklist capability). Turn off only if something else guarantees that the VM runs once.',
     shortdesc: 'Refuse to start a VM whose RBD image is in use',
   }),
   ceph_client_id: string({

@@ -124,7 +124,7 @@ _beat() { libvirt_guest_heartbeat "$VM_DIR/vmm.serial"; }
   [ "$(vm_state a vmm)" = running ] || skip "needs vmm on a"
   run vm_agent b start vmm
   [ "$status" -eq 1 ]
-  [[ $(ocf_exit_reason) == "refusing to start vmm: rbd/system_vmm is held by client."*" at ${VM_NODE_IP[a]}:0/"* ]]
+  [[ $(ocf_exit_reason) == "refusing to start vmm: held by "*"client."*" at ${VM_NODE_IP[a]}:0/"*"rbd/system_vmm is held by"* ]]
   [ "$(vm_state b vmm)" = absent ]
   run vm_agent a stop vmm
   [ "$status" -eq 0 ]

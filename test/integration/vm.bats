@@ -117,7 +117,7 @@ _has_watcher() { [ -n "$(ceph_watchers "$VM_CEPH_DIR" "$1")" ]; }
   kill -- "-$(cat "$VM_DIR/watch.pid")"
   echo "$output"
   [ "$status" -eq 1 ]
-  [[ $(ocf_exit_reason) == "refusing to start vmsb: rbd/system_vmsb is held by client."*" at $VM_CEPH_IP:0/"*"(watcher)"*"may be running on another host"* ]]
+  [[ $(ocf_exit_reason) == "refusing to start vmsb: held by client."*" at $VM_CEPH_IP:0/"*"rbd/system_vmsb is held by client."*"(watcher)"*"may be running on another host"* ]]
   [ "$(vm_state a vmsb)" = absent ]
 }
 

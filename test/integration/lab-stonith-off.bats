@@ -1,0 +1,234 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
+# SEAPATH's default: STONITH disabled (configure_ha_disable_stonith: true), nodes without quorum stop
+# their resources. Then the image guard of ocf:seapath:vm is all that keeps vm1 from running twice.
+# In every scenario a sampler records, every 0.2 s, the nodes that run a vm1 QEMU and the watchers
+# of rbd/system_vm1; at no instant may two copies be able to write (a copy writes through a watch
+# that is not blocklisted).
+
+export LAB_ROOT=/var/lib/seapath-lab-stonith-off
+LAB="$BATS_TEST_DIRNAME/../../lab/lab.sh"
+
+setup_file() {
+  "$LAB" up >&3 || return 1
+  "$LAB" deploy seapath stonith-enabled=false no-quorum-policy=stop >&3 || return 1
+}
+
+teardown_file() {
+  LAB_SAVE_LOGS=${LAB_SAVE_LOGS:-${BATS_RUN_TMPDIR:-/tmp}/lab-stonith-off-logs} "$LAB" down >/dev/null 2>&1 || true
+}
+
+setup() {
+  load helpers/cluster
+  load helpers/ceph
+  load helpers/libvirt
+  export NODE_SCRATCH_ROOT=$LAB_ROOT LIBVIRT_BASE=$LAB_ROOT/libvirt LIBVIRT_HELPER_QUIET=1
+  NODE_OWNER_PID=$(<"$LAB_ROOT/anchor.pid")
+  export NODE_OWNER_PID
+  node_setup lab >/dev/null
+  ceph_use "$LAB_ROOT/ceph" >/dev/null
+  SERIAL=$LAB_ROOT/vm1.serial
+  declare -gA ADDR=([node1]=192.0.2.11 [node2]=192.0.2.12 [node3]=192.0.2.13)
+}
+
+teardown() {
+  [[ -z ${SAMPLER:-} ]] || kill "$SAMPLER" 2>/dev/null || true
+}
+
+# crm_mon as NODE sees the cluster (a cut-off node has its own view).
+mon_from() { in_cluster "$1" crm_mon -1 --output-as=xml 2>/dev/null; }
+where_from() { mon_from "$1" | xmllint --xpath "string(//resource[@id='$2' and @role='Started' and @failed='false']/node/@name)" - 2>/dev/null; }
+started_on_from() { [[ $(where_from "$1" vm1) == "$2" ]]; }
+started_from() { [[ -n $(where_from "$1" vm1) ]]; }
+started_elsewhere_from() { local w; w=$(where_from "$1" vm1); [[ -n $w && $w != "$2" ]]; }
+online_from() { [[ $(mon_from "$1" | xmllint --xpath "string(//nodes/node[@name='$2']/@online)" - 2>/dev/null) == true ]]; }
+offline_from() { [[ $(mon_from "$1" | xmllint --xpath "string(//nodes/node[@name='$2']/@online)" - 2>/dev/null) == false ]]; }
+all_online_from() { online_from "$1" node1 && online_from "$1" node2 && online_from "$1" node3; }
+peer_of() { [[ $1 == node1 ]] && echo node2 || echo node1; }
+# The exit reason of the newest failed vm1 start, as Pacemaker keeps it (128 characters at most).
+start_failure_from() { mon_from "$1" | xmllint --xpath "string((//failure[@op_key='vm1_start_0'])[last()]/@exitreason)" - 2>/dev/null; }
+start_failures_from() { mon_from "$1" | xmllint --xpath "count(//failure[@op_key='vm1_start_0'])" - 2>/dev/null; }
+start_failed_twice() { [[ $(start_failures_from "$1") -ge 2 ]]; }
+start_failed_once() { [[ $(start_failures_from "$1") -ge 1 ]]; }
+
+# The nodes running a (non-zombie) QEMU of vm1, by network namespace (NETNS from start_sampler).
+qemu_nodes() {
+  local p st ns n out=()
+  for p in $(pgrep -f 'qemu-system-x86_64.*guest=vm1' || true); do
+    st=$(awk '{print $3}' "/proc/$p/stat" 2>/dev/null) || continue
+    [[ $st == Z ]] && continue
+    ns=$(readlink "/proc/$p/ns/net" 2>/dev/null) || continue
+    for n in node1 node2 node3; do [[ $ns == "${NETNS[$n]}" ]] && out+=("$n"); done
+  done
+  local IFS=,
+  echo "${out[*]:--}"
+}
+vm1_qemus() { pgrep -f 'qemu-system-x86_64.*guest=vm1' | while read -r p; do [[ $(awk '{print $3}' "/proc/$p/stat" 2>/dev/null) == [RSD] ]] && echo "$p"; done | wc -l; }
+
+# Every 0.2 s, from one process holding one Ceph connection (helpers/copies-sampler.py):
+# "EPOCH QEMU_NODES WATCHER_ADDRESSES" into $SAMPLES.
+start_sampler() {
+  declare -gA NETNS=()
+  local n args=()
+  for n in node1 node2 node3; do
+    NETNS[$n]=$(readlink "/proc/$(node_pid "$n")/ns/net")
+    args+=("$n=${NETNS[$n]}")
+  done
+  SAMPLES=$LAB_ROOT/samples-$BATS_TEST_NUMBER SAMPLER_PIDFILE=$LAB_ROOT/sampler-$BATS_TEST_NUMBER.pid
+  rm -f "$SAMPLES" "$SAMPLER_PIDFILE"
+  in_node storage setsid /usr/bin/python3 "$BATS_TEST_DIRNAME/helpers/copies-sampler.py" "$CEPH_CONF" rbd/system_vm1 vm1 \
+    "$SAMPLES" "$SAMPLER_PIDFILE" "${args[@]}" </dev/null >"$LAB_ROOT/sampler-$BATS_TEST_NUMBER.log" 2>&1 3>&- &
+  wait_until 20 "the sampler to write (see $LAB_ROOT/sampler-$BATS_TEST_NUMBER.log)" test -s "$SAMPLES"
+  SAMPLER=$(<"$SAMPLER_PIDFILE")
+}
+
+# Stops the sampler; prints the largest number of copies that could write at one instant: nodes
+# with a vm1 QEMU and a watcher from their address that was not blocklisted at that time. Ceph
+# blocklists for an hour by default, so an entry was added at its expiry minus 3600 s.
+max_writable_copies() {
+  kill "$SAMPLER" 2>/dev/null; SAMPLER=
+  local bl=$BATS_TEST_TMPDIR/blocklist addr expiry
+  : >"$bl"
+  while read -r addr expiry _; do
+    [[ $addr == *:*/* ]] || continue
+    echo "$addr $(($(date -d "$expiry" +%s) - 3600))" >>"$bl"
+  done < <(ceph_ceph osd blocklist ls 2>/dev/null)
+  awk -v ips="node1=${ADDR[node1]},node2=${ADDR[node2]},node3=${ADDR[node3]}" '
+    FNR == NR { added[$1] = $2; next }
+    BEGIN { n = split(ips, kv, ","); for (i = 1; i <= n; i++) { split(kv[i], p, "="); ip[p[1]] = p[2] } }
+    {
+      writable = 0; nq = split($2, q, ","); nw = split($3, w, ",")
+      for (i = 1; i <= nq; i++) {
+        if (q[i] == "-") continue
+        if ($3 == "?") { writable++; continue } # watchers unknown: count the copy as writing
+        for (j = 1; j <= nw; j++) {
+          host = w[j]; sub(/:.*/, "", host)
+          if (host == ip[q[i]] && !(w[j] in added && added[w[j]] <= $1)) { writable++; break }
+        }
+      }
+      if (writable > max) max = writable
+      if (writable > 1) print "two writable copies at " $0 > "/dev/stderr"
+    }
+    END { print max + 0 }' "$bl" "$SAMPLES"
+}
+max_qemus() { awk '{ n = ($2 == "-") ? 0 : split($2, q, ","); if (n > m) m = n } END { print m + 0 }' "$SAMPLES"; }
+sample_rate() { awk 'NR == 1 { a = $1 } { b = $1 } END { if (NR > 1) printf "%d samples, one every %.2f s", NR, (b - a) / (NR - 1) }' "$SAMPLES"; }
+
+# Pacemaker (and with "corosync", Corosync) leaves NODE the way an admin stops it: SIGTERM, the
+# daemons exit, and in maintenance mode the VMs go on running.
+stop_cluster_daemons() {
+  local n=$1 pids
+  pids=$(_cluster_pids_named "$n" pacemakerd)
+  [[ -z $pids ]] || kill -TERM $pids
+  wait_until 60 "pacemaker to stop on $n" _cluster_gone "$n" 'pacemaker*'
+  if [[ ${2:-} == corosync ]]; then
+    pids=$(_cluster_pids_named "$n" corosync)
+    [[ -z $pids ]] || kill -TERM $pids
+    wait_until 20 "corosync to stop on $n" _cluster_gone "$n" corosync
+  fi
+}
+
+@test "partition: vm1's node loses the cluster network but not Ceph; vm1 runs on the majority after the cut-off node stopped its copy, never twice" {
+  wait_until 180 "vm1 to start" started_from node1
+  on=$(where_from node1 vm1)
+  majority=() ; for n in node1 node2 node3; do [[ $n == "$on" ]] || majority+=("$n"); done
+  libvirt_wait_guest_up "$SERIAL" 90
+  start_sampler
+  t0=$EPOCHREALTIME
+  # Only the cluster's traffic between nodes is cut: the storage node (Ceph) stays reachable from all.
+  for n in "${majority[@]}"; do
+    in_node "$on" ip route add blackhole "${ADDR[$n]}/32"
+    in_node "$n" ip route add blackhole "${ADDR[$on]}/32"
+  done
+  wait_until 120 "vm1 to run on the majority side" started_elsewhere_from "${majority[0]}" "$on"
+  now=$(where_from "${majority[0]}" vm1)
+  t1=$EPOCHREALTIME
+  echo "# partition: vm1 Started on $now $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s after the cut" >&3
+  [[ $now != "$on" ]]
+  # The cut-off node lost quorum and stopped its copy before the majority's guard let vm1 start.
+  run in_node "$on" virsh domstate vm1
+  [[ $output != running* ]]
+  for n in "${majority[@]}"; do
+    in_node "$on" ip route del blackhole "${ADDR[$n]}/32"
+    in_node "$n" ip route del blackhole "${ADDR[$on]}/32"
+  done
+  wait_until 120 "the partition to heal: three nodes online" all_online_from "${majority[0]}"
+  wait_until 30 "vm1 to stay Started" started_from "$on"
+  [ "$(vm1_qemus)" -eq 1 ]
+  [ "$(max_writable_copies)" -le 1 ]
+  echo "# partition: at most $(max_qemus) vm1 QEMU(s) at once ($(sample_rate))" >&3
+}
+
+@test "maintenance: Pacemaker stopped on vm1's node with vm1 left running; no second copy starts, the start names the holder and what to do" {
+  wait_until 120 "three nodes online" all_online_from node1
+  wait_until 60 "vm1 to run" started_from node1
+  on=$(where_from node1 vm1)
+  peer=$(peer_of "$on")
+  in_cluster "$peer" crm_resource --cleanup --resource vm1 >/dev/null
+  # A shorter start timeout keeps the guard's wait (half of it) short: two refusals in under a minute.
+  in_cluster "$peer" pcs resource update vm1 op start timeout=30s
+  in_cluster "$peer" crm_attribute --type crm_config --name maintenance-mode --update true
+  sleep 2
+  start_sampler
+  stop_cluster_daemons "$on"
+  wait_until 60 "$on to be offline" offline_from "$peer" "$on"
+  in_cluster "$peer" crm_attribute --type crm_config --name maintenance-mode --update false
+  wait_until 120 "vm1's start to be refused on both other nodes" start_failed_twice "$peer"
+  reason=$(start_failure_from "$peer")
+  echo "# maintenance: exit reason: $reason" >&3
+  [[ $reason == "refusing to start vm1: held by $on (client."*" at ${ADDR[$on]}:0/"*"): stop vm1 on $on, or fence $on"* ]]
+  run started_from "$peer"
+  [ "$status" -ne 0 ]
+  [ "$(qemu_nodes)" = "$on" ] # the copy left running is the only one
+  [ "$(max_writable_copies)" -le 1 ]
+  [ "$(max_qemus)" -le 1 ]
+  # Back to normal: the node rejoins, its probe finds vm1 running there.
+  stop_cluster_daemons "$on" corosync
+  cluster_restart "$on"
+  in_cluster "$peer" crm_resource --cleanup --resource vm1 >/dev/null
+  wait_until 60 "vm1 to be found Started on $on" started_on_from "$peer" "$on"
+  [ "$(vm1_qemus)" -eq 1 ]
+}
+
+@test "a Ceph key without the osd blocklist capability: the guard refuses instead of starting, even on a fencing; with the capability it blocklists and vm1 starts once" {
+  wait_until 120 "three nodes online" all_online_from node1
+  ceph_ceph auth get-or-create client.noblock mon 'allow r' osd 'profile rbd pool=rbd' >"$CEPH_DIR/etc/ceph.client.noblock.keyring"
+  wait_until 60 "vm1 to run" started_from node1
+  on=$(where_from node1 vm1)
+  peer=$(peer_of "$on")
+  in_cluster "$peer" crm_resource --cleanup --resource vm1 >/dev/null
+  in_cluster "$peer" crm_resource --resource vm1 --set-parameter ceph_client_id --parameter-value noblock
+  wait_until 120 "vm1 to run with the new key" started_from "$peer"
+  on=$(where_from "$peer" vm1)
+  peer=$(peer_of "$on")
+  in_cluster "$peer" crm_attribute --type crm_config --name maintenance-mode --update true
+  sleep 2
+  start_sampler
+  # The node leaves the cluster entirely, vm1 still running there; an admin wrongly confirms it down.
+  stop_cluster_daemons "$on" corosync
+  wait_until 60 "$on to be offline" offline_from "$peer" "$on"
+  in_cluster "$peer" stonith_admin --confirm "$on"
+  in_cluster "$peer" crm_attribute --type crm_config --name maintenance-mode --update false
+  wait_until 120 "vm1's start to be refused" start_failed_once "$peer"
+  reason=$(start_failure_from "$peer")
+  echo "# no blocklist capability: exit reason: $reason" >&3
+  [[ $reason == "refusing to start vm1: client.noblock may not blocklist ${ADDR[$on]}:0/"*" of fenced $on: give it mon caps profile rbd"* ]]
+  run started_from "$peer"
+  [ "$status" -ne 0 ]
+  [ "$(qemu_nodes)" = "$on" ]
+  run ceph_ceph osd blocklist ls
+  [[ $output != *"${ADDR[$on]}:0/"* ]]
+  # The same with a key that may blocklist: the old copy is fenced off Ceph, then vm1 starts.
+  in_cluster "$peer" crm_resource --resource vm1 --delete-parameter ceph_client_id
+  in_cluster "$peer" crm_resource --cleanup --resource vm1 >/dev/null
+  wait_until 120 "vm1 to start on a survivor" started_from "$peer"
+  run ceph_ceph osd blocklist ls
+  [[ $output == *"${ADDR[$on]}:0/"* ]]
+  [ "$(max_writable_copies)" -le 1 ]
+  echo "# with the capability: at most $(max_qemus) vm1 QEMU(s) at once, one of them blocklisted" >&3
+  # The stale copy goes, the node comes back; one copy, three nodes online.
+  in_node "$on" virsh destroy vm1 >/dev/null
+  cluster_restart "$on"
+  wait_until 120 "three nodes online" all_online_from "$peer"
+  [ "$(vm1_qemus)" -eq 1 ]
+}
