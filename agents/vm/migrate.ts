@@ -14,6 +14,7 @@ import { rbdFor, unreachable, virshFor, type VmState } from './handlers.js';
 import { vmIdentityOf } from './identity.js';
 import { migrateUriFor, remoteUriFor } from './migration.js';
 import type { VmParams } from './spec.js';
+import { sshFailureCause } from './ssh-failure.js';
 import { stepDeadline } from './step.js';
 import { requireTools } from './tools.js';
 import { autosetUtilization } from './utilization.js';
@@ -47,7 +48,7 @@ export async function migrateTo(p: VmParams, ctx: ResourceContext): Promise<void
     await migration;
   } catch (e) {
     if (!(e instanceof ExecFailed)) throw e;
-    if (!e.timedOut) throw new OcfError(Ocf.ERR_GENERIC, `live migration of ${vm.name} to ${target} failed: ${e.message}`, { cause: e });
+    if (!e.timedOut) throw new OcfError(Ocf.ERR_GENERIC, `live migration of ${vm.name} to ${target} failed: ${sshFailureCause(remoteUri, e.stderr) ?? e.message}`, { cause: e });
     await virsh.abortJob(vm.name, stepDeadline(ctx.deadline, 3000)).catch((err: unknown) => ctx.log.warn(`domjobabort ${vm.name}: ${(err as Error).message}`));
     throw new OcfError(Ocf.ERR_GENERIC, `live migration of ${vm.name} to ${target} did not finish within the migrate_to timeout; it was aborted`, { cause: e });
   }
