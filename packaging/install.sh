@@ -10,6 +10,9 @@ install -d "$dest$ocfdir" "$dest/usr/sbin"
 for agent in $(cat packaging/resource-agents.list); do
   ln -sfn "$libdir/seapath-agents" "$dest$ocfdir/$agent"
 done
+# systemd ordering for the vm agent: static drop-ins, present from boot, no daemon-reload by agents
+unitdir=/usr/lib/systemd/system/resource-agents-deps.target.d
+install -D -m 0644 -t "$dest$unitdir" packaging/systemd/resource-agents-deps.target.d/*.conf
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 for agent in $(cat packaging/fence-agents.list); do
   ln -sfn "$libdir/seapath-agents" "$dest/usr/sbin/$agent"
@@ -18,4 +21,4 @@ for agent in $(cat packaging/fence-agents.list); do
   install -d "$dest/usr/share/man/man8"
   "$tmp/$agent" -o manpage >"$dest/usr/share/man/man8/$agent.8"
 done
-echo "installed into ${dest:-/}: $libdir/seapath-agents, $ocfdir/{$(paste -sd, packaging/resource-agents.list)}$(sed 's|^| /usr/sbin/|' packaging/fence-agents.list | paste -sd' ')"
+echo "installed into ${dest:-/}: $libdir/seapath-agents, $ocfdir/{$(paste -sd, packaging/resource-agents.list)}$(sed 's|^| /usr/sbin/|' packaging/fence-agents.list | paste -sd' ') $unitdir/"

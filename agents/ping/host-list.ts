@@ -2,30 +2,51 @@
 import { isIP } from 'node:net';
 import { Ocf, OcfError } from '../../lib/ocf/index.js';
 
-/** One entry of host_list: a host to ping, or a `tcp:HOST:PORT` to connect to. */
+/**
+ * One entry of host_list: a host to ping, a `tcp:HOST:PORT` to connect to, or an entry that is
+ * neither, which counts as unreachable (the stock agent hands it to fping, which cannot reach it).
+ */
 export type Target =
   | { readonly kind: 'icmp'; readonly entry: string; readonly host: string }
-  | { readonly kind: 'tcp'; readonly entry: string; readonly host: string; readonly port: number };
+  | { readonly kind: 'tcp'; readonly entry: string; readonly host: string; readonly port: number }
+  | { readonly kind: 'invalid'; readonly entry: string; readonly reason: string };
 
 const hostnameLabel = /^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$/;
 
 /**
  * Parses host_list: entries separated by white space, each an IPv4 or IPv6 address, a host
- * name, or `tcp:HOST:PORT` (`tcp:[IPv6]:PORT`). IPv4 and IPv6 may be mixed. Anything else is
- * a configuration error, wrong on every node (6). Entries keep their order and duplicates,
- * since the stock agent counts every listed entry.
+ * name, or `tcp:HOST:PORT` (`tcp:[IPv6]:PORT`). IPv4 and IPv6 may be mixed. Commas also
+ * separate entries (a typo the stock agent survives; `hostListWarnings` names it). An empty list
+ * is wrong on every node (6), as in the stock agent; a malformed entry is not: it counts as
+ * unreachable, as the stock agent's fping counts it, and the others are still measured.
+ * Entries keep their order and duplicates, since the stock agent counts every listed entry.
  */
 export function parseHostList(text: string): Target[] {
-  const entries = text.split(/\s+/).filter((e) => e !== '');
-  if (entries.length === 0) throw invalid('host_list is empty: list the hosts to ping, separated by spaces');
+  const entries = text.split(/[\s,]+/).filter((e) => e !== '');
+  if (entries.length === 0) throw new OcfError(Ocf.ERR_CONFIGURED, 'host_list is empty: list the hosts to ping, separated by spaces');
   return entries.map(parseEntry);
 }
 
-function parseEntry(entry: string): Target {
-  if (entry.toLowerCase().startsWith('tcp:')) return parseTcpEntry(entry);
-  checkHost(entry, entry);
-  return { kind: 'icmp', entry, host: entry };
+/** What a user should fix in host_list although the agent goes on: commas, malformed entries. */
+export function hostListWarnings(text: string, targets: readonly Target[]): string[] {
+  const warnings: string[] = [];
+  if (text.includes(',')) warnings.push(`host_list '${text.trim()}' separates hosts with commas; the stock agent expects spaces (read here as ${targets.length} entries)`);
+  for (const t of targets) if (t.kind === 'invalid') warnings.push(`${t.reason}: it counts as unreachable`);
+  return warnings;
 }
+
+function parseEntry(entry: string): Target {
+  try {
+    if (entry.toLowerCase().startsWith('tcp:')) return parseTcpEntry(entry);
+    checkHost(entry, entry);
+    return { kind: 'icmp', entry, host: entry };
+  } catch (e) {
+    if (e instanceof InvalidEntry) return { kind: 'invalid', entry, reason: e.message };
+    throw e;
+  }
+}
+
+class InvalidEntry extends Error {}
 
 function parseTcpEntry(entry: string): Target {
   const rest = entry.slice('tcp:'.length);
@@ -50,8 +71,8 @@ function checkHost(host: string, entry: string): void {
     throw invalid(`host_list entry '${entry}' is neither an IP address nor a host name`);
 }
 
-function invalid(reason: string): OcfError {
-  return new OcfError(Ocf.ERR_CONFIGURED, reason);
+function invalid(reason: string): InvalidEntry {
+  return new InvalidEntry(reason);
 }
 
 /** The distinct hosts to ping, in list order: a host listed twice is probed once and counted twice. */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { ExecFailed, lastLines, query, type Argv } from '../../lib/exec/index.js';
 import { Ocf, OcfError, type Deadline } from '../../lib/ocf/index.js';
+import { sortFpingOptions } from './fping-options.js';
 import type { HostAnswer } from './score.js';
 import type { ProbePlan } from './timing.js';
 
@@ -8,6 +9,8 @@ import type { ProbePlan } from './timing.js';
 export interface IcmpRun {
   readonly answers: Map<string, HostAnswer>;
   readonly output: string;
+  /** Options of the `options` parameter left out, with why (fping display options). */
+  readonly dropped?: readonly string[];
 }
 
 /**
@@ -22,7 +25,8 @@ export function fpingArgv(hosts: readonly string[], plan: ProbePlan, options: re
 }
 
 export async function pingWithFping(hosts: readonly string[], plan: ProbePlan, options: readonly string[], deadline: Deadline): Promise<IcmpRun> {
-  const argv = fpingArgv(hosts, plan, options, process.getuid?.() === 0);
+  const { kept, dropped } = sortFpingOptions(options);
+  const argv = fpingArgv(hosts, plan, kept, process.getuid?.() === 0);
   // 1: some host unreachable; 2: a name did not resolve. Both are answers, read from the output.
   // Anything else means fping could not measure: publishing 0 then would move resources away
   // for a fault of this node's tools, so the operation fails instead and the value stays.
@@ -40,7 +44,7 @@ export async function pingWithFping(hosts: readonly string[], plan: ProbePlan, o
       throw new OcfError(Ocf.ERR_CONFIGURED, `fping rejected its arguments (check the options parameter): ${why}`);
     throw new OcfError(Ocf.ERR_GENERIC, `fping reported on no host: ${why}`);
   }
-  return { answers, output: `${r.stdout}${r.stderr}` };
+  return { answers, output: `${r.stdout}${r.stderr}`, dropped };
 }
 
 /**

@@ -16,7 +16,7 @@ export default defineResourceAgent({
   params: pingParams,
   actions: pingActions,
   requires: ['attrd_updater'],
-  validate: (p) => validate(p),
+  validate,
   start,
   stop,
   monitor,

@@ -18,6 +18,8 @@ export interface ProbeResult {
   readonly verdicts: Verdict[];
   /** What fping or ping printed, for debug=verbose. */
   readonly icmpOutput: string;
+  /** Options left out of fping's command line, with why. */
+  readonly droppedOptions: readonly string[];
 }
 
 /** The ICMP program this node uses: fping when installed (and allowed), else iputils ping. */
@@ -40,8 +42,9 @@ export async function probeTargets(targets: readonly Target[], plan: ProbePlan, 
   const tcp = Promise.all(targets.map((t) => (t.kind === 'tcp' ? connectTcp(t.host, t.port, plan.waitMs, deadline) : undefined)));
   const [icmpRun, tcpAnswers] = await Promise.all([icmp, tcp]);
   const verdicts = targets.map((t, i): Verdict => {
-    const answer: HostAnswer = (t.kind === 'tcp' ? tcpAnswers[i] : icmpRun.answers.get(t.host)) ?? { reachable: false, detail: 'not probed' };
-    return { entry: t.entry, ...answer };
+    const answer: HostAnswer | undefined =
+      t.kind === 'invalid' ? { reachable: false, detail: t.reason } : t.kind === 'tcp' ? tcpAnswers[i] : icmpRun.answers.get(t.host);
+    return { entry: t.entry, ...(answer ?? { reachable: false, detail: 'not probed' }) };
   });
-  return { verdicts, icmpOutput: icmpRun.output };
+  return { verdicts, icmpOutput: icmpRun.output, droppedOptions: icmpRun.dropped ?? [] };
 }

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-import { boolean, integer, string, type ActionsSpec, type ParamOptions, type ParamSpec, type ParamsOf } from '../../lib/spec/index.js';
+import { integer, string, type ActionsSpec, type ParamOptions, type ParamSpec, type ParamsOf } from '../../lib/spec/index.js';
 import { parseDurationMs } from './timing.js';
 
 /** A duration parameter written as Pacemaker writes them ('5s', '500ms', a bare number of seconds); kept as text, checked at parse. */
-function duration(o: ParamOptions<string> & { readonly default: string; readonly allowZero: boolean }): ParamSpec<string, true> {
+function duration<const O extends ParamOptions<string> & { readonly allowZero: boolean }>(o: O): ParamSpec<string, O extends { default: string } ? true : false> {
   return {
     ...o,
     kind: 'string',
@@ -23,7 +23,7 @@ function duration(o: ParamOptions<string> & { readonly default: string; readonly
  */
 export const pingParams = {
   pidfile: string({
-    desc: 'Ignored: kept so that resources created for ocf:pacemaker:ping are accepted unchanged. The state file is named after the resource instance under HA_RSCTMP.',
+    desc: 'Ignored, with a warning: kept so that resources created for ocf:pacemaker:ping are accepted unchanged. The state file is named after the resource instance under HA_RSCTMP.',
     shortdesc: 'Ignored (state file)',
     deprecated: { desc: 'The state file is per resource instance; this value is not used.' },
   }),
@@ -60,12 +60,13 @@ export const pingParams = {
     shortdesc: 'Number of ping attempts',
   }),
   timeout: duration({
-    default: '2',
     allowZero: false,
     reloadable: true,
     desc:
-      'How long, in seconds (or with a unit: 500ms), to wait for a host\'s answer before declaring it lost. Every host is probed at once, ' +
-      'so a monitor takes about this long when a host is down, whatever the number of hosts; it is shortened to fit in the operation timeout.',
+      'How long, in seconds (or with a unit: 500ms), to wait for a host\'s answer, all attempts included, before declaring it lost. ' +
+      'Unset, it is computed as the stock agent does: the operation timeout / hosts / attempts / 1100 ms, in whole seconds ' +
+      '(5 when that is under 1; e.g. 18 s for a 60 s monitor, 1 host and 3 attempts). Every host is probed at once, so a monitor ' +
+      'takes about this long when a host is down, whatever the number of hosts; it is shortened to fit in the operation timeout.',
     shortdesc: 'Ping timeout in seconds',
   }),
   options: string({
@@ -76,9 +77,11 @@ export const pingParams = {
     desc: 'The resource fails (monitor and start return 1) when the score is less than failure_score. Unset, it never fails.',
     shortdesc: 'failure_score',
   }),
-  use_fping: boolean({
-    default: true,
-    desc: 'Use fping rather than ping, if installed. If false, iputils ping is used even when fping is present.',
+  use_fping: string({
+    default: '1',
+    desc:
+      'Use fping rather than ping, if installed. If false, iputils ping is used even when fping is present. Read as the stock agent ' +
+      'reads it (ocf_is_true): a value other than true/yes/on/1 means false, with a warning when it is not false/no/off/0 either.',
     shortdesc: 'Use fping if available',
   }),
   debug: string({

@@ -37,3 +37,24 @@ export function planProbe(timeoutMs: number, attempts: number, remainingMs: numb
   const tries = Math.max(1, Math.min(attempts, waitMs));
   return { waitMs, perAttemptMs: Math.max(1, Math.floor(waitMs / tries)), attempts: tries, publishReserveMs, shortened: waitMs < timeoutMs };
 }
+
+/**
+ * The stock agent's timeout when the parameter is unset: the operation timeout (20 s when
+ * Pacemaker gives none) shared among hosts and attempts, finishing 10 % early, in whole seconds;
+ * under 1 s becomes 5 s, over 1000 s becomes 300 s. E.g. a 60 s monitor, 1 host, 3 attempts: 18 s.
+ */
+export function stockDefaultTimeoutMs(operationTimeoutMs: number | undefined, hostCount: number, attempts: number): number {
+  const perHostMs = Math.floor(Math.floor((operationTimeoutMs ?? 20_000) / Math.max(1, hostCount)) / Math.max(1, attempts));
+  return clampStockTimeoutS(Math.floor(perHostMs / 1100)) * 1000;
+}
+
+/** The stock agent's bounds on a timeout in seconds: under 1 → 5, over 1000 → 300. */
+function clampStockTimeoutS(seconds: number): number {
+  if (seconds < 1) return 5;
+  return seconds > 1000 ? 300 : seconds;
+}
+
+/** A configured timeout as the agent uses it: as given (sub-second values kept), at most 300 s past 1000 s as in the stock agent. */
+export function configuredTimeoutMs(ms: number): number {
+  return ms > 1_000_000 ? 300_000 : ms;
+}

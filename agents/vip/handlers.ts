@@ -1,144 +1,186 @@
 // SPDX-License-Identifier: Apache-2.0
 import { which } from '../../lib/exec/index.js';
-import { Ocf, OcfError, sleep, waitUntil, type MonitorResult, type ResourceContext } from '../../lib/ocf/index.js';
+import { Ocf, OcfError, waitUntil, type MonitorResult, type ResourceContext } from '../../lib/ocf/index.js';
 import { isIPv4, parseAddress, parsePrefix, type FloatingAddress } from './address.js';
-import { announce, announceTools, refreshArp, refuseIfAnsweredElsewhere, stopAnnouncer } from './announce.js';
-import { findAddress, linkExists, linkIsUp } from './interfaces.js';
-import { addAddress, deleteAddress, prefixOnLink, routeFor, setLinkUp, type Placement } from './iproute.js';
+import { announce, announceTools, refreshArp, stopAnnouncer, type AnnounceSettings } from './announce.js';
+import { askSegment } from './duplicate.js';
+import { findAddress, linkExists, linkHasCarrier, linkIsAdminUp, linkIsRunning, linkIsUp, type FoundAddress } from './interfaces.js';
+import {
+  addAddress,
+  addAddressLabel,
+  deleteAddress,
+  deleteAddressLabel,
+  flushRouteCache,
+  prefixOnLink,
+  routeFor,
+  setLinkUp,
+  type Placement,
+} from './iproute.js';
 import type { VipParams } from './spec.js';
+import { noEffectWarnings, refuseClone, vipSettings, type VipSettings } from './stock-params.js';
 
 /** Consistency of the parameters alone: wrong here means wrong on every node (6). */
-export function validate(p: VipParams): void {
+export function validate(p: VipParams, ctx: ResourceContext): void {
   const address = parseAddress(p.ip);
-  if (p.cidr_netmask !== undefined) parsePrefix(p.cidr_netmask, address.family);
+  const s = vipSettings(p, address.family);
+  if (s.cidrNetmask !== undefined) parsePrefix(s.cidrNetmask, address.family);
   if (p.broadcast !== undefined && !['+', '-'].includes(p.broadcast) && !isIPv4(p.broadcast))
     throw new OcfError(Ocf.ERR_CONFIGURED, `broadcast '${p.broadcast}' is not an IPv4 address, '+' or '-'`);
   if (p.broadcast !== undefined && address.family === 6)
     throw new OcfError(Ocf.ERR_CONFIGURED, 'broadcast applies to IPv4 addresses only; unset it for an IPv6 ip');
-  if (p.iflabel !== undefined) {
+  if (s.iflabel !== undefined) {
     if (address.family === 6) throw new OcfError(Ocf.ERR_CONFIGURED, 'iflabel applies to IPv4 addresses only; unset it for an IPv6 ip');
-    if (!/^[A-Za-z0-9_.-]+$/.test(p.iflabel)) throw new OcfError(Ocf.ERR_CONFIGURED, `iflabel '${p.iflabel}' may only contain letters, digits, '_', '.' and '-'`);
-    if (p.nic !== undefined && `${p.nic}:${p.iflabel}`.length > 15)
-      throw new OcfError(Ocf.ERR_CONFIGURED, `label ${p.nic}:${p.iflabel} is longer than the kernel's 15 characters; shorten iflabel`);
+    if (!/^[A-Za-z0-9_.-]+$/.test(s.iflabel)) throw new OcfError(Ocf.ERR_CONFIGURED, `iflabel '${s.iflabel}' may only contain letters, digits, '_', '.' and '-'`);
+    if (s.nic !== undefined && `${s.nic}:${s.iflabel}`.length > 15)
+      throw new OcfError(Ocf.ERR_CONFIGURED, `label ${s.nic}:${s.iflabel} is longer than the kernel's 15 characters; shorten iflabel`);
   }
   if (p.preferred_lft.trim() === '' || !/^(forever|\d+)$/.test(p.preferred_lft))
     throw new OcfError(Ocf.ERR_CONFIGURED, `preferred_lft '${p.preferred_lft}' must be 'forever' or a number of seconds`);
-  if (address.family === 6 && address.text.startsWith('fe80:') && p.nic === undefined)
+  if (address.family === 6 && address.text.startsWith('fe80:') && s.nic === undefined)
     throw new OcfError(Ocf.ERR_CONFIGURED, `link-local address ${address.text} needs the nic parameter`);
+  // Only where the address would be added: stop and monitor still look for one, whatever the configuration.
+  if (ctx.action === 'start' || ctx.action === 'validate-all') {
+    refuseClone(ctx);
+    for (const w of noEffectWarnings(p, address.family)) ctx.log.warn(w);
+  }
 }
 
 /** Checks of this node before start and at validate-all level 10. */
 export async function validateHost(p: VipParams): Promise<void> {
-  if (p.nic !== undefined && !linkExists(p.nic)) throw new OcfError(Ocf.ERR_ARGS, `interface ${p.nic} does not exist on this node`);
   const family = parseAddress(p.ip).family;
-  const tools = [...(p.arp_count > 0 || p.arp_count_refresh > 0 ? announceTools(family) : []), ...(p.check_duplicate && family === 4 ? ['arping'] : [])];
-  const missing = [...new Set(tools)].filter((t) => which(t) === undefined);
-  if (missing.length > 0)
-    throw new OcfError(Ocf.ERR_INSTALLED, `${missing.join(', ')} not installed on this node (needed to announce ${p.ip}${family === 4 ? ' and check it is not in use' : ''})`);
-}
-
-export async function start(p: VipParams, ctx: ResourceContext): Promise<void> {
-  if ((await monitor(p, ctx).catch(() => Ocf.NOT_RUNNING)) === Ocf.SUCCESS) return; // starting twice is a success
-  const address = parseAddress(p.ip);
-  const placement = await choosePlacement(p, address, ctx);
-  if (!linkExists(placement.nic)) throw new OcfError(Ocf.ERR_ARGS, `interface ${placement.nic} does not exist on this node`);
-  if (!linkIsUp(placement.nic)) await setLinkUp(placement.nic, ctx.deadline);
-  if (p.check_duplicate) await refuseIfAnsweredElsewhere(address, placement.nic, ctx.deadline);
-
-  const label = p.iflabel !== undefined ? `${placement.nic}:${p.iflabel}` : undefined;
-  await addAddress(address, placement, { broadcast: p.broadcast, label, preferredLft: p.preferred_lft, nodad: !p.check_duplicate }, ctx.deadline);
-  ctx.state.save(placement);
-  try {
-    if (address.family === 6) await waitForDad(address, ctx);
-    if (p.check_link_status && !linkIsUp(placement.nic))
-      throw new OcfError(Ocf.ERR_GENERIC, `interface ${placement.nic} is down (no carrier); cannot serve ${address.text}`);
-  } catch (e) {
-    await removeAfterFailedStart(address, placement, ctx);
-    throw e;
-  }
-  try {
-    const announcerPid = await announce(address, placement.nic, placement.prefix, p.arp_count, p.arp_interval, ctx.deadline.leaving(500));
-    ctx.state.save({ ...placement, announcerPid } satisfies StartedPlacement);
-  } catch (e) {
-    // The address works; peers learn it at their next ARP/ND query.
-    ctx.log.warn(`could not announce ${address.text} on ${placement.nic}: ${e instanceof Error ? e.message : String(e)}`);
-  }
-  ctx.log.info(`${address.text}/${placement.prefix} added on ${placement.nic}`);
+  const s = vipSettings(p, family);
+  if (s.nic !== undefined && !linkExists(s.nic)) throw new OcfError(Ocf.ERR_ARGS, `interface ${s.nic} does not exist on this node`);
+  const tools = p.arp_count > 0 || p.arp_count_refresh > 0 ? announceTools(family) : [];
+  const missing = tools.filter((t) => which(t) === undefined);
+  if (missing.length > 0) throw new OcfError(Ocf.ERR_INSTALLED, `${missing.join(', ')} not installed on this node (needed to announce ${p.ip})`);
 }
 
 /** What start saved: where the address went, and the background announcer to end at stop. */
 interface StartedPlacement extends Placement {
   readonly announcerPid?: number | undefined;
+  readonly addressLabel?: number | undefined;
+}
+
+export async function start(p: VipParams, ctx: ResourceContext): Promise<void> {
+  if ((await monitor(p, ctx).catch(() => Ocf.NOT_RUNNING)) === Ocf.SUCCESS) return; // starting twice is a success
+  const address = parseAddress(p.ip);
+  const s = vipSettings(p, address.family);
+  const placement = await choosePlacement(s, address, ctx);
+  if (!linkExists(placement.nic)) throw new OcfError(Ocf.ERR_ARGS, `interface ${placement.nic} does not exist on this node`);
+  if (!linkIsAdminUp(placement.nic)) await setLinkUp(placement.nic, ctx.deadline);
+  const carrier = linkHasCarrier(placement.nic);
+  // Before anything is added: nothing to undo, and Pacemaker can try another node.
+  if (!carrier && p.check_link_status) throw new OcfError(Ocf.ERR_GENERIC, `interface ${placement.nic} is down (no carrier); cannot serve ${address.text}`);
+  if (address.family === 4 && s.checkIPv4Duplicate && carrier && placement.nic !== 'lo') await refuseIfTaken(address, placement.nic, ctx);
+
+  const label = s.iflabel !== undefined ? `${placement.nic}:${s.iflabel}` : undefined;
+  const addressLabel = address.family === 6 && p.lvs_ipv6_addrlabel ? p.lvs_ipv6_addrlabel_value : undefined;
+  if (addressLabel !== undefined) await addAddressLabel(address, addressLabel, ctx.deadline);
+  await addAddress(
+    address,
+    placement,
+    { broadcast: p.broadcast, label, preferredLft: p.preferred_lft, nodad: s.nodad, noprefixroute: p.noprefixroute },
+    ctx.deadline,
+  );
+  ctx.state.save({ ...placement, addressLabel } satisfies StartedPlacement);
+  if (!carrier) {
+    // IPaddr2 adds the address all the same; the kernel serves it once the carrier returns.
+    ctx.log.warn(`${address.text}/${placement.prefix} added on ${placement.nic}, which has no carrier: it serves once the link returns`);
+    return;
+  }
+  try {
+    if (address.family === 6 && !s.nodad) await waitForDad(address, placement.nic, ctx);
+  } catch (e) {
+    await removeAfterFailedStart(address, { ...placement, addressLabel }, ctx);
+    throw e;
+  }
+  const announcerPid = await ctx.bestEffort(`announcing ${address.text} on ${placement.nic}`, (deadline) =>
+    announce(address, placement.nic, placement.prefix, p.arp_count, announceSettings(p, s), deadline),
+  );
+  if (announcerPid !== undefined) ctx.state.save({ ...placement, addressLabel, announcerPid } satisfies StartedPlacement);
+  ctx.log.info(`${address.text}/${placement.prefix} added on ${placement.nic}`);
 }
 
 export async function stop(p: VipParams, ctx: ResourceContext): Promise<void> {
   const address = parseAddress(p.ip);
+  const s = vipSettings(p, address.family);
   const placed = ctx.state.load<StartedPlacement>();
-  stopAnnouncer(placed?.announcerPid);
-  const ours = placed?.nic ?? p.nic;
+  stopAnnouncer(placed?.announcerPid, address);
+  // Without a saved placement (state lost), the interface start would choose: never a copy elsewhere.
+  const ours = placed?.nic ?? s.nic ?? (await routeFor(address, undefined, ctx.deadline).catch(() => undefined))?.nic;
   const found = await locate(address, ours, ctx);
-  if (found === undefined) {
-    ctx.state.remove();
-    return;
-  }
-  if (ours !== undefined && found.nic !== ours) {
+  if (found !== undefined && ours !== undefined && found.nic !== ours) {
     ctx.log.warn(`${address.text} is on ${found.nic}, not on ${ours}: leaving it, it was not added by this resource`);
-    ctx.state.remove();
-    return;
+  } else if (found !== undefined) {
+    await deleteAddress(address, found.nic, found.prefix, ctx.deadline);
+    if ((await locate(address, found.nic, ctx))?.nic === found.nic)
+      throw new OcfError(Ocf.ERR_GENERIC, `${address.text} is still on ${found.nic} after deleting it`);
+    if (p.flush_routes) await flushRouteCache(ctx.deadline);
+    ctx.log.info(`${address.text}/${found.prefix} removed from ${found.nic}`);
   }
-  await deleteAddress(address, found.nic, found.prefix, ctx.deadline);
-  if ((await locate(address, found.nic, ctx))?.nic === found.nic)
-    throw new OcfError(Ocf.ERR_GENERIC, `${address.text} is still on ${found.nic} after deleting it`);
+  const label = placed?.addressLabel ?? (address.family === 6 && p.lvs_ipv6_addrlabel ? p.lvs_ipv6_addrlabel_value : undefined);
+  if (label !== undefined) await ctx.bestEffort(`removing the address label of ${address.text}`, (d) => deleteAddressLabel(address, label, d));
   ctx.state.remove();
-  ctx.log.info(`${address.text}/${found.prefix} removed from ${found.nic}`);
 }
 
-/** One look at the kernel's addresses; no detection, and no process unless arp_count_refresh asks for ARPs. */
+/** One look at the kernel's addresses (`ip` only for a link getifaddrs hides); no process unless arp_count_refresh asks for ARPs. */
 export async function monitor(p: VipParams, ctx: ResourceContext): Promise<MonitorResult> {
   const address = parseAddress(p.ip);
+  const s = vipSettings(p, address.family);
   const placed = ctx.state.load<Placement>();
-  const ours = placed?.nic ?? p.nic;
+  const ours = placed?.nic ?? s.nic;
   if (ours !== undefined && !linkExists(ours)) {
     if (placed === undefined) throw new OcfError(Ocf.ERR_ARGS, `interface ${ours} does not exist on this node`);
     throw new OcfError(Ocf.NOT_RUNNING, `interface ${ours} has disappeared; ${address.text} is gone with it`);
   }
-  const found = findAddress(address);
-  if (found === undefined) {
-    if (ours !== undefined && !linkIsUp(ours)) {
-      if (p.check_link_status) throw new OcfError(Ocf.NOT_RUNNING, `interface ${ours} is down`);
-      return (await prefixOnLink(address, ours, ctx.deadline)) !== undefined ? Ocf.SUCCESS : Ocf.NOT_RUNNING;
-    }
-    return Ocf.NOT_RUNNING;
-  }
-  if (ours !== undefined && found.nic !== ours)
-    throw new OcfError(Ocf.ERR_GENERIC, `${address.text} is on ${found.nic}, not on ${ours} where it belongs`);
+  const found = await locate(address, ours, ctx);
+  if (found === undefined) return Ocf.NOT_RUNNING;
+  // Elsewhere than on its interface (an LVS-DR copy on lo, a leftover): not this resource, as IPaddr2 counts it.
+  if (ours !== undefined && found.nic !== ours) throw new OcfError(Ocf.NOT_RUNNING, `${address.text} is on ${found.nic}, not on ${ours} where it belongs`);
+  if (ours === undefined && found.nic === 'lo') throw new OcfError(Ocf.NOT_RUNNING, `${address.text} is only on lo, which a floating address without nic=lo never uses`);
   if (found.dadFailed) throw new OcfError(Ocf.ERR_GENERIC, `${address.text} failed duplicate address detection on ${found.nic}: another host holds it`);
   if (placed !== undefined && found.prefix !== placed.prefix)
     throw new OcfError(Ocf.ERR_GENERIC, `${address.text} is on ${found.nic} with prefix /${found.prefix}, not /${placed.prefix} as started`);
   if (p.check_link_status && !linkIsUp(found.nic)) throw new OcfError(Ocf.NOT_RUNNING, `interface ${found.nic} is down`);
-  if (p.arp_count_refresh > 0 && address.family === 4) await refreshArp(address, found.nic, p.arp_count_refresh, ctx.deadline);
+  if (p.arp_count_refresh > 0 && address.family === 4 && linkIsUp(found.nic))
+    await ctx.bestEffort(`refreshing ${address.text}'s gratuitous ARPs`, (d) => refreshArp(address, found.nic, p.arp_count_refresh, announceSettings(p, s), d));
   return Ocf.SUCCESS;
 }
 
+function announceSettings(p: VipParams, s: VipSettings): AnnounceSettings {
+  return { intervalMs: p.arp_interval, sendArpOptions: s.sendArpOptions, background: s.arpBackground };
+}
+
 // nic and prefix come from the parameters, else from the covering route: decided once, here.
-async function choosePlacement(p: VipParams, address: FloatingAddress, ctx: ResourceContext): Promise<Placement> {
-  const prefix = p.cidr_netmask !== undefined ? parsePrefix(p.cidr_netmask, address.family) : undefined;
-  if (p.nic !== undefined && prefix !== undefined) return { nic: p.nic, prefix, family: address.family };
-  if (p.nic !== undefined && !linkExists(p.nic)) throw new OcfError(Ocf.ERR_ARGS, `interface ${p.nic} does not exist on this node`);
-  const route = await routeFor(address, p.nic, ctx.deadline);
+async function choosePlacement(s: VipSettings, address: FloatingAddress, ctx: ResourceContext): Promise<Placement> {
+  const prefix = s.cidrNetmask !== undefined ? parsePrefix(s.cidrNetmask, address.family) : undefined;
+  if (s.nic !== undefined && prefix !== undefined) return { nic: s.nic, prefix, family: address.family };
+  if (s.nic !== undefined && !linkExists(s.nic)) throw new OcfError(Ocf.ERR_ARGS, `interface ${s.nic} does not exist on this node`);
+  const route = await routeFor(address, s.nic, ctx.deadline);
   if (route === undefined)
     throw new OcfError(
       Ocf.ERR_ARGS,
-      `no route on this node covers ${address.text}${p.nic ? ` through ${p.nic}` : ''}: set nic and cidr_netmask, or add an address on that network`,
+      `no directly connected route on this node covers ${address.text}${s.nic ? ` through ${s.nic}` : ''}: set nic and cidr_netmask, or add an address on that network`,
     );
-  return { nic: p.nic ?? route.nic, prefix: prefix ?? route.prefix, family: address.family };
+  return { nic: s.nic ?? route.nic, prefix: prefix ?? route.prefix, family: address.family };
 }
 
-async function waitForDad(address: FloatingAddress, ctx: ResourceContext): Promise<void> {
+// Refuses only on a clear answer from another host; "cannot tell" never blocks a start.
+async function refuseIfTaken(address: FloatingAddress, nic: string, ctx: ResourceContext): Promise<void> {
+  const answer = await askSegment(address, nic, ctx.deadline);
+  if (answer.state === 'taken')
+    throw new OcfError(
+      Ocf.ERR_GENERIC,
+      `${address.text} already answers on the segment of ${nic} (host ${answer.by} holds it); refusing to start to avoid a duplicate address. Set check_duplicate=false to skip this check`,
+    );
+  if (answer.state === 'unknown') ctx.log.warn(`cannot check whether another host holds ${address.text}: ${answer.why}; adding it without the check`);
+}
+
+async function waitForDad(address: FloatingAddress, nic: string, ctx: ResourceContext): Promise<void> {
   await waitUntil(
     `duplicate address detection of ${address.text}`,
     async () => {
-      const found = findAddress(address);
+      const found = findAddress(address, nic);
       if (found?.dadFailed)
         throw new OcfError(Ocf.ERR_GENERIC, `${address.text} failed duplicate address detection on ${found.nic}: another host on the segment holds it`);
       return found !== undefined && !found.tentative;
@@ -148,20 +190,22 @@ async function waitForDad(address: FloatingAddress, ctx: ResourceContext): Promi
   );
 }
 
-async function locate(address: FloatingAddress, nic: string | undefined, ctx: ResourceContext): Promise<{ nic: string; prefix: number } | undefined> {
-  const found = findAddress(address);
-  if (found !== undefined) return found;
-  if (nic === undefined || !linkExists(nic)) return undefined;
-  const prefix = await prefixOnLink(address, nic, ctx.deadline); // a down link hides its addresses from getifaddrs
-  return prefix === undefined ? undefined : { nic, prefix };
+/** The address on `nic` first, including on a link getifaddrs hides (no carrier, down, dormant); else anywhere. */
+async function locate(address: FloatingAddress, nic: string | undefined, ctx: ResourceContext): Promise<FoundAddress | undefined> {
+  if (nic !== undefined && address.family === 4 && linkExists(nic) && !linkIsRunning(nic)) {
+    const prefix = await prefixOnLink(address, nic, ctx.deadline);
+    if (prefix !== undefined) return { nic, prefix, tentative: false, dadFailed: false };
+  }
+  return findAddress(address, nic);
 }
 
-async function removeAfterFailedStart(address: FloatingAddress, placement: Placement, ctx: ResourceContext): Promise<void> {
+// Not a best-effort step: the start is failing, and the backstop must still report it.
+async function removeAfterFailedStart(address: FloatingAddress, placed: StartedPlacement, ctx: ResourceContext): Promise<void> {
   try {
-    await deleteAddress(address, placement.nic, placement.prefix, ctx.deadline.within(Math.max(1000, ctx.deadline.remainingMs())));
+    await deleteAddress(address, placed.nic, placed.prefix, ctx.deadline);
+    if (placed.addressLabel !== undefined) await deleteAddressLabel(address, placed.addressLabel, ctx.deadline);
   } catch (e) {
-    ctx.log.err(`could not remove ${address.text} from ${placement.nic} after the failed start: ${e instanceof Error ? e.message : String(e)}`);
+    ctx.log.err(`could not remove ${address.text} from ${placed.nic} after the failed start: ${e instanceof Error ? e.message : String(e)}`);
   }
-  await sleep(0);
   ctx.state.remove();
 }

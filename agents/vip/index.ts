@@ -15,7 +15,7 @@ export default defineResourceAgent({
   params: vipParams,
   actions: vipActions,
   requires: ['ip'],
-  validate: (p) => validate(p),
+  validate,
   validateHost: (p) => validateHost(p),
   start,
   stop,

@@ -15,46 +15,86 @@ export interface FoundAddress {
 const IFA_F_DADFAILED = 0x08;
 const IFA_F_TENTATIVE = 0x40;
 
-/** Finds the address on this node's interfaces: /proc/net/if_inet6 for IPv6, getifaddrs(3) for IPv4. */
-export function findAddress(address: FloatingAddress): FoundAddress | undefined {
-  return address.family === 6 ? findIPv6(address.text) : findIPv4(address.text);
+/**
+ * Finds the address on this node's interfaces (/proc/net/if_inet6 for IPv6, getifaddrs(3) for
+ * IPv4), on `preferNic` first: the same address may also sit on lo (LVS-DR) or be a leftover elsewhere.
+ */
+export function findAddress(address: FloatingAddress, preferNic?: string): FoundAddress | undefined {
+  const all = address.family === 6 ? findIPv6(address.text) : findIPv4(address.text);
+  return all.find((f) => f.nic === preferNic) ?? all[0];
 }
 
-function findIPv4(ip: string): FoundAddress | undefined {
+function findIPv4(ip: string): FoundAddress[] {
   // getifaddrs as libuv reports it leaves out interfaces that are not up and running;
-  // callers that care about down links ask `ip` (see handlers.monitor).
+  // callers that care about down links ask `ip` (see handlers.locate).
+  const found: FoundAddress[] = [];
   for (const [nic, addrs] of Object.entries(networkInterfaces())) {
     const hit = addrs?.find((a) => a.family === 'IPv4' && a.address === ip);
-    if (hit?.cidr) return { nic: nic.split(':')[0] ?? nic, prefix: Number(hit.cidr.split('/')[1]), tentative: false, dadFailed: false };
+    if (hit?.cidr) found.push({ nic: nic.split(':')[0] ?? nic, prefix: Number(hit.cidr.split('/')[1]), tentative: false, dadFailed: false });
   }
-  return undefined;
+  return found;
 }
 
-function findIPv6(ip: string): FoundAddress | undefined {
+function findIPv6(ip: string): FoundAddress[] {
   let table: string;
   try {
     table = readFileSync('/proc/net/if_inet6', 'utf8');
   } catch {
-    return undefined;
+    return [];
   }
+  const found: FoundAddress[] = [];
   for (const line of table.split('\n')) {
     const [hex, , prefixHex, , flagsHex, nic] = line.trim().split(/\s+/);
     if (!hex || !nic || !prefixHex || !flagsHex || hexToIPv6(hex) !== ip) continue;
     const flags = parseInt(flagsHex, 16);
-    return { nic, prefix: parseInt(prefixHex, 16), tentative: (flags & IFA_F_TENTATIVE) !== 0, dadFailed: (flags & IFA_F_DADFAILED) !== 0 };
+    found.push({ nic, prefix: parseInt(prefixHex, 16), tentative: (flags & IFA_F_TENTATIVE) !== 0, dadFailed: (flags & IFA_F_DADFAILED) !== 0 });
   }
-  return undefined;
+  return found;
 }
 
 export function linkExists(nic: string): boolean {
   return existsSync(`/sys/class/net/${nic}`);
 }
 
+function operstate(nic: string): string | undefined {
+  try {
+    return readFileSync(`/sys/class/net/${nic}/operstate`, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
+
 /** True unless the kernel says the link is down (IPaddr2's check_link_status). `unknown` counts as up. */
 export function linkIsUp(nic: string): boolean {
+  const state = operstate(nic);
+  return state !== undefined && state !== 'down' && state !== 'lowerlayerdown';
+}
+
+/**
+ * True when getifaddrs reports the interface's addresses (IFF_UP and IFF_RUNNING): not for a link
+ * without carrier, down, or dormant, whose addresses only `ip` lists.
+ */
+export function linkIsRunning(nic: string): boolean {
+  const state = operstate(nic);
+  return state === 'up' || state === 'unknown';
+}
+
+/**
+ * Whether the link has carrier now: /sys/class/net/NIC/carrier follows the driver at once, where
+ * operstate lags by up to a second after `ip link set up`. Falls back to operstate when unreadable.
+ */
+export function linkHasCarrier(nic: string): boolean {
   try {
-    const state = readFileSync(`/sys/class/net/${nic}/operstate`, 'utf8').trim();
-    return state !== 'down' && state !== 'lowerlayerdown';
+    return readFileSync(`/sys/class/net/${nic}/carrier`, 'utf8').trim() === '1';
+  } catch {
+    return linkIsUp(nic);
+  }
+}
+
+/** The administrative flag IFF_UP (`ip link set up`), whatever the carrier. */
+export function linkIsAdminUp(nic: string): boolean {
+  try {
+    return (parseInt(readFileSync(`/sys/class/net/${nic}/flags`, 'utf8').trim(), 16) & 0x1) !== 0;
   } catch {
     return false;
   }

@@ -16,6 +16,7 @@ export interface AddOptions {
   readonly label?: string | undefined;
   readonly preferredLft?: string | undefined;
   readonly nodad: boolean;
+  readonly noprefixroute: boolean;
 }
 
 interface RouteJson {
@@ -23,11 +24,15 @@ interface RouteJson {
   readonly dev?: unknown;
   readonly metric?: unknown;
   readonly type?: unknown;
+  readonly gateway?: unknown;
 }
 
-/** The most specific non-default route covering the address: its device and prefix length. */
+/**
+ * The most specific directly connected route covering the address (findif: `scope link` for
+ * IPv4, and never a route through a gateway): its device and prefix length.
+ */
 export async function routeFor(address: FloatingAddress, nic: string | undefined, deadline: Deadline): Promise<{ nic: string; prefix: number } | undefined> {
-  const argv = ['ip', '-j', `-${address.family}`, 'route', 'list', 'match', address.text, ...(nic ? ['dev', nic] : [])] as const;
+  const argv = ['ip', '-j', `-${address.family}`, 'route', 'list', 'match', address.text, ...(address.family === 4 ? ['scope', 'link'] : []), ...(nic ? ['dev', nic] : [])] as const;
   const { stdout } = await run(argv, { deadline });
   const routes = parseRoutes(stdout).filter((r) => r.prefix !== undefined && (nic === undefined || r.nic === nic || r.nic === undefined));
   routes.sort((a, b) => (b.prefix ?? 0) - (a.prefix ?? 0) || a.metric - b.metric);
@@ -36,12 +41,12 @@ export async function routeFor(address: FloatingAddress, nic: string | undefined
   return { nic: best.nic ?? nic ?? '', prefix: best.prefix };
 }
 
-/** Typed view of `ip -j route list` output; default, blackhole and unreachable routes are dropped. */
+/** Typed view of `ip -j route list` output; default, blackhole, unreachable and gatewayed routes are dropped. */
 export function parseRoutes(json: string): { nic: string | undefined; prefix: number | undefined; metric: number }[] {
   const parsed: unknown = JSON.parse(json.trim() === '' ? '[]' : json);
   if (!Array.isArray(parsed)) return [];
   return (parsed as RouteJson[])
-    .filter((r) => typeof r.dst === 'string' && r.dst !== 'default' && !['blackhole', 'unreachable', 'prohibit'].includes(String(r.type ?? '')))
+    .filter((r) => typeof r.dst === 'string' && r.dst !== 'default' && r.gateway === undefined && !['blackhole', 'unreachable', 'prohibit'].includes(String(r.type ?? '')))
     .map((r) => {
       const dst = String(r.dst);
       const prefix = dst.includes('/') ? Number(dst.split('/')[1]) : dst.includes(':') ? 128 : 32;
@@ -54,6 +59,7 @@ export async function addAddress(address: FloatingAddress, placement: Placement,
   if (address.family === 4) argv.push('broadcast', options.broadcast ?? '+');
   argv.push('dev', placement.nic);
   if (address.family === 4 && options.label) argv.push('label', options.label);
+  if (options.noprefixroute) argv.push('noprefixroute');
   if (address.family === 6) {
     if (options.nodad) argv.push('nodad');
     if (options.preferredLft) argv.push('preferred_lft', options.preferredLft);
@@ -63,6 +69,20 @@ export async function addAddress(address: FloatingAddress, placement: Placement,
 
 export async function deleteAddress(address: FloatingAddress, nic: string, prefix: number, deadline: Deadline): Promise<void> {
   await run(['ip', `-${address.family}`, 'address', 'delete', `${address.text}/${prefix}`, 'dev', nic], { deadline });
+}
+
+/** IPaddr2's flush_routes: `ip route flush cache` after the address is gone. */
+export async function flushRouteCache(deadline: Deadline): Promise<void> {
+  await run(['ip', 'route', 'flush', 'cache'], { deadline });
+}
+
+/** lvs_ipv6_addrlabel: a label that keeps the kernel from choosing the address as a source. */
+export async function addAddressLabel(address: FloatingAddress, label: number, deadline: Deadline): Promise<void> {
+  await run(['ip', '-6', 'addrlabel', 'add', 'prefix', `${address.text}/128`, 'label', String(label)], { deadline });
+}
+
+export async function deleteAddressLabel(address: FloatingAddress, label: number, deadline: Deadline): Promise<void> {
+  await run(['ip', '-6', 'addrlabel', 'del', 'prefix', `${address.text}/128`, 'label', String(label)], { deadline });
 }
 
 export async function setLinkUp(nic: string, deadline: Deadline): Promise<void> {

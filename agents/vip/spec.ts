@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import { boolean, integer, string, type ParamsOf } from '../../lib/spec/index.js';
+import { boolean, integer, ocfBoolean, string, type ParamsOf } from '../../lib/spec/index.js';
 import type { ActionsSpec } from '../../lib/spec/index.js';
 
 /** IPaddr2's parameter names, where they apply, so existing resources can switch agent unchanged. */
@@ -19,10 +19,16 @@ export const vipParams = {
     desc: 'IPv4 broadcast address. When unset it is computed from the prefix; "+" and "-" are passed to ip as they are.',
     shortdesc: 'IPv4 broadcast address',
   }),
+  netmask: string({
+    desc: 'Old name of cidr_netmask, read when cidr_netmask is unset (as IPaddr2 does).',
+    shortdesc: 'Prefix length (old name)',
+    deprecated: { replacedWith: ['cidr_netmask'] },
+  }),
   nic: string({
     desc:
-      'The interface that carries the address. When unset, it is the interface of the route that covers the address, ' +
-      'chosen once at start. An interface that does not exist on this node bans the resource from it.',
+      'The interface that carries the address. When unset, it is the interface of the directly connected route (scope link) ' +
+      'that covers the address, chosen once at start; never a route through a gateway. The old form eth0:label is split into ' +
+      'nic eth0 and iflabel label, as IPaddr2 does. An interface that does not exist on this node bans the resource from it.',
     shortdesc: 'Network interface',
   }),
   iflabel: string({
@@ -52,18 +58,90 @@ export const vipParams = {
     desc: 'IPv6 only: preferred lifetime of the address; 0 marks it deprecated so it is never chosen as a source address.',
     shortdesc: 'IPv6 preferred lifetime',
   }),
-  check_link_status: boolean({
-    default: true,
-    desc: 'When true, the address counts as not running while its interface is down (operstate down or lowerlayerdown).',
+  check_link_status: ocfBoolean({
+    default: false,
+    desc:
+      'When true, the address counts as not running while its interface is down (operstate down or lowerlayerdown), and start ' +
+      'fails on such a link so that Pacemaker places the address on another node; after an outage of every node\'s link ' +
+      'the resource then stays stopped until its failures expire (set failure-timeout) or are cleaned up. When false (the ' +
+      'default, as resource-agents 4.12 behaves), the address is added and kept on a link without carrier and serves again ' +
+      'as soon as the link returns, with no action from an administrator.',
     shortdesc: 'Report a down link as not running',
   }),
   check_duplicate: boolean({
     default: true,
     desc:
-      'Before adding the address, check that no other host on the segment answers for it (ARP duplicate address ' +
-      'detection for IPv4, the kernel\'s duplicate address detection for IPv6), and refuse to start if one does. ' +
-      'Set to false to skip the check (IPv6 addresses are then added with nodad).',
+      'Before adding an IPv4 address, ask the segment whether another host answers for it (iputils arping -D), and refuse ' +
+      'to start only on a clear answer; without iputils arping, or on an unclear answer, start goes on with a warning. IPv6 ' +
+      'addresses go through the kernel\'s duplicate address detection. run_arping and nodad, when set, take precedence.',
     shortdesc: 'Refuse to start when the address is already in use',
+  }),
+  run_arping: string({
+    desc: 'IPaddr2\'s switch for the IPv4 duplicate address check: true or false overrides check_duplicate for IPv4.',
+    shortdesc: 'IPv4 duplicate address check (IPaddr2 name)',
+  }),
+  nodad: string({
+    desc: 'IPv6: true adds the address with nodad (no duplicate address detection, no wait); false waits for it. Unset: the opposite of check_duplicate.',
+    shortdesc: 'IPv6: skip duplicate address detection',
+  }),
+  noprefixroute: ocfBoolean({
+    default: false,
+    desc: 'Add the address with noprefixroute: the kernel adds no route for its prefix.',
+    shortdesc: 'Add the address without its prefix route',
+  }),
+  flush_routes: ocfBoolean({
+    default: false,
+    desc: 'After removing the address, flush the kernel\'s route cache (ip route flush cache), as IPaddr2 does.',
+    shortdesc: 'Flush the route cache at stop',
+  }),
+  arp_bg: string({
+    desc:
+      'true: the announcements after the first are sent in the background, so start does not wait for them (the default for IPv4); ' +
+      'false: start sends all of them before returning (the default for IPv6).',
+    shortdesc: 'Send announcements in the background',
+  }),
+  arp_sender: string({
+    desc:
+      'IPaddr2\'s choice of program for gratuitous ARPs: send_arp (used here), iputils_arping, libnet_arping or ipoibarping. ' +
+      'The others are accepted with a warning and send_arp sends the same gratuitous ARPs; any other value is refused.',
+    shortdesc: 'Gratuitous ARP sender',
+  }),
+  send_arp_opts: string({
+    desc: 'Extra options for send_arp (split on spaces, placed first, as IPaddr2 does). Ignored, with a warning, when arp_sender names another program.',
+    shortdesc: 'Extra send_arp options',
+  }),
+  lvs_ipv6_addrlabel: ocfBoolean({
+    default: false,
+    desc: 'IPv6 only: add an address label (ip addrlabel) for the address at start and remove it at stop, so the kernel never picks it as a source address (LVS-DR).',
+    shortdesc: 'IPv6 address label for LVS-DR',
+  }),
+  lvs_ipv6_addrlabel_value: integer({
+    default: 99,
+    min: 0,
+    desc: 'The label lvs_ipv6_addrlabel gives the address.',
+    shortdesc: 'IPv6 address label value',
+  }),
+  lvs_support: ocfBoolean({
+    default: false,
+    desc: 'IPaddr2\'s LVS-DR loopback juggling is not implemented: true is refused (6) rather than ignored. Use lvs_ipv6_addrlabel for IPv6.',
+    shortdesc: 'Refused: LVS-DR loopback handling',
+  }),
+  network_namespace: string({
+    desc: 'Not implemented: a non-empty value is refused (6), so the address is never added to the root namespace by mistake.',
+    shortdesc: 'Refused: network namespace',
+  }),
+  unique_clone_address: ocfBoolean({
+    default: false,
+    desc: 'IPaddr2\'s per-clone addresses: not implemented, true is refused (6), as is any cloned vip.',
+    shortdesc: 'Refused: one address per clone instance',
+  }),
+  clusterip_hash: string({
+    desc: 'Used by IPaddr2 only for cloned addresses (load sharing), which this agent refuses: accepted with a warning, no effect.',
+    shortdesc: 'No effect: cluster IP hash',
+  }),
+  mac: string({
+    desc: 'Used by IPaddr2 only for cloned addresses (load sharing), which this agent refuses: accepted with a warning, no effect.',
+    shortdesc: 'No effect: cluster IP MAC address',
   }),
 } as const;
 

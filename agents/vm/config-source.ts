@@ -6,7 +6,7 @@ import type { Deadline } from '../../lib/ocf/deadline.js';
 import { Ocf } from '../../lib/ocf/exit-codes.js';
 import { OcfError } from '../../lib/ocf/ocf-error.js';
 import { DomainXmlError, parseDomainXml, type DomainXml } from './domain-xml.js';
-import type { VmIdentity } from './identity.js';
+import { imageKeyOf, type VmSource } from './identity.js';
 import type { ImageMeta, Rbd } from './rbd.js';
 
 /** The metadata key of system_<vm> where SEAPATH's vm_manager keeps the domain XML. */
@@ -14,9 +14,10 @@ export const xmlMetaKey = 'xml';
 
 /**
  * Copies the domain XML from the metadata of `<pool>/system_<vm>` into the config file and returns
- * it. A missing image or key is a configuration error everywhere (6); Ceph not answering is 1.
+ * it. A missing image or key, or an XML that is not a domain, is a configuration error everywhere
+ * (6), and writes nothing; Ceph not answering is 1.
  */
-export async function fetchXmlFromRbd(vm: VmIdentity, rbd: Rbd, deadline: Deadline): Promise<string> {
+export async function fetchXmlFromRbd(vm: VmSource, rbd: Rbd, deadline: Deadline): Promise<string> {
   const image = vm.systemImage ?? '';
   let meta: ImageMeta;
   try {
@@ -29,9 +30,11 @@ export async function fetchXmlFromRbd(vm: VmIdentity, rbd: Rbd, deadline: Deadli
     throw e;
   }
   if (meta.kind === 'no-image')
-    throw new OcfError(Ocf.ERR_CONFIGURED, `RBD image ${image} does not exist: create the VM first (vm_manager), or set pool to the pool that holds system_${vm.name}`);
+    throw new OcfError(Ocf.ERR_CONFIGURED, `RBD image ${image} does not exist: create the VM first (vm_manager), or set pool to the pool that holds system_${imageKeyOf(vm.config)}`);
   if (meta.kind === 'no-key')
     throw new OcfError(Ocf.ERR_CONFIGURED, `RBD image ${image} has no '${xmlMetaKey}' metadata: store the domain XML with 'rbd image-meta set ${image} ${xmlMetaKey} "$(cat vm.xml)"'`);
+  // Only a usable XML is cached: a bad one leaves no stray file for later actions to trust.
+  domainOf(meta.value, vm);
   writeAtomically(vm.config, meta.value);
   return meta.value;
 }
@@ -47,21 +50,19 @@ export function readConfigFile(path: string): string {
   }
 }
 
-/** Parses the XML a start will define, and checks it is this resource's domain (6 otherwise). */
-export function domainOfResource(text: string, vm: VmIdentity, source: string): DomainXml {
-  let dom: DomainXml;
+/**
+ * Parses the XML a start will run. An unusable XML in RBD is the same on every node (6); an
+ * unusable local file is this node's problem (5), so the VM may still start elsewhere.
+ */
+export function domainOf(text: string, vm: VmSource): DomainXml {
   try {
-    dom = parseDomainXml(text);
+    return parseDomainXml(text);
   } catch (e) {
-    if (e instanceof DomainXmlError) throw new OcfError(Ocf.ERR_CONFIGURED, `the domain XML in ${source} is unusable: ${e.message}`);
-    throw e;
+    if (!(e instanceof DomainXmlError)) throw e;
+    if (vm.systemImage !== undefined)
+      throw new OcfError(Ocf.ERR_CONFIGURED, `the domain XML in the '${xmlMetaKey}' metadata of ${vm.systemImage} is unusable: ${e.message}`);
+    throw new OcfError(Ocf.ERR_INSTALLED, `the domain XML in ${vm.config} is unusable on this node: ${e.message}`);
   }
-  if (dom.name !== vm.name)
-    throw new OcfError(
-      Ocf.ERR_CONFIGURED,
-      `the domain XML in ${source} is for domain '${dom.name}', but this resource manages '${vm.name}': fix <name> in the XML or use the XML of ${vm.name}`,
-    );
-  return dom;
 }
 
 /** The UUID in the config file, if it is there and parses; for finding QEMU without libvirt. */
@@ -73,7 +74,7 @@ export function uuidFromConfig(path: string): string | undefined {
   }
 }
 
-function writeAtomically(path: string, text: string): void {
+export function writeAtomically(path: string, text: string): void {
   mkdirSync(dirname(path), { recursive: true, mode: 0o755 });
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, text.endsWith('\n') ? text : `${text}\n`, { mode: 0o600 });

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import { defineResourceAgent } from '../../lib/ocf/define.js';
 import { migrateFrom, migrateTo } from './migrate.js';
-import { monitor, start, validate, validateHost } from './handlers.js';
+import { start, validate, validateHost } from './handlers.js';
+import { monitor } from './monitor.js';
 import { vmActions, vmParams } from './spec.js';
 import { stop } from './stop.js';
 
@@ -15,7 +16,7 @@ export function vmAgentNamed(name: string) {
     version: '1.0',
     shortdesc: 'libvirt VM on Ceph RBD, with live migration and split-brain protection',
     longdesc:
-      'Runs a libvirt domain whose disks are Ceph RBD images, and live-migrates it between nodes. ' +
+      'Runs a libvirt domain (transient, as with VirtualDomain) whose disks are Ceph RBD images, and live-migrates it between nodes. ' +
       'Parameter names follow ocf:heartbeat:VirtualDomain as SEAPATH uses it. With seapath=true the ' +
       'domain XML is taken from the metadata key xml of the image <pool>/system_<vm>. Start refuses ' +
       'to start a VM whose RBD image another client holds (watcher or lock), so a VM does not run ' +
@@ -31,6 +32,8 @@ export function vmAgentNamed(name: string) {
     monitor,
     migrateTo,
     migrateFrom,
+    // Every parameter is read again by each action: a reload has nothing to apply to the running VM.
+    reloadAgent: async (_p, ctx) => ctx.log.info('parameters reloaded; the running VM is left as it is'),
   });
 }
 

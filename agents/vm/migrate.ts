@@ -10,15 +10,18 @@ import { OcfError } from '../../lib/ocf/ocf-error.js';
 import { sleep } from '../../lib/ocf/wait.js';
 import { fetchXmlFromRbd, readConfigFile } from './config-source.js';
 import { parseDomainXml } from './domain-xml.js';
-import { rbdFor, unreachable, virshFor, type VmState } from './handlers.js';
-import { vmIdentityOf } from './identity.js';
-import { migrateUriFor, remoteUriFor } from './migration.js';
+import { rbdFor, unreachable, virshFor } from './handlers.js';
+import { vmIdentityOf, vmSourceOf, type VmState } from './identity.js';
+import { migrateUriFor, remoteUriFor, splitMigrateOptions } from './migration.js';
+import { monitorScriptsOf, waitForMonitorScripts } from './monitor-scripts.js';
+import { saveConfig } from './save-config.js';
+import { startDomainResources } from './start-resources.js';
 import type { VmParams } from './spec.js';
 import { sshFailureCause } from './ssh-failure.js';
 import { stepDeadline } from './step.js';
 import { requireTools } from './tools.js';
-import { autosetUtilization } from './utilization.js';
-import { describeStatus, isIncomingMigration, type Virsh } from './virsh.js';
+import { autosetUtilization, wantsUtilization } from './utilization.js';
+import { describeStatus, isIncomingMigration, Virsh } from './virsh.js';
 
 // Kept after `virsh migrate` for aborting a migration that ran out of time.
 const abortReserveMs = 4000;
@@ -27,7 +30,7 @@ const callMs = 3000;
 
 /** On the source: live-migrates the running domain, with its RBD disks shared, to the target node. */
 export async function migrateTo(p: VmParams, ctx: ResourceContext): Promise<void> {
-  const vm = vmIdentityOf(p, ctx.instance);
+  const vm = vmIdentityOf(p, ctx.instance, ctx.state);
   const target = ctx.migrateTarget;
   if (target === undefined || target === '')
     throw new OcfError(Ocf.ERR_GENERIC, 'migrate_to needs the target node in OCF_RESKEY_CRM_meta_migrate_target (Pacemaker sets it)');
@@ -40,9 +43,12 @@ export async function migrateTo(p: VmParams, ctx: ResourceContext): Promise<void
 
   const remoteUri = remoteUriFor(target, p);
   const migrateUri = migrateUriFor(target, p);
-  ctx.log.info(`live-migrating ${vm.name} to ${target} (${remoteUri}${migrateUri ? `, stream ${migrateUri}` : ''})`);
+  if (p.save_config_on_stop || p.sync_config_on_stop) await saveConfig(virshFor(p), vm, vm.systemImage ? rbdFor(p) : undefined, false, ctx);
+  if (p.start_resources) await startDomainResources(readConfigFile(vm.config), new Virsh(remoteUri, query), stepDeadline(ctx.deadline, 20_000));
+  const how = { remoteUri, migrateUri, bandwidthMiBs: p.migration_speed, extraOptions: splitMigrateOptions(p.migrate_options).extra };
+  ctx.log.info(`live-migrating ${vm.name} to ${target}: ${virsh.migrateArgv(vm.name, how).join(' ')}`);
   const deadline = ctx.deadline.leaving(abortReserveMs);
-  const migration = virsh.migrate(vm.name, { remoteUri, migrateUri, bandwidthMiBs: p.migration_speed }, deadline);
+  const migration = virsh.migrate(vm.name, how, deadline);
   if (p.migration_downtime > 0) void setDowntimeOnceRunning(virsh, vm.name, p.migration_downtime, migration, deadline, ctx);
   try {
     await migration;
@@ -62,7 +68,12 @@ export async function migrateTo(p: VmParams, ctx: ResourceContext): Promise<void
  * migration): that fails at once rather than waiting for the timeout.
  */
 export async function migrateFrom(p: VmParams, ctx: ResourceContext): Promise<void> {
-  const vm = vmIdentityOf(p, ctx.instance);
+  const xml = vmSourceOf(p, ctx.instance);
+  // The local copy of the XML names the domain; the VM runs whether or not it can be made (rbd is optional here).
+  if (xml.systemImage && !existsSync(xml.config) && which('rbd') !== undefined) {
+    await fetchXmlFromRbd(xml, rbdFor(p), stepDeadline(ctx.deadline, 10_000)).catch((e: unknown) => ctx.log.warn(`cannot refresh ${xml.config}: ${(e as Error).message}`));
+  }
+  const vm = vmIdentityOf(p, ctx.instance, ctx.state);
   const source = ctx.migrateSource ?? 'the source node';
   const virsh = virshFor(p, query);
   for (;;) {
@@ -78,11 +89,10 @@ export async function migrateFrom(p: VmParams, ctx: ResourceContext): Promise<vo
   // The UUID for finding QEMU without libvirt comes from the config file when stop needs it.
   ctx.state.save({ name: vm.name } satisfies VmState);
   ctx.log.info(`${vm.name} runs here after its migration from ${source}`);
-  // The local copy of the XML, for a later start here; the VM runs whether or not it can be made.
-  if (vm.systemImage && !existsSync(vm.config) && which('rbd') !== undefined) {
-    await fetchXmlFromRbd(vm, rbdFor(p), stepDeadline(ctx.deadline, 10_000)).catch((e: unknown) => ctx.log.warn(`cannot refresh ${vm.config}: ${(e as Error).message}`));
-  }
-  if (p.autoset_utilization_cpu || p.autoset_utilization_hv_memory) {
+  const scripts = monitorScriptsOf(p.monitor_scripts);
+  if (scripts.length > 0) await waitForMonitorScripts(scripts, vm.name, stepDeadline(ctx.deadline));
+  if (p.save_config_on_stop || p.sync_config_on_stop) await saveConfig(virsh, vm, vm.systemImage && which('rbd') !== undefined ? rbdFor(p) : undefined, false, ctx);
+  if (wantsUtilization(p)) {
     try {
       await autosetUtilization(p, parseDomainXml(readConfigFile(vm.config)), ctx);
     } catch (e) {

@@ -8,10 +8,16 @@ export interface MigrationRoute {
   readonly migration_network_suffix?: string | undefined;
   readonly remoteuri?: string | undefined;
   readonly migrateuri?: string | undefined;
+  readonly migrateport?: number | undefined;
+  readonly migrate_options?: string | undefined;
 }
 
-/** VirtualDomain's rule for a user name it may put in a URI. */
-export const migrationUserPattern = /^[a-z][-a-z0-9]*$/;
+/**
+ * A user name that may go in a URI: POSIX-style, as useradd accepts (virt_user, libvirtadmin).
+ * VirtualDomain's own rule, ^[a-z][-a-z0-9]*$, silently migrates as root instead; this agent uses
+ * the user it is given, and refuses (6, in migrate_to and validate-all) what cannot be a user.
+ */
+export const migrationUserPattern = /^[a-z_][a-z0-9_-]*\$?$/;
 
 /** Appends the migration network suffix to the host part of a node name: `n2.lab` + `-mig` → `n2-mig.lab`. */
 export function withNetworkSuffix(node: string, suffix: string | undefined): string {
@@ -46,10 +52,32 @@ export function remoteUriFor(targetNode: string, route: MigrationRoute): string 
  */
 export function migrateUriFor(targetNode: string, route: MigrationRoute): string | undefined {
   if (route.migrateuri) return route.migrateuri.replaceAll('%n', targetNode);
+  const fromOptions = splitMigrateOptions(route.migrate_options).migrateUri;
+  if (fromOptions !== undefined) return fromOptions.replaceAll('%n', targetNode);
   if (!route.migration_network_suffix) return undefined;
   const driver = uriPattern.exec(route.hypervisor)?.[1] ?? '';
   const host = withNetworkSuffix(targetNode, route.migration_network_suffix);
-  if (driver === 'qemu') return `tcp://${host}`;
+  if (driver === 'qemu') return `tcp://${host}${route.migrateport !== undefined ? `:${route.migrateport}` : ''}`;
   if (driver === 'xen') return host;
   return undefined;
+}
+
+// Given by the agent itself: repeating them makes virsh fail ("option --live already seen").
+const ownOptions = new Set(['--live', '--undefinesource']);
+
+/**
+ * migrate_options as VirtualDomain reads them: words split on spaces, with `--migrateuri=<uri>` (or
+ * `--migrateuri <uri>`) taken out as the migration URI; %n in it is the target node.
+ */
+export function splitMigrateOptions(options: string | undefined): { extra: string[]; migrateUri: string | undefined } {
+  const words = (options ?? '').split(/\s+/).filter((w) => w !== '');
+  const extra: string[] = [];
+  let migrateUri: string | undefined;
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i] ?? '';
+    if (word.startsWith('--migrateuri=')) migrateUri = word.slice('--migrateuri='.length);
+    else if (word === '--migrateuri') migrateUri = words[++i];
+    else if (!ownOptions.has(word)) extra.push(word);
+  }
+  return { extra, migrateUri };
 }

@@ -17,14 +17,13 @@ export interface QemuProcess {
 
 /**
  * True when a command line is the QEMU that libvirt runs for `domain`: `-uuid <uuid>` when the
- * UUID is known, else `-name guest=<name>,…` (or the older `-name <name>`).
+ * UUID is known, or `-name guest=<name>,…` (or the older `-name <name>`). Either is enough: a
+ * domain recreated from an edited XML may carry a new UUID, and a renamed one its old name.
  */
 export function isQemuOf(argv: readonly string[], domain: DomainRef): boolean {
   if (!/qemu/.test(argv[0] ?? '')) return false;
-  if (domain.uuid !== undefined) {
-    const i = argv.indexOf('-uuid');
-    return i >= 0 && (argv[i + 1] ?? '').toLowerCase() === domain.uuid.toLowerCase();
-  }
+  const uuid = argv[argv.indexOf('-uuid') + 1];
+  if (domain.uuid !== undefined && argv.includes('-uuid') && (uuid ?? '').toLowerCase() === domain.uuid.toLowerCase()) return true;
   const i = argv.indexOf('-name');
   if (i < 0) return false;
   const value = argv[i + 1] ?? '';
@@ -34,20 +33,23 @@ export function isQemuOf(argv: readonly string[], domain: DomainRef): boolean {
 }
 
 /**
- * The domain's QEMU processes in this network namespace, read from /proc. Used when libvirt cannot
- * answer, so that stop and probes can still tell whether the VM runs here. Processes in another
- * network namespace belong to another node (lab nodes share one pid namespace) and are left out.
+ * The domain's QEMU processes on this node, read from /proc. Used when libvirt cannot answer, or
+ * does not know the domain, so that stop and monitors can still tell whether the VM runs here.
+ * Processes in another network namespace belong to another node (lab nodes share one pid
+ * namespace) and are left out; one whose namespace cannot be read counts as this node's, since
+ * missing a running QEMU would let the VM start twice.
  */
-export function findQemuProcesses(domain: DomainRef): QemuProcess[] {
-  const ownNet = netNamespaceOf('self');
+export function findQemuProcesses(domain: DomainRef, proc = '/proc'): QemuProcess[] {
+  const ownNet = netNamespaceOf(`${proc}/self`);
   const found: QemuProcess[] = [];
-  for (const entry of readdirSync('/proc')) {
+  for (const entry of readdirSync(proc)) {
     if (!/^\d+$/.test(entry)) continue;
-    const argv = cmdlineOf(entry);
+    const argv = cmdlineOf(`${proc}/${entry}`);
     if (argv === undefined || !isQemuOf(argv, domain)) continue;
-    const stat = statOf(entry);
+    const stat = statOf(`${proc}/${entry}`);
     if (stat === undefined || stat.state === 'Z' || stat.state === 'X') continue;
-    if (ownNet === undefined || netNamespaceOf(entry) !== ownNet) continue;
+    const net = ownNet === undefined ? undefined : netNamespaceOf(`${proc}/${entry}`);
+    if (net !== undefined && net !== ownNet) continue;
     found.push({ pid: Number(entry), startTime: stat.startTime });
   }
   return found;
@@ -55,7 +57,7 @@ export function findQemuProcesses(domain: DomainRef): QemuProcess[] {
 
 /** A process has exited (or is a zombie waiting to be reaped, which no longer runs the guest). */
 export function hasExited(p: QemuProcess): boolean {
-  const stat = statOf(String(p.pid));
+  const stat = statOf(`/proc/${p.pid}`);
   return stat === undefined || stat.state === 'Z' || stat.state === 'X' || stat.startTime !== p.startTime;
 }
 
@@ -84,18 +86,18 @@ function tryKill(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-function cmdlineOf(pid: string): string[] | undefined {
+function cmdlineOf(dir: string): string[] | undefined {
   try {
-    const raw = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    const raw = readFileSync(`${dir}/cmdline`, 'utf8');
     return raw === '' ? undefined : raw.replace(/\0$/, '').split('\0');
   } catch {
     return undefined;
   }
 }
 
-function statOf(pid: string): { state: string; startTime: string } | undefined {
+function statOf(dir: string): { state: string; startTime: string } | undefined {
   try {
-    const raw = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const raw = readFileSync(`${dir}/stat`, 'utf8');
     // The command name (field 2) may hold spaces and parentheses: fields start after the last ')'.
     const fields = raw.slice(raw.lastIndexOf(')') + 2).split(' ');
     return { state: fields[0] ?? '?', startTime: fields[19] ?? '?' };
@@ -104,9 +106,9 @@ function statOf(pid: string): { state: string; startTime: string } | undefined {
   }
 }
 
-function netNamespaceOf(pid: string): string | undefined {
+function netNamespaceOf(dir: string): string | undefined {
   try {
-    return readlinkSync(`/proc/${pid}/ns/net`);
+    return readlinkSync(`${dir}/ns/net`);
   } catch {
     return undefined;
   }

@@ -40,6 +40,11 @@ export class Rbd {
     throw new ExecFailed(argv, r.exitCode, r.stderr, false);
   }
 
+  /** Sets an image metadata key; rbd takes the value in argv only, so it must hold no secret. */
+  async setImageMeta(image: string, key: string, value: string, deadline: Deadline): Promise<void> {
+    await this.exec(this.argv('image-meta', 'set', image, key, value), { deadline });
+  }
+
   /** Watchers and lockers of an image, read in parallel. */
   async holders(image: string, deadline: Deadline): Promise<ImageHolder[]> {
     const [status, locks] = await Promise.all([

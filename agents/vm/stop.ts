@@ -5,10 +5,11 @@ import type { Deadline } from '../../lib/ocf/deadline.js';
 import { Ocf } from '../../lib/ocf/exit-codes.js';
 import { OcfError } from '../../lib/ocf/ocf-error.js';
 import { sleep } from '../../lib/ocf/wait.js';
-import { uuidFromConfig } from './config-source.js';
-import { stateUuid, virshFor } from './handlers.js';
+import { rbdFor, virshFor } from './handlers.js';
 import { vmIdentityOf, type VmIdentity } from './identity.js';
-import { findQemuProcesses, killQemuProcesses } from './qemu-process.js';
+import { qemuOf } from './monitor.js';
+import { killQemuProcesses } from './qemu-process.js';
+import { saveConfig } from './save-config.js';
 import type { VmParams } from './spec.js';
 import { stopReservesMs } from './stop-budget.js';
 import { describeStatus, type DomainStatus, type Virsh } from './virsh.js';
@@ -25,17 +26,21 @@ const pollsPerShutdownRequest = 6;
  * since a stop that lies lets Pacemaker start the VM a second time elsewhere.
  */
 export async function stop(p: VmParams, ctx: ResourceContext): Promise<void> {
-  const vm = vmIdentityOf(p, ctx.instance);
+  const vm = vmIdentityOf(p, ctx.instance, ctx.state);
   const reserves = stopReservesMs(ctx.deadline.remainingMs());
+  const gracefulShare = ctx.deadline.leaving(reserves.destroyMs + reserves.killMs);
   if (which('virsh') === undefined) return stopWithoutLibvirt(p, vm, 'virsh is not installed', ctx);
   const virsh = virshFor(p);
   let status = await virsh.domstate(vm.name, ctx.deadline.within(callMs));
+  if (status.kind === 'unreachable') status = await waitForLibvirt(virsh, vm.name, status, gracefulShare, ctx);
   if (status.kind === 'unreachable') return stopWithoutLibvirt(p, vm, status.detail, ctx);
-  if (status.kind === 'inactive') return forget(virsh, vm, ctx);
+  if (status.kind === 'inactive') return forget(p, virsh, vm, ctx);
 
   if (!p.force_stop && status.kind === 'active') {
-    status = await shutDown(virsh, vm.name, ctx.deadline.leaving(reserves.destroyMs + reserves.killMs), ctx);
-    if (status.kind === 'inactive') return forget(virsh, vm, ctx);
+    if (p.save_config_on_stop || p.sync_config_on_stop)
+      await saveConfig(virsh, vm, vm.systemImage ? rbdFor(p) : undefined, p.sync_config_on_stop, ctx, Math.min(5000, gracefulShare.remainingMs() / 3));
+    status = await shutDown(virsh, vm.name, p.shutdown_mode, gracefulShare, ctx);
+    if (status.kind === 'inactive') return forget(p, virsh, vm, ctx);
   }
 
   ctx.log.info(`destroying ${vm.name}`);
@@ -45,15 +50,34 @@ export async function stop(p: VmParams, ctx: ResourceContext): Promise<void> {
     ctx.log.warn(`virsh destroy ${vm.name} failed: ${(e as Error).message}`);
   }
   status = await virsh.domstate(vm.name, ctx.deadline.within(Math.min(callMs, Math.floor(ctx.deadline.remainingMs() / 2))));
-  if (status.kind === 'inactive') return forget(virsh, vm, ctx);
+  if (status.kind === 'inactive') return forget(p, virsh, vm, ctx);
   return stopWithoutLibvirt(p, vm, `after destroy, libvirt says ${vm.name} is ${describeStatus(status)}`, ctx, 0);
 }
 
+/** libvirtd restarting: ask again, once a second, within the graceful share, before going around it. */
+async function waitForLibvirt(virsh: Virsh, name: string, status: DomainStatus, deadline: Deadline, ctx: ResourceContext): Promise<DomainStatus> {
+  ctx.log.warn(`libvirt does not answer (${describeStatus(status)}): asking again for up to ${Math.round(deadline.remainingMs() / 1000)} s before killing ${name}'s QEMU`);
+  while (status.kind === 'unreachable' && deadline.remainingMs() > 1000) {
+    await sleep(1000, deadline);
+    status = await virsh.domstate(name, deadline.within(callMs));
+  }
+  return status;
+}
+
 /** Asks the guest to power off and waits for it within `deadline`; returns the last state seen. */
-async function shutDown(virsh: Virsh, name: string, deadline: Deadline, ctx: ResourceContext): Promise<DomainStatus> {
-  ctx.log.info(`shutting down ${name} (up to ${Math.round(deadline.remainingMs() / 1000)} s before destroying it)`);
+async function shutDown(virsh: Virsh, name: string, mode: string | undefined, deadline: Deadline, ctx: ResourceContext): Promise<DomainStatus> {
+  ctx.log.info(`shutting down ${name}${mode ? ` (mode ${mode})` : ''} (up to ${Math.round(deadline.remainingMs() / 1000)} s before destroying it)`);
+  const request = async (): Promise<void> => {
+    if (!mode) return virsh.shutdown(name, deadline.within(callMs));
+    try {
+      await virsh.shutdown(name, deadline.within(callMs), mode);
+    } catch (e) {
+      ctx.log.warn(`virsh shutdown --mode ${mode} ${name} failed (${(e as Error).message}): asking without a mode`);
+      await virsh.shutdown(name, deadline.within(callMs));
+    }
+  };
   try {
-    await virsh.shutdown(name, deadline.within(callMs));
+    await request();
   } catch (e) {
     ctx.log.warn(`virsh shutdown ${name} failed: ${(e as Error).message}; destroying it`);
     return { kind: 'unreachable', detail: (e as Error).message };
@@ -66,28 +90,29 @@ async function shutDown(virsh: Virsh, name: string, deadline: Deadline, ctx: Res
       return status;
     }
     // A guest still booting misses the ACPI power button: press it again every few seconds.
-    if (polls % pollsPerShutdownRequest === 0) await virsh.shutdown(name, deadline.within(callMs)).catch(() => undefined);
+    if (polls % pollsPerShutdownRequest === 0) await request().catch(() => undefined);
     await sleep(500, deadline);
   }
 }
 
-/** A stopped domain leaves no definition behind: the VM is defined only where it runs. */
-async function forget(virsh: Virsh, vm: VmIdentity, ctx: ResourceContext): Promise<void> {
-  try {
-    await virsh.undefine(vm.name, ctx.deadline.within(callMs));
-  } catch (e) {
-    ctx.log.warn(`${vm.name} is stopped, but its definition stays: ${(e as Error).message}`);
-  }
+/**
+ * libvirt says the domain is off or unknown: /proc confirms before the stop succeeds. Then any
+ * persistent definition goes, so that the VM is defined only where it runs.
+ */
+async function forget(p: VmParams, virsh: Virsh, vm: VmIdentity, ctx: ResourceContext): Promise<void> {
+  if (qemuOf(vm, ctx).length > 0) return stopWithoutLibvirt(p, vm, `libvirt does not know ${vm.name} as running`, ctx, 0);
   ctx.state.remove();
   ctx.log.info(`${vm.name} is stopped`);
+  // The VM is stopped whatever happens next: a slow or failing undefine must not fail the stop.
+  await ctx.bestEffort(`virsh undefine ${vm.name}`, (deadline) => virsh.undefine(vm.name, deadline), { withinMs: callMs });
 }
 
 /**
- * libvirt cannot answer: the truth is in /proc. No QEMU of the domain in this node's network
- * namespace means stopped; otherwise SIGTERM (when libvirt has not tried yet), SIGKILL, and wait.
+ * libvirt cannot answer: the truth is in /proc. No QEMU of the domain on this node means stopped;
+ * otherwise SIGTERM (when libvirt has not tried yet), SIGKILL, and wait.
  */
 async function stopWithoutLibvirt(p: VmParams, vm: VmIdentity, why: string, ctx: ResourceContext, termGraceMs = 2000): Promise<void> {
-  const processes = findQemuProcesses({ name: vm.name, uuid: stateUuid(ctx) ?? uuidFromConfig(vm.config) });
+  const processes = qemuOf(vm, ctx);
   if (processes.length === 0) {
     ctx.log.info(`libvirt at ${p.hypervisor} cannot stop ${vm.name} (${why}), but no QEMU process of it runs here: stopped`);
     ctx.state.remove();

@@ -4,16 +4,38 @@ import type { ResourceContext } from '../../lib/ocf/context.js';
 import type { DomainXml } from './domain-xml.js';
 import type { VmParams } from './spec.js';
 
+/** True when start or an arriving migration has utilization to set or delete. */
+export function wantsUtilization(p: VmParams): boolean {
+  return (
+    p.autoset_utilization_cpu || p.autoset_utilization_host_memory || p.autoset_utilization_hv_memory ||
+    p.unset_utilization_cpu || p.unset_utilization_host_memory || p.unset_utilization_hv_memory
+  );
+}
+
 /**
- * Copies the domain's size into the resource's utilization when asked (autoset_utilization_*),
- * once at start or after a migration, never from monitor. Best effort: placement data must not
- * fail a VM that runs.
+ * Copies the domain's size into the resource's utilization when asked (autoset_utilization_*), or
+ * deletes it (unset_utilization_* with autoset off), once at start or after a migration, never from
+ * monitor. host_memory and hv_memory are both the domain's maximum memory, as VirtualDomain reads
+ * them from `virsh dominfo`. Best effort: placement data must not fail a VM that runs.
  */
 export async function autosetUtilization(p: VmParams, dom: Pick<DomainXml, 'vcpus' | 'memoryMiB'>, ctx: ResourceContext): Promise<void> {
   const wanted: [string, number | undefined][] = [];
-  if (p.autoset_utilization_cpu) wanted.push(['cpu', dom.vcpus]);
-  if (p.autoset_utilization_hv_memory) wanted.push(['hv_memory', dom.memoryMiB]);
+  const unwanted: string[] = [];
+  const choose = (attribute: string, autoset: boolean, unset: boolean, value: number | undefined): void => {
+    if (autoset) wanted.push([attribute, value]);
+    else if (unset) unwanted.push(attribute);
+  };
+  choose('cpu', p.autoset_utilization_cpu, p.unset_utilization_cpu, dom.vcpus);
+  choose('host_memory', p.autoset_utilization_host_memory, p.unset_utilization_host_memory, dom.memoryMiB);
+  choose('hv_memory', p.autoset_utilization_hv_memory, p.unset_utilization_hv_memory, dom.memoryMiB);
   const resource = ctx.instance.replace(/:\d+$/, '');
+  for (const attribute of unwanted) {
+    try {
+      await run(['crm_resource', '--resource', resource, '--utilization', '--delete-parameter', attribute], { deadline: ctx.deadline.within(5000), okExitCodes: [105] });
+    } catch (e) {
+      ctx.log.warn(`cannot delete utilization ${attribute} of ${resource}: ${(e as Error).message}`);
+    }
+  }
   for (const [attribute, value] of wanted) {
     if (value === undefined) {
       ctx.log.warn(`cannot set utilization ${attribute}: the domain XML does not say`);

@@ -68,17 +68,32 @@ export class Virsh {
     }
   }
 
-  async define(file: string, deadline: Deadline): Promise<void> {
-    await this.exec(this.argv('define', file), { deadline, env: this.env });
+  /** Starts a transient domain from an XML file: libvirt forgets it once it stops, as with VirtualDomain. */
+  async create(file: string, deadline: Deadline): Promise<void> {
+    await this.exec(this.argv('create', file), { deadline, env: this.env });
   }
 
-  async start(name: string, deadline: Deadline): Promise<void> {
-    await this.exec(this.argv('start', name), { deadline, env: this.env });
+  /** Asks the guest to power off (ACPI, or `mode`); returns once libvirt has passed the request on. */
+  async shutdown(name: string, deadline: Deadline, mode?: string): Promise<void> {
+    await this.exec(this.argv('shutdown', name, ...(mode ? ['--mode', mode] : [])), { deadline, env: this.env });
   }
 
-  /** Asks the guest to power off (ACPI); returns once libvirt has passed the request on. */
-  async shutdown(name: string, deadline: Deadline): Promise<void> {
-    await this.exec(this.argv('shutdown', name), { deadline, env: this.env });
+  /** The definition libvirt would boot next (`dumpxml --inactive --security-info`), for save_config_on_stop. */
+  async dumpInactiveXml(name: string, deadline: Deadline): Promise<string> {
+    return (await this.exec(this.argv('dumpxml', '--inactive', '--security-info', name), { deadline, env: this.env })).stdout;
+  }
+
+  /** Starts a storage pool that is not running, or refreshes one that is (start_resources). */
+  async startOrRefreshPool(pool: string, deadline: Deadline): Promise<void> {
+    const info = await this.exec(this.argv('pool-info', pool), { deadline, env: this.env });
+    const running = /^State:\s+running\s*$/m.test(info.stdout);
+    await this.exec(this.argv(running ? 'pool-refresh' : 'pool-start', pool), { deadline, env: this.env });
+  }
+
+  /** Starts a virtual network that is not active (start_resources). */
+  async startNetwork(network: string, deadline: Deadline): Promise<void> {
+    const info = await this.exec(this.argv('net-info', network), { deadline, env: this.env });
+    if (!/^Active:\s+yes\s*$/m.test(info.stdout)) await this.exec(this.argv('net-start', network), { deadline, env: this.env });
   }
 
   /** Kills QEMU (libvirt: SIGTERM, then SIGKILL); a domain already off or gone counts as done. */
@@ -88,22 +103,33 @@ export class Virsh {
       throw new ExecFailed(this.argv('destroy', name), r.exitCode, r.stderr, false);
   }
 
-  /** Forgets a stopped domain's definition; a domain already gone counts as done. */
+  /**
+   * Forgets a stopped domain's persistent definition, with its managed-save image (RAM that a later
+   * start would resume over a disk that moved on) and snapshot metadata; the NVRAM stays, as it does
+   * for VirtualDomain's transient domains. A domain already gone counts as done.
+   */
   async undefine(name: string, deadline: Deadline): Promise<void> {
-    const r = await this.exec(this.argv('undefine', '--nvram', name), { deadline, env: this.env, okExitCodes: [1] });
-    if (r.exitCode !== 0 && !notFound.test(r.stderr)) throw new ExecFailed(this.argv('undefine', name), r.exitCode, r.stderr, false);
+    const argv = this.argv('undefine', '--managed-save', '--snapshots-metadata', '--checkpoints-metadata', '--keep-nvram', name);
+    const r = await this.exec(argv, { deadline, env: this.env, okExitCodes: [1] });
+    if (r.exitCode !== 0 && !notFound.test(r.stderr)) throw new ExecFailed(argv, r.exitCode, r.stderr, false);
   }
 
   async domuuid(name: string, deadline: Deadline): Promise<string> {
     return (await this.exec(this.argv('domuuid', name), { deadline, env: this.env })).stdout.trim().toLowerCase();
   }
 
-  async migrate(name: string, options: LiveMigration, deadline: Deadline): Promise<void> {
-    const argv = this.argv('migrate', '--live', '--persistent', '--undefinesource');
+  /** argv of the live migration, so that the log can show it. */
+  migrateArgv(name: string, options: LiveMigration): [string, ...string[]] {
+    // Transient on the target, as the domain is here; a persistent one (defined by hand) is undefined here.
+    const argv = this.argv('migrate', '--live', '--undefinesource', ...options.extraOptions);
     if (options.bandwidthMiBs > 0) argv.push('--bandwidth', String(options.bandwidthMiBs));
     argv.push(name, options.remoteUri);
     if (options.migrateUri !== undefined) argv.push('--migrateuri', options.migrateUri);
-    await this.exec(argv, { deadline, env: this.env });
+    return argv;
+  }
+
+  async migrate(name: string, options: LiveMigration, deadline: Deadline): Promise<void> {
+    await this.exec(this.migrateArgv(name, options), { deadline, env: this.env });
   }
 
   async setMaxDowntime(name: string, ms: number, deadline: Deadline): Promise<void> {
@@ -135,4 +161,6 @@ export interface LiveMigration {
   readonly remoteUri: string;
   readonly migrateUri: string | undefined;
   readonly bandwidthMiBs: number;
+  /** migrate_options, without the --migrateuri it may hold. */
+  readonly extraOptions: readonly string[];
 }

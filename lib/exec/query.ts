@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import type { Argv, RunOptions, RunResult } from './run.js';
+import { resolveProgram, type Argv, type RunOptions, type RunResult } from './run.js';
 import { ExecFailed } from './exec-failed.js';
 
 /**
@@ -10,10 +10,10 @@ export function query(argv: Argv, options: RunOptions): Promise<RunResult> {
   // Loaded on first use: child_process pulls in net, stream and dgram (~2 ms), which an agent
   // whose monitor spawns nothing (vip) should not pay for.
   const { execFile } = process.getBuiltinModule('node:child_process');
-  const [file, ...args] = argv;
+  const [program, ...args] = argv;
   return new Promise((resolve, reject) => {
     const child = execFile(
-      file,
+      resolveProgram(program),
       args,
       {
         signal: options.deadline.signal,

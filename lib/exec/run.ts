@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { Deadline } from '../ocf/deadline.js';
 import { ExecFailed } from './exec-failed.js';
+import { which } from './which.js';
 
 export type Argv = readonly [string, ...string[]];
 
@@ -26,7 +27,8 @@ export interface RunResult {
  */
 export async function run(argv: Argv, options: RunOptions): Promise<RunResult> {
   const { execa } = await import('execa');
-  const [file, ...args] = argv;
+  const [program, ...args] = argv;
+  const file = resolveProgram(program);
   const r = await execa(file, args, {
     cancelSignal: options.deadline.signal,
     forceKillAfterDelay: 500, // execa's default is 5 s: past our margin before Pacemaker's SIGKILL
@@ -44,6 +46,14 @@ export async function run(argv: Argv, options: RunOptions): Promise<RunResult> {
   if (exitCode !== 0 && !(options.okExitCodes ?? []).includes(exitCode))
     throw new ExecFailed(argv, r.exitCode, stderr, false, false, stdout);
   return { stdout, stderr, exitCode };
+}
+
+/**
+ * The path `which` finds (it also looks in the sbin directories Pacemaker's PATH may lack), so
+ * a tool the kit found is the tool that runs; the bare name when it is nowhere (ENOENT follows).
+ */
+export function resolveProgram(program: string): string {
+  return which(program) ?? program;
 }
 
 function isNotFound(cause: unknown): boolean {

@@ -162,9 +162,9 @@ function needsPlug(action: FenceAction): boolean {
 
 function loggerFor(name: string, o: KitOptions, env: FenceRunInput['env'], io: Io): Logger {
   const fromEnv = logSettingsFromEnv(`${name}[${process.pid}]`, env);
-  const logfile = o.debug_file ?? fromEnv.logfile;
+  // fencing.py: every line on stderr, and in debug_file when given (debug lines included).
   return createLogger(
-    { ...fromEnv, debug: fromEnv.debug || o.verbose, ...(logfile !== undefined ? { logfile } : {}) },
+    { ...fromEnv, debug: fromEnv.debug || o.verbose, alwaysStderr: true, ...(o.debug_file !== undefined ? { debuglog: o.debug_file } : {}) },
     o.quiet ? { out: io.out, err: () => undefined } : io,
   );
 }

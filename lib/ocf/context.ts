@@ -2,6 +2,7 @@
 import { hostname } from 'node:os';
 import type { Logger } from '../log/logger.js';
 import type { StateStore } from '../state/state-file.js';
+import type { BestEffortOptions } from './best-effort.js';
 import type { Deadline } from './deadline.js';
 
 /** What a handler knows about the operation it runs in; read from the environment once, by the kit. */
@@ -30,6 +31,13 @@ export interface ResourceContext {
   readonly migrateTarget: string | undefined;
   /** Where output goes (meta-data, usage, fence-style listings). */
   readonly out: (text: string) => void;
+  /**
+   * Runs a step that cannot change the action's outcome (cleanup after the work is done) with a
+   * sub-deadline ending before the backstop; a failure or timeout is logged as a warning and
+   * yields undefined. Call it only once the action has succeeded: if the backstop fires while
+   * the step runs, the action answers success.
+   */
+  readonly bestEffort: <T>(what: string, step: (deadline: Deadline) => Promise<T>, options?: BestEffortOptions) => Promise<T | undefined>;
 }
 
 /** The OCF_RESKEY_CRM_meta_* variables of an environment. */

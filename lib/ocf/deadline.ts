@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 
+/** The longest delay a Node timer holds (2^31-1 ms, ~24.8 days). */
+export const maxTimerMs = 2 ** 31 - 1;
+
 /**
  * The time an operation may still use. Pacemaker SIGKILLs the agent's process group at the
  * operation timeout with no warning, so every wait and child process is bounded by one of these.
@@ -10,8 +13,9 @@ export class Deadline {
     readonly atMs: number,
     signal?: AbortSignal,
   ) {
-    // AbortSignal.timeout takes whole milliseconds only: callers may compute fractions.
-    const own = AbortSignal.timeout(Math.max(0, Math.ceil(atMs - Date.now())));
+    // AbortSignal.timeout takes whole milliseconds only (callers may compute fractions), and
+    // fires at once for anything over 2^31-1 ms.
+    const own = AbortSignal.timeout(Math.min(maxTimerMs, Math.max(0, Math.ceil(atMs - Date.now()))));
     this.signal = signal ? AbortSignal.any([signal, own]) : own;
   }
 

@@ -6,7 +6,8 @@ import { parseParams, type ParamsOf, type ParamsSpec } from '../spec/params.js';
 import { parseDurationMs } from './durations.js';
 import { stateFile } from '../state/state-file.js';
 import { metaFromEnv, nodeNameFrom, type ResourceContext } from './context.js';
-import { budgetForTimeout, Deadline } from './deadline.js';
+import { BestEffort } from './best-effort.js';
+import { budgetForTimeout, Deadline, maxTimerMs } from './deadline.js';
 import type { ResourceAgent } from './define.js';
 import { Ocf, ocfCodeName, type OcfCode } from './exit-codes.js';
 import { OcfError } from './ocf-error.js';
@@ -72,9 +73,9 @@ async function dispatch(agent: ResourceAgent, action: string, env: Env, io: Io):
     return Ocf.SUCCESS;
   }
 
-  const ctx = contextFor(agent, action, env, io);
-  const finish = (code: OcfCode, reason: string): number => {
-    const outcome = outcomeOf(action, ctx.isProbe, code, reason);
+  const { ctx, bestEffort } = contextFor(agent, action, env, io);
+  const finish = (code: OcfCode, reason: string, asIs = false): number => {
+    const outcome = asIs ? { code, reason } : outcomeOf(action, ctx.isProbe, code, reason);
     if (outcome.note) ctx.log.info(outcome.note);
     if (outcome.reason !== undefined && !(ctx.isProbe && outcome.code === Ocf.NOT_RUNNING)) {
       if (outcome.code !== Ocf.NOT_RUNNING) ctx.log.err(`${action} failed (${ocfCodeName(outcome.code)}): ${outcome.reason}`);
@@ -97,9 +98,11 @@ async function dispatch(agent: ResourceAgent, action: string, env: Env, io: Io):
   if (action === 'validate-all') return Ocf.SUCCESS;
 
   try {
-    const code = await withinDeadline(ctx, () => runHandler(agent, action, p, ctx));
+    const code = await withinDeadline(ctx, bestEffort, () => runHandler(agent, action, p, ctx));
     return finish(code, code === Ocf.NOT_RUNNING ? `${agent.name} ${ctx.instance} is not running` : '');
   } catch (e) {
+    // Validation found the tools; a stop that then cannot run one has not stopped anything (5, as stock).
+    if (action === 'stop' && e instanceof ExecFailed && e.notFound) return finish(Ocf.ERR_INSTALLED, e.message, true);
     const { code, reason } = asOcf(e);
     return finish(code, reason);
   }
@@ -130,12 +133,20 @@ async function runHandler(agent: ResourceAgent, action: string, p: ParamsOf<Para
 }
 
 // The handler keeps its own deadline; this is the backstop that still answers, with a reason,
-// if one of its waits forgot to honour it.
-async function withinDeadline(ctx: ResourceContext, work: () => Promise<OcfCode>): Promise<OcfCode> {
+// if one of its waits forgot to honour it. Work that is settled (a best-effort step running)
+// is not turned into a failure: the action's outcome was decided before the step began.
+async function withinDeadline(ctx: ResourceContext, bestEffort: BestEffort, work: () => Promise<OcfCode>): Promise<OcfCode> {
   let onAbort: (() => void) | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    onAbort = () =>
+  const expired = new Promise<OcfCode>((resolve, reject) => {
+    onAbort = () => {
+      const step = bestEffort.settledStep();
+      if (step !== undefined) {
+        ctx.log.warn(`${step} (best effort) was still running at the end of the ${ctx.action} budget; abandoned, the ${ctx.action} itself was done`);
+        resolve(Ocf.SUCCESS);
+        return;
+      }
       reject(new OcfError(Ocf.ERR_GENERIC, `${ctx.action} did not finish within its budget of ${Math.round(ctx.timeoutMs / 1000)} s timeout`));
+    };
     if (ctx.deadline.signal.aborted) onAbort();
     else ctx.deadline.signal.addEventListener('abort', onAbort, { once: true });
   });
@@ -168,15 +179,17 @@ function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' / ').trim();
 }
 
-function contextFor(agent: ResourceAgent, action: string, env: Env, io: Io): ResourceContext {
+function contextFor(agent: ResourceAgent, action: string, env: Env, io: Io): { ctx: ResourceContext; bestEffort: BestEffort } {
   const meta = metaFromEnv(env);
   const instance = env.OCF_RESOURCE_INSTANCE ?? agent.name;
   const intervalMs = Number(meta.interval ?? '0') || 0;
   const advertised = agent.actions[action as keyof typeof agent.actions];
-  const timeoutMs = Number(meta.timeout ?? '') || (advertised ? (parseDurationMs(advertised.timeout) ?? 20_000) : 20_000);
+  const timeoutMs = timeoutFrom(meta.timeout, advertised ? (parseDurationMs(advertised.timeout) ?? 20_000) : 20_000);
   const rsctmp = env.HA_RSCTMP ?? '/run/resource-agents';
   const log = createLogger(logSettingsFromEnv(`${agent.name}(${instance})[${process.pid}]`, env), io);
-  return {
+  const deadline = Deadline.after(budgetForTimeout(timeoutMs));
+  const bestEffort = new BestEffort(deadline, log);
+  const ctx: ResourceContext = {
     agent: agent.name,
     instance,
     action,
@@ -184,7 +197,7 @@ function contextFor(agent: ResourceAgent, action: string, env: Env, io: Io): Res
     intervalMs,
     timeoutMs,
     checkLevel: Number(env.OCF_CHECK_LEVEL ?? '0') || 0,
-    deadline: Deadline.after(budgetForTimeout(timeoutMs)),
+    deadline,
     log,
     state: stateFile(rsctmp, agent.name, instance),
     rsctmp,
@@ -193,7 +206,20 @@ function contextFor(agent: ResourceAgent, action: string, env: Env, io: Io): Res
     migrateSource: meta.migrate_source,
     migrateTarget: meta.migrate_target,
     out: io.out,
+    bestEffort: (what, step, options) => bestEffort.run(what, step, options),
   };
+  return { ctx, bestEffort };
+}
+
+/**
+ * OCF_RESKEY_CRM_meta_timeout in ms; the advertised default when absent or not a positive number.
+ * Longer than a timer can hold (2^31-1 ms, ~24.8 days) is clamped: Node would fire such a timer at once.
+ */
+export function timeoutFrom(text: string | undefined, fallbackMs: number): number {
+  const ms = Number(text ?? '');
+  if (ms === Infinity) return maxTimerMs;
+  if (!Number.isFinite(ms) || ms <= 0) return fallbackMs;
+  return Math.min(Math.floor(ms), maxTimerMs);
 }
 
 // Loaded on demand: the XML builder is not on the monitor path.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { Ocf } from '../ocf/exit-codes.js';
 import { OcfError } from '../ocf/ocf-error.js';
-import { parseBoolean, parseInteger } from './values.js';
+import { ocfIsTrue, parseBoolean, parseInteger } from './values.js';
 
 /** Everything a parameter declares besides its type: drives parsing, validation and meta-data. */
 export interface ParamOptions<T> {
@@ -41,6 +41,14 @@ export type ParamsSpec = Readonly<Record<string, ParamSpec<unknown>>>;
 export type ParamsOf<S extends ParamsSpec> = {
   readonly [K in keyof S]: S[K] extends ParamSpec<infer T, infer P> ? (P extends true ? T : T | undefined) : never;
 };
+
+/**
+ * A boolean read exactly as ocf-shellfuncs' ocf_is_true reads it (yes/true/1/on/ja and a few
+ * capitalisations are true, anything else false), for stock parameters whose agents never refuse a value.
+ */
+export function ocfBoolean<const O extends ParamOptions<boolean>>(o: O): ParamSpec<boolean, PresentOf<O>> {
+  return { ...o, kind: 'boolean', parse: (raw) => ({ value: ocfIsTrue(raw).value }) };
+}
 
 /** A free-text parameter. */
 export function string<const O extends ParamOptions<string>>(o: O): ParamSpec<string, PresentOf<O>> {

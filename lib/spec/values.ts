@@ -23,3 +23,14 @@ export function parseBoolean(raw: string): Parsed<boolean> {
   if (falseWords.has(word)) return { value: false };
   return { error: `expected true or false, got '${raw}'` };
 }
+
+const ocfTrueWords = new Set(['yes', 'true', '1', 'YES', 'TRUE', 'True', 'ja', 'on', 'ON']);
+
+/**
+ * ocf-shellfuncs' ocf_is_true, exactly: those words are true, anything else is false. `known`
+ * tells whether the value was one of its true words or of false/no/off/0, for a warning otherwise.
+ */
+export function ocfIsTrue(raw: string): { value: boolean; known: boolean } {
+  const value = ocfTrueWords.has(raw.trim());
+  return { value, known: value || ['no', 'false', '0', 'off'].includes(raw.trim().toLowerCase()) };
+}

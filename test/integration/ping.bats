@@ -145,8 +145,7 @@ ensure_ping_clone() {
 
 @test "bad parameters exit 6 with a reason naming them, from validate-all and start" {
   local bad
-  for bad in "host_list=" "host_list=   " "host_list=192.0.2.300" "host_list=192.0.2.21,192.0.2.22" "host_list=tcp:192.0.2.21" \
-    "host_list=tcp:192.0.2.21:99999" "multiplier=ten" "dampen=5x" "timeout=fast" "timeout=0"; do
+  for bad in "host_list=" "host_list=   " "multiplier=ten" "dampen=5x" "timeout=fast" "timeout=0" "options=-q" "options=-c 3"; do
     local param=${bad%%=*} args=(host_list="$HOSTS3" name="$ATTR" "$bad")
     for action in validate-all start; do
       run ocf_agent n1 ping "$action" "${args[@]}"
@@ -156,6 +155,65 @@ ensure_ping_clone() {
     done
   done
   [ -z "$(attrd_value "$ATTR")" ]
+}
+
+@test "typos the stock agent survives (commas, a malformed entry, use_fping=2, pidfile) start with a warning and publish the score" {
+  run ocf_agent n1 ping start host_list="192.0.2.21,192.0.2.22 192.0.2.300" name="$ATTR" dampen=0 timeout=1
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ $output == *"WARNING: host_list '192.0.2.21,192.0.2.22 192.0.2.300' separates hosts with commas"* ]]
+  [[ $output == *"WARNING: host_list entry '192.0.2.300': '192.0.2.300' is not a valid IPv4 address: it counts as unreachable"* ]]
+  [ "$(attrd_value "$ATTR")" = 2 ]
+  run ocf_agent n1 ping start host_list="$HOSTS3" name="$ATTR" dampen=0 timeout=1 use_fping=2 pidfile=/var/run/ping-x
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ $output == *"WARNING: use_fping '2' is neither true nor false; read as false"* ]]
+  [[ $output == *"WARNING: pidfile '/var/run/ping-x' is ignored"* ]]
+  [ "$(attrd_value "$ATTR")" = 3 ]
+}
+
+@test "fping options that rename or hide hosts (-A, -n, -d, -a) keep the count; output-replacing ones (-q) exit 6" {
+  # -A prints localhost as 127.0.0.1, -a prints alive hosts without "is alive": read naively, both count 0
+  local opts
+  for opts in "-A" "-n" "-d" "-a" "-A -e" "--addr"; do
+    run ocf_agent n1 ping start host_list="localhost $HOSTS3 192.0.2.99" name="$ATTR" dampen=0 timeout=1 options="$opts"
+    echo "$opts -> $status: $output"
+    [ "$status" -eq 0 ]
+    [ "$(attrd_value "$ATTR")" = 4 ]
+    [[ $output == *"WARNING: options ${opts%% *} ("*"not passed to fping"* ]]
+  done
+  run ocf_agent n1 ping start host_list="$HOSTS3" name="${ATTR}q" dampen=0 timeout=1 options="-q"
+  [ "$status" -eq 6 ]
+  [[ $(ocf_exit_reason) == "options: fping -q (quiet mode) leaves the agent no per-host answer to count"* ]]
+  [ -z "$(attrd_value "${ATTR}q")" ]
+}
+
+@test "timeout unset: computed from the operation timeout as stock does, so 2 s of packet loss does not drop the score" {
+  ocf_agent n1 ping start host_list=192.0.2.21 name="$ATTR" dampen=0
+  [ "$(attrd_value "$ATTR")" = 1 ]
+  # 192.0.2.21 stops answering for 2 s while a monitor of 20 s runs (timeout 20000/1/3/1100 = 6 s)
+  in_node p1 ip address del 192.0.2.21/24 dev eth0
+  (sleep 2; in_node p1 ip address add 192.0.2.21/24 dev eth0) 3>&- &
+  OCF_TIMEOUT_MS=20000 run ocf_agent n1 ping monitor host_list=192.0.2.21 name="$ATTR" dampen=0 CRM_meta_interval=10000
+  wait
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$(attrd_value "$ATTR")" = 1 ]
+}
+
+@test "stop returns 0 within its timeout while attrd_updater -D hangs (pacemaker-attrd stopped)" {
+  ocf_agent n1 ping start host_list=192.0.2.21 name="$ATTR" dampen=0
+  local attrd
+  attrd=$(_cluster_pids_named n1 pacemaker-attrd)
+  [ -n "$attrd" ]
+  kill -STOP $attrd
+  OCF_TIMEOUT_MS=5000 run ocf_agent n1 ping stop host_list=192.0.2.21 name="$ATTR" dampen=0
+  kill -CONT $attrd
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ $output == *"WARNING: unsetting $ATTR with attrd_updater -D (best effort) did not complete"* ]]
+  run in_node n1 test -e "/run/resource-agents/seapath-ping-$OCF_INSTANCE.json"
+  [ "$status" -ne 0 ]
 }
 
 @test "options that fping rejects make start exit 6, and a recurring monitor 1, without publishing a score" {

@@ -7,6 +7,11 @@ setup_file() {
   node_setup vip
   node_create c1 192.0.2.11/24
   node_peer c1 peer 192.0.2.99/24
+  # A second network whose switch port of c1 can be cut, away from corosync's eth0.
+  segment_create ext
+  node_attach c1 ext eth1 198.51.100.1/24
+  node_create peer2
+  node_attach peer2 ext eth0 198.51.100.99/24
   cluster_start c1
 }
 
@@ -20,10 +25,16 @@ setup() {
   load helpers/cluster
 }
 
+clone_start_failed() {
+  in_cluster c1 crm_mon -1 --output-as=xml | grep -q '<failure op_key="clvip_start_0" .*exitcode="6"'
+}
+
 @test "pcs resource describe shows the agent and its parameters" {
   run in_cluster c1 pcs resource describe ocf:seapath:vip
   [ "$status" -eq 0 ]
-  for p in ip cidr_netmask broadcast nic iflabel arp_count arp_interval arp_count_refresh preferred_lft check_link_status check_duplicate; do
+  for p in ip cidr_netmask broadcast nic iflabel arp_count arp_interval arp_count_refresh preferred_lft check_link_status check_duplicate \
+    netmask run_arping nodad noprefixroute flush_routes arp_bg arp_sender send_arp_opts lvs_support lvs_ipv6_addrlabel \
+    lvs_ipv6_addrlabel_value network_namespace unique_clone_address clusterip_hash mac; do
     [[ $output == *"$p"* ]] || { echo "missing $p"; false; }
   done
   [[ $output == *"Floating IPv4 or IPv6 address"* ]]
@@ -65,4 +76,28 @@ setup() {
   cluster_wait_resource c1 cvip Stopped 30
   ! in_node c1 ip -o address show dev eth0 | grep -q ' 192.0.2.22/24 '
   in_cluster c1 pcs resource delete cvip
+}
+
+@test "a switch outage does not ban the address: link down, then up, and it serves again with no admin action" {
+  in_cluster c1 pcs resource create lvip ocf:seapath:vip ip=198.51.100.10 cidr_netmask=24 nic=eth1 op monitor interval=2s
+  cluster_wait_resource c1 lvip Started 30
+  in_node peer2 ping -c 1 -W 2 198.51.100.10
+  ip -n "$(_segment_netns ext)" link set p1 down # c1's port on the switch
+  wait_until 5 "eth1 to lose its carrier" bash -c "[ \"\$(ip netns exec $(node_netns c1) cat /sys/class/net/eth1/carrier)\" = 0 ]"
+  sleep 8 # four monitors with the link down
+  ip -n "$(_segment_netns ext)" link set p1 up
+  wait_until 20 "peer2 to reach 198.51.100.10 again" in_node peer2 ping -c 1 -W 1 198.51.100.10
+  cluster_wait_resource c1 lvip Started 5
+  run in_cluster c1 crm_mon -1 --output-as=xml
+  [[ $output != *'<failure op_key="lvip_'* ]]
+  in_cluster c1 pcs resource delete lvip
+}
+
+@test "a cloned vip is refused with 6, not added on every node" {
+  in_cluster c1 pcs resource create clvip ocf:seapath:vip ip=198.51.100.20 cidr_netmask=24 nic=eth1 clone
+  wait_until 30 "the start of clvip to fail with 6" clone_start_failed
+  ! in_node c1 ip -o address show dev eth1 | grep -q 198.51.100.20
+  run in_cluster c1 crm_mon -1 --output-as=xml
+  [[ $output == *"is cloned"* ]]
+  in_cluster c1 pcs resource delete clvip
 }

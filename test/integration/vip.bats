@@ -125,17 +125,142 @@ mac_of() { in_node "$1" cat /sys/class/net/eth0/address; }
   ! in_node n1 ip -6 -o address show dev eth0 | grep -q '2001:db8::52/'
 }
 
-@test "a link without carrier fails the start and leaves no address" {
+# eth1 of n1 on a segment whose switch port can be cut: a link without carrier.
+dead_link() {
   segment_create dead
-  node_attach n1 dead eth1 198.51.100.1/24
+  in_node n1 test -e /sys/class/net/eth1 || node_attach n1 dead eth1 198.51.100.1/24 2001:db8:1::1/64
   ip -n "$(_segment_netns dead)" link set p1 down
   wait_until 5 "eth1 to lose its carrier" bash -c "[ \"\$(ip netns exec $(node_netns n1) cat /sys/class/net/eth1/carrier)\" = 0 ]"
-  run ocf_agent n1 vip start ip=198.51.100.10 cidr_netmask=24 nic=eth1
+}
+
+@test "check_link_status=true: a link without carrier fails the start and leaves no address" {
+  dead_link
+  run ocf_agent n1 vip start ip=198.51.100.10 cidr_netmask=24 nic=eth1 check_link_status=true
   [ "$status" -eq 1 ]
   [[ $(ocf_exit_reason) == "interface eth1 is down"* ]]
   ! in_node n1 ip -o address show dev eth1 | grep -q 198.51.100.10
   run ocf_agent n1 vip monitor ip=198.51.100.10 cidr_netmask=24 nic=eth1 CRM_meta_interval=0
   [ "$status" -eq 7 ]
+  run ocf_agent n1 vip start ip=2001:db8:1::10 cidr_netmask=64 nic=eth1 check_link_status=true
+  [ "$status" -eq 1 ]
+  [[ $(ocf_exit_reason) == "interface eth1 is down"* ]]
+}
+
+@test "by default, an address on a link without carrier is added, monitored as running and removed by stop (IPv4 and IPv6, no DAD wait)" {
+  dead_link
+  run ocf_agent n1 vip start ip=198.51.100.11 cidr_netmask=24 nic=eth1
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ $output == *"WARNING: 198.51.100.11/24 added on eth1, which has no carrier"* ]]
+  in_node n1 ip -o address show dev eth1 | grep -q ' 198.51.100.11/24 '
+  run ocf_agent n1 vip monitor ip=198.51.100.11 cidr_netmask=24 nic=eth1 CRM_meta_interval=10000
+  [ "$status" -eq 0 ]
+  run ocf_agent n1 vip monitor ip=198.51.100.11 cidr_netmask=24 nic=eth1 CRM_meta_interval=0
+  [ "$status" -eq 0 ]
+  run ocf_agent n1 vip stop ip=198.51.100.11 cidr_netmask=24 nic=eth1
+  [ "$status" -eq 0 ]
+  ! in_node n1 ip -o address show dev eth1 | grep -q 198.51.100.11
+  # IPv6: DAD never ends without carrier; the start does not wait for it
+  OCF_TIMEOUT_MS=8000 run ocf_agent n1 vip start ip=2001:db8:1::11 cidr_netmask=64 nic=eth1
+  echo "$output"
+  [ "$status" -eq 0 ]
+  run ocf_agent n1 vip monitor ip=2001:db8:1::11 cidr_netmask=64 nic=eth1 CRM_meta_interval=10000
+  [ "$status" -eq 0 ]
+  ocf_agent n1 vip stop ip=2001:db8:1::11 cidr_netmask=64 nic=eth1
+  ! in_node n1 ip -6 -o address show dev eth1 | grep -q 2001:db8:1::11/
+}
+
+@test "monitor and stop find an address on a dormant link" {
+  ocf_agent n1 vip start ip=192.0.2.62 cidr_netmask=24 nic=eth0 check_duplicate=false
+  in_node n1 ip link set dev eth0 mode dormant
+  wait_until 5 "eth0 to be dormant" bash -c "[ \"\$(ip netns exec $(node_netns n1) cat /sys/class/net/eth0/operstate)\" = dormant ]"
+  run ocf_agent n1 vip monitor ip=192.0.2.62 cidr_netmask=24 nic=eth0 CRM_meta_interval=10000
+  local monitor=$status
+  run ocf_agent n1 vip stop ip=192.0.2.62 cidr_netmask=24 nic=eth0
+  local stop=$status
+  in_node n1 ip link set dev eth0 mode default
+  in_node n1 ip link set dev eth0 up
+  [ "$monitor" -eq 0 ]
+  [ "$stop" -eq 0 ]
+  ! has_address n1 192.0.2.62/24
+}
+
+@test "the same address also on lo (LVS-DR): monitor finds it on its own interface, stop removes it there and leaves lo's" {
+  in_node n1 ip address add 192.0.2.63/32 dev lo
+  run ocf_agent n1 vip start ip=192.0.2.63 cidr_netmask=24 nic=eth0 check_duplicate=false
+  [ "$status" -eq 0 ]
+  has_address n1 192.0.2.63/24
+  run ocf_agent n1 vip monitor ip=192.0.2.63 cidr_netmask=24 nic=eth0 CRM_meta_interval=10000
+  [ "$status" -eq 0 ]
+  run ocf_agent n1 vip stop ip=192.0.2.63 cidr_netmask=24 nic=eth0
+  [ "$status" -eq 0 ]
+  ! has_address n1 192.0.2.63/24
+  in_node n1 ip -o address show dev lo | grep -q ' 192.0.2.63/32 '
+  # Only on lo: not this resource's address
+  run ocf_agent n1 vip monitor ip=192.0.2.63 cidr_netmask=24 nic=eth0 CRM_meta_interval=0
+  [ "$status" -eq 7 ]
+  in_node n1 ip address del 192.0.2.63/32 dev lo
+}
+
+@test "without nic, only a directly connected route is used: never one through a gateway" {
+  in_node n1 ip route add 203.0.113.0/24 via 192.0.2.12 dev eth0
+  run ocf_agent n1 vip start ip=203.0.113.6
+  in_node n1 ip route del 203.0.113.0/24 via 192.0.2.12 dev eth0
+  [ "$status" -eq 2 ]
+  [[ $(ocf_exit_reason) == "no directly connected route on this node covers 203.0.113.6"* ]]
+  ! in_node n1 ip -o address show | grep -q 203.0.113.6
+}
+
+@test "IPaddr2's forms: nic=eth0:label, netmask, noprefixroute, lvs_ipv6_addrlabel" {
+  run ocf_agent n1 vip start ip=192.0.2.64 nic=eth0:web netmask=25 noprefixroute=true check_duplicate=false
+  echo "$output"
+  [ "$status" -eq 0 ]
+  run in_node n1 ip -o address show dev eth0
+  [[ $output == *" 192.0.2.64/25 "*"noprefixroute eth0:web"* ]]
+  run ocf_agent n1 vip monitor ip=192.0.2.64 nic=eth0:web netmask=25 CRM_meta_interval=10000
+  [ "$status" -eq 0 ]
+  ocf_agent n1 vip stop ip=192.0.2.64 nic=eth0:web netmask=25
+  ! in_node n1 ip -o address show dev eth0 | grep -q 192.0.2.64
+  ocf_agent n1 vip start ip=2001:db8::65 cidr_netmask=64 nic=eth0 lvs_ipv6_addrlabel=true lvs_ipv6_addrlabel_value=77
+  in_node n1 ip -6 addrlabel list | grep -q 'prefix 2001:db8::65/128 .*label 77'
+  ocf_agent n1 vip stop ip=2001:db8::65 cidr_netmask=64 nic=eth0 lvs_ipv6_addrlabel=true lvs_ipv6_addrlabel_value=77
+  ! in_node n1 ip -6 addrlabel list | grep -q 'prefix 2001:db8::65/128'
+}
+
+@test "network_namespace, lvs_support and unique_clone_address are refused with 6 and nothing is added" {
+  local bad
+  for bad in network_namespace=blue lvs_support=true unique_clone_address=true; do
+    run ocf_agent n1 vip start ip=192.0.2.66 cidr_netmask=24 nic=eth0 "$bad"
+    echo "$bad -> $status $(ocf_exit_reason)"
+    [ "$status" -eq 6 ]
+    [[ $(ocf_exit_reason) == "${bad%%=*}"* ]]
+    ! in_node n1 ip -o address show | grep -q 192.0.2.66
+  done
+}
+
+@test "duplicate check without iputils arping: start goes on with a warning, never refuses" {
+  in_node peer ip address add 192.0.2.67/24 dev eth0
+  # no arping at all, then an arping that is not iputils' (its -V says nothing of iputils)
+  for hide in "mount --bind /dev/null /usr/bin/arping" "mount --bind /bin/false /usr/bin/arping"; do
+    run in_node n1 unshare --mount sh -c "$hide && env -i PATH=$OCF_PATH OCF_ROOT=/usr/lib/ocf OCF_RESOURCE_INSTANCE=$OCF_INSTANCE \
+      OCF_RESKEY_ip=192.0.2.67 OCF_RESKEY_cidr_netmask=24 OCF_RESKEY_nic=eth0 /usr/lib/ocf/resource.d/seapath/vip start"
+    echo "$hide: $status $output"
+    [ "$status" -eq 0 ]
+    [[ $output == *"WARNING: cannot check whether another host holds 192.0.2.67"* ]]
+    ocf_agent n1 vip stop ip=192.0.2.67 cidr_netmask=24 nic=eth0
+  done
+  in_node peer ip address del 192.0.2.67/24 dev eth0
+}
+
+@test "a failed gratuitous ARP refresh is logged, and the monitor still exits 0" {
+  ocf_agent n1 vip start ip=192.0.2.68 cidr_netmask=24 nic=eth0 check_duplicate=false
+  run in_node n1 unshare --mount sh -c "mount --bind /dev/null /usr/libexec/heartbeat/send_arp && env -i PATH=$OCF_PATH OCF_ROOT=/usr/lib/ocf \
+    OCF_RESOURCE_INSTANCE=$OCF_INSTANCE OCF_RESKEY_ip=192.0.2.68 OCF_RESKEY_cidr_netmask=24 OCF_RESKEY_nic=eth0 OCF_RESKEY_arp_count_refresh=2 \
+    OCF_RESKEY_CRM_meta_interval=10000 /usr/lib/ocf/resource.d/seapath/vip monitor"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ $output == *"WARNING: refreshing 192.0.2.68's gratuitous ARPs (best effort) did not complete"* ]]
+  ocf_agent n1 vip stop ip=192.0.2.68 cidr_netmask=24 nic=eth0
 }
 
 @test "monitor reports an address removed behind the cluster's back as not running" {
@@ -185,7 +310,7 @@ mac_of() { in_node "$1" cat /sys/class/net/eth0/address; }
 @test "no route to the address and no nic: 2 with a reason saying what to set" {
   run ocf_agent n1 vip start ip=203.0.113.5
   [ "$status" -eq 2 ]
-  [[ $(ocf_exit_reason) == "no route on this node covers 203.0.113.5: set nic and cidr_netmask"* ]]
+  [[ $(ocf_exit_reason) == "no directly connected route on this node covers 203.0.113.5: set nic and cidr_netmask"* ]]
 }
 
 @test "a missing tool: 5 from start, 7 from a probe, 0 from stop" {

@@ -49,6 +49,28 @@ setup() {
   grep -Eq '.*vmc1.*ocf::?seapath:VirtualDomain.*|.*ocf::?seapath:VirtualDomain.*vmc1.*' <<<"$output"
 }
 
+@test "changing migration and guard parameters reloads the agent (OCF 1.1 reload-agent): the running VM keeps its QEMU" {
+  [ "$(vm_state a vmc1)" = running ] || skip "needs vmc1 from the previous test"
+  local pid p
+  pid=$(libvirt_domain_pid a vmc1)
+  in_cluster a crm_resource --resource vmc1 --set-parameter migration_transport --parameter-value tcp
+  in_cluster a crm_resource --resource vmc1 --set-parameter migration_user --parameter-value virt_user
+  in_cluster a crm_resource --resource vmc1 --set-parameter migrate_options --parameter-value "--p2p --auto-converge"
+  in_cluster a crm_resource --resource vmc1 --set-parameter check_image_in_use --parameter-value false
+  wait_until 30 "a reload-agent of vmc1" _reloaded || { cluster_logs a 60; false; }
+  cluster_wait_resource a vmc1 Started 30
+  [ "$(libvirt_domain_pid a vmc1)" = "$pid" ]
+  for p in migration_transport migration_user migrate_options check_image_in_use; do
+    in_cluster a crm_resource --resource vmc1 --delete-parameter "$p"
+  done
+  sleep 3
+  cluster_wait_resource a vmc1 Started 30
+  [ "$(libvirt_domain_pid a vmc1)" = "$pid" ]
+}
+
+# the controller logs "Result of reload-agent operation for vmc1 on a: ok"
+_reloaded() { grep -q 'Result of reload-agent operation for vmc1 on a: ok' "$(node_dir a)/fs/var/log/pacemaker/pacemaker.log"; }
+
 @test "a VM killed behind the cluster's back is found by the monitor and started again" {
   [ "$(vm_state a vmc1)" = running ] || skip "needs vmc1 from the previous test"
   local pid

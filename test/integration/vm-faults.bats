@@ -34,23 +34,69 @@ _running_vmf() {
   libvirt_domain_pid a vmf
 }
 
-@test "libvirtd killed: a recurring monitor is 1 naming libvirt and the live QEMU, never 7; so is a probe" {
+@test "libvirtd killed: while QEMU lives, a probe is 0 and a recurring monitor 0 with a warning for libvirt_outage_grace, then 1" {
   local qemu
   qemu=$(_running_vmf)
   libvirt_kill a
   run vm_agent a monitor vmf CRM_meta_interval=10000
   echo "$output"
-  [ "$status" -eq 1 ]
-  [[ $(ocf_exit_reason) == "cannot reach libvirt at qemu:///system to check vmf ("*"); its QEMU still runs (pid $qemu)" ]]
-  run vm_agent a monitor vmf CRM_meta_interval=0
-  [ "$status" -eq 1 ]
-  # libvirtd back: it reattaches to the QEMU, and the monitor is 0 again
-  _libvirtd_restart
-  run vm_agent a monitor vmf CRM_meta_interval=10000
   [ "$status" -eq 0 ]
+  [[ $output == *"WARNING: cannot reach libvirt at qemu:///system ("*") for "*" s; vmf's QEMU runs (pid $qemu): reported running for up to 120 s"* ]]
+  run vm_agent a monitor vmf CRM_meta_interval=0
+  [ "$status" -eq 0 ]
+  sleep 1
+  run vm_agent a monitor vmf CRM_meta_interval=10000 libvirt_outage_grace=1
+  [ "$status" -eq 1 ]
+  [[ $(ocf_exit_reason) == "cannot reach libvirt at qemu:///system to check vmf for "*" s, longer than libvirt_outage_grace (1 s); its QEMU still runs (pid $qemu)" ]]
+  # libvirtd back: it reattaches to the QEMU, and the monitor is 0 again, the outage forgotten
+  _libvirtd_restart
+  run vm_agent a monitor vmf CRM_meta_interval=10000 libvirt_outage_grace=1
+  [ "$status" -eq 0 ]
+  [[ $output == *"libvirt answers again"* ]]
 }
 
-@test "libvirtd hung (SIGSTOP): the monitor answers 1 within its timeout instead of hanging" {
+@test "libvirt forgot the domain while its QEMU runs: 'failed to get domain' is not 7; the monitor is 1 naming the pid, and stop kills it" {
+  local qemu d
+  qemu=$(_running_vmf)
+  libvirt_kill a
+  # libvirtd restarts without the domain's status file, so it does not reattach to that QEMU
+  d=$(_libvirt_dir a)
+  rm -f "$d/run/qemu/vmf.xml"
+  _libvirtd_restart
+  [ "$(vm_state a vmf)" = absent ]
+  _libvirt_alive "$qemu"
+  run vm_agent a monitor vmf CRM_meta_interval=10000
+  echo "$output"
+  [ "$status" -eq 1 ]
+  [[ $(ocf_exit_reason) == "libvirt at qemu:///system says vmf is not defined, but its QEMU runs here (pid $qemu): a stop will kill it" ]]
+  run vm_agent a monitor vmf CRM_meta_interval=0
+  [ "$status" -eq 1 ]
+  run vm_agent a stop vmf
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ $output == *"killing its QEMU (pid $qemu)"* ]]
+  ! _libvirt_alive "$qemu"
+  run vm_agent a monitor vmf CRM_meta_interval=0
+  [ "$status" -eq 7 ]
+}
+
+@test "libvirtd restarting during a stop: stop asks again within its graceful share and stops the domain through libvirt" {
+  local qemu
+  qemu=$(_running_vmf)
+  libvirt_kill a
+  ( sleep 3; _libvirtd_restart ) &
+  OCF_TIMEOUT_MS=30000 run vm_agent a stop vmf
+  wait
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ $output == *"libvirt does not answer"*"asking again for up to"* ]]
+  [[ $output == *"destroying vmf"* || $output == *"shutting down vmf"* ]]
+  [[ $output != *"killing its QEMU"* ]]
+  ! _libvirt_alive "$qemu"
+  [ "$(vm_state a vmf)" = absent ]
+}
+
+@test "libvirtd hung (SIGSTOP): the monitor answers within its timeout instead of hanging: 0 with a warning, QEMU being alive" {
   _running_vmf >/dev/null
   _libvirtd_pause
   local t0
@@ -58,8 +104,8 @@ _running_vmf() {
   OCF_TIMEOUT_MS=8000 run vm_agent a monitor vmf CRM_meta_interval=10000
   _libvirtd_resume
   echo "$output"
-  [ "$status" -eq 1 ]
-  [[ $(ocf_exit_reason) == "cannot reach libvirt at qemu:///system to check vmf (virsh domstate got no answer from qemu:///system in time)"* ]]
+  [ "$status" -eq 0 ]
+  [[ $output == *"WARNING: cannot reach libvirt at qemu:///system (virsh domstate got no answer from qemu:///system in time)"* ]]
   (( $(_ms) - t0 < 8000 ))
 }
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -24,8 +24,7 @@ describe('ocf:seapath:ping dispatch', () => {
   it.each([
     [{}, 'required parameter host_list is not set'],
     [{ host_list: '  ' }, 'host_list is empty'],
-    [{ host_list: '192.0.2.1 192.0.2.256' }, "'192.0.2.256' is not a valid IPv4 address"],
-    [{ host_list: 'tcp:192.0.2.1' }, 'is not tcp:HOST:PORT'],
+    [{ host_list: ' , ' }, 'host_list is empty'],
     [{ host_list: '192.0.2.1', multiplier: '10x' }, 'parameter multiplier: expected an integer'],
     [{ host_list: '192.0.2.1', dampen: 'soon' }, 'parameter dampen: expected a duration'],
     [{ host_list: '192.0.2.1', timeout: 'one' }, 'parameter timeout: expected a duration'],
@@ -50,9 +49,21 @@ describe('ocf:seapath:ping dispatch', () => {
     expect((await runAction(agent, 'monitor', env({ host_list: '192.0.2.1' }, meta))).exitCode).toBe(7);
   });
 
-  it('a probe with an invalid host_list exits 7, a recurring monitor 1, never 6', async () => {
-    expect((await runAction(agent, 'monitor', env({ host_list: '-x' }, { interval: '0' }))).exitCode).toBe(7);
-    expect((await runAction(agent, 'monitor', env({ host_list: '-x' }, { interval: '10000' }))).exitCode).toBe(1);
+  it('a probe with an empty host_list exits 7, a recurring monitor 1, never 6', async () => {
+    expect((await runAction(agent, 'monitor', env({ host_list: ' ' }, { interval: '0' }))).exitCode).toBe(7);
+    expect((await runAction(agent, 'monitor', env({ host_list: ' ' }, { interval: '10000' }))).exitCode).toBe(1);
+  });
+
+  it.each([
+    [{ host_list: '192.0.2.1,192.0.2.2' }, 'separates hosts with commas'],
+    [{ host_list: '192.0.2.1 192.0.2.256' }, "'192.0.2.256' is not a valid IPv4 address: it counts as unreachable"],
+    [{ host_list: '192.0.2.1', use_fping: '2' }, "use_fping '2' is neither true nor false; read as false"],
+    [{ host_list: '192.0.2.1', pidfile: '/var/run/ping-x' }, "pidfile '/var/run/ping-x' is ignored"],
+  ])('validate-all with %j goes on as the stock agent does, with a warning: %s', async (params, warning) => {
+    const r = await runAction(agent, 'validate-all', env(params));
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr).toMatch(/WARNING: .*/);
+    expect(r.stderr).toContain(warning);
   });
 
   it('stop with an invalid host_list exits 0', async () => {
@@ -66,5 +77,13 @@ describe('ocf:seapath:ping dispatch', () => {
     expect(r.stdout).toContain('<resource-agent name="ping"');
     expect(r.stdout).toContain('<action name="reload-agent"');
     expect(() => execFileSync('xmllint', ['--noout', '--nonet', '--relaxng', rng, '-'], { input: r.stdout, stdio: ['pipe', 'pipe', 'pipe'] })).not.toThrow();
+  });
+});
+
+describe('fping options in validate-all', () => {
+  it.skipIf(!existsSync('/usr/bin/fping'))('refuses an option after which fping reports no per-host verdict with 6', async () => {
+    const r = await runAction(agent, 'validate-all', env({ host_list: '192.0.2.1', options: '-q' }));
+    expect(r.exitCode).toBe(6);
+    expect(r.stderr).toContain('options: fping -q (quiet mode) leaves the agent no per-host answer to count');
   });
 });

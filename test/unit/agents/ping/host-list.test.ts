@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { describe, expect, it } from 'vitest';
 import { OcfError } from '../../../../lib/ocf/index.js';
-import { icmpHosts, parseHostList } from '../../../../agents/ping/host-list.js';
+import { hostListWarnings, icmpHosts, parseHostList } from '../../../../agents/ping/host-list.js';
 
 function rejection(text: string): OcfError {
   try {
@@ -37,14 +37,17 @@ describe('ping host_list', () => {
     expect(icmpHosts(targets)).toEqual(['192.0.2.1', '192.0.2.2']);
   });
 
+  it.each(['', '   \t ', ' , '])('rejects an empty host_list %j with code 6, as the stock agent', (text) => {
+    const e = rejection(text);
+    expect(e.code).toBe(6);
+    expect(e.reason).toContain('host_list is empty');
+  });
+
   it.each([
-    ['', 'host_list is empty'],
-    ['   \t ', 'host_list is empty'],
     ['192.0.2.300', 'not a valid IPv4 address'],
     ['192.0.2', 'not a valid IPv4 address'],
     ['2001:db8::1::2', 'not a valid IPv6 address'],
     ['-c5', 'neither an IP address nor a host name'],
-    ['192.0.2.1,192.0.2.2', 'neither an IP address nor a host name'],
     ['bad_host!', 'neither an IP address nor a host name'],
     ['tcp:gw', 'is not tcp:HOST:PORT'],
     ['tcp:2001:db8::1:22', 'is not tcp:HOST:PORT'],
@@ -53,13 +56,20 @@ describe('ping host_list', () => {
     ['tcp:gw:70000', 'port \'70000\' is not a number from 1 to 65535'],
     ['tcp:gw:ssh', 'port \'ssh\' is not a number'],
     ['tcp::22', 'is not tcp:HOST:PORT'],
-  ])('rejects %j with code 6: %s', (text, reason) => {
-    const e = rejection(text);
-    expect(e.code).toBe(6);
-    expect(e.reason).toContain(reason);
+  ])('keeps the malformed entry %j as unreachable (stock fping cannot reach it either): %s', (text, reason) => {
+    const targets = parseHostList(`192.0.2.1 ${text}`);
+    expect(targets[0]).toEqual({ kind: 'icmp', entry: '192.0.2.1', host: '192.0.2.1' });
+    expect(targets[1]).toMatchObject({ kind: 'invalid', entry: text });
+    expect(targets[1]?.kind === 'invalid' && targets[1].reason).toContain(reason);
+    expect(icmpHosts(targets)).toEqual(['192.0.2.1']); // never handed to fping, where '-c5' would be an option
+    expect(hostListWarnings(`192.0.2.1 ${text}`, targets).join('\n')).toContain('counts as unreachable');
   });
 
-  it('names the faulty entry among good ones', () => {
-    expect(rejection('192.0.2.1 tcp:gw:99999 192.0.2.2').reason).toContain("'tcp:gw:99999'");
+  it('reads commas as separators, as the user meant, and warns', () => {
+    const targets = parseHostList('192.0.2.1,192.0.2.2, gw');
+    expect(targets.map((t) => t.entry)).toEqual(['192.0.2.1', '192.0.2.2', 'gw']);
+    expect(hostListWarnings('192.0.2.1,192.0.2.2, gw', targets)).toEqual([
+      "host_list '192.0.2.1,192.0.2.2, gw' separates hosts with commas; the stock agent expects spaces (read here as 3 entries)",
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { describe, expect, it } from 'vitest';
-import { parseDurationMs, planProbe } from '../../../../agents/ping/timing.js';
+import { parseDurationMs, planProbe, stockDefaultTimeoutMs } from '../../../../agents/ping/timing.js';
 
 describe('ping durations', () => {
   it.each([
@@ -57,5 +57,24 @@ describe('ping deadline split', () => {
 
   it('keeps a small reserve for publication on a short budget', () => {
     expect(planProbe(2000, 3, 1000)).toMatchObject({ publishReserveMs: 200, waitMs: 720, shortened: true });
+  });
+});
+
+describe('timeout when unset (the stock formula)', () => {
+  it.each([
+    [60_000, 1, 3, 18_000], // the stock default monitor: 60000/1/3/1100 = 18 s
+    [60_000, 3, 3, 6_000],
+    [20_000, 1, 3, 6_000],
+    [undefined, 1, 3, 6_000], // Pacemaker gave no timeout: 20 s, as stock assumes
+    [10_000, 4, 3, 5_000], // under 1 s becomes 5 s
+    [4_000_000_000, 1, 1, 300_000], // over 1000 s becomes 300 s
+  ])('a %s ms operation with %i hosts and %i attempts waits %i ms per host', (operationMs, hosts, attempts, expected) => {
+    expect(stockDefaultTimeoutMs(operationMs, hosts, attempts)).toBe(expected);
+  });
+
+  it('leaves 2 s of packet loss well inside the computed timeout of a default monitor', () => {
+    const plan = planProbe(stockDefaultTimeoutMs(60_000, 1, 3), 3, 55_000);
+    expect(plan.waitMs).toBe(18_000);
+    expect(plan.perAttemptMs).toBe(6_000);
   });
 });

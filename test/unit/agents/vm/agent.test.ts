@@ -32,10 +32,20 @@ describe('vm agent: what the kit derives from its spec', () => {
     if (code === 6 || code === 1) expect(r.stderr).toContain('ocf-exit-reason:parameter config is not set');
   });
 
-  it('rejects a migration_user that VirtualDomain would not put in a URI (6)', async () => {
-    const r = await runAction(agent, 'validate-all', env({ OCF_RESKEY_config: '/x/vmunit.xml', OCF_RESKEY_migration_user: 'Root User' }));
-    expect(r.exitCode).toBe(6);
-    expect(r.stderr).toContain('migration_user must match');
+  it('rejects a migration_user that cannot be a user name (6) in validate-all and migrate_to', async () => {
+    for (const action of ['validate-all', 'migrate_to']) {
+      const r = await runAction(agent, action, env({ OCF_RESKEY_config: '/x/vmunit.xml', OCF_RESKEY_migration_user: 'Root User' }));
+      expect(r.exitCode).toBe(6);
+      expect(r.stderr).toContain("ocf-exit-reason:parameter migration_user must be a user name (^[a-z_][a-z0-9_-]*\\$?$), got 'Root User'");
+    }
+  });
+
+  it.each([
+    ['migration_transport', 'libssh2'],
+    ['migration_user', 'virt_user'],
+  ])('accepts %s=%s, which libvirt and useradd accept', async (param, value) => {
+    const r = await runAction(agent, 'validate-all', env({ OCF_RESKEY_config: '/x/vmunit.xml', [`OCF_RESKEY_${param}`]: value }));
+    expect(r.exitCode).toBe(0);
   });
 
   it('validates a SEAPATH definition at level 0 without touching the node', async () => {
@@ -47,16 +57,28 @@ describe('vm agent: what the kit derives from its spec', () => {
   });
 });
 
-describe('vm agent meta-data for ocf-tester', () => {
-  it('uses no OCF 1.1-only feature, so it carries the DOCTYPE that ra-api-1.dtd validation needs', async () => {
+describe('vm agent meta-data', () => {
+  it('declares every VirtualDomain parameter (resource-agents 4.12), so none is silently ignored', async () => {
     const xml = (await runAction(agent, 'meta-data', {})).stdout;
-    expect(xml).toContain('<!DOCTYPE resource-agent SYSTEM "ra-api-1.dtd">');
-    expect(xml).toContain('<parameter name="config" unique="1"');
+    const stock = ['config', 'hypervisor', 'force_stop', 'migration_transport', 'migration_user', 'migration_downtime', 'migration_speed',
+      'migration_network_suffix', 'migrateuri', 'migrate_options', 'monitor_scripts', 'autoset_utilization_cpu', 'autoset_utilization_host_memory',
+      'autoset_utilization_hv_memory', 'unset_utilization_cpu', 'unset_utilization_host_memory', 'unset_utilization_hv_memory', 'migrateport',
+      'remoteuri', 'save_config_on_stop', 'sync_config_on_stop', 'snapshot', 'backingfile', 'stateless', 'copyindirs', 'shutdown_mode', 'start_resources'];
+    for (const name of stock) expect(xml).toContain(`<parameter name="${name}"`);
+  });
+
+  it('marks migration, guard and stop settings reloadable (OCF 1.1 reload-agent), and the VM\'s identity not', async () => {
+    const xml = (await runAction(agent, 'meta-data', {})).stdout;
+    expect(xml).toContain('<action name="reload-agent"');
+    for (const name of ['migration_transport', 'migration_user', 'migrate_options', 'migrateport', 'remoteuri', 'check_image_in_use', 'ceph_client_id', 'force_stop', 'libvirt_outage_grace'])
+      expect(xml).toMatch(new RegExp(`<parameter name="${name}" required="0" reloadable="1">`));
+    for (const name of ['config', 'hypervisor', 'seapath', 'pool']) expect(xml).not.toMatch(new RegExp(`<parameter name="${name}"[^>]*reloadable`));
+    expect((await runAction(agent, 'reload-agent', env({ OCF_RESKEY_config: '/x/vmunit.xml' }))).exitCode).toBe(0);
   });
 
   it('rejects a migration_transport libvirt does not know (6)', async () => {
     const r = await runAction(agent, 'validate-all', env({ OCF_RESKEY_config: '/x/vmunit.xml', OCF_RESKEY_migration_transport: 'udp' }));
     expect(r.exitCode).toBe(6);
-    expect(r.stderr).toContain("migration_transport must be one of ssh, libssh, tcp, tls, got 'udp'");
+    expect(r.stderr).toContain("migration_transport must be one of ssh, libssh, libssh2, tcp, tls, unix, ext, got 'udp'");
   });
 });

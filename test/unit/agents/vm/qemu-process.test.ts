@@ -1,4 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findQemuProcesses, isQemuOf } from '../../../../agents/vm/qemu-process.js';
 
@@ -12,7 +15,8 @@ describe('isQemuOf', () => {
   it.each([
     [{ name: 'vm1', uuid: '0B2F6A3C-1D4E-4F5A-8B9C-0D1E2F3A4B5C' }, true],
     [{ name: 'other', uuid: '0b2f6a3c-1d4e-4f5a-8b9c-0d1e2f3a4b5c' }, true], // the uuid decides when known
-    [{ name: 'vm1', uuid: 'ffffffff-1d4e-4f5a-8b9c-0d1e2f3a4b5c' }, false],
+    [{ name: 'vm1', uuid: 'ffffffff-1d4e-4f5a-8b9c-0d1e2f3a4b5c' }, true], // or guest=<name>: a recreated domain may have a new uuid
+    [{ name: 'vm2', uuid: 'ffffffff-1d4e-4f5a-8b9c-0d1e2f3a4b5c' }, false],
     [{ name: 'vm1' }, true],
     [{ name: 'vm' }, false],
     [{ name: 'vm10' }, false],
@@ -27,5 +31,23 @@ describe('isQemuOf', () => {
 
   it('finds nothing for a domain that runs nowhere', () => {
     expect(findQemuProcesses({ name: 'vm-unit-test-none', uuid: '00000000-0000-0000-0000-000000000000' })).toEqual([]);
+  });
+
+  it('fails closed: a QEMU whose network namespace cannot be read counts as this node\'s; one in another namespace does not', () => {
+    // A /proc laid out as the kernel does: <pid>/cmdline, <pid>/stat, <pid>/ns/net (a symlink).
+    const proc = mkdtempSync(join(tmpdir(), 'vm-proc-'));
+    const task = (pid: string, net: string | undefined): void => {
+      mkdirSync(join(proc, pid, 'ns'), { recursive: true });
+      if (net !== undefined) symlinkSync(net, join(proc, pid, 'ns', 'net'));
+      if (pid === 'self') return;
+      writeFileSync(join(proc, pid, 'cmdline'), `${libvirtQemu.join('\0')}\0`);
+      writeFileSync(join(proc, pid, 'stat'), `${pid} (qemu-system-x86) S ${Array.from({ length: 20 }, (_, i) => i + 4).join(' ')}\n`);
+    };
+    task('self', 'net:[4026531840]');
+    task('101', 'net:[4026531840]'); // this node's
+    task('102', 'net:[4026532999]'); // another lab node's
+    task('103', undefined); // unreadable namespace
+    const pids = findQemuProcesses({ name: 'vm1' }, proc).map((q) => q.pid).sort();
+    expect(pids).toEqual([101, 103]);
   });
 });

@@ -47,3 +47,19 @@ describe('which', () => {
     expect(which('no-such-program-xyz')).toBeUndefined();
   });
 });
+
+describe.each([
+  ['run', run],
+  ['query', query],
+])('%s outside PATH', (_name, exec) => {
+  it('spawns the program where which found it, even in a directory PATH lacks', async () => {
+    const saved = process.env.PATH;
+    process.env.PATH = '/nonexistent';
+    try {
+      expect(which('true')).toMatch(/^\/.*\/true$/);
+      expect((await exec(['true'], { deadline: Deadline.after(5000) })).exitCode).toBe(0);
+    } finally {
+      process.env.PATH = saved;
+    }
+  });
+});

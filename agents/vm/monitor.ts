@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: Apache-2.0
+import { existsSync } from 'node:fs';
+import { query } from '../../lib/exec/query.js';
+import { which } from '../../lib/exec/which.js';
+import type { ResourceContext } from '../../lib/ocf/context.js';
+import { Ocf, type MonitorResult } from '../../lib/ocf/exit-codes.js';
+import { OcfError } from '../../lib/ocf/ocf-error.js';
+import { sleep } from '../../lib/ocf/wait.js';
+import { fetchXmlFromRbd, uuidFromConfig } from './config-source.js';
+import { rbdFor, savedState, virshFor } from './handlers.js';
+import { vmIdentityOf, vmSourceOf, type VmIdentity, type VmSource, type VmState } from './identity.js';
+import { monitorScriptsOf, runMonitorScripts } from './monitor-scripts.js';
+import { findQemuProcesses, type QemuProcess } from './qemu-process.js';
+import type { VmParams } from './spec.js';
+import { stepDeadline } from './step.js';
+import { requireTools } from './tools.js';
+import { describeStatus, type DomainStatus } from './virsh.js';
+
+/**
+ * One libvirt query, checked against /proc whenever libvirt cannot vouch for the answer: a domain
+ * libvirt does not know may still have its QEMU here, and a libvirtd restart must not fail a
+ * healthy guest.
+ */
+export async function monitor(p: VmParams, ctx: ResourceContext): Promise<MonitorResult> {
+  const source = vmSourceOf(p, ctx.instance);
+  if (ctx.isProbe && source.systemImage && !existsSync(source.config)) await refreshConfigForProbe(p, source, ctx);
+  const vm = vmIdentityOf(p, ctx.instance, ctx.state);
+  requireTools(['virsh'], ctx.agent);
+  const virsh = virshFor(p, query);
+  let status = await virsh.domstate(vm.name, ctx.deadline.portion(0.5));
+  if (status.kind === 'unreachable' && ctx.deadline.remainingMs() > 3000) {
+    // A libvirtd restart takes about a second: ask once more before looking in /proc.
+    await sleep(1000, ctx.deadline);
+    status = await virsh.domstate(vm.name, stepDeadline(ctx.deadline));
+  }
+  switch (status.kind) {
+    case 'active': {
+      endOutage(ctx);
+      const scripts = monitorScriptsOf(p.monitor_scripts);
+      if (scripts.length > 0) await runMonitorScripts(scripts, vm.name, stepDeadline(ctx.deadline));
+      return Ocf.SUCCESS;
+    }
+    case 'inactive':
+      return notRunningUnlessInProc(vm, status, p, ctx);
+    case 'abnormal':
+      throw new OcfError(Ocf.ERR_GENERIC, `${vm.name} is ${describeStatus(status)}`);
+    case 'unreachable':
+      return duringOutage(vm, status.detail, p, ctx);
+  }
+}
+
+/** "Failed to get domain" is libvirt's view, not proof that the guest is gone: /proc decides. */
+async function notRunningUnlessInProc(vm: VmIdentity, status: DomainStatus, p: VmParams, ctx: ResourceContext): Promise<MonitorResult> {
+  endOutage(ctx);
+  const processes = qemuOf(vm, ctx);
+  if (processes.length > 0)
+    throw new OcfError(
+      Ocf.ERR_GENERIC,
+      `libvirt at ${p.hypervisor} says ${vm.name} is ${describeStatus(status)}, but its QEMU runs here (pid ${pids(processes)}): a stop will kill it`,
+    );
+  if (ctx.isProbe && status.kind === 'inactive' && status.state === 'shut off') {
+    // A persistent definition on a node that does not run the VM: `virsh start` there would pass the image guard.
+    ctx.log.info(`${vm.name} is defined here but not running: removing that definition`);
+    await virshFor(p).undefine(vm.name, stepDeadline(ctx.deadline)).catch((e: unknown) => ctx.log.warn(`cannot undefine ${vm.name}: ${(e as Error).message}`));
+  }
+  return Ocf.NOT_RUNNING;
+}
+
+/**
+ * libvirt does not answer. The truth is in /proc: no QEMU of the domain means not running; a live
+ * one is reported running, with a WARNING, for libvirt_outage_grace seconds from the first monitor
+ * that saw the outage, so that a libvirtd restart does not get a healthy guest recovered.
+ */
+function duringOutage(vm: VmIdentity, detail: string, p: VmParams, ctx: ResourceContext): MonitorResult {
+  const processes = qemuOf(vm, ctx);
+  if (processes.length === 0) {
+    if (ctx.isProbe) {
+      ctx.log.info(`libvirt did not answer (${detail}), and no QEMU process of ${vm.name} runs here: not running`);
+      return Ocf.NOT_RUNNING;
+    }
+    throw new OcfError(Ocf.ERR_GENERIC, `cannot reach libvirt at ${p.hypervisor} to check ${vm.name} (${detail}); no QEMU process of it runs here`);
+  }
+  const saved = savedState(ctx);
+  const since = saved?.libvirtUnreachableSince ?? Date.now();
+  if (saved?.libvirtUnreachableSince === undefined) ctx.state.save({ ...(saved ?? { name: vm.name }), libvirtUnreachableSince: since } satisfies VmState);
+  const outageS = Math.round((Date.now() - since) / 1000);
+  if (ctx.isProbe || outageS < p.libvirt_outage_grace) {
+    ctx.log.warn(
+      `cannot reach libvirt at ${p.hypervisor} (${detail}) for ${outageS} s; ${vm.name}'s QEMU runs (pid ${pids(processes)}): ` +
+        `reported running${ctx.isProbe ? '' : ` for up to ${p.libvirt_outage_grace} s (libvirt_outage_grace)`}`,
+    );
+    return Ocf.SUCCESS;
+  }
+  throw new OcfError(
+    Ocf.ERR_GENERIC,
+    `cannot reach libvirt at ${p.hypervisor} to check ${vm.name} for ${outageS} s, longer than libvirt_outage_grace (${p.libvirt_outage_grace} s); its QEMU still runs (pid ${pids(processes)})`,
+  );
+}
+
+function endOutage(ctx: ResourceContext): void {
+  const saved = savedState(ctx);
+  if (saved?.libvirtUnreachableSince === undefined) return;
+  ctx.log.info(`libvirt answers again, after an outage that began ${Math.round((Date.now() - saved.libvirtUnreachableSince) / 1000)} s ago`);
+  ctx.state.save({ name: saved.name, uuid: saved.uuid } satisfies VmState);
+}
+
+export function qemuOf(vm: VmIdentity, ctx: ResourceContext): QemuProcess[] {
+  return findQemuProcesses({ name: vm.name, uuid: savedState(ctx)?.uuid ?? uuidFromConfig(vm.config) });
+}
+
+function pids(processes: readonly QemuProcess[]): string {
+  return processes.map((q) => q.pid).join(', ');
+}
+
+/** SEAPATH's probe also restores the XML cache on a node that never ran the VM; best effort. */
+async function refreshConfigForProbe(p: VmParams, source: VmSource, ctx: ResourceContext): Promise<void> {
+  if (which('rbd') === undefined) return;
+  try {
+    await fetchXmlFromRbd(source, rbdFor(p, query), stepDeadline(ctx.deadline.portion(0.3)));
+    ctx.log.info(`fetched the domain XML from ${source.systemImage} into ${source.config}`);
+  } catch (e) {
+    ctx.log.info(`probe: could not fetch the domain XML from ${source.systemImage}: ${(e as Error).message}`);
+  }
+}

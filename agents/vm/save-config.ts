@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: Apache-2.0
+import { readFileSync } from 'node:fs';
+import { run } from '../../lib/exec/run.js';
+import { which } from '../../lib/exec/which.js';
+import type { ResourceContext } from '../../lib/ocf/context.js';
+import { writeAtomically, xmlMetaKey } from './config-source.js';
+import { parseDomainXml } from './domain-xml.js';
+import type { VmIdentity } from './identity.js';
+import type { Rbd } from './rbd.js';
+import type { Virsh } from './virsh.js';
+
+/**
+ * save_config_on_stop: writes the domain's definition back to config when it changed and is a
+ * domain XML (VirtualDomain checks it with virt-xml-validate, which is used when installed), and
+ * with seapath=true to the system image's metadata, as SEAPATH's patch does. With `sync`, runs
+ * `csync2 -x config` afterwards. Best effort: a failure is a WARNING, never a failed stop.
+ */
+export async function saveConfig(virsh: Virsh, vm: VmIdentity, rbd: Rbd | undefined, sync: boolean, ctx: ResourceContext, budgetMs = 5000): Promise<void> {
+  const deadline = ctx.deadline.within(budgetMs);
+  try {
+    const xml = await virsh.dumpInactiveXml(vm.name, deadline);
+    if (xml.trim() === '') return ctx.log.warn(`the definition of ${vm.name} is empty: ${vm.config} is left as it is`);
+    parseDomainXml(xml);
+    if (which('virt-xml-validate') !== undefined) await run(['virt-xml-validate', '/dev/stdin', 'domain'], { deadline, input: xml });
+    if (currentText(vm.config) === xml) return;
+    writeAtomically(vm.config, xml);
+    ctx.log.info(`saved the definition of ${vm.name} to ${vm.config}`);
+    if (vm.systemImage !== undefined && rbd !== undefined && /\bpasswd=/.test(xml)) {
+      ctx.log.warn(`the definition of ${vm.name} holds a password: not saved to ${vm.systemImage}, since rbd would show it in its command line`);
+    } else if (vm.systemImage !== undefined && rbd !== undefined) {
+      await rbd.setImageMeta(vm.systemImage, xmlMetaKey, xml, deadline);
+      ctx.log.info(`saved the definition of ${vm.name} to the '${xmlMetaKey}' metadata of ${vm.systemImage}`);
+    }
+    if (sync) {
+      await run(['csync2', '-x', vm.config], { deadline });
+      ctx.log.info(`synchronised ${vm.config} with csync2`);
+    }
+  } catch (e) {
+    ctx.log.warn(`cannot save the definition of ${vm.name} to ${vm.config}: ${(e as Error).message}`);
+  }
+}
+
+function currentText(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
