@@ -351,6 +351,35 @@ nothing_of() {
   [ "$(vmm status -n broken)" = Undefined ]
 }
 
+# SEAPATH's own checks of its Pacemaker helper, run from vm_manager's source tree as its developers
+# run them (pip does not install testdata/): resource vm1 from testdata/vm.xml, whose domain is test0.
+seapath_check() {
+  in_cluster node1 env PATH=/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin PYTHONPATH="$LAB_ROOT/seapath/src" \
+    /usr/bin/python3 "$LAB_ROOT/seapath/src/vm_manager/helpers/tests/pacemaker/$1.py"
+}
+
+@test "SEAPATH's checks add_vm, stop_vm, start_vm, remove_vm pass: resource vm1 runs domain test0" {
+  run seapath_check add_vm
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  [[ $output == *"Resource list: ['vm1']"* ]]
+  on=$(where_is vm1)
+  runs_only_on "$on" test0
+  [ "$(param_of vm1 seapath)" = false ]
+  run seapath_check stop_vm
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  [[ $output == *"VM vm1 stopped"* ]]
+  defined_nowhere test0
+  run seapath_check start_vm
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  [[ $output == *"VM vm1 started"* ]]
+  runs_only_on "$(where_is vm1)" test0
+  run seapath_check remove_vm
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  not in_cib vm1
+  wait_until 60 "test0's QEMU to exit" no_qemu_of test0
+  defined_nowhere test0
+}
+
 @test "crm ra info shows every agent: ocf:seapath:vm, VirtualDomain, ping, vip and stonith:fence_outscale" {
   for agent in ocf:seapath:vm ocf:seapath:VirtualDomain ocf:seapath:ping ocf:seapath:vip stonith:fence_outscale; do
     run crm_ ra info "$agent"
