@@ -3,7 +3,7 @@
 # make demo: every agent at work in the three-node lab (lab/lab.sh), narrated, with timings.
 #   1. lab up; fence_outscale as the stonith device, a ping clone, a VM on RBD placed by a pingd
 #      rule (allow-migrate), a floating IP that follows the VM
-#   2. live migration of the VM, proving the guest kept running
+#   2. live migration of the VM over ssh as the non-root libvirtadmin, proving the guest kept running
 #   3. the node running the VM and the IP dies: fencing through fence_outscale, recovery on a
 #      survivor, the fenced node rejoining
 #   4. a table of the timings; the lab goes down
@@ -91,21 +91,27 @@ info "guest heartbeat: $(libvirt_guest_heartbeat "$SERIAL")  (boot id, uptime, c
 in_node client ping -c 1 -W 2 $VIP >/dev/null || fail "client cannot reach $VIP"
 info "the client host reaches $VIP"
 
-say "2. Live migration of vm1 away from $SRC"
+say "2. Live migration of vm1 away from $SRC, over ssh as libvirtadmin (as on SEAPATH)"
 DST=node1
 [[ $SRC == node1 ]] && DST=node2
+info "vm1: migration_transport=$(in_cluster node1 crm_resource --resource vm1 --get-parameter migration_transport 2>/dev/null)," \
+  "migration_user=$(in_cluster node1 crm_resource --resource vm1 --get-parameter migration_user 2>/dev/null): virsh migrate to qemu+ssh://libvirtadmin@$DST/system"
 read -r BOOT _ COUNT <<<"$(libvirt_guest_heartbeat "$SERIAL")"
+SSH_LOG=$LAB_ROOT/seapath/nodes/$DST/sshd.log
+LOGINS=$(grep -c 'Accepted publickey for libvirtadmin' "$SSH_LOG" 2>/dev/null)
 t=$(now)
-in_cluster node1 crm_resource --move --resource vm1 --node "$DST" >/dev/null 2>&1 || fail "crm_resource --move"
+in_cluster node1 crm resource move vm1 "$DST" >/dev/null 2>&1 || fail "crm resource move"
 wait_for 120 "vm1 to run on $DST" started_on vm1 "$DST"
 MIG=$(since "$t")
 # The vip follows before the move constraint goes: a sticky vip left behind would pull vm1 back.
 wait_for 30 "vip to follow vm1" started_on vip "$DST"
-in_cluster node1 crm_resource --clear --resource vm1 >/dev/null 2>&1
+in_cluster node1 crm resource clear vm1 >/dev/null 2>&1
 libvirt_wait_guest_beats_after "$SERIAL" "$BOOT" "$COUNT" 20 || fail "the guest did not keep running"
 read -r BOOT2 _ COUNT2 <<<"$(libvirt_guest_heartbeat "$SERIAL")"
 info "vm1 runs on $DST after ${MIG}s; the guest kept running: same boot id $BOOT2, counter $COUNT -> $COUNT2"
-record "live migration $SRC -> $DST (crm_resource --move to Started)" "$MIG"
+(($(grep -c 'Accepted publickey for libvirtadmin' "$SSH_LOG") > LOGINS)) || fail "no ssh login of libvirtadmin on $DST"
+info "$DST's sshd: $(grep 'Accepted publickey for libvirtadmin' "$SSH_LOG" | tail -1 | sed 's/^.*Accepted/Accepted/')"
+record "live migration $SRC -> $DST over ssh (move to Started)" "$MIG"
 
 say "3. $DST, running vm1 and the vip, stops answering (Corosync and Pacemaker killed)"
 KILLED=$DST

@@ -11,11 +11,13 @@
 # host's interfaces. State lives under $LAB_ROOT (default /var/lib/seapath-lab).
 #
 # usage: lab.sh up | status | down
-#        lab.sh deploy [seapath|stock] [PROP=VALUE...] (the demo's resources: ping clone, vm1 on RBD, vip;
-#                                                  cluster properties first, e.g. SEAPATH's default
-#                                                  stonith-enabled=false no-quorum-policy=stop)
+#        lab.sh deploy [seapath|stock] [crm|pcs] [PROP=VALUE...]
+#                                      (the demo's resources: ping clone, vm1 on RBD, vip; with crm
+#                                      (default) or pcs; cluster properties first, e.g. SEAPATH's
+#                                      default stonith-enabled=false no-quorum-policy=stop)
 #        lab.sh power-off NODE | power-on NODE   (what the simulator's StopVms / StartVms do)
 #        lab.sh crash NODE                         (the node stops answering the cluster; fencing follows)
+#        lab.sh sshd NODE                          (start NODE's sshd if it is not running)
 #        lab.sh x NODE CMD...                      (run CMD inside NODE)
 set -uo pipefail
 
@@ -34,6 +36,10 @@ source "$REPO/test/integration/helpers/cluster.bash"
 source "$REPO/test/integration/helpers/ceph.bash"
 # shellcheck source=../test/integration/helpers/libvirt.bash
 source "$REPO/test/integration/helpers/libvirt.bash"
+# shellcheck source=seapath.bash
+source "$REPO/lab/seapath.bash"
+# shellcheck source=deploy-crm.bash
+source "$REPO/lab/deploy-crm.bash"
 
 # Pacemaker, so every agent, runs under what SEAPATH's hardened pacemaker.service applies
 # (lab/harden: MemoryDenyWriteExecute, @system-service, no_new_privs, capability bounding set).
@@ -109,6 +115,7 @@ start_simulator() {
 # fence agent's secret, libvirtd.
 prepare_node() {
   local n=$1
+  seapath_mount_node "$n"
   in_node "$n" sh -c "mount --bind '$LAB_ROOT/hosts' /etc/hosts && mkdir -p /etc/ceph /etc/seapath &&
     mount --bind '$LAB_ROOT/ceph/etc' /etc/ceph &&
     mount -t tmpfs -o mode=0700 tmpfs /etc/seapath && install -m 0600 '$LAB_ROOT/secret_key' /etc/seapath/outscale.secret" ||
@@ -118,6 +125,7 @@ prepare_node() {
 start_node_daemons() {
   local n=$1
   LIBVIRT_EXEC="in_node $n" libvirt_start "$n" "${LAB_ADDR[$n]}" || die "libvirtd on $n"
+  seapath_start_sshd "$n" || die "sshd on $n"
 }
 
 lab_up() {
@@ -145,8 +153,10 @@ lab_up() {
   # A fenced node's dead QEMU keeps its RBD watch for this long: keep failover quick.
   ceph_ceph config set global osd_client_watch_timeout 10 >/dev/null || true
 
+  say "SEAPATH: vm_manager, user $SEAPATH_USER (group $SEAPATH_GROUP), sshd with host keys known to the peers"
+  seapath_setup
   for n in "${LAB_NODES[@]}"; do prepare_node "$n"; done
-  say "libvirt: libvirtd (TCG) on every node, with the Ceph client key as a libvirt secret"
+  say "libvirt: libvirtd (TCG) on every node, with the Ceph client key as a libvirt secret; sshd"
   for n in "${LAB_NODES[@]}"; do start_node_daemons "$n"; done
 
   say "cloud: Outscale API simulator on http://${LAB_ADDR[cloud]}:$LAB_SIM_PORT"
@@ -180,10 +190,13 @@ configure_fencing() {
 # The demo's resources: a ping clone measuring the gateway, vm1 (a VM on RBD, allow-migrate, kept off
 # nodes without connectivity by a pingd rule) and a floating IP that follows vm1. FLAVOUR "seapath"
 # (default) uses our agents; "stock" the agents they replace (ocf:pacemaker:ping,
-# ocf:heartbeat:VirtualDomain, ocf:heartbeat:IPaddr2), for side-by-side benchmarks.
+# ocf:heartbeat:VirtualDomain, ocf:heartbeat:IPaddr2), for side-by-side benchmarks. TOOL: crm
+# (default, SEAPATH's admin tool: lab/deploy-crm.bash) or pcs. vm1 live-migrates as on SEAPATH:
+# over ssh, as libvirtadmin (lab/seapath.bash).
 lab_deploy() {
-  local flavour=${1:-seapath} ping_agent vm_agent vip_agent vm_params n prop ping_hosts=${LAB_ADDR[gateway]}
+  local flavour=${1:-seapath} tool=crm ping_agent vm_agent vip_agent vm_params n prop ping_hosts=${LAB_ADDR[gateway]}
   shift || true
+  if [[ ${1:-} == crm || ${1:-} == pcs ]]; then tool=$1; shift; fi
   lab_is_up || die "the lab is down: lab.sh up first"
   for prop in "$@"; do
     [[ $prop == ?*=* ]] || die "lab.sh deploy: '$prop' is not a cluster property NAME=VALUE"
@@ -208,14 +221,20 @@ lab_deploy() {
         in_node "$n" install -D -m 0644 "$LAB_ROOT/vm1.xml" /var/lib/pacemaker/seapath/vm1.xml || die "vm1.xml on $n"
       done
       vm_params=(config=/var/lib/pacemaker/seapath/vm1.xml) ;;
-    *) die "lab.sh deploy [seapath|stock]" ;;
+    *) die "lab.sh deploy [seapath|stock] [crm|pcs]" ;;
+  esac
+  vm_params+=(hypervisor=qemu:///system migration_transport=ssh migration_user="$SEAPATH_USER")
+  case $tool in
+    crm) lab_resources_crm "$ping_agent" "$ping_hosts" "$vm_agent" "$vip_agent" "${vm_params[@]}"; return ;;
+    pcs) ;;
+    *) die "lab.sh deploy [seapath|stock] [crm|pcs]" ;;
   esac
   local pcs=(in_cluster node1 pcs)
   # Stickiness keeps a resource where it runs once a move constraint is cleared.
   "${pcs[@]}" resource defaults update resource-stickiness=100 >/dev/null 2>&1 || die "resource defaults"
   "${pcs[@]}" resource create ping "$ping_agent" host_list="$ping_hosts" multiplier=1000 dampen=2s \
     op monitor interval=3s timeout=20s clone >/dev/null || die "ping clone"
-  "${pcs[@]}" resource create vm1 "$vm_agent" "${vm_params[@]}" hypervisor=qemu:///system migration_transport=tcp \
+  "${pcs[@]}" resource create vm1 "$vm_agent" "${vm_params[@]}" \
     op start timeout=90s op stop timeout=60s op monitor interval=5s timeout=30s \
     op migrate_to timeout=120s op migrate_from timeout=60s meta allow-migrate=true --disabled >/dev/null || die "vm1"
   "${pcs[@]}" resource create vip "$vip_agent" ip=192.0.2.50 cidr_netmask=24 op monitor interval=5s --disabled >/dev/null || die "vip"
@@ -324,6 +343,7 @@ case ${1:-} in
   power-off) lab_power_off "${2:-}" ;;
   power-on) lab_power_on "${2:-}" ;;
   crash) lab_crash "${2:-}" ;;
+  sshd) lab_anchor; node_setup lab; seapath_start_sshd "${2:?usage: lab.sh sshd NODE}" ;;
   x) lab_anchor; node_setup lab; shift; in_node "$@" ;;
   *) echo "usage: lab.sh up|status|down|power-off NODE|power-on NODE|crash NODE|x NODE CMD..." >&2; exit 2 ;;
 esac

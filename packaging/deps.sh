@@ -25,8 +25,10 @@ apt_packages=(
 apt_norecommends=(
   libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 qemu-block-extra qemu-utils
   ceph-mon ceph-mgr ceph-osd ceph-common busybox-static
-  # the lab-stonith-off sampler reads RBD watchers through librbd
-  python3-rbd
+  # the lab as SEAPATH deploys it (lab/seapath.bash): sshd for live migration as libvirtadmin, and
+  # what SEAPATH's vm_manager (lab/vendor/vm_manager) needs to install and run
+  openssh-server python3-pip python3-wheel python3-setuptools python3-rbd python3-rados python3-libvirt
+  python3-flask python3-flaskext.wtf
 )
 
 wanted=("${build_packages[@]}")
@@ -39,6 +41,11 @@ done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "deps: installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
+  # Packages install daemons (openssh-server): none may start on the host. The lab starts its own.
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
   apt-get update -qq
   norecommends=" ${apt_norecommends[*]} "
   with=(); without=()

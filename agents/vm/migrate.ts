@@ -17,6 +17,7 @@ import { monitorScriptsOf, waitForMonitorScripts } from './monitor-scripts.js';
 import { saveConfig } from './save-config.js';
 import { startDomainResources } from './start-resources.js';
 import type { VmParams } from './spec.js';
+import { sshFailureCause } from './ssh-failure.js';
 import { stepDeadline } from './step.js';
 import { requireTools } from './tools.js';
 import { autosetUtilization, wantsUtilization } from './utilization.js';
@@ -53,7 +54,7 @@ export async function migrateTo(p: VmParams, ctx: ResourceContext): Promise<void
     await migration;
   } catch (e) {
     if (!(e instanceof ExecFailed)) throw e;
-    if (!e.timedOut) throw new OcfError(Ocf.ERR_GENERIC, `live migration of ${vm.name} to ${target} failed: ${e.message}`, { cause: e });
+    if (!e.timedOut) throw new OcfError(Ocf.ERR_GENERIC, `live migration of ${vm.name} to ${target} failed: ${sshFailureCause(remoteUri, e.stderr) ?? e.message}`, { cause: e });
     await virsh.abortJob(vm.name, stepDeadline(ctx.deadline, 3000)).catch((err: unknown) => ctx.log.warn(`domjobabort ${vm.name}: ${(err as Error).message}`));
     throw new OcfError(Ocf.ERR_GENERIC, `live migration of ${vm.name} to ${target} did not finish within the migrate_to timeout; it was aborted`, { cause: e });
   }

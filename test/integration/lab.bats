@@ -92,6 +92,8 @@ watch_qemus() {
   run in_node "$src" virsh domstate vm1
   [ "$status" -ne 0 ]
   grep -q 'vm1_migrate_from_0' "$(node_dir "$dst")/fs/var/log/pacemaker/pacemaker.log"
+  # as on SEAPATH: over ssh, the source's root logged in to the target as libvirtadmin
+  grep -q "Accepted publickey for libvirtadmin from 192.0.2.1${src#node} " "$LAB_ROOT/seapath/nodes/$dst/sshd.log"
 }
 
 @test "losing connectivity to the gateway on vm1's node moves vm1 away through the pingd rule" {

@@ -23,6 +23,8 @@
 # With ADDR the daemon also listens on tcp://ADDR:16509 with auth none (migration between
 # nodes; qemu+tcp://ADDR/system) and QEMU uses ADDR as its incoming migration address.
 #
+# LIBVIRT_SOCK_GROUP (default root): the group that owns the unix socket (rw for the group).
+#
 # Ceph secret: when CEPH_LIBVIRT_KEY_FILE is set (ceph_use DIR sets it), libvirt_start
 # defines the secret $LIBVIRT_CEPH_SECRET_UUID (same on every node, usage name
 # "client.libvirt secret" as SEAPATH's vm_manager looks it up) with that key.
@@ -165,7 +167,7 @@ _libvirt_write_config() {
       echo "tcp_port = \"$LIBVIRT_TCP_PORT\""
       echo 'auth_tcp = "none"'
     fi
-    echo 'unix_sock_group = "root"'
+    echo "unix_sock_group = \"${LIBVIRT_SOCK_GROUP:-root}\""
     echo 'unix_sock_rw_perms = "0770"'
     echo 'auth_unix_rw = "none"'
     echo 'auth_unix_ro = "none"'
