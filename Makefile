@@ -8,7 +8,7 @@ BIN := dist/seapath-agents
 SIM := dist/outscale-sim.cjs
 SOURCES := $(shell find lib agents fence src -name '*.ts' 2>/dev/null) packaging/build-sea.sh package.json
 
-.PHONY: all deps build typecheck install sim test test-unit test-integration bench demo lab-up lab-status lab-down clean
+.PHONY: all deps build typecheck install sim test test-unit test-integration bench bench-scale soak demo lab-up lab-status lab-down clean
 
 all: build
 
@@ -44,8 +44,16 @@ test: deps typecheck test-unit test-integration
 bench: install sim
 	bench/run.sh
 
+# N VMs, stock agents against ours (SCALE_NS="2 5 8", default 8); figures and an SVG, not pass/fail.
+bench-scale: install sim
+	bench/scale.sh
+
 demo: install sim
 	lab/demo.sh
+
+# Random faults on the lab with invariants (SOAK_SEED, SOAK_ROUNDS, SOAK_VMS); not part of make test.
+soak: install sim
+	lab/soak.sh
 
 lab-up: install sim
 	lab/lab.sh up
