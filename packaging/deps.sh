@@ -11,6 +11,8 @@ apt_packages=(
   pacemaker pacemaker-cli-utils corosync pcs crmsh resource-agents fence-agents
   # tools the agents and tests drive
   iproute2 iputils-ping iputils-arping fping libxml2-utils tcpdump util-linux procps psmisc jq hyperfine tini
+  # bench/mempressure.sh: pins the executable's pages (the fix it measures)
+  vmtouch
 )
 apt_norecommends=(
   libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 qemu-block-extra qemu-utils
