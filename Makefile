@@ -14,7 +14,7 @@ SIM := dist/outscale-sim.cjs
 HARDEN := dist/harden
 SOURCES := $(shell find lib agents fence src -name '*.ts' 2>/dev/null) packaging/build-sea.sh package.json
 
-.PHONY: all deps deps-build build typecheck man install deb sim harden test test-unit test-integration bench demo lab-up lab-status lab-down clean
+.PHONY: all deps deps-build build typecheck man install deb sim harden test test-unit test-integration bench bench-scale soak demo lab-up lab-status lab-down clean
 
 all: build
 
@@ -77,8 +77,16 @@ test: deps typecheck test-unit test-integration
 bench: install sim harden $(BIN)-jit
 	bench/run.sh
 
+# N VMs, stock agents against ours (SCALE_NS="2 5 8", default 8); figures and an SVG, not pass/fail.
+bench-scale: install sim harden
+	bench/scale.sh
+
 demo: install sim harden
 	lab/demo.sh
+
+# Random faults on the lab with invariants (SOAK_SEED, SOAK_ROUNDS, SOAK_VMS); not part of make test.
+soak: install sim harden
+	lab/soak.sh
 
 lab-up: install sim harden
 	lab/lab.sh up

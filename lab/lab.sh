@@ -335,6 +335,8 @@ lab_down() {
   say "lab down: no namespace, process or mount left"
 }
 
+# Sourced (lab/scale.bash, lab/soak.sh): the functions only.
+[[ ${BASH_SOURCE[0]} == "$0" ]] || return 0
 case ${1:-} in
   up) lab_up ;;
   deploy) shift; lab_deploy "$@" ;;

@@ -21,6 +21,8 @@ apt_packages=(
   iproute2 iputils-ping iputils-arping fping libxml2-utils tcpdump util-linux procps psmisc jq hyperfine tini
   # the .deb's checks (test/integration/deb.bats)
   lintian mmdebstrap man-db
+  # bench/mempressure.sh: pins the executable's pages (the fix it measures)
+  vmtouch
 )
 apt_norecommends=(
   libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 qemu-block-extra qemu-utils

@@ -1,0 +1,292 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# make soak: rounds of random faults on the three-node lab with SOAK_VMS VMs, checked by invariants.
+#   SOAK_SEED    the seed (default: from the clock); the same seed replays the same faults and targets
+#   SOAK_ROUNDS  rounds (default 8: every fault kind once, in a seeded order; fits in 10 minutes)
+#   SOAK_VMS     VMs, each a guest on its own RBD image, allow-migrate, pingd rule (default 3)
+#   SOAK_BOUND   seconds a round may take to recover (default 120)
+#   SOAK_QUIET   seconds the cluster must stay whole to count as recovered (default 12: longer than
+#                the VMs' 10 s monitor interval, so a failure the fault causes later is seen)
+#   SOAK_AGENTS  seapath (default) or stock
+#   SOAK_KEEP_LAB=1 keeps the lab; SOAK_LOGS=DIR keeps the lab's logs there
+# Fault kinds (each cycle of 8 rounds is a seeded permutation of all of them):
+#   crash      Corosync and Pacemaker of a node holding a VM killed (it must be fenced)
+#   power-off  every process of such a node killed, its NIC dark (it must be fenced)
+#   cut        the NIC of such a node down: off the cluster network (it must be fenced)
+#   libvirtd   libvirtd of such a node killed, started again 3 s later (as systemd would)
+#   osd        Ceph's OSD stopped (SIGSTOP) for 5 s
+#   migration  a live migration whose target QEMU is killed halfway
+#   cloud-503  the cloud API answers 503 to everything for 20 s; half the time a node crashes meanwhile
+#   move       a VM moved to another node (crm_resource --move), then the move cleared
+# Invariants, checked continuously (lab/soak-sampler.sh) or after each fault:
+#   two-writers  no VM has two QEMUs executing at once (machine-wide /proc, vCPU run time)
+#   stale-writer after recovery, no RBD watcher of a VM's image from another node that is alive
+#                and not blocklisted
+#   not-running  every VM Started once, every node online, within SOAK_BOUND after the fault
+#   fenced       no node fenced unless the fault took it off the cluster (the fence agent's StopVms
+#                in the simulator's log against the fault's victim); the scheduler's reason is shown
+# At the end, after crm_resource --cleanup: no failed action, every node online.
+# Prints a table per fault kind and the seed; exit 0 only with 0 violations.
+set -uo pipefail
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+export LAB_ROOT=${SOAK_LAB_ROOT:-/var/lib/seapath-lab-soak}
+LAB=$REPO/lab/lab.sh
+# shellcheck source=lab.sh
+source "$LAB"
+# shellcheck source=scale.bash
+source "$REPO/lab/scale.bash"
+
+SEED=${SOAK_SEED:-$(($(date +%s%N) / 1000 % 32768))}
+ROUNDS=${SOAK_ROUNDS:-8}
+VMS=${SOAK_VMS:-3}
+BOUND=${SOAK_BOUND:-120}
+QUIET=${SOAK_QUIET:-12}
+FLAVOUR=${SOAK_AGENTS:-seapath}
+KINDS=(crash power-off cut libvirtd osd migration cloud-503 move)
+W=$(mktemp -d /tmp/seapath-soak.XXXXXX)
+RANDOM=$SEED
+
+log() { printf '[soak %s] %s\n' "$(date +%T)" "$*"; }
+now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+violation() { # KIND TEXT
+  printf '%s %s\n' "$1" "$2" >>"$W/violations"
+  log "VIOLATION $1: $2"
+}
+# Draws in this shell only: bash reseeds RANDOM in every subshell, which would break a replay.
+pick() { local i=$((RANDOM % $#)); shift "$i"; REPLY=$1; }
+
+SAMPLER=
+LAB_STARTED=
+finish() {
+  local rc=$1
+  [[ -n $SAMPLER ]] && kill "$SAMPLER" 2>/dev/null && wait "$SAMPLER" 2>/dev/null
+  SAMPLER=
+  if [[ -n $LAB_STARTED && -z ${SOAK_KEEP_LAB:-} ]]; then
+    LAB_SAVE_LOGS=${SOAK_LOGS:-} "$LAB" down >/dev/null 2>&1 || log "lab down failed"
+  fi
+  exit "$rc"
+}
+trap 'log "interrupted"; finish 2' INT TERM
+
+# --- the lab ---------------------------------------------------------------------------------------
+log "seed $SEED, $ROUNDS rounds, $VMS VMs, agents: $FLAVOUR (replay: SOAK_SEED=$SEED SOAK_ROUNDS=$ROUNDS SOAK_VMS=$VMS)"
+LAB_STARTED=1
+"$LAB" up >"$W/lab-up.log" 2>&1 || { cat "$W/lab-up.log"; log "lab up failed"; finish 2; }
+lab_anchor
+node_setup lab >/dev/null
+ceph_use "$LAB_ROOT/ceph" >/dev/null
+(scale_prepare "$FLAVOUR" "$VMS") || { log "deploy failed"; finish 2; }
+scale_create "$FLAVOUR" "$VMS" || { log "the VMs could not be created"; finish 2; }
+wait_until 180 "every VM Started" scale_all_started "$VMS" || { log "the VMs did not start"; finish 2; }
+log "lab up, $VMS VMs Started"
+"$REPO/lab/soak-sampler.sh" "$W/sampler" </dev/null >/dev/null 2>&1 &
+SAMPLER=$!
+
+# --- helpers ---------------------------------------------------------------------------------------
+node_of_vm_id() { local n; for n in "${LAB_NODES[@]}"; do [[ $(vm_id_of "$n") != "$1" ]] || echo "$n"; done; }
+other_node() { local n; for n in "${LAB_NODES[@]}"; do [[ $n != "$1" ]] && echo "$n"; done; }
+sim_faults() { in_node cloud curl -sS --fail -o /dev/null -X POST -H 'Content-Type: application/json' --data "$1" "http://127.0.0.1:$LAB_SIM_PORT/_sim/faults"; }
+pm_log() { echo "$(node_dir "$1")/fs/var/log/pacemaker/pacemaker.log"; }
+recovered() { scale_all_started "$VMS" && scale_all_online; }
+# Waits (until T0 + SOAK_BOUND) for VICTIM, if any, to be fenced, then for the cluster to stay whole
+# SOAK_QUIET seconds on end; prints the seconds from T0 to the start of that stretch.
+await_recovery() { # T0 [VICTIM]
+  local t0=$1 victim=${2:-} deadline ok_since= t
+  deadline=$(awk -v a="$t0" -v b="$BOUND" 'BEGIN { printf "%d", a + b }')
+  if [[ -n $victim ]]; then
+    until [[ " $(fenced_since_mark | tr '\n' ' ') " == *" $victim "* ]]; do
+      (($(date +%s) < deadline)) || { log "$victim was not fenced within ${BOUND}s" >&2; return 1; }
+      sleep 0.5
+    done
+  fi
+  while (($(date +%s) < deadline + QUIET)); do
+    if recovered; then
+      t=$(now)
+      ok_since=${ok_since:-$t}
+      if awk -v a="$ok_since" -v b="$t" -v q="$QUIET" 'BEGIN { exit !(b - a >= q) }'; then
+        awk -v a="$t0" -v b="$ok_since" 'BEGIN { printf "%.1f", b - a }'
+        return 0
+      fi
+    else
+      ok_since=
+    fi
+    sleep 0.5
+  done
+  return 1
+}
+qemu_of() { # NODE VM: pid of VM's live QEMU in NODE
+  local p
+  for p in $(node_pids "$1" 2>/dev/null); do
+    [[ $(cat "/proc/$p/comm" 2>/dev/null) == qemu-system-x86 ]] || continue
+    tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q "guest=$2," && _node_alive "$p" && echo "$p"
+  done
+  return 0
+}
+
+# Marks where the logs stand at a round's start, to read only what the round added.
+declare -A LOG_AT=()
+mark_logs() {
+  local n
+  SIM_AT=$(wc -l <"$LAB_ROOT/sim-requests.jsonl" 2>/dev/null || echo 0)
+  for n in "${LAB_NODES[@]}"; do LOG_AT[$n]=$(wc -l <"$(pm_log "$n")" 2>/dev/null || echo 0); done
+}
+# Nodes the fence agent stopped since mark_logs (StopVms answered 200 by the simulator).
+fenced_since_mark() {
+  tail -n +"$((SIM_AT + 1))" "$LAB_ROOT/sim-requests.jsonl" 2>/dev/null |
+    jq -c 'select(.operation == "StopVms" and .status == 200)' | grep -o 'i-[0-9a-f]\{8\}' | sort -u |
+    while read -r id; do node_of_vm_id "$id"; done | sort -u
+  return 0
+}
+fence_reasons() { # NODE: why the scheduler fenced it, from every node's log since mark_logs
+  local n
+  for n in "${LAB_NODES[@]}"; do
+    tail -n +"$((LOG_AT[$n] + 1))" "$(pm_log "$n")" 2>/dev/null | grep -o "Cluster node $1 will be fenced: .*"
+  done | sort -u | head -3 | tr '\n' ';'
+}
+
+# Each image's watchers after recovery: one not blocklisted from another node than the VM's,
+# where a QEMU of that VM still lives, is a second writer.
+check_watchers() {
+  local vm on w addr n bl
+  bl=$(ceph_ceph osd blocklist ls 2>/dev/null)
+  for vm in $(scale_vms "$VMS"); do
+    on=$(where_is "$vm")
+    for w in $(ceph_rbd status "rbd/system_$vm" 2>/dev/null | grep -o 'watcher=[^ ]*'); do
+      addr=${w#watcher=}
+      grep -qF "$addr" <<<"$bl" && continue
+      for n in "${LAB_NODES[@]}"; do
+        [[ ${addr%%:*} == "${LAB_ADDR[$n]}" && $n != "$on" ]] || continue
+        [[ -n $(qemu_of "$n" "$vm") ]] && violation stale-writer "$vm runs on $on but $n's live QEMU still watches its image ($addr, not blocklisted)"
+      done
+    done
+  done
+}
+
+# --- the faults: each prints the node that must be fenced (if any) on fd 3 ---------------------------
+# A node holding a VM (the node of a VM drawn at random), in REPLY.
+victim_node() { pick $(scale_vms "$VMS"); REPLY=$(where_is "$REPLY"); }
+vm_on() { [[ $(where_is "$1") == "$2" ]]; }
+
+fault_crash() { local n; victim_node; n=$REPLY; log "crash $n"; "$LAB" crash "$n"; echo "$n" >&3; }
+fault_power-off() { local n; victim_node; n=$REPLY; log "power off $n"; "$LAB" power-off "$n"; echo "$n" >&3; }
+fault_cut() {
+  local n; victim_node; n=$REPLY; log "cut $n from the cluster network (eth0 down)"
+  in_node "$n" ip link set eth0 down; echo "$n" >&3
+}
+fault_libvirtd() {
+  local n; victim_node; n=$REPLY; log "kill libvirtd on $n, start it again 3 s later"
+  libvirt_kill "$n" >/dev/null 2>&1
+  sleep 3
+  LIBVIRT_EXEC="in_node $n" libvirt_start "$n" "${LAB_ADDR[$n]}" >/dev/null 2>&1 || violation not-running "libvirtd on $n did not start again"
+}
+fault_osd() {
+  log "stop Ceph's OSD for 5 s"
+  ceph_pause "$LAB_ROOT/ceph" osd; sleep 5; ceph_resume "$LAB_ROOT/ceph" osd
+}
+fault_migration() {
+  local vm src dst p i
+  pick $(scale_vms "$VMS"); vm=$REPLY; src=$(where_is "$vm"); pick $(other_node "$src"); dst=$REPLY
+  log "migrate $vm $src -> $dst, kill the target QEMU halfway"
+  in_cluster node1 crm_resource --move --resource "$vm" --node "$dst" >/dev/null 2>&1
+  for ((i = 0; i < 400; i++)); do p=$(qemu_of "$dst" "$vm"); [[ -n $p ]] && break; sleep 0.05; done
+  if [[ -n $p ]]; then
+    sleep 0.3
+    kill -9 "$p" 2>/dev/null && log "killed $vm's QEMU $p on $dst"
+  else
+    log "no target QEMU seen on $dst"
+  fi
+  echo "$vm" >"$W/clear"
+}
+fault_cloud-503() {
+  local n=
+  log "the cloud API answers 503 to everything for 20 s"
+  sim_faults '{"operations":{"*":{"failures":{"count":1000000,"status":503}}}}'
+  if ((RANDOM % 2)); then
+    victim_node; n=$REPLY; sleep 2; log "and $n crashes meanwhile"; "$LAB" crash "$n"; echo "$n" >&3
+    sleep 18
+  else
+    sleep 20
+  fi
+  sim_faults '{}'
+}
+fault_move() {
+  local vm src dst
+  pick $(scale_vms "$VMS"); vm=$REPLY; src=$(where_is "$vm"); pick $(other_node "$src"); dst=$REPLY
+  log "move $vm $src -> $dst"
+  in_cluster node1 crm_resource --move --resource "$vm" --node "$dst" >/dev/null 2>&1
+  wait_until "$BOUND" "$vm on $dst" vm_on "$vm" "$dst" >/dev/null 2>&1 ||
+    violation not-running "$vm did not reach $dst"
+  echo "$vm" >"$W/clear"
+}
+
+# --- the rounds --------------------------------------------------------------------------------------
+declare -A N_FAULTS=() N_RECOVERED=() TIMES=()
+order=()
+for ((r = 1; r <= ROUNDS; r++)); do
+  if ((${#order[@]} == 0)); then # a new seeded permutation of every kind
+    order=("${KINDS[@]}")
+    for ((i = ${#order[@]} - 1; i > 0; i--)); do j=$((RANDOM % (i + 1))); t=${order[i]}; order[i]=${order[j]}; order[j]=$t; done
+  fi
+  kind=${order[0]}; order=("${order[@]:1}")
+  wait_until "$BOUND" "the cluster to be whole before round $r" recovered >/dev/null 2>&1 ||
+    violation not-running "round $r: the cluster was not whole before the fault"
+  mark_logs
+  rm -f "$W/clear"
+  log "round $r/$ROUNDS: $kind"
+  t0=$(now)
+  "fault_$kind" 3>"$W/victim"
+  victim=$(cat "$W/victim")
+  N_FAULTS[$kind]=$((${N_FAULTS[$kind]:-0} + 1))
+  if took=$(await_recovery "$t0" "$victim"); then
+    N_RECOVERED[$kind]=$((${N_RECOVERED[$kind]:-0} + 1))
+    TIMES[$kind]+="$took "
+    log "recovered in ${took}s"
+  else
+    violation not-running "round $r ($kind${victim:+ of $victim}): not every VM Started and node online after ${BOUND}s"
+    [[ $kind == cut ]] && in_node "$victim" ip link set eth0 up 2>/dev/null
+  fi
+  [[ -s $W/clear ]] && in_cluster node1 crm_resource --clear --resource "$(cat "$W/clear")" >/dev/null 2>&1
+  for n in $(fenced_since_mark); do
+    if [[ $n != "$victim" ]]; then
+      violation fenced "round $r ($kind${victim:+ of $victim}): $n fenced; scheduler: $(fence_reasons "$n")"
+    fi
+  done
+  check_watchers
+  # What failed in this round is cleaned up now, so that the next fault starts from a clean slate.
+  if [[ $(mon_xml | xmllint --xpath 'count(//failures/failure)' - 2>/dev/null) != 0 ]]; then
+    in_cluster node1 crm_resource --cleanup >/dev/null 2>&1
+  fi
+done
+
+# --- the end ---------------------------------------------------------------------------------------
+in_cluster node1 crm_resource --cleanup >/dev/null 2>&1
+mark_logs
+await_recovery "$(now)" >/dev/null || violation not-running "not whole after the cleanup at the end"
+for n in $(fenced_since_mark); do violation fenced "after the last round: $n fenced; scheduler: $(fence_reasons "$n")"; done
+failed=$(mon_xml | xmllint --xpath 'count(//failures/failure)' - 2>/dev/null)
+[[ $failed == 0 ]] || violation failed-actions "$failed failed actions after cleanup: $(mon_xml | xmllint --xpath '//failures/failure/@*' - 2>/dev/null | tr '\n' ' ' | head -c 400)"
+scale_all_online || violation offline "not every node online at the end"
+kill "$SAMPLER" 2>/dev/null; wait "$SAMPLER" 2>/dev/null; SAMPLER=
+while read -r line; do [[ -n $line ]] && violation two-writers "$line"; done <"$W/sampler/violations"
+
+# --- the table -------------------------------------------------------------------------------------
+stats() { tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) { print "- -"; exit }
+  m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.1f %.1f\n", m, v[NR] }'; }
+nviol=$(grep -c . "$W/violations" 2>/dev/null || true)
+echo
+echo "### Soak: seed $SEED, $ROUNDS rounds, $VMS VMs, agents $FLAVOUR"
+echo
+echo "| fault | injected | recovered | recovery median s | recovery max s |"
+echo "| --- | ---: | ---: | ---: | ---: |"
+for k in "${KINDS[@]}"; do
+  [[ -n ${N_FAULTS[$k]:-} ]] || continue
+  read -r med mx <<<"$(stats "${TIMES[$k]:-}")"
+  echo "| $k | ${N_FAULTS[$k]} | ${N_RECOVERED[$k]:-0} | $med | $mx |"
+done
+echo
+echo "Invariant violations: ${nviol:-0} (sampler: $(cat "$W/sampler/samples" 2>/dev/null || echo 0) samples of /proc; most QEMUs one VM had at once: $(sort -k2 -n "$W/sampler/max-qemus" 2>/dev/null | tail -1 | cut -d' ' -f2))"
+[[ ${nviol:-0} == 0 ]] || sed 's/^/  - /' "$W/violations"
+echo "Seed: $SEED (replay: SOAK_SEED=$SEED SOAK_ROUNDS=$ROUNDS SOAK_VMS=$VMS make soak)"
+[[ ${nviol:-0} == 0 ]] && finish 0
+finish 1

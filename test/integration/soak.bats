@@ -1,0 +1,66 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: Apache-2.0
+# The soak (lab/soak.sh): its two-writers check fires on two QEMUs running one guest and stays
+# quiet on a paused second QEMU (a migration's target); a short soak (3 rounds of random faults
+# on the lab) ends with every invariant held.
+
+GUEST=/var/cache/seapath-agents/guest
+SAMPLER="$BATS_TEST_DIRNAME/../../lab/soak-sampler.sh"
+
+setup_file() {
+  "$BATS_TEST_DIRNAME/../../lab/guest/build.sh" >/dev/null
+}
+
+# A QEMU running the lab's guest under the name "guest=soaktest", as libvirt names its QEMUs.
+qemu_guest() { # SERIAL_FILE [QEMU OPTIONS...]
+  local serial=$1
+  shift
+  /usr/bin/qemu-system-x86_64 -name guest=soaktest,debug-threads=on -machine pc -accel tcg -m 96 \
+    -display none -nodefaults -serial "file:$serial" -kernel "$GUEST/vmlinuz" -initrd "$GUEST/initrd.img" \
+    -append 'console=ttyS0 quiet panic=-1 rdinit=/init' "$@" </dev/null >/dev/null 2>&1 3>&- &
+  echo $!
+}
+
+teardown() {
+  [ -z "${PIDS:-}" ] || kill $PIDS 2>/dev/null || true
+  wait 2>/dev/null || true
+}
+
+@test "the sampler reports two QEMUs executing one guest" {
+  a=$(qemu_guest "$BATS_TEST_TMPDIR/a.serial")
+  b=$(qemu_guest "$BATS_TEST_TMPDIR/b.serial")
+  "$SAMPLER" "$BATS_TEST_TMPDIR/s" 0.5 3>&- &
+  PIDS="$a $b $!"
+  wait_for_violation() { for _ in $(seq 60); do [ -s "$BATS_TEST_TMPDIR/s/violations" ] && return 0; sleep 0.5; done; return 1; }
+  wait_for_violation
+  run cat "$BATS_TEST_TMPDIR/s/violations"
+  [[ $output == *"two-writers soaktest executing in 2 QEMUs"* ]]
+  [[ $output == *"pid $a "* && $output == *"pid $b "* ]]
+  [ "$(cat "$BATS_TEST_TMPDIR/s/max-qemus")" = "soaktest 2" ]
+  [ "$(cat "$BATS_TEST_TMPDIR/s/max-executing")" = "soaktest 2" ]
+}
+
+@test "the sampler stays quiet with a second QEMU paused, as a migration's target is" {
+  a=$(qemu_guest "$BATS_TEST_TMPDIR/a.serial")
+  b=$(qemu_guest "$BATS_TEST_TMPDIR/b.serial" -S)
+  "$SAMPLER" "$BATS_TEST_TMPDIR/s" 0.5 3>&- &
+  PIDS="$a $b $!"
+  sleep 10
+  [ "$(cat "$BATS_TEST_TMPDIR/s/samples")" -ge 10 ]
+  [ "$(cat "$BATS_TEST_TMPDIR/s/max-qemus")" = "soaktest 2" ]
+  # the first one executes its guest all along, the paused one never does
+  [ "$(cat "$BATS_TEST_TMPDIR/s/max-executing")" = "soaktest 1" ]
+  [ ! -s "$BATS_TEST_TMPDIR/s/violations" ]
+}
+
+@test "a short soak: 3 rounds of random faults on the lab, every invariant held" {
+  run env SOAK_ROUNDS=3 SOAK_LAB_ROOT=/var/lib/seapath-lab-soak-test \
+    SOAK_LOGS="${BATS_RUN_TMPDIR:-/tmp}/soak-logs" "$BATS_TEST_DIRNAME/../../lab/soak.sh"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ $output == *"Invariant violations: 0 "* ]]
+  # three faults injected and three recovered, over the table's rows
+  [ "$(grep '^| [a-z0-9-]* | [0-9]' <<<"$output" | awk -F'|' '{ i += $3; r += $4 } END { print i, r }')" = "3 3" ]
+  [[ $output == *"Seed: "* ]]
+  [ ! -e /var/lib/seapath-lab-soak-test ]
+}
