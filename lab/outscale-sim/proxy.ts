@@ -17,7 +17,11 @@ export interface RunningProxy {
 
 const refusal = 'HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="outscale-sim"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n';
 
-export async function startProxy(sim: Simulator, port = 0): Promise<RunningProxy> {
+/**
+ * `routes` maps a CONNECT target (host:port, e.g. api.us-east-2.outscale.com:443) to a local port, so a test can
+ * use a real API host name without leaving the machine.
+ */
+export async function startProxy(sim: Simulator, port = 0, routes: Readonly<Record<string, number>> = {}): Promise<RunningProxy> {
   const server: Server = createServer((req, res) => {
     const entry = sim.log.begin(req.method ?? 'GET', req.url ?? '', undefined);
     entry.proxyUser = proxyUser(req);
@@ -65,7 +69,8 @@ export async function startProxy(sim: Simulator, port = 0): Promise<RunningProxy
       client.end(refusal);
       return;
     }
-    const m = /^(.+):(\d+)$/.exec(req.url ?? '');
+    const routed = routes[req.url ?? ''];
+    const m = routed !== undefined ? ([req.url, '127.0.0.1', String(routed)] as const) : /^(.+):(\d+)$/.exec(req.url ?? '');
     const host = m?.[1]?.replace(/^\[|\]$/g, '');
     if (m === null || host === undefined || !isLoopback(host)) {
       sim.log.finish(entry, 403);

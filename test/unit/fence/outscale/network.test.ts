@@ -142,6 +142,35 @@ describe('the proxy password is a secret', () => {
   });
 });
 
+describe('the signing region of an api.<region>.outscale.com endpoint', () => {
+  it('is that region when none is given: the simulator of us-east-2 checks the signature', async () => {
+    const cert = join(dir, 'us-east-2.pem');
+    execFileSync('openssl', [
+      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
+      '-subj', '/CN=api.us-east-2.outscale.com', '-addext', 'subjectAltName=DNS:api.us-east-2.outscale.com',
+      '-keyout', join(dir, 'us-east-2.key'), '-out', cert,
+    ], { stdio: 'ignore' });
+    const usSim = new Simulator(parseConfig(baseConfig({ region: 'us-east-2' })));
+    const api = await startServer(usSim, { tls: { cert: readFileSync(cert, 'utf8'), key: readFileSync(join(dir, 'us-east-2.key'), 'utf8') } });
+    // The proxy carries the real host name to the local simulator: nothing leaves the machine.
+    const usProxy = await startProxy(usSim, 0, { 'api.us-east-2.outscale.com:443': api.port });
+    try {
+      const stdin = (extra: string) =>
+        `action=status\nport=node2\naccess_key=${accessKey}\nsecret_key=${secretKey}\nskip_race_check=true\nendpoint=https://api.us-east-2.outscale.com\nca_file=${cert}\nproxy=${usProxy.url}\n${extra}`;
+      const r = await runFenceAgent(fenceOutscale, { argv: [], stdin: stdin(''), env: { HOME: '/nonexistent' } });
+      expect(r.stdout).toBe('Status: ON\n');
+      expect(r.exitCode).toBe(0);
+      expect(usSim.log.list().at(-1)).toMatchObject({ operation: 'ReadVms', auth: 'ok' });
+      // An explicit region wins, and the simulator refuses a signature for the wrong one.
+      const wrong = await runFenceAgent(fenceOutscale, { argv: [], stdin: stdin('region=eu-west-2\n'), env: { HOME: '/nonexistent' } });
+      expect(wrong.exitCode).toBe(1);
+      expect(wrong.stderr).toContain('HTTP 401');
+    } finally {
+      await Promise.all([usProxy.close(), api.close()]);
+    }
+  });
+});
+
 describe('retries only for what can heal', () => {
   it.each([
     ['ECONNREFUSED', true],
