@@ -122,11 +122,13 @@ seapath_mount_node() {
     mount --bind '$d/root-ssh' /root/.ssh" || die "cannot mount $n's /etc, /usr/local and /root/.ssh"
 }
 
+# The listener: started as `/usr/sbin/sshd -D -E LOG`, retitled "sshd: ... [listener] ..." once it listens.
 seapath_sshd_pid() {
-  local p
+  local p cmd
   for p in $(node_pids "$1"); do
-    [[ $(readlink "/proc/$p/exe" 2>/dev/null) == /usr/sbin/sshd && $(cat "/proc/$p/cmdline" 2>/dev/null | tr '\0' ' ') == '/usr/sbin/sshd -D '* ]] &&
-      _node_alive "$p" && { echo "$p"; return 0; }
+    [[ $(readlink "/proc/$p/exe" 2>/dev/null) == /usr/sbin/sshd ]] && _node_alive "$p" || continue
+    cmd=$(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)
+    [[ $cmd == *'[listener]'* || $cmd == '/usr/sbin/sshd -D '* ]] && { echo "$p"; return 0; }
   done
   return 1
 }

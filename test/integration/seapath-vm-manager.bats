@@ -94,11 +94,14 @@ disk_marker_is() {
 other_node() { if [[ $1 == node1 ]]; then echo node2; else echo node1; fi; }
 not() { ! "$@"; } # bats' set -e ignores a bare `! cmd`
 no_qemu_of() { [ "$(qemus_of "$1")" -eq 0 ]; }
-# The node's sshd listener (lab/seapath.bash starts it as `/usr/sbin/sshd -D -E LOG`).
+# The node's sshd listener (lab/seapath.bash starts `/usr/sbin/sshd -D -E LOG`; once it listens,
+# sshd retitles it "sshd: /usr/sbin/sshd -D -E LOG [listener] ...").
 sshd_pid_of() {
-  local p
+  local p cmd
   for p in $(node_pids "$1"); do
-    [[ $(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null) == '/usr/sbin/sshd -D '* ]] && { echo "$p"; return 0; }
+    [[ $(readlink "/proc/$p/exe" 2>/dev/null) == /usr/sbin/sshd ]] || continue
+    cmd=$(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)
+    [[ $cmd == *'[listener]'* || $cmd == '/usr/sbin/sshd -D '* ]] && { echo "$p"; return 0; }
   done
   return 1
 }
