@@ -19,9 +19,9 @@ commands_of() {
     }' "$REPO/$1"
 }
 
-# Configuration commands: what creates resources, constraints and properties.
-crm_commands() { commands_of "$1" | grep -E '^crm configure (primitive|clone|location|colocation|order|property) '; }
-pcs_commands() { commands_of "$1" | grep -E '^pcs (resource create|stonith create|constraint|property set) '; }
+# Configuration commands: what creates resources, constraints and properties (none is no error).
+crm_commands() { commands_of "$1" | grep -E '^crm configure (primitive|clone|location|colocation|order|property) ' || true; }
+pcs_commands() { commands_of "$1" | grep -E '^pcs (resource create|stonith create|constraint|property set) ' || true; }
 
 # Resources the examples of $1 refer to but define in another document (vm1 in ping.md, the
 # service in vip.md): created as ocf:pacemaker:Dummy first.
