@@ -238,15 +238,15 @@ guest_stayed_on() {
   [[ $reason == *"ssh to libvirtadmin@$dst failed: Connection refused (is sshd running on $dst?)"* ]]
   guest_stayed_on "$src" "$boot" "$count"
 
-  # with sshd back and the trust intact, the same call migrates
+  # with sshd back and the trust intact, Pacemaker migrates it live again
   "$LAB" sshd "$dst"
-  run agent_migrate_to "$src" "$dst"
-  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  crm_ resource manage guest1
+  wait_until 30 "guest1 managed on $src" started_on guest1 "$src"
+  crm_ resource move guest1 "$dst"
+  wait_until 120 "guest1 to run on $dst" started_on guest1 "$dst"
+  crm_ resource clear guest1
   runs_only_on "$dst" guest1
   libvirt_wait_guest_beats_after "$LAB_ROOT/guest1.serial" "$boot" "$count" 20
-  crm_ resource cleanup guest1
-  crm_ resource manage guest1
-  wait_until 60 "Pacemaker to see guest1 on $dst" started_on guest1 "$dst"
 }
 
 @test "crm resource move to a node without sshd: the failed migrate_to's exit reason names the peer and the cause" {
