@@ -44,7 +44,8 @@ while :; do
     seen[$p]=1
     count[$guest]=$((${count[$guest]:-0} + 1))
     ns=$(vcpu_ns "$p")
-    [[ -n ${prev_ns[$p]:-} ]] && ((ns > prev_ns[$p])) && last_ran[$p]=$now
+    # From 0, the vCPU thread was only being created (a paused QEMU's runs once, for under 1 ms).
+    [[ -n ${prev_ns[$p]:-} ]] && ((prev_ns[$p] > 0 && ns > prev_ns[$p])) && last_ran[$p]=$now
     prev_ns[$p]=$ns
     [[ -n ${last_ran[$p]:-} ]] && ((now - last_ran[$p] <= RAN_WITHIN_MS)) && executing[$guest]+="$p "
   done
