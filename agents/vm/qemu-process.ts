@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import type { Deadline } from '../../lib/ocf/deadline.js';
 import { sleep } from '../../lib/ocf/wait.js';
 
@@ -48,8 +48,7 @@ export function findQemuProcesses(domain: DomainRef, proc = '/proc'): QemuProces
     if (argv === undefined || !isQemuOf(argv, domain)) continue;
     const stat = statOf(`${proc}/${entry}`);
     if (stat === undefined || stat.state === 'Z' || stat.state === 'X') continue;
-    const net = ownNet === undefined ? undefined : netNamespaceOf(`${proc}/${entry}`);
-    if (net !== undefined && net !== ownNet) continue;
+    if (inOtherNetNamespace(ownNet, netNamespaceOf(`${proc}/${entry}`))) continue;
     found.push({ pid: Number(entry), startTime: stat.startTime });
   }
   return found;
@@ -106,9 +105,30 @@ function statOf(dir: string): { state: string; startTime: string } | undefined {
   }
 }
 
-function netNamespaceOf(dir: string): string | undefined {
+/**
+ * Two ways to name a process's network namespace. `ns/net` needs ptrace rights over the process,
+ * which SEAPATH's capability bounding set (no cap_sys_ptrace) lacks for QEMU (not dumpable);
+ * `net/dev` does not, and procfs gives each namespace's entries inode numbers of their own.
+ */
+interface NetNamespace {
+  readonly link?: string | undefined;
+  readonly devInode?: number | undefined;
+}
+
+function netNamespaceOf(dir: string): NetNamespace {
+  return { link: attempt(() => readlinkSync(`${dir}/ns/net`)), devInode: attempt(() => statSync(`${dir}/net/dev`).ino) };
+}
+
+/** Only a namespace known to differ rules a process out: one that cannot be compared counts as ours. */
+function inOtherNetNamespace(own: NetNamespace, other: NetNamespace): boolean {
+  if (own.link !== undefined && other.link !== undefined) return own.link !== other.link;
+  if (own.devInode !== undefined && other.devInode !== undefined) return own.devInode !== other.devInode;
+  return false;
+}
+
+function attempt<T>(read: () => T): T | undefined {
   try {
-    return readlinkSync(`${dir}/ns/net`);
+    return read();
   } catch {
     return undefined;
   }

@@ -50,4 +50,25 @@ describe('isQemuOf', () => {
     const pids = findQemuProcesses({ name: 'vm1' }, proc).map((q) => q.pid).sort();
     expect(pids).toEqual([101, 103]);
   });
+
+  it('tells namespaces apart by their net/dev entry when ns/net needs ptrace rights the agent lacks', () => {
+    // Under a bounding set without cap_sys_ptrace, QEMU's ns/net cannot be read; its net/dev can.
+    const proc = mkdtempSync(join(tmpdir(), 'vm-proc-'));
+    const shared = join(proc, 'netdev-ours');
+    writeFileSync(shared, '');
+    const task = (pid: string, netDev: 'ours' | 'other' | undefined): void => {
+      mkdirSync(join(proc, pid, 'net'), { recursive: true });
+      if (netDev === 'ours') symlinkSync(shared, join(proc, pid, 'net', 'dev'));
+      if (netDev === 'other') writeFileSync(join(proc, pid, 'net', 'dev'), '');
+      if (pid === 'self') return;
+      writeFileSync(join(proc, pid, 'cmdline'), `${libvirtQemu.join('\0')}\0`);
+      writeFileSync(join(proc, pid, 'stat'), `${pid} (qemu-system-x86) S ${Array.from({ length: 20 }, (_, i) => i + 4).join(' ')}\n`);
+    };
+    task('self', 'ours');
+    task('201', 'ours'); // this node's
+    task('202', 'other'); // another lab node's
+    task('203', undefined); // nothing readable: counts as this node's
+    const pids = findQemuProcesses({ name: 'vm1' }, proc).map((q) => q.pid).sort();
+    expect(pids).toEqual([201, 203]);
+  });
 });
