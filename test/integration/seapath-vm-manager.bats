@@ -256,8 +256,8 @@ guest_stayed_on() {
   crm_ resource move guest1 "$dst"
   # the operation history Pacemaker keeps (crm_mon's "Failed Resource Actions" shows it)
   failed_reason() {
-    in_cluster node1 cibadmin --query --xpath "//lrm_rsc_op[@id='guest1_last_failure_0' and @operation='migrate_to']" 2>/dev/null |
-      xmllint --xpath 'string(/lrm_rsc_op/@exit-reason)' - 2>/dev/null
+    in_cluster node1 cibadmin --query --xpath "//lrm_resource[@id='guest1']/lrm_rsc_op[@operation='migrate_to' and @rc-code!='0']" 2>/dev/null |
+      xmllint --xpath 'string((//lrm_rsc_op/@exit-reason)[1])' - 2>/dev/null
   }
   has_failed_reason() { [ -n "$(failed_reason)" ]; }
   wait_until 90 "the failed migrate_to in the CIB" has_failed_reason
