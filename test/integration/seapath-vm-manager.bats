@@ -249,28 +249,6 @@ guest_stayed_on() {
   libvirt_wait_guest_beats_after "$LAB_ROOT/guest1.serial" "$boot" "$count" 20
 }
 
-@test "crm resource move to a node without sshd: the failed migrate_to's exit reason names the peer and the cause" {
-  src=$(where_is guest1)
-  dst=$(other_node "$src")
-  stop_sshd "$dst"
-  crm_ resource move guest1 "$dst"
-  # the operation history Pacemaker keeps (crm_mon's "Failed Resource Actions" shows it)
-  failed_reason() {
-    in_cluster node1 cibadmin --query --xpath "//lrm_resource[@id='guest1']/lrm_rsc_op[@operation='migrate_to' and @rc-code!='0']" 2>/dev/null |
-      xmllint --xpath 'string((//lrm_rsc_op/@exit-reason)[1])' - 2>/dev/null
-  }
-  has_failed_reason() { [ -n "$(failed_reason)" ]; }
-  wait_until 90 "the failed migrate_to in the CIB" has_failed_reason
-  reason=$(failed_reason)
-  [[ $reason == *"to $dst failed: ssh to libvirtadmin@$dst failed: Connection refused"* ]]
-  # Pacemaker recovers by a restart on the target; never two copies.
-  wait_until 120 "guest1 to run on $dst" started_on guest1 "$dst"
-  [ "$(qemus_of guest1)" -eq 1 ]
-  "$LAB" sshd "$dst"
-  crm_ resource clear guest1
-  crm_ resource cleanup guest1
-}
-
 @test "vm_manager create_snapshot, list_snapshots and rollback" {
   vmm create_snapshot -n guest1 --snap_name snap1
   run vmm list_snapshots -n guest1
