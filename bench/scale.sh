@@ -69,6 +69,12 @@ trap 'note "interrupted: lab down"; stop_all' INT TERM
 
 measure() { # FLAVOUR N
   local flavour=$1 count=$2 t c0 cold cold_cpu peak peak_pss steady victim k death drain dk
+  # The stock agents cannot run hardened (their ping's fping needs cap_net_raw): plain Pacemaker for them.
+  if [[ $flavour == stock ]]; then
+    export LAB_HARDENED=0; unset CLUSTER_PACEMAKERD_WRAPPER
+  else
+    unset LAB_HARDENED; export CLUSTER_PACEMAKERD_WRAPPER=$REPO/dist/harden
+  fi
   "$LAB" up >/dev/null || { note "lab up failed"; return 1; }
   lab_anchor; node_setup lab >/dev/null; ceph_use "$LAB_ROOT/ceph" >/dev/null
   (scale_prepare "$flavour" "$count") || { note "prepare failed"; "$LAB" down >/dev/null; return 1; }

@@ -93,9 +93,11 @@ scale_prepare() {
       done
     fi
   done
-  local pcs=(in_cluster node1 pcs)
+  local pcs=(in_cluster node1 pcs) ping_hosts=${LAB_ADDR[gateway]}
+  # fping needs cap_net_raw, outside SEAPATH's bounding set: a hardened lab's ping probes the gateway by TCP.
+  [[ ${LAB_HARDENED:-1} == 0 ]] || ping_hosts=tcp:${LAB_ADDR[gateway]}:$LAB_GATEWAY_PORT
   "${pcs[@]}" resource defaults update resource-stickiness=100 >/dev/null 2>&1 || die "resource defaults"
-  "${pcs[@]}" resource create ping "$ping_agent" host_list="${LAB_ADDR[gateway]}" multiplier=1000 dampen=2s \
+  "${pcs[@]}" resource create ping "$ping_agent" host_list="$ping_hosts" multiplier=1000 dampen=2s \
     op monitor interval=10s timeout=20s clone >/dev/null || die "ping clone"
 }
 

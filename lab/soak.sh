@@ -31,6 +31,8 @@ set -uo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export LAB_ROOT=${SOAK_LAB_ROOT:-/var/lib/seapath-lab-soak}
 LAB=$REPO/lab/lab.sh
+# The stock agents cannot run hardened (their ping's fping needs cap_net_raw): plain Pacemaker for them.
+[[ ${SOAK_AGENTS:-seapath} != stock ]] || export LAB_HARDENED=0
 # shellcheck source=lab.sh
 source "$LAB"
 # shellcheck source=scale.bash
