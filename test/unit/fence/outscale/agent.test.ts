@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: Apache-2.0
-import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { runFenceAgent } from '../../../../lib/fence/index.js';
 import { fenceOutscale } from '../../../../fence/outscale/index.js';
@@ -7,14 +6,6 @@ import { fenceOutscale } from '../../../../fence/outscale/index.js';
 const run = (argv: string[], stdin = '', env: Record<string, string> = {}) => runFenceAgent(fenceOutscale, { argv, stdin, env });
 
 describe('fence_outscale without network', () => {
-  it('prints meta-data that validates against metadata.rng and matches the committed copy', async () => {
-    const r = await run([], 'action=metadata\n');
-    expect(r.exitCode).toBe(0);
-    const check = spawnSync('xmllint', ['--noout', '--relaxng', '/usr/share/cluster/relaxng/metadata.rng', '-'], { input: r.stdout, encoding: 'utf8' });
-    expect(check.stderr.trim()).toBe('- validates');
-    await expect(r.stdout).toMatchFileSnapshot('./fence_outscale.metadata.xml');
-  });
-
   it('refuses the secret key on the command line without echoing it', async () => {
     const r = await run(['-o', 'status', '-n', 'node2', '--access-key', 'AK', '--secret-key', 'SKNEVERSHOWN']);
     expect(r.exitCode).toBe(1);
