@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { ExecFailed, lastLines, query, type Argv } from '../../lib/exec/index.js';
-import { Ocf, OcfError, type Deadline } from '../../lib/ocf/index.js';
+import { Ocf, OcfError } from '../../lib/ocf/index.js';
+import type { Deadline } from '../../lib/time/index.js';
 import { sortFpingOptions } from './fping-options.js';
 import type { HostAnswer } from './score.js';
 import type { ProbePlan } from './timing.js';

@@ -2,7 +2,7 @@
 // Telling the segment where the address lives.
 import { readFileSync } from 'node:fs';
 import { query, run, type Argv } from '../../lib/exec/index.js';
-import type { Deadline } from '../../lib/ocf/index.js';
+import type { Deadline } from '../../lib/time/index.js';
 import type { FloatingAddress } from './address.js';
 
 // resource-agents' senders: Node cannot send raw ARP or ICMPv6, and iputils arping only

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { CAP_NET_RAW, hasCapability, which } from '../../lib/exec/index.js';
-import { Ocf, OcfError, waitUntil, type MonitorResult, type ResourceContext } from '../../lib/ocf/index.js';
+import { Ocf, OcfError, type MonitorResult, type ResourceContext } from '../../lib/ocf/index.js';
+import { waitUntil } from '../../lib/time/index.js';
 import { isIPv4, parseAddress, parsePrefix, type FloatingAddress } from './address.js';
 import { announce, announceTools, refreshArp, stopAnnouncer, type AnnounceSettings } from './announce.js';
 import { askSegment } from './duplicate.js';

@@ -2,7 +2,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ExecFailed } from '../../lib/exec/exec-failed.js';
-import type { Deadline } from '../../lib/ocf/deadline.js';
+import type { Deadline } from '../../lib/time/index.js';
 import { Ocf } from '../../lib/ocf/exit-codes.js';
 import { OcfError } from '../../lib/ocf/ocf-error.js';
 import { DomainXmlError, parseDomainXml, type DomainXml } from './domain-xml.js';

@@ -5,14 +5,13 @@ import { which } from '../../lib/exec/which.js';
 import type { ResourceContext } from '../../lib/ocf/context.js';
 import { Ocf, type MonitorResult } from '../../lib/ocf/exit-codes.js';
 import { OcfError } from '../../lib/ocf/ocf-error.js';
-import { sleep } from '../../lib/ocf/wait.js';
+import { sleep, stepDeadline } from '../../lib/time/index.js';
 import { fetchXmlFromRbd, uuidFromConfig } from './config-source.js';
 import { rbdFor, savedState, virshFor } from './handlers.js';
 import { vmIdentityOf, vmSourceOf, type VmIdentity, type VmSource, type VmState } from './identity.js';
 import { monitorScriptsOf, runMonitorScripts } from './monitor-scripts.js';
 import { findQemuProcesses, type QemuProcess } from './qemu-process.js';
 import type { VmParams } from './spec.js';
-import { stepDeadline } from './step.js';
 import { requireTools } from './tools.js';
 import { describeStatus, type DomainStatus } from './virsh.js';
 

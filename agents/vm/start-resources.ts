@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import type { Deadline } from '../../lib/ocf/deadline.js';
+import type { Deadline } from '../../lib/time/index.js';
 import { Ocf } from '../../lib/ocf/exit-codes.js';
 import { OcfError } from '../../lib/ocf/ocf-error.js';
 import type { Virsh } from './virsh.js';

@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 import { which } from '../../lib/exec/which.js';
 import type { ResourceContext } from '../../lib/ocf/context.js';
-import type { Deadline } from '../../lib/ocf/deadline.js';
+import { sleep, type Deadline } from '../../lib/time/index.js';
 import { Ocf } from '../../lib/ocf/exit-codes.js';
 import { OcfError } from '../../lib/ocf/ocf-error.js';
-import { sleep } from '../../lib/ocf/wait.js';
 import { rbdFor, virshFor } from './handlers.js';
 import { vmIdentityOf, type VmIdentity } from './identity.js';
 import { qemuOf } from './monitor.js';

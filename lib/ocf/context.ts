@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import type { Logger } from '../log/logger.js';
 import type { StateStore } from '../state/state-file.js';
 import type { BestEffortOptions } from './best-effort.js';
-import type { Deadline } from './deadline.js';
+import type { Deadline } from '../time/index.js';
 
 /** What a handler knows about the operation it runs in; read from the environment once, by the kit. */
 export interface ResourceContext {

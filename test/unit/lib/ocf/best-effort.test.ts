@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { query, run } from '../../../../lib/exec/index.js';
-import { defineResourceAgent, Ocf, runAction, sleep, type ResourceAgent, type ResourceContext } from '../../../../lib/ocf/index.js';
+import { defineResourceAgent, Ocf, runAction, type ResourceAgent, type ResourceContext } from '../../../../lib/ocf/index.js';
+import { sleep } from '../../../../lib/time/index.js';
 
 const base = { OCF_RESOURCE_INSTANCE: 'b1', HA_RSCTMP: mkdtempSync(join(tmpdir(), 'best-effort-')) };
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { describe, expect, it } from 'vitest';
-import { defineResourceAgent, Ocf, OcfError, runAction, sleep, type ResourceAgent } from '../../../../lib/ocf/index.js';
+import { defineResourceAgent, Ocf, OcfError, runAction, type ResourceAgent } from '../../../../lib/ocf/index.js';
+import { sleep } from '../../../../lib/time/index.js';
 import { integer, string } from '../../../../lib/spec/index.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
