@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-import { CAP_NET_RAW, hasCapability, which } from '../../lib/exec/index.js';
-import { Ocf, OcfError, type MonitorResult, type ResourceContext } from '../../lib/ocf/index.js';
+import { CAP_NET_RAW, hasCapability } from '../../lib/exec/index.js';
+import { Ocf, OcfError, type MonitorResult, type ResourceContext, type ToolNeed } from '../../lib/ocf/index.js';
 import { waitUntil } from '../../lib/time/index.js';
 import { isIPv4, parseAddress, parsePrefix, type FloatingAddress } from './address.js';
 import { announce, announceTools, refreshArp, stopAnnouncer, type AnnounceSettings } from './announce.js';
@@ -47,14 +47,16 @@ export function validate(p: VipParams, ctx: ResourceContext): void {
   }
 }
 
+/** ip for every action; start (and validate-all) also the sender of announcements, when there are any to send. */
+export function tools(p: VipParams, ctx: ResourceContext): ToolNeed[] {
+  const announces = (ctx.action === 'start' || ctx.action === 'validate-all') && (p.arp_count > 0 || p.arp_count_refresh > 0);
+  return [{ tools: ['ip'] }, ...(announces ? [{ tools: announceTools(parseAddress(p.ip).family), neededFor: `to announce ${p.ip}` }] : [])];
+}
+
 /** Checks of this node before start and at validate-all level 10. */
 export async function validateHost(p: VipParams): Promise<void> {
-  const family = parseAddress(p.ip).family;
-  const s = vipSettings(p, family);
+  const s = vipSettings(p, parseAddress(p.ip).family);
   if (s.nic !== undefined && !linkExists(s.nic)) throw new OcfError(Ocf.ERR_ARGS, `interface ${s.nic} does not exist on this node`);
-  const tools = p.arp_count > 0 || p.arp_count_refresh > 0 ? announceTools(family) : [];
-  const missing = tools.filter((t) => which(t) === undefined);
-  if (missing.length > 0) throw new OcfError(Ocf.ERR_INSTALLED, `${missing.join(', ')} not installed on this node (needed to announce ${p.ip})`);
 }
 
 /** What start saved: where the address went, and the background announcer to end at stop. */

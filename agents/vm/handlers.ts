@@ -15,7 +15,6 @@ import { Rbd } from './rbd.js';
 import { migrationTransports, type VmParams } from './spec.js';
 import { startDomainResources } from './start-resources.js';
 import { refuseUnsupportedStockParams, warnNoEffectStockParams } from './stock-params.js';
-import { requireTools, toolsForStart } from './tools.js';
 import { autosetUtilization } from './utilization.js';
 import { describeStatus, Virsh, type DomainStatus, type Exec } from './virsh.js';
 
@@ -58,15 +57,11 @@ export function validateMigration(p: VmParams): void {
 }
 
 /**
- * This node can run the VM (start, validate-all at level 10): the programs are here, and so is a
- * usable XML unless it comes from RBD. An arriving migration needs only virsh: the guest is here.
+ * This node can run the VM (start, validate-all at level 10): a usable XML is here unless it comes
+ * from RBD (the kit has checked the programs, tools.ts). An arriving migration needs nothing more: the guest is here.
  */
 export function validateHost(p: VmParams, ctx: ResourceContext): Promise<void> {
-  if (ctx.action === 'migrate_from') {
-    requireTools(['virsh'], ctx.agent);
-    return Promise.resolve();
-  }
-  requireTools([...toolsForStart(p), ...(p.sync_config_on_stop ? ['csync2'] : [])], ctx.agent);
+  if (ctx.action === 'migrate_from') return Promise.resolve();
   const source = vmSourceOf(p, ctx.instance);
   if (!p.seapath) domainOf(readConfigFile(source.config), source);
   return Promise.resolve();

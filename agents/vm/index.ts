@@ -5,6 +5,7 @@ import { start, validate, validateHost } from './handlers.js';
 import { monitor } from './monitor.js';
 import { vmActions, vmParams } from './spec.js';
 import { stop } from './stop.js';
+import { vmTools } from './tools.js';
 
 /**
  * The VM agent under a given name: `vm`, and `VirtualDomain`, the type SEAPATH's vm_manager
@@ -25,6 +26,7 @@ export function vmAgentNamed(name: string) {
       'stopped that still runs.',
     params: vmParams,
     actions: vmActions,
+    requires: vmTools,
     validate,
     validateHost,
     start,

@@ -17,7 +17,6 @@ import { saveConfig } from './save-config.js';
 import { startDomainResources } from './start-resources.js';
 import type { VmParams } from './spec.js';
 import { sshFailureCause } from './ssh-failure.js';
-import { requireTools } from './tools.js';
 import { autosetUtilization, wantsUtilization } from './utilization.js';
 import { describeStatus, isIncomingMigration, Virsh } from './virsh.js';
 
@@ -32,7 +31,6 @@ export async function migrateTo(p: VmParams, ctx: ResourceContext): Promise<void
   const target = ctx.migrateTarget;
   if (target === undefined || target === '')
     throw new OcfError(Ocf.ERR_GENERIC, 'migrate_to needs the target node in OCF_RESKEY_CRM_meta_migrate_target (Pacemaker sets it)');
-  requireTools(['virsh'], ctx.agent);
   // Migration time is downtime budget: child_process directly, without loading execa.
   const virsh = virshFor(p, query);
   const status = await virsh.domstate(vm.name, stepDeadline(ctx.deadline, 10_000));

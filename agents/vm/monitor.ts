@@ -12,7 +12,6 @@ import { vmIdentityOf, vmSourceOf, type VmIdentity, type VmSource, type VmState 
 import { monitorScriptsOf, runMonitorScripts } from './monitor-scripts.js';
 import { findQemuProcesses, type QemuProcess } from './qemu-process.js';
 import type { VmParams } from './spec.js';
-import { requireTools } from './tools.js';
 import { describeStatus, type DomainStatus } from './virsh.js';
 
 /**
@@ -24,7 +23,6 @@ export async function monitor(p: VmParams, ctx: ResourceContext): Promise<Monito
   const source = vmSourceOf(p, ctx.instance);
   if (ctx.isProbe && source.systemImage && !existsSync(source.config)) await refreshConfigForProbe(p, source, ctx);
   const vm = vmIdentityOf(p, ctx.instance, ctx.state);
-  requireTools(['virsh'], ctx.agent);
   const virsh = virshFor(p, query);
   let status = await virsh.domstate(vm.name, ctx.deadline.portion(0.5));
   if (status.kind === 'unreachable' && ctx.deadline.remainingMs() > 3000) {

@@ -6,6 +6,12 @@ import type { MonitorResult } from './exit-codes.js';
 
 type Handler<S extends ParamsSpec, R = void> = (p: ParamsOf<S>, ctx: ResourceContext) => Promise<R>;
 
+/** Programs an action needs on this node, and what for: the exit reason ends `(needed <neededFor>)`, `by <agent>` when unset. */
+export interface ToolNeed {
+  readonly tools: readonly string[];
+  readonly neededFor?: string;
+}
+
 /** An OCF resource agent: its spec and its handlers. The kit does everything else. */
 export interface ResourceAgent<S extends ParamsSpec = ParamsSpec> {
   readonly name: string;
@@ -14,8 +20,12 @@ export interface ResourceAgent<S extends ParamsSpec = ParamsSpec> {
   readonly longdesc: string;
   readonly params: S;
   readonly actions: ActionsSpec;
-  /** Programs this node needs for the resource to run here; checked without spawning. */
-  readonly requires?: readonly string[] | ((p: ParamsOf<S>) => readonly string[]);
+  /**
+   * Programs this node needs: the same for every action, or per action (`ctx.action`). Checked by the
+   * kit without spawning, after validate and before validateHost and the handler (not by validate-all
+   * below level 10); the first need with a missing program fails the action with ERR_INSTALLED.
+   */
+  readonly requires?: readonly string[] | ((p: ParamsOf<S>, ctx: ResourceContext) => readonly ToolNeed[]);
   /** Consistency of the parameters alone (validate-all at level 0, and before every action). Throws ERR_CONFIGURED. */
   readonly validate?: (p: ParamsOf<S>, ctx: ResourceContext) => void | Promise<void>;
   /** Checks of this node (validate-all at level 10, and before start). Throws ERR_ARGS, ERR_INSTALLED … */

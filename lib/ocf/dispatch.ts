@@ -89,7 +89,7 @@ async function dispatch(agent: ResourceAgent, action: string, env: Env, io: Io):
     if (action === 'start' || action === 'validate-all')
       for (const name of undeclaredParams(agent.params, env)) ctx.log.warn(`parameter ${name} is not a parameter of ${agent.name}: ignored`);
     await agent.validate?.(p, ctx);
-    if (needsTools(action, ctx.checkLevel)) checkTools(agent, p);
+    if (needsTools(action, ctx.checkLevel)) checkTools(agent, p, ctx);
     if (action === 'start' || action === 'migrate_from' || (action === 'validate-all' && ctx.checkLevel >= 10))
       await agent.validateHost?.(p, ctx);
   } catch (e) {
@@ -162,11 +162,21 @@ function needsTools(action: string, checkLevel: number): boolean {
   return action !== 'validate-all' || checkLevel >= 10;
 }
 
-function checkTools(agent: ResourceAgent, p: ParamsOf<ParamsSpec>): void {
-  const tools = typeof agent.requires === 'function' ? agent.requires(p) : (agent.requires ?? []);
-  const missing = tools.filter((t) => which(t) === undefined);
-  if (missing.length > 0)
-    throw new OcfError(Ocf.ERR_INSTALLED, `${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not installed on this node (needed by ${agent.name})`);
+function checkTools(agent: ResourceAgent, p: ParamsOf<ParamsSpec>, ctx: ResourceContext): void {
+  const needs = typeof agent.requires === 'function' ? agent.requires(p, ctx) : [{ tools: agent.requires ?? [] }];
+  for (const need of needs) {
+    const missing = need.tools.filter((t) => which(t) === undefined);
+    if (missing.length > 0)
+      throw new OcfError(
+        Ocf.ERR_INSTALLED,
+        `${listed(missing)} ${missing.length > 1 ? 'are' : 'is'} not installed on this node (needed ${need.neededFor ?? `by ${agent.name}`})`,
+      );
+  }
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+function listed(names: readonly string[]): string {
+  return names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : (names[0] ?? '');
 }
 
 function asOcf(e: unknown): { code: OcfCode; reason: string } {

@@ -5,7 +5,7 @@ export { OcfError } from './ocf-error.js';
 export { bestEffortReserveMs } from './best-effort.js';
 export type { BestEffortOptions } from './best-effort.js';
 export { defineResourceAgent } from './define.js';
-export type { ResourceAgent } from './define.js';
+export type { ResourceAgent, ToolNeed } from './define.js';
 export type { ResourceContext } from './context.js';
 export { runAction } from './dispatch.js';
 export type { ActionResult, Env } from './dispatch.js';

@@ -57,6 +57,24 @@ describe('action dispatch', () => {
     expect((await runAction(agent, action, { ...base, ...env })).exitCode).toBe(code);
   });
 
+  it('checks the programs each action declares, first need first, naming what they are needed for', async () => {
+    const agent = agentThrowing(Ocf.ERR_GENERIC, {
+      requires: (_p, ctx) =>
+        ctx.action === 'start'
+          ? [{ tools: ['sh'] }, { tools: ['no-such-tool-a', 'sh', 'no-such-tool-b'], neededFor: 'to do the thing' }, { tools: ['no-such-tool-c'] }]
+          : [],
+      stop: async () => undefined,
+    });
+    const start = await runAction(agent, 'start', base);
+    expect(start.exitCode).toBe(5);
+    expect(start.stderr).toContain('ocf-exit-reason:no-such-tool-a and no-such-tool-b are not installed on this node (needed to do the thing)\n');
+    expect((await runAction(agent, 'stop', base)).exitCode).toBe(0);
+    const three = agentThrowing(Ocf.ERR_GENERIC, { requires: () => [{ tools: ['no-such-tool-a', 'no-such-tool-b', 'no-such-tool-c'] }] });
+    expect((await runAction(three, 'start', base)).stderr).toContain(
+      'ocf-exit-reason:no-such-tool-a, no-such-tool-b and no-such-tool-c are not installed on this node (needed by t)\n',
+    );
+  });
+
   it.each([
     [Ocf.ERR_CONFIGURED, 'stop', {}, 0],
     [Ocf.ERR_CONFIGURED, 'monitor', recurring, 1], // monitor never exits 6
