@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { defineResourceAgent } from '../../lib/ocf/index.js';
-import { monitor, start, stop, tools, validate, validateHost } from './handlers.js';
+import { monitor, resolve, start, stop, tools, validate, validateHost } from './handlers.js';
 import { vipActions, vipParams } from './spec.js';
 
 export default defineResourceAgent({
@@ -15,8 +15,9 @@ export default defineResourceAgent({
   params: vipParams,
   actions: vipActions,
   requires: tools,
+  resolve,
   validate,
-  validateHost: (p) => validateHost(p),
+  validateHost,
   start,
   stop,
   monitor,

@@ -6,7 +6,7 @@ import { Ocf } from '../../lib/ocf/exit-codes.js';
 import { OcfError } from '../../lib/ocf/ocf-error.js';
 import { stepDeadline, waitUntil } from '../../lib/time/index.js';
 import { domainOf, fetchXmlFromRbd, readConfigFile, writeAtomically } from './config-source.js';
-import { vmSourceOf, type VmIdentity, type VmState } from './identity.js';
+import type { VmContext, VmIdentity, VmState } from './identity.js';
 import { readClusterView } from '../../lib/cluster/nodes.js';
 import { waitUntilImagesFree } from './image-guard.js';
 import { migrationUserPattern, remoteUriFor } from './migration.js';
@@ -33,8 +33,7 @@ export function rbdFor(p: VmParams, exec: Exec = run): Rbd {
  * probes need only the XML's whereabouts: a migration or start setting they do not use must never
  * make them answer without looking at the domain.
  */
-export function validate(p: VmParams, ctx: ResourceContext): void {
-  vmSourceOf(p, ctx.instance);
+export function validate(p: VmParams, ctx: VmContext): void {
   const action = ctx.action;
   if (action === 'start' || action === 'migrate_to' || action === 'validate-all') refuseUnsupportedStockParams(p);
   if (action === 'migrate_to' || action === 'validate-all') validateMigration(p);
@@ -60,9 +59,9 @@ export function validateMigration(p: VmParams): void {
  * This node can run the VM (start, validate-all at level 10): a usable XML is here unless it comes
  * from RBD (the kit has checked the programs, tools.ts). An arriving migration needs nothing more: the guest is here.
  */
-export function validateHost(p: VmParams, ctx: ResourceContext): Promise<void> {
+export function validateHost(p: VmParams, ctx: VmContext): Promise<void> {
   if (ctx.action === 'migrate_from') return Promise.resolve();
-  const source = vmSourceOf(p, ctx.instance);
+  const source = ctx.resolved;
   if (!p.seapath) domainOf(readConfigFile(source.config), source);
   return Promise.resolve();
 }
@@ -72,8 +71,8 @@ export function validateHost(p: VmParams, ctx: ResourceContext): Promise<void> {
  * when it stops or leaves, so no node keeps a definition that a manual `virsh start` could boot
  * past the image guard, and no managed-save RAM image can be resumed over a disk that moved on.
  */
-export async function start(p: VmParams, ctx: ResourceContext): Promise<void> {
-  const source = vmSourceOf(p, ctx.instance);
+export async function start(p: VmParams, ctx: VmContext): Promise<void> {
+  const source = ctx.resolved;
   const rbd = rbdFor(p);
   const text = source.systemImage ? await fetchXmlFromRbd(source, rbd, stepDeadline(ctx.deadline, 20_000)) : readConfigFile(source.config);
   const dom = domainOf(text, source);

@@ -3,6 +3,7 @@ import { defineResourceAgent } from '../../lib/ocf/define.js';
 import { migrateFrom, migrateTo } from './migrate.js';
 import { start, validate, validateHost } from './handlers.js';
 import { monitor } from './monitor.js';
+import { vmSourceOf } from './identity.js';
 import { vmActions, vmParams } from './spec.js';
 import { stop } from './stop.js';
 import { vmTools } from './tools.js';
@@ -27,6 +28,7 @@ export function vmAgentNamed(name: string) {
     params: vmParams,
     actions: vmActions,
     requires: vmTools,
+    resolve: (p, ctx) => vmSourceOf(p, ctx.instance),
     validate,
     validateHost,
     start,

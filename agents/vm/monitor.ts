@@ -8,7 +8,7 @@ import { OcfError } from '../../lib/ocf/ocf-error.js';
 import { sleep, stepDeadline } from '../../lib/time/index.js';
 import { fetchXmlFromRbd, uuidFromConfig } from './config-source.js';
 import { rbdFor, savedState, virshFor } from './handlers.js';
-import { vmIdentityOf, vmSourceOf, type VmIdentity, type VmSource, type VmState } from './identity.js';
+import { vmIdentityOf, type VmContext, type VmIdentity, type VmSource, type VmState } from './identity.js';
 import { monitorScriptsOf, runMonitorScripts } from './monitor-scripts.js';
 import { findQemuProcesses, type QemuProcess } from './qemu-process.js';
 import type { VmParams } from './spec.js';
@@ -19,10 +19,10 @@ import { describeStatus, type DomainStatus } from './virsh.js';
  * libvirt does not know may still have its QEMU here, and a libvirtd restart must not fail a
  * healthy guest.
  */
-export async function monitor(p: VmParams, ctx: ResourceContext): Promise<MonitorResult> {
-  const source = vmSourceOf(p, ctx.instance);
+export async function monitor(p: VmParams, ctx: VmContext): Promise<MonitorResult> {
+  const source = ctx.resolved;
   if (ctx.isProbe && source.systemImage && !existsSync(source.config)) await refreshConfigForProbe(p, source, ctx);
-  const vm = vmIdentityOf(p, ctx.instance, ctx.state);
+  const vm = vmIdentityOf(source, ctx.state);
   const virsh = virshFor(p, query);
   let status = await virsh.domstate(vm.name, ctx.deadline.portion(0.5));
   if (status.kind === 'unreachable' && ctx.deadline.remainingMs() > 3000) {

@@ -72,22 +72,24 @@ async function dispatch(agent: ResourceAgent, action: string, env: Env, io: Io):
     return Ocf.SUCCESS;
   }
 
-  const { ctx, bestEffort } = contextFor(agent, action, env, io);
+  const { ctx: base, bestEffort } = contextFor(agent, action, env, io);
   const finish = (code: OcfCode, reason: string, asIs = false): number => {
-    const outcome = asIs ? { code, reason } : outcomeOf(action, ctx.isProbe, code, reason);
-    if (outcome.note) ctx.log.info(outcome.note);
-    if (outcome.reason !== undefined && !(ctx.isProbe && outcome.code === Ocf.NOT_RUNNING)) {
-      if (outcome.code !== Ocf.NOT_RUNNING) ctx.log.err(`${action} failed (${ocfCodeName(outcome.code)}): ${outcome.reason}`);
+    const outcome = asIs ? { code, reason } : outcomeOf(action, base.isProbe, code, reason);
+    if (outcome.note) base.log.info(outcome.note);
+    if (outcome.reason !== undefined && !(base.isProbe && outcome.code === Ocf.NOT_RUNNING)) {
+      if (outcome.code !== Ocf.NOT_RUNNING) base.log.err(`${action} failed (${ocfCodeName(outcome.code)}): ${outcome.reason}`);
       io.err(`${exitReasonPrefix}${oneLine(outcome.reason)}\n`);
     }
     return outcome.code;
   };
 
   let p: ParamsOf<ParamsSpec>;
+  let ctx: ResourceContext;
   try {
     p = parseParams(agent.params, env);
     if (action === 'start' || action === 'validate-all')
-      for (const name of undeclaredParams(agent.params, env)) ctx.log.warn(`parameter ${name} is not a parameter of ${agent.name}: ignored`);
+      for (const name of undeclaredParams(agent.params, env)) base.log.warn(`parameter ${name} is not a parameter of ${agent.name}: ignored`);
+    ctx = { ...base, resolved: agent.resolve?.(p, base) };
     await agent.validate?.(p, ctx);
     if (needsTools(action, ctx.checkLevel)) checkTools(agent, p, ctx);
     if (action === 'start' || action === 'migrate_from' || (action === 'validate-all' && ctx.checkLevel >= 10))
@@ -190,7 +192,7 @@ function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' / ').trim();
 }
 
-function contextFor(agent: ResourceAgent, action: string, env: Env, io: Io): { ctx: ResourceContext; bestEffort: BestEffort } {
+function contextFor(agent: ResourceAgent, action: string, env: Env, io: Io): { ctx: ResourceContext<undefined>; bestEffort: BestEffort } {
   const meta = metaFromEnv(env);
   const instance = env.OCF_RESOURCE_INSTANCE ?? agent.name;
   const intervalMs = Number(meta.interval ?? '0') || 0;
@@ -200,7 +202,7 @@ function contextFor(agent: ResourceAgent, action: string, env: Env, io: Io): { c
   const log = createLogger(logSettingsFromEnv(`${agent.name}(${instance})[${process.pid}]`, env), io);
   const deadline = Deadline.after(budgetForTimeout(timeoutMs));
   const bestEffort = new BestEffort(deadline, log);
-  const ctx: ResourceContext = {
+  const ctx: ResourceContext<undefined> = {
     agent: agent.name,
     instance,
     action,
@@ -217,6 +219,7 @@ function contextFor(agent: ResourceAgent, action: string, env: Env, io: Io): { c
     migrateSource: meta.migrate_source,
     migrateTarget: meta.migrate_target,
     out: io.out,
+    resolved: undefined,
     bestEffort: (what, step, options) => bestEffort.run(what, step, options),
   };
   return { ctx, bestEffort };

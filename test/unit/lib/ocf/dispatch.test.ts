@@ -26,7 +26,7 @@ function agentThrowing(code: (typeof Ocf)[keyof typeof Ocf], extra: Partial<Reso
     stop: fail,
     monitor: fail,
     ...extra,
-  }) as ResourceAgent;
+  });
 }
 
 const running = defineResourceAgent({
@@ -42,7 +42,7 @@ const running = defineResourceAgent({
   start: async (p, ctx) => ctx.state.save({ name: p.name, count: p.count }),
   stop: async (_p, ctx) => ctx.state.remove(),
   monitor: async (_p, ctx) => (ctx.state.exists() ? Ocf.SUCCESS : Ocf.NOT_RUNNING),
-}) as unknown as ResourceAgent;
+});
 
 describe('action dispatch', () => {
   it.each([
@@ -73,6 +73,37 @@ describe('action dispatch', () => {
     expect((await runAction(three, 'start', base)).stderr).toContain(
       'ocf-exit-reason:no-such-tool-a, no-such-tool-b and no-such-tool-c are not installed on this node (needed by t)\n',
     );
+  });
+
+  it('resolves once per action, before validate, and hands the value to every hook', async () => {
+    let resolved = 0;
+    const seen: string[] = [];
+    const agent = defineResourceAgent({
+      name: 't',
+      shortdesc: 'test',
+      longdesc: 'test agent',
+      params: { name: string({ required: true, desc: 'A name.' }) },
+      actions: { start: { timeout: '20s' }, stop: { timeout: '20s' }, monitor: { timeout: '20s', interval: '10s' } },
+      resolve: (p) => {
+        resolved++;
+        if (p.name === 'bad') throw new OcfError(Ocf.ERR_CONFIGURED, 'name cannot be bad');
+        return { upper: p.name.toUpperCase() };
+      },
+      requires: (_p, ctx) => (seen.push(`requires ${ctx.resolved.upper}`), []),
+      validate: (_p, ctx) => void seen.push(`validate ${ctx.resolved.upper}`),
+      validateHost: async (_p, ctx) => void seen.push(`validateHost ${ctx.resolved.upper}`),
+      start: async (_p, ctx) => void seen.push(`start ${ctx.resolved.upper}`),
+      stop: async () => undefined,
+      monitor: async () => Ocf.NOT_RUNNING,
+    });
+    expect((await runAction(agent, 'start', { ...base, OCF_RESKEY_name: 'x' })).exitCode).toBe(0);
+    expect(resolved).toBe(1);
+    expect(seen).toEqual(['validate X', 'requires X', 'validateHost X', 'start X']);
+    const start = await runAction(agent, 'start', { ...base, OCF_RESKEY_name: 'bad' });
+    expect(start.exitCode).toBe(6);
+    expect(start.stderr).toContain('ocf-exit-reason:name cannot be bad\n');
+    expect((await runAction(agent, 'monitor', { ...base, ...probe, OCF_RESKEY_name: 'bad' })).exitCode).toBe(7);
+    expect((await runAction(agent, 'stop', { ...base, OCF_RESKEY_name: 'bad' })).exitCode).toBe(0);
   });
 
   it.each([
