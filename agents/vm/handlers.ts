@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 import { existsSync } from 'node:fs';
-import { run } from '../../lib/exec/run.js';
 import type { ResourceContext } from '../../lib/ocf/context.js';
 import { Ocf } from '../../lib/ocf/exit-codes.js';
 import { OcfError } from '../../lib/ocf/ocf-error.js';
@@ -11,22 +10,17 @@ import { readClusterView } from '../../lib/cluster/nodes.js';
 import { waitUntilImagesFree } from './image-guard.js';
 import { migrationUserPattern, remoteUriFor } from './migration.js';
 import { monitorScriptsOf, waitForMonitorScripts } from './monitor-scripts.js';
-import { Rbd } from './rbd.js';
+import { rbdFor, unreachable, virshFor } from './resource.js';
 import { migrationTransports, type VmParams } from './spec.js';
 import { startDomainResources } from './start-resources.js';
 import { refuseUnsupportedStockParams, warnNoEffectStockParams } from './stock-params.js';
 import { autosetUtilization } from './utilization.js';
-import { describeStatus, Virsh, type DomainStatus, type Exec } from './virsh.js';
+import { describeStatus, type Virsh } from './virsh.js';
 
-export type { VmState } from './identity.js';
-
-export function virshFor(p: VmParams, exec: Exec = run): Virsh {
-  return new Virsh(p.hypervisor, exec);
-}
-
-export function rbdFor(p: VmParams, exec: Exec = run): Rbd {
-  return new Rbd({ id: p.ceph_client_id, conf: p.ceph_conf, keyring: p.ceph_keyring }, exec);
-}
+// The longer handlers have their own files.
+export { migrateFrom, migrateTo } from './migrate.js';
+export { monitor } from './monitor.js';
+export { stop } from './stop.js';
 
 /**
  * Consistency of the parameters, per action (6 when they cannot work anywhere). stop, monitor and
@@ -103,7 +97,7 @@ export async function start(p: VmParams, ctx: VmContext): Promise<void> {
   ctx.log.info(`starting ${vm.name}`);
   await virsh.create(vm.config, stepDeadline(ctx.deadline));
   ctx.state.save({ name: vm.name, uuid: dom.uuid } satisfies VmState);
-  await waitUntil(`${vm.name} to run`, async () => isRunning(await virsh.domstate(vm.name, stepDeadline(ctx.deadline, 5000))), stepDeadline(ctx.deadline), 250);
+  await waitUntil(`${vm.name} to run`, async () => (await virsh.domstate(vm.name, stepDeadline(ctx.deadline, 5000))).kind === 'active', stepDeadline(ctx.deadline), 250);
   const scripts = monitorScriptsOf(p.monitor_scripts);
   if (scripts.length > 0) await waitForMonitorScripts(scripts, vm.name, stepDeadline(ctx.deadline));
   ctx.log.info(`${vm.name} is running`);
@@ -119,16 +113,4 @@ async function undefineLeftover(virsh: Virsh, vm: VmIdentity, text: string, ctx:
   ctx.log.info(`${vm.name} is defined here but not running: removing that definition (and any saved RAM image) before starting it`);
   await virsh.undefine(vm.name, stepDeadline(ctx.deadline, 10_000));
   if (!existsSync(vm.config)) writeAtomically(vm.config, text);
-}
-
-export function isRunning(status: DomainStatus): boolean {
-  return status.kind === 'active';
-}
-
-export function unreachable(p: VmParams, detail: string): OcfError {
-  return new OcfError(Ocf.ERR_GENERIC, `cannot reach libvirt at ${p.hypervisor}: ${detail}`);
-}
-
-export function savedState(ctx: ResourceContext): VmState | undefined {
-  return ctx.state.load<VmState>();
 }

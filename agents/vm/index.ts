@@ -1,11 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import { defineResourceAgent } from '../../lib/ocf/define.js';
-import { migrateFrom, migrateTo } from './migrate.js';
-import { start, validate, validateHost } from './handlers.js';
-import { monitor } from './monitor.js';
+import { migrateFrom, migrateTo, monitor, start, stop, validate, validateHost } from './handlers.js';
 import { vmSourceOf } from './identity.js';
 import { vmActions, vmParams } from './spec.js';
-import { stop } from './stop.js';
 import { vmTools } from './tools.js';
 
 /**

@@ -9,7 +9,7 @@ import { Ocf } from '../../lib/ocf/exit-codes.js';
 import { OcfError } from '../../lib/ocf/ocf-error.js';
 import { fetchXmlFromRbd, readConfigFile } from './config-source.js';
 import { parseDomainXml } from './domain-xml.js';
-import { rbdFor, unreachable, virshFor } from './handlers.js';
+import { rbdFor, unreachable, virshFor } from './resource.js';
 import { vmIdentityOf, type VmContext, type VmState } from './identity.js';
 import { migrateUriFor, remoteUriFor, splitMigrateOptions } from './migration.js';
 import { monitorScriptsOf, waitForMonitorScripts } from './monitor-scripts.js';

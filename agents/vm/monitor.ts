@@ -6,11 +6,11 @@ import type { ResourceContext } from '../../lib/ocf/context.js';
 import { Ocf, type MonitorResult } from '../../lib/ocf/exit-codes.js';
 import { OcfError } from '../../lib/ocf/ocf-error.js';
 import { sleep, stepDeadline } from '../../lib/time/index.js';
-import { fetchXmlFromRbd, uuidFromConfig } from './config-source.js';
-import { rbdFor, savedState, virshFor } from './handlers.js';
+import { fetchXmlFromRbd } from './config-source.js';
+import { qemuOf, rbdFor, savedState, virshFor } from './resource.js';
 import { vmIdentityOf, type VmContext, type VmIdentity, type VmSource, type VmState } from './identity.js';
 import { monitorScriptsOf, runMonitorScripts } from './monitor-scripts.js';
-import { findQemuProcesses, type QemuProcess } from './qemu-process.js';
+import type { QemuProcess } from './qemu-process.js';
 import type { VmParams } from './spec.js';
 import { describeStatus, type DomainStatus } from './virsh.js';
 
@@ -99,10 +99,6 @@ function endOutage(ctx: ResourceContext): void {
   if (saved?.libvirtUnreachableSince === undefined) return;
   ctx.log.info(`libvirt answers again, after an outage that began ${Math.round((Date.now() - saved.libvirtUnreachableSince) / 1000)} s ago`);
   ctx.state.save({ name: saved.name, uuid: saved.uuid } satisfies VmState);
-}
-
-export function qemuOf(vm: VmIdentity, ctx: ResourceContext): QemuProcess[] {
-  return findQemuProcesses({ name: vm.name, uuid: savedState(ctx)?.uuid ?? uuidFromConfig(vm.config) });
 }
 
 function pids(processes: readonly QemuProcess[]): string {
