@@ -65,7 +65,7 @@ export function logSettingsFromEnv(tag: string, env: Readonly<Record<string, str
 }
 
 export function createLogger(settings: LogSettings, io: Io): Logger {
-  // Decided at the first line: most monitors write none, and loading node:tty costs milliseconds.
+  // Decided at the first line: most monitors write none, and need not load node:tty.
   let interactive = settings.interactive;
   let syslog: ((level: LogLevel, text: string) => void) | undefined;
   let started = false;

@@ -148,7 +148,7 @@ async function withinDeadline(ctx: ResourceContext, bestEffort: BestEffort, work
         resolve(Ocf.SUCCESS);
         return;
       }
-      reject(new OcfError(Ocf.ERR_GENERIC, `${ctx.action} did not finish within its budget of ${Math.round(ctx.timeoutMs / 1000)} s timeout`));
+      reject(new OcfError(Ocf.ERR_GENERIC, `${ctx.action} did not finish within its ${Math.round(ctx.timeoutMs / 1000)} s timeout`));
     };
     if (ctx.deadline.signal.aborted) onAbort();
     else ctx.deadline.signal.addEventListener('abort', onAbort, { once: true });

@@ -52,7 +52,7 @@ describe('best-effort steps', () => {
     });
     const r = await runAction(agent, 'stop', { ...base, OCF_RESKEY_CRM_meta_timeout: '2000' });
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toContain('did not finish within its budget');
+    expect(r.stderr).toContain('ocf-exit-reason:stop did not finish within its 2 s timeout\n');
   });
 
   it('returns what the step returned', async () => {

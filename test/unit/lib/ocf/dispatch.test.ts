@@ -172,7 +172,7 @@ describe('action dispatch', () => {
     const r = await runAction(hanging, 'start', { ...base, OCF_RESKEY_CRM_meta_timeout: '2000' });
     expect(r.exitCode).toBe(1);
     expect(Date.now() - began).toBeLessThan(2000);
-    expect(r.stderr).toContain('did not finish within its budget');
+    expect(r.stderr).toContain('ocf-exit-reason:start did not finish within its 2 s timeout\n');
   });
 });
 
