@@ -1,12 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 import { existsSync } from 'node:fs';
-import type { ResourceContext } from '../../lib/ocf/context.js';
-import { Ocf } from '../../lib/ocf/exit-codes.js';
-import { OcfError } from '../../lib/ocf/ocf-error.js';
+import { Ocf, OcfError, type ResourceContext } from '../../lib/ocf/index.js';
 import { stepDeadline, waitUntil } from '../../lib/time/index.js';
 import { domainOf, fetchXmlFromRbd, readConfigFile, writeAtomically } from './config-source.js';
 import type { VmContext, VmIdentity, VmState } from './identity.js';
-import { readClusterView } from '../../lib/cluster/nodes.js';
+import { readClusterView } from '../../lib/cluster/index.js';
 import { waitUntilImagesFree } from './image-guard.js';
 import { migrationUserPattern, remoteUriFor } from './migration.js';
 import { monitorScriptsOf, waitForMonitorScripts } from './monitor-scripts.js';

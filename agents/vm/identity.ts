@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import { readFileSync } from 'node:fs';
 import { basename, isAbsolute } from 'node:path';
-import { Ocf } from '../../lib/ocf/exit-codes.js';
-import { OcfError } from '../../lib/ocf/ocf-error.js';
-import type { ResourceContext } from '../../lib/ocf/context.js';
-import type { StateStore } from '../../lib/state/state-file.js';
+import { Ocf, OcfError, type ResourceContext } from '../../lib/ocf/index.js';
+import type { StateStore } from '../../lib/state/index.js';
 import type { VmParams } from './spec.js';
 
 /** Where a resource's domain XML comes from, decided from its parameters alone. */

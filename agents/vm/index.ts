@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import { defineResourceAgent } from '../../lib/ocf/define.js';
+import { defineResourceAgent } from '../../lib/ocf/index.js';
 import { migrateFrom, migrateTo, monitor, start, stop, validate, validateHost } from './handlers.js';
 import { vmSourceOf } from './identity.js';
 import { vmActions, vmParams } from './spec.js';

@@ -1,12 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import { existsSync } from 'node:fs';
-import { ExecFailed } from '../../lib/exec/exec-failed.js';
-import { query } from '../../lib/exec/query.js';
-import { which } from '../../lib/exec/which.js';
-import type { ResourceContext } from '../../lib/ocf/context.js';
+import { ExecFailed, query, which } from '../../lib/exec/index.js';
+import { Ocf, OcfError, type ResourceContext } from '../../lib/ocf/index.js';
 import { sleep, stepDeadline, type Deadline } from '../../lib/time/index.js';
-import { Ocf } from '../../lib/ocf/exit-codes.js';
-import { OcfError } from '../../lib/ocf/ocf-error.js';
 import { fetchXmlFromRbd, readConfigFile } from './config-source.js';
 import { parseDomainXml } from './domain-xml.js';
 import { rbdFor, unreachable, virshFor } from './resource.js';

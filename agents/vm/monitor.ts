@@ -1,10 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { existsSync } from 'node:fs';
-import { query } from '../../lib/exec/query.js';
-import { which } from '../../lib/exec/which.js';
-import type { ResourceContext } from '../../lib/ocf/context.js';
-import { Ocf, type MonitorResult } from '../../lib/ocf/exit-codes.js';
-import { OcfError } from '../../lib/ocf/ocf-error.js';
+import { query, which } from '../../lib/exec/index.js';
+import { Ocf, OcfError, type MonitorResult, type ResourceContext } from '../../lib/ocf/index.js';
 import { sleep, stepDeadline } from '../../lib/time/index.js';
 import { fetchXmlFromRbd } from './config-source.js';
 import { qemuOf, rbdFor, savedState, virshFor } from './resource.js';

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import { ExecFailed } from '../../lib/exec/exec-failed.js';
+import { ExecFailed } from '../../lib/exec/index.js';
 import type { Deadline } from '../../lib/time/index.js';
 import type { Exec } from './virsh.js';
 

@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-import { which } from '../../lib/exec/which.js';
-import type { ResourceContext } from '../../lib/ocf/context.js';
+import { which } from '../../lib/exec/index.js';
+import { Ocf, OcfError, type ResourceContext } from '../../lib/ocf/index.js';
 import { sleep, type Deadline } from '../../lib/time/index.js';
-import { Ocf } from '../../lib/ocf/exit-codes.js';
-import { OcfError } from '../../lib/ocf/ocf-error.js';
 import { qemuOf, rbdFor, virshFor } from './resource.js';
 import { vmIdentityOf, type VmContext, type VmIdentity } from './identity.js';
 import { killQemuProcesses } from './qemu-process.js';
