@@ -50,7 +50,7 @@ function start(): void {
 
 // The shipped executable runs V8 --jitless (MemoryDenyWriteExecute on SEAPATH hosts), where V8
 // rejects Node's code cache for its own modules: child_process and the ~30 modules it pulls in
-// would be compiled at every start (+9 ms CPU per monitor that spawns). The build therefore takes
+// would be compiled at every start (bench/README.md has the cost). The build therefore takes
 // a startup snapshot (packaging/build-sea.sh) with them and the resource agents already loaded.
 // Not the fence agent: node:http cannot be snapshotted.
 // V8 compiles a function at its first call and the snapshot keeps what was compiled, so each

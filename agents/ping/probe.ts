@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { ExecFailed, which } from '../../lib/exec/index.js';
-import { Ocf, OcfError, type Deadline } from '../../lib/ocf/index.js';
+import { Ocf, OcfError } from '../../lib/ocf/index.js';
+import type { Deadline } from '../../lib/time/index.js';
 import { icmpHosts, type Target } from './host-list.js';
 import { pingWithFping, pingWithIputils, type IcmpRun } from './icmp.js';
 import type { HostAnswer, Verdict } from './score.js';

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { connect } from 'node:net';
-import type { Deadline } from '../../lib/ocf/index.js';
+import type { Deadline } from '../../lib/time/index.js';
 import type { HostAnswer } from './score.js';
 
 /**

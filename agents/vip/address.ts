@@ -9,7 +9,7 @@ export interface FloatingAddress {
   readonly family: Family;
 }
 
-// node:net's isIP would load net and stream on every monitor (~1 ms): these are all we need.
+// node:net's isIP would load net and stream on every monitor: these are all we need.
 const ipv4Pattern = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
 /** A dotted-quad IPv4 address, without leading zeros. */

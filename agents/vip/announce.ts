@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Telling the segment where the address lives.
 import { readFileSync } from 'node:fs';
-import { query, run, type Argv } from '../../lib/exec/index.js';
-import type { Deadline } from '../../lib/ocf/index.js';
+import { query, run, spawnDetached, type Argv } from '../../lib/exec/index.js';
+import type { Deadline } from '../../lib/time/index.js';
 import type { FloatingAddress } from './address.js';
 
 // resource-agents' senders: Node cannot send raw ARP or ICMPv6, and iputils arping only
@@ -44,12 +44,7 @@ export async function announce(address: FloatingAddress, nic: string, prefix: nu
   }
   await run(senderArgv(address, nic, prefix, 1, s), { deadline });
   if (count <= 1) return undefined;
-  const [file, ...args] = senderArgv(address, nic, prefix, count - 1, s);
-  const { spawn } = process.getBuiltinModule('node:child_process');
-  const child = spawn(file, args, { stdio: 'ignore', detached: true });
-  child.on('error', () => undefined);
-  child.unref();
-  return child.pid;
+  return spawnDetached(senderArgv(address, nic, prefix, count - 1, s)).pid;
 }
 
 /**

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Asking the segment whether another host already answers for an IPv4 address.
 import { ExecFailed, query, which } from '../../lib/exec/index.js';
-import type { Deadline } from '../../lib/ocf/index.js';
+import type { Deadline } from '../../lib/time/index.js';
 import type { FloatingAddress } from './address.js';
 
 /** What the segment said: a clear "free" or "taken", or why it could not be asked. */

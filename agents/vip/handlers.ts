@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-import { CAP_NET_RAW, hasCapability, which } from '../../lib/exec/index.js';
-import { Ocf, OcfError, waitUntil, type MonitorResult, type ResourceContext } from '../../lib/ocf/index.js';
+import { CAP_NET_RAW, hasCapability } from '../../lib/exec/index.js';
+import { Ocf, OcfError, type MonitorResult, type ResourceContext, type ToolNeed } from '../../lib/ocf/index.js';
+import { waitUntil } from '../../lib/time/index.js';
 import { isIPv4, parseAddress, parsePrefix, type FloatingAddress } from './address.js';
 import { announce, announceTools, refreshArp, stopAnnouncer, type AnnounceSettings } from './announce.js';
 import { askSegment } from './duplicate.js';
@@ -20,9 +21,17 @@ import {
 import type { VipParams } from './spec.js';
 import { noEffectWarnings, refuseClone, vipSettings, type VipSettings } from './stock-params.js';
 
+/** What every vip hook works on: the address of `ip`, parsed once per action by the kit (resolve). */
+export type VipContext = ResourceContext<FloatingAddress>;
+
+/** The address parameter ip, parsed (6 when it is no address). */
+export function resolve(p: VipParams): FloatingAddress {
+  return parseAddress(p.ip);
+}
+
 /** Consistency of the parameters alone: wrong here means wrong on every node (6). */
-export function validate(p: VipParams, ctx: ResourceContext): void {
-  const address = parseAddress(p.ip);
+export function validate(p: VipParams, ctx: VipContext): void {
+  const address = ctx.resolved;
   const s = vipSettings(p, address.family);
   if (s.cidrNetmask !== undefined) parsePrefix(s.cidrNetmask, address.family);
   if (p.broadcast !== undefined && !['+', '-'].includes(p.broadcast) && !isIPv4(p.broadcast))
@@ -46,14 +55,16 @@ export function validate(p: VipParams, ctx: ResourceContext): void {
   }
 }
 
+/** ip for every action; start (and validate-all) also the sender of announcements, when there are any to send. */
+export function tools(p: VipParams, ctx: VipContext): ToolNeed[] {
+  const announces = (ctx.action === 'start' || ctx.action === 'validate-all') && (p.arp_count > 0 || p.arp_count_refresh > 0);
+  return [{ tools: ['ip'] }, ...(announces ? [{ tools: announceTools(ctx.resolved.family), neededFor: `to announce ${p.ip}` }] : [])];
+}
+
 /** Checks of this node before start and at validate-all level 10. */
-export async function validateHost(p: VipParams): Promise<void> {
-  const family = parseAddress(p.ip).family;
-  const s = vipSettings(p, family);
+export async function validateHost(p: VipParams, ctx: VipContext): Promise<void> {
+  const s = vipSettings(p, ctx.resolved.family);
   if (s.nic !== undefined && !linkExists(s.nic)) throw new OcfError(Ocf.ERR_ARGS, `interface ${s.nic} does not exist on this node`);
-  const tools = p.arp_count > 0 || p.arp_count_refresh > 0 ? announceTools(family) : [];
-  const missing = tools.filter((t) => which(t) === undefined);
-  if (missing.length > 0) throw new OcfError(Ocf.ERR_INSTALLED, `${missing.join(', ')} not installed on this node (needed to announce ${p.ip})`);
 }
 
 /** What start saved: where the address went, and the background announcer to end at stop. */
@@ -62,9 +73,9 @@ interface StartedPlacement extends Placement {
   readonly addressLabel?: number | undefined;
 }
 
-export async function start(p: VipParams, ctx: ResourceContext): Promise<void> {
+export async function start(p: VipParams, ctx: VipContext): Promise<void> {
   if ((await monitor(p, ctx).catch(() => Ocf.NOT_RUNNING)) === Ocf.SUCCESS) return; // starting twice is a success
-  const address = parseAddress(p.ip);
+  const address = ctx.resolved;
   const s = vipSettings(p, address.family);
   const placement = await choosePlacement(s, address, ctx);
   if (!linkExists(placement.nic)) throw new OcfError(Ocf.ERR_ARGS, `interface ${placement.nic} does not exist on this node`);
@@ -120,8 +131,8 @@ export async function start(p: VipParams, ctx: ResourceContext): Promise<void> {
   ctx.log.info(`${address.text}/${placement.prefix} added on ${placement.nic}`);
 }
 
-export async function stop(p: VipParams, ctx: ResourceContext): Promise<void> {
-  const address = parseAddress(p.ip);
+export async function stop(p: VipParams, ctx: VipContext): Promise<void> {
+  const address = ctx.resolved;
   const s = vipSettings(p, address.family);
   const placed = ctx.state.load<StartedPlacement>();
   stopAnnouncer(placed?.announcerPid, address);
@@ -143,8 +154,8 @@ export async function stop(p: VipParams, ctx: ResourceContext): Promise<void> {
 }
 
 /** One look at the kernel's addresses (`ip` only for a link getifaddrs hides); no process unless arp_count_refresh asks for ARPs. */
-export async function monitor(p: VipParams, ctx: ResourceContext): Promise<MonitorResult> {
-  const address = parseAddress(p.ip);
+export async function monitor(p: VipParams, ctx: VipContext): Promise<MonitorResult> {
+  const address = ctx.resolved;
   const s = vipSettings(p, address.family);
   const placed = ctx.state.load<Placement>();
   const ours = placed?.nic ?? s.nic;
@@ -171,7 +182,7 @@ function announceSettings(p: VipParams, s: VipSettings): AnnounceSettings {
 }
 
 // nic and prefix come from the parameters, else from the covering route: decided once, here.
-async function choosePlacement(s: VipSettings, address: FloatingAddress, ctx: ResourceContext): Promise<Placement> {
+async function choosePlacement(s: VipSettings, address: FloatingAddress, ctx: VipContext): Promise<Placement> {
   const prefix = s.cidrNetmask !== undefined ? parsePrefix(s.cidrNetmask, address.family) : undefined;
   if (s.nic !== undefined && prefix !== undefined) return { nic: s.nic, prefix, family: address.family };
   if (s.nic !== undefined && !linkExists(s.nic)) throw new OcfError(Ocf.ERR_ARGS, `interface ${s.nic} does not exist on this node`);
@@ -185,7 +196,7 @@ async function choosePlacement(s: VipSettings, address: FloatingAddress, ctx: Re
 }
 
 // Refuses only on a clear answer from another host; "cannot tell" never blocks a start.
-async function refuseIfTaken(address: FloatingAddress, nic: string, ctx: ResourceContext): Promise<void> {
+async function refuseIfTaken(address: FloatingAddress, nic: string, ctx: VipContext): Promise<void> {
   const answer = await askSegment(address, nic, ctx.deadline);
   if (answer.state === 'taken')
     throw new OcfError(
@@ -195,7 +206,7 @@ async function refuseIfTaken(address: FloatingAddress, nic: string, ctx: Resourc
   if (answer.state === 'unknown') ctx.log.warn(`cannot check whether another host holds ${address.text}: ${answer.why}; adding it without the check`);
 }
 
-async function waitForDad(address: FloatingAddress, nic: string, ctx: ResourceContext): Promise<void> {
+async function waitForDad(address: FloatingAddress, nic: string, ctx: VipContext): Promise<void> {
   await waitUntil(
     `duplicate address detection of ${address.text}`,
     async () => {
@@ -210,7 +221,7 @@ async function waitForDad(address: FloatingAddress, nic: string, ctx: ResourceCo
 }
 
 /** The address on `nic` first, including on a link getifaddrs hides (no carrier, down, dormant); else anywhere. */
-async function locate(address: FloatingAddress, nic: string | undefined, ctx: ResourceContext): Promise<FoundAddress | undefined> {
+async function locate(address: FloatingAddress, nic: string | undefined, ctx: VipContext): Promise<FoundAddress | undefined> {
   if (nic !== undefined && address.family === 4 && linkExists(nic) && !linkIsRunning(nic)) {
     const prefix = await prefixOnLink(address, nic, ctx.deadline);
     if (prefix !== undefined) return { nic, prefix, tentative: false, dadFailed: false };
@@ -219,7 +230,7 @@ async function locate(address: FloatingAddress, nic: string | undefined, ctx: Re
 }
 
 // Not a best-effort step: the start is failing, and the backstop must still report it.
-async function removeAfterFailedStart(address: FloatingAddress, placed: StartedPlacement, ctx: ResourceContext): Promise<void> {
+async function removeAfterFailedStart(address: FloatingAddress, placed: StartedPlacement, ctx: VipContext): Promise<void> {
   try {
     await deleteAddress(address, placed.nic, placed.prefix, ctx.deadline);
     if (placed.addressLabel !== undefined) await deleteAddressLabel(address, placed.addressLabel, ctx.deadline);

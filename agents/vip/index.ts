@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { defineResourceAgent } from '../../lib/ocf/index.js';
-import { monitor, start, stop, validate, validateHost } from './handlers.js';
+import { monitor, resolve, start, stop, tools, validate, validateHost } from './handlers.js';
 import { vipActions, vipParams } from './spec.js';
 
 export default defineResourceAgent({
@@ -14,9 +14,10 @@ export default defineResourceAgent({
     'gratuitous ARP or unsolicited neighbour advertisements. Monitor reads the kernel\'s address list without starting any process.',
   params: vipParams,
   actions: vipActions,
-  requires: ['ip'],
+  requires: tools,
+  resolve,
   validate,
-  validateHost: (p) => validateHost(p),
+  validateHost,
   start,
   stop,
   monitor,

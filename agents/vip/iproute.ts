@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The iproute2 calls of start and stop; monitor reads the kernel directly (interfaces.ts).
 import { run } from '../../lib/exec/index.js';
-import type { Deadline } from '../../lib/ocf/index.js';
+import type { Deadline } from '../../lib/time/index.js';
 import type { Family, FloatingAddress } from './address.js';
 
 /** Where start puts the address; saved so monitor and stop never re-detect. */

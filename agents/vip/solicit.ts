@@ -7,7 +7,7 @@
 // merge step), as from a gratuitous ARP. IPv6 has no such broadcast: a neighbour solicitation goes
 // to the target's solicited-node group only, so peers find a moved IPv6 address by NUD.
 import { query, type Argv } from '../../lib/exec/index.js';
-import type { Deadline } from '../../lib/ocf/index.js';
+import type { Deadline } from '../../lib/time/index.js';
 import type { FloatingAddress } from './address.js';
 
 const discardPort = 9;

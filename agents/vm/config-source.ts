@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ExecFailed } from '../../lib/exec/exec-failed.js';
-import type { Deadline } from '../../lib/ocf/deadline.js';
-import { Ocf } from '../../lib/ocf/exit-codes.js';
-import { OcfError } from '../../lib/ocf/ocf-error.js';
+import { ExecFailed } from '../../lib/exec/index.js';
+import type { Deadline } from '../../lib/time/index.js';
+import { Ocf, OcfError } from '../../lib/ocf/index.js';
 import { DomainXmlError, parseDomainXml, type DomainXml } from './domain-xml.js';
 import { imageKeyOf, type VmSource } from './identity.js';
 import type { ImageMeta, Rbd } from './rbd.js';

@@ -1,42 +1,31 @@
 // SPDX-License-Identifier: Apache-2.0
 import { existsSync } from 'node:fs';
-import { run } from '../../lib/exec/run.js';
-import type { ResourceContext } from '../../lib/ocf/context.js';
-import { Ocf } from '../../lib/ocf/exit-codes.js';
-import { OcfError } from '../../lib/ocf/ocf-error.js';
-import { waitUntil } from '../../lib/ocf/wait.js';
+import { Ocf, OcfError, type ResourceContext } from '../../lib/ocf/index.js';
+import { stepDeadline, waitUntil } from '../../lib/time/index.js';
 import { domainOf, fetchXmlFromRbd, readConfigFile, writeAtomically } from './config-source.js';
-import { vmSourceOf, type VmIdentity, type VmState } from './identity.js';
-import { readClusterView } from '../../lib/cluster/nodes.js';
+import type { VmContext, VmIdentity, VmState } from './identity.js';
+import { readClusterView } from '../../lib/cluster/index.js';
 import { waitUntilImagesFree } from './image-guard.js';
 import { migrationUserPattern, remoteUriFor } from './migration.js';
 import { monitorScriptsOf, waitForMonitorScripts } from './monitor-scripts.js';
-import { Rbd } from './rbd.js';
+import { rbdFor, unreachable, virshFor } from './resource.js';
 import { migrationTransports, type VmParams } from './spec.js';
 import { startDomainResources } from './start-resources.js';
-import { stepDeadline } from './step.js';
 import { refuseUnsupportedStockParams, warnNoEffectStockParams } from './stock-params.js';
-import { requireTools, toolsForStart } from './tools.js';
 import { autosetUtilization } from './utilization.js';
-import { describeStatus, Virsh, type DomainStatus, type Exec } from './virsh.js';
+import { describeStatus, type Virsh } from './virsh.js';
 
-export type { VmState } from './identity.js';
-
-export function virshFor(p: VmParams, exec: Exec = run): Virsh {
-  return new Virsh(p.hypervisor, exec);
-}
-
-export function rbdFor(p: VmParams, exec: Exec = run): Rbd {
-  return new Rbd({ id: p.ceph_client_id, conf: p.ceph_conf, keyring: p.ceph_keyring }, exec);
-}
+// The longer handlers have their own files.
+export { migrateFrom, migrateTo } from './migrate.js';
+export { monitor } from './monitor.js';
+export { stop } from './stop.js';
 
 /**
  * Consistency of the parameters, per action (6 when they cannot work anywhere). stop, monitor and
  * probes need only the XML's whereabouts: a migration or start setting they do not use must never
  * make them answer without looking at the domain.
  */
-export function validate(p: VmParams, ctx: ResourceContext): void {
-  vmSourceOf(p, ctx.instance);
+export function validate(p: VmParams, ctx: VmContext): void {
   const action = ctx.action;
   if (action === 'start' || action === 'migrate_to' || action === 'validate-all') refuseUnsupportedStockParams(p);
   if (action === 'migrate_to' || action === 'validate-all') validateMigration(p);
@@ -59,16 +48,12 @@ export function validateMigration(p: VmParams): void {
 }
 
 /**
- * This node can run the VM (start, validate-all at level 10): the programs are here, and so is a
- * usable XML unless it comes from RBD. An arriving migration needs only virsh: the guest is here.
+ * This node can run the VM (start, validate-all at level 10): a usable XML is here unless it comes
+ * from RBD (the kit has checked the programs, tools.ts). An arriving migration needs nothing more: the guest is here.
  */
-export function validateHost(p: VmParams, ctx: ResourceContext): Promise<void> {
-  if (ctx.action === 'migrate_from') {
-    requireTools(['virsh'], ctx.agent);
-    return Promise.resolve();
-  }
-  requireTools([...toolsForStart(p), ...(p.sync_config_on_stop ? ['csync2'] : [])], ctx.agent);
-  const source = vmSourceOf(p, ctx.instance);
+export function validateHost(p: VmParams, ctx: VmContext): Promise<void> {
+  if (ctx.action === 'migrate_from') return Promise.resolve();
+  const source = ctx.resolved;
   if (!p.seapath) domainOf(readConfigFile(source.config), source);
   return Promise.resolve();
 }
@@ -78,8 +63,8 @@ export function validateHost(p: VmParams, ctx: ResourceContext): Promise<void> {
  * when it stops or leaves, so no node keeps a definition that a manual `virsh start` could boot
  * past the image guard, and no managed-save RAM image can be resumed over a disk that moved on.
  */
-export async function start(p: VmParams, ctx: ResourceContext): Promise<void> {
-  const source = vmSourceOf(p, ctx.instance);
+export async function start(p: VmParams, ctx: VmContext): Promise<void> {
+  const source = ctx.resolved;
   const rbd = rbdFor(p);
   const text = source.systemImage ? await fetchXmlFromRbd(source, rbd, stepDeadline(ctx.deadline, 20_000)) : readConfigFile(source.config);
   const dom = domainOf(text, source);
@@ -110,7 +95,7 @@ export async function start(p: VmParams, ctx: ResourceContext): Promise<void> {
   ctx.log.info(`starting ${vm.name}`);
   await virsh.create(vm.config, stepDeadline(ctx.deadline));
   ctx.state.save({ name: vm.name, uuid: dom.uuid } satisfies VmState);
-  await waitUntil(`${vm.name} to run`, async () => isRunning(await virsh.domstate(vm.name, stepDeadline(ctx.deadline, 5000))), stepDeadline(ctx.deadline), 250);
+  await waitUntil(`${vm.name} to run`, async () => (await virsh.domstate(vm.name, stepDeadline(ctx.deadline, 5000))).kind === 'active', stepDeadline(ctx.deadline), 250);
   const scripts = monitorScriptsOf(p.monitor_scripts);
   if (scripts.length > 0) await waitForMonitorScripts(scripts, vm.name, stepDeadline(ctx.deadline));
   ctx.log.info(`${vm.name} is running`);
@@ -126,16 +111,4 @@ async function undefineLeftover(virsh: Virsh, vm: VmIdentity, text: string, ctx:
   ctx.log.info(`${vm.name} is defined here but not running: removing that definition (and any saved RAM image) before starting it`);
   await virsh.undefine(vm.name, stepDeadline(ctx.deadline, 10_000));
   if (!existsSync(vm.config)) writeAtomically(vm.config, text);
-}
-
-export function isRunning(status: DomainStatus): boolean {
-  return status.kind === 'active';
-}
-
-export function unreachable(p: VmParams, detail: string): OcfError {
-  return new OcfError(Ocf.ERR_GENERIC, `cannot reach libvirt at ${p.hypervisor}: ${detail}`);
-}
-
-export function savedState(ctx: ResourceContext): VmState | undefined {
-  return ctx.state.load<VmState>();
 }

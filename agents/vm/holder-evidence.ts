@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import { lastFencingOf } from '../../lib/cluster/fence-history.js';
-import type { ClusterNode, ClusterView } from '../../lib/cluster/nodes.js';
+import { lastFencingOf, type ClusterNode, type ClusterView } from '../../lib/cluster/index.js';
 import type { ImageHolder } from './rbd.js';
 
 /**

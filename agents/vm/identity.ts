@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import { readFileSync } from 'node:fs';
 import { basename, isAbsolute } from 'node:path';
-import { Ocf } from '../../lib/ocf/exit-codes.js';
-import { OcfError } from '../../lib/ocf/ocf-error.js';
-import type { StateStore } from '../../lib/state/state-file.js';
+import { Ocf, OcfError, type ResourceContext } from '../../lib/ocf/index.js';
+import type { StateStore } from '../../lib/state/index.js';
 import type { VmParams } from './spec.js';
 
 /** Where a resource's domain XML comes from, decided from its parameters alone. */
@@ -26,6 +25,9 @@ export interface VmState {
   /** When monitors first found libvirt unreachable while QEMU ran (ms since the epoch); cleared once it answers. */
   readonly libvirtUnreachableSince?: number | undefined;
 }
+
+/** What every vm hook works on: the resource's XML source, resolved once per action by the kit. */
+export type VmContext = ResourceContext<VmSource>;
 
 // vm_manager's convention for the local copy of the XML.
 const seapathConfigDir = '/etc/pacemaker';
@@ -67,8 +69,7 @@ export function domainNameIn(text: string): string | undefined {
  * VirtualDomain takes it. Only when the XML cannot be read does it fall back on the name saved at
  * start, and with seapath=true on the config file name. Throws ERR_INSTALLED when nothing names it.
  */
-export function vmIdentityOf(p: VmParams, instance: string, state: Pick<StateStore, 'load'>): VmIdentity {
-  const source = vmSourceOf(p, instance);
+export function vmIdentityOf(source: VmSource, state: Pick<StateStore, 'load'>): VmIdentity {
   let unreadable: string;
   try {
     const name = domainNameIn(readFileSync(source.config, 'utf8'));

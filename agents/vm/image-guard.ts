@@ -1,11 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-import { ExecFailed } from '../../lib/exec/exec-failed.js';
-import type { ClusterView } from '../../lib/cluster/nodes.js';
-import type { ResourceContext } from '../../lib/ocf/context.js';
-import type { Deadline } from '../../lib/ocf/deadline.js';
-import { sleep } from '../../lib/ocf/wait.js';
-import { Ocf } from '../../lib/ocf/exit-codes.js';
-import { OcfError } from '../../lib/ocf/ocf-error.js';
+import { ExecFailed } from '../../lib/exec/index.js';
+import type { ClusterView } from '../../lib/cluster/index.js';
+import { Ocf, OcfError, type ResourceContext } from '../../lib/ocf/index.js';
+import { sleep, type Deadline } from '../../lib/time/index.js';
 import { holderHost, judgeHolder, type HolderVerdict } from './holder-evidence.js';
 import { formatHolder, type ImageHolder } from './rbd.js';
 

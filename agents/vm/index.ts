@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-import { defineResourceAgent } from '../../lib/ocf/define.js';
-import { migrateFrom, migrateTo } from './migrate.js';
-import { start, validate, validateHost } from './handlers.js';
-import { monitor } from './monitor.js';
+import { defineResourceAgent } from '../../lib/ocf/index.js';
+import { migrateFrom, migrateTo, monitor, start, stop, validate, validateHost } from './handlers.js';
+import { vmSourceOf } from './identity.js';
 import { vmActions, vmParams } from './spec.js';
-import { stop } from './stop.js';
+import { vmTools } from './tools.js';
 
 /**
  * The VM agent under a given name: `vm`, and `VirtualDomain`, the type SEAPATH's vm_manager
@@ -25,6 +24,8 @@ export function vmAgentNamed(name: string) {
       'stopped that still runs.',
     params: vmParams,
     actions: vmActions,
+    requires: vmTools,
+    resolve: (p, ctx) => vmSourceOf(p, ctx.instance),
     validate,
     validateHost,
     start,

@@ -1,25 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 import { existsSync } from 'node:fs';
-import { ExecFailed } from '../../lib/exec/exec-failed.js';
-import { query } from '../../lib/exec/query.js';
-import { which } from '../../lib/exec/which.js';
-import type { ResourceContext } from '../../lib/ocf/context.js';
-import type { Deadline } from '../../lib/ocf/deadline.js';
-import { Ocf } from '../../lib/ocf/exit-codes.js';
-import { OcfError } from '../../lib/ocf/ocf-error.js';
-import { sleep } from '../../lib/ocf/wait.js';
+import { ExecFailed, query, which } from '../../lib/exec/index.js';
+import { Ocf, OcfError, type ResourceContext } from '../../lib/ocf/index.js';
+import { sleep, stepDeadline, type Deadline } from '../../lib/time/index.js';
 import { fetchXmlFromRbd, readConfigFile } from './config-source.js';
 import { parseDomainXml } from './domain-xml.js';
-import { rbdFor, unreachable, virshFor } from './handlers.js';
-import { vmIdentityOf, vmSourceOf, type VmState } from './identity.js';
+import { rbdFor, unreachable, virshFor } from './resource.js';
+import { vmIdentityOf, type VmContext, type VmState } from './identity.js';
 import { migrateUriFor, remoteUriFor, splitMigrateOptions } from './migration.js';
 import { monitorScriptsOf, waitForMonitorScripts } from './monitor-scripts.js';
 import { saveConfig } from './save-config.js';
 import { startDomainResources } from './start-resources.js';
 import type { VmParams } from './spec.js';
 import { sshFailureCause } from './ssh-failure.js';
-import { stepDeadline } from './step.js';
-import { requireTools } from './tools.js';
 import { autosetUtilization, wantsUtilization } from './utilization.js';
 import { describeStatus, isIncomingMigration, Virsh } from './virsh.js';
 
@@ -29,12 +22,11 @@ const abortReserveMs = 4000;
 const callMs = 3000;
 
 /** On the source: live-migrates the running domain, with its RBD disks shared, to the target node. */
-export async function migrateTo(p: VmParams, ctx: ResourceContext): Promise<void> {
-  const vm = vmIdentityOf(p, ctx.instance, ctx.state);
+export async function migrateTo(p: VmParams, ctx: VmContext): Promise<void> {
+  const vm = vmIdentityOf(ctx.resolved, ctx.state);
   const target = ctx.migrateTarget;
   if (target === undefined || target === '')
     throw new OcfError(Ocf.ERR_GENERIC, 'migrate_to needs the target node in OCF_RESKEY_CRM_meta_migrate_target (Pacemaker sets it)');
-  requireTools(['virsh'], ctx.agent);
   // Migration time is downtime budget: child_process directly, without loading execa.
   const virsh = virshFor(p, query);
   const status = await virsh.domstate(vm.name, stepDeadline(ctx.deadline, 10_000));
@@ -67,13 +59,13 @@ export async function migrateTo(p: VmParams, ctx: ResourceContext): Promise<void
  * migration begins, so a domain that is absent means migrate_to never moved it (a half-done
  * migration): that fails at once rather than waiting for the timeout.
  */
-export async function migrateFrom(p: VmParams, ctx: ResourceContext): Promise<void> {
-  const xml = vmSourceOf(p, ctx.instance);
+export async function migrateFrom(p: VmParams, ctx: VmContext): Promise<void> {
+  const xml = ctx.resolved;
   // The local copy of the XML names the domain; the VM runs whether or not it can be made (rbd is optional here).
   if (xml.systemImage && !existsSync(xml.config) && which('rbd') !== undefined) {
     await fetchXmlFromRbd(xml, rbdFor(p), stepDeadline(ctx.deadline, 10_000)).catch((e: unknown) => ctx.log.warn(`cannot refresh ${xml.config}: ${(e as Error).message}`));
   }
-  const vm = vmIdentityOf(p, ctx.instance, ctx.state);
+  const vm = vmIdentityOf(xml, ctx.state);
   const source = ctx.migrateSource ?? 'the source node';
   const virsh = virshFor(p, query);
   for (;;) {

@@ -1,10 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-import { ExecFailed, lastLines } from '../../lib/exec/exec-failed.js';
-import { query } from '../../lib/exec/query.js';
-import type { Deadline } from '../../lib/ocf/deadline.js';
-import { Ocf } from '../../lib/ocf/exit-codes.js';
-import { OcfError } from '../../lib/ocf/ocf-error.js';
-import { sleep } from '../../lib/ocf/wait.js';
+import { ExecFailed, lastLines, query } from '../../lib/exec/index.js';
+import { sleep, type Deadline } from '../../lib/time/index.js';
+import { Ocf, OcfError } from '../../lib/ocf/index.js';
 
 /** monitor_scripts as VirtualDomain reads them: programs separated by spaces. */
 export function monitorScriptsOf(value: string | undefined): string[] {

@@ -1,19 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 import { existsSync } from 'node:fs';
-import { query } from '../../lib/exec/query.js';
-import { which } from '../../lib/exec/which.js';
-import type { ResourceContext } from '../../lib/ocf/context.js';
-import { Ocf, type MonitorResult } from '../../lib/ocf/exit-codes.js';
-import { OcfError } from '../../lib/ocf/ocf-error.js';
-import { sleep } from '../../lib/ocf/wait.js';
-import { fetchXmlFromRbd, uuidFromConfig } from './config-source.js';
-import { rbdFor, savedState, virshFor } from './handlers.js';
-import { vmIdentityOf, vmSourceOf, type VmIdentity, type VmSource, type VmState } from './identity.js';
+import { query, which } from '../../lib/exec/index.js';
+import { Ocf, OcfError, type MonitorResult, type ResourceContext } from '../../lib/ocf/index.js';
+import { sleep, stepDeadline } from '../../lib/time/index.js';
+import { fetchXmlFromRbd } from './config-source.js';
+import { qemuOf, rbdFor, savedState, virshFor } from './resource.js';
+import { vmIdentityOf, type VmContext, type VmIdentity, type VmSource, type VmState } from './identity.js';
 import { monitorScriptsOf, runMonitorScripts } from './monitor-scripts.js';
-import { findQemuProcesses, type QemuProcess } from './qemu-process.js';
+import type { QemuProcess } from './qemu-process.js';
 import type { VmParams } from './spec.js';
-import { stepDeadline } from './step.js';
-import { requireTools } from './tools.js';
 import { describeStatus, type DomainStatus } from './virsh.js';
 
 /**
@@ -21,11 +16,10 @@ import { describeStatus, type DomainStatus } from './virsh.js';
  * libvirt does not know may still have its QEMU here, and a libvirtd restart must not fail a
  * healthy guest.
  */
-export async function monitor(p: VmParams, ctx: ResourceContext): Promise<MonitorResult> {
-  const source = vmSourceOf(p, ctx.instance);
+export async function monitor(p: VmParams, ctx: VmContext): Promise<MonitorResult> {
+  const source = ctx.resolved;
   if (ctx.isProbe && source.systemImage && !existsSync(source.config)) await refreshConfigForProbe(p, source, ctx);
-  const vm = vmIdentityOf(p, ctx.instance, ctx.state);
-  requireTools(['virsh'], ctx.agent);
+  const vm = vmIdentityOf(source, ctx.state);
   const virsh = virshFor(p, query);
   let status = await virsh.domstate(vm.name, ctx.deadline.portion(0.5));
   if (status.kind === 'unreachable' && ctx.deadline.remainingMs() > 3000) {
@@ -102,10 +96,6 @@ function endOutage(ctx: ResourceContext): void {
   if (saved?.libvirtUnreachableSince === undefined) return;
   ctx.log.info(`libvirt answers again, after an outage that began ${Math.round((Date.now() - saved.libvirtUnreachableSince) / 1000)} s ago`);
   ctx.state.save({ name: saved.name, uuid: saved.uuid } satisfies VmState);
-}
-
-export function qemuOf(vm: VmIdentity, ctx: ResourceContext): QemuProcess[] {
-  return findQemuProcesses({ name: vm.name, uuid: savedState(ctx)?.uuid ?? uuidFromConfig(vm.config) });
 }
 
 function pids(processes: readonly QemuProcess[]): string {

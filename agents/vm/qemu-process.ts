@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
-import type { Deadline } from '../../lib/ocf/deadline.js';
-import { sleep } from '../../lib/ocf/wait.js';
+import { sleep, type Deadline } from '../../lib/time/index.js';
 
 /** How to recognise a domain's QEMU on the command line libvirt gives it. */
 export interface DomainRef {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-import { ExecFailed } from '../../lib/exec/exec-failed.js';
-import type { Deadline } from '../../lib/ocf/deadline.js';
+import { ExecFailed } from '../../lib/exec/index.js';
+import type { Deadline } from '../../lib/time/index.js';
 import type { Exec } from './virsh.js';
 
 /** Who rbd commands run as; from the ceph_* parameters. */

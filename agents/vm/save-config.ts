@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { readFileSync } from 'node:fs';
-import { run } from '../../lib/exec/run.js';
-import { which } from '../../lib/exec/which.js';
-import type { ResourceContext } from '../../lib/ocf/context.js';
+import { run, which } from '../../lib/exec/index.js';
+import type { ResourceContext } from '../../lib/ocf/index.js';
 import { writeAtomically, xmlMetaKey } from './config-source.js';
 import { parseDomainXml } from './domain-xml.js';
 import type { VmIdentity } from './identity.js';

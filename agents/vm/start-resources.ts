@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-import type { Deadline } from '../../lib/ocf/deadline.js';
-import { Ocf } from '../../lib/ocf/exit-codes.js';
-import { OcfError } from '../../lib/ocf/ocf-error.js';
+import type { Deadline } from '../../lib/time/index.js';
+import { Ocf, OcfError } from '../../lib/ocf/index.js';
 import type { Virsh } from './virsh.js';
 
 /** The storage pools and networks a domain XML names (pool='…', network='…'), as VirtualDomain finds them. */

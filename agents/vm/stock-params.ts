@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-import type { Logger } from '../../lib/log/logger.js';
-import { Ocf } from '../../lib/ocf/exit-codes.js';
-import { OcfError } from '../../lib/ocf/ocf-error.js';
+import type { Logger } from '../../lib/log/index.js';
+import { Ocf, OcfError } from '../../lib/ocf/index.js';
 import type { VmParams } from './spec.js';
 
 /**

@@ -1,13 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-import { which } from '../../lib/exec/which.js';
-import type { ResourceContext } from '../../lib/ocf/context.js';
-import type { Deadline } from '../../lib/ocf/deadline.js';
-import { Ocf } from '../../lib/ocf/exit-codes.js';
-import { OcfError } from '../../lib/ocf/ocf-error.js';
-import { sleep } from '../../lib/ocf/wait.js';
-import { rbdFor, virshFor } from './handlers.js';
-import { vmIdentityOf, type VmIdentity } from './identity.js';
-import { qemuOf } from './monitor.js';
+import { which } from '../../lib/exec/index.js';
+import { Ocf, OcfError, type ResourceContext } from '../../lib/ocf/index.js';
+import { sleep, type Deadline } from '../../lib/time/index.js';
+import { qemuOf, rbdFor, virshFor } from './resource.js';
+import { vmIdentityOf, type VmContext, type VmIdentity } from './identity.js';
 import { killQemuProcesses } from './qemu-process.js';
 import { saveConfig } from './save-config.js';
 import type { VmParams } from './spec.js';
@@ -25,8 +21,8 @@ const pollsPerShutdownRequest = 6;
  * SIGKILL to the domain's QEMU found in /proc. Returns only once QEMU is gone; throws otherwise,
  * since a stop that lies lets Pacemaker start the VM a second time elsewhere.
  */
-export async function stop(p: VmParams, ctx: ResourceContext): Promise<void> {
-  const vm = vmIdentityOf(p, ctx.instance, ctx.state);
+export async function stop(p: VmParams, ctx: VmContext): Promise<void> {
+  const vm = vmIdentityOf(ctx.resolved, ctx.state);
   const reserves = stopReservesMs(ctx.deadline.remainingMs());
   const gracefulShare = ctx.deadline.leaving(reserves.destroyMs + reserves.killMs);
   if (which('virsh') === undefined) return stopWithoutLibvirt(p, vm, 'virsh is not installed', ctx);

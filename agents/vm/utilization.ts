@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-import { run } from '../../lib/exec/run.js';
-import type { ResourceContext } from '../../lib/ocf/context.js';
+import { run } from '../../lib/exec/index.js';
+import type { ResourceContext } from '../../lib/ocf/index.js';
 import type { DomainXml } from './domain-xml.js';
 import type { VmParams } from './spec.js';
 

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-import type { Argv, RunOptions, RunResult } from '../../lib/exec/run.js';
-import { ExecFailed, lastLines } from '../../lib/exec/exec-failed.js';
-import type { Deadline } from '../../lib/ocf/deadline.js';
+import { ExecFailed, lastLines, type Argv, type RunOptions, type RunResult } from '../../lib/exec/index.js';
+import type { Deadline } from '../../lib/time/index.js';
 
 /** `run` or `query`: the monitor path passes `query` so it never loads execa. */
 export type Exec = (argv: Argv, options: RunOptions) => Promise<RunResult>;

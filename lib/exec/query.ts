@@ -4,10 +4,10 @@ import { ExecFailed } from './exec-failed.js';
 
 /**
  * `run` for hot paths (recurring monitors): the same contract, on node:child_process directly,
- * which costs 7–20 ms less per agent call than loading execa (research/packaging.md §2.4).
+ * without loading execa at every agent call.
  */
 export function query(argv: Argv, options: RunOptions): Promise<RunResult> {
-  // Loaded on first use: child_process pulls in net, stream and dgram (~2 ms), which an agent
+  // Loaded on first use: child_process pulls in net, stream and dgram, which an agent
   // whose monitor spawns nothing (vip) should not pay for.
   const { execFile } = process.getBuiltinModule('node:child_process');
   const [program, ...args] = argv;

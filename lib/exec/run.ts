@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import type { Deadline } from '../ocf/deadline.js';
+import type { Deadline } from '../time/index.js';
 import { ExecFailed } from './exec-failed.js';
 import { which } from './which.js';
 

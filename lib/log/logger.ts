@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { appendFileSync, existsSync } from 'node:fs';
 import type { Writable } from 'node:stream';
+import { spawnDetached } from '../exec/detached.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'err';
 
@@ -64,7 +65,7 @@ export function logSettingsFromEnv(tag: string, env: Readonly<Record<string, str
 }
 
 export function createLogger(settings: LogSettings, io: Io): Logger {
-  // Decided at the first line: most monitors write none, and loading node:tty costs milliseconds.
+  // Decided at the first line: most monitors write none, and need not load node:tty.
   let interactive = settings.interactive;
   let syslog: ((level: LogLevel, text: string) => void) | undefined;
   let started = false;
@@ -132,18 +133,12 @@ function syslogWriter(settings: LogSettings): ((level: LogLevel, text: string) =
     if (failed) return;
     try {
       if (stdin === undefined) {
-        const { spawn } = process.getBuiltinModule('node:child_process'); // off the path of agents that log nothing
-        const child = spawn('logger', ['--socket-errors=off', '--prio-prefix', '-u', socket, '-t', settings.tag], {
-          stdio: ['pipe', 'ignore', 'ignore'],
-          detached: true,
-        });
-        child.on('error', () => (failed = true));
-        child.stdin.on('error', () => (failed = true));
-        child.unref();
-        (child.stdin as unknown as { unref?: () => void }).unref?.();
-        stdin = child.stdin;
+        stdin = spawnDetached(['logger', '--socket-errors=off', '--prio-prefix', '-u', socket, '-t', settings.tag], {
+          stdin: 'pipe',
+          onError: () => (failed = true),
+        }).stdin;
       }
-      stdin.write(`<${facility * 8 + severity[level]}>${text.replace(/\n/g, ' ')}\n`);
+      stdin?.write(`<${facility * 8 + severity[level]}>${text.replace(/\n/g, ' ')}\n`);
     } catch {
       failed = true; // syslog is best effort
     }

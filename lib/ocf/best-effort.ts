@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { Logger } from '../log/logger.js';
-import type { Deadline } from './deadline.js';
+import type { Deadline } from '../time/index.js';
 
 /** Options of one best-effort step. */
 export interface BestEffortOptions {

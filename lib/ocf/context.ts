@@ -3,10 +3,10 @@ import { hostname } from 'node:os';
 import type { Logger } from '../log/logger.js';
 import type { StateStore } from '../state/state-file.js';
 import type { BestEffortOptions } from './best-effort.js';
-import type { Deadline } from './deadline.js';
+import type { Deadline } from '../time/index.js';
 
 /** What a handler knows about the operation it runs in; read from the environment once, by the kit. */
-export interface ResourceContext {
+export interface ResourceContext<D = unknown> {
   readonly agent: string;
   /** OCF_RESOURCE_INSTANCE, e.g. `vm1` or `ping:0`. */
   readonly instance: string;
@@ -37,6 +37,8 @@ export interface ResourceContext {
    * yields undefined. Call it only once the action has succeeded: if the backstop fires while
    * the step runs, the action answers success.
    */
+  /** What the agent's `resolve` derived from the parameters for this action (undefined without one). */
+  readonly resolved: D;
   readonly bestEffort: <T>(what: string, step: (deadline: Deadline) => Promise<T>, options?: BestEffortOptions) => Promise<T | undefined>;
 }
 

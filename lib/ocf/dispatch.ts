@@ -3,11 +3,10 @@ import { createLogger, logSettingsFromEnv, type Io } from '../log/logger.js';
 import { which } from '../exec/which.js';
 import { ExecFailed } from '../exec/exec-failed.js';
 import { parseParams, undeclaredParams, type ParamsOf, type ParamsSpec } from '../spec/params.js';
-import { parseDurationMs } from './durations.js';
 import { stateFile } from '../state/state-file.js';
 import { metaFromEnv, nodeNameFrom, type ResourceContext } from './context.js';
 import { BestEffort } from './best-effort.js';
-import { budgetForTimeout, Deadline, maxTimerMs } from './deadline.js';
+import { budgetForTimeout, Deadline, maxTimerMs, parseDurationMs } from '../time/index.js';
 import type { ResourceAgent } from './define.js';
 import { Ocf, ocfCodeName, type OcfCode } from './exit-codes.js';
 import { OcfError } from './ocf-error.js';
@@ -73,24 +72,26 @@ async function dispatch(agent: ResourceAgent, action: string, env: Env, io: Io):
     return Ocf.SUCCESS;
   }
 
-  const { ctx, bestEffort } = contextFor(agent, action, env, io);
+  const { ctx: base, bestEffort } = contextFor(agent, action, env, io);
   const finish = (code: OcfCode, reason: string, asIs = false): number => {
-    const outcome = asIs ? { code, reason } : outcomeOf(action, ctx.isProbe, code, reason);
-    if (outcome.note) ctx.log.info(outcome.note);
-    if (outcome.reason !== undefined && !(ctx.isProbe && outcome.code === Ocf.NOT_RUNNING)) {
-      if (outcome.code !== Ocf.NOT_RUNNING) ctx.log.err(`${action} failed (${ocfCodeName(outcome.code)}): ${outcome.reason}`);
+    const outcome = asIs ? { code, reason } : outcomeOf(action, base.isProbe, code, reason);
+    if (outcome.note) base.log.info(outcome.note);
+    if (outcome.reason !== undefined && !(base.isProbe && outcome.code === Ocf.NOT_RUNNING)) {
+      if (outcome.code !== Ocf.NOT_RUNNING) base.log.err(`${action} failed (${ocfCodeName(outcome.code)}): ${outcome.reason}`);
       io.err(`${exitReasonPrefix}${oneLine(outcome.reason)}\n`);
     }
     return outcome.code;
   };
 
   let p: ParamsOf<ParamsSpec>;
+  let ctx: ResourceContext;
   try {
     p = parseParams(agent.params, env);
     if (action === 'start' || action === 'validate-all')
-      for (const name of undeclaredParams(agent.params, env)) ctx.log.warn(`parameter ${name} is not a parameter of ${agent.name}: ignored`);
+      for (const name of undeclaredParams(agent.params, env)) base.log.warn(`parameter ${name} is not a parameter of ${agent.name}: ignored`);
+    ctx = { ...base, resolved: agent.resolve?.(p, base) };
     await agent.validate?.(p, ctx);
-    if (needsTools(action, ctx.checkLevel)) checkTools(agent, p);
+    if (needsTools(action, ctx.checkLevel)) checkTools(agent, p, ctx);
     if (action === 'start' || action === 'migrate_from' || (action === 'validate-all' && ctx.checkLevel >= 10))
       await agent.validateHost?.(p, ctx);
   } catch (e) {
@@ -147,7 +148,7 @@ async function withinDeadline(ctx: ResourceContext, bestEffort: BestEffort, work
         resolve(Ocf.SUCCESS);
         return;
       }
-      reject(new OcfError(Ocf.ERR_GENERIC, `${ctx.action} did not finish within its budget of ${Math.round(ctx.timeoutMs / 1000)} s timeout`));
+      reject(new OcfError(Ocf.ERR_GENERIC, `${ctx.action} did not finish within its ${Math.round(ctx.timeoutMs / 1000)} s timeout`));
     };
     if (ctx.deadline.signal.aborted) onAbort();
     else ctx.deadline.signal.addEventListener('abort', onAbort, { once: true });
@@ -163,11 +164,21 @@ function needsTools(action: string, checkLevel: number): boolean {
   return action !== 'validate-all' || checkLevel >= 10;
 }
 
-function checkTools(agent: ResourceAgent, p: ParamsOf<ParamsSpec>): void {
-  const tools = typeof agent.requires === 'function' ? agent.requires(p) : (agent.requires ?? []);
-  const missing = tools.filter((t) => which(t) === undefined);
-  if (missing.length > 0)
-    throw new OcfError(Ocf.ERR_INSTALLED, `${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not installed on this node (needed by ${agent.name})`);
+function checkTools(agent: ResourceAgent, p: ParamsOf<ParamsSpec>, ctx: ResourceContext): void {
+  const needs = typeof agent.requires === 'function' ? agent.requires(p, ctx) : [{ tools: agent.requires ?? [] }];
+  for (const need of needs) {
+    const missing = need.tools.filter((t) => which(t) === undefined);
+    if (missing.length > 0)
+      throw new OcfError(
+        Ocf.ERR_INSTALLED,
+        `${listed(missing)} ${missing.length > 1 ? 'are' : 'is'} not installed on this node (needed ${need.neededFor ?? `by ${agent.name}`})`,
+      );
+  }
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+function listed(names: readonly string[]): string {
+  return names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : (names[0] ?? '');
 }
 
 function asOcf(e: unknown): { code: OcfCode; reason: string } {
@@ -181,7 +192,7 @@ function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' / ').trim();
 }
 
-function contextFor(agent: ResourceAgent, action: string, env: Env, io: Io): { ctx: ResourceContext; bestEffort: BestEffort } {
+function contextFor(agent: ResourceAgent, action: string, env: Env, io: Io): { ctx: ResourceContext<undefined>; bestEffort: BestEffort } {
   const meta = metaFromEnv(env);
   const instance = env.OCF_RESOURCE_INSTANCE ?? agent.name;
   const intervalMs = Number(meta.interval ?? '0') || 0;
@@ -191,7 +202,7 @@ function contextFor(agent: ResourceAgent, action: string, env: Env, io: Io): { c
   const log = createLogger(logSettingsFromEnv(`${agent.name}(${instance})[${process.pid}]`, env), io);
   const deadline = Deadline.after(budgetForTimeout(timeoutMs));
   const bestEffort = new BestEffort(deadline, log);
-  const ctx: ResourceContext = {
+  const ctx: ResourceContext<undefined> = {
     agent: agent.name,
     instance,
     action,
@@ -208,6 +219,7 @@ function contextFor(agent: ResourceAgent, action: string, env: Env, io: Io): { c
     migrateSource: meta.migrate_source,
     migrateTarget: meta.migrate_target,
     out: io.out,
+    resolved: undefined,
     bestEffort: (what, step, options) => bestEffort.run(what, step, options),
   };
   return { ctx, bestEffort };

@@ -327,7 +327,7 @@ dead_link() {
   hide_sender='mount --bind /dev/null /usr/libexec/heartbeat/send_arp; exec "$@"'
   run in_node n1 unshare --mount bash -c "$hide_sender" - env -i PATH=$OCF_PATH OCF_ROOT=/usr/lib/ocf OCF_RESKEY_ip=192.0.2.72 OCF_RESKEY_nic=eth0 OCF_RESKEY_cidr_netmask=24 /usr/lib/ocf/resource.d/seapath/vip start
   [ "$status" -eq 5 ]
-  [[ $(ocf_exit_reason) == "/usr/libexec/heartbeat/send_arp not installed on this node"* ]]
+  [[ $(ocf_exit_reason) == "/usr/libexec/heartbeat/send_arp is not installed on this node (needed to announce 192.0.2.72)" ]]
   ! has_address n1 192.0.2.72/24
 }
 

@@ -5,10 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runAction } from '../../../../lib/ocf/index.js';
-import type { ResourceAgent } from '../../../../lib/ocf/index.js';
 import ping from '../../../../agents/ping/index.js';
 
-const agent = ping as unknown as ResourceAgent;
+const agent = ping;
 const rng = new URL('../../../../spec/ocf-ra-api-1.1.rng', import.meta.url).pathname;
 const rsctmp = mkdtempSync(join(tmpdir(), 'ping-unit-'));
 afterAll(() => rmSync(rsctmp, { recursive: true, force: true }));

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runAction, type ResourceAgent } from '../../../../lib/ocf/index.js';
+import { runAction } from '../../../../lib/ocf/index.js';
 import vip from '../../../../agents/vip/index.js';
 import { isAnnouncerOf, sendArpPath } from '../../../../agents/vip/announce.js';
 import { parseRoutes } from '../../../../agents/vip/iproute.js';
@@ -11,7 +11,7 @@ import { vipSettings } from '../../../../agents/vip/stock-params.js';
 import { vipParams } from '../../../../agents/vip/spec.js';
 import { parseParams } from '../../../../lib/spec/index.js';
 
-const agent = vip as unknown as ResourceAgent;
+const agent = vip;
 const rsctmp = mkdtempSync(join(tmpdir(), 'vip-unit-'));
 const env = (params: Record<string, string>, meta: Record<string, string> = {}): Record<string, string> => ({
   OCF_RESOURCE_INSTANCE: 'vip-unit',

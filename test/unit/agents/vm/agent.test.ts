@@ -2,15 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import { runAction } from '../../../../lib/ocf/dispatch.js';
 import vm, { virtualDomain } from '../../../../agents/vm/index.js';
-import type { ResourceAgent } from '../../../../lib/ocf/define.js';
 
-const agent = vm as unknown as ResourceAgent;
+const agent = vm;
 const env = (extra: Record<string, string>) => ({ OCF_RESOURCE_INSTANCE: 'vmunit', HA_RSCTMP: '/tmp/vm-unit-rsctmp', HA_logfacility: 'none', ...extra });
 
 describe('vm agent: what the kit derives from its spec', () => {
   it('prints meta-data under the name it was invoked as', async () => {
     expect((await runAction(agent, 'meta-data', {})).stdout).toContain('<resource-agent name="vm"');
-    expect((await runAction(virtualDomain as unknown as ResourceAgent, 'meta-data', {})).stdout).toContain('<resource-agent name="VirtualDomain"');
+    expect((await runAction(virtualDomain, 'meta-data', {})).stdout).toContain('<resource-agent name="VirtualDomain"');
   });
 
   it('advertises live migration and VirtualDomain parameter names', async () => {

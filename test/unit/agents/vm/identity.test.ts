@@ -10,6 +10,7 @@ import { vmParams } from '../../../../agents/vm/spec.js';
 const params = (env: Record<string, string>) =>
   parseParams(vmParams, Object.fromEntries(Object.entries(env).map(([k, v]) => [`OCF_RESKEY_${k}`, v])));
 const noState = { load: () => undefined };
+const identityOf = (p: ReturnType<typeof params>, instance: string, state: typeof noState) => vmIdentityOf(vmSourceOf(p, instance), state);
 const saved = (name: string) => ({ load: <T>() => ({ name }) as T });
 const dir = mkdtempSync(join(tmpdir(), 'vm-identity-'));
 // SEAPATH's vm_manager/testdata/vm.xml is named test0; its add_vm.py makes resource vm1 of it.
@@ -43,22 +44,22 @@ describe('vmSourceOf', () => {
 
 describe('vmIdentityOf: the domain is the <name> of the XML, as in stock VirtualDomain', () => {
   it.each(['false', 'true'])('resource vm1 with an XML named test0 is domain test0 (seapath=%s)', (seapath) => {
-    const vm = vmIdentityOf(params({ seapath, config: test0 }), 'vm1', noState);
+    const vm = identityOf(params({ seapath, config: test0 }), 'vm1', noState);
     expect(vm.name).toBe('test0');
     expect(vm.systemImage).toBe(seapath === 'true' ? 'rbd/system_vm1' : undefined);
   });
 
   it('falls back on the name saved at start only when the XML cannot be read', () => {
-    expect(vmIdentityOf(params({ config: test0 }), 'vm1', saved('older')).name).toBe('test0');
-    expect(vmIdentityOf(params({ config: join(dir, 'gone.xml') }), 'vm1', saved('test0')).name).toBe('test0');
+    expect(identityOf(params({ config: test0 }), 'vm1', saved('older')).name).toBe('test0');
+    expect(identityOf(params({ config: join(dir, 'gone.xml') }), 'vm1', saved('test0')).name).toBe('test0');
   });
 
   it('with seapath=true and neither XML nor saved name, uses the config file name, as SEAPATH does', () => {
-    expect(vmIdentityOf(params({ seapath: 'true', config: join(dir, 'gone.xml') }), 'vm1', noState).name).toBe('gone');
+    expect(identityOf(params({ seapath: 'true', config: join(dir, 'gone.xml') }), 'vm1', noState).name).toBe('gone');
   });
 
   it('with seapath=false and nothing to name the domain, is ERR_INSTALLED (a stop says stopped, a probe not running)', () => {
-    expect(() => vmIdentityOf(params({ config: join(dir, 'gone.xml') }), 'vm1', noState)).toThrow(/cannot read config file .*gone.xml: ENOENT, so the domain name is unknown/);
+    expect(() => identityOf(params({ config: join(dir, 'gone.xml') }), 'vm1', noState)).toThrow(/cannot read config file .*gone.xml: ENOENT, so the domain name is unknown/);
   });
 });
 

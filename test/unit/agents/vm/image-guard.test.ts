@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { ExecFailed } from '../../../../lib/exec/exec-failed.js';
 import type { ClusterNode, ClusterView } from '../../../../lib/cluster/nodes.js';
-import { Deadline } from '../../../../lib/ocf/deadline.js';
+import { Deadline } from '../../../../lib/time/index.js';
 import { Ocf } from '../../../../lib/ocf/exit-codes.js';
 import { OcfError } from '../../../../lib/ocf/ocf-error.js';
 import { sortHolders, waitUntilImagesFree, type HolderSource } from '../../../../agents/vm/image-guard.js';

@@ -7,10 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import vm from '../../../../agents/vm/index.js';
-import type { ResourceAgent } from '../../../../lib/ocf/define.js';
 import { runAction } from '../../../../lib/ocf/dispatch.js';
 
-const agent = vm as unknown as ResourceAgent;
+const agent = vm;
 const dir = mkdtempSync(join(tmpdir(), 'vm-per-action-'));
 const uuid = '5e0c3e1a-7f7c-4d0e-9a53-2f4f0c1d7b11';
 const config = join(dir, 'vmq.xml');

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { monitorScriptsOf, runMonitorScripts } from '../../../../agents/vm/monitor-scripts.js';
 import { resourcesNamedIn } from '../../../../agents/vm/start-resources.js';
-import { Deadline } from '../../../../lib/ocf/deadline.js';
+import { Deadline } from '../../../../lib/time/index.js';
 
 describe('resourcesNamedIn (start_resources)', () => {
   it('finds the pools and networks a domain XML names, each once, as VirtualDomain does', () => {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { describe, expect, it } from 'vitest';
-import { budgetForTimeout } from '../../../../lib/ocf/deadline.js';
+import { budgetForTimeout } from '../../../../lib/time/index.js';
 import { gracefulShareMs, stopReservesMs } from '../../../../agents/vm/stop-budget.js';
 
 describe('stop budget', () => {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { describe, expect, it } from 'vitest';
 import { ExecFailed, query, run, which } from '../../../../lib/exec/index.js';
-import { Deadline } from '../../../../lib/ocf/index.js';
+import { Deadline } from '../../../../lib/time/index.js';
 
 describe.each([
   ['run', run],

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createLogger, logSettingsFromEnv, type Io } from '../../../../lib/log/index.js';
-import { sleep } from '../../../../lib/ocf/index.js';
+import { sleep } from '../../../../lib/time/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'logger-'));
 

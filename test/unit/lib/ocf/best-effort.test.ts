@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { query, run } from '../../../../lib/exec/index.js';
-import { defineResourceAgent, Ocf, runAction, sleep, type ResourceAgent, type ResourceContext } from '../../../../lib/ocf/index.js';
+import { defineResourceAgent, Ocf, runAction, type ResourceAgent, type ResourceContext } from '../../../../lib/ocf/index.js';
+import { sleep } from '../../../../lib/time/index.js';
 
 const base = { OCF_RESOURCE_INSTANCE: 'b1', HA_RSCTMP: mkdtempSync(join(tmpdir(), 'best-effort-')) };
 
@@ -51,7 +52,7 @@ describe('best-effort steps', () => {
     });
     const r = await runAction(agent, 'stop', { ...base, OCF_RESKEY_CRM_meta_timeout: '2000' });
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toContain('did not finish within its budget');
+    expect(r.stderr).toContain('ocf-exit-reason:stop did not finish within its 2 s timeout\n');
   });
 
   it('returns what the step returned', async () => {

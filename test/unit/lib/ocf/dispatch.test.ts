@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { describe, expect, it } from 'vitest';
-import { defineResourceAgent, Ocf, OcfError, runAction, sleep, type ResourceAgent } from '../../../../lib/ocf/index.js';
+import { defineResourceAgent, Ocf, OcfError, runAction, type ResourceAgent } from '../../../../lib/ocf/index.js';
+import { sleep } from '../../../../lib/time/index.js';
 import { integer, string } from '../../../../lib/spec/index.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,7 +26,7 @@ function agentThrowing(code: (typeof Ocf)[keyof typeof Ocf], extra: Partial<Reso
     stop: fail,
     monitor: fail,
     ...extra,
-  }) as ResourceAgent;
+  });
 }
 
 const running = defineResourceAgent({
@@ -41,7 +42,7 @@ const running = defineResourceAgent({
   start: async (p, ctx) => ctx.state.save({ name: p.name, count: p.count }),
   stop: async (_p, ctx) => ctx.state.remove(),
   monitor: async (_p, ctx) => (ctx.state.exists() ? Ocf.SUCCESS : Ocf.NOT_RUNNING),
-}) as unknown as ResourceAgent;
+});
 
 describe('action dispatch', () => {
   it.each([
@@ -54,6 +55,55 @@ describe('action dispatch', () => {
   ])('%s %o with a missing tool exits %i', async (action, env, code) => {
     const agent = agentThrowing(Ocf.ERR_GENERIC, { requires: ['no-such-tool-anywhere'] });
     expect((await runAction(agent, action, { ...base, ...env })).exitCode).toBe(code);
+  });
+
+  it('checks the programs each action declares, first need first, naming what they are needed for', async () => {
+    const agent = agentThrowing(Ocf.ERR_GENERIC, {
+      requires: (_p, ctx) =>
+        ctx.action === 'start'
+          ? [{ tools: ['sh'] }, { tools: ['no-such-tool-a', 'sh', 'no-such-tool-b'], neededFor: 'to do the thing' }, { tools: ['no-such-tool-c'] }]
+          : [],
+      stop: async () => undefined,
+    });
+    const start = await runAction(agent, 'start', base);
+    expect(start.exitCode).toBe(5);
+    expect(start.stderr).toContain('ocf-exit-reason:no-such-tool-a and no-such-tool-b are not installed on this node (needed to do the thing)\n');
+    expect((await runAction(agent, 'stop', base)).exitCode).toBe(0);
+    const three = agentThrowing(Ocf.ERR_GENERIC, { requires: () => [{ tools: ['no-such-tool-a', 'no-such-tool-b', 'no-such-tool-c'] }] });
+    expect((await runAction(three, 'start', base)).stderr).toContain(
+      'ocf-exit-reason:no-such-tool-a, no-such-tool-b and no-such-tool-c are not installed on this node (needed by t)\n',
+    );
+  });
+
+  it('resolves once per action, before validate, and hands the value to every hook', async () => {
+    let resolved = 0;
+    const seen: string[] = [];
+    const agent = defineResourceAgent({
+      name: 't',
+      shortdesc: 'test',
+      longdesc: 'test agent',
+      params: { name: string({ required: true, desc: 'A name.' }) },
+      actions: { start: { timeout: '20s' }, stop: { timeout: '20s' }, monitor: { timeout: '20s', interval: '10s' } },
+      resolve: (p) => {
+        resolved++;
+        if (p.name === 'bad') throw new OcfError(Ocf.ERR_CONFIGURED, 'name cannot be bad');
+        return { upper: p.name.toUpperCase() };
+      },
+      requires: (_p, ctx) => (seen.push(`requires ${ctx.resolved.upper}`), []),
+      validate: (_p, ctx) => void seen.push(`validate ${ctx.resolved.upper}`),
+      validateHost: async (_p, ctx) => void seen.push(`validateHost ${ctx.resolved.upper}`),
+      start: async (_p, ctx) => void seen.push(`start ${ctx.resolved.upper}`),
+      stop: async () => undefined,
+      monitor: async () => Ocf.NOT_RUNNING,
+    });
+    expect((await runAction(agent, 'start', { ...base, OCF_RESKEY_name: 'x' })).exitCode).toBe(0);
+    expect(resolved).toBe(1);
+    expect(seen).toEqual(['validate X', 'requires X', 'validateHost X', 'start X']);
+    const start = await runAction(agent, 'start', { ...base, OCF_RESKEY_name: 'bad' });
+    expect(start.exitCode).toBe(6);
+    expect(start.stderr).toContain('ocf-exit-reason:name cannot be bad\n');
+    expect((await runAction(agent, 'monitor', { ...base, ...probe, OCF_RESKEY_name: 'bad' })).exitCode).toBe(7);
+    expect((await runAction(agent, 'stop', { ...base, OCF_RESKEY_name: 'bad' })).exitCode).toBe(0);
   });
 
   it.each([
@@ -122,7 +172,7 @@ describe('action dispatch', () => {
     const r = await runAction(hanging, 'start', { ...base, OCF_RESKEY_CRM_meta_timeout: '2000' });
     expect(r.exitCode).toBe(1);
     expect(Date.now() - began).toBeLessThan(2000);
-    expect(r.stderr).toContain('did not finish within its budget');
+    expect(r.stderr).toContain('ocf-exit-reason:start did not finish within its 2 s timeout\n');
   });
 });
 

@@ -1,5 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
-import type { Deadline } from '../../lib/ocf/deadline.js';
+import type { Deadline } from './deadline.js';
+
+/**
+ * The budget an agent gives itself for an operation of `timeoutMs`: it must write its exit
+ * reason and exit before Pacemaker's SIGKILL, so it keeps a margin of 10 % (1 to 5 s).
+ */
+export function budgetForTimeout(timeoutMs: number): number {
+  if (timeoutMs <= 4000) return Math.floor(timeoutMs * 0.75);
+  const margin = Math.min(5000, Math.max(1000, timeoutMs / 10));
+  return Math.floor(timeoutMs - margin);
+}
 
 // Time left after a step times out: to kill its child (execa escalates to SIGKILL after 500 ms)
 // and report why, before the kit's own deadline answers with a generic reason.

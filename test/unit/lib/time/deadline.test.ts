@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { describe, expect, it } from 'vitest';
-import { budgetForTimeout, Deadline, OcfError, parseDurationMs, waitUntil } from '../../../../lib/ocf/index.js';
+import { budgetForTimeout, Deadline, parseDurationMs, waitUntil, WaitTimedOut } from '../../../../lib/time/index.js';
 
 describe('deadline', () => {
   it.each([
@@ -21,8 +21,8 @@ describe('deadline', () => {
 
   it('waitUntil times out with a reason naming what it waited for', async () => {
     const err = await waitUntil('the moon', async () => false, Deadline.after(300), 50).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(OcfError);
-    expect((err as OcfError).reason).toBe('timed out waiting for the moon');
+    expect(err).toBeInstanceOf(WaitTimedOut);
+    expect((err as WaitTimedOut).message).toBe('timed out waiting for the moon');
   });
 
   it('waitUntil returns as soon as the condition holds', async () => {

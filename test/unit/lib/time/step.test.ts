@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { describe, expect, it } from 'vitest';
-import { Deadline } from '../../../../lib/ocf/deadline.js';
-import { stepDeadline } from '../../../../agents/vm/step.js';
+import { Deadline, stepDeadline } from '../../../../lib/time/index.js';
 
 describe('stepDeadline', () => {
   const near = (actual: number, expected: number) => expect(Math.abs(actual - expected)).toBeLessThan(50);

@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: Apache-2.0
+// What the vm handlers share: the resource's libvirt and Ceph clients, its saved state, its QEMU.
+import { run } from '../../lib/exec/index.js';
+import { Ocf, OcfError, type ResourceContext } from '../../lib/ocf/index.js';
+import { uuidFromConfig } from './config-source.js';
+import type { VmIdentity, VmState } from './identity.js';
+import { findQemuProcesses, type QemuProcess } from './qemu-process.js';
+import { Rbd } from './rbd.js';
+import type { VmParams } from './spec.js';
+import { Virsh, type Exec } from './virsh.js';
+
+export function virshFor(p: VmParams, exec: Exec = run): Virsh {
+  return new Virsh(p.hypervisor, exec);
+}
+
+export function rbdFor(p: VmParams, exec: Exec = run): Rbd {
+  return new Rbd({ id: p.ceph_client_id, conf: p.ceph_conf, keyring: p.ceph_keyring }, exec);
+}
+
+export function unreachable(p: VmParams, detail: string): OcfError {
+  return new OcfError(Ocf.ERR_GENERIC, `cannot reach libvirt at ${p.hypervisor}: ${detail}`);
+}
+
+export function savedState(ctx: ResourceContext): VmState | undefined {
+  return ctx.state.load<VmState>();
+}
+
+/** The domain's QEMU processes on this node, found in /proc by name and UUID. */
+export function qemuOf(vm: VmIdentity, ctx: ResourceContext): QemuProcess[] {
+  return findQemuProcesses({ name: vm.name, uuid: savedState(ctx)?.uuid ?? uuidFromConfig(vm.config) });
+}

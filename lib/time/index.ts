@@ -1,0 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+export { Deadline, maxTimerMs } from './deadline.js';
+export { budgetForTimeout, stepDeadline } from './budget.js';
+export { sleep, waitUntil, WaitTimedOut } from './wait.js';
+export { parseDurationMs } from './durations.js';
