@@ -33,7 +33,7 @@ retitle() { libvirt_virsh a desc "$1" --live --title --new-desc "$2" >/dev/null;
   before=$(md5sum <"$config")
   OCF_TIMEOUT_MS=8000 vm_agent a stop vmsave
   [ "$(md5sum <"$config")" = "$before" ]
-  ! grep -q '<title>' "$config"
+  [ "$(grep -c '<title>' "$config")" -eq 0 ]
   # with it, the stop saves the definition libvirt holds before shutting the domain down
   vm_agent a start vmsave save_config_on_stop=true
   retitle vmsave "changed while running"
@@ -71,7 +71,7 @@ retitle() { libvirt_virsh a desc "$1" --live --title --new-desc "$2" >/dev/null;
   retitle vmsame "not saved by a forced stop"
   run vm_agent a stop vmsame save_config_on_stop=true seapath=false force_stop=true
   [ "$status" -eq 0 ]
-  ! grep -q '<title>' "$config"
+  [ "$(grep -c '<title>' "$config")" -eq 0 ]
   [ "$(vm_state a vmsame)" = absent ]
 }
 

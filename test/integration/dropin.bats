@@ -42,7 +42,7 @@ learn_path_mtu() {
   local try
   for try in 1 2 3 4 5; do
     in_node c1 ping -c 1 -W 2 -s 1400 -M do -I "$1" 192.0.2.130 >/dev/null 2>&1 || true
-    ! in_node c1 ip route show cache 192.0.2.130 | grep -q 'mtu 1280' || return 0
+    if in_node c1 ip route show cache 192.0.2.130 | grep -q 'mtu 1280'; then return 0; fi
     sleep 0.2
   done
   echo "no path MTU exception for 192.0.2.130: $(in_node c1 ip route show cache)"
@@ -69,7 +69,7 @@ vip_or_stock() {
       vip_or_stock $agent start ip=192.0.2.40 cidr_netmask=25 nic=eth0 check_duplicate=false arp_count=1 flush_routes=$flush
       learn_path_mtu 192.0.2.40
       vip_or_stock $agent stop ip=192.0.2.40 cidr_netmask=25 nic=eth0 flush_routes=$flush
-      ! in_node c1 ip -o address show dev eth0 | grep -q ' 192.0.2.40/'
+      [ "$(in_node c1 ip -o address show dev eth0 | grep -c ' 192.0.2.40/')" -eq 0 ]
       run in_node c1 ip route show cache 192.0.2.130
       echo "$agent flush_routes=$flush: $output"
       if [ "$flush" = true ]; then [ -z "$output" ]; else [[ $output == *"mtu 1280"* ]]; fi
@@ -114,6 +114,6 @@ vip_or_stock() {
     /usr/lib/ocf/resource.d/seapath/vip stop
   [ "$status" -eq 0 ]
   [ "$(grep -c 'INFO: 192.0.2.42/25 removed from eth0' <<<"$stderr")" -eq 1 ]
-  ! in_node c1 grep -q 'removed from eth0' "$file"
+  [ "$(in_node c1 grep -c 'removed from eth0' "$file")" -eq 0 ]
   in_node c1 rm -f "$file"
 }
