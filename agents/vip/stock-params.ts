@@ -47,7 +47,8 @@ function refuseUnimplemented(p: VipParams, family: Family): void {
   };
   if (p.network_namespace?.trim())
     refuse(`network_namespace '${p.network_namespace}' is not supported by this agent; refusing rather than adding the address to this node's own namespace (use ocf:heartbeat:IPaddr2 for it)`);
-  if (p.lvs_support) refuse('lvs_support=true (LVS-DR loopback handling) is not supported by this agent; unset it, or use ocf:heartbeat:IPaddr2');
+  if (p.lvs_support)
+    refuse('lvs_support=true is not supported by this agent: IPaddr2 would move the address to lo at stop so that this node keeps serving LVS-DR requests, this agent would remove it; unset it, or use ocf:heartbeat:IPaddr2');
   if (p.unique_clone_address) refuse('unique_clone_address=true (one address per clone instance) is not supported by this agent: it manages one address, not cloned');
   if (p.lvs_ipv6_addrlabel && family === 4) refuse('lvs_ipv6_addrlabel applies to IPv6 addresses only; unset it for an IPv4 ip');
   const sender = p.arp_sender?.trim();

@@ -20,7 +20,8 @@ export async function saveConfig(virsh: Virsh, vm: VmIdentity, rbd: Rbd | undefi
     const xml = await virsh.dumpInactiveXml(vm.name, deadline);
     if (xml.trim() === '') return ctx.log.warn(`the definition of ${vm.name} is empty: ${vm.config} is left as it is`);
     parseDomainXml(xml);
-    if (which('virt-xml-validate') !== undefined) await run(['virt-xml-validate', '/dev/stdin', 'domain'], { deadline, input: xml });
+    // '-' makes virt-xml-validate copy stdin to a file: given /dev/stdin, a pipe, it says "does not exist".
+    if (which('virt-xml-validate') !== undefined) await run(['virt-xml-validate', '-', 'domain'], { deadline, input: xml });
     if (currentText(vm.config) === xml) return;
     writeAtomically(vm.config, xml);
     ctx.log.info(`saved the definition of ${vm.name} to ${vm.config}`);

@@ -93,6 +93,42 @@ md5_of() { md5sum <"$1" | cut -d' ' -f1; }
   [ "$status" -ne 0 ] # not the package's
 }
 
+@test "the systemd drop-ins ordering libvirtd and guest shutdown after Pacemaker are installed where systemd reads them, owned by the package" {
+  local dir=/usr/lib/systemd/system/resource-agents-deps.target.d f
+  for f in seapath-vm-libvirt.conf seapath-vm-machines.conf; do
+    [ -f "$ROOT$dir/$f" ]
+    [ "$(stat -c %a "$ROOT$dir/$f")" = 644 ]
+    [ "$(in_root dpkg -S "$dir/$f")" = "seapath-agents: $dir/$f" ]
+  done
+  grep -qx 'After=libvirtd.service virtqemud.service' "$ROOT$dir/seapath-vm-libvirt.conf"
+  grep -qx 'Wants=virt-guest-shutdown.target' "$ROOT$dir/seapath-vm-machines.conf"
+  # The target they extend is resource-agents' (a Depends), and Pacemaker's unit starts after it.
+  [ -f "$ROOT/usr/lib/systemd/system/resource-agents-deps.target" ]
+  grep -qx 'After=resource-agents-deps.target' /lib/systemd/system/pacemaker.service
+}
+
+@test "postinst: no systemd running, it calls no systemctl and succeeds; running, it runs daemon-reload, and a failing one fails nothing" {
+  # systemd cannot run in the root: a stand-in systemctl records its arguments and exits SYSTEMCTL_RC.
+  local postinst=/var/lib/dpkg/info/seapath-agents.postinst calls=$ROOT/tmp/systemctl.calls
+  [ -x "$ROOT$postinst" ]
+  mkdir -p "$ROOT/tmp/stand-in"
+  printf '#!/bin/sh\necho "$*" >>/tmp/systemctl.calls\nexit "${SYSTEMCTL_RC:-0}"\n' >"$ROOT/tmp/stand-in/systemctl"
+  chmod +x "$ROOT/tmp/stand-in/systemctl"
+  rm -f "$calls"
+  [ ! -d "$ROOT/run/systemd/system" ]
+  in_root env PATH=/tmp/stand-in:/usr/sbin:/usr/bin:/sbin:/bin "$postinst" configure
+  [ ! -e "$calls" ]
+  mkdir -p "$ROOT/run/systemd/system"
+  in_root env PATH=/tmp/stand-in:/usr/sbin:/usr/bin:/sbin:/bin "$postinst" configure
+  [ "$(cat "$calls")" = "--system daemon-reload" ]
+  in_root env PATH=/tmp/stand-in:/usr/sbin:/usr/bin:/sbin:/bin SYSTEMCTL_RC=1 "$postinst" configure
+  [ "$(wc -l <"$calls")" -eq 2 ]
+  # only at configure: not when dpkg unwinds a failed upgrade
+  in_root env PATH=/tmp/stand-in:/usr/sbin:/usr/bin:/sbin:/bin "$postinst" abort-upgrade 0.0.1-1
+  [ "$(wc -l <"$calls")" -eq 2 ]
+  rm -rf "$ROOT/run/systemd" "$ROOT/tmp/stand-in" "$calls"
+}
+
 @test "each installed agent prints its meta-data, valid against the OCF 1.1 schema" {
   for agent in vm VirtualDomain ping vip; do
     run in_root "$OCF_DIR/$agent" meta-data

@@ -238,6 +238,11 @@ dead_link() {
     [[ $(ocf_exit_reason) == "${bad%%=*}"* ]]
     ! in_node n1 ip -o address show | grep -q 192.0.2.66
   done
+  # each reason says what ignoring the parameter would do
+  run ocf_agent n1 vip start ip=192.0.2.66 cidr_netmask=24 nic=eth0 network_namespace=blue
+  [[ $(ocf_exit_reason) == *"rather than adding the address to this node's own namespace"* ]]
+  run ocf_agent n1 vip start ip=192.0.2.66 cidr_netmask=24 nic=eth0 lvs_support=true
+  [[ $(ocf_exit_reason) == *"IPaddr2 would move the address to lo at stop"*"this agent would remove it"* ]]
 }
 
 @test "duplicate check without iputils arping: start goes on with a warning, never refuses" {
