@@ -10,8 +10,8 @@
 #             in the 10 s between two monitors
 #   limit     evicted, and the cgroup limited to MEMPRESSURE_LIMIT_MIB (default 64): reclaim
 #             also happens during the run
-#   pinned    (ours only) limit, with our executable's pages locked in memory by `vmtouch -l`
-#             (Debian's vmtouch, run outside the cgroup): the fix measured
+#   pinned    (ours only) limit, with our executable's pages locked in memory by the shipped
+#             seapath-agents-pin.service (its ExecStart, `vmtouch -l`, run outside the cgroup)
 # Before each series the files only agents use (our executable; the stock agents' scripts,
 # ocf-shellfuncs, virsh, crm_resource, attrd_updater, fping, ip) leave the page cache
 # (POSIX_FADV_DONTNEED), so that what a run faults in is charged to its cgroup.
@@ -123,15 +123,18 @@ for agent in vm vip ping; do
     done
   done
 done
-# The fix: our executable locked in memory (pages charged outside the agents' cgroup).
-if command -v vmtouch >/dev/null; then
-  dd if=/usr/lib/seapath-agents/seapath-agents iflag=nocache count=0 status=none
-  rm -f "$BENCH_OUT/vmtouch.pid"
-  vmtouch -q -l -d -P "$BENCH_OUT/vmtouch.pid" /usr/lib/seapath-agents/seapath-agents &&
-    for _ in $(seq 50); do [[ -s $BENCH_OUT/vmtouch.pid ]] && break; sleep 0.1; done
-  PIN=$(cat "$BENCH_OUT/vmtouch.pid" 2>/dev/null)
-  # vmtouch -l maps and locks the whole file before it writes its pid file
-  echo "(pinned: $(fincore -n -o RES /usr/lib/seapath-agents/seapath-agents 2>/dev/null) of the executable locked by vmtouch pid $PIN)"
+# The fix: our executable locked in memory by what the package ships, seapath-agents-pin.service's
+# ExecStart run as written (no systemd here), outside the agents' cgroup as systemd runs it in its own.
+PIN_UNIT=/usr/lib/systemd/system/seapath-agents-pin.service
+if [[ -f $PIN_UNIT ]] && command -v vmtouch >/dev/null; then
+  EXE=/usr/lib/seapath-agents/seapath-agents
+  read -ra pin_argv <<<"$(sed -n 's/^ExecStart=//p' "$PIN_UNIT")"
+  dd if="$EXE" iflag=nocache count=0 status=none
+  "${pin_argv[@]}" >/dev/null 2>&1 &
+  PIN=$!
+  want_kib=$((($(stat -c %s "$EXE") + 4095) / 4096 * 4))
+  for _ in $(seq 100); do (($(awk '/^VmLck:/ { print $2 }' "/proc/$PIN/status" 2>/dev/null || echo 0) >= want_kib)) && break; sleep 0.1; done
+  echo "(pinned: $(awk '/^VmLck:/ { print $2, $3 }' "/proc/$PIN/status") locked by ${pin_argv[*]} (pid $PIN, $PIN_UNIT's ExecStart))"
 fi
 echo "| agent | flavour | none median / p99 ms | evicted median / p99 ms | limit ${LIMIT_MIB} MiB median / p99 ms | pinned, limit ${LIMIT_MIB} MiB median / p99 ms |"
 echo "| --- | --- | ---: | ---: | ---: | ---: |"

@@ -18,8 +18,10 @@ done
 # systemd ordering for the vm agent: static drop-ins, present from boot, no daemon-reload by agents
 unitdir=/usr/lib/systemd/system/resource-agents-deps.target.d
 install -D -m 0644 -t "$dest$unitdir" packaging/systemd/resource-agents-deps.target.d/*.conf
+# opt-in, not enabled: locks the executable in memory on hosts under memory pressure
+install -D -m 0644 -t "$dest/usr/lib/systemd/system" packaging/systemd/seapath-agents-pin.service
 for agent in $(cat packaging/fence-agents.list); do
   ln -sfn ../lib/seapath-agents/seapath-agents "$dest/usr/sbin/$agent"
   install -D -m 0644 "dist/man/man8/$agent.8" "$dest$mandir/man8/$agent.8"
 done
-echo "installed into ${dest:-/}: $libdir/seapath-agents, $ocfdir/{$(paste -sd, packaging/resource-agents.list)}$(sed 's|^| /usr/sbin/|' packaging/fence-agents.list | paste -sd' '), man pages, $unitdir/"
+echo "installed into ${dest:-/}: $libdir/seapath-agents, $ocfdir/{$(paste -sd, packaging/resource-agents.list)}$(sed 's|^| /usr/sbin/|' packaging/fence-agents.list | paste -sd' '), man pages, $unitdir/, seapath-agents-pin.service"

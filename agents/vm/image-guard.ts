@@ -4,12 +4,13 @@ import type { ClusterView } from '../../lib/cluster/index.js';
 import { Ocf, OcfError, type ResourceContext } from '../../lib/ocf/index.js';
 import { sleep, type Deadline } from '../../lib/time/index.js';
 import { holderHost, judgeHolder, type HolderVerdict } from './holder-evidence.js';
-import { formatHolder, type ImageHolder } from './rbd.js';
+import { formatHolder, type HeldLock, type ImageHolder } from './rbd.js';
 
 /** What the guard asks of Ceph; `Rbd` in production, an in-memory Ceph in unit tests. */
 export interface HolderSource {
   holders(image: string, deadline: Deadline): Promise<ImageHolder[]>;
-  blocklist(address: string, deadline: Deadline): Promise<void>;
+  /** Blocklists `address`; `lock`, one it holds, lets Ceph do it by breaking that lock (quicker). */
+  blocklist(address: string, deadline: Deadline, lock?: HeldLock): Promise<void>;
   /** The Ceph user the commands run as, for exit reasons (`client.admin`). */
   readonly user: string;
 }
@@ -63,11 +64,14 @@ export async function waitUntilImagesFree(
     const verdicts = new Map(holders.map((h) => [h.address, judgeHolder(vmName, h, current)]));
     const toBlocklist = holders.filter((h) => !blocklisted.has(h.address));
     if (toBlocklist.length > 0 && toBlocklist.every((h) => verdicts.get(h.address)?.kind === 'fenced')) {
-      for (const h of toBlocklist) {
-        await blocklistFenced(vmName, h, verdicts.get(h.address), ceph, waitDeadline.within(15_000));
-        blocklisted.add(h.address);
-        log.info(`${formatHolder(h)} belongs to ${nodeOf(verdicts.get(h.address))}, fenced at ${fencedAt(verdicts.get(h.address))}: blocklisted it`);
-      }
+      const blocklistDeadline = waitDeadline.within(15_000);
+      await Promise.all(
+        toBlocklist.map(async (h) => {
+          await blocklistFenced(vmName, h, verdicts.get(h.address), ceph, blocklistDeadline, lockOf(h.address, held));
+          blocklisted.add(h.address);
+          log.info(`${formatHolder(h)} belongs to ${nodeOf(verdicts.get(h.address))}, fenced at ${fencedAt(verdicts.get(h.address))}: blocklisted it`);
+        }),
+      );
       continue; // a fresh look at the images must show the blocklisted clients gone
     }
     const refusal = refusalOf(vmName, held, verdicts, blocklisted);
@@ -133,9 +137,23 @@ export function sortHolders(holders: readonly ImageHolder[], blocklisted: Readon
   return { live: holders.filter((h) => !isStale(h)), stale: holders.filter(isStale) };
 }
 
-async function blocklistFenced(vmName: string, h: ImageHolder, verdict: HolderVerdict | undefined, ceph: HolderSource, deadline: Deadline): Promise<void> {
+/** A lock the client at `address` holds on one of the held images, if any. */
+function lockOf(address: string, held: readonly HeldImage[]): HeldLock | undefined {
+  for (const { image, holders } of held)
+    for (const h of holders) if (h.kind === 'lock' && h.address === address && h.lockId !== undefined) return { image, lockId: h.lockId, client: h.client, address };
+  return undefined;
+}
+
+async function blocklistFenced(
+  vmName: string,
+  h: ImageHolder,
+  verdict: HolderVerdict | undefined,
+  ceph: HolderSource,
+  deadline: Deadline,
+  lock: HeldLock | undefined,
+): Promise<void> {
   try {
-    await ceph.blocklist(h.address, deadline);
+    await ceph.blocklist(h.address, deadline, lock);
   } catch (e) {
     const denied = e instanceof ExecFailed && (e.exitCode === 13 || /EACCES|access denied|permission denied/i.test(e.stderr));
     const detail = e instanceof ExecFailed ? e.message : (e as Error).message;

@@ -67,7 +67,8 @@ md5_of() { md5sum <"$1" | cut -d' ' -f1; }
     grep -q " ./usr/share/man/man7/ocf_seapath_$agent.7.gz\$" <<<"$output"
   done
   grep -q ' ./usr/sbin/fence_outscale -> ../lib/seapath-agents/seapath-agents$' <<<"$output"
-  for doc in vm vip ping fence_outscale migration-from-stock troubleshooting seapath; do
+  grep -q " ./usr/lib/systemd/system/seapath-agents-pin.service$" <<<"$output"
+  for doc in vm vip ping fence_outscale migration-from-stock troubleshooting seapath memory-pressure; do
     grep -q " ./usr/share/doc/seapath-agents/docs/$doc.md\$" <<<"$output"
   done
   # nothing else of the agents' directory: SEAPATH's files there stay theirs

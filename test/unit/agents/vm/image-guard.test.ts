@@ -7,7 +7,7 @@ import { Ocf } from '../../../../lib/ocf/exit-codes.js';
 import { OcfError } from '../../../../lib/ocf/ocf-error.js';
 import { sortHolders, waitUntilImagesFree, type HolderSource } from '../../../../agents/vm/image-guard.js';
 import { judgeHolder } from '../../../../agents/vm/holder-evidence.js';
-import type { ImageHolder } from '../../../../agents/vm/rbd.js';
+import type { HeldLock, ImageHolder } from '../../../../agents/vm/rbd.js';
 
 const watcherB: ImageHolder = { kind: 'watcher', client: 'client.4125', address: '198.51.100.12:0/2022473532' };
 const qemuLockB: ImageHolder = { kind: 'lock', client: 'client.4125', address: '198.51.100.12:0/2022473532', lockId: 'auto 140274907055952' };
@@ -45,6 +45,7 @@ const node3Lock: ImageHolder = { kind: 'lock', client: 'client.4137', address: '
 class InMemoryCeph implements HolderSource {
   readonly user = 'client.agent';
   readonly blocklistCalls: string[] = [];
+  readonly locksBroken: (HeldLock | undefined)[] = [];
   reads = 0;
   constructor(
     readonly images: Map<string, ImageHolder[]>,
@@ -63,8 +64,9 @@ class InMemoryCeph implements HolderSource {
     }
     return Promise.resolve([...(this.images.get(image) ?? [])]);
   }
-  blocklist(address: string): Promise<void> {
+  blocklist(address: string, _deadline: Deadline, lock?: HeldLock): Promise<void> {
     this.blocklistCalls.push(address);
+    this.locksBroken.push(lock);
     if (!this.canBlocklist) return Promise.reject(new ExecFailed(['ceph', 'osd', 'blocklist', 'add', address], 13, 'Error EACCES: access denied', false));
     this.pendingDrops.set(address, this.dropWatchAfterReads);
     return Promise.resolve();
@@ -124,6 +126,8 @@ describe('the image guard: evidence that the other copy cannot write', () => {
     const { error } = await guard(ceph, clusterWith(offlineClean, fencedAfter), 2000);
     expect(error).toBeUndefined();
     expect(ceph.blocklistCalls).toEqual([node3Qemu.address]); // once per client, watcher and lock alike
+    // by breaking its lock: the lock of that client, on that image
+    expect(ceph.locksBroken).toEqual([{ image: 'rbd/system_vm1', lockId: 'auto 1398', client: 'client.4137', address: node3Qemu.address }]);
     expect(ceph.reads).toBeGreaterThanOrEqual(3); // before, and until the watch was seen gone
   });
 
