@@ -7,6 +7,7 @@ function duration<const O extends ParamOptions<string> & { readonly allowZero: b
   return {
     ...o,
     kind: 'string',
+    contentType: 'string',
     parse: (raw) => {
       const ms = parseDurationMs(raw);
       if (ms === undefined) return { error: `expected a duration such as 5, 5s or 500ms, got '${raw}'` };

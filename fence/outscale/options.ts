@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import { boolean, integer, second, select, string, type AgentOptions } from '../../lib/fence/index.js';
+import { flag, integer, second, select, string, type AgentOptions } from '../../lib/fence/index.js';
 
 /** fence_outscale's own options, and the standard ones whose default or meaning it changes. */
 export const outscaleOptions = {
@@ -44,7 +44,7 @@ export const outscaleOptions = {
     order: 4,
     desc: 'API endpoint, with or without /api/v1, e.g. https://api.eu-west-2.outscale.com. Default: OSC_ENDPOINT_API, then the profile, then the region\'s.',
   }),
-  insecure_http: boolean({
+  insecure_http: flag({
     order: 4,
     desc:
       'Allow a plain http:// endpoint that is not on loopback. Without it, http:// is accepted for 127.0.0.0/8 and ::1 only: ' +
@@ -61,7 +61,7 @@ export const outscaleOptions = {
   proxy: string({
     valueName: 'url',
     order: 4,
-    holdsSecret: (raw) => {
+    holdsSecret: (raw: string) => {
       try {
         return new URL(raw.trim()).password !== '';
       } catch {
@@ -79,7 +79,7 @@ export const outscaleOptions = {
     desc: 'File whose content is the proxy password (surrounding blanks ignored), for the user named in the proxy URL.',
   }),
   signature_version: select({
-    choices: ['osc4', 'aws4'],
+    options: ['osc4', 'aws4'],
     default: 'osc4',
     valueName: 'version',
     order: 4,
@@ -91,18 +91,18 @@ export const outscaleOptions = {
     order: 5,
     desc: 'Tag that list and monitor are limited to (for example Cluster=prod); without it they see every VM of the account.',
   }),
-  skip_race_check: boolean({
+  skip_race_check: flag({
     order: 6,
     desc:
       'Skip the race check. By default the agent reads its own VM ID from the metadata service and, right before StopVms, ' +
       'does not fence anyone while its own VM is itself being stopped (in a split, the node being fenced yields).',
   }),
-  refuse_self_fencing: boolean({
+  refuse_self_fencing: flag({
     order: 6,
     desc:
       'Refuse to stop the VM this agent runs on. Off by default: Pacemaker asks a node to fence itself only when no other node can.',
   }),
-  allow_terminate: boolean({
+  allow_terminate: flag({
     order: 6,
     desc:
       'Fence VMs whose VmInitiatedShutdownBehavior is terminate, which a stop deletes with their volumes set to be deleted. ' +
