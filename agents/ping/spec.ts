@@ -1,21 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import { integer, string, type ActionsSpec, type ParamOptions, type ParamSpec, type ParamsOf } from '../../lib/spec/index.js';
-import { parseDurationMs } from './timing.js';
-
-/** A duration parameter written as Pacemaker writes them ('5s', '500ms', a bare number of seconds); kept as text, checked at parse. */
-function duration<const O extends ParamOptions<string> & { readonly allowZero: boolean }>(o: O): ParamSpec<string, O extends { default: string } ? true : false> {
-  return {
-    ...o,
-    kind: 'string',
-    contentType: 'string',
-    parse: (raw) => {
-      const ms = parseDurationMs(raw);
-      if (ms === undefined) return { error: `expected a duration such as 5, 5s or 500ms, got '${raw}'` };
-      if (ms === 0 && !o.allowZero) return { error: `must be longer than 0, got '${raw}'` };
-      return { value: raw.trim() };
-    },
-  };
-}
+import { duration, integer, string, type ActionsSpec, type ParamsOf } from '../../lib/spec/index.js';
 
 /**
  * ocf:pacemaker:ping's parameters, with its names, meanings and defaults: crm_mon shows
@@ -29,7 +13,8 @@ export const pingParams = {
     deprecated: { desc: 'The state file is per resource instance; this value is not used.' },
   }),
   dampen: duration({
-    default: '5s',
+    unit: 's',
+    default: 5000,
     allowZero: true,
     reloadable: true,
     desc: 'How long attrd waits for further changes before writing the attribute to the CIB, so a flapping link does not move resources back and forth.',
@@ -61,6 +46,7 @@ export const pingParams = {
     shortdesc: 'Number of ping attempts',
   }),
   timeout: duration({
+    unit: 's',
     allowZero: false,
     reloadable: true,
     desc:

@@ -105,9 +105,21 @@ export function custom<T, const O extends Declaration<T> & { readonly type?: str
  * A declared value with other descriptive fields (a default, a description, flags): for a table
  * that changes one entry of a shared table without restating it. How it parses stays the same.
  */
-export function override<B extends ValueSpec<unknown>, const O extends Partial<Omit<B, 'kind' | 'contentType' | 'parse' | 'format' | 'options' | 'min' | 'max' | '__present'>>>(
-  base: B,
-  changes: O,
-): Omit<B, keyof O> & O {
+export function override<B extends ValueSpec<unknown>, const O extends Partial<Declaration<ValueOf<B>>>>(base: B, changes: O & Unchangeable): Omit<B, keyof O> & O {
   return { ...base, ...changes };
+}
+
+type ValueOf<B> = B extends ValueSpec<infer T> ? T : never;
+
+/** What decides how a value parses: an override keeps them. */
+interface Unchangeable {
+  readonly kind?: never;
+  readonly contentType?: never;
+  readonly parse?: never;
+  readonly format?: never;
+  readonly options?: never;
+  readonly min?: never;
+  readonly max?: never;
+  readonly unit?: never;
+  readonly allowZero?: never;
 }
