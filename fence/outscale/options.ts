@@ -1,14 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-import { flag, integer, second, select, string, type AgentOptions } from '../../lib/fence/index.js';
+import { flag, integer, override, select, standardOptions, string, type AgentOptions } from '../../lib/fence/index.js';
 
 /** fence_outscale's own options, and the standard ones whose default or meaning it changes. */
 export const outscaleOptions = {
-  plug: string({
-    short: 'n',
-    valueName: 'id',
-    aliases: ['port'],
-    required: true,
-    order: 1,
+  plug: override(standardOptions.plug, {
     desc:
       'VM ID (i-xxxxxxxx), or the value of the tag_key tag of the VM (its Name by default), so Pacemaker node names work without pcmk_host_map. ' +
       'A plug must match exactly one VM, or nothing is done.',
@@ -126,26 +121,19 @@ export const outscaleOptions = {
       'timed out, refused or reset connections, a DNS server that did not answer (EAI_AGAIN). Never retried: 401 and 403 (bad signatures lock the key), other 4xx, ' +
       'a proxy\'s 407, a name that does not exist (ENOTFOUND), an untrusted certificate.',
   }),
-  power_timeout: second({
-    valueName: 'seconds',
+  power_timeout: override(standardOptions.power_timeout, {
     default: 60,
-    order: 200,
     desc:
       'Test X seconds for status change after ON/OFF. Honoured under Pacemaker too, so a VM that never stops fails with ' +
       '"Timed out waiting to power OFF" instead of being killed silently; 0 means no limit.',
   }),
-  shell_timeout: second({
-    valueName: 'seconds',
+  shell_timeout: override(standardOptions.shell_timeout, {
     default: 10,
-    order: 200,
     desc:
       'Wait X seconds for each API request; it is retried (api_retries) when it times out. With 0 there is no per-request limit: ' +
       'power_timeout, or the 15 s budget of monitor, list and status, still bounds the action.',
   }),
-  login_timeout: second({
-    valueName: 'seconds',
-    default: 5,
-    order: 200,
+  login_timeout: override(standardOptions.login_timeout, {
     desc: 'Wait X seconds for the metadata service and for secret_key_script.',
   }),
 } as const;
