@@ -81,7 +81,7 @@ export const pingParams = {
 
 export type PingParams = ParamsOf<typeof pingParams>;
 
-/** The stock agent's advertised timeouts. */
+/** The stock agent's advertised timeouts, in its order (meta-data before validate-all). */
 export const pingActions: ActionsSpec = {
   start: { timeout: '60s' },
   stop: { timeout: '20s' },

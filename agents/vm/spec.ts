@@ -211,5 +211,4 @@ export const vmActions: ActionsSpec = {
   migrate_from: { timeout: '60s' },
   'reload-agent': { timeout: '20s' },
   'validate-all': { timeout: '10s' },
-  'meta-data': { timeout: '5s' },
 };

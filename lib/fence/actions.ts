@@ -16,7 +16,7 @@ export type KitOptions = FenceOptionsOf<StandardOptions>;
  * One device action after the options are checked and the agent connected: what fencing.py's
  * fence_action does. Returns the exit code; throws on failure (the caller prints "Failed: …").
  */
-export async function runAction<C>(
+export async function runDeviceAction<C>(
   agent: FenceAgent<FenceOptionsSpec, C>,
   c: C,
   action: FenceAction,

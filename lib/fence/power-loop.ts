@@ -21,7 +21,7 @@ export const untilKilledMs = 24 * 3600 * 1000;
  */
 export const queryBudgetMs = 15_000;
 
-/** reboot's power-on phase: what is left of power_timeout, within these bounds (see runAction). */
+/** reboot's power-on phase: what is left of power_timeout, within these bounds (see runDeviceAction). */
 export const rebootOnPhaseMs = { min: 5_000, max: 15_000 } as const;
 
 const trueWords = new Set(['1', 'yes', 'on', 'true', 'y']);

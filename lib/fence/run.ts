@@ -12,7 +12,7 @@ import { parseStdinOptions } from './parse-stdin.js';
 import { closeSync, openSync } from 'node:fs';
 import { Deadline } from '../ocf/deadline.js';
 import { isTimeoutDisabled, powerPhaseDeadline, queryBudgetMs, type PowerTiming } from './power-loop.js';
-import { runAction, type KitOptions } from './actions.js';
+import { runDeviceAction, type KitOptions } from './actions.js';
 import { resolveOptions } from './resolve-options.js';
 import { fenceActions, standardOptions, type FenceAction } from './standard-options.js';
 import { usageText } from './usage.js';
@@ -148,7 +148,7 @@ async function dispatch<C>(agent: FenceAgent<FenceOptionsSpec, C>, input: FenceR
     // The budget starts after the delay, which Pacemaker counts in its own timeout anyway.
     const runCtx: FenceContext = { ...ctx, deadline: budget() };
     const c = await agent.connect(agentOptions, runCtx);
-    return await runAction(agent, c, action, plugs, o, timing, runCtx, io);
+    return await runDeviceAction(agent, c, action, plugs, o, timing, runCtx, io);
   } catch (e) {
     return fail(reasonOf(e));
   }

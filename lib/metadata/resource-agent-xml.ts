@@ -80,7 +80,7 @@ function actionNodes(actions: ActionsSpec): XmlNode[] {
       ...(a.depth !== undefined ? { '@_depth': String(a.depth) } : {}),
     });
   }
-  if (!('meta-data' in actions)) nodes.push({ '@_name': 'meta-data', '@_timeout': '5s' });
   if (!('validate-all' in actions)) nodes.push({ '@_name': 'validate-all', '@_timeout': '20s' });
+  if (!('meta-data' in actions)) nodes.push({ '@_name': 'meta-data', '@_timeout': '5s' });
   return nodes;
 }
