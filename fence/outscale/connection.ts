@@ -38,7 +38,7 @@ export async function checkOptions(o: OutscaleOptions, ctx: FenceContext): Promi
     throw new FenceError(`metadata_url '${o.metadata_url}' is not a URL`);
   }
   if (o.filter !== undefined && !/^[^=]+=.*$/.test(o.filter)) throw new FenceError(`filter must be key=value, e.g. Cluster=prod`);
-  for (const plug of (o.plug ?? '').split(o.plug_separator || ',').map((p) => p.trim()).filter((p) => p !== '')) {
+  for (const plug of ctx.plugs) {
     const problem = plugProblem(plug);
     if (problem !== undefined) throw new FenceError(problem);
   }

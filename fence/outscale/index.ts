@@ -65,7 +65,7 @@ pcs stonith create fence-osc fence_outscale region=eu-west-2 access_key=AK... se
   async monitor(c, ctx) {
     // The device can fence its targets: the plugs when given, else every VM of the filter.
     // Without either, one signed call with one result: cheap, and it fails on bad credentials.
-    if (plugsOf(c.o).length === 0 && c.o.filter === undefined) {
+    if (ctx.plugs.length === 0 && c.o.filter === undefined) {
       await readVms(c.api, { resultsPerPage: 1 }, ctx.deadline);
       return;
     }
@@ -78,10 +78,6 @@ export default fenceMain(fenceOutscale);
 
 function listFilters(c: OutscaleConnection): VmFilters {
   return c.o.filter !== undefined ? { Tags: [c.o.filter] } : {};
-}
-
-function plugsOf(o: OutscaleOptions): string[] {
-  return (o.plug ?? '').split(o.plug_separator || ',').map((p) => p.trim()).filter((p) => p !== '');
 }
 
 /**
@@ -104,7 +100,7 @@ export function shutdownProblem(vm: Vm, o: OutscaleOptions): string | undefined 
 
 /** monitor and validate-all: every target (the plugs, else the filter's VMs) can be fenced by a stop. */
 async function checkTargets(c: OutscaleConnection, ctx: FenceContext): Promise<void> {
-  const plugs = plugsOf(c.o);
+  const plugs = ctx.plugs;
   const vms = plugs.length > 0 ? await Promise.all(plugs.map((p) => c.findVm(p, ctx.deadline))) : await readAllVms(c.api, listFilters(c), ctx.deadline);
   const problems = vms.filter((vm) => vm.state !== 'terminated').map((vm) => shutdownProblem(vm, c.o)).filter((p) => p !== undefined);
   for (const p of problems.slice(0, -1)) ctx.log.err(p);
@@ -117,7 +113,7 @@ async function checkTargets(c: OutscaleConnection, ctx: FenceContext): Promise<v
  * is about the configuration.
  */
 async function checkTargetsBestEffort(o: OutscaleOptions, ctx: FenceContext): Promise<void> {
-  if (plugsOf(o).length === 0 && o.filter === undefined) return;
+  if (ctx.plugs.length === 0 && o.filter === undefined) return;
   let c: OutscaleConnection;
   try {
     c = await connect(o, ctx);

@@ -14,6 +14,8 @@ export type AgentOptions<S extends FenceOptionsSpec> = FenceOptionsOf<AgentOptio
 export interface FenceContext {
   readonly agent: string;
   readonly action: FenceAction;
+  /** The plug option split at plug_separator, blanks dropped: the kit splits it, once. */
+  readonly plugs: readonly string[];
   readonly log: Logger;
   /** The budget of the current step (a power phase, a list, a monitor). API calls stay within it. */
   readonly deadline: Deadline;

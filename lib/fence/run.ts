@@ -128,7 +128,7 @@ async function dispatch<C>(agent: FenceAgent<FenceOptionsSpec, C>, input: FenceR
   };
   // on, off and reboot get power_timeout per phase; everything else one total budget.
   const budget = (): Deadline => (isPowerAction(action) ? powerPhaseDeadline(timing.powerTimeoutS, timing.timeoutDisabled) : Deadline.after(queryBudgetMs));
-  const ctx: FenceContext = { agent: agent.name, action, log, env: input.env, underFencer, deadline: budget() };
+  const ctx: FenceContext = { agent: agent.name, action, plugs, log, env: input.env, underFencer, deadline: budget() };
   try {
     if (errors.length === 0) await agent.validate?.(agentOptions, ctx);
   } catch (e) {
