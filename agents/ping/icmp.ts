@@ -17,8 +17,8 @@ export interface IcmpRun {
  * One fping for every ICMP host (fping 5 mixes IPv4 and IPv6 in one run). `attempts` echo
  * requests at most, each waiting `perAttemptMs` (-B 1.0: no back-off), so a silent host
  * costs `waitMs` in total; fping stops asking a host at its first answer. As root, `-i 1`
- * sends to the next host after 1 ms instead of fping's default 10 ms, which alone costs
- * 20 ms per monitor with three hosts; `options` come after, so a user's -i still wins.
+ * sends to the next host after 1 ms instead of fping's default 10 ms, which every monitor
+ * would spend again per extra host; `options` come after, so a user's -i still wins.
  */
 export function fpingArgv(hosts: readonly string[], plan: ProbePlan, options: readonly string[], isRoot: boolean): Argv {
   return ['fping', ...(isRoot ? ['-i', '1'] : []), '-r', String(plan.attempts - 1), '-t', String(plan.perAttemptMs), '-B', '1.0', ...options, ...hosts];
