@@ -88,5 +88,4 @@ export const pingActions: ActionsSpec = {
   monitor: { timeout: '60s', interval: '10s', depth: 0 },
   'meta-data': { timeout: '5s' },
   'validate-all': { timeout: '30s' },
-  'reload-agent': { timeout: '20s' },
 };
