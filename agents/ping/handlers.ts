@@ -60,7 +60,8 @@ async function measureAndPublish(p: PingParams, ctx: ResourceContext, state: Pin
   const debug = debugLevel(p.debug, ctx.log);
   const targets = parseHostList(p.host_list);
   const plan = planProbe(timeoutMs(p, targets, ctx), p.attempts, ctx.deadline.remainingMs());
-  if (plan.shortened) ctx.log.warn(`timeout ${p.timeout !== undefined ? `${p.timeout} ms` : '(computed)'} does not fit in the ${ctx.action} budget: hosts get ${plan.waitMs} ms`);
+  const configured = p.timeout !== undefined ? `${p.timeout} ms` : '(computed)';
+  if (plan.shortened) ctx.log.warn(`timeout ${configured} does not fit in the ${ctx.action} budget: hosts get ${plan.waitMs} ms`);
   const { verdicts, icmpOutput, droppedOptions } = await probeTargets(
     targets,
     plan,

@@ -106,11 +106,17 @@ export type FoundCredentials =
  * they name), then OSC_ACCESS_KEY/OSC_SECRET_KEY, then the profile (osc-config-spec order).
  * A secret_key_script is checked here and run by readCredentials.
  */
-export function findCredentials(o: OutscaleOptions, env: Env, profile: { profile?: Profile; where: string }, warn?: Warn): FoundCredentials {
+export function findCredentials(
+  o: OutscaleOptions,
+  env: Env,
+  profile: { profile?: Profile; where: string },
+  warn?: Warn,
+): FoundCredentials {
   const accessKey = o.access_key ?? env.OSC_ACCESS_KEY ?? profile.profile?.accessKey;
   if (o.secret_key === undefined && o.secret_key_file === undefined && o.secret_key_script !== undefined) {
     checkScript(o.secret_key_script);
-    return { accessKey: bothPresent(accessKey, o.secret_key_script).accessKey, source: `secret_key_script ${o.secret_key_script}`, script: o.secret_key_script };
+    const script = o.secret_key_script;
+    return { accessKey: bothPresent(accessKey, script).accessKey, source: `secret_key_script ${script}`, script };
   }
   let secret: string | undefined;
   let source: string;

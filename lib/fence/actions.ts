@@ -48,7 +48,8 @@ export async function runDeviceAction<C>(
     }
     case 'on': {
       // fencing.py: 1 + retry_on attempts, each one asking again and polling for power_timeout.
-      const r = await powerOnWithRetries(agent, c, plugs, 1 + o.retry_on, timing, ctx, () => powerPhaseDeadline(timing.powerTimeoutS, timing.timeoutDisabled));
+      const nextPhase = (): Deadline => powerPhaseDeadline(timing.powerTimeoutS, timing.timeoutDisabled);
+      const r = await powerOnWithRetries(agent, c, plugs, 1 + o.retry_on, timing, ctx, nextPhase);
       io.out(r === 'already' ? 'Success: Already ON\n' : 'Success: Powered ON\n');
       return FenceExit.SUCCESS;
     }

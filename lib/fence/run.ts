@@ -41,7 +41,10 @@ export function agentOptionsSpec<S extends FenceOptionsSpec, C, V>(agent: FenceA
  * Runs one call of a fence agent and returns what the process would print and exit with.
  * Only src/main.ts turns this into a real exit; unit tests call it directly.
  */
-export async function runFenceAgent<S extends FenceOptionsSpec, C, V>(agent: FenceAgent<S, C, V>, input: FenceRunInput): Promise<FenceRunResult> {
+export async function runFenceAgent<S extends FenceOptionsSpec, C, V>(
+  agent: FenceAgent<S, C, V>,
+  input: FenceRunInput,
+): Promise<FenceRunResult> {
   let stdout = '';
   let stderr = '';
   const io: Io = {
@@ -146,7 +149,9 @@ async function dispatch<C, V>(agent: FenceAgent<FenceOptionsSpec, C, V>, input: 
       await sleep(o.delay * 1000);
     }
     // The first phase starts after the delay, which Pacemaker counts in its own timeout anyway.
-    const runCtx: FenceContext = isPowerAction(action) ? { ...ctx, deadline: powerPhaseDeadline(timing.powerTimeoutS, timing.timeoutDisabled) } : ctx;
+    const runCtx: FenceContext = isPowerAction(action)
+      ? { ...ctx, deadline: powerPhaseDeadline(timing.powerTimeoutS, timing.timeoutDisabled) }
+      : ctx;
     const c = await agent.connect(agentOptions, runCtx, validated as V);
     return await runDeviceAction(agent, c, action, plugs, o, timing, runCtx, io);
   } catch (e) {

@@ -6,7 +6,14 @@ export type XmlNode = Record<string, unknown>;
 
 /** A document as both meta-data formats print it: one element per line, indented by `indentBy`, empty elements closed. */
 export function buildXml(doc: XmlNode, indentBy: string): string {
-  const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', format: true, indentBy, suppressEmptyNode: true, suppressBooleanAttributes: false });
+  const builder = new XMLBuilder({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@_',
+    format: true,
+    indentBy,
+    suppressEmptyNode: true,
+    suppressBooleanAttributes: false,
+  });
   return builder.build(doc) as string;
 }
 

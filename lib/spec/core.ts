@@ -47,7 +47,12 @@ export function defaultText(spec: ValueSpec<unknown>): string | undefined {
 /** What a factory returns: the declared fields with their literal types, and the value spec. */
 export type Built<T, O> = Omit<O, 'default'> & ValueSpec<T, PresentOf<O>>;
 
-function build<T, O extends Declaration<T>>(o: O, kind: ValueKind, parse: (raw: string) => Parsed<T>, contentType: string = kind): Built<T, O> {
+function build<T, O extends Declaration<T>>(
+  o: O,
+  kind: ValueKind,
+  parse: (raw: string) => Parsed<T>,
+  contentType: string = kind,
+): Built<T, O> {
   return { ...o, kind, contentType, parse } as Built<T, O>;
 }
 
@@ -57,7 +62,9 @@ export function string<const O extends Declaration<string>>(o: O): Built<string,
 }
 
 /** A whole number with optional bounds. */
-export function integer<const O extends Declaration<number> & { readonly min?: number; readonly max?: number }>(o: O): Built<number, O> {
+export function integer<const O extends Declaration<number> & { readonly min?: number; readonly max?: number }>(
+  o: O,
+): Built<number, O> {
   return build(o, 'integer', (raw) => parseInteger(raw, o));
 }
 
@@ -67,7 +74,9 @@ export function boolean<const O extends Declaration<boolean>>(o: O): Built<boole
 }
 
 /** One value out of a fixed list. */
-export function select<const V extends string, const O extends Declaration<NoInfer<V>>>(o: O & { readonly options: readonly V[] }): Built<V, O> {
+export function select<const V extends string, const O extends Declaration<NoInfer<V>>>(
+  o: O & { readonly options: readonly V[] },
+): Built<V, O> {
   return build<V, O>(o, 'select', (raw) => {
     const found = o.options.find((v) => v === raw.trim());
     return found !== undefined ? { value: found } : { error: `expected one of ${o.options.join(', ')}, got '${raw}'` };
@@ -79,7 +88,9 @@ export function select<const V extends string, const O extends Declaration<NoInf
  * in `unit`. Zero is refused unless `allowZero`. Meta-data shows the type string and the default
  * in seconds (or ms when it is not whole seconds).
  */
-export function duration<const O extends Declaration<number> & { readonly unit: DurationUnit; readonly allowZero: boolean }>(o: O): Built<number, O> {
+export function duration<const O extends Declaration<number> & { readonly unit: DurationUnit; readonly allowZero: boolean }>(
+  o: O,
+): Built<number, O> {
   return {
     ...build<number, O>(
       o,
@@ -97,7 +108,9 @@ export function duration<const O extends Declaration<number> & { readonly unit: 
 }
 
 /** A value with its own parser; `type` is what meta-data shows (string unless given). */
-export function custom<T, const O extends Declaration<T> & { readonly type?: string }>(o: O & { readonly parse: (raw: string) => Parsed<T> }): Built<T, O> {
+export function custom<T, const O extends Declaration<T> & { readonly type?: string }>(
+  o: O & { readonly parse: (raw: string) => Parsed<T> },
+): Built<T, O> {
   return build<T, O>(o, 'custom', o.parse, o.type ?? 'string');
 }
 
@@ -105,7 +118,10 @@ export function custom<T, const O extends Declaration<T> & { readonly type?: str
  * A declared value with other descriptive fields (a default, a description, flags): for a table
  * that changes one entry of a shared table without restating it. How it parses stays the same.
  */
-export function override<B extends ValueSpec<unknown>, const O extends Partial<Declaration<ValueOf<B>>>>(base: B, changes: O & Unchangeable): Omit<B, keyof O> & O {
+export function override<B extends ValueSpec<unknown>, const O extends Partial<Declaration<ValueOf<B>>>>(
+  base: B,
+  changes: O & Unchangeable,
+): Omit<B, keyof O> & O {
   return { ...base, ...changes };
 }
 

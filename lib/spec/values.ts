@@ -14,7 +14,16 @@ export function parseInteger(raw: string, bounds: { readonly min?: number | unde
 }
 
 // Pacemaker's units (crm_get_msec), in any case.
-const unitMs: Readonly<Record<string, number>> = { s: 1000, sec: 1000, ms: 1, msec: 1, m: 60_000, min: 60_000, h: 3_600_000, hr: 3_600_000 };
+const unitMs: Readonly<Record<string, number>> = {
+  s: 1000,
+  sec: 1000,
+  ms: 1,
+  msec: 1,
+  m: 60_000,
+  min: 60_000,
+  h: 3_600_000,
+  hr: 3_600_000,
+};
 
 /** The unit of a bare number in a duration. */
 export type DurationUnit = 's' | 'ms';
