@@ -9,7 +9,7 @@ import { hostListWarnings, icmpHosts, parseHostList, type Target } from './host-
 import { probeTargets } from './probe.js';
 import { connectivityScore, describeUnreachable, isBelowFailureScore, type Verdict } from './score.js';
 import type { PingParams } from './spec.js';
-import { configuredTimeoutMs, parseDurationMs, planProbe, stockDefaultTimeoutMs } from './timing.js';
+import { configuredTimeoutMs, planProbe, stockDefaultTimeoutMs } from './timing.js';
 
 /** What start leaves for monitor: the entries found unreachable last time, so only changes are logged. */
 interface PingState {
@@ -45,7 +45,7 @@ export async function start(p: PingParams, ctx: ResourceContext): Promise<void> 
  */
 export async function stop(p: PingParams, ctx: ResourceContext): Promise<void> {
   ctx.state.remove();
-  await ctx.bestEffort(`unsetting ${p.name} with attrd_updater -D`, (deadline) => clearNodeAttribute(p.name, dampenMs(p), { deadline }));
+  await ctx.bestEffort(`unsetting ${p.name} with attrd_updater -D`, (deadline) => clearNodeAttribute(p.name, p.dampen, { deadline }));
 }
 
 /** Running while the state file exists: probes and publishes every time, like the stock agent. */
@@ -60,7 +60,8 @@ async function measureAndPublish(p: PingParams, ctx: ResourceContext, state: Pin
   const debug = debugLevel(p.debug, ctx.log);
   const targets = parseHostList(p.host_list);
   const plan = planProbe(timeoutMs(p, targets, ctx), p.attempts, ctx.deadline.remainingMs());
-  if (plan.shortened) ctx.log.warn(`timeout ${p.timeout ?? '(computed)'} does not fit in the ${ctx.action} budget: hosts get ${plan.waitMs} ms`);
+  const configured = p.timeout !== undefined ? `${p.timeout} ms` : '(computed)';
+  if (plan.shortened) ctx.log.warn(`timeout ${configured} does not fit in the ${ctx.action} budget: hosts get ${plan.waitMs} ms`);
   const { verdicts, icmpOutput, droppedOptions } = await probeTargets(
     targets,
     plan,
@@ -74,7 +75,7 @@ async function measureAndPublish(p: PingParams, ctx: ResourceContext, state: Pin
 
   const score = connectivityScore(verdicts, p.multiplier);
   try {
-    await setNodeAttribute(p.name, String(score), dampenMs(p), { deadline: ctx.deadline });
+    await setNodeAttribute(p.name, String(score), p.dampen, { deadline: ctx.deadline });
   } catch (e) {
     if (e instanceof ExecFailed && e.notFound) throw new OcfError(Ocf.ERR_INSTALLED, 'attrd_updater is not installed on this node (pacemaker-cli-utils)');
     throw new OcfError(Ocf.ERR_GENERIC, `could not set ${p.name}=${score} with attrd_updater: ${messageOf(e)}`);
@@ -100,7 +101,7 @@ function noteChanges(verdicts: readonly Verdict[], state: PingState | undefined,
 
 // The timeout parameter, or the stock agent's formula from the operation timeout when unset.
 function timeoutMs(p: PingParams, targets: readonly Target[], ctx: ResourceContext): number {
-  if (p.timeout !== undefined) return configuredTimeoutMs(parseDurationMs(p.timeout) ?? 2000);
+  if (p.timeout !== undefined) return configuredTimeoutMs(p.timeout);
   const operationMs = ctx.meta.timeout !== undefined ? Number(ctx.meta.timeout) || undefined : undefined;
   return stockDefaultTimeoutMs(operationMs, targets.length, p.attempts);
 }
@@ -114,10 +115,6 @@ function useFping(p: PingParams, log?: Logger): boolean {
   const { value, known } = ocfIsTrue(p.use_fping);
   if (!known) log?.warn(`use_fping '${p.use_fping}' is neither true nor false; read as ${value}, as the stock agent reads it${value ? '' : ': iputils ping is used'}`);
   return value;
-}
-
-function dampenMs(p: PingParams): number {
-  return parseDurationMs(p.dampen) ?? 5000;
 }
 
 // The stock agent's spellings; anything else is warned about and read as false, as there.

@@ -1,20 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import { integer, string, type ActionsSpec, type ParamOptions, type ParamSpec, type ParamsOf } from '../../lib/spec/index.js';
-import { parseDurationMs } from './timing.js';
-
-/** A duration parameter written as Pacemaker writes them ('5s', '500ms', a bare number of seconds); kept as text, checked at parse. */
-function duration<const O extends ParamOptions<string> & { readonly allowZero: boolean }>(o: O): ParamSpec<string, O extends { default: string } ? true : false> {
-  return {
-    ...o,
-    kind: 'string',
-    parse: (raw) => {
-      const ms = parseDurationMs(raw);
-      if (ms === undefined) return { error: `expected a duration such as 5, 5s or 500ms, got '${raw}'` };
-      if (ms === 0 && !o.allowZero) return { error: `must be longer than 0, got '${raw}'` };
-      return { value: raw.trim() };
-    },
-  };
-}
+import { duration, integer, string, type ActionsSpec, type ParamsOf } from '../../lib/spec/index.js';
 
 /**
  * ocf:pacemaker:ping's parameters, with its names, meanings and defaults: crm_mon shows
@@ -28,7 +13,8 @@ export const pingParams = {
     deprecated: { desc: 'The state file is per resource instance; this value is not used.' },
   }),
   dampen: duration({
-    default: '5s',
+    unit: 's',
+    default: 5000,
     allowZero: true,
     reloadable: true,
     desc: 'How long attrd waits for further changes before writing the attribute to the CIB, so a flapping link does not move resources back and forth.',
@@ -60,6 +46,7 @@ export const pingParams = {
     shortdesc: 'Number of ping attempts',
   }),
   timeout: duration({
+    unit: 's',
     allowZero: false,
     reloadable: true,
     desc:
@@ -94,12 +81,11 @@ export const pingParams = {
 
 export type PingParams = ParamsOf<typeof pingParams>;
 
-/** The stock agent's advertised timeouts. */
+/** The stock agent's advertised timeouts, in its order (meta-data before validate-all). */
 export const pingActions: ActionsSpec = {
   start: { timeout: '60s' },
   stop: { timeout: '20s' },
   monitor: { timeout: '60s', interval: '10s', depth: 0 },
   'meta-data': { timeout: '5s' },
   'validate-all': { timeout: '30s' },
-  'reload-agent': { timeout: '20s' },
 };

@@ -1,16 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 
-// Pacemaker's units (crm_get_msec): a bare number is seconds.
-const unitMs: Readonly<Record<string, number>> = { '': 1000, s: 1000, sec: 1000, ms: 1, msec: 1, m: 60_000, min: 60_000, h: 3_600_000, hr: 3_600_000 };
-
-/** Reads a duration as Pacemaker writes them (`5`, `5s`, `500ms`, `2min`, `1h`) into milliseconds; undefined when it is not one. */
-export function parseDurationMs(text: string): number | undefined {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
-  if (!m) return undefined;
-  const factor = unitMs[(m[2] ?? '').toLowerCase()];
-  return factor === undefined ? undefined : Math.round(Number(m[1]) * factor);
-}
-
 /** How one measurement spends the operation's time. */
 export interface ProbePlan {
   /** How long a silent host is waited for, all attempts included. */

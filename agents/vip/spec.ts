@@ -151,6 +151,4 @@ export const vipActions: ActionsSpec = {
   start: { timeout: '20s' },
   stop: { timeout: '20s' },
   monitor: { timeout: '20s', interval: '10s', depth: 0 },
-  'validate-all': { timeout: '20s' },
-  'meta-data': { timeout: '5s' },
 };

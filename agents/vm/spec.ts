@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import type { ActionsSpec } from '../../lib/spec/actions.js';
-import { boolean, integer, string, type ParamsOf } from '../../lib/spec/params.js';
+import { boolean, integer, string, type ActionsSpec, type ParamsOf } from '../../lib/spec/index.js';
 
 /** The libvirt remote transports migration_transport accepts (a string, as in VirtualDomain): libvirt's list. */
 export const migrationTransports = ['ssh', 'libssh', 'libssh2', 'tcp', 'tls', 'unix', 'ext'] as const;
@@ -212,5 +211,4 @@ export const vmActions: ActionsSpec = {
   migrate_from: { timeout: '60s' },
   'reload-agent': { timeout: '20s' },
   'validate-all': { timeout: '10s' },
-  'meta-data': { timeout: '5s' },
 };

@@ -5,44 +5,58 @@ import { FenceError, type FenceContext } from '../../lib/fence/index.js';
 import type { Logger } from '../../lib/log/index.js';
 import type { Deadline } from '../../lib/ocf/deadline.js';
 import { OutscaleApi } from './api.js';
-import { loadProfile, readSecretFile, resolveCredentials } from './credentials.js';
+import { findCredentials, loadProfile, readCredentials, readSecretFile, type FoundCredentials } from './credentials.js';
 import { proxyFor, resolveEndpoint } from './endpoint.js';
 import { instanceIdUrl } from './metadata-service.js';
 import type { OutscaleOptions } from './options.js';
 import { findTargetVm, plugProblem } from './target.js';
 import type { Vm } from './vms.js';
 
-/** What one call of the agent works with: the options, a signed API client, and plug → VM ID answers. */
+/** What one call of the agent works with: the options, a signed API client, and plug → VM answers. */
 export interface OutscaleConnection {
   readonly o: OutscaleOptions;
   readonly api: OutscaleApi;
-  /** Resolves a plug to its VM and remembers the ID, so a poll reads by ID only. */
+  /** Reads the VM a plug names, and remembers its ID, so a poll reads by ID only. */
   readonly findVm: (plug: string, deadline: Deadline) => Promise<Vm>;
+  /** The VM as this call last read it, if it did. */
+  readonly lastRead: (plug: string) => Vm | undefined;
   /** This node's own VM, once the race check read it from the metadata service. */
   ownVmId?: string;
 }
 
+/** Where and with what the API is reached: resolved from the options, environment and profile once per call. */
+export interface ApiSettings {
+  readonly region: string;
+  readonly endpoint: URL;
+  readonly proxy?: { readonly url: URL; readonly from: string };
+  readonly ca?: string[];
+  readonly credentials: FoundCredentials;
+}
+
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** Checks the options without network: what validate-all and every action start with. */
-export async function checkOptions(o: OutscaleOptions, ctx: FenceContext): Promise<void> {
-  // The permission warnings once per call: here for validate-all, in connect for the other actions.
-  const warn = ctx.action === 'validate-all' ? (m: string) => ctx.log.warn(m) : undefined;
+/**
+ * Checks the options without network and resolves the API settings: what validate-all and every
+ * action start with. A secret_key_script is checked, not run.
+ */
+export function resolveSettings(o: OutscaleOptions, ctx: FenceContext): ApiSettings {
+  const warn = (m: string): void => ctx.log.warn(m);
   const profile = loadProfile(o, ctx.env, warn);
-  const { endpoint } = resolveEndpoint(o, ctx.env, profile.profile);
-  resolveProxy(o, ctx.env, endpoint, warn);
-  readCaFile(o.ca_file);
+  const { region, endpoint } = resolveEndpoint(o, ctx.env, profile.profile);
+  const proxy = resolveProxy(o, ctx.env, endpoint, warn);
+  const ca = readCaFile(o.ca_file);
   try {
     instanceIdUrl(o.metadata_url);
   } catch {
     throw new FenceError(`metadata_url '${o.metadata_url}' is not a URL`);
   }
   if (o.filter !== undefined && !/^[^=]+=.*$/.test(o.filter)) throw new FenceError(`filter must be key=value, e.g. Cluster=prod`);
-  for (const plug of (o.plug ?? '').split(o.plug_separator || ',').map((p) => p.trim()).filter((p) => p !== '')) {
+  for (const plug of ctx.plugs) {
     const problem = plugProblem(plug);
     if (problem !== undefined) throw new FenceError(problem);
   }
-  await resolveCredentials(o, ctx.env, profile, ctx.deadline, false, warn);
+  const credentials = findCredentials(o, ctx.env, profile, warn);
+  return { region, endpoint, credentials, ...(proxy ? { proxy } : {}), ...(ca ? { ca } : {}) };
 }
 
 /** The proxy with the password of proxy_password_file, if any; logged without its password. */
@@ -55,16 +69,11 @@ function resolveProxy(o: OutscaleOptions, env: Env, endpoint: URL, warn?: (m: st
   return proxy;
 }
 
-/** Resolves credentials and endpoint, and builds the client. Runs secret_key_script within login_timeout. */
-export async function connect(o: OutscaleOptions, ctx: FenceContext): Promise<OutscaleConnection> {
-  const warn = (m: string): void => ctx.log.warn(m);
-  const profile = loadProfile(o, ctx.env, warn);
-  const { region, endpoint } = resolveEndpoint(o, ctx.env, profile.profile);
-  const resolvedProxy = resolveProxy(o, ctx.env, endpoint, warn);
-  const proxy = resolvedProxy?.url;
-  const ca = readCaFile(o.ca_file);
-  const credentials = await resolveCredentials(o, ctx.env, profile, ctx.deadline.within(o.login_timeout * 1000), true, warn);
-  const via = resolvedProxy ? ` through proxy ${resolvedProxy.url.host} (${resolvedProxy.from})` : '';
+/** Builds the client from the resolved settings. Runs secret_key_script within login_timeout. */
+export async function connect(o: OutscaleOptions, ctx: FenceContext, settings: ApiSettings): Promise<OutscaleConnection> {
+  const { region, endpoint, proxy, ca } = settings;
+  const credentials = await readCredentials(settings.credentials, ctx.deadline.within(o.login_timeout * 1000));
+  const via = proxy ? ` through proxy ${proxy.url.host} (${proxy.from})` : '';
   ctx.log.debug(`API ${endpoint.href}${via} region ${region}, access key ${credentials.accessKey} from ${credentials.source}, ${o.signature_version} signatures`);
   const api = new OutscaleApi(
     {
@@ -75,12 +84,12 @@ export async function connect(o: OutscaleOptions, ctx: FenceContext): Promise<Ou
       // shell_timeout=0 is fencing.py's "no limit": the action's budget still bounds every request.
       requestTimeoutMs: o.shell_timeout > 0 ? o.shell_timeout * 1000 : Number.POSITIVE_INFINITY,
       maxRetries: o.api_retries,
-      ...(proxy ? { proxy } : {}),
+      ...(proxy ? { proxy: proxy.url } : {}),
       ...(ca ? { ca } : {}),
     },
     ctx.log,
   );
-  return { o, api, findVm: vmFinder(api, o.tag_key, ctx.log) };
+  return { o, api, ...vmFinder(api, o.tag_key, ctx.log) };
 }
 
 /** Node's bundled CAs plus those of ca_file, or undefined when it is unset. */
@@ -97,13 +106,18 @@ function readCaFile(path: string | undefined): string[] | undefined {
   return [...tls.rootCertificates, pem];
 }
 
-function vmFinder(api: OutscaleApi, tagKey: string, log: Logger): OutscaleConnection['findVm'] {
+function vmFinder(api: OutscaleApi, tagKey: string, log: Logger): Pick<OutscaleConnection, 'findVm' | 'lastRead'> {
   const ids = new Map<string, string>();
-  return async (plug, deadline) => {
-    const known = ids.get(plug);
-    const vm = await findTargetVm(api, known ?? plug, tagKey, deadline);
-    if (known === undefined && vm.id !== plug) log.debug(`plug ${plug} is VM ${vm.id} (tag ${tagKey})`);
-    ids.set(plug, vm.id);
-    return vm;
+  const last = new Map<string, Vm>();
+  return {
+    findVm: async (plug, deadline) => {
+      const known = ids.get(plug);
+      const vm = await findTargetVm(api, known ?? plug, tagKey, deadline);
+      if (known === undefined && vm.id !== plug) log.debug(`plug ${plug} is VM ${vm.id} (tag ${tagKey})`);
+      ids.set(plug, vm.id);
+      last.set(plug, vm);
+      return vm;
+    },
+    lastRead: (plug) => last.get(plug),
   };
 }

@@ -96,20 +96,28 @@ export function loadProfile(o: OutscaleOptions, env: Env, warn?: Warn): { profil
   return { profile, where: `profile ${name} of ${file}` };
 }
 
+/** Credentials as found before anything runs: the secret itself, or the script that prints it. */
+export type FoundCredentials =
+  | { readonly accessKey: string; readonly source: string; readonly secretKey: Secret }
+  | { readonly accessKey: string; readonly source: string; readonly script: string };
+
 /**
  * Finds the access key and the secret: explicit options first (stdin, or the files and script
  * they name), then OSC_ACCESS_KEY/OSC_SECRET_KEY, then the profile (osc-config-spec order).
- * With `runScript` false (validate-all) the script is only checked, not run.
+ * A secret_key_script is checked here and run by readCredentials.
  */
-export async function resolveCredentials(
+export function findCredentials(
   o: OutscaleOptions,
   env: Env,
   profile: { profile?: Profile; where: string },
-  deadline: Deadline,
-  runScript = true,
   warn?: Warn,
-): Promise<Credentials> {
+): FoundCredentials {
   const accessKey = o.access_key ?? env.OSC_ACCESS_KEY ?? profile.profile?.accessKey;
+  if (o.secret_key === undefined && o.secret_key_file === undefined && o.secret_key_script !== undefined) {
+    checkScript(o.secret_key_script);
+    const script = o.secret_key_script;
+    return { accessKey: bothPresent(accessKey, script).accessKey, source: `secret_key_script ${script}`, script };
+  }
   let secret: string | undefined;
   let source: string;
   if (o.secret_key !== undefined) {
@@ -118,10 +126,6 @@ export async function resolveCredentials(
   } else if (o.secret_key_file !== undefined) {
     secret = readSecretFile(o.secret_key_file, 'secret_key_file', warn);
     source = `secret_key_file ${o.secret_key_file}`;
-  } else if (o.secret_key_script !== undefined) {
-    if (!runScript) checkScript(o.secret_key_script);
-    secret = runScript ? await runSecretScript(o.secret_key_script, deadline) : 'unchecked';
-    source = `secret_key_script ${o.secret_key_script}`;
   } else if (env.OSC_SECRET_KEY !== undefined && env.OSC_SECRET_KEY !== '') {
     secret = env.OSC_SECRET_KEY;
     source = 'OSC_SECRET_KEY';
@@ -129,15 +133,26 @@ export async function resolveCredentials(
     secret = profile.profile?.secretKey;
     source = profile.where;
   }
-  if (accessKey === undefined || accessKey === '' || secret === undefined || secret === '') {
-    const missing = [accessKey ? undefined : 'the access key', secret ? undefined : 'the secret key'].filter(Boolean).join(' and ');
-    const verb = accessKey || secret ? 'is' : 'are';
-    throw new FenceError(
-      `no Outscale credentials: ${missing} ${verb} missing. Set access_key and secret_key on stdin, or OSC_ACCESS_KEY and OSC_SECRET_KEY, ` +
-        `or a profile in ~/.osc/config.json (profile=, config_file=), or secret_key_file= / secret_key_script=`,
-    );
-  }
-  return { accessKey, secretKey: new Secret(secret), source };
+  const present = bothPresent(accessKey, secret);
+  return { accessKey: present.accessKey, source, secretKey: new Secret(present.secret) };
+}
+
+/** The credentials, running secret_key_script within `deadline` when that is where the secret comes from. */
+export async function readCredentials(found: FoundCredentials, deadline: Deadline): Promise<Credentials> {
+  if (!('script' in found)) return found;
+  const { secret } = bothPresent(found.accessKey, await runSecretScript(found.script, deadline));
+  return { accessKey: found.accessKey, source: found.source, secretKey: new Secret(secret) };
+}
+
+/** Both parts, or the error that names the missing one(s) and where credentials may come from. */
+function bothPresent(accessKey: string | undefined, secret: string | undefined): { accessKey: string; secret: string } {
+  if (accessKey !== undefined && accessKey !== '' && secret !== undefined && secret !== '') return { accessKey, secret };
+  const missing = [accessKey ? undefined : 'the access key', secret ? undefined : 'the secret key'].filter(Boolean).join(' and ');
+  const verb = accessKey || secret ? 'is' : 'are';
+  throw new FenceError(
+    `no Outscale credentials: ${missing} ${verb} missing. Set access_key and secret_key on stdin, or OSC_ACCESS_KEY and OSC_SECRET_KEY, ` +
+      `or a profile in ~/.osc/config.json (profile=, config_file=), or secret_key_file= / secret_key_script=`,
+  );
 }
 
 /** The trimmed content of a file that holds a secret (secret_key_file, proxy_password_file). */
@@ -153,7 +168,7 @@ export function readSecretFile(path: string, what: string, warn: Warn | undefine
   return text;
 }
 
-/** validate-all: the script must be an executable file; it is not run. */
+/** Before it is run, and by validate-all, which does not run it: the script must be an executable file. */
 function checkScript(path: string): void {
   let isFile: boolean;
   try {

@@ -34,7 +34,7 @@ export function isLoopbackHost(hostname: string): boolean {
 
 /**
  * An endpoint URL; the SDKs' form ends in /api/v1 and osc-config-spec's has no path: both work.
- * Plain http:// only on loopback (a local simulator or a tunnel), or with insecure_http.
+ * Plain http:// only on loopback (a local endpoint or a tunnel), or with insecure_http.
  */
 export function parseEndpoint(text: string, insecureHttp = false): URL {
   let url: URL;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { defineFenceAgent, FenceError, fenceMain, type FenceContext, type Power } from '../../lib/fence/index.js';
 import { sleep } from '../../lib/ocf/wait.js';
-import { checkOptions, connect, type OutscaleConnection } from './connection.js';
+import { connect, resolveSettings, type ApiSettings, type OutscaleConnection } from './connection.js';
 import { OutscaleApiError } from './errors.js';
 import { instanceIdUrl, readOwnVmId } from './metadata-service.js';
 import { outscaleOptions, type OutscaleOptions } from './options.js';
@@ -36,8 +36,9 @@ Cloud stops take time: give the stonith device generous timeouts, e.g. pcmk_off_
 pcs stonith create fence-osc fence_outscale region=eu-west-2 access_key=AK... secret_key_file=/etc/fence_outscale/secret filter=Cluster=prod pcmk_delay_max=15s pcmk_off_timeout=120s pcmk_reboot_timeout=180s`,
   },
   validate: async (o, ctx) => {
-    await checkOptions(o, ctx);
-    if (ctx.action === 'validate-all') await checkTargetsBestEffort(o, ctx);
+    const settings = resolveSettings(o, ctx);
+    if (ctx.action === 'validate-all') await checkTargetsBestEffort(o, settings, ctx);
+    return settings;
   },
   connect,
   alwaysSendOff: true,
@@ -65,7 +66,7 @@ pcs stonith create fence-osc fence_outscale region=eu-west-2 access_key=AK... se
   async monitor(c, ctx) {
     // The device can fence its targets: the plugs when given, else every VM of the filter.
     // Without either, one signed call with one result: cheap, and it fails on bad credentials.
-    if (plugsOf(c.o).length === 0 && c.o.filter === undefined) {
+    if (ctx.plugs.length === 0 && c.o.filter === undefined) {
       await readVms(c.api, { resultsPerPage: 1 }, ctx.deadline);
       return;
     }
@@ -78,10 +79,6 @@ export default fenceMain(fenceOutscale);
 
 function listFilters(c: OutscaleConnection): VmFilters {
   return c.o.filter !== undefined ? { Tags: [c.o.filter] } : {};
-}
-
-function plugsOf(o: OutscaleOptions): string[] {
-  return (o.plug ?? '').split(o.plug_separator || ',').map((p) => p.trim()).filter((p) => p !== '');
 }
 
 /**
@@ -104,7 +101,7 @@ export function shutdownProblem(vm: Vm, o: OutscaleOptions): string | undefined 
 
 /** monitor and validate-all: every target (the plugs, else the filter's VMs) can be fenced by a stop. */
 async function checkTargets(c: OutscaleConnection, ctx: FenceContext): Promise<void> {
-  const plugs = plugsOf(c.o);
+  const plugs = ctx.plugs;
   const vms = plugs.length > 0 ? await Promise.all(plugs.map((p) => c.findVm(p, ctx.deadline))) : await readAllVms(c.api, listFilters(c), ctx.deadline);
   const problems = vms.filter((vm) => vm.state !== 'terminated').map((vm) => shutdownProblem(vm, c.o)).filter((p) => p !== undefined);
   for (const p of problems.slice(0, -1)) ctx.log.err(p);
@@ -116,11 +113,11 @@ async function checkTargets(c: OutscaleConnection, ctx: FenceContext): Promise<v
  * refusal fails validation; an API that cannot be reached is only a warning, as validate-all
  * is about the configuration.
  */
-async function checkTargetsBestEffort(o: OutscaleOptions, ctx: FenceContext): Promise<void> {
-  if (plugsOf(o).length === 0 && o.filter === undefined) return;
+async function checkTargetsBestEffort(o: OutscaleOptions, settings: ApiSettings, ctx: FenceContext): Promise<void> {
+  if (ctx.plugs.length === 0 && o.filter === undefined) return;
   let c: OutscaleConnection;
   try {
-    c = await connect(o, ctx);
+    c = await connect(o, ctx, settings);
     await checkTargets(c, ctx);
   } catch (e) {
     if (e instanceof FenceError) throw e;
@@ -132,11 +129,12 @@ async function checkTargetsBestEffort(o: OutscaleOptions, ctx: FenceContext): Pr
  * Race protection, before any plug is stopped: every target can be fenced by a stop, and this
  * node's own VM is known (metadata service). Fencing its own VM is allowed unless
  * refuse_self_fencing: Pacemaker asks for it only when no other node can. The own-state check
- * itself runs right before each StopVms (stopVm).
+ * itself runs right before each StopVms (stopVm). The targets are as the kit's first power
+ * read just found them.
  */
 async function beforeFencing(c: OutscaleConnection, plugs: readonly string[], ctx: FenceContext): Promise<void> {
   for (const plug of plugs) {
-    const problem = shutdownProblem(await c.findVm(plug, ctx.deadline), c.o);
+    const problem = shutdownProblem(await readOnce(c, plug, ctx), c.o);
     if (problem !== undefined) throw new FenceError(problem);
   }
   if (c.o.skip_race_check) return;
@@ -147,7 +145,7 @@ async function beforeFencing(c: OutscaleConnection, plugs: readonly string[], ct
   }
   c.ownVmId = own.vmId;
   for (const plug of plugs) {
-    const vm = await c.findVm(plug, ctx.deadline);
+    const vm = await readOnce(c, plug, ctx);
     if (vm.id !== own.vmId) continue;
     if (c.o.refuse_self_fencing)
       throw new FenceError(`refusing to fence ${plug}: VM ${vm.id} is the VM this agent runs on (metadata service), and refuse_self_fencing is set`);
@@ -156,13 +154,13 @@ async function beforeFencing(c: OutscaleConnection, plugs: readonly string[], ct
 }
 
 /**
- * StopVms with ForceStop, unless the VM is already deleted. Right before it, the target and this
- * node's own VM are read again: in a two-node split both nodes may pass the first check within
+ * StopVms with ForceStop, unless the VM is already deleted. Right before it, this node's own VM
+ * is read again: in a two-node split both nodes may pass the first check within
  * one API round trip, so the later one to get here sees itself stopping and yields. That is best
  * effort; pcmk_delay_max or priority-fencing-delay is what separates the two.
  */
 async function stopVm(c: OutscaleConnection, plug: string, ctx: FenceContext): Promise<void> {
-  const vm = await c.findVm(plug, ctx.deadline);
+  const vm = await readOnce(c, plug, ctx);
   const problem = shutdownProblem(vm, c.o);
   if (problem !== undefined) throw new FenceError(problem);
   if (vm.state === 'terminated') {
@@ -190,6 +188,11 @@ async function stopVm(c: OutscaleConnection, plug: string, ctx: FenceContext): P
     if (!goingDown.has(now.state)) throw e;
     ctx.log.info(`StopVms: VM ${vm.id} is ${now.state}, already going down (6003): waiting for it to be stopped or terminated`);
   }
+}
+
+/** The VM as this call last read it (the kit's first power read of off), else read now. */
+async function readOnce(c: OutscaleConnection, plug: string, ctx: FenceContext): Promise<Vm> {
+  return c.lastRead(plug) ?? (await c.findVm(plug, ctx.deadline));
 }
 
 const goingDown = new Set(['stopping', 'shutting-down', 'stopped', 'terminated']);

@@ -1,14 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-import { boolean, integer, second, select, string, type AgentOptions } from '../../lib/fence/index.js';
+import { flag, integer, override, select, standardOptions, string, type AgentOptions } from '../../lib/fence/index.js';
 
 /** fence_outscale's own options, and the standard ones whose default or meaning it changes. */
 export const outscaleOptions = {
-  plug: string({
-    short: 'n',
-    valueName: 'id',
-    aliases: ['port'],
-    required: true,
-    order: 1,
+  plug: override(standardOptions.plug, {
     desc:
       'VM ID (i-xxxxxxxx), or the value of the tag_key tag of the VM (its Name by default), so Pacemaker node names work without pcmk_host_map. ' +
       'A plug must match exactly one VM, or nothing is done.',
@@ -44,7 +39,7 @@ export const outscaleOptions = {
     order: 4,
     desc: 'API endpoint, with or without /api/v1, e.g. https://api.eu-west-2.outscale.com. Default: OSC_ENDPOINT_API, then the profile, then the region\'s.',
   }),
-  insecure_http: boolean({
+  insecure_http: flag({
     order: 4,
     desc:
       'Allow a plain http:// endpoint that is not on loopback. Without it, http:// is accepted for 127.0.0.0/8 and ::1 only: ' +
@@ -61,7 +56,7 @@ export const outscaleOptions = {
   proxy: string({
     valueName: 'url',
     order: 4,
-    holdsSecret: (raw) => {
+    holdsSecret: (raw: string) => {
       try {
         return new URL(raw.trim()).password !== '';
       } catch {
@@ -79,7 +74,7 @@ export const outscaleOptions = {
     desc: 'File whose content is the proxy password (surrounding blanks ignored), for the user named in the proxy URL.',
   }),
   signature_version: select({
-    choices: ['osc4', 'aws4'],
+    options: ['osc4', 'aws4'],
     default: 'osc4',
     valueName: 'version',
     order: 4,
@@ -91,18 +86,18 @@ export const outscaleOptions = {
     order: 5,
     desc: 'Tag that list and monitor are limited to (for example Cluster=prod); without it they see every VM of the account.',
   }),
-  skip_race_check: boolean({
+  skip_race_check: flag({
     order: 6,
     desc:
       'Skip the race check. By default the agent reads its own VM ID from the metadata service and, right before StopVms, ' +
       'does not fence anyone while its own VM is itself being stopped (in a split, the node being fenced yields).',
   }),
-  refuse_self_fencing: boolean({
+  refuse_self_fencing: flag({
     order: 6,
     desc:
       'Refuse to stop the VM this agent runs on. Off by default: Pacemaker asks a node to fence itself only when no other node can.',
   }),
-  allow_terminate: boolean({
+  allow_terminate: flag({
     order: 6,
     desc:
       'Fence VMs whose VmInitiatedShutdownBehavior is terminate, which a stop deletes with their volumes set to be deleted. ' +
@@ -126,26 +121,19 @@ export const outscaleOptions = {
       'timed out, refused or reset connections, a DNS server that did not answer (EAI_AGAIN). Never retried: 401 and 403 (bad signatures lock the key), other 4xx, ' +
       'a proxy\'s 407, a name that does not exist (ENOTFOUND), an untrusted certificate.',
   }),
-  power_timeout: second({
-    valueName: 'seconds',
+  power_timeout: override(standardOptions.power_timeout, {
     default: 60,
-    order: 200,
     desc:
       'Test X seconds for status change after ON/OFF. Honoured under Pacemaker too, so a VM that never stops fails with ' +
       '"Timed out waiting to power OFF" instead of being killed silently; 0 means no limit.',
   }),
-  shell_timeout: second({
-    valueName: 'seconds',
+  shell_timeout: override(standardOptions.shell_timeout, {
     default: 10,
-    order: 200,
     desc:
       'Wait X seconds for each API request; it is retried (api_retries) when it times out. With 0 there is no per-request limit: ' +
       'power_timeout, or the 15 s budget of monitor, list and status, still bounds the action.',
   }),
-  login_timeout: second({
-    valueName: 'seconds',
-    default: 5,
-    order: 200,
+  login_timeout: override(standardOptions.login_timeout, {
     desc: 'Wait X seconds for the metadata service and for secret_key_script.',
   }),
 } as const;

@@ -47,8 +47,8 @@ export async function findTargetVm(api: OutscaleApi, plug: string, tagKey: strin
   return candidates[0] as Vm;
 }
 
-// The real API answers an unknown ID with an error (5063, or 4105 for a malformed one); a
-// simulator may answer an empty list. Both mean "no such VM".
+// An unknown ID is answered with an error (5063, or 4105 for a malformed one) or with an
+// empty list. Both mean "no such VM".
 async function readVmsOrNone(api: OutscaleApi, vmId: string, deadline: Deadline): Promise<Vm[]> {
   try {
     return (await readVms(api, { filters: { VmIds: [vmId] } }, deadline)).vms;

@@ -6,7 +6,7 @@ import { FenceExit } from './exit-codes.js';
 import { reasonOf } from './fence-error.js';
 import type { FenceOptionsOf, FenceOptionsSpec } from './option-spec.js';
 import { listLines, statusLine } from './output.js';
-import { rebootOnPhaseMs, setPowerAndWait, type PowerTiming } from './power-loop.js';
+import { powerPhaseDeadline, rebootOnPhaseMs, setPowerAndWait, type PowerTiming } from './power-loop.js';
 import type { FenceAction, StandardOptions } from './standard-options.js';
 
 /** The standard options, which are all the kit reads. */
@@ -16,7 +16,7 @@ export type KitOptions = FenceOptionsOf<StandardOptions>;
  * One device action after the options are checked and the agent connected: what fencing.py's
  * fence_action does. Returns the exit code; throws on failure (the caller prints "Failed: …").
  */
-export async function runAction<C>(
+export async function runDeviceAction<C>(
   agent: FenceAgent<FenceOptionsSpec, C>,
   c: C,
   action: FenceAction,
@@ -48,7 +48,8 @@ export async function runAction<C>(
     }
     case 'on': {
       // fencing.py: 1 + retry_on attempts, each one asking again and polling for power_timeout.
-      const r = await powerOnWithRetries(agent, c, plugs, 1 + o.retry_on, timing, ctx);
+      const nextPhase = (): Deadline => powerPhaseDeadline(timing.powerTimeoutS, timing.timeoutDisabled);
+      const r = await powerOnWithRetries(agent, c, plugs, 1 + o.retry_on, timing, ctx, nextPhase);
       io.out(r === 'already' ? 'Success: Already ON\n' : 'Success: Powered ON\n');
       return FenceExit.SUCCESS;
     }
@@ -60,7 +61,7 @@ export async function runAction<C>(
       // then retry, a reboot whose off was confirmed.
       const onPhase = Deadline.after(Math.min(rebootOnPhaseMs.max, Math.max(rebootOnPhaseMs.min, ctx.deadline.remainingMs())));
       try {
-        await powerOnWithRetries(agent, c, plugs, Math.max(1, o.retry_on), timing, ctx, onPhase);
+        await powerOnWithRetries(agent, c, plugs, Math.max(1, o.retry_on), timing, { ...ctx, deadline: onPhase }, () => onPhase);
       } catch (e) {
         ctx.log.warn(`${plugs.join(', ')} is off (fenced); power-on is still pending: ${reasonOf(e)}`);
       }
@@ -78,15 +79,18 @@ async function powerOnWithRetries<C>(
   plugs: readonly string[],
   attempts: number,
   timing: PowerTiming,
-  ctx: FenceContext,
-  phase?: Deadline,
+  firstCtx: FenceContext,
+  nextPhase: () => Deadline,
 ): Promise<'already' | 'done'> {
+  let ctx = firstCtx;
   for (let attempt = 1; ; attempt++) {
     try {
       // Within a reboot the attempts share the bounded phase; on gives each its power_timeout.
-      return await setPowerAndWait(agent, c, plugs, 'on', timing, ctx, phase);
+      return await setPowerAndWait(agent, c, plugs, 'on', timing, ctx);
     } catch (e) {
-      if (attempt >= attempts || phase?.isExpired() === true) throw e;
+      if (attempt >= attempts) throw e;
+      ctx = { ...firstCtx, deadline: nextPhase() };
+      if (ctx.deadline.isExpired()) throw e;
       ctx.log.warn(`power on attempt ${attempt} of ${attempts} failed: ${reasonOf(e)}`);
     }
   }

@@ -14,6 +14,8 @@ export type AgentOptions<S extends FenceOptionsSpec> = FenceOptionsOf<AgentOptio
 export interface FenceContext {
   readonly agent: string;
   readonly action: FenceAction;
+  /** The plug option split at plug_separator, blanks dropped: the kit splits it, once. */
+  readonly plugs: readonly string[];
   readonly log: Logger;
   /** The budget of the current step (a power phase, a list, a monitor). API calls stay within it. */
   readonly deadline: Deadline;
@@ -36,12 +38,13 @@ export interface ListedPlug {
 }
 
 /**
- * A fence agent as fencing.py sees one: the device's own operations. `connect` runs once per
- * call and its result (credentials, an API client, caches) is handed to every other callback.
+ * A fence agent as fencing.py sees one: the device's own operations. What `validate` returns
+ * (settings it resolved) is handed to `connect`, which runs once per call; its result
+ * (credentials, an API client, caches) is handed to every other callback.
  * Callbacks throw FenceError (or any Error) on failure; an error with `transient: true` thrown
  * by getPower while the kit polls is logged and the poll goes on.
  */
-export interface FenceAgent<S extends FenceOptionsSpec = FenceOptionsSpec, C = unknown> {
+export interface FenceAgent<S extends FenceOptionsSpec = FenceOptionsSpec, C = unknown, V = unknown> {
   readonly name: string;
   readonly version?: string;
   readonly shortdesc: string;
@@ -51,9 +54,10 @@ export interface FenceAgent<S extends FenceOptionsSpec = FenceOptionsSpec, C = u
   readonly options: S;
   /** Extra man page sections (title → paragraphs), e.g. credentials and examples. */
   readonly manSections?: Readonly<Record<string, string>>;
-  /** Consistency of the options alone, without network (validate-all, and before every action). */
-  readonly validate?: (o: AgentOptions<S>, ctx: FenceContext) => void | Promise<void>;
-  readonly connect: (o: AgentOptions<S>, ctx: FenceContext) => Promise<C>;
+  /** Consistency of the options alone, without network (validate-all, and before every action); returns what connect needs. */
+  readonly validate?: (o: AgentOptions<S>, ctx: FenceContext) => V | Promise<V>;
+  /** Runs within the budget of the action's first phase (the off phase of off and reboot). */
+  connect(o: AgentOptions<S>, ctx: FenceContext, validated: V): Promise<C>;
   readonly getPower: (c: C, plug: string, ctx: FenceContext) => Promise<Power>;
   /**
    * Off and reboot call setPower(off) even when getPower reads off first: a device whose state
@@ -71,6 +75,6 @@ export interface FenceAgent<S extends FenceOptionsSpec = FenceOptionsSpec, C = u
 }
 
 /** Identity function that exists for inference: callbacks get options typed from the table. */
-export function defineFenceAgent<const S extends FenceOptionsSpec, C>(agent: FenceAgent<S, C>): FenceAgent<S, C> {
+export function defineFenceAgent<const S extends FenceOptionsSpec, C, V = unknown>(agent: FenceAgent<S, C, V>): FenceAgent<S, C, V> {
   return agent;
 }

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-import { longName, type FenceOptionSpec, type FenceOptionsSpec } from './option-spec.js';
+import { isFlag, longName, type FenceOptionSpec, type FenceOptionsSpec } from './option-spec.js';
 
 /** How an option is typed on the command line, as fencing.py prints it: `-n, --plug=[id]`, `-v, --verbose`. */
 export function getoptText(key: string, o: FenceOptionSpec<unknown>): string {
-  const long = `--${longName(key)}${o.kind === 'boolean' ? '' : `=[${o.valueName ?? 'value'}]`}`;
+  const long = `--${longName(key)}${isFlag(o) ? '' : `=[${o.valueName ?? 'value'}]`}`;
   return o.short ? `-${o.short}, ${long}` : long;
 }
 

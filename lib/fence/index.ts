@@ -4,7 +4,8 @@ export type { AgentOptions, FenceAgent, FenceContext, ListedPlug, Power } from '
 export { FenceExit } from './exit-codes.js';
 export type { FenceExitCode } from './exit-codes.js';
 export { FenceError } from './fence-error.js';
-export { boolean, integer, second, select, string } from './option-spec.js';
+export { integer, override, select, string } from '../spec/core.js';
+export { flag, second } from './option-spec.js';
 export type { FenceOptionSpec, FenceOptionsOf, FenceOptionsSpec } from './option-spec.js';
 export { fenceActions, standardOptions } from './standard-options.js';
 export type { FenceAction } from './standard-options.js';

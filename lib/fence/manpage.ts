@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { getoptText, sortedOptions } from './getopt-text.js';
-import type { FenceOptionsSpec } from './option-spec.js';
+import { defaultText } from '../spec/core.js';
+import { isFlag, type FenceOptionsSpec } from './option-spec.js';
 import { fenceActions } from './standard-options.js';
 
 /** What the man page needs to know about an agent. */
@@ -38,7 +39,7 @@ export function manPage(agent: ManPageDescription): string {
     if (o.hidden) continue;
     out.push('.TP', `.B ${escape(getoptText(key, o))}`);
     const names = [key, ...(o.aliases ?? [])].join(', ');
-    const def = o.default !== undefined && o.kind !== 'boolean' ? ` Default: ${String(o.default)}.` : '';
+    const def = o.default !== undefined && !isFlag(o) ? ` Default: ${defaultText(o)}.` : '';
     out.push(`${escape(o.desc)}${def} On stdin: \\fB${names}\\fR.${o.secret ? ' Never accepted on the command line.' : ''}`);
   }
   out.push('.SH ACTIONS', ...fenceActions.flatMap((a) => ['.TP', `.B ${a}`, actionHelp(a)]));

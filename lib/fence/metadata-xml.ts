@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-import { XMLBuilder } from 'fast-xml-parser';
 import { getoptText, sortedOptions } from './getopt-text.js';
-import { firstSentence, type FenceOptionSpec, type FenceOptionsSpec } from './option-spec.js';
+import { buildXml, firstSentence, type XmlNode } from '../metadata/xml.js';
+import { defaultText } from '../spec/core.js';
+import { isFlag, type FenceOptionSpec, type FenceOptionsSpec } from './option-spec.js';
 import { fenceActions } from './standard-options.js';
 
 /** What fence-agent meta-data needs to know about an agent. */
@@ -12,8 +13,6 @@ export interface FenceAgentDescription {
   readonly vendorUrl: string;
   readonly options: FenceOptionsSpec;
 }
-
-type XmlNode = Record<string, unknown>;
 
 /**
  * fence-agents meta-data (valid against metadata.rng), shaped like fencing.py's: an option with
@@ -40,15 +39,14 @@ export function fenceAgentXml(agent: FenceAgentDescription): string {
       actions: { action: fenceActions.map((name) => (name === 'on' ? { '@_name': name, '@_automatic': '0' } : { '@_name': name })) },
     },
   };
-  const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', format: true, indentBy: '\t', suppressEmptyNode: true });
-  return builder.build(doc) as string;
+  return buildXml(doc, '\t');
 }
 
 // An old name shares the getopt text of the option that replaced it, as in fencing.py.
 function parameterNode(name: string, key: string, o: FenceOptionSpec<unknown>, extra: XmlNode): XmlNode {
-  const content: XmlNode = { '@_type': o.kind };
-  if (o.default !== undefined && !(o.kind === 'boolean' && o.default === false)) content['@_default'] = String(o.default);
-  if (o.kind === 'select') content.option = (o.choices ?? []).map((v) => ({ '@_value': v }));
+  const content: XmlNode = { '@_type': o.contentType };
+  if (o.default !== undefined && !(isFlag(o) && o.default === false)) content['@_default'] = defaultText(o);
+  if (o.kind === 'select') content.option = (o.options ?? []).map((v) => ({ '@_value': v }));
   return {
     '@_name': name,
     '@_unique': '0',

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import type { FenceOptionsSpec } from './option-spec.js';
+import { isFlag, type FenceOptionsSpec, type FenceOptionSpec } from './option-spec.js';
 import type { RawOption } from './parse-stdin.js';
 
 /** Command-line options as read; `names` are already option keys (or their aliases). */
@@ -29,7 +29,7 @@ export function parseArgvOptions(argv: readonly string[], spec: FenceOptionsSpec
         errors.push(`option --${eq < 0 ? arg.slice(2) : arg.slice(2, eq)} not recognized`);
         continue;
       }
-      const takesValue = spec[key]?.kind !== 'boolean';
+      const takesValue = !isFlagKey(spec, key);
       if (eq >= 0) options.push({ name, value: arg.slice(eq + 1) });
       else if (!takesValue) options.push({ name, value: 'true' });
       else if (i + 1 < argv.length) options.push({ name, value: argv[++i] ?? '' });
@@ -43,7 +43,7 @@ export function parseArgvOptions(argv: readonly string[], spec: FenceOptionsSpec
           errors.push(`option -${letter} not recognized`);
           break;
         }
-        if (spec[key]?.kind === 'boolean') {
+        if (isFlagKey(spec, key)) {
           options.push({ name: key, value: 'true' });
           continue;
         }
@@ -67,4 +67,9 @@ export function knownName(name: string, spec: FenceOptionsSpec): string | undefi
   if (normalized in spec) return normalized;
   for (const [key, o] of Object.entries(spec)) if (o.aliases?.includes(normalized)) return key;
   return undefined;
+}
+
+function isFlagKey(spec: FenceOptionsSpec, key: string): boolean {
+  const o: FenceOptionSpec<unknown> | undefined = spec[key];
+  return o !== undefined && isFlag(o);
 }

@@ -21,7 +21,7 @@ export const untilKilledMs = 24 * 3600 * 1000;
  */
 export const queryBudgetMs = 15_000;
 
-/** reboot's power-on phase: what is left of power_timeout, within these bounds (see runAction). */
+/** reboot's power-on phase: what is left of power_timeout, within these bounds (see runDeviceAction). */
 export const rebootOnPhaseMs = { min: 5_000, max: 15_000 } as const;
 
 const trueWords = new Set(['1', 'yes', 'on', 'true', 'y']);
@@ -51,8 +51,8 @@ export function isTransient(e: unknown): boolean {
 }
 
 /**
- * Turns every plug to `target` and waits until the device reports it, within one phase budget
- * (power_timeout unless `deadline` is given). Returns 'already' when the first read found every
+ * Turns every plug to `target` and waits until the device reports it, within the phase budget
+ * of `ctx`. Returns 'already' when the first read found every
  * plug at the target. An agent with `alwaysSendOff` gets the off request for every plug anyway:
  * one read is not proof that a node is down. Throws FenceError "Timed out waiting to power
  * OFF": Pacemaker greps stderr for "timed out".
@@ -63,10 +63,9 @@ export async function setPowerAndWait<C>(
   plugs: readonly string[],
   target: Power,
   timing: PowerTiming,
-  baseCtx: FenceContext,
-  deadline: Deadline = powerPhaseDeadline(timing.powerTimeoutS, timing.timeoutDisabled),
+  phaseCtx: FenceContext,
 ): Promise<'already' | 'done'> {
-  const ctx: FenceContext = { ...baseCtx, deadline, awaiting: target };
+  const ctx: FenceContext = { ...phaseCtx, awaiting: target };
   const pending: string[] = [];
   for (const plug of plugs) if ((await agent.getPower(c, plug, ctx)) !== target) pending.push(plug);
   const already = pending.length === 0;

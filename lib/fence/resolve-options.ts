@@ -8,8 +8,6 @@ export type OptionSource = 'stdin' | 'argv';
 /** Typed values, plus what was wrong with the input. Errors fail the run; warnings are logged. */
 export interface ResolvedOptions<S extends FenceOptionsSpec> {
   readonly values: FenceOptionsOf<S>;
-  /** Keys the caller set explicitly (defaults excluded). */
-  readonly given: ReadonlySet<string>;
   readonly errors: string[];
   readonly warnings: string[];
 }
@@ -26,7 +24,6 @@ export function resolveOptions<S extends FenceOptionsSpec>(
   source: OptionSource,
 ): ResolvedOptions<S> {
   const values: Record<string, unknown> = {};
-  const given = new Set<string>();
   const errors: string[] = [];
   const warnings: string[] = [];
 
@@ -51,8 +48,7 @@ export function resolveOptions<S extends FenceOptionsSpec>(
       continue;
     }
     values[key] = parsed.value;
-    given.add(key);
   }
   for (const [key, o] of Object.entries(spec)) if (!(key in values) && o.default !== undefined) values[key] = o.default;
-  return { values: values as FenceOptionsOf<S>, given, errors, warnings };
+  return { values: values as FenceOptionsOf<S>, errors, warnings };
 }

@@ -12,7 +12,7 @@ import { parseStdinOptions } from './parse-stdin.js';
 import { closeSync, openSync } from 'node:fs';
 import { Deadline } from '../ocf/deadline.js';
 import { isTimeoutDisabled, powerPhaseDeadline, queryBudgetMs, type PowerTiming } from './power-loop.js';
-import { runAction, type KitOptions } from './actions.js';
+import { runDeviceAction, type KitOptions } from './actions.js';
 import { resolveOptions } from './resolve-options.js';
 import { fenceActions, standardOptions, type FenceAction } from './standard-options.js';
 import { usageText } from './usage.js';
@@ -33,7 +33,7 @@ export interface FenceRunResult {
 }
 
 /** The whole options table of an agent: the standard options, then its own. */
-export function agentOptionsSpec<S extends FenceOptionsSpec, C>(agent: FenceAgent<S, C>): AgentOptionsSpec<S> {
+export function agentOptionsSpec<S extends FenceOptionsSpec, C, V>(agent: FenceAgent<S, C, V>): AgentOptionsSpec<S> {
   return { ...standardOptions, ...agent.options } as AgentOptionsSpec<S>;
 }
 
@@ -41,7 +41,10 @@ export function agentOptionsSpec<S extends FenceOptionsSpec, C>(agent: FenceAgen
  * Runs one call of a fence agent and returns what the process would print and exit with.
  * Only src/main.ts turns this into a real exit; unit tests call it directly.
  */
-export async function runFenceAgent<S extends FenceOptionsSpec, C>(agent: FenceAgent<S, C>, input: FenceRunInput): Promise<FenceRunResult> {
+export async function runFenceAgent<S extends FenceOptionsSpec, C, V>(
+  agent: FenceAgent<S, C, V>,
+  input: FenceRunInput,
+): Promise<FenceRunResult> {
   let stdout = '';
   let stderr = '';
   const io: Io = {
@@ -54,12 +57,12 @@ export async function runFenceAgent<S extends FenceOptionsSpec, C>(agent: FenceA
       input.io?.err(t);
     },
   };
-  const exitCode = await dispatch(agent as FenceAgent<FenceOptionsSpec, C>, input, io);
+  const exitCode = await dispatch(agent as FenceAgent<FenceOptionsSpec, C, V>, input, io);
   return { exitCode, stdout, stderr };
 }
 
 /** The entry src/agents.ts registers: reads stdin itself when there is no argv. */
-export function fenceMain<S extends FenceOptionsSpec, C>(agent: FenceAgent<S, C>): (argv: readonly string[]) => Promise<number> {
+export function fenceMain<S extends FenceOptionsSpec, C, V>(agent: FenceAgent<S, C, V>): (argv: readonly string[]) => Promise<number> {
   return async (argv) => {
     const stdin = argv.length === 0 ? await readStdin() : undefined;
     const io: Io = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
@@ -74,7 +77,7 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-async function dispatch<C>(agent: FenceAgent<FenceOptionsSpec, C>, input: FenceRunInput, io: Io): Promise<number> {
+async function dispatch<C, V>(agent: FenceAgent<FenceOptionsSpec, C, V>, input: FenceRunInput, io: Io): Promise<number> {
   const spec = agentOptionsSpec(agent);
   const fromArgv = input.argv.length > 0;
   const fromStdin = fromArgv ? undefined : parseStdinOptions(input.stdin ?? '');
@@ -126,11 +129,11 @@ async function dispatch<C>(agent: FenceAgent<FenceOptionsSpec, C>, input: FenceR
     statusSleepS: o.stonith_status_sleep,
     timeoutDisabled: isTimeoutDisabled(o.disable_timeout),
   };
-  // on, off and reboot get power_timeout per phase; everything else one total budget.
-  const budget = (): Deadline => (isPowerAction(action) ? powerPhaseDeadline(timing.powerTimeoutS, timing.timeoutDisabled) : Deadline.after(queryBudgetMs));
-  const ctx: FenceContext = { agent: agent.name, action, log, env: input.env, underFencer, deadline: budget() };
+  // on, off and reboot get power_timeout per phase; everything else, validation included, one total budget.
+  const ctx: FenceContext = { agent: agent.name, action, plugs, log, env: input.env, underFencer, deadline: Deadline.after(queryBudgetMs) };
+  let validated: V | undefined;
   try {
-    if (errors.length === 0) await agent.validate?.(agentOptions, ctx);
+    if (errors.length === 0) validated = await agent.validate?.(agentOptions, ctx);
   } catch (e) {
     errors.push(reasonOf(e));
   }
@@ -145,10 +148,12 @@ async function dispatch<C>(agent: FenceAgent<FenceOptionsSpec, C>, input: FenceR
       log.info(`waiting ${o.delay} s (delay) before fencing`);
       await sleep(o.delay * 1000);
     }
-    // The budget starts after the delay, which Pacemaker counts in its own timeout anyway.
-    const runCtx: FenceContext = { ...ctx, deadline: budget() };
-    const c = await agent.connect(agentOptions, runCtx);
-    return await runAction(agent, c, action, plugs, o, timing, runCtx, io);
+    // The first phase starts after the delay, which Pacemaker counts in its own timeout anyway.
+    const runCtx: FenceContext = isPowerAction(action)
+      ? { ...ctx, deadline: powerPhaseDeadline(timing.powerTimeoutS, timing.timeoutDisabled) }
+      : ctx;
+    const c = await agent.connect(agentOptions, runCtx, validated as V);
+    return await runDeviceAction(agent, c, action, plugs, o, timing, runCtx, io);
   } catch (e) {
     return fail(reasonOf(e));
   }

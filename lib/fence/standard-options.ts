@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-import { boolean, integer, second, string } from './option-spec.js';
+import { integer, string } from '../spec/core.js';
+import { flag, second } from './option-spec.js';
 
 /** The actions every fence agent answers (fencing.py's list, in its order). */
 export const fenceActions = ['on', 'off', 'reboot', 'status', 'list', 'list-status', 'monitor', 'metadata', 'manpage', 'validate-all'] as const;
@@ -33,11 +34,11 @@ export const standardOptions = {
     hidden: true,
     desc: 'Name of the node to be fenced. Pacemaker always sends it; the plug decides what is fenced. Accepted on stdin, not listed.',
   }),
-  quiet: boolean({ short: 'q', order: 50, desc: 'Disable logging to stderr. Does not affect --verbose or --debug-file or logging to syslog.' }),
-  verbose: boolean({ short: 'v', order: 51, desc: 'Verbose mode: debug messages on stderr, in syslog and in debug_file.' }),
+  quiet: flag({ short: 'q', order: 50, desc: 'Disable logging to stderr. Does not affect --verbose or --debug-file or logging to syslog.' }),
+  verbose: flag({ short: 'v', order: 51, desc: 'Verbose mode: debug messages on stderr, in syslog and in debug_file.' }),
   debug_file: string({ short: 'D', valueName: 'debugfile', aliases: ['debug'], order: 53, desc: 'Write debug information to given file.' }),
-  version: boolean({ short: 'V', order: 54, desc: 'Display version information and exit.' }),
-  help: boolean({ short: 'h', order: 55, desc: 'Display help and exit.' }),
+  version: flag({ short: 'V', order: 54, desc: 'Display version information and exit.' }),
+  help: flag({ short: 'h', order: 55, desc: 'Display help and exit.' }),
   plug_separator: string({ valueName: 'char', default: ',', order: 100, desc: 'Separator for plug parameter when specifying more than 1 plug.' }),
   separator: string({ short: 'C', valueName: 'char', default: ',', order: 100, desc: "Separator for CSV created by 'list' operation." }),
   delay: second({ valueName: 'seconds', default: 0, order: 200, desc: 'Wait X seconds before fencing is started (off and reboot only).' }),

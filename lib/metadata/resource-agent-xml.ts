@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-import { XMLBuilder } from 'fast-xml-parser';
 import type { ActionsSpec } from '../spec/actions.js';
+import { defaultText } from '../spec/core.js';
 import type { ParamSpec, ParamsSpec } from '../spec/params.js';
+import { buildXml, firstSentence, type XmlNode } from './xml.js';
 
 /** What meta-data needs to know about an agent. */
 export interface ResourceAgentDescription {
@@ -11,11 +12,7 @@ export interface ResourceAgentDescription {
   readonly longdesc: string;
   readonly params: ParamsSpec;
   readonly actions: ActionsSpec;
-  /** Actions supported beyond those with advertised timeouts (e.g. usage). */
-  readonly extraActions?: readonly string[];
 }
-
-type XmlNode = Record<string, unknown>;
 
 /** OCF 1.1 meta-data (ra-api.rng) for a resource agent, built from its spec. */
 export function resourceAgentXml(agent: ResourceAgentDescription): string {
@@ -31,8 +28,7 @@ export function resourceAgentXml(agent: ResourceAgentDescription): string {
       actions: { action: actionNodes(agent.actions) },
     },
   };
-  const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', format: true, indentBy: '  ', suppressEmptyNode: true, suppressBooleanAttributes: false });
-  const xml = builder.build(doc) as string;
+  const xml = buildXml(doc, '  ');
   // ocf-tester validates through the DOCTYPE against ra-api-1.dtd, which predates OCF 1.1: declare it
   // only when the meta-data uses nothing the DTD rejects, so both the DTD and the 1.1 RNG accept it.
   return usesOnlyDtdFeatures(agent) ? xml.replace('?>\n', '?>\n<!DOCTYPE resource-agent SYSTEM "ra-api-1.dtd">\n') : xml;
@@ -43,19 +39,13 @@ const dtdActions = new Set(['start', 'stop', 'recover', 'status', 'reload', 'met
 function usesOnlyDtdFeatures(agent: ResourceAgentDescription): boolean {
   const params = Object.values(agent.params);
   return (
-    params.every((p) => p.uniqueGroup === undefined && !p.reloadable && p.deprecated === undefined && p.kind !== 'select') &&
+    params.every((p) => p.uniqueGroup === undefined && !p.reloadable && p.deprecated === undefined && p.contentType !== 'select') &&
     Object.keys(agent.actions).every((a) => dtdActions.has(a))
   );
 }
 
 function text(value: string): XmlNode {
   return { '@_lang': 'en', '#text': value };
-}
-
-/** The first sentence of a description, for the shortdesc. */
-export function firstSentence(desc: string): string {
-  const m = /^(.+?[.!?])(\s+[A-Z(]|\s*$)/s.exec(desc.trim());
-  return (m?.[1] ?? desc).replace(/\.$/, '').trim();
 }
 
 function parameterNode(name: string, p: ParamSpec<unknown>): XmlNode {
@@ -72,8 +62,8 @@ function parameterNode(name: string, p: ParamSpec<unknown>): XmlNode {
   }
   node.longdesc = text(p.desc);
   node.shortdesc = text(p.shortdesc ?? firstSentence(p.desc));
-  const content: XmlNode = { '@_type': p.kind };
-  if (p.default !== undefined) content['@_default'] = String(p.default);
+  const content: XmlNode = { '@_type': p.contentType };
+  if (p.default !== undefined) content['@_default'] = defaultText(p);
   if (p.kind === 'select') content.option = (p.options ?? []).map((v) => ({ '@_value': v }));
   node.content = content;
   return node;
@@ -90,7 +80,7 @@ function actionNodes(actions: ActionsSpec): XmlNode[] {
       ...(a.depth !== undefined ? { '@_depth': String(a.depth) } : {}),
     });
   }
-  if (!('meta-data' in actions)) nodes.push({ '@_name': 'meta-data', '@_timeout': '5s' });
   if (!('validate-all' in actions)) nodes.push({ '@_name': 'validate-all', '@_timeout': '20s' });
+  if (!('meta-data' in actions)) nodes.push({ '@_name': 'meta-data', '@_timeout': '5s' });
   return nodes;
 }

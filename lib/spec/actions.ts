@@ -17,4 +17,8 @@ export type ActionName =
   | 'migrate_to'
   | 'migrate_from';
 
+/**
+ * An agent's advertised actions, in meta-data order. The kit adds validate-all (20s) and
+ * meta-data (5s) after them unless the agent lists one, to change its timeout or place.
+ */
 export type ActionsSpec = Partial<Record<ActionName, ActionSpec>> & { readonly start: ActionSpec; readonly stop: ActionSpec; readonly monitor: ActionSpec };

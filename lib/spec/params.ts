@@ -1,15 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 import { Ocf } from '../ocf/exit-codes.js';
 import { OcfError } from '../ocf/ocf-error.js';
-import { ocfIsTrue, parseBoolean, parseInteger } from './values.js';
+import { custom, type Declaration, type PresentOf, type ValueSpec, type ValuesOf } from './core.js';
+import { ocfIsTrue } from './values.js';
 
-/** Everything a parameter declares besides its type: drives parsing, validation and meta-data. */
-export interface ParamOptions<T> {
-  /** One or more sentences for the meta-data longdesc; the first sentence is the shortdesc unless `shortdesc` is set. */
-  readonly desc: string;
+/** What a resource-agent parameter declares besides its type and default: drives validation and meta-data. */
+export interface ParamFields {
+  /** The meta-data shortdesc, when the first sentence of `desc` is not the right one. */
   readonly shortdesc?: string;
-  readonly required?: boolean;
-  readonly default?: T;
   readonly uniqueGroup?: string;
   /** OCF 1.0's `unique="1"`: deprecated by 1.1 in favour of uniqueGroup, but the only form ra-api-1.dtd (ocf-tester) accepts. */
   readonly unique?: boolean;
@@ -19,76 +17,23 @@ export interface ParamOptions<T> {
   readonly deprecated?: { readonly replacedWith?: readonly string[]; readonly desc?: string };
 }
 
-export type ParamKind = 'string' | 'integer' | 'boolean' | 'select';
+/** Everything a parameter declares besides its type: drives parsing, validation and meta-data. */
+export type ParamOptions<T> = Declaration<T> & ParamFields;
 
 /** One declared parameter. `Present` is true when handlers always get a value (required or defaulted). */
-export interface ParamSpec<T, Present extends boolean = boolean> extends ParamOptions<T> {
-  readonly kind: ParamKind;
-  readonly options?: readonly string[];
-  readonly min?: number;
-  readonly max?: number;
-  /** Turns the raw environment string into a value, or returns an error message. */
-  readonly parse: (raw: string) => { value: T } | { error: string };
-  /** Phantom field for inference only. */
-  readonly __present?: Present;
-}
-
-type PresentOf<O> = O extends { required: true } ? true : O extends { default: unknown } ? true : false;
+export type ParamSpec<T, Present extends boolean = boolean> = ValueSpec<T, Present> & ParamFields;
 
 export type ParamsSpec = Readonly<Record<string, ParamSpec<unknown>>>;
 
 /** The typed values handlers receive for a params spec. */
-export type ParamsOf<S extends ParamsSpec> = {
-  readonly [K in keyof S]: S[K] extends ParamSpec<infer T, infer P> ? (P extends true ? T : T | undefined) : never;
-};
+export type ParamsOf<S extends ParamsSpec> = ValuesOf<S>;
 
 /**
  * A boolean read exactly as ocf-shellfuncs' ocf_is_true reads it (yes/true/1/on/ja and a few
  * capitalisations are true, anything else false), for stock parameters whose agents never refuse a value.
  */
 export function ocfBoolean<const O extends ParamOptions<boolean>>(o: O): ParamSpec<boolean, PresentOf<O>> {
-  return { ...o, kind: 'boolean', parse: (raw) => ({ value: ocfIsTrue(raw).value }) };
-}
-
-/** A free-text parameter. */
-export function string<const O extends ParamOptions<string>>(o: O): ParamSpec<string, PresentOf<O>> {
-  return { ...o, kind: 'string', parse: (raw) => ({ value: raw }) };
-}
-
-/** An integer parameter with optional bounds. */
-export function integer<const O extends ParamOptions<number> & { min?: number; max?: number }>(
-  o: O,
-): ParamSpec<number, PresentOf<O>> {
-  return {
-    ...o,
-    kind: 'integer',
-    parse: (raw) => parseInteger(raw, o),
-  };
-}
-
-/** A boolean parameter, read the way ocf_is_true reads one (yes/true/1/on, any case). */
-export function boolean<const O extends ParamOptions<boolean>>(o: O): ParamSpec<boolean, PresentOf<O>> {
-  return {
-    ...o,
-    kind: 'boolean',
-    parse: parseBoolean,
-  };
-}
-
-/** One value out of a fixed list. */
-export function select<const V extends string, const O extends ParamOptions<V> & { options: readonly V[] }>(
-  o: O,
-): ParamSpec<V, PresentOf<O>> {
-  return {
-    ...o,
-    kind: 'select',
-    parse: (raw) => {
-      const found = o.options.find((v) => v === raw.trim());
-      return found !== undefined
-        ? { value: found }
-        : { error: `expected one of ${o.options.join(', ')}, got '${raw}'` };
-    },
-  };
+  return custom({ ...o, type: 'boolean', parse: (raw: string) => ({ value: ocfIsTrue(raw).value }) });
 }
 
 // Set by Pacemaker or ocf-shellfuncs for every agent, never by users as resource parameters.

@@ -7,7 +7,7 @@ import { agentOptionsSpec } from '../../../../lib/fence/index.js';
 import { resolveOptions } from '../../../../lib/fence/resolve-options.js';
 import { parseStdinOptions } from '../../../../lib/fence/parse-stdin.js';
 import { Deadline } from '../../../../lib/ocf/deadline.js';
-import { loadProfile, resolveCredentials } from '../../../../fence/outscale/credentials.js';
+import { findCredentials, loadProfile, readCredentials } from '../../../../fence/outscale/credentials.js';
 import { bypassesProxy, proxyFor, resolveEndpoint } from '../../../../fence/outscale/endpoint.js';
 import { instanceIdUrl } from '../../../../fence/outscale/metadata-service.js';
 import { fenceOutscale } from '../../../../fence/outscale/index.js';
@@ -117,7 +117,7 @@ describe('credentials', () => {
 
   async function credentials(text: string, env: Record<string, string> = {}) {
     const o = options(text);
-    const c = await resolveCredentials(o, env, loadProfile(o, env), Deadline.after(5000));
+    const c = await readCredentials(findCredentials(o, env, loadProfile(o, env)), Deadline.after(5000));
     return { accessKey: c.accessKey, secret: c.secretKey.reveal() };
   }
 

@@ -187,6 +187,17 @@ describe('self-fencing and the race check', () => {
   });
 });
 
+describe('what off reads before it stops', () => {
+  it('reads the target once, then its own VM right before StopVms', async () => {
+    const r = await agent(['action=off', 'port=i-0000000b']);
+    expect(r.exitCode).toBe(0);
+    const log = h.sim.log.list();
+    const stop = log.findIndex((e) => e.operation === 'StopVms');
+    const reads = log.slice(0, stop).filter((e) => e.operation === 'ReadVms');
+    expect(reads.map((e) => (e.body as { Filters?: { VmIds?: string[] } }).Filters?.VmIds)).toEqual([['i-0000000b'], ['i-0000000a']]);
+  });
+});
+
 describe('bounded actions', () => {
   it('under pacemaker-fenced, off of a VM that never stops fails after power_timeout with "Timed out waiting to power OFF"', async () => {
     setFaults({ neverStopVmIds: ['i-0000000b'] });

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { describe, expect, it } from 'vitest';
-import { boolean, second, standardOptions, string } from '../../../../lib/fence/index.js';
+import { flag, second, standardOptions, string } from '../../../../lib/fence/index.js';
 import { parseArgvOptions } from '../../../../lib/fence/parse-argv.js';
 import { parseStdinOptions } from '../../../../lib/fence/parse-stdin.js';
 import { resolveOptions } from '../../../../lib/fence/resolve-options.js';
@@ -9,7 +9,7 @@ const spec = {
   ...standardOptions,
   region: string({ short: 'r', valueName: 'region', desc: 'Region.' }),
   secret_key: string({ secret: true, desc: 'Secret.' }),
-  skip_race_check: boolean({ desc: 'Skip.' }),
+  skip_race_check: flag({ desc: 'Skip.' }),
   wait: second({ default: 2, desc: 'Wait.' }),
 };
 

@@ -205,6 +205,22 @@ describe('fence kit actions and exit codes', () => {
     expect(r.stderr).toContain('Timed out waiting to power ON');
   });
 
+  it('connect gets what validate resolved, and the plugs split once', async () => {
+    const seen: unknown[] = [];
+    const base = agentFor(new Strip(new Map<string, Power>([['p1', 'on'], ['p2', 'off']])));
+    const agent = defineFenceAgent({
+      ...base,
+      validate: (_o, ctx) => ({ plugs: ctx.plugs }),
+      connect: async (_o, ctx, validated) => {
+        seen.push(validated, ctx.plugs);
+        return base.connect(_o, ctx, undefined);
+      },
+    });
+    const r = await stdin(agent, `action=status\nplug= p1 ; p2 ;\nplug_separator=;\n`);
+    expect(r.exitCode).toBe(0);
+    expect(seen).toEqual([{ plugs: ['p1', 'p2'] }, ['p1', 'p2']]);
+  });
+
   it('a refusal before fencing fails and turns nothing off', async () => {
     const strip = new Strip(new Map([['p1', 'on']]));
     const r = await stdin(agentFor(strip, { refuse: true }), `action=off\nport=p1\n${fast}`);

@@ -55,6 +55,17 @@ describe('resource agent meta-data', () => {
     expect(xml).toContain('<shortdesc lang="en">The address, e.g. 192.0.2.1</shortdesc>');
   });
 
+  it('lists validate-all and meta-data after the agent\'s actions, unless the agent places or times one itself', () => {
+    const actionLines = (xml: string) => xml.split('\n').filter((l) => l.includes('<action '));
+    expect(actionLines(resourceAgentXml(ocf11)).slice(-2)).toEqual([
+      '    <action name="validate-all" timeout="20s"/>',
+      '    <action name="meta-data" timeout="5s"/>',
+    ]);
+    const placed = resourceAgentXml({ ...ocf11, actions: { ...ocf11.actions, 'meta-data': { timeout: '5s' }, 'validate-all': { timeout: '30s' } } });
+    expect(actionLines(placed).slice(-2)).toEqual(['    <action name="meta-data" timeout="5s"/>', '    <action name="validate-all" timeout="30s"/>']);
+    expect(actionLines(placed)).toHaveLength(6);
+  });
+
   it("vip's meta-data is valid OCF 1.1", () => {
     const xml = resourceAgentXml({ ...vip, version: vip.version ?? '' });
     expect(() => validate(xml)).not.toThrow();
