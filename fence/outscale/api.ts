@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { Logger } from '../../lib/log/index.js';
-import type { Deadline } from '../../lib/ocf/deadline.js';
-import { sleep } from '../../lib/ocf/wait.js';
+import { type Deadline, sleep } from '../../lib/time/index.js';
 import type { Credentials } from './credentials.js';
 import { OutscaleApiError } from './errors.js';
 import { ProxyRefused, sendHttp, type HttpResponse } from './http.js';

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import tls from 'node:tls';
 import { FenceError, type FenceContext } from '../../lib/fence/index.js';
 import type { Logger } from '../../lib/log/index.js';
-import type { Deadline } from '../../lib/ocf/deadline.js';
+import type { Deadline } from '../../lib/time/index.js';
 import { OutscaleApi } from './api.js';
 import { findCredentials, loadProfile, readCredentials, readSecretFile, type FoundCredentials } from './credentials.js';
 import { proxyFor, resolveEndpoint } from './endpoint.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { FenceError } from '../../lib/fence/index.js';
 import { ExecFailed, query } from '../../lib/exec/index.js';
-import type { Deadline } from '../../lib/ocf/deadline.js';
+import type { Deadline } from '../../lib/time/index.js';
 import type { OutscaleOptions } from './options.js';
 
 /** A secret that prints as *** wherever it ends up by mistake (logs, JSON, errors, inspect). */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { defineFenceAgent, FenceError, fenceMain, type FenceContext, type Power } from '../../lib/fence/index.js';
-import { sleep } from '../../lib/ocf/wait.js';
+import { sleep } from '../../lib/time/index.js';
 import { connect, resolveSettings, type ApiSettings, type OutscaleConnection } from './connection.js';
 import { OutscaleApiError } from './errors.js';
 import { instanceIdUrl, readOwnVmId } from './metadata-service.js';

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import type { Deadline } from '../../lib/ocf/deadline.js';
+import type { Deadline } from '../../lib/time/index.js';
 import { sendHttp } from './http.js';
 import { vmIdPattern } from './target.js';
 

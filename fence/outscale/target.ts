@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { FenceError } from '../../lib/fence/index.js';
-import type { Deadline } from '../../lib/ocf/deadline.js';
+import type { Deadline } from '../../lib/time/index.js';
 import type { OutscaleApi } from './api.js';
 import { OutscaleApiError } from './errors.js';
 import { readAllVms, readVms, type Vm } from './vms.js';

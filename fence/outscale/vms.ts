@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import type { Deadline } from '../../lib/ocf/deadline.js';
+import type { Deadline } from '../../lib/time/index.js';
 import type { OutscaleApi } from './api.js';
 import { OutscaleApiError } from './errors.js';
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { ExecFailed } from '../exec/exec-failed.js';
 import { query } from '../exec/query.js';
-import type { Deadline } from '../ocf/deadline.js';
+import type { Deadline } from '../time/index.js';
 
 // attrd_updater reaches pacemaker-attrd over libqb's abstract unix sockets, which belong to a
 // network namespace: these calls work only from the cluster's own namespace.

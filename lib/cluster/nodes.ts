@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { run } from '../exec/run.js';
 import type { Argv, RunOptions, RunResult } from '../exec/run.js';
-import type { Deadline } from '../ocf/deadline.js';
+import type { Deadline } from '../time/index.js';
 import { parseFenceHistory, type FenceEvent } from './fence-history.js';
 import { parseNodeStates } from './node-states.js';
 import { resolveWithin, type LookupAll } from './resolve.js';

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { Io } from '../log/logger.js';
-import { Deadline } from '../ocf/deadline.js';
+import { Deadline } from '../time/index.js';
 import type { FenceAgent, FenceContext } from './define.js';
 import { FenceExit } from './exit-codes.js';
 import { reasonOf } from './fence-error.js';

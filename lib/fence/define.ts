@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { Logger } from '../log/logger.js';
-import type { Deadline } from '../ocf/deadline.js';
+import type { Deadline } from '../time/index.js';
 import type { FenceOptionsOf, FenceOptionsSpec } from './option-spec.js';
 import type { FenceAction, StandardOptions } from './standard-options.js';
 

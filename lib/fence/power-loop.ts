@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import { Deadline } from '../ocf/deadline.js';
-import { sleep } from '../ocf/wait.js';
+import { Deadline, sleep } from '../time/index.js';
 import type { FenceAgent, FenceContext, Power } from './define.js';
 import { FenceError } from './fence-error.js';
 import type { FenceOptionsSpec } from './option-spec.js';

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { createLogger, logSettingsFromEnv, type Io, type Logger } from '../log/logger.js';
-import { sleep } from '../ocf/wait.js';
+import { sleep, Deadline } from '../time/index.js';
 import type { AgentOptions, AgentOptionsSpec, FenceAgent, FenceContext } from './define.js';
 import { FenceExit } from './exit-codes.js';
 import { reasonOf } from './fence-error.js';
@@ -10,7 +10,6 @@ import type { FenceOptionsSpec } from './option-spec.js';
 import { parseArgvOptions } from './parse-argv.js';
 import { parseStdinOptions } from './parse-stdin.js';
 import { closeSync, openSync } from 'node:fs';
-import { Deadline } from '../ocf/deadline.js';
 import { isTimeoutDisabled, powerPhaseDeadline, queryBudgetMs, type PowerTiming } from './power-loop.js';
 import { runDeviceAction, type KitOptions } from './actions.js';
 import { resolveOptions } from './resolve-options.js';

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // One way to declare a typed value read from text: resource-agent parameters (params.ts) and
 // fence-agent options (lib/fence/option-spec.ts) are both tables of these, with their own extra fields.
-import { parseBoolean, parseDurationMs, parseInteger, type DurationUnit, type Parsed } from './values.js';
+import { parseDurationMs, type DurationUnit } from '../time/index.js';
+import { parseBoolean, parseInteger, type Parsed } from './values.js';
 
 /** What every declared value has, whatever reads it. */
 export interface Declaration<T> {

@@ -1,10 +1,26 @@
 // SPDX-License-Identifier: Apache-2.0
-const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, min: 60_000, h: 3_600_000 };
+// Pacemaker's units (crm_get_msec), in any case.
+const unitMs: Readonly<Record<string, number>> = {
+  s: 1000,
+  sec: 1000,
+  ms: 1,
+  msec: 1,
+  m: 60_000,
+  min: 60_000,
+  h: 3_600_000,
+  hr: 3_600_000,
+};
 
-/** Parses Pacemaker-style durations ('20s', '1500ms', '2m', bare seconds) into milliseconds. */
-export function parseDurationMs(text: string): number | undefined {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|min|h)?\s*$/.exec(text);
+/** The unit of a bare number in a duration. */
+export type DurationUnit = 's' | 'ms';
+
+/**
+ * Reads a duration as Pacemaker writes them (`5s`, `500ms`, `2min`, `1h`) into milliseconds; a
+ * bare number is in `bareUnit` (seconds, as for Pacemaker). Undefined when it is not one.
+ */
+export function parseDurationMs(text: string, bareUnit: DurationUnit = 's'): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
   if (!m) return undefined;
-  const unit = units[m[2] ?? 's'] ?? 1000;
-  return Math.round(Number(m[1]) * unit);
+  const factor = unitMs[(m[2] || bareUnit).toLowerCase()];
+  return factor === undefined ? undefined : Math.round(Number(m[1]) * factor);
 }

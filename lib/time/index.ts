@@ -3,3 +3,4 @@ export { Deadline, maxTimerMs } from './deadline.js';
 export { budgetForTimeout, stepDeadline } from './budget.js';
 export { sleep, waitUntil, WaitTimedOut } from './wait.js';
 export { parseDurationMs } from './durations.js';
+export type { DurationUnit } from './durations.js';

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { describe, expect, it } from 'vitest';
 import { ExecFailed } from '../../../../lib/exec/exec-failed.js';
-import { Deadline } from '../../../../lib/ocf/deadline.js';
+import { Deadline } from '../../../../lib/time/index.js';
 import { formatHolder, parseRbdLocks, parseRbdWatchers, Rbd, type HeldLock } from '../../../../agents/vm/rbd.js';
 import type { Exec } from '../../../../agents/vm/virsh.js';
 

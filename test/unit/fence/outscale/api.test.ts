@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../../lib/log/index.js';
-import { Deadline } from '../../../../lib/ocf/deadline.js';
+import { Deadline } from '../../../../lib/time/index.js';
 import { OutscaleApi } from '../../../../fence/outscale/api.js';
 import { Secret } from '../../../../fence/outscale/credentials.js';
 import { OutscaleApiError } from '../../../../fence/outscale/errors.js';

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { agentOptionsSpec } from '../../../../lib/fence/index.js';
 import { resolveOptions } from '../../../../lib/fence/resolve-options.js';
 import { parseStdinOptions } from '../../../../lib/fence/parse-stdin.js';
-import { Deadline } from '../../../../lib/ocf/deadline.js';
+import { Deadline } from '../../../../lib/time/index.js';
 import { findCredentials, loadProfile, readCredentials } from '../../../../fence/outscale/credentials.js';
 import { bypassesProxy, proxyFor, resolveEndpoint } from '../../../../fence/outscale/endpoint.js';
 import { instanceIdUrl } from '../../../../fence/outscale/metadata-service.js';

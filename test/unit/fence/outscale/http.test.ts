@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../../lib/log/index.js';
-import { Deadline } from '../../../../lib/ocf/deadline.js';
+import { Deadline } from '../../../../lib/time/index.js';
 import { OutscaleApi } from '../../../../fence/outscale/api.js';
 import { Secret } from '../../../../fence/outscale/credentials.js';
 

@@ -6,7 +6,7 @@ import { lastFencingOf, parseFenceHistory, parsePacemakerTime } from '../../../.
 import { parseNodeStates } from '../../../../lib/cluster/node-states.js';
 import { resolveWithin } from '../../../../lib/cluster/resolve.js';
 import { holderHost } from '../../../../agents/vm/holder-evidence.js';
-import { Deadline } from '../../../../lib/ocf/deadline.js';
+import { Deadline } from '../../../../lib/time/index.js';
 
 // Shapes as Pacemaker 2.1.5 and Corosync 3.1.7 print them in the lab (crm_mon --include=nodes,fencing).
 const crmMon = `<pacemaker-result api-version="2.25" request="crm_mon -1 --output-as=xml --include=nodes,fencing">

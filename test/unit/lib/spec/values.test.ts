@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { describe, expect, it } from 'vitest';
-import { custom, defaultText, duration, integer, override, parseDurationMs, parseParams } from '../../../../lib/spec/index.js';
+import { custom, defaultText, duration, integer, override, parseParams } from '../../../../lib/spec/index.js';
+import { parseDurationMs } from '../../../../lib/time/index.js';
 
 describe('durations', () => {
   it.each([

@@ -1,3 +1,0 @@
-// SPDX-License-Identifier: Apache-2.0
-// Moved to lib/time. Kept only for imports not yet switched (lib/fence, fence/outscale, lib/cluster); delete once they import lib/time.
-export { Deadline, maxTimerMs } from '../time/deadline.js';
