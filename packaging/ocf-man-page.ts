@@ -147,15 +147,34 @@ export function ocfManPage(meta: AgentMetaData, from: ManPageSource): string {
   const required = meta.parameters.filter((p) => p.required);
   const monitor = meta.actions.find((a) => a.name === 'monitor');
   const monitorOp = (depthName: string): string =>
-    monitor ? `op monitor ${depthName}="${monitor.depth ?? '0'}" timeout="${monitor.timeout ?? '20s'}" interval="${monitor.interval ?? '10s'}"` : '';
+    monitor
+      ? `op monitor ${depthName}="${monitor.depth ?? '0'}" timeout="${monitor.timeout ?? '20s'}" interval="${monitor.interval ?? '10s'}"`
+      : '';
   const crm = [
     `primitive p_${meta.name} ${agent}`,
     ...(required.length ? ['  params', ...required.map((p) => `    ${p.name}=\\fI${p.type}\\fR`)] : []),
     ...(monitor ? [`  ${monitorOp('depth')}`] : []),
   ];
-  const pcs = [`pcs resource create p_${meta.name} ${agent}`, ...required.map((p) => `  ${p.name}=\\fI${p.type}\\fR`), ...(monitor ? [`  ${monitorOp('OCF_CHECK_LEVEL')}`] : [])];
-  out.push('.SH "EXAMPLE CRM SHELL"', '.PP', `The following is an example configuration for a ${escape(meta.name)} resource using the`, '\\fBcrm\\fR(8)', 'shell:', ...example(crm));
-  out.push('.SH "EXAMPLE PCS"', '.PP', `The following is an example configuration for a ${escape(meta.name)} resource using`, '\\fBpcs\\fR(8)', ...example(pcs));
+  const pcs = [
+    `pcs resource create p_${meta.name} ${agent}`,
+    ...required.map((p) => `  ${p.name}=\\fI${p.type}\\fR`),
+    ...(monitor ? [`  ${monitorOp('OCF_CHECK_LEVEL')}`] : []),
+  ];
+  out.push(
+    '.SH "EXAMPLE CRM SHELL"',
+    '.PP',
+    `The following is an example configuration for a ${escape(meta.name)} resource using the`,
+    '\\fBcrm\\fR(8)',
+    'shell:',
+    ...example(crm),
+  );
+  out.push(
+    '.SH "EXAMPLE PCS"',
+    '.PP',
+    `The following is an example configuration for a ${escape(meta.name)} resource using`,
+    '\\fBpcs\\fR(8)',
+    ...example(pcs),
+  );
   out.push(
     '.SH "SEE ALSO"',
     '.PP',
@@ -197,5 +216,8 @@ function paragraphTexts(text: string): string[] {
 
 // troff: a backslash starts an escape, '-' is a hyphen unless escaped, a leading dot or quote starts a request.
 function escape(text: string): string {
-  return text.replaceAll('\\', '\\e').replaceAll('-', '\\-').replace(/^([.'])/gm, '\\&$1');
+  return text
+    .replaceAll('\\', '\\e')
+    .replaceAll('-', '\\-')
+    .replace(/^([.'])/gm, '\\&$1');
 }

@@ -28,7 +28,7 @@ export const pingParams = {
   }),
   multiplier: integer({
     default: 1,
-    desc: 'The number by which the count of reachable hosts is multiplied to give the attribute\'s value.',
+    desc: "The number by which the count of reachable hosts is multiplied to give the attribute's value.",
     shortdesc: 'Value multiplier',
   }),
   host_list: string({
@@ -50,7 +50,7 @@ export const pingParams = {
     allowZero: false,
     reloadable: true,
     desc:
-      'How long, in seconds (or with a unit: 500ms), to wait for a host\'s answer, all attempts included, before declaring it lost. ' +
+      "How long, in seconds (or with a unit: 500ms), to wait for a host's answer, all attempts included, before declaring it lost. " +
       'Unset, it is computed as the stock agent does: the operation timeout / hosts / attempts / 1100 ms, in whole seconds ' +
       '(5 when that is under 1; e.g. 18 s for a 60 s monitor, 1 host and 3 attempts). Every host is probed at once, so a monitor ' +
       'takes about this long when a host is down, whatever the number of hosts; it is shortened to fit in the operation timeout.',

@@ -44,7 +44,8 @@ pcs stonith create fence-osc fence_outscale region=eu-west-2 access_key=AK... se
   alwaysSendOff: true,
   async getPower(c, plug, ctx) {
     const vm = await c.findVm(plug, ctx.deadline);
-    if (!isVmStateName(vm.state)) throw new FenceError(`VM ${vm.id} is in state '${vm.state}', which this agent does not know: not treated as fenced`);
+    if (!isVmStateName(vm.state))
+      throw new FenceError(`VM ${vm.id} is in state '${vm.state}', which this agent does not know: not treated as fenced`);
     const power = vmStateToPowerAwaiting(vm.state, ctx.awaiting);
     const note = `VM ${vm.id} (plug ${plug}) is ${vm.state}: ${vmStateToPower[vm.state].toUpperCase()} (fenced only when ${fencedStates.join(' or ')})`;
     if (ctx.action === 'status') ctx.log.info(note);
@@ -102,8 +103,14 @@ export function shutdownProblem(vm: Vm, o: OutscaleOptions): string | undefined 
 /** monitor and validate-all: every target (the plugs, else the filter's VMs) can be fenced by a stop. */
 async function checkTargets(c: OutscaleConnection, ctx: FenceContext): Promise<void> {
   const plugs = ctx.plugs;
-  const vms = plugs.length > 0 ? await Promise.all(plugs.map((p) => c.findVm(p, ctx.deadline))) : await readAllVms(c.api, listFilters(c), ctx.deadline);
-  const problems = vms.filter((vm) => vm.state !== 'terminated').map((vm) => shutdownProblem(vm, c.o)).filter((p) => p !== undefined);
+  const vms =
+    plugs.length > 0
+      ? await Promise.all(plugs.map((p) => c.findVm(p, ctx.deadline)))
+      : await readAllVms(c.api, listFilters(c), ctx.deadline);
+  const problems = vms
+    .filter((vm) => vm.state !== 'terminated')
+    .map((vm) => shutdownProblem(vm, c.o))
+    .filter((p) => p !== undefined);
   for (const p of problems.slice(0, -1)) ctx.log.err(p);
   if (problems.length > 0) throw new FenceError(problems.at(-1)!);
 }
@@ -148,8 +155,12 @@ async function beforeFencing(c: OutscaleConnection, plugs: readonly string[], ct
     const vm = await readOnce(c, plug, ctx);
     if (vm.id !== own.vmId) continue;
     if (c.o.refuse_self_fencing)
-      throw new FenceError(`refusing to fence ${plug}: VM ${vm.id} is the VM this agent runs on (metadata service), and refuse_self_fencing is set`);
-    ctx.log.warn(`fencing ${plug}, the VM this agent runs on (${vm.id}): Pacemaker asks a node to fence itself only when no other node can`);
+      throw new FenceError(
+        `refusing to fence ${plug}: VM ${vm.id} is the VM this agent runs on (metadata service), and refuse_self_fencing is set`,
+      );
+    ctx.log.warn(
+      `fencing ${plug}, the VM this agent runs on (${vm.id}): Pacemaker asks a node to fence itself only when no other node can`,
+    );
   }
 }
 
@@ -173,12 +184,17 @@ async function stopVm(c: OutscaleConnection, plug: string, ctx: FenceContext): P
     try {
       ownState = (await readVms(c.api, { filters: { VmIds: [own] } }, ctx.deadline)).vms[0]?.state;
     } catch (e) {
-      ctx.log.warn(`could not read this node's own VM ${own} (${e instanceof Error ? e.message : String(e)}); fencing without the own-state check`);
+      ctx.log.warn(
+        `could not read this node's own VM ${own} (${e instanceof Error ? e.message : String(e)}); fencing without the own-state check`,
+      );
     }
     if (ownState !== undefined && ownState !== 'running' && ownState !== 'pending')
-      throw new FenceError(`refusing to fence ${plug}: this node's own VM ${own} is ${ownState}, so it is being fenced itself; set skip_race_check=true to override`);
+      throw new FenceError(
+        `refusing to fence ${plug}: this node's own VM ${own} is ${ownState}, so it is being fenced itself; set skip_race_check=true to override`,
+      );
   }
-  if (vm.shutdownBehavior === 'terminate') ctx.log.warn(`VM ${vm.id} has VmInitiatedShutdownBehavior=terminate and allow_terminate is set: this stop deletes it`);
+  if (vm.shutdownBehavior === 'terminate')
+    ctx.log.warn(`VM ${vm.id} has VmInitiatedShutdownBehavior=terminate and allow_terminate is set: this stop deletes it`);
   try {
     await stopVms(c.api, [vm.id], ctx.deadline);
   } catch (e) {

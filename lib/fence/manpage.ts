@@ -73,5 +73,8 @@ function paragraphs(text: string): string[] {
 
 // troff: a backslash starts an escape and a leading dot or quote starts a request.
 function escape(text: string): string {
-  return text.replaceAll('\\', '\\e').replaceAll('-', '\\-').replace(/^([.'])/gm, '\\&$1');
+  return text
+    .replaceAll('\\', '\\e')
+    .replaceAll('-', '\\-')
+    .replace(/^([.'])/gm, '\\&$1');
 }

@@ -18,11 +18,7 @@ export interface ResolvedOptions<S extends FenceOptionsSpec> {
  * value of a repeated option wins. Secrets on argv are refused, not just hidden: any user can
  * read a process's command line in /proc.
  */
-export function resolveOptions<S extends FenceOptionsSpec>(
-  raw: readonly RawOption[],
-  spec: S,
-  source: OptionSource,
-): ResolvedOptions<S> {
+export function resolveOptions<S extends FenceOptionsSpec>(raw: readonly RawOption[], spec: S, source: OptionSource): ResolvedOptions<S> {
   const values: Record<string, unknown> = {};
   const errors: string[] = [];
   const warnings: string[] = [];

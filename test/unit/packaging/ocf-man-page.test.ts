@@ -8,11 +8,16 @@ import { ocfManPage, parseMetaData } from '../../../packaging/ocf-man-page.js';
 import { resourceAgents } from '../../../src/agents.js';
 
 // Parameter names read from the XML with a plain pattern, independently of the page generator's parser.
-const declaredNames = (xml: string, element: string): string[] => [...xml.matchAll(new RegExp(`<${element} name="([^"]+)"`, 'g'))].map((m) => m[1] ?? '');
+const declaredNames = (xml: string, element: string): string[] =>
+  [...xml.matchAll(new RegExp(`<${element} name="([^"]+)"`, 'g'))].map((m) => m[1] ?? '');
 
 // What a reader sees: the page rendered by man-db's groff, without formatting.
 function rendered(troff: string): string {
-  const r = spawnSync('man', ['--warnings', '-l', '-'], { input: troff, encoding: 'utf8', env: { ...process.env, MANWIDTH: '200', MAN_KEEP_FORMATTING: '' } });
+  const r = spawnSync('man', ['--warnings', '-l', '-'], {
+    input: troff,
+    encoding: 'utf8',
+    env: { ...process.env, MANWIDTH: '200', MAN_KEEP_FORMATTING: '' },
+  });
   expect(r.stderr).toBe('');
   return r.stdout.replace(/.\x08/g, '');
 }
@@ -55,7 +60,7 @@ describe('ocf_seapath_<agent>.7', () => {
 });
 
 describe('fence_outscale.8', () => {
-  it('names every option of the agent\'s metadata', async () => {
+  it("names every option of the agent's metadata", async () => {
     const xml = (await runFenceAgent(fenceOutscale, { argv: [], stdin: 'action=metadata\n', env: {} })).stdout;
     const page = rendered((await runFenceAgent(fenceOutscale, { argv: ['-o', 'manpage'], stdin: '', env: {} })).stdout);
     const params = declaredNames(xml, 'parameter');

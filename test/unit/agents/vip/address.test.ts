@@ -16,14 +16,17 @@ describe('vip addresses', () => {
     expect(parseAddress(text)).toEqual({ text: canonical, family });
   });
 
-  it.each(['192.0.2.300', 'vip.example', '2001:db8::1::2', '', '1.2.3', '01.2.3.4', 'fe80::1%eth0', '[2001:db8::1]', '2001:db8::g'])('rejects %j with code 6', (text) => {
-    expect(() => parseAddress(text)).toThrow(OcfError);
-    try {
-      parseAddress(text);
-    } catch (e) {
-      expect((e as OcfError).code).toBe(6);
-    }
-  });
+  it.each(['192.0.2.300', 'vip.example', '2001:db8::1::2', '', '1.2.3', '01.2.3.4', 'fe80::1%eth0', '[2001:db8::1]', '2001:db8::g'])(
+    'rejects %j with code 6',
+    (text) => {
+      expect(() => parseAddress(text)).toThrow(OcfError);
+      try {
+        parseAddress(text);
+      } catch (e) {
+        expect((e as OcfError).code).toBe(6);
+      }
+    },
+  );
 
   it.each([
     ['24', 4, 24],

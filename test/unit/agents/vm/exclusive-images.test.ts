@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseDomainXml } from '../../../../agents/vm/domain-xml.js';
 
-const disk = (name: string, extra = '') => `<disk type="network" device="disk"><source protocol="rbd" name="${name}"/><target dev="vdx"/>${extra}</disk>`;
+const disk = (name: string, extra = '') =>
+  `<disk type="network" device="disk"><source protocol="rbd" name="${name}"/><target dev="vdx"/>${extra}</disk>`;
 
 describe('the rbd images the image guard checks', () => {
   it('leaves out disks marked <shareable/> or <readonly/>: other hosts may hold those by design', () => {

@@ -37,7 +37,9 @@ describe('parseDomstate', () => {
   });
 
   it('keeps the last lines of the error as the detail', () => {
-    expect(parseDomstate(failed("error: failed to connect to the hypervisor\nerror: Failed to connect socket to '/x': Connection refused\n"))).toEqual({
+    expect(
+      parseDomstate(failed("error: failed to connect to the hypervisor\nerror: Failed to connect socket to '/x': Connection refused\n")),
+    ).toEqual({
       kind: 'unreachable',
       detail: "error: failed to connect to the hypervisor / error: Failed to connect socket to '/x': Connection refused",
     });

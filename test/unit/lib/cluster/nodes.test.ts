@@ -136,21 +136,34 @@ describe('readClusterView', () => {
       ran.push(argv.join(' '));
       return Promise.resolve({ stdout: outputs[argv[0]] ?? '', stderr: '', exitCode: 0 });
     };
-    const resolve = (name: string) => (name === 'node2' ? new Promise<string[]>(() => undefined) : Promise.resolve(name === 'node3' ? ['198.51.100.13'] : []));
+    const resolve = (name: string) =>
+      name === 'node2' ? new Promise<string[]>(() => undefined) : Promise.resolve(name === 'node3' ? ['198.51.100.13'] : []);
     // node2's resolver never answers: without the limit this would hang past the test's timeout
     const view = await readClusterView(Deadline.after(10_000), { exec, resolve, dnsLimitMs: 100 });
     expect(ran).toEqual(['crm_mon -1 --output-as=xml --include=nodes,fencing', 'cibadmin --query --scope status', 'corosync-cmapctl']);
     expect(view.nodes).toEqual([
       { name: 'node1', online: true, unclean: false, member: true, lastActiveAtMs: 1795975590_000, addresses: ['192.0.2.11'] },
-      { name: 'node2', online: false, unclean: true, member: true, lastActiveAtMs: 1795975100_000, addresses: ['192.0.2.12', '198.51.100.12'] },
+      {
+        name: 'node2',
+        online: false,
+        unclean: true,
+        member: true,
+        lastActiveAtMs: 1795975100_000,
+        addresses: ['192.0.2.12', '198.51.100.12'],
+      },
       { name: 'node3', online: false, unclean: false, member: false, addresses: ['192.0.2.13', '198.51.100.13'] },
     ]);
     expect(view.fencing).toHaveLength(2);
   });
 
   it('fails as a whole when one of the programs fails', async () => {
-    const exec = (argv: Argv): Promise<RunResult> => (argv[0] === 'cibadmin' ? Promise.reject(new Error('cibadmin exited 102')) : Promise.resolve({ stdout: outputs[argv[0]] ?? '', stderr: '', exitCode: 0 }));
-    await expect(readClusterView(Deadline.after(1000), { exec, resolve: () => Promise.resolve([]) })).rejects.toThrow('cibadmin exited 102');
+    const exec = (argv: Argv): Promise<RunResult> =>
+      argv[0] === 'cibadmin'
+        ? Promise.reject(new Error('cibadmin exited 102'))
+        : Promise.resolve({ stdout: outputs[argv[0]] ?? '', stderr: '', exitCode: 0 });
+    await expect(readClusterView(Deadline.after(1000), { exec, resolve: () => Promise.resolve([]) })).rejects.toThrow(
+      'cibadmin exited 102',
+    );
   });
 });
 
