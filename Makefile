@@ -47,7 +47,7 @@ build: deps-build $(BIN)
 # Build-time tools in packaging/*.ts, bundled like the agents.
 dist/%.cjs: packaging/%.ts
 	$(ESBUILD_TOOL) $< --outfile=$@
-dist/man-pages.cjs: packaging/ocf-man-page.ts
+dist/man-pages.cjs: packaging/ocf-man-page.ts lib/metadata/troff.ts
 
 # Man pages from each agent's own meta-data (dist/agents.cjs is the bundle inside the executable).
 dist/man/.built: $(BIN) dist/man-pages.cjs packaging/resource-agents.list packaging/fence-agents.list packaging/debian/changelog

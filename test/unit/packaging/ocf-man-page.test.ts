@@ -19,6 +19,7 @@ function rendered(troff: string): string {
     env: { ...process.env, MANWIDTH: '200', MAN_KEEP_FORMATTING: '' },
   });
   expect(r.stderr).toBe('');
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: man(1) output holds backspaces (overstrike bold and underline)
   return r.stdout.replace(/.\x08/g, '');
 }
 

@@ -95,7 +95,10 @@ describe('action dispatch', () => {
         if (p.name === 'bad') throw new OcfError(Ocf.ERR_CONFIGURED, 'name cannot be bad');
         return { upper: p.name.toUpperCase() };
       },
-      requires: (_p, ctx) => (seen.push(`requires ${ctx.resolved.upper}`), []),
+      requires: (_p, ctx) => {
+        seen.push(`requires ${ctx.resolved.upper}`);
+        return [];
+      },
       validate: (_p, ctx) => void seen.push(`validate ${ctx.resolved.upper}`),
       validateHost: async (_p, ctx) => void seen.push(`validateHost ${ctx.resolved.upper}`),
       start: async (_p, ctx) => void seen.push(`start ${ctx.resolved.upper}`),
