@@ -121,7 +121,8 @@ function useFping(p: PingParams, log?: Logger): boolean {
   const { value, known } = ocfIsTrue(p.use_fping);
   if (!known)
     log?.warn(
-      `use_fping '${p.use_fping}' is neither true nor false; read as ${value}, as the stock agent reads it${value ? '' : ': iputils ping is used'}`,
+      `use_fping '${p.use_fping}' is neither true nor false; ` +
+        `read as ${value}, as the stock agent reads it${value ? '' : ': iputils ping is used'}`,
     );
   return value;
 }

@@ -70,8 +70,8 @@ export async function pingWithFping(
 }
 
 /**
- * fping's verdicts per host, and whether it said anything about any host at all: `HOST is alive` / `HOST is unreachable` on stdout, errors on
- * stderr (`HOST: error while sending ping: Network is unreachable`, `HOST: Name or service not
+ * fping's verdicts per host, and whether it said anything about any host at all: `HOST is alive` /
+ * `HOST is unreachable` on stdout, errors on stderr (`HOST: error while sending ping: Network is unreachable`, `HOST: Name or service not
  * known`, `ICMP Host Unreachable from … for ICMP Echo sent to HOST`).
  */
 export function parseFpingOutput(

@@ -54,7 +54,8 @@ export async function probeTargets(
     if (e instanceof ExecFailed && e.notPermitted)
       throw new OcfError(
         Ocf.ERR_GENERIC,
-        `${e.message}: ICMP probes need cap_net_raw, which this service's CapabilityBoundingSet drops (SEAPATH's hardening); probe tcp:HOST:PORT entries instead, or allow cap_net_raw`,
+        `${e.message}: ICMP probes need cap_net_raw, which this service's CapabilityBoundingSet drops (SEAPATH's hardening); probe ` +
+          `tcp:HOST:PORT entries instead, or allow cap_net_raw`,
       );
     throw e;
   });

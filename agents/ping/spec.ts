@@ -8,7 +8,9 @@ import { duration, integer, string, type ActionsSpec, type ParamsOf } from '../.
  */
 export const pingParams = {
   pidfile: string({
-    desc: 'Ignored, with a warning: kept so that resources created for ocf:pacemaker:ping are accepted unchanged. The state file is named after the resource instance under HA_RSCTMP.',
+    desc:
+      'Ignored, with a warning: kept so that resources created for ocf:pacemaker:ping are accepted unchanged. The state file is ' +
+      'named after the resource instance under HA_RSCTMP.',
     shortdesc: 'Ignored (state file)',
     deprecated: { desc: 'The state file is per resource instance; this value is not used.' },
   }),
@@ -17,7 +19,9 @@ export const pingParams = {
     default: 5000,
     allowZero: true,
     reloadable: true,
-    desc: 'How long attrd waits for further changes before writing the attribute to the CIB, so a flapping link does not move resources back and forth.',
+    desc:
+      'How long attrd waits for further changes before writing the attribute to the CIB, so a flapping link does not move ' +
+      'resources back and forth.',
     shortdesc: 'Dampening interval',
   }),
   name: string({

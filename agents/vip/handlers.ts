@@ -93,7 +93,8 @@ export async function start(p: VipParams, ctx: VipContext): Promise<void> {
     if (rawSockets) await refuseIfTaken(address, placement.nic, ctx);
     else
       ctx.log.warn(
-        `no cap_net_raw (outside this service's capability bounding set): ${address.text} is added without arping's duplicate address check`,
+        `no cap_net_raw (outside this service's capability bounding set): ` +
+          `${address.text} is added without arping's duplicate address check`,
       );
   }
 
@@ -204,7 +205,8 @@ async function choosePlacement(s: VipSettings, address: FloatingAddress, ctx: Vi
   if (route === undefined)
     throw new OcfError(
       Ocf.ERR_ARGS,
-      `no directly connected route on this node covers ${address.text}${s.nic ? ` through ${s.nic}` : ''}: set nic and cidr_netmask, or add an address on that network`,
+      `no directly connected route on this node covers ${address.text}${s.nic ? ` through ${s.nic}` : ''}: set nic and cidr_netmask, ` +
+        `or add an address on that network`,
     );
   return { nic: s.nic ?? route.nic, prefix: prefix ?? route.prefix, family: address.family };
 }
@@ -215,7 +217,8 @@ async function refuseIfTaken(address: FloatingAddress, nic: string, ctx: VipCont
   if (answer.state === 'taken')
     throw new OcfError(
       Ocf.ERR_GENERIC,
-      `${address.text} already answers on the segment of ${nic} (host ${answer.by} holds it); refusing to start to avoid a duplicate address. Set check_duplicate=false to skip this check`,
+      `${address.text} already answers on the segment of ${nic} (host ${answer.by} holds it); ` +
+        `refusing to start to avoid a duplicate address. Set check_duplicate=false to skip this check`,
     );
   if (answer.state === 'unknown')
     ctx.log.warn(`cannot check whether another host holds ${address.text}: ${answer.why}; adding it without the check`);

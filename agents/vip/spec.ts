@@ -50,7 +50,9 @@ export const vipParams = {
   arp_count_refresh: integer({
     default: 0,
     min: 0,
-    desc: "IPv4 only: gratuitous ARPs sent on every monitor, to repair neighbours' caches after a split brain. 0 sends none and keeps the monitor free of child processes.",
+    desc:
+      "IPv4 only: gratuitous ARPs sent on every monitor, to repair neighbours' caches after a split brain. 0 sends none and keeps " +
+      'the monitor free of child processes.',
     shortdesc: 'Gratuitous ARPs sent on every monitor',
   }),
   preferred_lft: string({
@@ -81,7 +83,9 @@ export const vipParams = {
     shortdesc: 'IPv4 duplicate address check (IPaddr2 name)',
   }),
   nodad: string({
-    desc: 'IPv6: true adds the address with nodad (no duplicate address detection, no wait); false waits for it. Unset: the opposite of check_duplicate.',
+    desc:
+      'IPv6: true adds the address with nodad (no duplicate address detection, no wait); false waits for it. Unset: the opposite ' +
+      'of check_duplicate.',
     shortdesc: 'IPv6: skip duplicate address detection',
   }),
   noprefixroute: ocfBoolean({
@@ -107,12 +111,16 @@ export const vipParams = {
     shortdesc: 'Gratuitous ARP sender',
   }),
   send_arp_opts: string({
-    desc: 'Extra options for send_arp (split on spaces, placed first, as IPaddr2 does). Ignored, with a warning, when arp_sender names another program.',
+    desc:
+      'Extra options for send_arp (split on spaces, placed first, as IPaddr2 does). Ignored, with a warning, when arp_sender names ' +
+      'another program.',
     shortdesc: 'Extra send_arp options',
   }),
   lvs_ipv6_addrlabel: ocfBoolean({
     default: false,
-    desc: 'IPv6 only: add an address label (ip addrlabel) for the address at start and remove it at stop, so the kernel never picks it as a source address (LVS-DR).',
+    desc:
+      'IPv6 only: add an address label (ip addrlabel) for the address at start and remove it at stop, so the kernel never picks it ' +
+      'as a source address (LVS-DR).',
     shortdesc: 'IPv6 address label for LVS-DR',
   }),
   lvs_ipv6_addrlabel_value: integer({
@@ -123,7 +131,9 @@ export const vipParams = {
   }),
   lvs_support: ocfBoolean({
     default: false,
-    desc: "IPaddr2's LVS-DR loopback juggling is not implemented: true is refused (6) rather than ignored. Use lvs_ipv6_addrlabel for IPv6.",
+    desc:
+      "IPaddr2's LVS-DR loopback juggling is not implemented: true is refused (6) rather than ignored. " +
+      'Use lvs_ipv6_addrlabel for IPv6.',
     shortdesc: 'Refused: LVS-DR loopback handling',
   }),
   network_namespace: string({

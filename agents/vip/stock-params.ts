@@ -49,11 +49,13 @@ function refuseUnimplemented(p: VipParams, family: Family): void {
   };
   if (p.network_namespace?.trim())
     refuse(
-      `network_namespace '${p.network_namespace}' is not supported by this agent; refusing rather than adding the address to this node's own namespace (use ocf:heartbeat:IPaddr2 for it)`,
+      `network_namespace '${p.network_namespace}' is not supported by this agent; refusing rather than adding the address to this ` +
+        `node's own namespace (use ocf:heartbeat:IPaddr2 for it)`,
     );
   if (p.lvs_support)
     refuse(
-      'lvs_support=true is not supported by this agent: IPaddr2 would move the address to lo at stop so that this node keeps serving LVS-DR requests, this agent would remove it; unset it, or use ocf:heartbeat:IPaddr2',
+      'lvs_support=true is not supported by this agent: IPaddr2 would move the address to lo at stop so that this node keeps serving ' +
+        'LVS-DR requests, this agent would remove it; unset it, or use ocf:heartbeat:IPaddr2',
     );
   if (p.unique_clone_address)
     refuse('unique_clone_address=true (one address per clone instance) is not supported by this agent: it manages one address, not cloned');
@@ -68,7 +70,8 @@ export function refuseClone(ctx: ResourceContext): void {
   if (clones > 1 || ctx.meta.clone !== undefined || ctx.meta.globally_unique === 'true')
     throw new OcfError(
       Ocf.ERR_CONFIGURED,
-      `vip ${ctx.instance} is cloned${ctx.meta.clone_max ? ` (clone-max=${ctx.meta.clone_max})` : ''}: this agent floats one address and does not implement IPaddr2's load-sharing clones; remove the clone`,
+      `vip ${ctx.instance} is cloned${ctx.meta.clone_max ? ` (clone-max=${ctx.meta.clone_max})` : ''}: this agent floats one address ` +
+        `and does not implement IPaddr2's load-sharing clones; remove the clone`,
     );
 }
 
@@ -81,7 +84,8 @@ export function noEffectWarnings(p: VipParams, family: Family): string[] {
   const sender = p.arp_sender?.trim();
   if (sender && sender !== 'send_arp')
     w.push(
-      `arp_sender ${sender}: gratuitous ARPs are sent with send_arp, which announces the address the same way${p.send_arp_opts ? `; send_arp_opts '${p.send_arp_opts}' (meant for ${sender}) are not used` : ''}`,
+      `arp_sender ${sender}: gratuitous ARPs are sent with send_arp, which announces the address the same way` +
+        `${p.send_arp_opts ? `; send_arp_opts '${p.send_arp_opts}' (meant for ${sender}) are not used` : ''}`,
     );
   if (p.lvs_ipv6_addrlabel_value !== 99 && !p.lvs_ipv6_addrlabel)
     w.push('lvs_ipv6_addrlabel_value has no effect while lvs_ipv6_addrlabel is false');

@@ -35,12 +35,14 @@ export async function fetchXmlFromRbd(vm: VmSource, rbd: Rbd, deadline: Deadline
   if (meta.kind === 'no-image')
     throw new OcfError(
       Ocf.ERR_CONFIGURED,
-      `RBD image ${image} does not exist: create the VM first (vm_manager), or set pool to the pool that holds system_${imageKeyOf(vm.config)}`,
+      `RBD image ${image} does not exist: create the VM first (vm_manager), or set pool to the pool that holds ` +
+        `system_${imageKeyOf(vm.config)}`,
     );
   if (meta.kind === 'no-key')
     throw new OcfError(
       Ocf.ERR_CONFIGURED,
-      `RBD image ${image} has no '${xmlMetaKey}' metadata: store the domain XML with 'rbd image-meta set ${image} ${xmlMetaKey} "$(cat vm.xml)"'`,
+      `RBD image ${image} has no '${xmlMetaKey}' metadata: store the domain XML with ` +
+        `'rbd image-meta set ${image} ${xmlMetaKey} "$(cat vm.xml)"'`,
     );
   // Only a usable XML is cached: a bad one leaves no stray file for later actions to trust.
   domainOf(meta.value, vm);

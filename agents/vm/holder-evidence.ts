@@ -55,7 +55,9 @@ export function judgeHolder(vmName: string, holder: ImageHolder, view: ClusterVi
     return {
       kind: 'unproven',
       node: n,
-      why: `${n} is offline but was never fenced, and offline is no proof that its copy stopped (a Pacemaker stopped in maintenance mode, or a node cut off while STONITH is disabled, leaves its VMs running)`,
+      why:
+        `${n} is offline but was never fenced, and offline is no proof that its copy stopped (a Pacemaker stopped in maintenance ` +
+        `mode, or a node cut off while STONITH is disabled, leaves its VMs running)`,
       todo: stopOrFence,
     };
   if (node.lastActiveAtMs !== undefined && node.lastActiveAtMs >= fencing.completedAtMs)

@@ -70,7 +70,8 @@ export async function waitUntilImagesFree(
           await blocklistFenced(vmName, h, verdicts.get(h.address), ceph, blocklistDeadline, lockOf(h.address, held));
           blocklisted.add(h.address);
           log.info(
-            `${formatHolder(h)} belongs to ${nodeOf(verdicts.get(h.address))}, fenced at ${fencedAt(verdicts.get(h.address))}: blocklisted it`,
+            `${formatHolder(h)} belongs to ${nodeOf(verdicts.get(h.address))}, fenced at ${fencedAt(verdicts.get(h.address))}` +
+              `: blocklisted it`,
           );
         }),
       );
@@ -80,7 +81,8 @@ export async function waitUntilImagesFree(
     if (waitDeadline.remainingMs() < everyMs + 500) throw refusal;
     if (refusal.reason !== reported)
       log.info(
-        `${refusal.reason}; waiting up to ${Math.round(waitDeadline.remainingMs() / 1000)} s for it to go away (a dead client's watch expires)`,
+        `${refusal.reason}; waiting up to ${Math.round(waitDeadline.remainingMs() / 1000)} s for it to go away ` +
+          `(a dead client's watch expires)`,
       );
     reported = refusal.reason;
     await sleep(blocklisted.size > 0 ? Math.min(everyMs, 250) : everyMs, waitDeadline);
@@ -171,7 +173,8 @@ async function blocklistFenced(
       denied ? Ocf.ERR_PERM : Ocf.ERR_GENERIC,
       // The first 128 characters (all Pacemaker keeps) name the user, the client and the remedy.
       (denied
-        ? `refusing to start ${vmName}: ${ceph.user} may not blocklist ${h.address} of fenced ${nodeOf(verdict)}: give it mon caps profile rbd`
+        ? `refusing to start ${vmName}: ${ceph.user} may not blocklist ${h.address} of fenced ${nodeOf(verdict)}: ` +
+          `give it mon caps profile rbd`
         : `refusing to start ${vmName}: cannot blocklist ${h.address} of fenced ${nodeOf(verdict)}: ${detail}`) +
         `. Without the blocklist a copy that survived a wrong fencing could still write; ${formatHolder(h)} holds the image`,
       { cause: e },

@@ -50,7 +50,8 @@ async function notRunningUnlessInProc(vm: VmIdentity, status: DomainStatus, p: V
   if (processes.length > 0)
     throw new OcfError(
       Ocf.ERR_GENERIC,
-      `libvirt at ${p.hypervisor} says ${vm.name} is ${describeStatus(status)}, but its QEMU runs here (pid ${pids(processes)}): a stop will kill it`,
+      `libvirt at ${p.hypervisor} says ${vm.name} is ${describeStatus(status)}, but its QEMU runs here (pid ${pids(processes)}): ` +
+        `a stop will kill it`,
     );
   if (ctx.isProbe && status.kind === 'inactive' && status.state === 'shut off') {
     // A persistent definition on a node that does not run the VM: `virsh start` there would pass the image guard.
@@ -93,7 +94,8 @@ function duringOutage(vm: VmIdentity, detail: string, p: VmParams, ctx: Resource
   }
   throw new OcfError(
     Ocf.ERR_GENERIC,
-    `cannot reach libvirt at ${p.hypervisor} to check ${vm.name} for ${outageS} s, longer than libvirt_outage_grace (${p.libvirt_outage_grace} s); its QEMU still runs (pid ${pids(processes)})`,
+    `cannot reach libvirt at ${p.hypervisor} to check ${vm.name} for ${outageS} s, longer than libvirt_outage_grace ` +
+      `(${p.libvirt_outage_grace} s); its QEMU still runs (pid ${pids(processes)})`,
   );
 }
 

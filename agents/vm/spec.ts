@@ -65,11 +65,15 @@ export const vmParams = {
   }),
   migrateuri: string({
     reloadable: true,
-    desc: 'Migration URI for the memory stream, e.g. tcp://%n-mig; %n is replaced by the target node name. Overrides migration_network_suffix for the stream.',
+    desc:
+      'Migration URI for the memory stream, e.g. tcp://%n-mig; %n is replaced by the target node name. Overrides ' +
+      'migration_network_suffix for the stream.',
   }),
   remoteuri: string({
     reloadable: true,
-    desc: 'libvirt URI of the target host, e.g. qemu+tcp://%n/system; %n is replaced by the target node name. Overrides the URI built from hypervisor, migration_transport, migration_user and migration_network_suffix.',
+    desc:
+      'libvirt URI of the target host, e.g. qemu+tcp://%n/system; %n is replaced by the target node name. Overrides the URI built ' +
+      'from hypervisor, migration_transport, migration_user and migration_network_suffix.',
   }),
   autoset_utilization_cpu: boolean({
     reloadable: true,
@@ -149,10 +153,14 @@ export const vmParams = {
       'paravirt, comma-separated). If libvirt refuses the mode, stop asks once more without it.',
   }),
   snapshot: string({
-    desc: "Refused (6): VirtualDomain saves the guest's RAM into this directory at stop and resumes it at start; on shared RBD disks that may resume a guest over a disk that moved on.",
+    desc:
+      "Refused (6): VirtualDomain saves the guest's RAM into this directory at stop and resumes it at start; on shared RBD disks " +
+      'that may resume a guest over a disk that moved on.',
   }),
   backingfile: string({
-    desc: "Refused (6): VirtualDomain's node-local qcow2 overlay over this file; this agent runs domains whose disks are shared (RBD), the same on every node.",
+    desc:
+      "Refused (6): VirtualDomain's node-local qcow2 overlay over this file; this agent runs domains whose disks are shared (RBD), " +
+      'the same on every node.',
   }),
   stateless: boolean({
     default: false,
@@ -160,7 +168,9 @@ export const vmParams = {
   }),
   copyindirs: string({
     reloadable: true,
-    desc: 'Has no effect (a WARNING says so): VirtualDomain copies these directories into the guest only in stateless mode, which this agent refuses.',
+    desc:
+      'Has no effect (a WARNING says so): VirtualDomain copies these directories into the guest only in stateless mode, which this ' +
+      'agent refuses.',
   }),
   libvirt_outage_grace: integer({
     default: 120,

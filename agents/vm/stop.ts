@@ -66,7 +66,8 @@ async function waitForLibvirt(
   ctx: ResourceContext,
 ): Promise<DomainStatus> {
   ctx.log.warn(
-    `libvirt does not answer (${describeStatus(status)}): asking again for up to ${Math.round(deadline.remainingMs() / 1000)} s before killing ${name}'s QEMU`,
+    `libvirt does not answer (${describeStatus(status)}): asking again for up to ${Math.round(deadline.remainingMs() / 1000)} s before ` +
+      `killing ${name}'s QEMU`,
   );
   while (status.kind === 'unreachable' && deadline.remainingMs() > 1000) {
     await sleep(1000, deadline);

@@ -107,7 +107,8 @@ export class OutscaleApi {
     let detail = `HTTP ${res.status}${what ? ` (${what})` : ''}${parsed.details ? `: ${parsed.details}` : ''}`;
     if (res.status === 401 || res.status === 403)
       detail +=
-        "; check access_key and secret_key, the region and the account's API access rules (not retried: repeated bad signatures lock the key)";
+        "; check access_key and secret_key, the region and the account's API access rules " +
+        '(not retried: repeated bad signatures lock the key)';
     if (res.status === 407) detail += ' from the proxy: check its user and proxy_password_file (not retried)';
     const retryAfter = Number(res.headers['retry-after']);
     return new OutscaleApiError(action, this.redact(detail), {
@@ -144,7 +145,8 @@ export class OutscaleApi {
     if (code === 'ENOTFOUND')
       return new OutscaleApiError(
         action,
-        `cannot reach ${url.host}: the name ${(e as { hostname?: unknown }).hostname ?? url.hostname} does not exist (ENOTFOUND; not retried): check endpoint and proxy`,
+        `cannot reach ${url.host}: the name ${(e as { hostname?: unknown }).hostname ?? url.hostname} does not exist ` +
+          `(ENOTFOUND; not retried): check endpoint and proxy`,
         { transient: false, cause: e },
       );
     const why = typeof code === 'string' ? code : e instanceof Error ? e.message : String(e);

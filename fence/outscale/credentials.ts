@@ -53,7 +53,8 @@ export function warnIfShared(path: string, what: string, warn: Warn | undefined)
     const mode = statSync(path).mode & 0o777;
     if ((mode & 0o044) !== 0)
       warn(
-        `${what} ${path} is readable by ${(mode & 0o004) !== 0 ? 'others' : 'its group'} (mode ${mode.toString(8).padStart(4, '0')}): chmod 600 ${path}`,
+        `${what} ${path} is readable by ${(mode & 0o004) !== 0 ? 'others' : 'its group'} (mode ${mode.toString(8).padStart(4, '0')}): ` +
+          `chmod 600 ${path}`,
       );
   } catch {
     // Unreadable files are reported by whoever reads them.

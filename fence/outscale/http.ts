@@ -35,7 +35,8 @@ export class ProxyRefused extends Error {
     readonly status: number,
   ) {
     super(
-      `the proxy ${proxyHost} refused the tunnel to ${target} with HTTP ${status}${status === 407 ? ' (Proxy Authentication Required)' : ''}`,
+      `the proxy ${proxyHost} refused the tunnel to ${target} with HTTP ` +
+        `${status}${status === 407 ? ' (Proxy Authentication Required)' : ''}`,
     );
   }
 }

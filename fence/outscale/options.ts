@@ -5,7 +5,8 @@ import { flag, integer, override, select, standardOptions, string, type AgentOpt
 export const outscaleOptions = {
   plug: override(standardOptions.plug, {
     desc:
-      'VM ID (i-xxxxxxxx), or the value of the tag_key tag of the VM (its Name by default), so Pacemaker node names work without pcmk_host_map. ' +
+      'VM ID (i-xxxxxxxx), or the value of the tag_key tag of the VM (its Name by default), so Pacemaker node names work without ' +
+      'pcmk_host_map. ' +
       'A plug must match exactly one VM, or nothing is done.',
   }),
   region: string({
@@ -19,7 +20,9 @@ export const outscaleOptions = {
     valueName: 'key',
     secret: true,
     order: 2,
-    desc: 'Secret key. Accepted on stdin only, never on the command line; or use secret_key_file, secret_key_script, OSC_SECRET_KEY or a profile.',
+    desc:
+      'Secret key. Accepted on stdin only, never on the command line; or use secret_key_file, secret_key_script, OSC_SECRET_KEY or ' +
+      'a profile.',
   }),
   secret_key_file: string({ valueName: 'path', order: 3, desc: 'File whose content is the secret key (surrounding blanks ignored).' }),
   secret_key_script: string({
@@ -36,7 +39,9 @@ export const outscaleOptions = {
   endpoint: string({
     valueName: 'url',
     order: 4,
-    desc: "API endpoint, with or without /api/v1, e.g. https://api.eu-west-2.outscale.com. Default: OSC_ENDPOINT_API, then the profile, then the region's.",
+    desc:
+      'API endpoint, with or without /api/v1, e.g. https://api.eu-west-2.outscale.com. Default: OSC_ENDPOINT_API, then the ' +
+      "profile, then the region's.",
   }),
   insecure_http: flag({
     order: 4,
@@ -104,7 +109,8 @@ export const outscaleOptions = {
     order: 6,
     desc:
       'Fence VMs whose VmInitiatedShutdownBehavior is terminate, which a stop deletes with their volumes set to be deleted. ' +
-      'Without it such a target is refused by off, reboot, monitor and validate-all; the fix is UpdateVm with VmInitiatedShutdownBehavior=stop. ' +
+      'Without it such a target is refused by off, reboot, monitor and validate-all; the fix is UpdateVm with ' +
+      'VmInitiatedShutdownBehavior=stop. ' +
       'A VM set to restart is always refused: off could never see it stopped.',
   }),
   metadata_url: string({
@@ -121,7 +127,8 @@ export const outscaleOptions = {
     order: 7,
     desc:
       'Retries of an API call that failed in a way that may heal, with backoff. Retried: throttled (429, 503), failed (5xx), ' +
-      'timed out, refused or reset connections, a DNS server that did not answer (EAI_AGAIN). Never retried: 401 and 403 (bad signatures lock the key), other 4xx, ' +
+      'timed out, refused or reset connections, a DNS server that did not answer (EAI_AGAIN). Never retried: 401 and 403 (bad ' +
+      'signatures lock the key), other 4xx, ' +
       "a proxy's 407, a name that does not exist (ENOTFOUND), an untrusted certificate.",
   }),
   power_timeout: override(standardOptions.power_timeout, {

@@ -34,7 +34,8 @@ export function resolveOptions<S extends FenceOptionsSpec>(raw: readonly RawOpti
     if (secret && source === 'argv') {
       errors.push(
         `--${longName(key)} ${o.secret ? 'is' : 'with a password is'} refused on the command line, where every user can read it: ` +
-          `pass ${key}=… on stdin, or use the environment, a configuration file or a ${o.secret ? `${key}_file/${key}_script` : `${key}_password_file`} option`,
+          `pass ${key}=… on stdin, or use the environment, a configuration file or a ` +
+          `${o.secret ? `${key}_file/${key}_script` : `${key}_password_file`} option`,
       );
       continue;
     }

@@ -29,7 +29,9 @@ export const standardOptions = {
     short: 'o',
     valueName: 'action',
     order: 1,
-    desc: 'Fencing action. One of on, off, reboot, status, list, list-status, monitor, metadata, manpage or validate-all; meta-data is accepted for metadata.',
+    desc:
+      'Fencing action. One of on, off, reboot, status, list, list-status, monitor, metadata, manpage or validate-all; meta-data is ' +
+      'accepted for metadata.',
   }),
   plug: string({
     short: 'n',
@@ -37,7 +39,9 @@ export const standardOptions = {
     aliases: ['port'],
     required: true,
     order: 1,
-    desc: 'Physical plug number on device, UUID or identification of machine. Several plugs may be given, split by plug_separator; status is ON if any of them is on.',
+    desc:
+      'Physical plug number on device, UUID or identification of machine. Several plugs may be given, split by plug_separator; ' +
+      'status is ON if any of them is on.',
   }),
   nodename: string({
     valueName: 'name',
@@ -65,7 +69,9 @@ export const standardOptions = {
   disable_timeout: string({
     valueName: 'true/false',
     order: 200,
-    desc: 'Disable timeout (true/false) (default: false, even under Pacemaker, unlike fencing.py). When disabled, on and off poll until done and Pacemaker ends them at its pcmk_<action>_timeout with no reason given.',
+    desc:
+      'Disable timeout (true/false) (default: false, even under Pacemaker, unlike fencing.py). When disabled, on and off poll ' +
+      'until done and Pacemaker ends them at its pcmk_<action>_timeout with no reason given.',
   }),
   login_timeout: second({ valueName: 'seconds', default: 5, order: 200, desc: 'Wait X seconds for cmd prompt after login.' }),
   power_timeout: second({
@@ -87,7 +93,9 @@ export const standardOptions = {
     default: 1,
     min: 0,
     order: 201,
-    desc: 'Count of attempts to retry power on. The on action tries 1 + retry_on times, as fencing.py does; reboot tries retry_on times (at least once).',
+    desc:
+      'Count of attempts to retry power on. The on action tries 1 + retry_on times, as fencing.py does; reboot tries retry_on ' +
+      'times (at least once).',
   }),
 } as const;
 

@@ -174,7 +174,8 @@ function checkTools(agent: ResourceAgent, p: ParamsOf<ParamsSpec>, ctx: Resource
     if (missing.length > 0)
       throw new OcfError(
         Ocf.ERR_INSTALLED,
-        `${listed(missing)} ${missing.length > 1 ? 'are' : 'is'} not installed on this node (needed ${need.neededFor ?? `by ${agent.name}`})`,
+        `${listed(missing)} ${missing.length > 1 ? 'are' : 'is'} not installed on this node (needed ` +
+          `${need.neededFor ?? `by ${agent.name}`})`,
       );
   }
 }

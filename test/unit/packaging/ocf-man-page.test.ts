@@ -43,11 +43,20 @@ describe('ocf_seapath_<agent>.7', () => {
     const xml = `<?xml version="1.0"?><resource-agent name="t" version="1"><version>1.1</version>
       <longdesc lang="en">First paragraph.\n\nSecond - paragraph.</longdesc><shortdesc lang="en">Test agent</shortdesc>
       <parameters>
-        <parameter name="ip" unique-group="addr" required="1"><longdesc lang="en">.dot first</longdesc><shortdesc lang="en">x</shortdesc><content type="string"/></parameter>
-        <parameter name="mode" required="0" reloadable="1"><longdesc lang="en">Mode.</longdesc><shortdesc lang="en">m</shortdesc><content type="select" default="a"><option value="a"/><option value="b"/></content></parameter>
-        <parameter name="old" required="0"><deprecated><replaced-with name="mode"/></deprecated><longdesc lang="en">Old.</longdesc><shortdesc lang="en">o</shortdesc><content type="boolean" default="false"/></parameter>
+        <parameter name="ip" unique-group="addr" required="1">
+          <longdesc lang="en">.dot first</longdesc><shortdesc lang="en">x</shortdesc><content type="string"/>
+        </parameter>
+        <parameter name="mode" required="0" reloadable="1">
+          <longdesc lang="en">Mode.</longdesc><shortdesc lang="en">m</shortdesc>
+          <content type="select" default="a"><option value="a"/><option value="b"/></content>
+        </parameter>
+        <parameter name="old" required="0">
+          <deprecated><replaced-with name="mode"/></deprecated>
+          <longdesc lang="en">Old.</longdesc><shortdesc lang="en">o</shortdesc><content type="boolean" default="false"/>
+        </parameter>
       </parameters>
-      <actions><action name="start" timeout="20s"/><action name="monitor" timeout="20s" interval="10s" depth="0"/></actions></resource-agent>`;
+      <actions><action name="start" timeout="20s"/><action name="monitor" timeout="20s" interval="10s" depth="0"/></actions>
+      </resource-agent>`;
     const page = rendered(ocfManPage(parseMetaData(xml), { provider: 'p', source: 's' }));
     expect(page).toContain('(unique group: addr, required, string, no default)');
     expect(page).toContain('(optional, reloadable, select: a | b, default "a")');

@@ -55,7 +55,9 @@ describe('vip addresses', () => {
 
   it('picks routes from ip -j output, dropping default routes', () => {
     const routes = parseRoutes(
-      '[{"dst":"default","gateway":"192.0.2.254","dev":"eth0"},{"dst":"192.0.2.0/24","dev":"eth0","prefsrc":"192.0.2.1"},{"dst":"192.0.2.128/25","dev":"eth1","metric":5}]',
+      '[{"dst":"default","gateway":"192.0.2.254","dev":"eth0"},' +
+        '{"dst":"192.0.2.0/24","dev":"eth0","prefsrc":"192.0.2.1"},' +
+        '{"dst":"192.0.2.128/25","dev":"eth1","metric":5}]',
     );
     expect(routes).toEqual([
       { nic: 'eth0', prefix: 24, metric: 0 },

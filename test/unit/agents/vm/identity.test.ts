@@ -73,7 +73,8 @@ describe('domainNameIn', () => {
   it.each([
     ["<domain type='qemu'><name>vm1</name></domain>", 'vm1'],
     [
-      '<?xml version="1.0"?>\n<!-- <name>old</name> -->\n<domain>\n  <metadata><app:x><name>meta</name></app:x></metadata>\n  <name> a&amp;b </name>\n</domain>',
+      '<?xml version="1.0"?>\n<!-- <name>old</name> -->\n<domain>\n  <metadata><app:x><name>meta</name></app:x></metadata>\n  <name> ' +
+        'a&amp;b </name>\n</domain>',
       'a&b',
     ],
     ['<domain><uuid>x</uuid></domain>', undefined],

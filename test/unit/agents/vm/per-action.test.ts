@@ -61,7 +61,10 @@ describe("libvirt unreachable, the domain's QEMU alive in /proc", () => {
     const m = await runAction(agent, 'monitor', env(recurring));
     expect(m.exitCode).toBe(0);
     expect(m.stderr).toMatch(
-      /WARNING: cannot reach libvirt at .* for \d+ s; vmq's QEMU runs \(pid \d+\): reported running for up to 120 s \(libvirt_outage_grace\)/,
+      new RegExp(
+        String.raw`WARNING: cannot reach libvirt at .* for \d+ s; vmq's QEMU runs \(pid \d+\): ` +
+          String.raw`reported running for up to 120 s \(libvirt_outage_grace\)`,
+      ),
     );
     const late = await runAction(agent, 'monitor', env({ ...recurring, OCF_RESKEY_libvirt_outage_grace: '0' }));
     expect(late.exitCode).toBe(1);

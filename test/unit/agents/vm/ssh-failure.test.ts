@@ -13,7 +13,8 @@ describe('sshFailureCause', () => {
       virsh('No ED25519 host key is known for node2 and you have requested strict checking.\nHost key verification failed.'),
     );
     expect(r).toBe(
-      "ssh to libvirtadmin@node2 failed: node2's host key is not in root's known_hosts here (Host key verification failed); add node2's current host key to /root/.ssh/known_hosts",
+      "ssh to libvirtadmin@node2 failed: node2's host key is not in root's known_hosts here (Host key verification failed); add " +
+        "node2's current host key to /root/.ssh/known_hosts",
     );
   });
   it('tells a changed host key from an unknown one', () => {
@@ -23,7 +24,8 @@ describe('sshFailureCause', () => {
   it('names the account that refused the key', () => {
     const r = sshFailureCause(uri, virsh('libvirtadmin@node2: Permission denied (publickey).'));
     expect(r).toBe(
-      "ssh to libvirtadmin@node2 failed: node2 refused root's key (Permission denied (publickey)); put root's public key in libvirtadmin's authorized_keys on node2",
+      "ssh to libvirtadmin@node2 failed: node2 refused root's key (Permission denied (publickey)); put root's public key in " +
+        "libvirtadmin's authorized_keys on node2",
     );
   });
   it('says sshd does not answer', () => {

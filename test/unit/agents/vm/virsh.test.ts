@@ -28,7 +28,8 @@ describe('parseDomstate', () => {
   });
 
   it.each([
-    "error: failed to connect to the hypervisor\nerror: Failed to connect socket to '/var/run/libvirt/libvirt-sock': No such file or directory\n",
+    "error: failed to connect to the hypervisor\nerror: Failed to connect socket to '/var/run/libvirt/libvirt-sock': No such file or " +
+      'directory\n',
     'error: internal error: client socket is closed\n',
     '',
   ])('any other error means libvirt did not answer: %j', (stderr) => {

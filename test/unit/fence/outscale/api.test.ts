@@ -137,7 +137,10 @@ describe('API retries', () => {
     expect(seen.url).toBe('/api/v1/ReadVms');
     expect(seen.type).toBe('application/json; charset=utf-8');
     expect(seen.auth).toMatch(
-      /^OSC4-HMAC-SHA256 Credential=AK\/\d{8}\/eu-west-2\/api\/osc4_request, SignedHeaders=content-type;host;x-osc-date, Signature=[0-9a-f]{64}$/,
+      new RegExp(
+        String.raw`^OSC4-HMAC-SHA256 Credential=AK/\d{8}/eu-west-2/api/osc4_request, ` +
+          'SignedHeaders=content-type;host;x-osc-date, Signature=[0-9a-f]{64}$',
+      ),
     );
   });
 });

@@ -216,7 +216,8 @@ describe('the signing region of an api.<region>.outscale.com endpoint', () => {
     const usProxy = await startProxy(usSim, 0, { 'api.us-east-2.outscale.com:443': api.port });
     try {
       const stdin = (extra: string) =>
-        `action=status\nport=node2\naccess_key=${accessKey}\nsecret_key=${secretKey}\nskip_race_check=true\nendpoint=https://api.us-east-2.outscale.com\nca_file=${cert}\nproxy=${usProxy.url}\n${extra}`;
+        `action=status\nport=node2\naccess_key=${accessKey}\nsecret_key=${secretKey}\nskip_race_check=true\n` +
+        `endpoint=https://api.us-east-2.outscale.com\nca_file=${cert}\nproxy=${usProxy.url}\n${extra}`;
       const r = await runFenceAgent(fenceOutscale, { argv: [], stdin: stdin(''), env: { HOME: '/nonexistent' } });
       expect(r.stdout).toBe('Status: ON\n');
       expect(r.exitCode).toBe(0);
