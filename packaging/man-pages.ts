@@ -8,7 +8,10 @@ import { join } from 'node:path';
 import { ocfManPage, parseMetaData } from './ocf-man-page.js';
 
 function listed(file: string): string[] {
-  return readFileSync(file, 'utf8').split('\n').map((l) => l.trim()).filter(Boolean);
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
 }
 
 // The bundle takes the agent's name as its first argument (src/main.ts), so no link is needed.
@@ -25,7 +28,10 @@ mkdirSync(join(outDir, 'man7'), { recursive: true });
 mkdirSync(join(outDir, 'man8'), { recursive: true });
 for (const agent of listed('packaging/resource-agents.list')) {
   const meta = parseMetaData(runAgent(bundle, [agent, 'meta-data']));
-  writeFileSync(join(outDir, 'man7', `ocf_seapath_${agent}.7`), ocfManPage(meta, { provider: 'seapath', source: `seapath-agents ${version}` }));
+  writeFileSync(
+    join(outDir, 'man7', `ocf_seapath_${agent}.7`),
+    ocfManPage(meta, { provider: 'seapath', source: `seapath-agents ${version}` }),
+  );
 }
 for (const agent of listed('packaging/fence-agents.list')) {
   writeFileSync(join(outDir, 'man8', `${agent}.8`), runAgent(bundle, [agent, '-o', 'manpage']));

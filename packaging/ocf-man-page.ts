@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { XMLParser } from 'fast-xml-parser';
+import { troffEscape } from '../lib/metadata/troff.js';
 
 /** One parameter as an agent's OCF meta-data declares it. */
 export interface MetaParameter {
@@ -119,22 +120,22 @@ export function ocfManPage(meta: AgentMetaData, from: ManPageSource): string {
   const page = `ocf_${from.provider}_${meta.name}`;
   const agent = `ocf:${from.provider}:${meta.name}`;
   const out: string[] = [
-    `.TH "${page.toUpperCase()}" "7" "" "${escape(from.source)}" "OCF resource agents"`,
+    `.TH "${page.toUpperCase()}" "7" "" "${troffEscape(from.source)}" "OCF resource agents"`,
     '.nh',
     '.ad l',
     '.SH "NAME"',
-    `${escape(page)} \\- ${escape(meta.shortdesc)}`,
+    `${troffEscape(page)} \\- ${troffEscape(meta.shortdesc)}`,
     '.SH "SYNOPSIS"',
-    `.HP \\w'\\fB${escape(meta.name)}\\fR\\ 'u`,
-    `\\fB${escape(meta.name)}\\fR [${meta.actions.map((a) => escape(a.name)).join(' | ')}]`,
+    `.HP \\w'\\fB${troffEscape(meta.name)}\\fR\\ 'u`,
+    `\\fB${troffEscape(meta.name)}\\fR [${meta.actions.map((a) => troffEscape(a.name)).join(' | ')}]`,
     '.SH "DESCRIPTION"',
     ...paragraphs(meta.longdesc),
     '.SH "SUPPORTED PARAMETERS"',
   ];
   for (const p of meta.parameters) {
-    out.push('.PP', `\\fB${escape(p.name)}\\fR`, '.RS 4', ...paragraphTexts(p.longdesc).flatMap((t, i) => (i ? ['.sp', t] : [t])));
-    if (p.deprecated) out.push('.sp', escape(p.deprecated));
-    out.push('.sp', `(${escape(parameterFacts(p))})`, '.RE');
+    out.push('.PP', `\\fB${troffEscape(p.name)}\\fR`, '.RS 4', ...paragraphTexts(p.longdesc).flatMap((t, i) => (i ? ['.sp', t] : [t])));
+    if (p.deprecated) out.push('.sp', troffEscape(p.deprecated));
+    out.push('.sp', `(${troffEscape(parameterFacts(p))})`, '.RE');
   }
   out.push('.SH "SUPPORTED ACTIONS"', '.PP', 'This resource agent supports the following actions (operations):');
   for (const a of meta.actions) {
@@ -142,20 +143,39 @@ export function ocfManPage(meta: AgentMetaData, from: ManPageSource): string {
       a.timeout ? `Suggested minimum timeout: ${a.timeout}.` : '',
       a.interval ? `Suggested interval: ${a.interval}.` : '',
     ].filter(Boolean);
-    out.push('.PP', `\\fB${escape(a.name)}\\fR`, '.RS 4', escape([actionHelp[a.name] ?? '', ...hints].join(' ').trim()), '.RE');
+    out.push('.PP', `\\fB${troffEscape(a.name)}\\fR`, '.RS 4', troffEscape([actionHelp[a.name] ?? '', ...hints].join(' ').trim()), '.RE');
   }
   const required = meta.parameters.filter((p) => p.required);
   const monitor = meta.actions.find((a) => a.name === 'monitor');
   const monitorOp = (depthName: string): string =>
-    monitor ? `op monitor ${depthName}="${monitor.depth ?? '0'}" timeout="${monitor.timeout ?? '20s'}" interval="${monitor.interval ?? '10s'}"` : '';
+    monitor
+      ? `op monitor ${depthName}="${monitor.depth ?? '0'}" timeout="${monitor.timeout ?? '20s'}" interval="${monitor.interval ?? '10s'}"`
+      : '';
   const crm = [
     `primitive p_${meta.name} ${agent}`,
     ...(required.length ? ['  params', ...required.map((p) => `    ${p.name}=\\fI${p.type}\\fR`)] : []),
     ...(monitor ? [`  ${monitorOp('depth')}`] : []),
   ];
-  const pcs = [`pcs resource create p_${meta.name} ${agent}`, ...required.map((p) => `  ${p.name}=\\fI${p.type}\\fR`), ...(monitor ? [`  ${monitorOp('OCF_CHECK_LEVEL')}`] : [])];
-  out.push('.SH "EXAMPLE CRM SHELL"', '.PP', `The following is an example configuration for a ${escape(meta.name)} resource using the`, '\\fBcrm\\fR(8)', 'shell:', ...example(crm));
-  out.push('.SH "EXAMPLE PCS"', '.PP', `The following is an example configuration for a ${escape(meta.name)} resource using`, '\\fBpcs\\fR(8)', ...example(pcs));
+  const pcs = [
+    `pcs resource create p_${meta.name} ${agent}`,
+    ...required.map((p) => `  ${p.name}=\\fI${p.type}\\fR`),
+    ...(monitor ? [`  ${monitorOp('OCF_CHECK_LEVEL')}`] : []),
+  ];
+  out.push(
+    '.SH "EXAMPLE CRM SHELL"',
+    '.PP',
+    `The following is an example configuration for a ${troffEscape(meta.name)} resource using the`,
+    '\\fBcrm\\fR(8)',
+    'shell:',
+    ...example(crm),
+  );
+  out.push(
+    '.SH "EXAMPLE PCS"',
+    '.PP',
+    `The following is an example configuration for a ${troffEscape(meta.name)} resource using`,
+    '\\fBpcs\\fR(8)',
+    ...example(pcs),
+  );
   out.push(
     '.SH "SEE ALSO"',
     '.PP',
@@ -192,10 +212,5 @@ function paragraphTexts(text: string): string[] {
     .trim()
     .split(/\n\s*\n/)
     .filter((p) => p.trim() !== '')
-    .map((p) => escape(p.replace(/\s*\n\s*/g, ' ')));
-}
-
-// troff: a backslash starts an escape, '-' is a hyphen unless escaped, a leading dot or quote starts a request.
-function escape(text: string): string {
-  return text.replaceAll('\\', '\\e').replaceAll('-', '\\-').replace(/^([.'])/gm, '\\&$1');
+    .map((p) => troffEscape(p.replace(/\s*\n\s*/g, ' ')));
 }

@@ -4,21 +4,65 @@ import { Ocf, OcfError } from '../../lib/ocf/index.js';
 // fping 5 short options that take an argument (in the same token or the next one).
 const withArgument = new Set('bBcCfHIiOpQrStx'.split(''));
 const longToShort: Readonly<Record<string, string>> = {
-  ipv4: '4', ipv6: '6', size: 'b', backoff: 'B', count: 'c', file: 'f', generate: 'g', ttl: 'H', iface: 'I', loop: 'l', all: 'm',
-  dontfrag: 'M', tos: 'O', period: 'p', retry: 'r', random: 'R', src: 'S', timeout: 't', alive: 'a', addr: 'A', vcount: 'C',
-  rdns: 'd', timestamp: 'D', elapsed: 'e', interval: 'i', name: 'n', netdata: 'N', outage: 'o', quiet: 'q', squiet: 'Q',
-  stats: 's', unreach: 'u', version: 'v', reachable: 'x', help: 'h',
+  ipv4: '4',
+  ipv6: '6',
+  size: 'b',
+  backoff: 'B',
+  count: 'c',
+  file: 'f',
+  generate: 'g',
+  ttl: 'H',
+  iface: 'I',
+  loop: 'l',
+  all: 'm',
+  dontfrag: 'M',
+  tos: 'O',
+  period: 'p',
+  retry: 'r',
+  random: 'R',
+  src: 'S',
+  timeout: 't',
+  alive: 'a',
+  addr: 'A',
+  vcount: 'C',
+  rdns: 'd',
+  timestamp: 'D',
+  elapsed: 'e',
+  interval: 'i',
+  name: 'n',
+  netdata: 'N',
+  outage: 'o',
+  quiet: 'q',
+  squiet: 'Q',
+  stats: 's',
+  unreach: 'u',
+  version: 'v',
+  reachable: 'x',
+  help: 'h',
 };
 
 // Options that only change how fping names or lists the hosts it reports: the agent reads fping's
 // answers by the names it passed, so it runs fping without them (what is measured is the same).
 const displayOnly: Readonly<Record<string, string>> = {
-  A: 'shows hosts by address', n: 'shows hosts by reverse-DNS name', d: 'shows hosts by reverse-DNS name', a: 'lists alive hosts without "is alive"',
+  A: 'shows hosts by address',
+  n: 'shows hosts by reverse-DNS name',
+  d: 'shows hosts by reverse-DNS name',
+  a: 'lists alive hosts without "is alive"',
 };
 // Options that replace the per-host verdicts the score is read from, or change the list of targets.
 const refused: Readonly<Record<string, string>> = {
-  c: 'count mode', C: 'count mode', l: 'loop mode', q: 'quiet mode', Q: 'quiet mode', N: 'netdata output', u: 'lists only unreachable hosts',
-  f: 'reads targets from a file', g: 'generates targets', x: 'reports only a count', v: 'prints the version', h: 'prints the help',
+  c: 'count mode',
+  C: 'count mode',
+  l: 'loop mode',
+  q: 'quiet mode',
+  Q: 'quiet mode',
+  N: 'netdata output',
+  u: 'lists only unreachable hosts',
+  f: 'reads targets from a file',
+  g: 'generates targets',
+  x: 'reports only a count',
+  v: 'prints the version',
+  h: 'prints the help',
 };
 
 export interface FpingOptions {
@@ -39,7 +83,10 @@ export function sortFpingOptions(options: readonly string[]): FpingOptions {
   const take = (flag: string, token: string): void => {
     const refusal = refused[flag];
     if (refusal !== undefined)
-      throw new OcfError(Ocf.ERR_CONFIGURED, `options: fping ${token} (${refusal}) leaves the agent no per-host answer to count; remove it from options`);
+      throw new OcfError(
+        Ocf.ERR_CONFIGURED,
+        `options: fping ${token} (${refusal}) leaves the agent no per-host answer to count; remove it from options`,
+      );
     const why = displayOnly[flag];
     if (why !== undefined) dropped.push(`${token} (${why})`);
     else kept.push(flag.length === 1 ? `-${flag}` : token);
@@ -49,7 +96,7 @@ export function sortFpingOptions(options: readonly string[]): FpingOptions {
     if (token.startsWith('--')) {
       const [name = '', value] = token.slice(2).split('=', 2);
       const flag = longToShort[name];
-      if (flag === undefined || !displayOnly[flag] && !refused[flag]) {
+      if (flag === undefined || (!displayOnly[flag] && !refused[flag])) {
         kept.push(token);
         if (flag !== undefined && withArgument.has(flag) && value === undefined && i + 1 < options.length) kept.push(options[++i] ?? '');
       } else take(flag, token);

@@ -69,7 +69,9 @@ async function measureAndPublish(p: PingParams, ctx: ResourceContext, state: Pin
     ctx.deadline.leaving(plan.publishReserveMs),
   );
   if (droppedOptions.length > 0 && (ctx.action !== 'monitor' || ctx.isProbe))
-    ctx.log.warn(`options ${droppedOptions.join(', ')}: not passed to fping, which must name hosts as host_list does; the score is the same`);
+    ctx.log.warn(
+      `options ${droppedOptions.join(', ')}: not passed to fping, which must name hosts as host_list does; the score is the same`,
+    );
   if (debug >= 2 && icmpOutput !== '') ctx.log.info(icmpOutput.trim());
   if (debug >= 1) for (const v of verdicts) if (!v.reachable) ctx.log.warn(`${v.entry} is inactive: ${v.detail}`);
 
@@ -77,14 +79,18 @@ async function measureAndPublish(p: PingParams, ctx: ResourceContext, state: Pin
   try {
     await setNodeAttribute(p.name, String(score), p.dampen, { deadline: ctx.deadline });
   } catch (e) {
-    if (e instanceof ExecFailed && e.notFound) throw new OcfError(Ocf.ERR_INSTALLED, 'attrd_updater is not installed on this node (pacemaker-cli-utils)');
+    if (e instanceof ExecFailed && e.notFound)
+      throw new OcfError(Ocf.ERR_INSTALLED, 'attrd_updater is not installed on this node (pacemaker-cli-utils)');
     throw new OcfError(Ocf.ERR_GENERIC, `could not set ${p.name}=${score} with attrd_updater: ${messageOf(e)}`);
   }
   ctx.log.debug(`updated ${p.name} = ${score}`);
   noteChanges(verdicts, state, ctx);
 
   if (isBelowFailureScore(score, p.failure_score))
-    throw new OcfError(Ocf.ERR_GENERIC, `${p.name}=${score} is less than failure_score ${p.failure_score}; unreachable: ${describeUnreachable(verdicts)}`);
+    throw new OcfError(
+      Ocf.ERR_GENERIC,
+      `${p.name}=${score} is less than failure_score ${p.failure_score}; unreachable: ${describeUnreachable(verdicts)}`,
+    );
 }
 
 // Logged once per change rather than on every monitor; the state file is rewritten only then.
@@ -113,7 +119,11 @@ function splitOptions(p: PingParams): string[] {
 // use_fping as ocf_is_true reads it: only a true word is true (use_fping=2 means ping).
 function useFping(p: PingParams, log?: Logger): boolean {
   const { value, known } = ocfIsTrue(p.use_fping);
-  if (!known) log?.warn(`use_fping '${p.use_fping}' is neither true nor false; read as ${value}, as the stock agent reads it${value ? '' : ': iputils ping is used'}`);
+  if (!known)
+    log?.warn(
+      `use_fping '${p.use_fping}' is neither true nor false; ` +
+        `read as ${value}, as the stock agent reads it${value ? '' : ': iputils ping is used'}`,
+    );
   return value;
 }
 

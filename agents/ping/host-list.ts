@@ -30,7 +30,10 @@ export function parseHostList(text: string): Target[] {
 /** What a user should fix in host_list although the agent goes on: commas, malformed entries. */
 export function hostListWarnings(text: string, targets: readonly Target[]): string[] {
   const warnings: string[] = [];
-  if (text.includes(',')) warnings.push(`host_list '${text.trim()}' separates hosts with commas; the stock agent expects spaces (read here as ${targets.length} entries)`);
+  if (text.includes(','))
+    warnings.push(
+      `host_list '${text.trim()}' separates hosts with commas; the stock agent expects spaces (read here as ${targets.length} entries)`,
+    );
   for (const t of targets) if (t.kind === 'invalid') warnings.push(`${t.reason}: it counts as unreachable`);
   return warnings;
 }

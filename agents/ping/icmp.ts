@@ -22,10 +22,26 @@ export interface IcmpRun {
  * would pay per host; `options` come after, so a user's -i still wins.
  */
 export function fpingArgv(hosts: readonly string[], plan: ProbePlan, options: readonly string[], isRoot: boolean): Argv {
-  return ['fping', ...(isRoot ? ['-i', '1'] : []), '-r', String(plan.attempts - 1), '-t', String(plan.perAttemptMs), '-B', '1.0', ...options, ...hosts];
+  return [
+    'fping',
+    ...(isRoot ? ['-i', '1'] : []),
+    '-r',
+    String(plan.attempts - 1),
+    '-t',
+    String(plan.perAttemptMs),
+    '-B',
+    '1.0',
+    ...options,
+    ...hosts,
+  ];
 }
 
-export async function pingWithFping(hosts: readonly string[], plan: ProbePlan, options: readonly string[], deadline: Deadline): Promise<IcmpRun> {
+export async function pingWithFping(
+  hosts: readonly string[],
+  plan: ProbePlan,
+  options: readonly string[],
+  deadline: Deadline,
+): Promise<IcmpRun> {
   const { kept, dropped } = sortFpingOptions(options);
   const argv = fpingArgv(hosts, plan, kept, process.getuid?.() === 0);
   // 1: some host unreachable; 2: a name did not resolve. Both are answers, read from the output.
@@ -33,8 +49,13 @@ export async function pingWithFping(hosts: readonly string[], plan: ProbePlan, o
   // for a fault of this node's tools, so the operation fails instead and the value stays.
   const r = await query(argv, { deadline, okExitCodes: [1, 2] }).catch((e: unknown) => {
     if (!(e instanceof ExecFailed) || e.notFound || e.notPermitted) throw e;
-    if (e.exitCode === 3) throw new OcfError(Ocf.ERR_CONFIGURED, `fping rejected its arguments (check the options parameter): ${e.message}`);
-    if (e.timedOut) throw new OcfError(Ocf.ERR_GENERIC, `fping was still running at the end of the operation's budget (hosts get ${plan.waitMs} ms) and was killed`);
+    if (e.exitCode === 3)
+      throw new OcfError(Ocf.ERR_CONFIGURED, `fping rejected its arguments (check the options parameter): ${e.message}`);
+    if (e.timedOut)
+      throw new OcfError(
+        Ocf.ERR_GENERIC,
+        `fping was still running at the end of the operation's budget (hosts get ${plan.waitMs} ms) and was killed`,
+      );
     throw new OcfError(Ocf.ERR_GENERIC, `fping could not probe the hosts: ${e.message}`);
   });
   const { answers, measured } = parseFpingOutput(r.stdout, r.stderr, hosts, plan);
@@ -49,8 +70,8 @@ export async function pingWithFping(hosts: readonly string[], plan: ProbePlan, o
 }
 
 /**
- * fping's verdicts per host, and whether it said anything about any host at all: `HOST is alive` / `HOST is unreachable` on stdout, errors on
- * stderr (`HOST: error while sending ping: Network is unreachable`, `HOST: Name or service not
+ * fping's verdicts per host, and whether it said anything about any host at all: `HOST is alive` /
+ * `HOST is unreachable` on stdout, errors on stderr (`HOST: error while sending ping: Network is unreachable`, `HOST: Name or service not
  * known`, `ICMP Host Unreachable from … for ICMP Echo sent to HOST`).
  */
 export function parseFpingOutput(
@@ -71,10 +92,14 @@ export function parseFpingOutput(
   for (const line of stdout.split('\n')) {
     const m = /^(\S+) is (alive|unreachable)/.exec(line.trim());
     if (!m?.[1]) continue;
-    answers.set(m[1], m[2] === 'alive' ? { reachable: true, detail: 'answered' } : { reachable: false, detail: errors.get(m[1]) ?? silent });
+    answers.set(
+      m[1],
+      m[2] === 'alive' ? { reachable: true, detail: 'answered' } : { reachable: false, detail: errors.get(m[1]) ?? silent },
+    );
   }
   const measured = hosts.some((h) => answers.has(h) || errors.has(h));
-  for (const h of hosts) if (!answers.has(h)) answers.set(h, { reachable: false, detail: errors.get(h) ?? 'fping reported nothing for it' });
+  for (const h of hosts)
+    if (!answers.has(h)) answers.set(h, { reachable: false, detail: errors.get(h) ?? 'fping reported nothing for it' });
   return { answers, measured };
 }
 
@@ -84,10 +109,27 @@ export function parseFpingOutput(
  */
 export function iputilsArgv(host: string, plan: ProbePlan, options: readonly string[], isRoot: boolean): Argv {
   const intervalS = Math.max(isRoot ? 0.002 : 0.2, plan.perAttemptMs / 1000);
-  return ['ping', '-n', '-q', '-c', '1', '-w', String(Math.max(1, Math.ceil(plan.waitMs / 1000))), '-i', intervalS.toFixed(3), ...options, host];
+  return [
+    'ping',
+    '-n',
+    '-q',
+    '-c',
+    '1',
+    '-w',
+    String(Math.max(1, Math.ceil(plan.waitMs / 1000))),
+    '-i',
+    intervalS.toFixed(3),
+    ...options,
+    host,
+  ];
 }
 
-export async function pingWithIputils(hosts: readonly string[], plan: ProbePlan, options: readonly string[], deadline: Deadline): Promise<IcmpRun> {
+export async function pingWithIputils(
+  hosts: readonly string[],
+  plan: ProbePlan,
+  options: readonly string[],
+  deadline: Deadline,
+): Promise<IcmpRun> {
   const isRoot = process.getuid?.() === 0;
   // -w counts whole seconds: a sub-second timeout is enforced by killing ping at waitMs.
   const perHost = deadline.within(plan.waitMs + 200);
@@ -95,10 +137,14 @@ export async function pingWithIputils(hosts: readonly string[], plan: ProbePlan,
     hosts.map(async (host) => {
       try {
         const r = await query(iputilsArgv(host, plan, options, isRoot), { deadline: perHost, okExitCodes: [1, 2] });
-        const answer: HostAnswer = r.exitCode === 0 ? { reachable: true, detail: 'answered' } : { reachable: false, detail: lastLine(r.stderr) || `no answer within ${plan.waitMs} ms` };
+        const answer: HostAnswer =
+          r.exitCode === 0
+            ? { reachable: true, detail: 'answered' }
+            : { reachable: false, detail: lastLine(r.stderr) || `no answer within ${plan.waitMs} ms` };
         return [host, answer, `${r.stdout}${r.stderr}`] as const;
       } catch (e) {
-        if (e instanceof ExecFailed && e.timedOut) return [host, { reachable: false, detail: `no answer within ${plan.waitMs} ms` }, e.stdout] as const;
+        if (e instanceof ExecFailed && e.timedOut)
+          return [host, { reachable: false, detail: `no answer within ${plan.waitMs} ms` }, e.stdout] as const;
         throw e;
       }
     }),

@@ -28,11 +28,19 @@ export function icmpTool(useFping: boolean): 'fping' | 'ping' {
   if (useFping && which('fping') !== undefined) return 'fping';
   if (which('ping') !== undefined) return 'ping';
   if (which('fping') !== undefined) return 'fping';
-  throw new OcfError(Ocf.ERR_INSTALLED, 'neither fping nor ping is installed on this node: install fping (or iputils-ping), or probe only tcp: entries');
+  throw new OcfError(
+    Ocf.ERR_INSTALLED,
+    'neither fping nor ping is installed on this node: install fping (or iputils-ping), or probe only tcp: entries',
+  );
 }
 
 /** Probes every entry at once (one ICMP process, TCP connects in this process) under one deadline. */
-export async function probeTargets(targets: readonly Target[], plan: ProbePlan, settings: ProbeSettings, deadline: Deadline): Promise<ProbeResult> {
+export async function probeTargets(
+  targets: readonly Target[],
+  plan: ProbePlan,
+  settings: ProbeSettings,
+  deadline: Deadline,
+): Promise<ProbeResult> {
   const hosts = icmpHosts(targets);
   const icmp: Promise<IcmpRun> =
     hosts.length === 0
@@ -46,7 +54,8 @@ export async function probeTargets(targets: readonly Target[], plan: ProbePlan, 
     if (e instanceof ExecFailed && e.notPermitted)
       throw new OcfError(
         Ocf.ERR_GENERIC,
-        `${e.message}: ICMP probes need cap_net_raw, which this service's CapabilityBoundingSet drops (SEAPATH's hardening); probe tcp:HOST:PORT entries instead, or allow cap_net_raw`,
+        `${e.message}: ICMP probes need cap_net_raw, which this service's CapabilityBoundingSet drops (SEAPATH's hardening); probe ` +
+          `tcp:HOST:PORT entries instead, or allow cap_net_raw`,
       );
     throw e;
   });

@@ -8,7 +8,9 @@ import { duration, integer, string, type ActionsSpec, type ParamsOf } from '../.
  */
 export const pingParams = {
   pidfile: string({
-    desc: 'Ignored, with a warning: kept so that resources created for ocf:pacemaker:ping are accepted unchanged. The state file is named after the resource instance under HA_RSCTMP.',
+    desc:
+      'Ignored, with a warning: kept so that resources created for ocf:pacemaker:ping are accepted unchanged. The state file is ' +
+      'named after the resource instance under HA_RSCTMP.',
     shortdesc: 'Ignored (state file)',
     deprecated: { desc: 'The state file is per resource instance; this value is not used.' },
   }),
@@ -17,7 +19,9 @@ export const pingParams = {
     default: 5000,
     allowZero: true,
     reloadable: true,
-    desc: 'How long attrd waits for further changes before writing the attribute to the CIB, so a flapping link does not move resources back and forth.',
+    desc:
+      'How long attrd waits for further changes before writing the attribute to the CIB, so a flapping link does not move ' +
+      'resources back and forth.',
     shortdesc: 'Dampening interval',
   }),
   name: string({
@@ -28,7 +32,7 @@ export const pingParams = {
   }),
   multiplier: integer({
     default: 1,
-    desc: 'The number by which the count of reachable hosts is multiplied to give the attribute\'s value.',
+    desc: "The number by which the count of reachable hosts is multiplied to give the attribute's value.",
     shortdesc: 'Value multiplier',
   }),
   host_list: string({
@@ -50,7 +54,7 @@ export const pingParams = {
     allowZero: false,
     reloadable: true,
     desc:
-      'How long, in seconds (or with a unit: 500ms), to wait for a host\'s answer, all attempts included, before declaring it lost. ' +
+      "How long, in seconds (or with a unit: 500ms), to wait for a host's answer, all attempts included, before declaring it lost. " +
       'Unset, it is computed as the stock agent does: the operation timeout / hosts / attempts / 1100 ms, in whole seconds ' +
       '(5 when that is under 1; e.g. 18 s for a 60 s monitor, 1 host and 3 attempts). Every host is probed at once, so a monitor ' +
       'takes about this long when a host is down, whatever the number of hosts; it is shortened to fit in the operation timeout.',

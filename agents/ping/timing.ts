@@ -24,7 +24,13 @@ export function planProbe(timeoutMs: number, attempts: number, remainingMs: numb
   const availableMs = Math.floor(Math.max(0, remainingMs - publishReserveMs) * 0.9);
   const waitMs = Math.max(1, Math.min(timeoutMs, availableMs));
   const tries = Math.max(1, Math.min(attempts, waitMs));
-  return { waitMs, perAttemptMs: Math.max(1, Math.floor(waitMs / tries)), attempts: tries, publishReserveMs, shortened: waitMs < timeoutMs };
+  return {
+    waitMs,
+    perAttemptMs: Math.max(1, Math.floor(waitMs / tries)),
+    attempts: tries,
+    publishReserveMs,
+    shortened: waitMs < timeoutMs,
+  };
 }
 
 /**

@@ -40,7 +40,10 @@ export function parsePrefix(value: string, family: Family): number {
     throw new OcfError(Ocf.ERR_CONFIGURED, `cidr_netmask ${text} is out of range for IPv${family} (0-${max})`);
   }
   if (family === 4 && isIPv4(text)) {
-    const bits = text.split('.').map((o) => Number(o).toString(2).padStart(8, '0')).join('');
+    const bits = text
+      .split('.')
+      .map((o) => Number(o).toString(2).padStart(8, '0'))
+      .join('');
     if (/^1*0*$/.test(bits)) return bits.indexOf('0') === -1 ? 32 : bits.indexOf('0');
   }
   throw new OcfError(Ocf.ERR_CONFIGURED, `cidr_netmask '${value}' is not a prefix length${family === 4 ? ' or a contiguous netmask' : ''}`);

@@ -36,7 +36,14 @@ function senderArgv(address: FloatingAddress, nic: string, prefix: number, count
  * the rest follow in the background, spaced by the interval, as IPaddr2 does, so they do not
  * delay the start. Returns the background sender's pid: stop must end it, or it would go on claiming the address.
  */
-export async function announce(address: FloatingAddress, nic: string, prefix: number, count: number, s: AnnounceSettings, deadline: Deadline): Promise<number | undefined> {
+export async function announce(
+  address: FloatingAddress,
+  nic: string,
+  prefix: number,
+  count: number,
+  s: AnnounceSettings,
+  deadline: Deadline,
+): Promise<number | undefined> {
   if (count <= 0 || nic === 'lo') return undefined;
   if (!s.background) {
     await run(senderArgv(address, nic, prefix, count, s), { deadline });
@@ -74,6 +81,12 @@ export function isAnnouncerOf(argv: readonly string[], address: FloatingAddress)
 }
 
 /** Gratuitous ARPs from the monitor (arp_count_refresh), with no execa load on that path. */
-export async function refreshArp(address: FloatingAddress, nic: string, count: number, s: AnnounceSettings, deadline: Deadline): Promise<void> {
+export async function refreshArp(
+  address: FloatingAddress,
+  nic: string,
+  count: number,
+  s: AnnounceSettings,
+  deadline: Deadline,
+): Promise<void> {
   await query(senderArgv(address, nic, 32, count, s), { deadline });
 }

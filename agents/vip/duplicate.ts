@@ -5,7 +5,10 @@ import type { Deadline } from '../../lib/time/index.js';
 import type { FloatingAddress } from './address.js';
 
 /** What the segment said: a clear "free" or "taken", or why it could not be asked. */
-export type SegmentAnswer = { readonly state: 'free' } | { readonly state: 'taken'; readonly by: string } | { readonly state: 'unknown'; readonly why: string };
+export type SegmentAnswer =
+  | { readonly state: 'free' }
+  | { readonly state: 'taken'; readonly by: string }
+  | { readonly state: 'unknown'; readonly why: string };
 
 /**
  * An RFC 5227 probe with iputils arping (`-D`: exit 0 when nobody answers, 1 with a "reply from"
@@ -16,13 +19,23 @@ export type SegmentAnswer = { readonly state: 'free' } | { readonly state: 'take
 export async function askSegment(address: FloatingAddress, nic: string, deadline: Deadline): Promise<SegmentAnswer> {
   if (which('arping') === undefined) return { state: 'unknown', why: 'arping is not installed (iputils-arping)' };
   const banner = await versionBanner(deadline);
-  if (!/\biputils\b/.test(banner)) return { state: 'unknown', why: `the arping installed is not iputils arping (${banner.trim().split('\n')[0] || 'arping -V gave no version'})` };
+  if (!/\biputils\b/.test(banner))
+    return {
+      state: 'unknown',
+      why: `the arping installed is not iputils arping (${banner.trim().split('\n')[0] || 'arping -V gave no version'})`,
+    };
   try {
-    const r = await query(['arping', '-D', '-c', '1', '-w', '1', '-I', nic, address.text], { deadline: deadline.within(3000), okExitCodes: [1] });
+    const r = await query(['arping', '-D', '-c', '1', '-w', '1', '-I', nic, address.text], {
+      deadline: deadline.within(3000),
+      okExitCodes: [1],
+    });
     if (r.exitCode === 0) return { state: 'free' };
     const reply = /reply from \S+ \[([0-9A-Fa-f:]+)\]/i.exec(r.stdout);
     if (reply?.[1]) return { state: 'taken', by: reply[1] };
-    return { state: 'unknown', why: `arping -D exited 1 without naming a host that answered: ${(r.stderr || r.stdout).trim().split('\n').pop() ?? ''}` };
+    return {
+      state: 'unknown',
+      why: `arping -D exited 1 without naming a host that answered: ${(r.stderr || r.stdout).trim().split('\n').pop() ?? ''}`,
+    };
   } catch (e) {
     return { state: 'unknown', why: e instanceof Error ? e.message : String(e) };
   }

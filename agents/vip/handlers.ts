@@ -40,7 +40,8 @@ export function validate(p: VipParams, ctx: VipContext): void {
     throw new OcfError(Ocf.ERR_CONFIGURED, 'broadcast applies to IPv4 addresses only; unset it for an IPv6 ip');
   if (s.iflabel !== undefined) {
     if (address.family === 6) throw new OcfError(Ocf.ERR_CONFIGURED, 'iflabel applies to IPv4 addresses only; unset it for an IPv6 ip');
-    if (!/^[A-Za-z0-9_.-]+$/.test(s.iflabel)) throw new OcfError(Ocf.ERR_CONFIGURED, `iflabel '${s.iflabel}' may only contain letters, digits, '_', '.' and '-'`);
+    if (!/^[A-Za-z0-9_.-]+$/.test(s.iflabel))
+      throw new OcfError(Ocf.ERR_CONFIGURED, `iflabel '${s.iflabel}' may only contain letters, digits, '_', '.' and '-'`);
     if (s.nic !== undefined && `${s.nic}:${s.iflabel}`.length > 15)
       throw new OcfError(Ocf.ERR_CONFIGURED, `label ${s.nic}:${s.iflabel} is longer than the kernel's 15 characters; shorten iflabel`);
   }
@@ -82,14 +83,19 @@ export async function start(p: VipParams, ctx: VipContext): Promise<void> {
   if (!linkIsAdminUp(placement.nic)) await setLinkUp(placement.nic, ctx.deadline);
   const carrier = linkHasCarrier(placement.nic);
   // Before anything is added: nothing to undo, and Pacemaker can try another node.
-  if (!carrier && p.check_link_status) throw new OcfError(Ocf.ERR_GENERIC, `interface ${placement.nic} is down (no carrier); cannot serve ${address.text}`);
+  if (!carrier && p.check_link_status)
+    throw new OcfError(Ocf.ERR_GENERIC, `interface ${placement.nic} is down (no carrier); cannot serve ${address.text}`);
   // Without cap_net_raw (SEAPATH's hardened pacemaker.service drops it) neither arping nor
   // send_arp/send_ua can run: the duplicate check is skipped with a warning and the address is
   // announced through the kernel's own solicitation (solicit.ts).
   const rawSockets = hasCapability(CAP_NET_RAW);
   if (address.family === 4 && s.checkIPv4Duplicate && carrier && placement.nic !== 'lo') {
     if (rawSockets) await refuseIfTaken(address, placement.nic, ctx);
-    else ctx.log.warn(`no cap_net_raw (outside this service's capability bounding set): ${address.text} is added without arping's duplicate address check`);
+    else
+      ctx.log.warn(
+        `no cap_net_raw (outside this service's capability bounding set): ` +
+          `${address.text} is added without arping's duplicate address check`,
+      );
   }
 
   const label = s.iflabel !== undefined ? `${placement.nic}:${s.iflabel}` : undefined;
@@ -149,7 +155,8 @@ export async function stop(p: VipParams, ctx: VipContext): Promise<void> {
     ctx.log.info(`${address.text}/${found.prefix} removed from ${found.nic}`);
   }
   const label = placed?.addressLabel ?? (address.family === 6 && p.lvs_ipv6_addrlabel ? p.lvs_ipv6_addrlabel_value : undefined);
-  if (label !== undefined) await ctx.bestEffort(`removing the address label of ${address.text}`, (d) => deleteAddressLabel(address, label, d));
+  if (label !== undefined)
+    await ctx.bestEffort(`removing the address label of ${address.text}`, (d) => deleteAddressLabel(address, label, d));
   ctx.state.remove();
 }
 
@@ -166,14 +173,22 @@ export async function monitor(p: VipParams, ctx: VipContext): Promise<MonitorRes
   const found = await locate(address, ours, ctx);
   if (found === undefined) return Ocf.NOT_RUNNING;
   // Elsewhere than on its interface (an LVS-DR copy on lo, a leftover): not this resource, as IPaddr2 counts it.
-  if (ours !== undefined && found.nic !== ours) throw new OcfError(Ocf.NOT_RUNNING, `${address.text} is on ${found.nic}, not on ${ours} where it belongs`);
-  if (ours === undefined && found.nic === 'lo') throw new OcfError(Ocf.NOT_RUNNING, `${address.text} is only on lo, which a floating address without nic=lo never uses`);
-  if (found.dadFailed) throw new OcfError(Ocf.ERR_GENERIC, `${address.text} failed duplicate address detection on ${found.nic}: another host holds it`);
+  if (ours !== undefined && found.nic !== ours)
+    throw new OcfError(Ocf.NOT_RUNNING, `${address.text} is on ${found.nic}, not on ${ours} where it belongs`);
+  if (ours === undefined && found.nic === 'lo')
+    throw new OcfError(Ocf.NOT_RUNNING, `${address.text} is only on lo, which a floating address without nic=lo never uses`);
+  if (found.dadFailed)
+    throw new OcfError(Ocf.ERR_GENERIC, `${address.text} failed duplicate address detection on ${found.nic}: another host holds it`);
   if (placed !== undefined && found.prefix !== placed.prefix)
-    throw new OcfError(Ocf.ERR_GENERIC, `${address.text} is on ${found.nic} with prefix /${found.prefix}, not /${placed.prefix} as started`);
+    throw new OcfError(
+      Ocf.ERR_GENERIC,
+      `${address.text} is on ${found.nic} with prefix /${found.prefix}, not /${placed.prefix} as started`,
+    );
   if (p.check_link_status && !linkIsUp(found.nic)) throw new OcfError(Ocf.NOT_RUNNING, `interface ${found.nic} is down`);
   if (p.arp_count_refresh > 0 && address.family === 4 && linkIsUp(found.nic) && hasCapability(CAP_NET_RAW))
-    await ctx.bestEffort(`refreshing ${address.text}'s gratuitous ARPs`, (d) => refreshArp(address, found.nic, p.arp_count_refresh, announceSettings(p, s), d));
+    await ctx.bestEffort(`refreshing ${address.text}'s gratuitous ARPs`, (d) =>
+      refreshArp(address, found.nic, p.arp_count_refresh, announceSettings(p, s), d),
+    );
   return Ocf.SUCCESS;
 }
 
@@ -190,7 +205,8 @@ async function choosePlacement(s: VipSettings, address: FloatingAddress, ctx: Vi
   if (route === undefined)
     throw new OcfError(
       Ocf.ERR_ARGS,
-      `no directly connected route on this node covers ${address.text}${s.nic ? ` through ${s.nic}` : ''}: set nic and cidr_netmask, or add an address on that network`,
+      `no directly connected route on this node covers ${address.text}${s.nic ? ` through ${s.nic}` : ''}: set nic and cidr_netmask, ` +
+        `or add an address on that network`,
     );
   return { nic: s.nic ?? route.nic, prefix: prefix ?? route.prefix, family: address.family };
 }
@@ -201,9 +217,11 @@ async function refuseIfTaken(address: FloatingAddress, nic: string, ctx: VipCont
   if (answer.state === 'taken')
     throw new OcfError(
       Ocf.ERR_GENERIC,
-      `${address.text} already answers on the segment of ${nic} (host ${answer.by} holds it); refusing to start to avoid a duplicate address. Set check_duplicate=false to skip this check`,
+      `${address.text} already answers on the segment of ${nic} (host ${answer.by} holds it); ` +
+        `refusing to start to avoid a duplicate address. Set check_duplicate=false to skip this check`,
     );
-  if (answer.state === 'unknown') ctx.log.warn(`cannot check whether another host holds ${address.text}: ${answer.why}; adding it without the check`);
+  if (answer.state === 'unknown')
+    ctx.log.warn(`cannot check whether another host holds ${address.text}: ${answer.why}; adding it without the check`);
 }
 
 async function waitForDad(address: FloatingAddress, nic: string, ctx: VipContext): Promise<void> {
@@ -212,7 +230,10 @@ async function waitForDad(address: FloatingAddress, nic: string, ctx: VipContext
     async () => {
       const found = findAddress(address, nic);
       if (found?.dadFailed)
-        throw new OcfError(Ocf.ERR_GENERIC, `${address.text} failed duplicate address detection on ${found.nic}: another host on the segment holds it`);
+        throw new OcfError(
+          Ocf.ERR_GENERIC,
+          `${address.text} failed duplicate address detection on ${found.nic}: another host on the segment holds it`,
+        );
       return found !== undefined && !found.tentative;
     },
     ctx.deadline.leaving(1000),
@@ -235,7 +256,9 @@ async function removeAfterFailedStart(address: FloatingAddress, placed: StartedP
     await deleteAddress(address, placed.nic, placed.prefix, ctx.deadline);
     if (placed.addressLabel !== undefined) await deleteAddressLabel(address, placed.addressLabel, ctx.deadline);
   } catch (e) {
-    ctx.log.err(`could not remove ${address.text} from ${placed.nic} after the failed start: ${e instanceof Error ? e.message : String(e)}`);
+    ctx.log.err(
+      `could not remove ${address.text} from ${placed.nic} after the failed start: ${e instanceof Error ? e.message : String(e)}`,
+    );
   }
   ctx.state.remove();
 }

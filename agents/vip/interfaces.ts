@@ -30,7 +30,8 @@ function findIPv4(ip: string): FoundAddress[] {
   const found: FoundAddress[] = [];
   for (const [nic, addrs] of Object.entries(networkInterfaces())) {
     const hit = addrs?.find((a) => a.family === 'IPv4' && a.address === ip);
-    if (hit?.cidr) found.push({ nic: nic.split(':')[0] ?? nic, prefix: Number(hit.cidr.split('/')[1]), tentative: false, dadFailed: false });
+    if (hit?.cidr)
+      found.push({ nic: nic.split(':')[0] ?? nic, prefix: Number(hit.cidr.split('/')[1]), tentative: false, dadFailed: false });
   }
   return found;
 }
@@ -47,7 +48,12 @@ function findIPv6(ip: string): FoundAddress[] {
     const [hex, , prefixHex, , flagsHex, nic] = line.trim().split(/\s+/);
     if (!hex || !nic || !prefixHex || !flagsHex || hexToIPv6(hex) !== ip) continue;
     const flags = parseInt(flagsHex, 16);
-    found.push({ nic, prefix: parseInt(prefixHex, 16), tentative: (flags & IFA_F_TENTATIVE) !== 0, dadFailed: (flags & IFA_F_DADFAILED) !== 0 });
+    found.push({
+      nic,
+      prefix: parseInt(prefixHex, 16),
+      tentative: (flags & IFA_F_TENTATIVE) !== 0,
+      dadFailed: (flags & IFA_F_DADFAILED) !== 0,
+    });
   }
   return found;
 }

@@ -31,8 +31,22 @@ interface RouteJson {
  * The most specific directly connected route covering the address (findif: `scope link` for
  * IPv4, and never a route through a gateway): its device and prefix length.
  */
-export async function routeFor(address: FloatingAddress, nic: string | undefined, deadline: Deadline): Promise<{ nic: string; prefix: number } | undefined> {
-  const argv = ['ip', '-j', `-${address.family}`, 'route', 'list', 'match', address.text, ...(address.family === 4 ? ['scope', 'link'] : []), ...(nic ? ['dev', nic] : [])] as const;
+export async function routeFor(
+  address: FloatingAddress,
+  nic: string | undefined,
+  deadline: Deadline,
+): Promise<{ nic: string; prefix: number } | undefined> {
+  const argv = [
+    'ip',
+    '-j',
+    `-${address.family}`,
+    'route',
+    'list',
+    'match',
+    address.text,
+    ...(address.family === 4 ? ['scope', 'link'] : []),
+    ...(nic ? ['dev', nic] : []),
+  ] as const;
   const { stdout } = await run(argv, { deadline });
   const routes = parseRoutes(stdout).filter((r) => r.prefix !== undefined && (nic === undefined || r.nic === nic || r.nic === undefined));
   routes.sort((a, b) => (b.prefix ?? 0) - (a.prefix ?? 0) || a.metric - b.metric);
@@ -46,7 +60,13 @@ export function parseRoutes(json: string): { nic: string | undefined; prefix: nu
   const parsed: unknown = JSON.parse(json.trim() === '' ? '[]' : json);
   if (!Array.isArray(parsed)) return [];
   return (parsed as RouteJson[])
-    .filter((r) => typeof r.dst === 'string' && r.dst !== 'default' && r.gateway === undefined && !['blackhole', 'unreachable', 'prohibit'].includes(String(r.type ?? '')))
+    .filter(
+      (r) =>
+        typeof r.dst === 'string' &&
+        r.dst !== 'default' &&
+        r.gateway === undefined &&
+        !['blackhole', 'unreachable', 'prohibit'].includes(String(r.type ?? '')),
+    )
     .map((r) => {
       const dst = String(r.dst);
       const prefix = dst.includes('/') ? Number(dst.split('/')[1]) : dst.includes(':') ? 128 : 32;

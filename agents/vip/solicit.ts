@@ -20,7 +20,8 @@ export function solicitationCandidates(ipv4: string, prefix: number, count: numb
   // /31 (RFC 3021) has no network or broadcast address.
   const [low, high] = prefix < 31 ? [first + 1, first + size - 2] : [first, first + size - 1];
   const out: string[] = [];
-  for (let a = high; a >= low && out.length < count; a--) if (a !== own) out.push([24, 16, 8, 0].map((s) => String(Math.floor(a / 2 ** s) % 256)).join('.'));
+  for (let a = high; a >= low && out.length < count; a--)
+    if (a !== own) out.push([24, 16, 8, 0].map((s) => String(Math.floor(a / 2 ** s) % 256)).join('.'));
   return out;
 }
 

@@ -50,7 +50,9 @@ export const vipParams = {
   arp_count_refresh: integer({
     default: 0,
     min: 0,
-    desc: 'IPv4 only: gratuitous ARPs sent on every monitor, to repair neighbours\' caches after a split brain. 0 sends none and keeps the monitor free of child processes.',
+    desc:
+      "IPv4 only: gratuitous ARPs sent on every monitor, to repair neighbours' caches after a split brain. 0 sends none and keeps " +
+      'the monitor free of child processes.',
     shortdesc: 'Gratuitous ARPs sent on every monitor',
   }),
   preferred_lft: string({
@@ -62,7 +64,7 @@ export const vipParams = {
     default: false,
     desc:
       'When true, the address counts as not running while its interface is down (operstate down or lowerlayerdown), and start ' +
-      'fails on such a link so that Pacemaker places the address on another node; after an outage of every node\'s link ' +
+      "fails on such a link so that Pacemaker places the address on another node; after an outage of every node's link " +
       'the resource then stays stopped until its failures expire (set failure-timeout) or are cleaned up. When false (the ' +
       'default, as resource-agents 4.12 behaves), the address is added and kept on a link without carrier and serves again ' +
       'as soon as the link returns, with no action from an administrator.',
@@ -73,15 +75,17 @@ export const vipParams = {
     desc:
       'Before adding an IPv4 address, ask the segment whether another host answers for it (iputils arping -D), and refuse ' +
       'to start only on a clear answer; without iputils arping, or on an unclear answer, start goes on with a warning. IPv6 ' +
-      'addresses go through the kernel\'s duplicate address detection. run_arping and nodad, when set, take precedence.',
+      "addresses go through the kernel's duplicate address detection. run_arping and nodad, when set, take precedence.",
     shortdesc: 'Refuse to start when the address is already in use',
   }),
   run_arping: string({
-    desc: 'IPaddr2\'s switch for the IPv4 duplicate address check: true or false overrides check_duplicate for IPv4.',
+    desc: "IPaddr2's switch for the IPv4 duplicate address check: true or false overrides check_duplicate for IPv4.",
     shortdesc: 'IPv4 duplicate address check (IPaddr2 name)',
   }),
   nodad: string({
-    desc: 'IPv6: true adds the address with nodad (no duplicate address detection, no wait); false waits for it. Unset: the opposite of check_duplicate.',
+    desc:
+      'IPv6: true adds the address with nodad (no duplicate address detection, no wait); false waits for it. Unset: the opposite ' +
+      'of check_duplicate.',
     shortdesc: 'IPv6: skip duplicate address detection',
   }),
   noprefixroute: ocfBoolean({
@@ -91,7 +95,7 @@ export const vipParams = {
   }),
   flush_routes: ocfBoolean({
     default: false,
-    desc: 'After removing the address, flush the kernel\'s route cache (ip route flush cache), as IPaddr2 does.',
+    desc: "After removing the address, flush the kernel's route cache (ip route flush cache), as IPaddr2 does.",
     shortdesc: 'Flush the route cache at stop',
   }),
   arp_bg: string({
@@ -102,17 +106,21 @@ export const vipParams = {
   }),
   arp_sender: string({
     desc:
-      'IPaddr2\'s choice of program for gratuitous ARPs: send_arp (used here), iputils_arping, libnet_arping or ipoibarping. ' +
+      "IPaddr2's choice of program for gratuitous ARPs: send_arp (used here), iputils_arping, libnet_arping or ipoibarping. " +
       'The others are accepted with a warning and send_arp sends the same gratuitous ARPs; any other value is refused.',
     shortdesc: 'Gratuitous ARP sender',
   }),
   send_arp_opts: string({
-    desc: 'Extra options for send_arp (split on spaces, placed first, as IPaddr2 does). Ignored, with a warning, when arp_sender names another program.',
+    desc:
+      'Extra options for send_arp (split on spaces, placed first, as IPaddr2 does). Ignored, with a warning, when arp_sender names ' +
+      'another program.',
     shortdesc: 'Extra send_arp options',
   }),
   lvs_ipv6_addrlabel: ocfBoolean({
     default: false,
-    desc: 'IPv6 only: add an address label (ip addrlabel) for the address at start and remove it at stop, so the kernel never picks it as a source address (LVS-DR).',
+    desc:
+      'IPv6 only: add an address label (ip addrlabel) for the address at start and remove it at stop, so the kernel never picks it ' +
+      'as a source address (LVS-DR).',
     shortdesc: 'IPv6 address label for LVS-DR',
   }),
   lvs_ipv6_addrlabel_value: integer({
@@ -123,7 +131,9 @@ export const vipParams = {
   }),
   lvs_support: ocfBoolean({
     default: false,
-    desc: 'IPaddr2\'s LVS-DR loopback juggling is not implemented: true is refused (6) rather than ignored. Use lvs_ipv6_addrlabel for IPv6.',
+    desc:
+      "IPaddr2's LVS-DR loopback juggling is not implemented: true is refused (6) rather than ignored. " +
+      'Use lvs_ipv6_addrlabel for IPv6.',
     shortdesc: 'Refused: LVS-DR loopback handling',
   }),
   network_namespace: string({
@@ -132,7 +142,7 @@ export const vipParams = {
   }),
   unique_clone_address: ocfBoolean({
     default: false,
-    desc: 'IPaddr2\'s per-clone addresses: not implemented, true is refused (6), as is any cloned vip.',
+    desc: "IPaddr2's per-clone addresses: not implemented, true is refused (6), as is any cloned vip.",
     shortdesc: 'Refused: one address per clone instance',
   }),
   clusterip_hash: string({

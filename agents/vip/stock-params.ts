@@ -27,7 +27,9 @@ const arpSenders = ['send_arp', 'iputils_arping', 'libnet_arping', 'ipoibarping'
 export function vipSettings(p: VipParams, family: Family): VipSettings {
   refuseUnimplemented(p, family);
   // nic=eth0:label, IPaddr2's old form: the label part wins over iflabel, as there.
-  const [nic, labelInNic] = p.nic?.includes(':') ? [p.nic.slice(0, p.nic.indexOf(':')), p.nic.slice(p.nic.indexOf(':') + 1)] : [p.nic, undefined];
+  const [nic, labelInNic] = p.nic?.includes(':')
+    ? [p.nic.slice(0, p.nic.indexOf(':')), p.nic.slice(p.nic.indexOf(':') + 1)]
+    : [p.nic, undefined];
   const sender = p.arp_sender?.trim() || 'send_arp';
   const bg = p.arp_bg?.trim();
   return {
@@ -46,10 +48,17 @@ function refuseUnimplemented(p: VipParams, family: Family): void {
     throw new OcfError(Ocf.ERR_CONFIGURED, reason);
   };
   if (p.network_namespace?.trim())
-    refuse(`network_namespace '${p.network_namespace}' is not supported by this agent; refusing rather than adding the address to this node's own namespace (use ocf:heartbeat:IPaddr2 for it)`);
+    refuse(
+      `network_namespace '${p.network_namespace}' is not supported by this agent; refusing rather than adding the address to this ` +
+        `node's own namespace (use ocf:heartbeat:IPaddr2 for it)`,
+    );
   if (p.lvs_support)
-    refuse('lvs_support=true is not supported by this agent: IPaddr2 would move the address to lo at stop so that this node keeps serving LVS-DR requests, this agent would remove it; unset it, or use ocf:heartbeat:IPaddr2');
-  if (p.unique_clone_address) refuse('unique_clone_address=true (one address per clone instance) is not supported by this agent: it manages one address, not cloned');
+    refuse(
+      'lvs_support=true is not supported by this agent: IPaddr2 would move the address to lo at stop so that this node keeps serving ' +
+        'LVS-DR requests, this agent would remove it; unset it, or use ocf:heartbeat:IPaddr2',
+    );
+  if (p.unique_clone_address)
+    refuse('unique_clone_address=true (one address per clone instance) is not supported by this agent: it manages one address, not cloned');
   if (p.lvs_ipv6_addrlabel && family === 4) refuse('lvs_ipv6_addrlabel applies to IPv6 addresses only; unset it for an IPv4 ip');
   const sender = p.arp_sender?.trim();
   if (sender && !arpSenders.includes(sender)) refuse(`arp_sender '${sender}' is not one of ${arpSenders.join(', ')}`);
@@ -61,23 +70,31 @@ export function refuseClone(ctx: ResourceContext): void {
   if (clones > 1 || ctx.meta.clone !== undefined || ctx.meta.globally_unique === 'true')
     throw new OcfError(
       Ocf.ERR_CONFIGURED,
-      `vip ${ctx.instance} is cloned${ctx.meta.clone_max ? ` (clone-max=${ctx.meta.clone_max})` : ''}: this agent floats one address and does not implement IPaddr2's load-sharing clones; remove the clone`,
+      `vip ${ctx.instance} is cloned${ctx.meta.clone_max ? ` (clone-max=${ctx.meta.clone_max})` : ''}: this agent floats one address ` +
+        `and does not implement IPaddr2's load-sharing clones; remove the clone`,
     );
 }
 
 /** Settings accepted for drop-in use that change nothing here, each with why. */
 export function noEffectWarnings(p: VipParams, family: Family): string[] {
   const w: string[] = [];
-  if (p.clusterip_hash !== undefined) w.push(`clusterip_hash '${p.clusterip_hash}' has no effect: it applies only to cloned addresses, which this agent does not run`);
+  if (p.clusterip_hash !== undefined)
+    w.push(`clusterip_hash '${p.clusterip_hash}' has no effect: it applies only to cloned addresses, which this agent does not run`);
   if (p.mac !== undefined) w.push(`mac '${p.mac}' has no effect: it applies only to cloned addresses, which this agent does not run`);
   const sender = p.arp_sender?.trim();
   if (sender && sender !== 'send_arp')
-    w.push(`arp_sender ${sender}: gratuitous ARPs are sent with send_arp, which announces the address the same way${p.send_arp_opts ? `; send_arp_opts '${p.send_arp_opts}' (meant for ${sender}) are not used` : ''}`);
-  if (p.lvs_ipv6_addrlabel_value !== 99 && !p.lvs_ipv6_addrlabel) w.push('lvs_ipv6_addrlabel_value has no effect while lvs_ipv6_addrlabel is false');
+    w.push(
+      `arp_sender ${sender}: gratuitous ARPs are sent with send_arp, which announces the address the same way` +
+        `${p.send_arp_opts ? `; send_arp_opts '${p.send_arp_opts}' (meant for ${sender}) are not used` : ''}`,
+    );
+  if (p.lvs_ipv6_addrlabel_value !== 99 && !p.lvs_ipv6_addrlabel)
+    w.push('lvs_ipv6_addrlabel_value has no effect while lvs_ipv6_addrlabel is false');
   if (family === 4 && p.nodad !== undefined) w.push('nodad has no effect on an IPv4 address');
-  if (family === 6 && p.run_arping !== undefined) w.push('run_arping has no effect on an IPv6 address (the kernel\'s duplicate address detection applies; see nodad)');
+  if (family === 6 && p.run_arping !== undefined)
+    w.push("run_arping has no effect on an IPv6 address (the kernel's duplicate address detection applies; see nodad)");
   if (family === 6 && p.arp_count_refresh > 0) w.push('arp_count_refresh has no effect on an IPv6 address, as in IPaddr2');
   if (p.netmask !== undefined && p.cidr_netmask !== undefined) w.push(`netmask '${p.netmask}' has no effect: cidr_netmask is set`);
-  if (p.iflabel !== undefined && p.nic?.includes(':')) w.push(`iflabel '${p.iflabel}' has no effect: nic ${p.nic} carries the label, which wins as in IPaddr2`);
+  if (p.iflabel !== undefined && p.nic?.includes(':'))
+    w.push(`iflabel '${p.iflabel}' has no effect: nic ${p.nic} carries the label, which wins as in IPaddr2`);
   return w;
 }

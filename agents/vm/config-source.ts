@@ -23,15 +23,27 @@ export async function fetchXmlFromRbd(vm: VmSource, rbd: Rbd, deadline: Deadline
     meta = await rbd.imageMeta(image, xmlMetaKey, deadline);
   } catch (e) {
     if (e instanceof ExecFailed && e.timedOut)
-      throw new OcfError(Ocf.ERR_GENERIC, `rbd did not answer in time reading the domain XML of ${image}: is Ceph reachable from this node?`, { cause: e });
+      throw new OcfError(
+        Ocf.ERR_GENERIC,
+        `rbd did not answer in time reading the domain XML of ${image}: is Ceph reachable from this node?`,
+        { cause: e },
+      );
     if (e instanceof ExecFailed && !e.notFound)
       throw new OcfError(Ocf.ERR_GENERIC, `cannot read the domain XML of ${image}: ${e.message}`, { cause: e });
     throw e;
   }
   if (meta.kind === 'no-image')
-    throw new OcfError(Ocf.ERR_CONFIGURED, `RBD image ${image} does not exist: create the VM first (vm_manager), or set pool to the pool that holds system_${imageKeyOf(vm.config)}`);
+    throw new OcfError(
+      Ocf.ERR_CONFIGURED,
+      `RBD image ${image} does not exist: create the VM first (vm_manager), or set pool to the pool that holds ` +
+        `system_${imageKeyOf(vm.config)}`,
+    );
   if (meta.kind === 'no-key')
-    throw new OcfError(Ocf.ERR_CONFIGURED, `RBD image ${image} has no '${xmlMetaKey}' metadata: store the domain XML with 'rbd image-meta set ${image} ${xmlMetaKey} "$(cat vm.xml)"'`);
+    throw new OcfError(
+      Ocf.ERR_CONFIGURED,
+      `RBD image ${image} has no '${xmlMetaKey}' metadata: store the domain XML with ` +
+        `'rbd image-meta set ${image} ${xmlMetaKey} "$(cat vm.xml)"'`,
+    );
   // Only a usable XML is cached: a bad one leaves no stray file for later actions to trust.
   domainOf(meta.value, vm);
   writeAtomically(vm.config, meta.value);
@@ -59,7 +71,10 @@ export function domainOf(text: string, vm: VmSource): DomainXml {
   } catch (e) {
     if (!(e instanceof DomainXmlError)) throw e;
     if (vm.systemImage !== undefined)
-      throw new OcfError(Ocf.ERR_CONFIGURED, `the domain XML in the '${xmlMetaKey}' metadata of ${vm.systemImage} is unusable: ${e.message}`);
+      throw new OcfError(
+        Ocf.ERR_CONFIGURED,
+        `the domain XML in the '${xmlMetaKey}' metadata of ${vm.systemImage} is unusable: ${e.message}`,
+      );
     throw new OcfError(Ocf.ERR_INSTALLED, `the domain XML in ${vm.config} is unusable on this node: ${e.message}`);
   }
 }

@@ -35,9 +35,15 @@ export function validate(p: VmParams, ctx: VmContext): void {
 /** The settings a live migration uses: checked where they are used, migrate_to, and in validate-all. */
 export function validateMigration(p: VmParams): void {
   if (p.migration_transport !== undefined && !(migrationTransports as readonly string[]).includes(p.migration_transport))
-    throw new OcfError(Ocf.ERR_CONFIGURED, `parameter migration_transport must be one of ${migrationTransports.join(', ')}, got '${p.migration_transport}'`);
+    throw new OcfError(
+      Ocf.ERR_CONFIGURED,
+      `parameter migration_transport must be one of ${migrationTransports.join(', ')}, got '${p.migration_transport}'`,
+    );
   if (p.migration_user !== undefined && p.remoteuri === undefined && !migrationUserPattern.test(p.migration_user))
-    throw new OcfError(Ocf.ERR_CONFIGURED, `parameter migration_user must be a user name (${migrationUserPattern.source}), got '${p.migration_user}'`);
+    throw new OcfError(
+      Ocf.ERR_CONFIGURED,
+      `parameter migration_user must be a user name (${migrationUserPattern.source}), got '${p.migration_user}'`,
+    );
   if (p.remoteuri === undefined) {
     try {
       remoteUriFor('target', p);
@@ -95,7 +101,12 @@ export async function start(p: VmParams, ctx: VmContext): Promise<void> {
   ctx.log.info(`starting ${vm.name}`);
   await virsh.create(vm.config, stepDeadline(ctx.deadline));
   ctx.state.save({ name: vm.name, uuid: dom.uuid } satisfies VmState);
-  await waitUntil(`${vm.name} to run`, async () => (await virsh.domstate(vm.name, stepDeadline(ctx.deadline, 5000))).kind === 'active', stepDeadline(ctx.deadline), 250);
+  await waitUntil(
+    `${vm.name} to run`,
+    async () => (await virsh.domstate(vm.name, stepDeadline(ctx.deadline, 5000))).kind === 'active',
+    stepDeadline(ctx.deadline),
+    250,
+  );
   const scripts = monitorScriptsOf(p.monitor_scripts);
   if (scripts.length > 0) await waitForMonitorScripts(scripts, vm.name, stepDeadline(ctx.deadline));
   ctx.log.info(`${vm.name} is running`);

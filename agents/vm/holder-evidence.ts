@@ -31,21 +31,33 @@ export function nodeOfHolder(holder: ImageHolder, nodes: readonly ClusterNode[])
 export function judgeHolder(vmName: string, holder: ImageHolder, view: ClusterView | undefined): HolderVerdict {
   const host = holderHost(holder.address);
   if (view === undefined)
-    return { kind: 'unproven', why: `the cluster's state could not be read to tell whose client ${holder.address} is`, todo: `stop ${vmName} on ${host}` };
+    return {
+      kind: 'unproven',
+      why: `the cluster's state could not be read to tell whose client ${holder.address} is`,
+      todo: `stop ${vmName} on ${host}`,
+    };
   const node = nodeOfHolder(holder, view.nodes);
-  if (node === undefined) return { kind: 'unproven', why: `${host} is not the address of any cluster node`, todo: `stop ${vmName} on ${host}` };
+  if (node === undefined)
+    return { kind: 'unproven', why: `${host} is not the address of any cluster node`, todo: `stop ${vmName} on ${host}` };
   const n = node.name;
   const stopOrFence = `stop ${vmName} on ${n}, or fence ${n}`;
   if (node.online) return { kind: 'unproven', node: n, why: `${n} is online`, todo: `stop ${vmName} on ${n}` };
   if (node.unclean) return { kind: 'unproven', node: n, why: `${n} is lost and not fenced yet`, todo: `wait for ${n} to be fenced` };
   if (node.member)
-    return { kind: 'unproven', node: n, why: `${n}'s Pacemaker is stopped but Corosync still counts it a member, so its VMs may run`, todo: stopOrFence };
+    return {
+      kind: 'unproven',
+      node: n,
+      why: `${n}'s Pacemaker is stopped but Corosync still counts it a member, so its VMs may run`,
+      todo: stopOrFence,
+    };
   const fencing = lastFencingOf(n, view.fencing);
   if (fencing === undefined)
     return {
       kind: 'unproven',
       node: n,
-      why: `${n} is offline but was never fenced, and offline is no proof that its copy stopped (a Pacemaker stopped in maintenance mode, or a node cut off while STONITH is disabled, leaves its VMs running)`,
+      why:
+        `${n} is offline but was never fenced, and offline is no proof that its copy stopped (a Pacemaker stopped in maintenance ` +
+        `mode, or a node cut off while STONITH is disabled, leaves its VMs running)`,
       todo: stopOrFence,
     };
   if (node.lastActiveAtMs !== undefined && node.lastActiveAtMs >= fencing.completedAtMs)

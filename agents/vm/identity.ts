@@ -39,7 +39,10 @@ const seapathConfigDir = '/etc/pacemaker';
 export function vmSourceOf(p: VmParams, instance: string): VmSource {
   const resource = instance.replace(/:\d+$/, '');
   if (p.config === undefined && !p.seapath)
-    throw new OcfError(Ocf.ERR_CONFIGURED, 'parameter config is not set: give the path of the domain XML (or set seapath=true to take it from RBD)');
+    throw new OcfError(
+      Ocf.ERR_CONFIGURED,
+      'parameter config is not set: give the path of the domain XML (or set seapath=true to take it from RBD)',
+    );
   const config = p.config ?? `${seapathConfigDir}/${resource}.xml`;
   if (!isAbsolute(config)) throw new OcfError(Ocf.ERR_CONFIGURED, `parameter config must be an absolute path, got '${config}'`);
   if (!p.seapath) return { config, systemImage: undefined };

@@ -69,7 +69,10 @@ export async function waitUntilImagesFree(
         toBlocklist.map(async (h) => {
           await blocklistFenced(vmName, h, verdicts.get(h.address), ceph, blocklistDeadline, lockOf(h.address, held));
           blocklisted.add(h.address);
-          log.info(`${formatHolder(h)} belongs to ${nodeOf(verdicts.get(h.address))}, fenced at ${fencedAt(verdicts.get(h.address))}: blocklisted it`);
+          log.info(
+            `${formatHolder(h)} belongs to ${nodeOf(verdicts.get(h.address))}, fenced at ${fencedAt(verdicts.get(h.address))}` +
+              `: blocklisted it`,
+          );
         }),
       );
       continue; // a fresh look at the images must show the blocklisted clients gone
@@ -77,7 +80,10 @@ export async function waitUntilImagesFree(
     const refusal = refusalOf(vmName, held, verdicts, blocklisted);
     if (waitDeadline.remainingMs() < everyMs + 500) throw refusal;
     if (refusal.reason !== reported)
-      log.info(`${refusal.reason}; waiting up to ${Math.round(waitDeadline.remainingMs() / 1000)} s for it to go away (a dead client's watch expires)`);
+      log.info(
+        `${refusal.reason}; waiting up to ${Math.round(waitDeadline.remainingMs() / 1000)} s for it to go away ` +
+          `(a dead client's watch expires)`,
+      );
     reported = refusal.reason;
     await sleep(blocklisted.size > 0 ? Math.min(everyMs, 250) : everyMs, waitDeadline);
   }
@@ -115,7 +121,8 @@ async function heldImages(
       }
       const { live, stale } = sortHolders(all, blocklisted);
       if (live.length > 0) held.push({ image, holders: live });
-      else if (stale.length > 0) log.info(`${image}: ignoring ${stale.map(formatHolder).join(', ')}: no watcher, so its owner is gone (librbd breaks such a lock)`);
+      else if (stale.length > 0)
+        log.info(`${image}: ignoring ${stale.map(formatHolder).join(', ')}: no watcher, so its owner is gone (librbd breaks such a lock)`);
     }),
   );
   return held.sort((a, b) => images.indexOf(a.image) - images.indexOf(b.image));
@@ -128,7 +135,10 @@ async function heldImages(
  * of a client this guard blocklisted is stale once that client no longer watches.
  * Watchers, and advisory locks (`rbd lock add`) of anyone else, always count.
  */
-export function sortHolders(holders: readonly ImageHolder[], blocklisted: ReadonlySet<string> = new Set()): { live: ImageHolder[]; stale: ImageHolder[] } {
+export function sortHolders(
+  holders: readonly ImageHolder[],
+  blocklisted: ReadonlySet<string> = new Set(),
+): { live: ImageHolder[]; stale: ImageHolder[] } {
   const watchers = holders.filter((h) => h.kind === 'watcher');
   const isStale = (h: ImageHolder): boolean =>
     h.kind === 'lock' &&
@@ -140,7 +150,9 @@ export function sortHolders(holders: readonly ImageHolder[], blocklisted: Readon
 /** A lock the client at `address` holds on one of the held images, if any. */
 function lockOf(address: string, held: readonly HeldImage[]): HeldLock | undefined {
   for (const { image, holders } of held)
-    for (const h of holders) if (h.kind === 'lock' && h.address === address && h.lockId !== undefined) return { image, lockId: h.lockId, client: h.client, address };
+    for (const h of holders)
+      if (h.kind === 'lock' && h.address === address && h.lockId !== undefined)
+        return { image, lockId: h.lockId, client: h.client, address };
   return undefined;
 }
 
@@ -161,7 +173,8 @@ async function blocklistFenced(
       denied ? Ocf.ERR_PERM : Ocf.ERR_GENERIC,
       // The first 128 characters (all Pacemaker keeps) name the user, the client and the remedy.
       (denied
-        ? `refusing to start ${vmName}: ${ceph.user} may not blocklist ${h.address} of fenced ${nodeOf(verdict)}: give it mon caps profile rbd`
+        ? `refusing to start ${vmName}: ${ceph.user} may not blocklist ${h.address} of fenced ${nodeOf(verdict)}: ` +
+          `give it mon caps profile rbd`
         : `refusing to start ${vmName}: cannot blocklist ${h.address} of fenced ${nodeOf(verdict)}: ${detail}`) +
         `. Without the blocklist a copy that survived a wrong fencing could still write; ${formatHolder(h)} holds the image`,
       { cause: e },
@@ -169,7 +182,12 @@ async function blocklistFenced(
   }
 }
 
-function refusalOf(vmName: string, held: readonly HeldImage[], verdicts: ReadonlyMap<string, HolderVerdict>, blocklisted: ReadonlySet<string>): OcfError {
+function refusalOf(
+  vmName: string,
+  held: readonly HeldImage[],
+  verdicts: ReadonlyMap<string, HolderVerdict>,
+  blocklisted: ReadonlySet<string>,
+): OcfError {
   const holders = uniqueByAddress(held.flatMap((h) => h.holders));
   const who = holders.map((h) => describeHolder(h, verdicts.get(h.address))).join(', ');
   const todo = [...new Set(holders.map((h) => remedyFor(h, verdicts.get(h.address), blocklisted)))].join('; ');

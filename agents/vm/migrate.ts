@@ -31,12 +31,14 @@ export async function migrateTo(p: VmParams, ctx: VmContext): Promise<void> {
   const virsh = virshFor(p, query);
   const status = await virsh.domstate(vm.name, stepDeadline(ctx.deadline, 10_000));
   if (status.kind === 'unreachable') throw unreachable(p, status.detail);
-  if (status.kind !== 'active') throw new OcfError(Ocf.ERR_GENERIC, `cannot migrate ${vm.name} to ${target}: it is not running here (${describeStatus(status)})`);
+  if (status.kind !== 'active')
+    throw new OcfError(Ocf.ERR_GENERIC, `cannot migrate ${vm.name} to ${target}: it is not running here (${describeStatus(status)})`);
 
   const remoteUri = remoteUriFor(target, p);
   const migrateUri = migrateUriFor(target, p);
   if (p.save_config_on_stop || p.sync_config_on_stop) await saveConfig(virshFor(p), vm, vm.systemImage ? rbdFor(p) : undefined, false, ctx);
-  if (p.start_resources) await startDomainResources(readConfigFile(vm.config), new Virsh(remoteUri, query), stepDeadline(ctx.deadline, 20_000));
+  if (p.start_resources)
+    await startDomainResources(readConfigFile(vm.config), new Virsh(remoteUri, query), stepDeadline(ctx.deadline, 20_000));
   const how = { remoteUri, migrateUri, bandwidthMiBs: p.migration_speed, extraOptions: splitMigrateOptions(p.migrate_options).extra };
   ctx.log.info(`live-migrating ${vm.name} to ${target}: ${virsh.migrateArgv(vm.name, how).join(' ')}`);
   const deadline = ctx.deadline.leaving(abortReserveMs);
@@ -46,9 +48,20 @@ export async function migrateTo(p: VmParams, ctx: VmContext): Promise<void> {
     await migration;
   } catch (e) {
     if (!(e instanceof ExecFailed)) throw e;
-    if (!e.timedOut) throw new OcfError(Ocf.ERR_GENERIC, `live migration of ${vm.name} to ${target} failed: ${sshFailureCause(remoteUri, e.stderr) ?? e.message}`, { cause: e });
-    await virsh.abortJob(vm.name, stepDeadline(ctx.deadline, 3000)).catch((err: unknown) => ctx.log.warn(`domjobabort ${vm.name}: ${(err as Error).message}`));
-    throw new OcfError(Ocf.ERR_GENERIC, `live migration of ${vm.name} to ${target} did not finish within the migrate_to timeout; it was aborted`, { cause: e });
+    if (!e.timedOut)
+      throw new OcfError(
+        Ocf.ERR_GENERIC,
+        `live migration of ${vm.name} to ${target} failed: ${sshFailureCause(remoteUri, e.stderr) ?? e.message}`,
+        { cause: e },
+      );
+    await virsh
+      .abortJob(vm.name, stepDeadline(ctx.deadline, 3000))
+      .catch((err: unknown) => ctx.log.warn(`domjobabort ${vm.name}: ${(err as Error).message}`));
+    throw new OcfError(
+      Ocf.ERR_GENERIC,
+      `live migration of ${vm.name} to ${target} did not finish within the migrate_to timeout; it was aborted`,
+      { cause: e },
+    );
   }
   ctx.state.remove();
   ctx.log.info(`${vm.name} migrated to ${target}`);
@@ -63,7 +76,9 @@ export async function migrateFrom(p: VmParams, ctx: VmContext): Promise<void> {
   const xml = ctx.resolved;
   // The local copy of the XML names the domain; the VM runs whether or not it can be made (rbd is optional here).
   if (xml.systemImage && !existsSync(xml.config) && which('rbd') !== undefined) {
-    await fetchXmlFromRbd(xml, rbdFor(p), stepDeadline(ctx.deadline, 10_000)).catch((e: unknown) => ctx.log.warn(`cannot refresh ${xml.config}: ${(e as Error).message}`));
+    await fetchXmlFromRbd(xml, rbdFor(p), stepDeadline(ctx.deadline, 10_000)).catch((e: unknown) =>
+      ctx.log.warn(`cannot refresh ${xml.config}: ${(e as Error).message}`),
+    );
   }
   const vm = vmIdentityOf(xml, ctx.state);
   const source = ctx.migrateSource ?? 'the source node';
@@ -72,8 +87,12 @@ export async function migrateFrom(p: VmParams, ctx: VmContext): Promise<void> {
     const status = await virsh.domstate(vm.name, stepDeadline(ctx.deadline, 10_000));
     if (status.kind === 'unreachable') throw unreachable(p, status.detail);
     if (status.kind === 'inactive')
-      throw new OcfError(Ocf.ERR_GENERIC, `${vm.name} did not arrive from ${source}: it is ${describeStatus(status)} here, so migrate_to did not move it`);
-    if (status.kind === 'abnormal') throw new OcfError(Ocf.ERR_GENERIC, `${vm.name} arrived from ${source} but is ${describeStatus(status)}`);
+      throw new OcfError(
+        Ocf.ERR_GENERIC,
+        `${vm.name} did not arrive from ${source}: it is ${describeStatus(status)} here, so migrate_to did not move it`,
+      );
+    if (status.kind === 'abnormal')
+      throw new OcfError(Ocf.ERR_GENERIC, `${vm.name} arrived from ${source} but is ${describeStatus(status)}`);
     if (!isIncomingMigration(status)) break;
     if (ctx.deadline.remainingMs() < 500) throw new OcfError(Ocf.ERR_GENERIC, `timed out waiting for ${vm.name} to arrive from ${source}`);
     await sleep(250, ctx.deadline);
@@ -83,7 +102,8 @@ export async function migrateFrom(p: VmParams, ctx: VmContext): Promise<void> {
   ctx.log.info(`${vm.name} runs here after its migration from ${source}`);
   const scripts = monitorScriptsOf(p.monitor_scripts);
   if (scripts.length > 0) await waitForMonitorScripts(scripts, vm.name, stepDeadline(ctx.deadline));
-  if (p.save_config_on_stop || p.sync_config_on_stop) await saveConfig(virsh, vm, vm.systemImage && which('rbd') !== undefined ? rbdFor(p) : undefined, false, ctx);
+  if (p.save_config_on_stop || p.sync_config_on_stop)
+    await saveConfig(virsh, vm, vm.systemImage && which('rbd') !== undefined ? rbdFor(p) : undefined, false, ctx);
   if (wantsUtilization(p)) {
     try {
       await autosetUtilization(p, parseDomainXml(readConfigFile(vm.config)), ctx);
@@ -97,7 +117,14 @@ export async function migrateFrom(p: VmParams, ctx: VmContext): Promise<void> {
  * Sets the maximum downtime once the migration job runs, polling for the job instead of
  * VirtualDomain's single `sleep 2`, which misses migrations that take less than 2 s.
  */
-async function setDowntimeOnceRunning(virsh: Virsh, name: string, ms: number, migration: Promise<void>, deadline: Deadline, ctx: ResourceContext): Promise<void> {
+async function setDowntimeOnceRunning(
+  virsh: Virsh,
+  name: string,
+  ms: number,
+  migration: Promise<void>,
+  deadline: Deadline,
+  ctx: ResourceContext,
+): Promise<void> {
   let settled = false;
   migration.then(
     () => (settled = true),

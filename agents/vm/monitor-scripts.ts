@@ -18,7 +18,11 @@ export async function runMonitorScripts(scripts: readonly string[], name: string
       await query([script], { deadline });
     } catch (e) {
       if (!(e instanceof ExecFailed)) throw e;
-      const why = e.notFound ? 'cannot be run (not found)' : e.timedOut ? 'did not finish in time' : `exited ${e.exitCode ?? 'abnormally'}${e.stderr.trim() ? `: ${lastLines(e.stderr, 2)}` : ''}`;
+      const why = e.notFound
+        ? 'cannot be run (not found)'
+        : e.timedOut
+          ? 'did not finish in time'
+          : `exited ${e.exitCode ?? 'abnormally'}${e.stderr.trim() ? `: ${lastLines(e.stderr, 2)}` : ''}`;
       throw new OcfError(Ocf.ERR_GENERIC, `monitor script ${script} of ${name} ${why}`, { cause: e });
     }
   }

@@ -50,12 +50,15 @@ async function notRunningUnlessInProc(vm: VmIdentity, status: DomainStatus, p: V
   if (processes.length > 0)
     throw new OcfError(
       Ocf.ERR_GENERIC,
-      `libvirt at ${p.hypervisor} says ${vm.name} is ${describeStatus(status)}, but its QEMU runs here (pid ${pids(processes)}): a stop will kill it`,
+      `libvirt at ${p.hypervisor} says ${vm.name} is ${describeStatus(status)}, but its QEMU runs here (pid ${pids(processes)}): ` +
+        `a stop will kill it`,
     );
   if (ctx.isProbe && status.kind === 'inactive' && status.state === 'shut off') {
     // A persistent definition on a node that does not run the VM: `virsh start` there would pass the image guard.
     ctx.log.info(`${vm.name} is defined here but not running: removing that definition`);
-    await virshFor(p).undefine(vm.name, stepDeadline(ctx.deadline)).catch((e: unknown) => ctx.log.warn(`cannot undefine ${vm.name}: ${(e as Error).message}`));
+    await virshFor(p)
+      .undefine(vm.name, stepDeadline(ctx.deadline))
+      .catch((e: unknown) => ctx.log.warn(`cannot undefine ${vm.name}: ${(e as Error).message}`));
   }
   return Ocf.NOT_RUNNING;
 }
@@ -72,11 +75,15 @@ function duringOutage(vm: VmIdentity, detail: string, p: VmParams, ctx: Resource
       ctx.log.info(`libvirt did not answer (${detail}), and no QEMU process of ${vm.name} runs here: not running`);
       return Ocf.NOT_RUNNING;
     }
-    throw new OcfError(Ocf.ERR_GENERIC, `cannot reach libvirt at ${p.hypervisor} to check ${vm.name} (${detail}); no QEMU process of it runs here`);
+    throw new OcfError(
+      Ocf.ERR_GENERIC,
+      `cannot reach libvirt at ${p.hypervisor} to check ${vm.name} (${detail}); no QEMU process of it runs here`,
+    );
   }
   const saved = savedState(ctx);
   const since = saved?.libvirtUnreachableSince ?? Date.now();
-  if (saved?.libvirtUnreachableSince === undefined) ctx.state.save({ ...(saved ?? { name: vm.name }), libvirtUnreachableSince: since } satisfies VmState);
+  if (saved?.libvirtUnreachableSince === undefined)
+    ctx.state.save({ ...(saved ?? { name: vm.name }), libvirtUnreachableSince: since } satisfies VmState);
   const outageS = Math.round((Date.now() - since) / 1000);
   if (ctx.isProbe || outageS < p.libvirt_outage_grace) {
     ctx.log.warn(
@@ -87,14 +94,17 @@ function duringOutage(vm: VmIdentity, detail: string, p: VmParams, ctx: Resource
   }
   throw new OcfError(
     Ocf.ERR_GENERIC,
-    `cannot reach libvirt at ${p.hypervisor} to check ${vm.name} for ${outageS} s, longer than libvirt_outage_grace (${p.libvirt_outage_grace} s); its QEMU still runs (pid ${pids(processes)})`,
+    `cannot reach libvirt at ${p.hypervisor} to check ${vm.name} for ${outageS} s, longer than libvirt_outage_grace ` +
+      `(${p.libvirt_outage_grace} s); its QEMU still runs (pid ${pids(processes)})`,
   );
 }
 
 function endOutage(ctx: ResourceContext): void {
   const saved = savedState(ctx);
   if (saved?.libvirtUnreachableSince === undefined) return;
-  ctx.log.info(`libvirt answers again, after an outage that began ${Math.round((Date.now() - saved.libvirtUnreachableSince) / 1000)} s ago`);
+  ctx.log.info(
+    `libvirt answers again, after an outage that began ${Math.round((Date.now() - saved.libvirtUnreachableSince) / 1000)} s ago`,
+  );
   ctx.state.save({ name: saved.name, uuid: saved.uuid } satisfies VmState);
 }
 

@@ -63,7 +63,11 @@ export function hasExited(p: QemuProcess): boolean {
  * Ends QEMU processes as `virsh destroy` would: SIGTERM, then SIGKILL after `termGraceMs`, and
  * waits until they are gone or the deadline passes. Returns the processes still alive.
  */
-export async function killQemuProcesses(processes: readonly QemuProcess[], termGraceMs: number, deadline: Deadline): Promise<QemuProcess[]> {
+export async function killQemuProcesses(
+  processes: readonly QemuProcess[],
+  termGraceMs: number,
+  deadline: Deadline,
+): Promise<QemuProcess[]> {
   const signalAll = (signal: NodeJS.Signals): void => {
     for (const p of processes) if (!hasExited(p)) tryKill(p.pid, signal);
   };

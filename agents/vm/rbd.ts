@@ -80,11 +80,21 @@ export class Rbd {
    */
   async blocklist(address: string, deadline: Deadline, lock?: HeldLock): Promise<void> {
     if (lock !== undefined && lock.address === address) {
-      const breakLock = this.argv('lock', 'rm', lock.image, lock.lockId, lock.client, '--rbd-blocklist-on-break-lock=true', '--rbd-blocklist-expire-seconds=0');
+      const breakLock = this.argv(
+        'lock',
+        'rm',
+        lock.image,
+        lock.lockId,
+        lock.client,
+        '--rbd-blocklist-on-break-lock=true',
+        '--rbd-blocklist-expire-seconds=0',
+      );
       const r = await this.exec(breakLock, { deadline, okExitCodes: allNonZero });
       if (r.exitCode === 0) return;
     }
-    await this.exec(this.argv('osd', 'blocklist', 'add', address).map((a, i) => (i === 0 ? 'ceph' : a)) as [string, ...string[]], { deadline });
+    await this.exec(this.argv('osd', 'blocklist', 'add', address).map((a, i) => (i === 0 ? 'ceph' : a)) as [string, ...string[]], {
+      deadline,
+    });
   }
 
   // Client options after the subcommand, so that argv[1] is the subcommand, which ExecFailed names.
@@ -103,7 +113,8 @@ export function parseRbdWatchers(json: string): ImageHolder[] {
   const watchers = isRecord(doc) && Array.isArray(doc.watchers) ? (doc.watchers as unknown[]) : [];
   return watchers.filter(isRecord).map((w) => ({
     kind: 'watcher' as const,
-    client: typeof w.client === 'number' || typeof w.client === 'string' ? `client.${String(w.client).replace(/^client\./, '')}` : 'client.?',
+    client:
+      typeof w.client === 'number' || typeof w.client === 'string' ? `client.${String(w.client).replace(/^client\./, '')}` : 'client.?',
     address: typeof w.address === 'string' ? w.address : '?',
   }));
 }
@@ -122,12 +133,14 @@ export function parseRbdLocks(json: string): ImageHolder[] {
   return entries.flatMap(([key, l]) => {
     if (!isRecord(l)) return [];
     const lockId = typeof l.id === 'string' ? l.id : key;
-    return [{
-      kind: 'lock' as const,
-      client: typeof l.locker === 'string' ? l.locker : 'client.?',
-      address: typeof l.address === 'string' ? l.address : '?',
-      ...(lockId !== undefined ? { lockId } : {}),
-    }];
+    return [
+      {
+        kind: 'lock' as const,
+        client: typeof l.locker === 'string' ? l.locker : 'client.?',
+        address: typeof l.address === 'string' ? l.address : '?',
+        ...(lockId !== undefined ? { lockId } : {}),
+      },
+    ];
   });
 }
 

@@ -14,7 +14,14 @@ import type { Virsh } from './virsh.js';
  * with seapath=true to the system image's metadata, as SEAPATH's patch does. With `sync`, runs
  * `csync2 -x config` afterwards. Best effort: a failure is a WARNING, never a failed stop.
  */
-export async function saveConfig(virsh: Virsh, vm: VmIdentity, rbd: Rbd | undefined, sync: boolean, ctx: ResourceContext, budgetMs = 5000): Promise<void> {
+export async function saveConfig(
+  virsh: Virsh,
+  vm: VmIdentity,
+  rbd: Rbd | undefined,
+  sync: boolean,
+  ctx: ResourceContext,
+  budgetMs = 5000,
+): Promise<void> {
   const deadline = ctx.deadline.within(budgetMs);
   try {
     const xml = await virsh.dumpInactiveXml(vm.name, deadline);
@@ -26,7 +33,9 @@ export async function saveConfig(virsh: Virsh, vm: VmIdentity, rbd: Rbd | undefi
     writeAtomically(vm.config, xml);
     ctx.log.info(`saved the definition of ${vm.name} to ${vm.config}`);
     if (vm.systemImage !== undefined && rbd !== undefined && /\bpasswd=/.test(xml)) {
-      ctx.log.warn(`the definition of ${vm.name} holds a password: not saved to ${vm.systemImage}, since rbd would show it in its command line`);
+      ctx.log.warn(
+        `the definition of ${vm.name} holds a password: not saved to ${vm.systemImage}, since rbd would show it in its command line`,
+      );
     } else if (vm.systemImage !== undefined && rbd !== undefined) {
       await rbd.setImageMeta(vm.systemImage, xmlMetaKey, xml, deadline);
       ctx.log.info(`saved the definition of ${vm.name} to the '${xmlMetaKey}' metadata of ${vm.systemImage}`);

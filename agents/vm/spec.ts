@@ -49,7 +49,7 @@ export const vmParams = {
     reloadable: true,
     default: 0,
     min: 0,
-    desc: 'Maximum downtime of a live migration in milliseconds, set once the migration runs; 0 keeps libvirt\'s default.',
+    desc: "Maximum downtime of a live migration in milliseconds, set once the migration runs; 0 keeps libvirt's default.",
   }),
   migration_speed: integer({
     reloadable: true,
@@ -65,41 +65,45 @@ export const vmParams = {
   }),
   migrateuri: string({
     reloadable: true,
-    desc: 'Migration URI for the memory stream, e.g. tcp://%n-mig; %n is replaced by the target node name. Overrides migration_network_suffix for the stream.',
+    desc:
+      'Migration URI for the memory stream, e.g. tcp://%n-mig; %n is replaced by the target node name. Overrides ' +
+      'migration_network_suffix for the stream.',
   }),
   remoteuri: string({
     reloadable: true,
-    desc: 'libvirt URI of the target host, e.g. qemu+tcp://%n/system; %n is replaced by the target node name. Overrides the URI built from hypervisor, migration_transport, migration_user and migration_network_suffix.',
+    desc:
+      'libvirt URI of the target host, e.g. qemu+tcp://%n/system; %n is replaced by the target node name. Overrides the URI built ' +
+      'from hypervisor, migration_transport, migration_user and migration_network_suffix.',
   }),
   autoset_utilization_cpu: boolean({
     reloadable: true,
     default: false,
-    desc: 'At start and after a migration, set the resource\'s `cpu` utilization to the domain\'s vCPU count.',
+    desc: "At start and after a migration, set the resource's `cpu` utilization to the domain's vCPU count.",
   }),
   autoset_utilization_hv_memory: boolean({
     reloadable: true,
     default: false,
-    desc: 'At start and after a migration, set the resource\'s `hv_memory` utilization to the domain\'s memory in MiB.',
+    desc: "At start and after a migration, set the resource's `hv_memory` utilization to the domain's memory in MiB.",
   }),
   autoset_utilization_host_memory: boolean({
     default: false,
     reloadable: true,
-    desc: 'At start and after a migration, set the resource\'s `host_memory` utilization to the domain\'s maximum memory in MiB.',
+    desc: "At start and after a migration, set the resource's `host_memory` utilization to the domain's maximum memory in MiB.",
   }),
   unset_utilization_cpu: boolean({
     default: false,
     reloadable: true,
-    desc: 'When autoset_utilization_cpu is off: at start and after a migration, delete the resource\'s `cpu` utilization.',
+    desc: "When autoset_utilization_cpu is off: at start and after a migration, delete the resource's `cpu` utilization.",
   }),
   unset_utilization_host_memory: boolean({
     default: false,
     reloadable: true,
-    desc: 'When autoset_utilization_host_memory is off: at start and after a migration, delete the resource\'s `host_memory` utilization.',
+    desc: "When autoset_utilization_host_memory is off: at start and after a migration, delete the resource's `host_memory` utilization.",
   }),
   unset_utilization_hv_memory: boolean({
     default: false,
     reloadable: true,
-    desc: 'When autoset_utilization_hv_memory is off: at start and after a migration, delete the resource\'s `hv_memory` utilization.',
+    desc: "When autoset_utilization_hv_memory is off: at start and after a migration, delete the resource's `hv_memory` utilization.",
   }),
   migrateport: integer({
     min: 1,
@@ -133,7 +137,7 @@ export const vmParams = {
     reloadable: true,
     default: false,
     desc:
-      'Before a stop and around a migration, write the domain\'s definition (virsh dumpxml --inactive ' +
+      "Before a stop and around a migration, write the domain's definition (virsh dumpxml --inactive " +
       '--security-info) back to config when it changed and validates; with seapath=true also to the xml ' +
       'metadata of the system image.',
   }),
@@ -149,10 +153,14 @@ export const vmParams = {
       'paravirt, comma-separated). If libvirt refuses the mode, stop asks once more without it.',
   }),
   snapshot: string({
-    desc: 'Refused (6): VirtualDomain saves the guest\'s RAM into this directory at stop and resumes it at start; on shared RBD disks that may resume a guest over a disk that moved on.',
+    desc:
+      "Refused (6): VirtualDomain saves the guest's RAM into this directory at stop and resumes it at start; on shared RBD disks " +
+      'that may resume a guest over a disk that moved on.',
   }),
   backingfile: string({
-    desc: 'Refused (6): VirtualDomain\'s node-local qcow2 overlay over this file; this agent runs domains whose disks are shared (RBD), the same on every node.',
+    desc:
+      "Refused (6): VirtualDomain's node-local qcow2 overlay over this file; this agent runs domains whose disks are shared (RBD), " +
+      'the same on every node.',
   }),
   stateless: boolean({
     default: false,
@@ -160,7 +168,9 @@ export const vmParams = {
   }),
   copyindirs: string({
     reloadable: true,
-    desc: 'Has no effect (a WARNING says so): VirtualDomain copies these directories into the guest only in stateless mode, which this agent refuses.',
+    desc:
+      'Has no effect (a WARNING says so): VirtualDomain copies these directories into the guest only in stateless mode, which this ' +
+      'agent refuses.',
   }),
   libvirt_outage_grace: integer({
     default: 120,
@@ -168,12 +178,12 @@ export const vmParams = {
     reloadable: true,
     desc:
       'Seconds a recurring monitor keeps reporting a VM running, with a WARNING, while libvirt does not answer ' +
-      'and the domain\'s QEMU is alive in /proc (a libvirtd restart or upgrade); after that, the monitor fails (1). ' +
+      "and the domain's QEMU is alive in /proc (a libvirtd restart or upgrade); after that, the monitor fails (1). " +
       '0 fails at once.',
   }),
   pool: string({
     default: 'rbd',
-    desc: 'Ceph pool of the VM\'s system image system_<vm> (seapath=true).',
+    desc: "Ceph pool of the VM's system image system_<vm> (seapath=true).",
   }),
   check_image_in_use: boolean({
     reloadable: true,
@@ -188,7 +198,7 @@ export const vmParams = {
   }),
   ceph_client_id: string({
     reloadable: true,
-    desc: 'Ceph client id for rbd commands (e.g. admin for client.admin); rbd\'s default when unset.',
+    desc: "Ceph client id for rbd commands (e.g. admin for client.admin); rbd's default when unset.",
   }),
   ceph_conf: string({
     reloadable: true,

@@ -6,7 +6,9 @@ import type { Virsh } from './virsh.js';
 /** The storage pools and networks a domain XML names (pool='…', network='…'), as VirtualDomain finds them. */
 export function resourcesNamedIn(xml: string): { pools: string[]; networks: string[] } {
   const all = (attribute: string): string[] =>
-    [...new Set([...xml.matchAll(new RegExp(`\\b${attribute}=['"]([^'"]+)['"]`, 'g'))].map((m) => m[1] ?? ''))].filter((v) => v !== '').sort();
+    [...new Set([...xml.matchAll(new RegExp(`\\b${attribute}=['"]([^'"]+)['"]`, 'g'))].map((m) => m[1] ?? ''))]
+      .filter((v) => v !== '')
+      .sort();
   return { pools: all('pool'), networks: all('network') };
 }
 

@@ -34,7 +34,14 @@ export async function stop(p: VmParams, ctx: VmContext): Promise<void> {
 
   if (!p.force_stop && status.kind === 'active') {
     if (p.save_config_on_stop || p.sync_config_on_stop)
-      await saveConfig(virsh, vm, vm.systemImage ? rbdFor(p) : undefined, p.sync_config_on_stop, ctx, Math.min(5000, gracefulShare.remainingMs() / 3));
+      await saveConfig(
+        virsh,
+        vm,
+        vm.systemImage ? rbdFor(p) : undefined,
+        p.sync_config_on_stop,
+        ctx,
+        Math.min(5000, gracefulShare.remainingMs() / 3),
+      );
     status = await shutDown(virsh, vm.name, p.shutdown_mode, gracefulShare, ctx);
     if (status.kind === 'inactive') return forget(p, virsh, vm, ctx);
   }
@@ -51,8 +58,17 @@ export async function stop(p: VmParams, ctx: VmContext): Promise<void> {
 }
 
 /** libvirtd restarting: ask again, once a second, within the graceful share, before going around it. */
-async function waitForLibvirt(virsh: Virsh, name: string, status: DomainStatus, deadline: Deadline, ctx: ResourceContext): Promise<DomainStatus> {
-  ctx.log.warn(`libvirt does not answer (${describeStatus(status)}): asking again for up to ${Math.round(deadline.remainingMs() / 1000)} s before killing ${name}'s QEMU`);
+async function waitForLibvirt(
+  virsh: Virsh,
+  name: string,
+  status: DomainStatus,
+  deadline: Deadline,
+  ctx: ResourceContext,
+): Promise<DomainStatus> {
+  ctx.log.warn(
+    `libvirt does not answer (${describeStatus(status)}): asking again for up to ${Math.round(deadline.remainingMs() / 1000)} s before ` +
+      `killing ${name}'s QEMU`,
+  );
   while (status.kind === 'unreachable' && deadline.remainingMs() > 1000) {
     await sleep(1000, deadline);
     status = await virsh.domstate(name, deadline.within(callMs));
@@ -61,8 +77,16 @@ async function waitForLibvirt(virsh: Virsh, name: string, status: DomainStatus, 
 }
 
 /** Asks the guest to power off and waits for it within `deadline`; returns the last state seen. */
-async function shutDown(virsh: Virsh, name: string, mode: string | undefined, deadline: Deadline, ctx: ResourceContext): Promise<DomainStatus> {
-  ctx.log.info(`shutting down ${name}${mode ? ` (mode ${mode})` : ''} (up to ${Math.round(deadline.remainingMs() / 1000)} s before destroying it)`);
+async function shutDown(
+  virsh: Virsh,
+  name: string,
+  mode: string | undefined,
+  deadline: Deadline,
+  ctx: ResourceContext,
+): Promise<DomainStatus> {
+  ctx.log.info(
+    `shutting down ${name}${mode ? ` (mode ${mode})` : ''} (up to ${Math.round(deadline.remainingMs() / 1000)} s before destroying it)`,
+  );
   const request = async (): Promise<void> => {
     if (!mode) return virsh.shutdown(name, deadline.within(callMs));
     try {
@@ -118,7 +142,10 @@ async function stopWithoutLibvirt(p: VmParams, vm: VmIdentity, why: string, ctx:
   ctx.log.warn(`libvirt at ${p.hypervisor} cannot stop ${vm.name} (${why}): killing its QEMU (pid ${pids})`);
   const left = await killQemuProcesses(processes, termGraceMs, ctx.deadline.leaving(300));
   if (left.length > 0)
-    throw new OcfError(Ocf.ERR_GENERIC, `cannot stop ${vm.name}: its QEMU (pid ${left.map((q) => q.pid).join(', ')}) survived SIGKILL (${why})`);
+    throw new OcfError(
+      Ocf.ERR_GENERIC,
+      `cannot stop ${vm.name}: its QEMU (pid ${left.map((q) => q.pid).join(', ')}) survived SIGKILL (${why})`,
+    );
   ctx.state.remove();
   ctx.log.info(`${vm.name} is stopped (QEMU killed)`);
 }

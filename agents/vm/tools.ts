@@ -11,7 +11,9 @@ export function vmTools(p: VmParams, ctx: ResourceContext): ToolNeed[] {
   switch (ctx.action) {
     case 'start':
     case 'validate-all':
-      return [{ tools: [...(p.seapath || p.check_image_in_use ? ['virsh', 'rbd'] : ['virsh']), ...(p.sync_config_on_stop ? ['csync2'] : [])] }];
+      return [
+        { tools: [...(p.seapath || p.check_image_in_use ? ['virsh', 'rbd'] : ['virsh']), ...(p.sync_config_on_stop ? ['csync2'] : [])] },
+      ];
     case 'monitor':
     case 'migrate_to':
     case 'migrate_from':

@@ -7,8 +7,12 @@ import type { VmParams } from './spec.js';
 /** True when start or an arriving migration has utilization to set or delete. */
 export function wantsUtilization(p: VmParams): boolean {
   return (
-    p.autoset_utilization_cpu || p.autoset_utilization_host_memory || p.autoset_utilization_hv_memory ||
-    p.unset_utilization_cpu || p.unset_utilization_host_memory || p.unset_utilization_hv_memory
+    p.autoset_utilization_cpu ||
+    p.autoset_utilization_host_memory ||
+    p.autoset_utilization_hv_memory ||
+    p.unset_utilization_cpu ||
+    p.unset_utilization_host_memory ||
+    p.unset_utilization_hv_memory
   );
 }
 
@@ -31,7 +35,10 @@ export async function autosetUtilization(p: VmParams, dom: Pick<DomainXml, 'vcpu
   const resource = ctx.instance.replace(/:\d+$/, '');
   for (const attribute of unwanted) {
     try {
-      await run(['crm_resource', '--resource', resource, '--utilization', '--delete-parameter', attribute], { deadline: ctx.deadline.within(5000), okExitCodes: [105] });
+      await run(['crm_resource', '--resource', resource, '--utilization', '--delete-parameter', attribute], {
+        deadline: ctx.deadline.within(5000),
+        okExitCodes: [105],
+      });
     } catch (e) {
       ctx.log.warn(`cannot delete utilization ${attribute} of ${resource}: ${(e as Error).message}`);
     }
@@ -42,9 +49,12 @@ export async function autosetUtilization(p: VmParams, dom: Pick<DomainXml, 'vcpu
       continue;
     }
     try {
-      await run(['crm_resource', '--resource', resource, '--utilization', '--set-parameter', attribute, '--parameter-value', String(value)], {
-        deadline: ctx.deadline.within(5000),
-      });
+      await run(
+        ['crm_resource', '--resource', resource, '--utilization', '--set-parameter', attribute, '--parameter-value', String(value)],
+        {
+          deadline: ctx.deadline.within(5000),
+        },
+      );
     } catch (e) {
       ctx.log.warn(`cannot set utilization ${attribute}=${value} of ${resource}: ${(e as Error).message}`);
     }

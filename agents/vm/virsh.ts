@@ -25,7 +25,11 @@ export function parseDomstate(result: RunResult): DomainStatus {
     if (notFound.test(result.stderr)) return { kind: 'inactive', state: 'not defined', reason: '' };
     return { kind: 'unreachable', detail: lastLines(result.stderr, 2) || `virsh exited ${result.exitCode}` };
   }
-  const line = result.stdout.split('\n').map((l) => l.trim()).find((l) => l !== '') ?? '';
+  const line =
+    result.stdout
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => l !== '') ?? '';
   const m = /^(.*?)(?:\s+\((.*)\))?$/.exec(line);
   const state = (m?.[1] ?? '').toLowerCase();
   const reason = (m?.[2] ?? '').toLowerCase();

@@ -106,7 +106,9 @@ export class OutscaleApi {
     const what = [parsed.type, parsed.code !== undefined ? `code ${parsed.code}` : undefined].filter(Boolean).join(', ');
     let detail = `HTTP ${res.status}${what ? ` (${what})` : ''}${parsed.details ? `: ${parsed.details}` : ''}`;
     if (res.status === 401 || res.status === 403)
-      detail += '; check access_key and secret_key, the region and the account\'s API access rules (not retried: repeated bad signatures lock the key)';
+      detail +=
+        "; check access_key and secret_key, the region and the account's API access rules " +
+        '(not retried: repeated bad signatures lock the key)';
     if (res.status === 407) detail += ' from the proxy: check its user and proxy_password_file (not retried)';
     const retryAfter = Number(res.headers['retry-after']);
     return new OutscaleApiError(action, this.redact(detail), {
@@ -121,7 +123,11 @@ export class OutscaleApi {
 
   private networkError(action: string, url: URL, e: unknown, timedOutAfterMs: number | undefined): OutscaleApiError {
     if (timedOutAfterMs !== undefined)
-      return new OutscaleApiError(action, `no answer from ${url.host} within ${(timedOutAfterMs / 1000).toFixed(1)} s (request timed out)`, { transient: true, cause: e });
+      return new OutscaleApiError(
+        action,
+        `no answer from ${url.host} within ${(timedOutAfterMs / 1000).toFixed(1)} s (request timed out)`,
+        { transient: true, cause: e },
+      );
     if (e instanceof ProxyRefused)
       return new OutscaleApiError(action, this.redact(`${e.message}${isRetryableStatus(e.status) ? '' : ' (not retried)'}`), {
         status: e.status,
@@ -130,13 +136,25 @@ export class OutscaleApi {
       });
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string' && isCertificateError(code))
-      return new OutscaleApiError(action, `the TLS certificate of ${url.host} is not trusted (${code}): check endpoint, or set ca_file for a private CA`, { transient: false, cause: e });
+      return new OutscaleApiError(
+        action,
+        `the TLS certificate of ${url.host} is not trusted (${code}): check endpoint, or set ca_file for a private CA`,
+        { transient: false, cause: e },
+      );
     // A name that does not exist is a typo, and stays one; a DNS server that did not answer (EAI_AGAIN) may answer next time.
     if (code === 'ENOTFOUND')
-      return new OutscaleApiError(action, `cannot reach ${url.host}: the name ${(e as { hostname?: unknown }).hostname ?? url.hostname} does not exist (ENOTFOUND; not retried): check endpoint and proxy`, { transient: false, cause: e });
+      return new OutscaleApiError(
+        action,
+        `cannot reach ${url.host}: the name ${(e as { hostname?: unknown }).hostname ?? url.hostname} does not exist ` +
+          `(ENOTFOUND; not retried): check endpoint and proxy`,
+        { transient: false, cause: e },
+      );
     const why = typeof code === 'string' ? code : e instanceof Error ? e.message : String(e);
     const transient = networkErrorHeals(typeof code === 'string' ? code : undefined);
-    return new OutscaleApiError(action, this.redact(`cannot reach ${url.host}: ${why}${transient ? '' : ' (not retried)'}`), { transient, cause: e });
+    return new OutscaleApiError(action, this.redact(`cannot reach ${url.host}: ${why}${transient ? '' : ' (not retried)'}`), {
+      transient,
+      cause: e,
+    });
   }
 
   // Defence in depth: whatever a server or proxy echoes, no secret (the key, the proxy password) reaches a message.

@@ -74,7 +74,10 @@ export async function connect(o: OutscaleOptions, ctx: FenceContext, settings: A
   const { region, endpoint, proxy, ca } = settings;
   const credentials = await readCredentials(settings.credentials, ctx.deadline.within(o.login_timeout * 1000));
   const via = proxy ? ` through proxy ${proxy.url.host} (${proxy.from})` : '';
-  ctx.log.debug(`API ${endpoint.href}${via} region ${region}, access key ${credentials.accessKey} from ${credentials.source}, ${o.signature_version} signatures`);
+  ctx.log.debug(
+    `API ${endpoint.href}${via} region ${region}, access key ${credentials.accessKey} from ${credentials.source}, ` +
+      `${o.signature_version} signatures`,
+  );
   const api = new OutscaleApi(
     {
       endpoint,

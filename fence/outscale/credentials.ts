@@ -52,7 +52,10 @@ export function warnIfShared(path: string, what: string, warn: Warn | undefined)
   try {
     const mode = statSync(path).mode & 0o777;
     if ((mode & 0o044) !== 0)
-      warn(`${what} ${path} is readable by ${(mode & 0o004) !== 0 ? 'others' : 'its group'} (mode ${mode.toString(8).padStart(4, '0')}): chmod 600 ${path}`);
+      warn(
+        `${what} ${path} is readable by ${(mode & 0o004) !== 0 ? 'others' : 'its group'} (mode ${mode.toString(8).padStart(4, '0')}): ` +
+          `chmod 600 ${path}`,
+      );
   } catch {
     // Unreadable files are reported by whoever reads them.
   }
@@ -192,7 +195,11 @@ async function runSecretScript(path: string, deadline: Deadline): Promise<string
   } catch (e) {
     // Only the exit status: the script's output could hold the secret.
     if (e instanceof ExecFailed) {
-      const why = e.notFound ? 'not found or not executable' : e.timedOut ? 'did not finish within login_timeout' : `exited ${e.exitCode ?? 'on a signal'}`;
+      const why = e.notFound
+        ? 'not found or not executable'
+        : e.timedOut
+          ? 'did not finish within login_timeout'
+          : `exited ${e.exitCode ?? 'on a signal'}`;
       throw new FenceError(`secret_key_script ${path} ${why}`);
     }
     throw new FenceError(`secret_key_script ${path} could not be run`);

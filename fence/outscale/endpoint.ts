@@ -4,7 +4,14 @@ import type { Profile } from './credentials.js';
 import type { OutscaleOptions } from './options.js';
 
 /** The public regions of the Outscale API (osc-api 1.40.1 servers, and the user guide for cloudgouv-eu-west-2). */
-export const knownRegions = ['ap-northeast-1', 'cloudgouv-eu-west-1', 'cloudgouv-eu-west-2', 'eu-west-2', 'us-east-2', 'us-west-1'] as const;
+export const knownRegions = [
+  'ap-northeast-1',
+  'cloudgouv-eu-west-1',
+  'cloudgouv-eu-west-2',
+  'eu-west-2',
+  'us-east-2',
+  'us-west-1',
+] as const;
 export const defaultRegion = 'eu-west-2';
 
 type Env = Readonly<Record<string, string | undefined>>;

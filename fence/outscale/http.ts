@@ -34,7 +34,10 @@ export class ProxyRefused extends Error {
     readonly target: string,
     readonly status: number,
   ) {
-    super(`the proxy ${proxyHost} refused the tunnel to ${target} with HTTP ${status}${status === 407 ? ' (Proxy Authentication Required)' : ''}`);
+    super(
+      `the proxy ${proxyHost} refused the tunnel to ${target} with HTTP ` +
+        `${status}${status === 407 ? ' (Proxy Authentication Required)' : ''}`,
+    );
   }
 }
 
@@ -54,7 +57,14 @@ export async function sendHttp(r: HttpRequest): Promise<HttpResponse> {
     // Plain HTTP through a proxy: the absolute URL goes in the request line.
     const auth = proxyAuthorization(r.proxy);
     return exchange(
-      http.request({ host: r.proxy.hostname, port: Number(r.proxy.port || 80), method: r.method, path: r.url.href, headers: { ...headers, ...auth }, signal: r.signal }),
+      http.request({
+        host: r.proxy.hostname,
+        port: Number(r.proxy.port || 80),
+        method: r.method,
+        path: r.url.href,
+        headers: { ...headers, ...auth },
+        signal: r.signal,
+      }),
       r.body,
     );
   }

@@ -13,27 +13,63 @@ export const fenceOutscale = defineFenceAgent({
   name: 'fence_outscale',
   version: '0.1.0',
   shortdesc: 'Fence agent for Outscale VMs',
-  longdesc: `fence_outscale is a power fencing agent for VMs of the Outscale cloud. Off and reboot always send StopVms (ForceStop), even to a VM that reads as stopped, and succeed only once ReadVms reports it stopped (or terminated); on sends StartVms and waits until it runs.
-
-A plug is a VM ID, or the value of a tag of the VM (tag_key, Name by default), so Pacemaker's node names work without pcmk_host_map when each VM's Name tag is its node name. A plug that matches no VM, or several, fails and nothing is stopped.
-
-A VM whose VmInitiatedShutdownBehavior is terminate is deleted by a stop, and one set to restart boots again at once: off, reboot, monitor and validate-all refuse them and name the fix, UpdateVm with VmInitiatedShutdownBehavior=stop (allow_terminate=true accepts terminate).
-
-Credentials come from the access_key and secret_key options (on stdin), from OSC_ACCESS_KEY, OSC_SECRET_KEY and OSC_REGION, from a profile of ~/.osc/config.json, or from secret_key_file or secret_key_script. The secret key is never accepted on the command line.
-
-Race protection: the agent reads its own VM ID from the metadata service, and right before each StopVms reads its own VM again: while it is itself being stopped it fences nobody (skip_race_check disables this). It may fence its own VM, as Pacemaker asks only when no other node can (refuse_self_fencing forbids it). In a two-node cluster this check is best effort, as both nodes may pass it within one API round trip: set pcmk_delay_max on the stonith device, or the priority-fencing-delay cluster option, in two-node clusters.
-
-Cloud stops take time: give the stonith device generous timeouts, e.g. pcmk_off_timeout=120s pcmk_reboot_timeout=180s, with power_timeout below them.`,
+  longdesc:
+    `fence_outscale is a power fencing agent for VMs of the Outscale cloud. Off and reboot always send StopVms (ForceStop), ` +
+    `even to a VM that reads as stopped, and succeed only once ReadVms reports it stopped (or terminated); on sends ` +
+    `StartVms and waits until it runs.\n\n` +
+    `A plug is a VM ID, or the value of a tag of the VM (tag_key, Name by default), so Pacemaker's node names work without ` +
+    `pcmk_host_map when each VM's Name tag is its node name. A plug that matches no VM, or several, fails and nothing is ` +
+    `stopped.\n\n` +
+    `A VM whose VmInitiatedShutdownBehavior is terminate is deleted by a stop, and one set to restart boots again at once: ` +
+    `off, reboot, monitor and validate-all refuse them and name the fix, UpdateVm with VmInitiatedShutdownBehavior=stop ` +
+    `(allow_terminate=true accepts terminate).\n\n` +
+    `Credentials come from the access_key and secret_key options (on stdin), from OSC_ACCESS_KEY, OSC_SECRET_KEY and ` +
+    `OSC_REGION, from a profile of ~/.osc/config.json, or from secret_key_file or secret_key_script. The secret key is ` +
+    `never accepted on the command line.\n\n` +
+    `Race protection: the agent reads its own VM ID from the metadata service, and right before each StopVms reads its own ` +
+    `VM again: while it is itself being stopped it fences nobody (skip_race_check disables this). It may fence its own VM, ` +
+    `as Pacemaker asks only when no other node can (refuse_self_fencing forbids it). In a two-node cluster this check is ` +
+    `best effort, as both nodes may pass it within one API round trip: set pcmk_delay_max on the stonith device, or the ` +
+    `priority-fencing-delay cluster option, in two-node clusters.\n\n` +
+    `Cloud stops take time: give the stonith device generous timeouts, e.g. pcmk_off_timeout=120s pcmk_reboot_timeout=180s, ` +
+    `with power_timeout below them.`,
   vendorUrl: 'https://www.outscale.com',
   options: outscaleOptions,
   manSections: {
-    Secrets: `The secret key is refused on the command line, where every user of the machine can read it in /proc, and so is a proxy URL with a password (use proxy_password_file). A stonith device that holds secret_key in its parameters keeps it in the CIB, and Pacemaker logs CIB changes with their values: prefer secret_key_file (a root-only file), secret_key_script, a profile of /root/.osc/config.json, or cibsecret. The agent warns when secret_key_file, proxy_password_file or a configuration file holding a secret key is readable by group or others, and creates debug_file readable by root only. It never logs the secret key or the proxy password, and never includes them in a message, even when the API or a proxy echoes them.`,
-    Timeouts: `power_timeout bounds each power phase, under pacemaker-fenced too (unlike fencing.py, which waits until Pacemaker kills it): a VM that never stops fails with "Timed out waiting to power OFF"; power_timeout=0 or disable_timeout=true waits until Pacemaker's SIGKILL at pcmk_off_timeout. Reboot succeeds once off is confirmed; its power-on phase waits at most what is left of power_timeout (5 to 15 s) and then logs that power-on is still pending. monitor, list, list-status, status and validate-all finish within 15 s, whatever shell_timeout and api_retries are, to fit Pacemaker's default 20 s operation timeout. Each API request is bounded by shell_timeout (0: no per-request limit). Requests that may heal (throttling, 5xx, timeouts, refused or reset connections, EAI_AGAIN) are retried api_retries times with a short backoff; 401, 403, a proxy's 407, ENOTFOUND and untrusted certificates are not (four bad signatures in a row lock the access key). The metadata service and secret_key_script are bounded by login_timeout.`,
-    'Vm states': `running, pending, stopping, shutting-down and quarantine are reported as ON; only stopped and terminated count as fenced (OFF). A VM that is stopping may still write to shared storage, so off keeps polling until it is stopped. StopVms on a VM that is already shutting down (InvalidState 6003) is followed by polling. on of a VM that is still stopping waits until it is stopped, then starts it.`,
-    Network: `Certificates are verified against the CA bundle built into Node.js plus NODE_EXTRA_CA_CERTS and ca_file; the operating system's store is not read, and NODE_TLS_REJECT_UNAUTHORIZED=0 does not disable the check. Plain http:// endpoints are accepted on loopback only, or with insecure_http=true. The proxy comes from the proxy option, else from https_proxy/HTTPS_PROXY (http_proxy/HTTP_PROXY for an http:// endpoint) unless no_proxy/NO_PROXY names the endpoint's host. An endpoint api.<region>.outscale.com sets the signing region when region is not given.`,
-    Examples: `fence_outscale -o status -n node2 -r eu-west-2 -a AK... --secret-key-file=/etc/fence_outscale/secret
-
-pcs stonith create fence-osc fence_outscale region=eu-west-2 access_key=AK... secret_key_file=/etc/fence_outscale/secret filter=Cluster=prod pcmk_delay_max=15s pcmk_off_timeout=120s pcmk_reboot_timeout=180s`,
+    Secrets:
+      `The secret key is refused on the command line, where every user of the machine can read it in /proc, and so is a proxy ` +
+      `URL with a password (use proxy_password_file). A stonith device that holds secret_key in its parameters keeps it in ` +
+      `the CIB, and Pacemaker logs CIB changes with their values: prefer secret_key_file (a root-only file), ` +
+      `secret_key_script, a profile of /root/.osc/config.json, or cibsecret. The agent warns when secret_key_file, ` +
+      `proxy_password_file or a configuration file holding a secret key is readable by group or others, and creates ` +
+      `debug_file readable by root only. It never logs the secret key or the proxy password, and never includes them in a ` +
+      `message, even when the API or a proxy echoes them.`,
+    Timeouts:
+      `power_timeout bounds each power phase, under pacemaker-fenced too (unlike fencing.py, which waits until Pacemaker ` +
+      `kills it): a VM that never stops fails with "Timed out waiting to power OFF"; power_timeout=0 or disable_timeout=true ` +
+      `waits until Pacemaker's SIGKILL at pcmk_off_timeout. Reboot succeeds once off is confirmed; its power-on phase waits ` +
+      `at most what is left of power_timeout (5 to 15 s) and then logs that power-on is still pending. monitor, list, ` +
+      `list-status, status and validate-all finish within 15 s, whatever shell_timeout and api_retries are, to fit ` +
+      `Pacemaker's default 20 s operation timeout. Each API request is bounded by shell_timeout (0: no per-request limit). ` +
+      `Requests that may heal (throttling, 5xx, timeouts, refused or reset connections, EAI_AGAIN) are retried api_retries ` +
+      `times with a short backoff; 401, 403, a proxy's 407, ENOTFOUND and untrusted certificates are not (four bad signatures ` +
+      `in a row lock the access key). The metadata service and secret_key_script are bounded by login_timeout.`,
+    'Vm states':
+      `running, pending, stopping, shutting-down and quarantine are reported as ON; only stopped and terminated count as ` +
+      `fenced (OFF). A VM that is stopping may still write to shared storage, so off keeps polling until it is stopped. ` +
+      `StopVms on a VM that is already shutting down (InvalidState 6003) is followed by polling. on of a VM that is still ` +
+      `stopping waits until it is stopped, then starts it.`,
+    Network:
+      `Certificates are verified against the CA bundle built into Node.js plus NODE_EXTRA_CA_CERTS and ca_file; the operating ` +
+      `system's store is not read, and NODE_TLS_REJECT_UNAUTHORIZED=0 does not disable the check. Plain http:// endpoints are ` +
+      `accepted on loopback only, or with insecure_http=true. The proxy comes from the proxy option, else from ` +
+      `https_proxy/HTTPS_PROXY (http_proxy/HTTP_PROXY for an http:// endpoint) unless no_proxy/NO_PROXY names the endpoint's ` +
+      `host. An endpoint api.<region>.outscale.com sets the signing region when region is not given.`,
+    Examples:
+      `fence_outscale -o status -n node2 -r eu-west-2 -a AK... --secret-key-file=/etc/fence_outscale/secret\n\n` +
+      `pcs stonith create fence-osc fence_outscale region=eu-west-2 access_key=AK... ` +
+      `secret_key_file=/etc/fence_outscale/secret filter=Cluster=prod pcmk_delay_max=15s pcmk_off_timeout=120s ` +
+      `pcmk_reboot_timeout=180s`,
   },
   validate: async (o, ctx) => {
     const settings = resolveSettings(o, ctx);
@@ -44,9 +80,12 @@ pcs stonith create fence-osc fence_outscale region=eu-west-2 access_key=AK... se
   alwaysSendOff: true,
   async getPower(c, plug, ctx) {
     const vm = await c.findVm(plug, ctx.deadline);
-    if (!isVmStateName(vm.state)) throw new FenceError(`VM ${vm.id} is in state '${vm.state}', which this agent does not know: not treated as fenced`);
+    if (!isVmStateName(vm.state))
+      throw new FenceError(`VM ${vm.id} is in state '${vm.state}', which this agent does not know: not treated as fenced`);
     const power = vmStateToPowerAwaiting(vm.state, ctx.awaiting);
-    const note = `VM ${vm.id} (plug ${plug}) is ${vm.state}: ${vmStateToPower[vm.state].toUpperCase()} (fenced only when ${fencedStates.join(' or ')})`;
+    const note =
+      `VM ${vm.id} (plug ${plug}) is ${vm.state}: ${vmStateToPower[vm.state].toUpperCase()} (fenced only when ` +
+      `${fencedStates.join(' or ')})`;
     if (ctx.action === 'status') ctx.log.info(note);
     else ctx.log.debug(note);
     return power;
@@ -93,7 +132,10 @@ export function shutdownProblem(vm: Vm, o: OutscaleOptions): string | undefined 
   const which = `VM ${vm.id}${name !== undefined ? ` (${name})` : ''}`;
   const fix = `run UpdateVm with VmInitiatedShutdownBehavior=stop on ${vm.id}`;
   if (behaviour === 'terminate' && !o.allow_terminate)
-    return `${which} has VmInitiatedShutdownBehavior=terminate: a stop would delete it. Refused: ${fix}, or set allow_terminate=true to fence it anyway`;
+    return (
+      `${which} has VmInitiatedShutdownBehavior=terminate: a stop would delete it. Refused: ${fix}, or set allow_terminate=true ` +
+      `to fence it anyway`
+    );
   if (behaviour === 'restart')
     return `${which} has VmInitiatedShutdownBehavior=restart: a stop restarts it, so it can never be confirmed off. Refused: ${fix}`;
   return undefined;
@@ -102,8 +144,14 @@ export function shutdownProblem(vm: Vm, o: OutscaleOptions): string | undefined 
 /** monitor and validate-all: every target (the plugs, else the filter's VMs) can be fenced by a stop. */
 async function checkTargets(c: OutscaleConnection, ctx: FenceContext): Promise<void> {
   const plugs = ctx.plugs;
-  const vms = plugs.length > 0 ? await Promise.all(plugs.map((p) => c.findVm(p, ctx.deadline))) : await readAllVms(c.api, listFilters(c), ctx.deadline);
-  const problems = vms.filter((vm) => vm.state !== 'terminated').map((vm) => shutdownProblem(vm, c.o)).filter((p) => p !== undefined);
+  const vms =
+    plugs.length > 0
+      ? await Promise.all(plugs.map((p) => c.findVm(p, ctx.deadline)))
+      : await readAllVms(c.api, listFilters(c), ctx.deadline);
+  const problems = vms
+    .filter((vm) => vm.state !== 'terminated')
+    .map((vm) => shutdownProblem(vm, c.o))
+    .filter((p) => p !== undefined);
   for (const p of problems.slice(0, -1)) ctx.log.err(p);
   if (problems.length > 0) throw new FenceError(problems.at(-1)!);
 }
@@ -148,8 +196,12 @@ async function beforeFencing(c: OutscaleConnection, plugs: readonly string[], ct
     const vm = await readOnce(c, plug, ctx);
     if (vm.id !== own.vmId) continue;
     if (c.o.refuse_self_fencing)
-      throw new FenceError(`refusing to fence ${plug}: VM ${vm.id} is the VM this agent runs on (metadata service), and refuse_self_fencing is set`);
-    ctx.log.warn(`fencing ${plug}, the VM this agent runs on (${vm.id}): Pacemaker asks a node to fence itself only when no other node can`);
+      throw new FenceError(
+        `refusing to fence ${plug}: VM ${vm.id} is the VM this agent runs on (metadata service), and refuse_self_fencing is set`,
+      );
+    ctx.log.warn(
+      `fencing ${plug}, the VM this agent runs on (${vm.id}): Pacemaker asks a node to fence itself only when no other node can`,
+    );
   }
 }
 
@@ -173,12 +225,18 @@ async function stopVm(c: OutscaleConnection, plug: string, ctx: FenceContext): P
     try {
       ownState = (await readVms(c.api, { filters: { VmIds: [own] } }, ctx.deadline)).vms[0]?.state;
     } catch (e) {
-      ctx.log.warn(`could not read this node's own VM ${own} (${e instanceof Error ? e.message : String(e)}); fencing without the own-state check`);
+      ctx.log.warn(
+        `could not read this node's own VM ${own} (${e instanceof Error ? e.message : String(e)}); fencing without the own-state check`,
+      );
     }
     if (ownState !== undefined && ownState !== 'running' && ownState !== 'pending')
-      throw new FenceError(`refusing to fence ${plug}: this node's own VM ${own} is ${ownState}, so it is being fenced itself; set skip_race_check=true to override`);
+      throw new FenceError(
+        `refusing to fence ${plug}: this node's own VM ${own} is ${ownState}, so it is being fenced itself; ` +
+          `set skip_race_check=true to override`,
+      );
   }
-  if (vm.shutdownBehavior === 'terminate') ctx.log.warn(`VM ${vm.id} has VmInitiatedShutdownBehavior=terminate and allow_terminate is set: this stop deletes it`);
+  if (vm.shutdownBehavior === 'terminate')
+    ctx.log.warn(`VM ${vm.id} has VmInitiatedShutdownBehavior=terminate and allow_terminate is set: this stop deletes it`);
   try {
     await stopVms(c.api, [vm.id], ctx.deadline);
   } catch (e) {

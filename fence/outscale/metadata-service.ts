@@ -27,7 +27,8 @@ export async function readOwnVmId(url: URL, timeoutMs: number, deadline: Deadlin
     if (!vmIdPattern.test(text)) return { unknown: `the metadata service at ${url.href} answered something that is not a VM ID` };
     return { vmId: text };
   } catch (e) {
-    if (attempt.isExpired()) return { unknown: `the metadata service at ${url.href} did not answer within ${Math.round(timeoutMs / 100) / 10} s` };
+    if (attempt.isExpired())
+      return { unknown: `the metadata service at ${url.href} did not answer within ${Math.round(timeoutMs / 100) / 10} s` };
     const code = (e as { code?: unknown }).code;
     return { unknown: `the metadata service at ${url.href} cannot be reached (${typeof code === 'string' ? code : String(e)})` };
   }

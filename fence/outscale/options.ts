@@ -5,14 +5,15 @@ import { flag, integer, override, select, standardOptions, string, type AgentOpt
 export const outscaleOptions = {
   plug: override(standardOptions.plug, {
     desc:
-      'VM ID (i-xxxxxxxx), or the value of the tag_key tag of the VM (its Name by default), so Pacemaker node names work without pcmk_host_map. ' +
+      'VM ID (i-xxxxxxxx), or the value of the tag_key tag of the VM (its Name by default), so Pacemaker node names work without ' +
+      'pcmk_host_map. ' +
       'A plug must match exactly one VM, or nothing is done.',
   }),
   region: string({
     short: 'r',
     valueName: 'region',
     order: 2,
-    desc: 'Outscale region, e.g. eu-west-2. Default: OSC_REGION, then the profile\'s region, then eu-west-2.',
+    desc: "Outscale region, e.g. eu-west-2. Default: OSC_REGION, then the profile's region, then eu-west-2.",
   }),
   access_key: string({ short: 'a', valueName: 'key', order: 2, desc: 'Access key. Default: OSC_ACCESS_KEY, then the profile.' }),
   secret_key: string({
@@ -20,7 +21,8 @@ export const outscaleOptions = {
     secret: true,
     order: 2,
     desc:
-      'Secret key. Accepted on stdin only, never on the command line; or use secret_key_file, secret_key_script, OSC_SECRET_KEY or a profile.',
+      'Secret key. Accepted on stdin only, never on the command line; or use secret_key_file, secret_key_script, OSC_SECRET_KEY or ' +
+      'a profile.',
   }),
   secret_key_file: string({ valueName: 'path', order: 3, desc: 'File whose content is the secret key (surrounding blanks ignored).' }),
   secret_key_script: string({
@@ -37,7 +39,9 @@ export const outscaleOptions = {
   endpoint: string({
     valueName: 'url',
     order: 4,
-    desc: 'API endpoint, with or without /api/v1, e.g. https://api.eu-west-2.outscale.com. Default: OSC_ENDPOINT_API, then the profile, then the region\'s.',
+    desc:
+      'API endpoint, with or without /api/v1, e.g. https://api.eu-west-2.outscale.com. Default: OSC_ENDPOINT_API, then the ' +
+      "profile, then the region's.",
   }),
   insecure_http: flag({
     order: 4,
@@ -50,7 +54,7 @@ export const outscaleOptions = {
     order: 4,
     desc:
       'PEM file of certificate authorities trusted for the endpoint (a private endpoint), added to the CA bundle built into Node.js. ' +
-      'The operating system\'s store (/etc/ssl/certs) is not read: put a private CA here. Certificates are always verified; ' +
+      "The operating system's store (/etc/ssl/certs) is not read: put a private CA here. Certificates are always verified; " +
       'NODE_TLS_REJECT_UNAUTHORIZED=0 in the environment does not turn that off.',
   }),
   proxy: string({
@@ -65,7 +69,7 @@ export const outscaleOptions = {
     },
     desc:
       'HTTP proxy, http://[user[:password]@]host:port; HTTPS goes through a CONNECT tunnel. Default: https_proxy or HTTPS_PROXY ' +
-      '(http_proxy or HTTP_PROXY for an http:// endpoint) unless no_proxy or NO_PROXY names the endpoint\'s host. ' +
+      "(http_proxy or HTTP_PROXY for an http:// endpoint) unless no_proxy or NO_PROXY names the endpoint's host. " +
       'A URL with a password is refused on the command line; prefer proxy_password_file.',
   }),
   proxy_password_file: string({
@@ -80,7 +84,12 @@ export const outscaleOptions = {
     order: 4,
     desc: 'Request signature: osc4 (OSC4-HMAC-SHA256) or aws4 (AWS4-HMAC-SHA256).',
   }),
-  tag_key: string({ valueName: 'key', default: 'Name', order: 5, desc: 'Tag whose value names a VM, for plugs that are not VM IDs and for the list alias.' }),
+  tag_key: string({
+    valueName: 'key',
+    default: 'Name',
+    order: 5,
+    desc: 'Tag whose value names a VM, for plugs that are not VM IDs and for the list alias.',
+  }),
   filter: string({
     valueName: 'key=value',
     order: 5,
@@ -94,21 +103,21 @@ export const outscaleOptions = {
   }),
   refuse_self_fencing: flag({
     order: 6,
-    desc:
-      'Refuse to stop the VM this agent runs on. Off by default: Pacemaker asks a node to fence itself only when no other node can.',
+    desc: 'Refuse to stop the VM this agent runs on. Off by default: Pacemaker asks a node to fence itself only when no other node can.',
   }),
   allow_terminate: flag({
     order: 6,
     desc:
       'Fence VMs whose VmInitiatedShutdownBehavior is terminate, which a stop deletes with their volumes set to be deleted. ' +
-      'Without it such a target is refused by off, reboot, monitor and validate-all; the fix is UpdateVm with VmInitiatedShutdownBehavior=stop. ' +
+      'Without it such a target is refused by off, reboot, monitor and validate-all; the fix is UpdateVm with ' +
+      'VmInitiatedShutdownBehavior=stop. ' +
       'A VM set to restart is always refused: off could never see it stopped.',
   }),
   metadata_url: string({
     valueName: 'url',
     default: 'http://169.254.169.254/latest/meta-data/instance-id',
     order: 6,
-    desc: 'Where the VM\'s own ID is read for the self-fencing check; a base URL gets /latest/meta-data/instance-id appended.',
+    desc: "Where the VM's own ID is read for the self-fencing check; a base URL gets /latest/meta-data/instance-id appended.",
   }),
   api_retries: integer({
     valueName: 'count',
@@ -118,8 +127,9 @@ export const outscaleOptions = {
     order: 7,
     desc:
       'Retries of an API call that failed in a way that may heal, with backoff. Retried: throttled (429, 503), failed (5xx), ' +
-      'timed out, refused or reset connections, a DNS server that did not answer (EAI_AGAIN). Never retried: 401 and 403 (bad signatures lock the key), other 4xx, ' +
-      'a proxy\'s 407, a name that does not exist (ENOTFOUND), an untrusted certificate.',
+      'timed out, refused or reset connections, a DNS server that did not answer (EAI_AGAIN). Never retried: 401 and 403 (bad ' +
+      'signatures lock the key), other 4xx, ' +
+      "a proxy's 407, a name that does not exist (ENOTFOUND), an untrusted certificate.",
   }),
   power_timeout: override(standardOptions.power_timeout, {
     default: 60,

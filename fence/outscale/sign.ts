@@ -42,7 +42,10 @@ export interface SignableRequest {
 /** The headers to add to the request: the date header and Authorization. */
 export function signRequest(r: SignableRequest): Record<string, string> {
   const v = variants[r.version];
-  const dateIso = r.date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, ''); // 20250101T120000Z
+  const dateIso = r.date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, ''); // 20250101T120000Z
   const day = dateIso.slice(0, 8);
   const headers: Record<string, string> = { host: r.host, [v.dateHeader]: dateIso, 'content-type': r.contentType };
   const signed = ['host', v.dateHeader, ...v.alsoSigned].sort();

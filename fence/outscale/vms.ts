@@ -64,7 +64,8 @@ export function parseReadVms(answer: unknown): { vms: Vm[]; nextPageToken?: stri
       throw new OutscaleApiError('ReadVms', 'the answer has a VM without VmId or State', { transient: false });
     const tags = new Map<string, string>();
     if (Array.isArray(raw.Tags))
-      for (const t of raw.Tags as unknown[]) if (isObject(t) && typeof t.Key === 'string' && typeof t.Value === 'string') tags.set(t.Key, t.Value);
+      for (const t of raw.Tags as unknown[])
+        if (isObject(t) && typeof t.Key === 'string' && typeof t.Value === 'string') tags.set(t.Key, t.Value);
     return {
       id: raw.VmId,
       state: raw.State,

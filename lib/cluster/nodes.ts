@@ -106,5 +106,9 @@ export function parseCorosyncNodelist(text: string): Map<string, string[]> {
 export function parseCorosyncMembers(text: string): Set<string> {
   const joined = new Set<string>();
   for (const m of text.matchAll(/^runtime\.members\.(\d+)\.status \(str\) = (\S+)\s*$/gm)) if (m[2] === 'joined') joined.add(m[1] ?? '');
-  return new Set(cmapNodes(text).filter((e) => e.name !== undefined && e.nodeid !== undefined && joined.has(e.nodeid)).map((e) => e.name ?? ''));
+  return new Set(
+    cmapNodes(text)
+      .filter((e) => e.name !== undefined && e.nodeid !== undefined && joined.has(e.nodeid))
+      .map((e) => e.name ?? ''),
+  );
 }

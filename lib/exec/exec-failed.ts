@@ -17,13 +17,21 @@ export class ExecFailed extends Error {
   }
 }
 
-function describe(argv: readonly string[], exitCode: number | undefined, stderr: string, timedOut: boolean, notFound: boolean, notPermitted: boolean): string {
+function describe(
+  argv: readonly string[],
+  exitCode: number | undefined,
+  stderr: string,
+  timedOut: boolean,
+  notFound: boolean,
+  notPermitted: boolean,
+): string {
   const program = argv[0] ?? '?';
   if (notFound) return `${program} is not installed or not in PATH`;
   // The kernel refuses to exec a file whose capabilities (e.g. cap_net_raw=ep on Debian's ping,
   // fping and arping) are outside the capability bounding set, as under SEAPATH's hardened
   // pacemaker.service (CapabilityBoundingSet=...).
-  if (notPermitted) return `${program} cannot be executed here (EPERM): its file capabilities are outside this service's capability bounding set`;
+  if (notPermitted)
+    return `${program} cannot be executed here (EPERM): its file capabilities are outside this service's capability bounding set`;
   if (timedOut) return `${program} ${argv[1] ?? ''} did not finish in time and was killed`.replace('  ', ' ');
   const detail = lastLines(stderr, 3);
   return `${program} ${argv[1] ?? ''} exited ${exitCode ?? 'on a signal'}${detail ? `: ${detail}` : ''}`.replace('  ', ' ');

@@ -95,4 +95,3 @@ async function powerOnWithRetries<C>(
     }
   }
 }
-

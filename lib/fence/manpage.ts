@@ -3,6 +3,7 @@ import { getoptText, sortedOptions } from './getopt-text.js';
 import { defaultText } from '../spec/core.js';
 import { isFlag, type FenceOptionsSpec } from './option-spec.js';
 import { fenceActions } from './standard-options.js';
+import { troffEscape } from '../metadata/troff.js';
 
 /** What the man page needs to know about an agent. */
 export interface ManPageDescription {
@@ -23,7 +24,7 @@ export function manPage(agent: ManPageDescription): string {
   const out: string[] = [
     `.TH ${agent.name.toUpperCase()} 8 "" "${agent.name} ${agent.version}" "System Manager's Manual"`,
     '.SH NAME',
-    `${agent.name} \\- ${escape(agent.shortdesc)}`,
+    `${agent.name} \\- ${troffEscape(agent.shortdesc)}`,
     '.SH SYNOPSIS',
     `.B ${agent.name}`,
     '[\\fIOPTIONS\\fR]',
@@ -32,15 +33,15 @@ export function manPage(agent: ManPageDescription): string {
     '< key=value lines on stdin',
     '.SH DESCRIPTION',
     ...paragraphs(agent.longdesc),
-    `.PP\nVendor: ${escape(agent.vendorUrl)}`,
+    `.PP\nVendor: ${troffEscape(agent.vendorUrl)}`,
     '.SH OPTIONS',
   ];
   for (const [key, o] of sortedOptions(agent.options)) {
     if (o.hidden) continue;
-    out.push('.TP', `.B ${escape(getoptText(key, o))}`);
+    out.push('.TP', `.B ${troffEscape(getoptText(key, o))}`);
     const names = [key, ...(o.aliases ?? [])].join(', ');
     const def = o.default !== undefined && !isFlag(o) ? ` Default: ${defaultText(o)}.` : '';
-    out.push(`${escape(o.desc)}${def} On stdin: \\fB${names}\\fR.${o.secret ? ' Never accepted on the command line.' : ''}`);
+    out.push(`${troffEscape(o.desc)}${def} On stdin: \\fB${names}\\fR.${o.secret ? ' Never accepted on the command line.' : ''}`);
   }
   out.push('.SH ACTIONS', ...fenceActions.flatMap((a) => ['.TP', `.B ${a}`, actionHelp(a)]));
   out.push('.SH EXIT STATUS', '0 on success, or when status finds the plug on; 1 on any failure; 2 when status finds the plug off.');
@@ -61,17 +62,12 @@ function actionHelp(action: string): string {
     manpage: 'Print this man page.',
     'validate-all': 'Check the options without contacting the device.',
   };
-  return escape(help[action] ?? '');
+  return troffEscape(help[action] ?? '');
 }
 
 function paragraphs(text: string): string[] {
   return text
     .trim()
     .split(/\n\s*\n/)
-    .flatMap((p) => ['.PP', escape(p.replace(/\s*\n\s*/g, ' '))]);
-}
-
-// troff: a backslash starts an escape and a leading dot or quote starts a request.
-function escape(text: string): string {
-  return text.replaceAll('\\', '\\e').replaceAll('-', '\\-').replace(/^([.'])/gm, '\\&$1');
+    .flatMap((p) => ['.PP', troffEscape(p.replace(/\s*\n\s*/g, ' '))]);
 }

@@ -18,11 +18,7 @@ export interface ResolvedOptions<S extends FenceOptionsSpec> {
  * value of a repeated option wins. Secrets on argv are refused, not just hidden: any user can
  * read a process's command line in /proc.
  */
-export function resolveOptions<S extends FenceOptionsSpec>(
-  raw: readonly RawOption[],
-  spec: S,
-  source: OptionSource,
-): ResolvedOptions<S> {
+export function resolveOptions<S extends FenceOptionsSpec>(raw: readonly RawOption[], spec: S, source: OptionSource): ResolvedOptions<S> {
   const values: Record<string, unknown> = {};
   const errors: string[] = [];
   const warnings: string[] = [];
@@ -38,7 +34,8 @@ export function resolveOptions<S extends FenceOptionsSpec>(
     if (secret && source === 'argv') {
       errors.push(
         `--${longName(key)} ${o.secret ? 'is' : 'with a password is'} refused on the command line, where every user can read it: ` +
-          `pass ${key}=… on stdin, or use the environment, a configuration file or a ${o.secret ? `${key}_file/${key}_script` : `${key}_password_file`} option`,
+          `pass ${key}=… on stdin, or use the environment, a configuration file or a ` +
+          `${o.secret ? `${key}_file/${key}_script` : `${key}_password_file`} option`,
       );
       continue;
     }

@@ -113,12 +113,17 @@ async function dispatch<C, V>(agent: FenceAgent<FenceOptionsSpec, C, V>, input: 
     return FenceExit.SUCCESS;
   }
   if (action === 'manpage') {
-    io.out(manPage({ ...agent, version: agent.version ?? '1.0', options: spec, ...(agent.manSections ? { sections: agent.manSections } : {}) }));
+    io.out(
+      manPage({ ...agent, version: agent.version ?? '1.0', options: spec, ...(agent.manSections ? { sections: agent.manSections } : {}) }),
+    );
     return FenceExit.SUCCESS;
   }
 
   const errors = [...(fromCommandLine?.errors ?? []), ...resolved.errors];
-  const plugs = (o.plug ?? '').split(o.plug_separator || ',').map((p) => p.trim()).filter((p) => p !== '');
+  const plugs = (o.plug ?? '')
+    .split(o.plug_separator || ',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
   if (needsPlug(action) && plugs.length === 0)
     errors.push('no plug given: set plug= on stdin (port= with Pacemaker 2.1), or -n/--plug on the command line');
   const underFencer = input.env.PCMK_service === 'pacemaker-fenced';
@@ -184,7 +189,12 @@ function loggerFor(name: string, o: KitOptions, env: FenceRunInput['env'], io: I
     }
   }
   return createLogger(
-    { ...fromEnv, debug: fromEnv.debug || o.verbose, alwaysStderr: true, ...(o.debug_file !== undefined ? { debuglog: o.debug_file } : {}) },
+    {
+      ...fromEnv,
+      debug: fromEnv.debug || o.verbose,
+      alwaysStderr: true,
+      ...(o.debug_file !== undefined ? { debuglog: o.debug_file } : {}),
+    },
     o.quiet ? { out: io.out, err: () => undefined } : io,
   );
 }

@@ -34,7 +34,22 @@ export function resourceAgentXml(agent: ResourceAgentDescription): string {
   return usesOnlyDtdFeatures(agent) ? xml.replace('?>\n', '?>\n<!DOCTYPE resource-agent SYSTEM "ra-api-1.dtd">\n') : xml;
 }
 
-const dtdActions = new Set(['start', 'stop', 'recover', 'status', 'reload', 'meta-data', 'verify-all', 'validate-all', 'monitor', 'migrate_to', 'migrate_from', 'notify', 'demote', 'promote']);
+const dtdActions = new Set([
+  'start',
+  'stop',
+  'recover',
+  'status',
+  'reload',
+  'meta-data',
+  'verify-all',
+  'validate-all',
+  'monitor',
+  'migrate_to',
+  'migrate_from',
+  'notify',
+  'demote',
+  'promote',
+]);
 
 function usesOnlyDtdFeatures(agent: ResourceAgentDescription): boolean {
   const params = Object.values(agent.params);

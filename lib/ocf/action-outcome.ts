@@ -22,8 +22,7 @@ const unusableHere = new Set<number>([Ocf.ERR_ARGS, Ocf.ERR_INSTALLED, Ocf.ERR_C
  */
 export function outcomeOf(action: string, isProbe: boolean, code: OcfCode, reason: string): Outcome {
   if (code === Ocf.SUCCESS) return { code };
-  if (action === 'stop' && unusableHere.has(code))
-    return { code: Ocf.SUCCESS, note: `stop: treating the resource as stopped: ${reason}` };
+  if (action === 'stop' && unusableHere.has(code)) return { code: Ocf.SUCCESS, note: `stop: treating the resource as stopped: ${reason}` };
   if (action === 'monitor') {
     if (isProbe && (unusableHere.has(code) || code === Ocf.NOT_RUNNING))
       return { code: Ocf.NOT_RUNNING, ...(code !== Ocf.NOT_RUNNING ? { note: `probe: not running here: ${reason}` } : {}) };

@@ -88,7 +88,8 @@ async function dispatch(agent: ResourceAgent, action: string, env: Env, io: Io):
   try {
     p = parseParams(agent.params, env);
     if (action === 'start' || action === 'validate-all')
-      for (const name of undeclaredParams(agent.params, env)) base.log.warn(`parameter ${name} is not a parameter of ${agent.name}: ignored`);
+      for (const name of undeclaredParams(agent.params, env))
+        base.log.warn(`parameter ${name} is not a parameter of ${agent.name}: ignored`);
     ctx = { ...base, resolved: agent.resolve?.(p, base) };
     await agent.validate?.(p, ctx);
     if (needsTools(action, ctx.checkLevel)) checkTools(agent, p, ctx);
@@ -144,7 +145,9 @@ async function withinDeadline(ctx: ResourceContext, bestEffort: BestEffort, work
     onAbort = () => {
       const step = bestEffort.settledStep();
       if (step !== undefined) {
-        ctx.log.warn(`${step} (best effort) was still running at the end of the ${ctx.action} budget; abandoned, the ${ctx.action} itself was done`);
+        ctx.log.warn(
+          `${step} (best effort) was still running at the end of the ${ctx.action} budget; abandoned, the ${ctx.action} itself was done`,
+        );
         resolve(Ocf.SUCCESS);
         return;
       }
@@ -171,7 +174,8 @@ function checkTools(agent: ResourceAgent, p: ParamsOf<ParamsSpec>, ctx: Resource
     if (missing.length > 0)
       throw new OcfError(
         Ocf.ERR_INSTALLED,
-        `${listed(missing)} ${missing.length > 1 ? 'are' : 'is'} not installed on this node (needed ${need.neededFor ?? `by ${agent.name}`})`,
+        `${listed(missing)} ${missing.length > 1 ? 'are' : 'is'} not installed on this node (needed ` +
+          `${need.neededFor ?? `by ${agent.name}`})`,
       );
   }
 }

@@ -7,18 +7,14 @@ export interface ActionSpec {
   readonly depth?: number;
 }
 
-export type ActionName =
-  | 'start'
-  | 'stop'
-  | 'monitor'
-  | 'validate-all'
-  | 'meta-data'
-  | 'reload-agent'
-  | 'migrate_to'
-  | 'migrate_from';
+export type ActionName = 'start' | 'stop' | 'monitor' | 'validate-all' | 'meta-data' | 'reload-agent' | 'migrate_to' | 'migrate_from';
 
 /**
  * An agent's advertised actions, in meta-data order. The kit adds validate-all (20s) and
  * meta-data (5s) after them unless the agent lists one, to change its timeout or place.
  */
-export type ActionsSpec = Partial<Record<ActionName, ActionSpec>> & { readonly start: ActionSpec; readonly stop: ActionSpec; readonly monitor: ActionSpec };
+export type ActionsSpec = Partial<Record<ActionName, ActionSpec>> & {
+  readonly start: ActionSpec;
+  readonly stop: ActionSpec;
+  readonly monitor: ActionSpec;
+};

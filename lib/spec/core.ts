@@ -63,9 +63,7 @@ export function string<const O extends Declaration<string>>(o: O): Built<string,
 }
 
 /** A whole number with optional bounds. */
-export function integer<const O extends Declaration<number> & { readonly min?: number; readonly max?: number }>(
-  o: O,
-): Built<number, O> {
+export function integer<const O extends Declaration<number> & { readonly min?: number; readonly max?: number }>(o: O): Built<number, O> {
   return build(o, 'integer', (raw) => parseInteger(raw, o));
 }
 

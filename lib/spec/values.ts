@@ -4,7 +4,10 @@
 export type Parsed<T> = { value: T } | { error: string };
 
 /** A whole number within optional bounds, with a message naming what was expected. */
-export function parseInteger(raw: string, bounds: { readonly min?: number | undefined; readonly max?: number | undefined }): Parsed<number> {
+export function parseInteger(
+  raw: string,
+  bounds: { readonly min?: number | undefined; readonly max?: number | undefined },
+): Parsed<number> {
   const text = raw.trim();
   if (!/^-?\d+$/.test(text)) return { error: `expected an integer, got '${raw}'` };
   const value = Number(text);

@@ -21,16 +21,10 @@ export async function sleep(ms: number, deadline?: Deadline): Promise<void> {
  * Polls `isDone` every `everyMs` until it answers true, or throws WaitTimedOut
  * once the deadline leaves no room for another poll.
  */
-export async function waitUntil(
-  what: string,
-  isDone: () => Promise<boolean>,
-  deadline: Deadline,
-  everyMs = 1000,
-): Promise<void> {
+export async function waitUntil(what: string, isDone: () => Promise<boolean>, deadline: Deadline, everyMs = 1000): Promise<void> {
   for (;;) {
     if (await isDone()) return;
-    if (deadline.remainingMs() < Math.min(everyMs, 50) || deadline.isExpired())
-      throw new WaitTimedOut(what);
+    if (deadline.remainingMs() < Math.min(everyMs, 50) || deadline.isExpired()) throw new WaitTimedOut(what);
     await sleep(everyMs, deadline);
     if (deadline.isExpired()) {
       if (await isDone()) return;

@@ -8,12 +8,18 @@ import { ocfManPage, parseMetaData } from '../../../packaging/ocf-man-page.js';
 import { resourceAgents } from '../../../src/agents.js';
 
 // Parameter names read from the XML with a plain pattern, independently of the page generator's parser.
-const declaredNames = (xml: string, element: string): string[] => [...xml.matchAll(new RegExp(`<${element} name="([^"]+)"`, 'g'))].map((m) => m[1] ?? '');
+const declaredNames = (xml: string, element: string): string[] =>
+  [...xml.matchAll(new RegExp(`<${element} name="([^"]+)"`, 'g'))].map((m) => m[1] ?? '');
 
 // What a reader sees: the page rendered by man-db's groff, without formatting.
 function rendered(troff: string): string {
-  const r = spawnSync('man', ['--warnings', '-l', '-'], { input: troff, encoding: 'utf8', env: { ...process.env, MANWIDTH: '200', MAN_KEEP_FORMATTING: '' } });
+  const r = spawnSync('man', ['--warnings', '-l', '-'], {
+    input: troff,
+    encoding: 'utf8',
+    env: { ...process.env, MANWIDTH: '200', MAN_KEEP_FORMATTING: '' },
+  });
   expect(r.stderr).toBe('');
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: man(1) output holds backspaces (overstrike bold and underline)
   return r.stdout.replace(/.\x08/g, '');
 }
 
@@ -37,11 +43,20 @@ describe('ocf_seapath_<agent>.7', () => {
     const xml = `<?xml version="1.0"?><resource-agent name="t" version="1"><version>1.1</version>
       <longdesc lang="en">First paragraph.\n\nSecond - paragraph.</longdesc><shortdesc lang="en">Test agent</shortdesc>
       <parameters>
-        <parameter name="ip" unique-group="addr" required="1"><longdesc lang="en">.dot first</longdesc><shortdesc lang="en">x</shortdesc><content type="string"/></parameter>
-        <parameter name="mode" required="0" reloadable="1"><longdesc lang="en">Mode.</longdesc><shortdesc lang="en">m</shortdesc><content type="select" default="a"><option value="a"/><option value="b"/></content></parameter>
-        <parameter name="old" required="0"><deprecated><replaced-with name="mode"/></deprecated><longdesc lang="en">Old.</longdesc><shortdesc lang="en">o</shortdesc><content type="boolean" default="false"/></parameter>
+        <parameter name="ip" unique-group="addr" required="1">
+          <longdesc lang="en">.dot first</longdesc><shortdesc lang="en">x</shortdesc><content type="string"/>
+        </parameter>
+        <parameter name="mode" required="0" reloadable="1">
+          <longdesc lang="en">Mode.</longdesc><shortdesc lang="en">m</shortdesc>
+          <content type="select" default="a"><option value="a"/><option value="b"/></content>
+        </parameter>
+        <parameter name="old" required="0">
+          <deprecated><replaced-with name="mode"/></deprecated>
+          <longdesc lang="en">Old.</longdesc><shortdesc lang="en">o</shortdesc><content type="boolean" default="false"/>
+        </parameter>
       </parameters>
-      <actions><action name="start" timeout="20s"/><action name="monitor" timeout="20s" interval="10s" depth="0"/></actions></resource-agent>`;
+      <actions><action name="start" timeout="20s"/><action name="monitor" timeout="20s" interval="10s" depth="0"/></actions>
+      </resource-agent>`;
     const page = rendered(ocfManPage(parseMetaData(xml), { provider: 'p', source: 's' }));
     expect(page).toContain('(unique group: addr, required, string, no default)');
     expect(page).toContain('(optional, reloadable, select: a | b, default "a")');
@@ -55,7 +70,7 @@ describe('ocf_seapath_<agent>.7', () => {
 });
 
 describe('fence_outscale.8', () => {
-  it('names every option of the agent\'s metadata', async () => {
+  it("names every option of the agent's metadata", async () => {
     const xml = (await runFenceAgent(fenceOutscale, { argv: [], stdin: 'action=metadata\n', env: {} })).stdout;
     const page = rendered((await runFenceAgent(fenceOutscale, { argv: ['-o', 'manpage'], stdin: '', env: {} })).stdout);
     const params = declaredNames(xml, 'parameter');

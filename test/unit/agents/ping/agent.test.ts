@@ -37,7 +37,11 @@ describe('ocf:seapath:ping dispatch', () => {
   });
 
   it('validate-all accepts mixed IPv4, IPv6, names and tcp: entries', async () => {
-    const r = await runAction(agent, 'validate-all', env({ host_list: '192.0.2.1 2001:db8::1 gw.example tcp:[2001:db8::1]:22', dampen: '0', timeout: '500ms' }));
+    const r = await runAction(
+      agent,
+      'validate-all',
+      env({ host_list: '192.0.2.1 2001:db8::1 gw.example tcp:[2001:db8::1]:22', dampen: '0', timeout: '500ms' }),
+    );
     expect(r.exitCode).toBe(0);
   });
 
@@ -75,7 +79,9 @@ describe('ocf:seapath:ping dispatch', () => {
       expect(r.stdout).toContain(`<parameter name="${name}"`);
     expect(r.stdout).toContain('<resource-agent name="ping"');
     expect(r.stdout).toContain('<action name="reload-agent"');
-    expect(() => execFileSync('xmllint', ['--noout', '--nonet', '--relaxng', rng, '-'], { input: r.stdout, stdio: ['pipe', 'pipe', 'pipe'] })).not.toThrow();
+    expect(() =>
+      execFileSync('xmllint', ['--noout', '--nonet', '--relaxng', rng, '-'], { input: r.stdout, stdio: ['pipe', 'pipe', 'pipe'] }),
+    ).not.toThrow();
   });
 });
 

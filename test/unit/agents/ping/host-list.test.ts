@@ -52,9 +52,9 @@ describe('ping host_list', () => {
     ['tcp:gw', 'is not tcp:HOST:PORT'],
     ['tcp:2001:db8::1:22', 'is not tcp:HOST:PORT'],
     ['tcp:[192.0.2.1]:22', 'is not an IPv6 address'],
-    ['tcp:gw:0', 'port \'0\' is not a number from 1 to 65535'],
-    ['tcp:gw:70000', 'port \'70000\' is not a number from 1 to 65535'],
-    ['tcp:gw:ssh', 'port \'ssh\' is not a number'],
+    ['tcp:gw:0', "port '0' is not a number from 1 to 65535"],
+    ['tcp:gw:70000', "port '70000' is not a number from 1 to 65535"],
+    ['tcp:gw:ssh', "port 'ssh' is not a number"],
     ['tcp::22', 'is not tcp:HOST:PORT'],
   ])('keeps the malformed entry %j as unreachable (stock fping cannot reach it either): %s', (text, reason) => {
     const targets = parseHostList(`192.0.2.1 ${text}`);

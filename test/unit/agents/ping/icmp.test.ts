@@ -8,21 +8,48 @@ const plan = planProbe(1000, 3, 55_000);
 describe('ping over fping', () => {
   it('asks fping for `attempts` requests in all, sharing the timeout, with no back-off', () => {
     expect(fpingArgv(['192.0.2.1', '2001:db8::1'], plan, ['-e'], false)).toEqual([
-      'fping', '-r', '2', '-t', '333', '-B', '1.0', '-e', '192.0.2.1', '2001:db8::1',
+      'fping',
+      '-r',
+      '2',
+      '-t',
+      '333',
+      '-B',
+      '1.0',
+      '-e',
+      '192.0.2.1',
+      '2001:db8::1',
     ]);
   });
 
-  it('as root, spaces hosts 1 ms apart, before the user\'s options so theirs win', () => {
-    expect(fpingArgv(['192.0.2.1'], plan, ['-i', '5'], true)).toEqual(['fping', '-i', '1', '-r', '2', '-t', '333', '-B', '1.0', '-i', '5', '192.0.2.1']);
+  it("as root, spaces hosts 1 ms apart, before the user's options so theirs win", () => {
+    expect(fpingArgv(['192.0.2.1'], plan, ['-i', '5'], true)).toEqual([
+      'fping',
+      '-i',
+      '1',
+      '-r',
+      '2',
+      '-t',
+      '333',
+      '-B',
+      '1.0',
+      '-i',
+      '5',
+      '192.0.2.1',
+    ]);
   });
 
-  it('reads each host\'s verdict and the reason a host was lost', () => {
+  it("reads each host's verdict and the reason a host was lost", () => {
     const stdout = '192.0.2.1 is alive\n2001:db8::1 is alive (0.05 ms)\n192.0.2.9 is unreachable\n198.51.100.7 is unreachable\n';
     const stderr =
       '198.51.100.7: error while sending ping: Network is unreachable\n' +
       'nosuch.invalid: Name or service not known\n' +
       'ICMP Host Unreachable from 192.0.2.11 for ICMP Echo sent to 192.0.2.9\n';
-    const { answers, measured } = parseFpingOutput(stdout, stderr, ['192.0.2.1', '2001:db8::1', '192.0.2.9', '198.51.100.7', 'nosuch.invalid'], plan);
+    const { answers, measured } = parseFpingOutput(
+      stdout,
+      stderr,
+      ['192.0.2.1', '2001:db8::1', '192.0.2.9', '198.51.100.7', 'nosuch.invalid'],
+      plan,
+    );
     expect(measured).toBe(true);
     expect(Object.fromEntries(answers)).toEqual({
       '192.0.2.1': { reachable: true, detail: 'answered' },
@@ -54,6 +81,18 @@ describe('ping over iputils ping', () => {
   });
 
   it('rounds the deadline up to whole seconds and respects the 200 ms floor for non-root users', () => {
-    expect(iputilsArgv('gw', planProbe(2500, 25, 55_000), ['-4'], false)).toEqual(['ping', '-n', '-q', '-c', '1', '-w', '3', '-i', '0.200', '-4', 'gw']);
+    expect(iputilsArgv('gw', planProbe(2500, 25, 55_000), ['-4'], false)).toEqual([
+      'ping',
+      '-n',
+      '-q',
+      '-c',
+      '1',
+      '-w',
+      '3',
+      '-i',
+      '0.200',
+      '-4',
+      'gw',
+    ]);
   });
 });

@@ -16,14 +16,17 @@ describe('vip addresses', () => {
     expect(parseAddress(text)).toEqual({ text: canonical, family });
   });
 
-  it.each(['192.0.2.300', 'vip.example', '2001:db8::1::2', '', '1.2.3', '01.2.3.4', 'fe80::1%eth0', '[2001:db8::1]', '2001:db8::g'])('rejects %j with code 6', (text) => {
-    expect(() => parseAddress(text)).toThrow(OcfError);
-    try {
-      parseAddress(text);
-    } catch (e) {
-      expect((e as OcfError).code).toBe(6);
-    }
-  });
+  it.each(['192.0.2.300', 'vip.example', '2001:db8::1::2', '', '1.2.3', '01.2.3.4', 'fe80::1%eth0', '[2001:db8::1]', '2001:db8::g'])(
+    'rejects %j with code 6',
+    (text) => {
+      expect(() => parseAddress(text)).toThrow(OcfError);
+      try {
+        parseAddress(text);
+      } catch (e) {
+        expect((e as OcfError).code).toBe(6);
+      }
+    },
+  );
 
   it.each([
     ['24', 4, 24],
@@ -52,7 +55,9 @@ describe('vip addresses', () => {
 
   it('picks routes from ip -j output, dropping default routes', () => {
     const routes = parseRoutes(
-      '[{"dst":"default","gateway":"192.0.2.254","dev":"eth0"},{"dst":"192.0.2.0/24","dev":"eth0","prefsrc":"192.0.2.1"},{"dst":"192.0.2.128/25","dev":"eth1","metric":5}]',
+      '[{"dst":"default","gateway":"192.0.2.254","dev":"eth0"},' +
+        '{"dst":"192.0.2.0/24","dev":"eth0","prefsrc":"192.0.2.1"},' +
+        '{"dst":"192.0.2.128/25","dev":"eth1","metric":5}]',
     );
     expect(routes).toEqual([
       { nic: 'eth0', prefix: 24, metric: 0 },

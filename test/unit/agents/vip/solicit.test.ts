@@ -17,7 +17,9 @@ describe('solicitationCandidates', () => {
 
 describe('parseNeighbours', () => {
   it('lists every cached neighbour whatever its state', () => {
-    const json = '[{"dst":"192.0.2.1","dev":"eth0","lladdr":"02:00:00:00:00:01","state":["REACHABLE"]},{"dst":"192.0.2.254","dev":"eth0","state":["FAILED"]}]';
+    const json =
+      '[{"dst":"192.0.2.1","dev":"eth0","lladdr":"02:00:00:00:00:01","state":["REACHABLE"]},' +
+      '{"dst":"192.0.2.254","dev":"eth0","state":["FAILED"]}]';
     expect([...parseNeighbours(json)]).toEqual(['192.0.2.1', '192.0.2.254']);
   });
 

@@ -83,7 +83,11 @@ describe('IPaddr2 parameters read as IPaddr2 reads them', () => {
   it.each([
     [{ mac: '01:00:5e:00:00:01' }, "mac '01:00:5e:00:00:01' has no effect"],
     [{ clusterip_hash: 'sourceip' }, "clusterip_hash 'sourceip' has no effect"],
-    [{ arp_sender: 'iputils_arping', send_arp_opts: '-A' }, "arp_sender iputils_arping: gratuitous ARPs are sent with send_arp, which announces the address the same way; send_arp_opts '-A' (meant for iputils_arping) are not used"],
+    [
+      { arp_sender: 'iputils_arping', send_arp_opts: '-A' },
+      "arp_sender iputils_arping: gratuitous ARPs are sent with send_arp, which announces the address the same way; send_arp_opts '-A' " +
+        '(meant for iputils_arping) are not used',
+    ],
     [{ nodad: 'true' }, 'nodad has no effect on an IPv4 address'],
     [{ netmask: '24', cidr_netmask: '24' }, "netmask '24' has no effect: cidr_netmask is set"],
   ])('accepts %j with a warning naming it and why it has no effect', async (params, warning) => {

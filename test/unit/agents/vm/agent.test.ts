@@ -4,7 +4,12 @@ import { runAction } from '../../../../lib/ocf/dispatch.js';
 import vm, { virtualDomain } from '../../../../agents/vm/index.js';
 
 const agent = vm;
-const env = (extra: Record<string, string>) => ({ OCF_RESOURCE_INSTANCE: 'vmunit', HA_RSCTMP: '/tmp/vm-unit-rsctmp', HA_logfacility: 'none', ...extra });
+const env = (extra: Record<string, string>) => ({
+  OCF_RESOURCE_INSTANCE: 'vmunit',
+  HA_RSCTMP: '/tmp/vm-unit-rsctmp',
+  HA_logfacility: 'none',
+  ...extra,
+});
 
 describe('vm agent: what the kit derives from its spec', () => {
   it('prints meta-data under the name it was invoked as', async () => {
@@ -15,7 +20,22 @@ describe('vm agent: what the kit derives from its spec', () => {
   it('advertises live migration and VirtualDomain parameter names', async () => {
     const xml = (await runAction(agent, 'meta-data', {})).stdout;
     for (const name of ['migrate_to', 'migrate_from']) expect(xml).toContain(`<action name="${name}"`);
-    for (const name of ['config', 'hypervisor', 'seapath', 'force_stop', 'migration_transport', 'migration_user', 'migration_downtime', 'migration_speed', 'migrateuri', 'migration_network_suffix', 'autoset_utilization_cpu', 'autoset_utilization_hv_memory', 'pool', 'check_image_in_use'])
+    for (const name of [
+      'config',
+      'hypervisor',
+      'seapath',
+      'force_stop',
+      'migration_transport',
+      'migration_user',
+      'migration_downtime',
+      'migration_speed',
+      'migrateuri',
+      'migration_network_suffix',
+      'autoset_utilization_cpu',
+      'autoset_utilization_hv_memory',
+      'pool',
+      'check_image_in_use',
+    ])
       expect(xml).toContain(`<parameter name="${name}"`);
   });
 
@@ -48,10 +68,19 @@ describe('vm agent: what the kit derives from its spec', () => {
   });
 
   it('validates a SEAPATH definition at level 0 without touching the node', async () => {
-    const r = await runAction(agent, 'validate-all', env({
-      OCF_RESKEY_config: '/etc/pacemaker/vmunit.xml', OCF_RESKEY_seapath: 'true', OCF_RESKEY_hypervisor: 'qemu:///system',
-      OCF_RESKEY_force_stop: 'false', OCF_RESKEY_migration_transport: 'ssh', OCF_RESKEY_migration_user: 'root', OCF_RESKEY_migration_downtime: '0',
-    }));
+    const r = await runAction(
+      agent,
+      'validate-all',
+      env({
+        OCF_RESKEY_config: '/etc/pacemaker/vmunit.xml',
+        OCF_RESKEY_seapath: 'true',
+        OCF_RESKEY_hypervisor: 'qemu:///system',
+        OCF_RESKEY_force_stop: 'false',
+        OCF_RESKEY_migration_transport: 'ssh',
+        OCF_RESKEY_migration_user: 'root',
+        OCF_RESKEY_migration_downtime: '0',
+      }),
+    );
     expect(r.exitCode).toBe(0);
   });
 });
@@ -59,19 +88,55 @@ describe('vm agent: what the kit derives from its spec', () => {
 describe('vm agent meta-data', () => {
   it('declares every VirtualDomain parameter (resource-agents 4.12), so none is silently ignored', async () => {
     const xml = (await runAction(agent, 'meta-data', {})).stdout;
-    const stock = ['config', 'hypervisor', 'force_stop', 'migration_transport', 'migration_user', 'migration_downtime', 'migration_speed',
-      'migration_network_suffix', 'migrateuri', 'migrate_options', 'monitor_scripts', 'autoset_utilization_cpu', 'autoset_utilization_host_memory',
-      'autoset_utilization_hv_memory', 'unset_utilization_cpu', 'unset_utilization_host_memory', 'unset_utilization_hv_memory', 'migrateport',
-      'remoteuri', 'save_config_on_stop', 'sync_config_on_stop', 'snapshot', 'backingfile', 'stateless', 'copyindirs', 'shutdown_mode', 'start_resources'];
+    const stock = [
+      'config',
+      'hypervisor',
+      'force_stop',
+      'migration_transport',
+      'migration_user',
+      'migration_downtime',
+      'migration_speed',
+      'migration_network_suffix',
+      'migrateuri',
+      'migrate_options',
+      'monitor_scripts',
+      'autoset_utilization_cpu',
+      'autoset_utilization_host_memory',
+      'autoset_utilization_hv_memory',
+      'unset_utilization_cpu',
+      'unset_utilization_host_memory',
+      'unset_utilization_hv_memory',
+      'migrateport',
+      'remoteuri',
+      'save_config_on_stop',
+      'sync_config_on_stop',
+      'snapshot',
+      'backingfile',
+      'stateless',
+      'copyindirs',
+      'shutdown_mode',
+      'start_resources',
+    ];
     for (const name of stock) expect(xml).toContain(`<parameter name="${name}"`);
   });
 
-  it('marks migration, guard and stop settings reloadable (OCF 1.1 reload-agent), and the VM\'s identity not', async () => {
+  it("marks migration, guard and stop settings reloadable (OCF 1.1 reload-agent), and the VM's identity not", async () => {
     const xml = (await runAction(agent, 'meta-data', {})).stdout;
     expect(xml).toContain('<action name="reload-agent"');
-    for (const name of ['migration_transport', 'migration_user', 'migrate_options', 'migrateport', 'remoteuri', 'check_image_in_use', 'ceph_client_id', 'force_stop', 'libvirt_outage_grace'])
+    for (const name of [
+      'migration_transport',
+      'migration_user',
+      'migrate_options',
+      'migrateport',
+      'remoteuri',
+      'check_image_in_use',
+      'ceph_client_id',
+      'force_stop',
+      'libvirt_outage_grace',
+    ])
       expect(xml).toMatch(new RegExp(`<parameter name="${name}" required="0" reloadable="1">`));
-    for (const name of ['config', 'hypervisor', 'seapath', 'pool']) expect(xml).not.toMatch(new RegExp(`<parameter name="${name}"[^>]*reloadable`));
+    for (const name of ['config', 'hypervisor', 'seapath', 'pool'])
+      expect(xml).not.toMatch(new RegExp(`<parameter name="${name}"[^>]*reloadable`));
     expect((await runAction(agent, 'reload-agent', env({ OCF_RESKEY_config: '/x/vmunit.xml' }))).exitCode).toBe(0);
   });
 

@@ -43,7 +43,10 @@ describe('parseDomainXml', () => {
   });
 
   it('takes a single disk as a list too, and a domain without devices has no rbd images', () => {
-    expect(parseDomainXml(`<domain><name>a</name><devices><disk type='network'><source protocol='rbd' name='p/i'/></disk></devices></domain>`).rbdImages).toEqual(['p/i']);
+    expect(
+      parseDomainXml(`<domain><name>a</name><devices><disk type='network'><source protocol='rbd' name='p/i'/></disk></devices></domain>`)
+        .rbdImages,
+    ).toEqual(['p/i']);
     expect(parseDomainXml('<domain><name>a</name></domain>')).toMatchObject({ rbdImages: [], uuid: undefined, vcpus: undefined });
   });
 

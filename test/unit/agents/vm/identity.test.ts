@@ -20,12 +20,16 @@ writeFileSync(test0, "<domain type='kvm'>\n  <name>test0</name>\n  <uuid>0b2f6a3
 describe('vmSourceOf', () => {
   it('with seapath=true, names the system image after the config file, as SEAPATH does', () => {
     expect(vmSourceOf(params({ seapath: 'true', config: '/etc/pacemaker/guest1.xml' }), 'guest1')).toEqual({
-      config: '/etc/pacemaker/guest1.xml', systemImage: 'rbd/system_guest1',
+      config: '/etc/pacemaker/guest1.xml',
+      systemImage: 'rbd/system_guest1',
     });
   });
 
   it('with seapath=true and no config, keeps the XML where vm_manager would', () => {
-    expect(vmSourceOf(params({ seapath: 'true', pool: 'vms' }), 'guest1')).toEqual({ config: '/etc/pacemaker/guest1.xml', systemImage: 'vms/system_guest1' });
+    expect(vmSourceOf(params({ seapath: 'true', pool: 'vms' }), 'guest1')).toEqual({
+      config: '/etc/pacemaker/guest1.xml',
+      systemImage: 'vms/system_guest1',
+    });
   });
 
   it.each([
@@ -59,14 +63,20 @@ describe('vmIdentityOf: the domain is the <name> of the XML, as in stock Virtual
   });
 
   it('with seapath=false and nothing to name the domain, is ERR_INSTALLED (a stop says stopped, a probe not running)', () => {
-    expect(() => identityOf(params({ config: join(dir, 'gone.xml') }), 'vm1', noState)).toThrow(/cannot read config file .*gone.xml: ENOENT, so the domain name is unknown/);
+    expect(() => identityOf(params({ config: join(dir, 'gone.xml') }), 'vm1', noState)).toThrow(
+      /cannot read config file .*gone.xml: ENOENT, so the domain name is unknown/,
+    );
   });
 });
 
 describe('domainNameIn', () => {
   it.each([
     ["<domain type='qemu'><name>vm1</name></domain>", 'vm1'],
-    ['<?xml version="1.0"?>\n<!-- <name>old</name> -->\n<domain>\n  <metadata><app:x><name>meta</name></app:x></metadata>\n  <name> a&amp;b </name>\n</domain>', 'a&b'],
+    [
+      '<?xml version="1.0"?>\n<!-- <name>old</name> -->\n<domain>\n  <metadata><app:x><name>meta</name></app:x></metadata>\n  <name> ' +
+        'a&amp;b </name>\n</domain>',
+      'a&b',
+    ],
     ['<domain><uuid>x</uuid></domain>', undefined],
     ['not xml', undefined],
   ])('%s → %s', (text, name) => {

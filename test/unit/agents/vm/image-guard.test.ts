@@ -10,7 +10,12 @@ import { judgeHolder } from '../../../../agents/vm/holder-evidence.js';
 import type { HeldLock, ImageHolder } from '../../../../agents/vm/rbd.js';
 
 const watcherB: ImageHolder = { kind: 'watcher', client: 'client.4125', address: '198.51.100.12:0/2022473532' };
-const qemuLockB: ImageHolder = { kind: 'lock', client: 'client.4125', address: '198.51.100.12:0/2022473532', lockId: 'auto 140274907055952' };
+const qemuLockB: ImageHolder = {
+  kind: 'lock',
+  client: 'client.4125',
+  address: '198.51.100.12:0/2022473532',
+  lockId: 'auto 140274907055952',
+};
 const deadQemuLock: ImageHolder = { kind: 'lock', client: 'client.4099', address: '198.51.100.13:0/1', lockId: 'auto 1402' };
 const adminLock: ImageHolder = { kind: 'lock', client: 'client.4200', address: '198.51.100.10:0/7', lockId: 'otherhost' };
 
@@ -58,7 +63,11 @@ class InMemoryCeph implements HolderSource {
     this.reads += 1;
     for (const [address, left] of this.pendingDrops) {
       if (left <= 1) {
-        for (const [name, hs] of this.images) this.images.set(name, hs.filter((h) => !(h.kind === 'watcher' && h.address === address)));
+        for (const [name, hs] of this.images)
+          this.images.set(
+            name,
+            hs.filter((h) => !(h.kind === 'watcher' && h.address === address)),
+          );
         this.pendingDrops.delete(address);
       } else this.pendingDrops.set(address, left - 1);
     }
@@ -67,7 +76,8 @@ class InMemoryCeph implements HolderSource {
   blocklist(address: string, _deadline: Deadline, lock?: HeldLock): Promise<void> {
     this.blocklistCalls.push(address);
     this.locksBroken.push(lock);
-    if (!this.canBlocklist) return Promise.reject(new ExecFailed(['ceph', 'osd', 'blocklist', 'add', address], 13, 'Error EACCES: access denied', false));
+    if (!this.canBlocklist)
+      return Promise.reject(new ExecFailed(['ceph', 'osd', 'blocklist', 'add', address], 13, 'Error EACCES: access denied', false));
     this.pendingDrops.set(address, this.dropWatchAfterReads);
     return Promise.resolve();
   }
@@ -86,7 +96,12 @@ const offlineClean: Partial<ClusterNode> = { online: false, member: false, lastA
 const fencedAfter = [{ target: 'node3', action: 'reboot', status: 'success', completedAtMs: T0 + 7000 }];
 
 const lines: string[] = [];
-const log = { info: (m: string) => lines.push(m), warn: (m: string) => lines.push(m), error: (m: string) => lines.push(m), debug: () => undefined };
+const log = {
+  info: (m: string) => lines.push(m),
+  warn: (m: string) => lines.push(m),
+  error: (m: string) => lines.push(m),
+  debug: () => undefined,
+};
 
 async function guard(ceph: InMemoryCeph, view: ClusterView | Error, waitMs = 300): Promise<{ error?: OcfError; clusterReads: number }> {
   let clusterReads = 0;
@@ -95,7 +110,11 @@ async function guard(ceph: InMemoryCeph, view: ClusterView | Error, waitMs = 300
     return view instanceof Error ? Promise.reject(view) : Promise.resolve(view);
   };
   try {
-    await waitUntilImagesFree('vm1', [...ceph.images.keys()], ceph, Deadline.after(waitMs), { readCluster, log: log as never, everyMs: 50 });
+    await waitUntilImagesFree('vm1', [...ceph.images.keys()], ceph, Deadline.after(waitMs), {
+      readCluster,
+      log: log as never,
+      everyMs: 50,
+    });
     return { clusterReads };
   } catch (e) {
     if (!(e instanceof OcfError)) throw e;
@@ -113,7 +132,9 @@ describe('the image guard: evidence that the other copy cannot write', () => {
     const ceph = new InMemoryCeph(new Map([['rbd/system_vm1', [node3Qemu, node3Lock]]]));
     const { error, clusterReads } = await guard(ceph, clusterWith(offlineClean), 1000);
     expect(error?.code).toBe(Ocf.ERR_GENERIC);
-    expect(error?.reason).toMatch(/^refusing to start vm1: held by node3 \(client\.4137 at 192\.0\.2\.13:0\/2921807812\): stop vm1 on node3, or fence node3\. /);
+    expect(error?.reason).toMatch(
+      /^refusing to start vm1: held by node3 \(client\.4137 at 192\.0\.2\.13:0\/2921807812\): stop vm1 on node3, or fence node3\. /,
+    );
     expect(error?.reason.slice(0, 128)).toContain('stop vm1 on node3');
     expect(error?.reason).toContain('offline but was never fenced');
     expect(ceph.blocklistCalls).toEqual([]);
@@ -135,7 +156,9 @@ describe('the image guard: evidence that the other copy cannot write', () => {
     const ceph = new InMemoryCeph(new Map([['rbd/system_vm1', [node3Qemu]]]), false);
     const { error } = await guard(ceph, clusterWith(offlineClean, fencedAfter), 2000);
     expect(error?.code).toBe(Ocf.ERR_PERM);
-    expect(error?.reason.slice(0, 128)).toMatch(/^refusing to start vm1: client\.agent may not blocklist 192\.0\.2\.13:0\/2921807812 of fenced node3: give it mon caps profile rbd\./);
+    expect(error?.reason.slice(0, 128)).toMatch(
+      /^refusing to start vm1: client\.agent may not blocklist 192\.0\.2\.13:0\/2921807812 of fenced node3: give it mon caps profile rbd\./,
+    );
   });
 
   it('refuses while a blocklisted client still watches the image', async () => {
@@ -165,20 +188,30 @@ describe('the image guard: evidence that the other copy cannot write', () => {
     const ceph = new InMemoryCeph(new Map([['rbd/system_vm1', [node3Qemu]]]));
     const { error, clusterReads } = await guard(ceph, new Error('crm_mon exited 102'));
     expect(clusterReads).toBe(1);
-    expect(error?.reason).toMatch(/^refusing to start vm1: held by client\.4137 at 192\.0\.2\.13:0\/2921807812: stop vm1 on 192\.0\.2\.13\./);
+    expect(error?.reason).toMatch(
+      /^refusing to start vm1: held by client\.4137 at 192\.0\.2\.13:0\/2921807812: stop vm1 on 192\.0\.2\.13\./,
+    );
     expect(ceph.blocklistCalls).toEqual([]);
   });
 
   it('names every held image in the reason', async () => {
-    const ceph = new InMemoryCeph(new Map([['rbd/system_vm1', [node3Qemu]], ['rbd/data_vm1_0', [node3Qemu]]]));
+    const ceph = new InMemoryCeph(
+      new Map([
+        ['rbd/system_vm1', [node3Qemu]],
+        ['rbd/data_vm1_0', [node3Qemu]],
+      ]),
+    );
     const { error } = await guard(ceph, clusterWith({ online: true }));
-    expect(error?.reason).toContain('rbd/system_vm1 is held by client.4137 at 192.0.2.13:0/2921807812 (watcher); rbd/data_vm1_0 is held by');
+    expect(error?.reason).toContain(
+      'rbd/system_vm1 is held by client.4137 at 192.0.2.13:0/2921807812 (watcher); rbd/data_vm1_0 is held by',
+    );
     expect(error?.reason).toContain('node3 is online');
   });
 });
 
 describe('judgeHolder', () => {
-  const judge = (node3: Partial<ClusterNode>, fencing: ClusterView['fencing'] = []) => judgeHolder('vm1', node3Qemu, clusterWith(node3, fencing));
+  const judge = (node3: Partial<ClusterNode>, fencing: ClusterView['fencing'] = []) =>
+    judgeHolder('vm1', node3Qemu, clusterWith(node3, fencing));
 
   it('takes a fencing newer than the node was last active for proof', () => {
     expect(judge(offlineClean, fencedAfter)).toEqual({ kind: 'fenced', node: 'node3', fencedAtMs: T0 + 7000 });
@@ -191,7 +224,9 @@ describe('judgeHolder', () => {
   it('does not take a fencing the node outlived (it rejoined and was active after it) for proof', () => {
     expect(judge({ ...offlineClean, lastActiveAtMs: T0 + 30_000 }, fencedAfter)).toMatchObject({
       kind: 'unproven',
-      why: expect.stringContaining('was fenced at 2026-11-29T18:00:07Z but was active in the cluster after that (2026-11-29T18:00:30Z)') as string,
+      why: expect.stringContaining(
+        'was fenced at 2026-11-29T18:00:07Z but was active in the cluster after that (2026-11-29T18:00:30Z)',
+      ) as string,
     });
     expect(judge({ ...offlineClean, lastActiveAtMs: T0 + 7000 }, fencedAfter)).toMatchObject({ kind: 'unproven' }); // same second: no proof
   });
@@ -207,17 +242,26 @@ describe('judgeHolder', () => {
   });
 
   it('never takes a node Corosync still counts a member for fenced (Pacemaker stopped, corosync up)', () => {
-    expect(judge({ ...offlineClean, member: true }, fencedAfter)).toMatchObject({ kind: 'unproven', why: expect.stringContaining('Corosync still counts it a member') as string });
+    expect(judge({ ...offlineClean, member: true }, fencedAfter)).toMatchObject({
+      kind: 'unproven',
+      why: expect.stringContaining('Corosync still counts it a member') as string,
+    });
   });
 
   it('does not release holders of online or unclean nodes', () => {
     expect(judge({ online: true }, fencedAfter)).toMatchObject({ kind: 'unproven', todo: 'stop vm1 on node3' });
-    expect(judge({ online: false, member: false, unclean: true }, fencedAfter)).toMatchObject({ kind: 'unproven', todo: 'wait for node3 to be fenced' });
+    expect(judge({ online: false, member: false, unclean: true }, fencedAfter)).toMatchObject({
+      kind: 'unproven',
+      todo: 'wait for node3 to be fenced',
+    });
   });
 
   it('maps holders to nodes by any of their addresses, IPv6 included', () => {
     const v6: ImageHolder = { kind: 'watcher', client: 'client.7', address: 'v2:[2001:db8::13]:0/77' };
-    const view: ClusterView = { nodes: [node('node3', '192.0.2.13', { ...offlineClean, addresses: ['192.0.2.13', '2001:db8::13'] })], fencing: fencedAfter };
+    const view: ClusterView = {
+      nodes: [node('node3', '192.0.2.13', { ...offlineClean, addresses: ['192.0.2.13', '2001:db8::13'] })],
+      fencing: fencedAfter,
+    };
     expect(judgeHolder('vm1', v6, view)).toMatchObject({ kind: 'fenced', node: 'node3' });
   });
 });

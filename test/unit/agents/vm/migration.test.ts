@@ -46,9 +46,11 @@ describe('migrateUriFor', () => {
     [{ hypervisor: 'qemu:///system', migration_network_suffix: '-mig', migrateport: 49200 }, 'tcp://n2-mig:49200'],
     [{ hypervisor: 'qemu:///system', migrateport: 49200 }, undefined],
     // --migrateuri= in migrate_options, unless migrateuri is set
-    [{ hypervisor: 'qemu:///system', migration_network_suffix: '-mig', migrate_options: '--p2p --migrateuri=tcp://%n-x:49153' }, 'tcp://n2-x:49153'],
+    [
+      { hypervisor: 'qemu:///system', migration_network_suffix: '-mig', migrate_options: '--p2p --migrateuri=tcp://%n-x:49153' },
+      'tcp://n2-x:49153',
+    ],
     [{ hypervisor: 'qemu:///system', migrateuri: 'tcp://%n', migrate_options: '--migrateuri=tcp://other' }, 'tcp://n2'],
-
   ])('%o → %s', (route, expected) => {
     expect(migrateUriFor('n2', route)).toBe(expected);
   });

@@ -18,8 +18,13 @@ writeFileSync(config, `<domain type='qemu'>\n  <name>vmq</name>\n  <uuid>${uuid}
 const noLibvirt = 'qemu+unix:///system?socket=/nonexistent/vm-unit/libvirt-sock';
 
 const env = (extra: Record<string, string>) => ({
-  OCF_RESOURCE_INSTANCE: 'vm1', HA_RSCTMP: dir, HA_logfacility: 'none', OCF_RESKEY_config: config, OCF_RESKEY_hypervisor: noLibvirt,
-  OCF_RESKEY_CRM_meta_timeout: '4000', ...extra,
+  OCF_RESOURCE_INSTANCE: 'vm1',
+  HA_RSCTMP: dir,
+  HA_logfacility: 'none',
+  OCF_RESKEY_config: config,
+  OCF_RESKEY_hypervisor: noLibvirt,
+  OCF_RESKEY_CRM_meta_timeout: '4000',
+  ...extra,
 });
 const probe = { OCF_RESKEY_CRM_meta_interval: '0' };
 const recurring = { OCF_RESKEY_CRM_meta_interval: '10000' };
@@ -47,7 +52,7 @@ afterEach(() => {
   qemu = undefined;
 });
 
-describe('libvirt unreachable, the domain\'s QEMU alive in /proc', () => {
+describe("libvirt unreachable, the domain's QEMU alive in /proc", () => {
   it('a probe says running (0), a recurring monitor 0 with a WARNING within libvirt_outage_grace, then 1', async () => {
     startQemuStandIn();
     await settle();
@@ -55,10 +60,17 @@ describe('libvirt unreachable, the domain\'s QEMU alive in /proc', () => {
     expect(p.exitCode).toBe(0);
     const m = await runAction(agent, 'monitor', env(recurring));
     expect(m.exitCode).toBe(0);
-    expect(m.stderr).toMatch(/WARNING: cannot reach libvirt at .* for \d+ s; vmq's QEMU runs \(pid \d+\): reported running for up to 120 s \(libvirt_outage_grace\)/);
+    expect(m.stderr).toMatch(
+      new RegExp(
+        String.raw`WARNING: cannot reach libvirt at .* for \d+ s; vmq's QEMU runs \(pid \d+\): ` +
+          String.raw`reported running for up to 120 s \(libvirt_outage_grace\)`,
+      ),
+    );
     const late = await runAction(agent, 'monitor', env({ ...recurring, OCF_RESKEY_libvirt_outage_grace: '0' }));
     expect(late.exitCode).toBe(1);
-    expect(late.stderr).toMatch(/ocf-exit-reason:cannot reach libvirt at .* to check vmq for \d+ s, longer than libvirt_outage_grace \(0 s\); its QEMU still runs/);
+    expect(late.stderr).toMatch(
+      /ocf-exit-reason:cannot reach libvirt at .* to check vmq for \d+ s, longer than libvirt_outage_grace \(0 s\); its QEMU still runs/,
+    );
   });
 
   it.each([
@@ -111,10 +123,13 @@ describe('parameters checked per action', () => {
     expect(r.stderr).toContain('WARNING: parameter copyindirs has no effect');
   });
 
-  it('a local XML that is not a domain is this node\'s problem (5), for start and validate-all at level 10', async () => {
+  it("a local XML that is not a domain is this node's problem (5), for start and validate-all at level 10", async () => {
     const bad = join(dir, 'bad.xml');
     writeFileSync(bad, 'this is not XML <');
-    for (const [action, extra] of [['start', {}], ['validate-all', { OCF_CHECK_LEVEL: '10' }]] as const) {
+    for (const [action, extra] of [
+      ['start', {}],
+      ['validate-all', { OCF_CHECK_LEVEL: '10' }],
+    ] as const) {
       const r = await runAction(agent, action, env({ OCF_RESKEY_config: bad, ...extra }));
       expect(r.exitCode).toBe(5);
       expect(r.stderr).toContain(`ocf-exit-reason:the domain XML in ${bad} is unusable on this node: not well-formed XML`);

@@ -7,8 +7,19 @@ import { findQemuProcesses, isQemuOf } from '../../../../agents/vm/qemu-process.
 
 // What libvirt 9 gives QEMU 7.2 (trimmed).
 const libvirtQemu = [
-  '/usr/bin/qemu-system-x86_64', '-name', 'guest=vm1,debug-threads=on', '-S', '-machine', 'pc-i440fx-7.2,usb=off',
-  '-accel', 'tcg', '-m', '128', '-uuid', '0b2f6a3c-1d4e-4f5a-8b9c-0d1e2f3a4b5c', '-no-user-config',
+  '/usr/bin/qemu-system-x86_64',
+  '-name',
+  'guest=vm1,debug-threads=on',
+  '-S',
+  '-machine',
+  'pc-i440fx-7.2,usb=off',
+  '-accel',
+  'tcg',
+  '-m',
+  '128',
+  '-uuid',
+  '0b2f6a3c-1d4e-4f5a-8b9c-0d1e2f3a4b5c',
+  '-no-user-config',
 ];
 
 describe('isQemuOf', () => {
@@ -33,7 +44,7 @@ describe('isQemuOf', () => {
     expect(findQemuProcesses({ name: 'vm-unit-test-none', uuid: '00000000-0000-0000-0000-000000000000' })).toEqual([]);
   });
 
-  it('fails closed: a QEMU whose network namespace cannot be read counts as this node\'s; one in another namespace does not', () => {
+  it("fails closed: a QEMU whose network namespace cannot be read counts as this node's; one in another namespace does not", () => {
     // A /proc laid out as the kernel does: <pid>/cmdline, <pid>/stat, <pid>/ns/net (a symlink).
     const proc = mkdtempSync(join(tmpdir(), 'vm-proc-'));
     const task = (pid: string, net: string | undefined): void => {
@@ -47,7 +58,9 @@ describe('isQemuOf', () => {
     task('101', 'net:[4026531840]'); // this node's
     task('102', 'net:[4026532999]'); // another lab node's
     task('103', undefined); // unreadable namespace
-    const pids = findQemuProcesses({ name: 'vm1' }, proc).map((q) => q.pid).sort();
+    const pids = findQemuProcesses({ name: 'vm1' }, proc)
+      .map((q) => q.pid)
+      .sort();
     expect(pids).toEqual([101, 103]);
   });
 
@@ -68,7 +81,9 @@ describe('isQemuOf', () => {
     task('201', 'ours'); // this node's
     task('202', 'other'); // another lab node's
     task('203', undefined); // nothing readable: counts as this node's
-    const pids = findQemuProcesses({ name: 'vm1' }, proc).map((q) => q.pid).sort();
+    const pids = findQemuProcesses({ name: 'vm1' }, proc)
+      .map((q) => q.pid)
+      .sort();
     expect(pids).toEqual([201, 203]);
   });
 });

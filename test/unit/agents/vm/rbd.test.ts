@@ -23,7 +23,9 @@ describe('parseRbdWatchers', () => {
 describe('parseRbdLocks', () => {
   it('reads the list that Octopus and later print', () => {
     const json = '[{"id":"auto 140274907055952","locker":"client.4159","address":"127.0.0.1:0/3654830765"}]';
-    expect(parseRbdLocks(json)).toEqual([{ kind: 'lock', client: 'client.4159', address: '127.0.0.1:0/3654830765', lockId: 'auto 140274907055952' }]);
+    expect(parseRbdLocks(json)).toEqual([
+      { kind: 'lock', client: 'client.4159', address: '127.0.0.1:0/3654830765', lockId: 'auto 140274907055952' },
+    ]);
   });
 
   it('reads the object keyed by lock id that older releases print', () => {
@@ -38,7 +40,9 @@ describe('parseRbdLocks', () => {
 
 describe('formatHolder', () => {
   it('names the client, its address and what it holds', () => {
-    expect(formatHolder({ kind: 'watcher', client: 'client.4125', address: '198.51.100.11:0/1' })).toBe('client.4125 at 198.51.100.11:0/1 (watcher)');
+    expect(formatHolder({ kind: 'watcher', client: 'client.4125', address: '198.51.100.11:0/1' })).toBe(
+      'client.4125 at 198.51.100.11:0/1 (watcher)',
+    );
     expect(formatHolder({ kind: 'lock', client: 'client.9', address: 'a', lockId: 'auto 1' })).toBe("client.9 at a (lock 'auto 1')");
   });
 });
@@ -60,14 +64,28 @@ describe('Rbd.blocklist', () => {
     const { rbd, calls } = rbdAnswering(0);
     await rbd.blocklist(lock.address, Deadline.after(1000), lock);
     expect(calls).toEqual([
-      ['rbd', 'lock', 'rm', 'rbd/system_vm1', 'auto 1398', 'client.4137', '--rbd-blocklist-on-break-lock=true', '--rbd-blocklist-expire-seconds=0', '--id', 'agent'],
+      [
+        'rbd',
+        'lock',
+        'rm',
+        'rbd/system_vm1',
+        'auto 1398',
+        'client.4137',
+        '--rbd-blocklist-on-break-lock=true',
+        '--rbd-blocklist-expire-seconds=0',
+        '--id',
+        'agent',
+      ],
     ]);
   });
 
   it('falls back to ceph osd blocklist add when the lock cannot be broken (gone in between, say)', async () => {
     const { rbd, calls } = rbdAnswering(2);
     await rbd.blocklist(lock.address, Deadline.after(1000), lock);
-    expect(calls.map((c) => c.slice(0, 3))).toEqual([['rbd', 'lock', 'rm'], ['ceph', 'osd', 'blocklist']]);
+    expect(calls.map((c) => c.slice(0, 3))).toEqual([
+      ['rbd', 'lock', 'rm'],
+      ['ceph', 'osd', 'blocklist'],
+    ]);
     expect(calls[1]).toEqual(['ceph', 'osd', 'blocklist', 'add', '192.0.2.13:0/29', '--id', 'agent']);
   });
 

@@ -8,8 +8,14 @@ const virsh = (ssh: string) => `${ssh}\nerror: Cannot recv data: ${ssh.split('\n
 
 describe('sshFailureCause', () => {
   it('names the peer and the unknown host key', () => {
-    const r = sshFailureCause(uri, virsh('No ED25519 host key is known for node2 and you have requested strict checking.\nHost key verification failed.'));
-    expect(r).toBe("ssh to libvirtadmin@node2 failed: node2's host key is not in root's known_hosts here (Host key verification failed); add node2's current host key to /root/.ssh/known_hosts");
+    const r = sshFailureCause(
+      uri,
+      virsh('No ED25519 host key is known for node2 and you have requested strict checking.\nHost key verification failed.'),
+    );
+    expect(r).toBe(
+      "ssh to libvirtadmin@node2 failed: node2's host key is not in root's known_hosts here (Host key verification failed); add " +
+        "node2's current host key to /root/.ssh/known_hosts",
+    );
   });
   it('tells a changed host key from an unknown one', () => {
     const r = sshFailureCause(uri, virsh('@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @\nHost key verification failed.'));
@@ -17,7 +23,10 @@ describe('sshFailureCause', () => {
   });
   it('names the account that refused the key', () => {
     const r = sshFailureCause(uri, virsh('libvirtadmin@node2: Permission denied (publickey).'));
-    expect(r).toBe("ssh to libvirtadmin@node2 failed: node2 refused root's key (Permission denied (publickey)); put root's public key in libvirtadmin's authorized_keys on node2");
+    expect(r).toBe(
+      "ssh to libvirtadmin@node2 failed: node2 refused root's key (Permission denied (publickey)); put root's public key in " +
+        "libvirtadmin's authorized_keys on node2",
+    );
   });
   it('says sshd does not answer', () => {
     expect(sshFailureCause(uri, virsh('ssh: connect to host node2 port 22: Connection refused'))).toBe(

@@ -25,7 +25,11 @@ describe('monitor_scripts', () => {
 
   it('pass when every script exits 0; the first that fails or cannot run is named', async () => {
     await expect(runMonitorScripts(['/bin/true', '/bin/true'], 'vm1', Deadline.after(5000))).resolves.toBeUndefined();
-    await expect(runMonitorScripts(['/bin/true', '/bin/false'], 'vm1', Deadline.after(5000))).rejects.toThrow('monitor script /bin/false of vm1 exited 1');
-    await expect(runMonitorScripts(['/nonexistent/check'], 'vm1', Deadline.after(5000))).rejects.toThrow('monitor script /nonexistent/check of vm1 cannot be run (not found)');
+    await expect(runMonitorScripts(['/bin/true', '/bin/false'], 'vm1', Deadline.after(5000))).rejects.toThrow(
+      'monitor script /bin/false of vm1 exited 1',
+    );
+    await expect(runMonitorScripts(['/nonexistent/check'], 'vm1', Deadline.after(5000))).rejects.toThrow(
+      'monitor script /nonexistent/check of vm1 cannot be run (not found)',
+    );
   });
 });

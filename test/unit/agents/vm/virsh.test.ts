@@ -28,7 +28,8 @@ describe('parseDomstate', () => {
   });
 
   it.each([
-    "error: failed to connect to the hypervisor\nerror: Failed to connect socket to '/var/run/libvirt/libvirt-sock': No such file or directory\n",
+    "error: failed to connect to the hypervisor\nerror: Failed to connect socket to '/var/run/libvirt/libvirt-sock': No such file or " +
+      'directory\n',
     'error: internal error: client socket is closed\n',
     '',
   ])('any other error means libvirt did not answer: %j', (stderr) => {
@@ -37,7 +38,9 @@ describe('parseDomstate', () => {
   });
 
   it('keeps the last lines of the error as the detail', () => {
-    expect(parseDomstate(failed("error: failed to connect to the hypervisor\nerror: Failed to connect socket to '/x': Connection refused\n"))).toEqual({
+    expect(
+      parseDomstate(failed("error: failed to connect to the hypervisor\nerror: Failed to connect socket to '/x': Connection refused\n")),
+    ).toEqual({
       kind: 'unreachable',
       detail: "error: failed to connect to the hypervisor / error: Failed to connect socket to '/x': Connection refused",
     });

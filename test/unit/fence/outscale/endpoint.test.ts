@@ -33,10 +33,13 @@ describe('endpoint safety and proxies', () => {
     expect(resolveEndpoint(options(text), env, undefined).region).toBe(region);
   });
 
-  it.each(['http://192.0.2.10:3000', 'http://localhost:3000', 'http://api.eu-west-2.outscale.com'])('plain http off loopback is refused: %s', (url) => {
-    expect(() => resolveEndpoint(options(`endpoint=${url}\n`), {}, undefined)).toThrow(/plain HTTP off loopback.*insecure_http=true/);
-    expect(resolveEndpoint(options(`endpoint=${url}\ninsecure_http=true\n`), {}, undefined).endpoint.protocol).toBe('http:');
-  });
+  it.each(['http://192.0.2.10:3000', 'http://localhost:3000', 'http://api.eu-west-2.outscale.com'])(
+    'plain http off loopback is refused: %s',
+    (url) => {
+      expect(() => resolveEndpoint(options(`endpoint=${url}\n`), {}, undefined)).toThrow(/plain HTTP off loopback.*insecure_http=true/);
+      expect(resolveEndpoint(options(`endpoint=${url}\ninsecure_http=true\n`), {}, undefined).endpoint.protocol).toBe('http:');
+    },
+  );
 
   it.each(['http://127.0.0.1:3000', 'http://127.1.2.3', 'http://[::1]:3000'])('plain http on loopback is accepted: %s', (url) => {
     expect(resolveEndpoint(options(`endpoint=${url}\n`), {}, undefined).endpoint.protocol).toBe('http:');
@@ -59,7 +62,9 @@ describe('endpoint safety and proxies', () => {
   });
 
   it('the proxy option wins over the environment and NO_PROXY', () => {
-    expect(proxyFor(options('proxy=http://opt.test:8080\n'), { HTTPS_PROXY: 'http://env.test:1', NO_PROXY: '*' }, https)?.url.host).toBe('opt.test:8080');
+    expect(proxyFor(options('proxy=http://opt.test:8080\n'), { HTTPS_PROXY: 'http://env.test:1', NO_PROXY: '*' }, https)?.url.host).toBe(
+      'opt.test:8080',
+    );
   });
 
   it('NO_PROXY matches IP addresses exactly', () => {
@@ -104,10 +109,13 @@ describe('region and endpoint', () => {
 
 describe('credentials', () => {
   const config = join(dir, 'config.json');
-  writeFileSync(config, JSON.stringify({
-    default: { access_key: 'AKFILE', secret_key: 'SKFILE', region: 'us-east-2', endpoints: { api: 'http://127.0.0.1:7/api/v1' } },
-    lab: { access_key: 'AKLAB', secret_key: 'SKLAB' },
-  }));
+  writeFileSync(
+    config,
+    JSON.stringify({
+      default: { access_key: 'AKFILE', secret_key: 'SKFILE', region: 'us-east-2', endpoints: { api: 'http://127.0.0.1:7/api/v1' } },
+      lab: { access_key: 'AKLAB', secret_key: 'SKLAB' },
+    }),
+  );
   const secretFile = join(dir, 'secret');
   writeFileSync(secretFile, ' SKFROMFILE \n');
   const script = join(dir, 'secret.sh');

@@ -35,20 +35,44 @@ async function listen<S extends http.Server | https.Server>(server: S): Promise<
 }
 
 beforeAll(async () => {
-  const gen = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-    '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { encoding: 'utf8' });
+  const gen = spawnSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+    ],
+    { encoding: 'utf8' },
+  );
   if (gen.status !== 0) throw new Error(gen.stderr);
   cert = readFileSync(join(dir, 'cert.pem'), 'utf8');
-  httpsUrl = new URL(`https://127.0.0.1:${await listen(https.createServer({ key: readFileSync(join(dir, 'key.pem')), cert }, answer))}/api/v1`);
+  httpsUrl = new URL(
+    `https://127.0.0.1:${await listen(https.createServer({ key: readFileSync(join(dir, 'key.pem')), cert }, answer))}/api/v1`,
+  );
   httpUrl = new URL(`http://127.0.0.1:${await listen(http.createServer(answer))}/api/v1`);
   // A forward proxy: CONNECT tunnels for HTTPS, absolute-URI requests for HTTP.
   const proxy = http.createServer((req, res) => {
     proxySaw.push(`${req.method} ${req.url}`);
     const target = new URL(req.url ?? '');
-    const out = http.request({ host: target.hostname, port: target.port, path: target.pathname, method: req.method, headers: req.headers }, (r) => {
-      res.writeHead(r.statusCode ?? 502, r.headers);
-      r.pipe(res);
-    });
+    const out = http.request(
+      { host: target.hostname, port: target.port, path: target.pathname, method: req.method, headers: req.headers },
+      (r) => {
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        r.pipe(res);
+      },
+    );
     req.pipe(out);
   });
   proxy.on('connect', (req, socket) => {
@@ -94,14 +118,18 @@ function client(endpoint: URL, extra: { proxy?: URL; ca?: string[] } = {}): Outs
 
 describe('transport', () => {
   it('verifies TLS: an untrusted certificate fails at once, without retries', async () => {
-    const e = (await client(httpsUrl).call('ReadVms', {}, Deadline.after(5000)).catch((x: unknown) => x)) as Error & { transient: boolean };
+    const e = (await client(httpsUrl)
+      .call('ReadVms', {}, Deadline.after(5000))
+      .catch((x: unknown) => x)) as Error & { transient: boolean };
     expect(e.message).toContain('is not trusted');
     expect(e.message).toContain('set ca_file');
     expect(e.transient).toBe(false);
   });
 
   it('trusts a private CA from ca_file', async () => {
-    await expect(client(httpsUrl, { ca: [...tls.rootCertificates, cert] }).call('ReadVms', {}, Deadline.after(5000))).resolves.toEqual({ Vms: [] });
+    await expect(client(httpsUrl, { ca: [...tls.rootCertificates, cert] }).call('ReadVms', {}, Deadline.after(5000))).resolves.toEqual({
+      Vms: [],
+    });
   });
 
   it('tunnels HTTPS through a proxy with CONNECT, TLS end to end', async () => {

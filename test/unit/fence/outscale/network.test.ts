@@ -25,11 +25,29 @@ let plainServer: RunningServer;
 let proxy: RunningProxy;
 
 beforeAll(async () => {
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-    '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
-    '-keyout', join(dir, 'key.pem'), '-out', certFile,
-  ], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      certFile,
+    ],
+    { stdio: 'ignore' },
+  );
   sim = new Simulator(parseConfig(baseConfig()));
   tlsServer = await startServer(sim, { tls: { cert: readFileSync(certFile, 'utf8'), key: readFileSync(join(dir, 'key.pem'), 'utf8') } });
   plainServer = await startServer(sim);
@@ -45,7 +63,14 @@ afterEach(() => {
 });
 
 function agent(lines: readonly string[], env: Record<string, string> = {}) {
-  const stdin = [`access_key=${accessKey}`, `secret_key=${secretKey}`, 'region=eu-west-2', 'skip_race_check=true', 'api_retries=2', ...lines].join('\n');
+  const stdin = [
+    `access_key=${accessKey}`,
+    `secret_key=${secretKey}`,
+    'region=eu-west-2',
+    'skip_race_check=true',
+    'api_retries=2',
+    ...lines,
+  ].join('\n');
   return runFenceAgent(fenceOutscale, { argv: [], stdin, env: { HOME: '/nonexistent', PCMK_service: 'pacemaker-fenced', ...env } });
 }
 const methods = () => sim.log.list().map((e) => `${e.method} ${e.operation ?? e.path}`);
@@ -66,7 +91,9 @@ describe('TLS', () => {
 
 describe('proxies from the environment, as fence_aws (boto3) honours them', () => {
   it('HTTPS_PROXY tunnels an https endpoint through CONNECT', async () => {
-    const r = await agent(['action=status', 'port=node2', `endpoint=${tlsServer.apiUrl}`, `ca_file=${certFile}`], { HTTPS_PROXY: proxy.url });
+    const r = await agent(['action=status', 'port=node2', `endpoint=${tlsServer.apiUrl}`, `ca_file=${certFile}`], {
+      HTTPS_PROXY: proxy.url,
+    });
     expect(r.exitCode).toBe(0);
     expect(methods()).toEqual([`CONNECT 127.0.0.1:${tlsServer.port}`, 'POST ReadVms']);
   });
@@ -108,7 +135,14 @@ describe('the proxy password is a secret', () => {
     const file = join(dir, 'proxy-password');
     writeFileSync(file, `${proxyPassword}\n`);
     chmodSync(file, 0o640);
-    const lines = ['action=status', 'port=node2', `endpoint=${tlsServer.apiUrl}`, `ca_file=${certFile}`, 'verbose=1', `proxy_password_file=${file}`];
+    const lines = [
+      'action=status',
+      'port=node2',
+      `endpoint=${tlsServer.apiUrl}`,
+      `ca_file=${certFile}`,
+      'verbose=1',
+      `proxy_password_file=${file}`,
+    ];
     const r = await agent(lines, { HTTPS_PROXY: `http://fence@127.0.0.1:${proxy.port}` });
     expect(r.exitCode).toBe(0);
     expect(sim.log.list()[0]).toMatchObject({ method: 'CONNECT', proxyUser: 'fence', status: 200 });
@@ -118,7 +152,13 @@ describe('the proxy password is a secret', () => {
 
   it('a password in the proxy URL is redacted from every message, even when the proxy refuses it', async () => {
     sim.setFaults({ proxy: '407' });
-    const r = await agent(['action=status', 'port=node2', `endpoint=${plainServer.apiUrl}`, 'verbose=1', `proxy=http://fence:${proxyPassword}@127.0.0.1:${proxy.port}`]);
+    const r = await agent([
+      'action=status',
+      'port=node2',
+      `endpoint=${plainServer.apiUrl}`,
+      'verbose=1',
+      `proxy=http://fence:${proxyPassword}@127.0.0.1:${proxy.port}`,
+    ]);
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain('HTTP 407');
     expect(r.stdout + r.stderr).not.toContain(proxyPassword);
@@ -145,18 +185,39 @@ describe('the proxy password is a secret', () => {
 describe('the signing region of an api.<region>.outscale.com endpoint', () => {
   it('is that region when none is given: the simulator of us-east-2 checks the signature', async () => {
     const cert = join(dir, 'us-east-2.pem');
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-      '-subj', '/CN=api.us-east-2.outscale.com', '-addext', 'subjectAltName=DNS:api.us-east-2.outscale.com',
-      '-keyout', join(dir, 'us-east-2.key'), '-out', cert,
-    ], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=api.us-east-2.outscale.com',
+        '-addext',
+        'subjectAltName=DNS:api.us-east-2.outscale.com',
+        '-keyout',
+        join(dir, 'us-east-2.key'),
+        '-out',
+        cert,
+      ],
+      { stdio: 'ignore' },
+    );
     const usSim = new Simulator(parseConfig(baseConfig({ region: 'us-east-2' })));
-    const api = await startServer(usSim, { tls: { cert: readFileSync(cert, 'utf8'), key: readFileSync(join(dir, 'us-east-2.key'), 'utf8') } });
+    const api = await startServer(usSim, {
+      tls: { cert: readFileSync(cert, 'utf8'), key: readFileSync(join(dir, 'us-east-2.key'), 'utf8') },
+    });
     // The proxy carries the real host name to the local simulator: nothing leaves the machine.
     const usProxy = await startProxy(usSim, 0, { 'api.us-east-2.outscale.com:443': api.port });
     try {
       const stdin = (extra: string) =>
-        `action=status\nport=node2\naccess_key=${accessKey}\nsecret_key=${secretKey}\nskip_race_check=true\nendpoint=https://api.us-east-2.outscale.com\nca_file=${cert}\nproxy=${usProxy.url}\n${extra}`;
+        `action=status\nport=node2\naccess_key=${accessKey}\nsecret_key=${secretKey}\nskip_race_check=true\n` +
+        `endpoint=https://api.us-east-2.outscale.com\nca_file=${cert}\nproxy=${usProxy.url}\n${extra}`;
       const r = await runFenceAgent(fenceOutscale, { argv: [], stdin: stdin(''), env: { HOME: '/nonexistent' } });
       expect(r.stdout).toBe('Status: ON\n');
       expect(r.exitCode).toBe(0);

@@ -26,13 +26,22 @@ let h: Harness;
 beforeAll(async () => {
   // Small pages, as a large account gets them: a client that ignores NextPageToken misses VMs.
   h = await startHarness(
-    baseConfig({ vms, timings: { stopMs: 400, forceStopMs: 150, startMs: 150 }, paging: { defaultResultsPerPage: 3, maxResultsPerPage: 3 } }),
+    baseConfig({
+      vms,
+      timings: { stopMs: 400, forceStopMs: 150, startMs: 150 },
+      paging: { defaultResultsPerPage: 3, maxResultsPerPage: 3 },
+    }),
   );
 });
 afterAll(() => h.close());
 afterEach(() => {
   // Every request the agent sent follows the spec's schemas.
-  expect(h.sim.log.list().filter((e) => e.schemaViolations !== undefined).map((e) => e.schemaViolations)).toEqual([]);
+  expect(
+    h.sim.log
+      .list()
+      .filter((e) => e.schemaViolations !== undefined)
+      .map((e) => e.schemaViolations),
+  ).toEqual([]);
   h.sim.reset();
 });
 
@@ -59,14 +68,17 @@ describe('a stop that would destroy the VM is refused', () => {
     ['reboot', 'doomed', 'i-0000000e', 'terminate'],
     ['off', 'phoenix', 'i-0000000f', 'restart'],
     ['reboot', 'phoenix', 'i-0000000f', 'restart'],
-  ])('%s of %s (VmInitiatedShutdownBehavior=%s) exits 1 naming the VM and the fix, and sends no StopVms', async (action, plug, vmId, behaviour) => {
-    const r = await agent([`action=${action}`, `port=${plug}`]);
-    expect(r.exitCode).toBe(1);
-    expect(r.stderr).toContain(`VM ${vmId} (${plug}) has VmInitiatedShutdownBehavior=${behaviour}`);
-    expect(r.stderr).toContain(`UpdateVm with VmInitiatedShutdownBehavior=stop on ${vmId}`);
-    expect(requests('StopVms')).toEqual([]);
-    expect(stateOf(vmId)).toBe('running');
-  });
+  ])(
+    '%s of %s (VmInitiatedShutdownBehavior=%s) exits 1 naming the VM and the fix, and sends no StopVms',
+    async (action, plug, vmId, behaviour) => {
+      const r = await agent([`action=${action}`, `port=${plug}`]);
+      expect(r.exitCode).toBe(1);
+      expect(r.stderr).toContain(`VM ${vmId} (${plug}) has VmInitiatedShutdownBehavior=${behaviour}`);
+      expect(r.stderr).toContain(`UpdateVm with VmInitiatedShutdownBehavior=stop on ${vmId}`);
+      expect(requests('StopVms')).toEqual([]);
+      expect(stateOf(vmId)).toBe('running');
+    },
+  );
 
   it('allow_terminate=true fences a terminate-on-shutdown VM, with a warning', async () => {
     const r = await agent(['action=off', 'port=doomed', 'allow_terminate=true']);
@@ -170,7 +182,7 @@ describe('self-fencing and the race check', () => {
     expect(requests('StopVms')).toEqual([]);
   });
 
-  it("reads its own VM again right before StopVms, and yields while it is itself being stopped", async () => {
+  it('reads its own VM again right before StopVms, and yields while it is itself being stopped', async () => {
     const ok = await agent(['action=off', 'port=node2']);
     expect(ok.exitCode).toBe(0);
     const log = h.sim.log.list();

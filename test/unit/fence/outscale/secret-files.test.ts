@@ -11,7 +11,11 @@ const dir = mkdtempSync(join(tmpdir(), 'fo-secrets-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const validate = (lines: readonly string[]) =>
-  runFenceAgent(fenceOutscale, { argv: [], stdin: ['action=validate-all', 'access_key=AKTEST', ...lines].join('\n'), env: { HOME: '/nonexistent' } });
+  runFenceAgent(fenceOutscale, {
+    argv: [],
+    stdin: ['action=validate-all', 'access_key=AKTEST', ...lines].join('\n'),
+    env: { HOME: '/nonexistent' },
+  });
 
 function file(name: string, content: string, mode: number): string {
   const path = join(dir, name);

@@ -10,7 +10,8 @@ import { Deadline } from '../../../../lib/time/index.js';
 
 // Shapes as Pacemaker 2.1.5 and Corosync 3.1.7 print them in the lab (crm_mon --include=nodes,fencing).
 const crmMon = `<pacemaker-result api-version="2.25" request="crm_mon -1 --output-as=xml --include=nodes,fencing">
-  <summary><current_dc present="true" version="2.1.5-a3f44794f94" name="node1" id="1" with_quorum="true"/><nodes_configured number="3"/></summary>
+  <summary><current_dc present="true" version="2.1.5-a3f44794f94" name="node1" id="1" with_quorum="true"/>
+    <nodes_configured number="3"/></summary>
   <nodes>
     <node name="node1" id="1" online="true" standby="false" unclean="false" type="member"/>
     <node name="node2" id="2" online="false" standby="false" unclean="true" type="member"/>
@@ -18,8 +19,10 @@ const crmMon = `<pacemaker-result api-version="2.25" request="crm_mon -1 --outpu
   </nodes>
   <node_attributes><node name="node1"><attribute name="pingd" value="1000"/></node></node_attributes>
   <fence_history>
-    <fence_event action="reboot" target="node3" client="pacemaker-controld.24126" origin="node1" status="success" delegate="node1" completed="2026-11-29 18:06:22Z"/>
-    <fence_event action="off" target="node2" client="stonith_admin.1" origin="node1" status="failed" delegate="node1" completed="2026-11-29 18:07:00Z"/>
+    <fence_event action="reboot" target="node3" client="pacemaker-controld.24126" origin="node1" status="success" delegate="node1"
+      completed="2026-11-29 18:06:22Z"/>
+    <fence_event action="off" target="node2" client="stonith_admin.1" origin="node1" status="failed" delegate="node1"
+      completed="2026-11-29 18:07:00Z"/>
   </fence_history>
 </pacemaker-result>`;
 
@@ -31,7 +34,9 @@ const cibStatus = `<status>
   </node_state>
   <node_state id="3" uname="node3" in_ccm="false" crmd="offline" crm-debug-origin="send_stonith_update" join="down" expected="down"/>
   <node_state id="2" uname="node2" in_ccm="1795975000" crmd="1795975001" join="member" expected="member">
-    <lrm id="2"><lrm_resources><lrm_resource id="p"><lrm_rsc_op id="p_monitor" operation="monitor" last-rc-change="1795974000" last-run="1795975100"/></lrm_resource></lrm_resources></lrm>
+    <lrm id="2"><lrm_resources><lrm_resource id="p">
+      <lrm_rsc_op id="p_monitor" operation="monitor" last-rc-change="1795974000" last-run="1795975100"/>
+    </lrm_resource></lrm_resources></lrm>
   </node_state>
 </status>`;
 
@@ -136,21 +141,34 @@ describe('readClusterView', () => {
       ran.push(argv.join(' '));
       return Promise.resolve({ stdout: outputs[argv[0]] ?? '', stderr: '', exitCode: 0 });
     };
-    const resolve = (name: string) => (name === 'node2' ? new Promise<string[]>(() => undefined) : Promise.resolve(name === 'node3' ? ['198.51.100.13'] : []));
+    const resolve = (name: string) =>
+      name === 'node2' ? new Promise<string[]>(() => undefined) : Promise.resolve(name === 'node3' ? ['198.51.100.13'] : []);
     // node2's resolver never answers: without the limit this would hang past the test's timeout
     const view = await readClusterView(Deadline.after(10_000), { exec, resolve, dnsLimitMs: 100 });
     expect(ran).toEqual(['crm_mon -1 --output-as=xml --include=nodes,fencing', 'cibadmin --query --scope status', 'corosync-cmapctl']);
     expect(view.nodes).toEqual([
       { name: 'node1', online: true, unclean: false, member: true, lastActiveAtMs: 1795975590_000, addresses: ['192.0.2.11'] },
-      { name: 'node2', online: false, unclean: true, member: true, lastActiveAtMs: 1795975100_000, addresses: ['192.0.2.12', '198.51.100.12'] },
+      {
+        name: 'node2',
+        online: false,
+        unclean: true,
+        member: true,
+        lastActiveAtMs: 1795975100_000,
+        addresses: ['192.0.2.12', '198.51.100.12'],
+      },
       { name: 'node3', online: false, unclean: false, member: false, addresses: ['192.0.2.13', '198.51.100.13'] },
     ]);
     expect(view.fencing).toHaveLength(2);
   });
 
   it('fails as a whole when one of the programs fails', async () => {
-    const exec = (argv: Argv): Promise<RunResult> => (argv[0] === 'cibadmin' ? Promise.reject(new Error('cibadmin exited 102')) : Promise.resolve({ stdout: outputs[argv[0]] ?? '', stderr: '', exitCode: 0 }));
-    await expect(readClusterView(Deadline.after(1000), { exec, resolve: () => Promise.resolve([]) })).rejects.toThrow('cibadmin exited 102');
+    const exec = (argv: Argv): Promise<RunResult> =>
+      argv[0] === 'cibadmin'
+        ? Promise.reject(new Error('cibadmin exited 102'))
+        : Promise.resolve({ stdout: outputs[argv[0]] ?? '', stderr: '', exitCode: 0 });
+    await expect(readClusterView(Deadline.after(1000), { exec, resolve: () => Promise.resolve([]) })).rejects.toThrow(
+      'cibadmin exited 102',
+    );
   });
 });
 

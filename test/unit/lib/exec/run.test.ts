@@ -13,7 +13,9 @@ describe.each([
   });
 
   it('fails with the program, exit code and last stderr lines', async () => {
-    const err = await exec(['sh', '-c', 'echo first >&2; echo boom >&2; exit 3'], { deadline: Deadline.after(5000) }).catch((e: unknown) => e);
+    const err = await exec(['sh', '-c', 'echo first >&2; echo boom >&2; exit 3'], { deadline: Deadline.after(5000) }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(ExecFailed);
     expect((err as ExecFailed).exitCode).toBe(3);
     expect((err as ExecFailed).message).toBe('sh -c exited 3: first / boom');

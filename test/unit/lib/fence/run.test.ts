@@ -96,7 +96,17 @@ describe('fence kit actions and exit codes', () => {
     ['off of an off plug is already off', `action=off\nport=p2\n${fast}`, 0, 'Success: Already OFF\n'],
     ['on of an on plug is already on', `action=on\nport=p1\n${fast}`, 0, 'Success: Already ON\n'],
   ])('%s', async (_title, text, code, out) => {
-    const r = await stdin(agentFor(new Strip(new Map<string, Power>([['p1', 'on'], ['p2', 'off']]))), text);
+    const r = await stdin(
+      agentFor(
+        new Strip(
+          new Map<string, Power>([
+            ['p1', 'on'],
+            ['p2', 'off'],
+          ]),
+        ),
+      ),
+      text,
+    );
     expect(r.stdout).toBe(out);
     expect(r.exitCode).toBe(code);
   });
@@ -133,7 +143,9 @@ describe('fence kit actions and exit codes', () => {
     const strip = new Strip(new Map([['p1', 'on']]), 200, new Set());
     const stuckOn = agentFor(strip, { stuckOn: true });
     const started = Date.now();
-    const r = await stdin(stuckOn, 'action=reboot\nport=p1\nstonith_status_sleep=0.1\npower_timeout=1\nretry_on=3\n', { PCMK_service: 'pacemaker-fenced' });
+    const r = await stdin(stuckOn, 'action=reboot\nport=p1\nstonith_status_sleep=0.1\npower_timeout=1\nretry_on=3\n', {
+      PCMK_service: 'pacemaker-fenced',
+    });
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toBe('Success: Rebooted\n');
     expect(r.stderr).toContain('p1 is off (fenced); power-on is still pending: Timed out waiting to power ON p1');
@@ -150,7 +162,11 @@ describe('fence kit actions and exit codes', () => {
 
   it('monitor, list and status have one 15 s budget whatever their options say', async () => {
     const started = Date.now();
-    const r = await stdin(agentFor(new Strip(new Map()), { hangMonitor: true }), 'action=monitor\npower_timeout=100\ndisable_timeout=true\n', { PCMK_service: 'pacemaker-fenced' });
+    const r = await stdin(
+      agentFor(new Strip(new Map()), { hangMonitor: true }),
+      'action=monitor\npower_timeout=100\ndisable_timeout=true\n',
+      { PCMK_service: 'pacemaker-fenced' },
+    );
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain('monitor ran out of its budget');
     expect(Date.now() - started).toBeGreaterThanOrEqual(14_000);
@@ -207,7 +223,14 @@ describe('fence kit actions and exit codes', () => {
 
   it('connect gets what validate resolved, and the plugs split once', async () => {
     const seen: unknown[] = [];
-    const base = agentFor(new Strip(new Map<string, Power>([['p1', 'on'], ['p2', 'off']])));
+    const base = agentFor(
+      new Strip(
+        new Map<string, Power>([
+          ['p1', 'on'],
+          ['p2', 'off'],
+        ]),
+      ),
+    );
     const agent = defineFenceAgent({
       ...base,
       validate: (_o, ctx) => ({ plugs: ctx.plugs }),
@@ -260,7 +283,10 @@ describe('fence kit actions and exit codes', () => {
   it('metadata needs no options and validates against fence-agents metadata.rng', async () => {
     const r = await stdin(agentFor(new Strip(new Map())), 'action=meta-data\nbogus=1\n');
     expect(r.exitCode).toBe(0);
-    const check = spawnSync('xmllint', ['--noout', '--relaxng', '/usr/share/cluster/relaxng/metadata.rng', '-'], { input: r.stdout, encoding: 'utf8' });
+    const check = spawnSync('xmllint', ['--noout', '--relaxng', '/usr/share/cluster/relaxng/metadata.rng', '-'], {
+      input: r.stdout,
+      encoding: 'utf8',
+    });
     expect(check.stderr).toContain('- validates');
     expect(check.status).toBe(0);
     expect(r.stdout).toContain('<parameter name="plug" unique="0" required="1" obsoletes="port">');

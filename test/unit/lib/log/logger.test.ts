@@ -39,7 +39,7 @@ describe('ocf_log destinations (ha_log)', () => {
   it('writes to HA_LOGFILE instead of stderr when it is set', () => {
     const file = join(dir, 'ha.log');
     expect(logWith({ HA_LOGFILE: file }).stderr).toEqual([]);
-    expect(readFileSync(file, 'utf8')).toMatch(/^\w{3} \d\d \d\d:\d\d:\d\d  t\(r\)\[1\]: INFO: hello\n$/);
+    expect(readFileSync(file, 'utf8')).toMatch(/^\w{3} \d\d \d\d:\d\d:\d\d {2}t\(r\)\[1\]: INFO: hello\n$/);
   });
 
   it('writes debug lines only with HA_debug, to HA_DEBUGLOG and never to stderr', () => {
@@ -72,7 +72,10 @@ except Exception: pass`,
     try {
       for (let i = 0; i < 50 && !existsSync(socket); i++) await sleep(20);
       const io = capture();
-      const log = createLogger({ ...logSettingsFromEnv('t(r)[1]', { HA_LOGFACILITY: 'local3' }), syslogSocket: socket, interactive: false }, io);
+      const log = createLogger(
+        { ...logSettingsFromEnv('t(r)[1]', { HA_LOGFACILITY: 'local3' }), syslogSocket: socket, interactive: false },
+        io,
+      );
       log.info('one');
       log.warn('two');
       log.err('three');

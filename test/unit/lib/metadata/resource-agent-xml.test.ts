@@ -8,7 +8,11 @@ import vip from '../../../../agents/vip/index.js';
 const rng = new URL('../../../../spec/ocf-ra-api-1.1.rng', import.meta.url).pathname;
 
 function validate(xml: string): string {
-  return execFileSync('xmllint', ['--noout', '--nonet', '--relaxng', rng, '-'], { input: xml, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+  return execFileSync('xmllint', ['--noout', '--nonet', '--relaxng', rng, '-'], {
+    input: xml,
+    encoding: 'utf8',
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
 }
 
 const ocf11 = {
@@ -44,10 +48,20 @@ describe('resource agent meta-data', () => {
   });
 
   it('declares the OCF 1.0 DTD only when nothing in it needs 1.1, so ocf-tester accepts it', () => {
-    const xml = resourceAgentXml({ ...ocf11, params: { ip: string({ required: true, unique: true, desc: 'An address.' }) }, actions: { start: { timeout: '20s' }, stop: { timeout: '20s' }, monitor: { timeout: '20s' } } });
+    const xml = resourceAgentXml({
+      ...ocf11,
+      params: { ip: string({ required: true, unique: true, desc: 'An address.' }) },
+      actions: { start: { timeout: '20s' }, stop: { timeout: '20s' }, monitor: { timeout: '20s' } },
+    });
     expect(xml).toContain('<!DOCTYPE resource-agent SYSTEM "ra-api-1.dtd">');
     expect(() => validate(xml)).not.toThrow();
-    expect(() => execFileSync('xmllint', ['--noout', '--valid', '-'], { cwd: '/usr/share/resource-agents', input: xml, stdio: ['pipe', 'pipe', 'pipe'] })).not.toThrow();
+    expect(() =>
+      execFileSync('xmllint', ['--noout', '--valid', '-'], {
+        cwd: '/usr/share/resource-agents',
+        input: xml,
+        stdio: ['pipe', 'pipe', 'pipe'],
+      }),
+    ).not.toThrow();
   });
 
   it('takes the shortdesc from the first sentence, not from an abbreviation', () => {
@@ -55,21 +69,39 @@ describe('resource agent meta-data', () => {
     expect(xml).toContain('<shortdesc lang="en">The address, e.g. 192.0.2.1</shortdesc>');
   });
 
-  it('lists validate-all and meta-data after the agent\'s actions, unless the agent places or times one itself', () => {
+  it("lists validate-all and meta-data after the agent's actions, unless the agent places or times one itself", () => {
     const actionLines = (xml: string) => xml.split('\n').filter((l) => l.includes('<action '));
     expect(actionLines(resourceAgentXml(ocf11)).slice(-2)).toEqual([
       '    <action name="validate-all" timeout="20s"/>',
       '    <action name="meta-data" timeout="5s"/>',
     ]);
-    const placed = resourceAgentXml({ ...ocf11, actions: { ...ocf11.actions, 'meta-data': { timeout: '5s' }, 'validate-all': { timeout: '30s' } } });
-    expect(actionLines(placed).slice(-2)).toEqual(['    <action name="meta-data" timeout="5s"/>', '    <action name="validate-all" timeout="30s"/>']);
+    const placed = resourceAgentXml({
+      ...ocf11,
+      actions: { ...ocf11.actions, 'meta-data': { timeout: '5s' }, 'validate-all': { timeout: '30s' } },
+    });
+    expect(actionLines(placed).slice(-2)).toEqual([
+      '    <action name="meta-data" timeout="5s"/>',
+      '    <action name="validate-all" timeout="30s"/>',
+    ]);
     expect(actionLines(placed)).toHaveLength(6);
   });
 
   it("vip's meta-data is valid OCF 1.1", () => {
     const xml = resourceAgentXml({ ...vip, version: vip.version ?? '' });
     expect(() => validate(xml)).not.toThrow();
-    for (const name of ['ip', 'cidr_netmask', 'broadcast', 'nic', 'iflabel', 'arp_count', 'arp_interval', 'arp_count_refresh', 'preferred_lft', 'check_link_status', 'check_duplicate'])
+    for (const name of [
+      'ip',
+      'cidr_netmask',
+      'broadcast',
+      'nic',
+      'iflabel',
+      'arp_count',
+      'arp_interval',
+      'arp_count_refresh',
+      'preferred_lft',
+      'check_link_status',
+      'check_duplicate',
+    ])
       expect(xml).toContain(`<parameter name="${name}"`);
   });
 });

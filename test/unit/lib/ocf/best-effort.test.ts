@@ -66,17 +66,20 @@ describe('best-effort steps', () => {
 });
 
 describe('the kit around handlers', () => {
-  it.each(['99999999999999', '4294967296', '2147483648', '1e400'])('a meta timeout of %s ms is clamped, not an instant deadline', async (timeout) => {
-    let left = 0;
-    const agent = agentStopping(async (ctx) => {
-      await sleep(50, ctx.deadline);
-      left = ctx.deadline.remainingMs();
-      await run(['true'], { deadline: ctx.deadline });
-    });
-    const r = await runAction(agent, 'stop', { ...base, OCF_RESKEY_CRM_meta_timeout: timeout });
-    expect(r.exitCode).toBe(0);
-    expect(left).toBeGreaterThan(60_000);
-  });
+  it.each(['99999999999999', '4294967296', '2147483648', '1e400'])(
+    'a meta timeout of %s ms is clamped, not an instant deadline',
+    async (timeout) => {
+      let left = 0;
+      const agent = agentStopping(async (ctx) => {
+        await sleep(50, ctx.deadline);
+        left = ctx.deadline.remainingMs();
+        await run(['true'], { deadline: ctx.deadline });
+      });
+      const r = await runAction(agent, 'stop', { ...base, OCF_RESKEY_CRM_meta_timeout: timeout });
+      expect(r.exitCode).toBe(0);
+      expect(left).toBeGreaterThan(60_000);
+    },
+  );
 
   it('a stop that cannot run its tool after validation exits 5', async () => {
     const agent = agentStopping(async (ctx) => {

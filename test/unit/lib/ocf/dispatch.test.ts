@@ -61,13 +61,19 @@ describe('action dispatch', () => {
     const agent = agentThrowing(Ocf.ERR_GENERIC, {
       requires: (_p, ctx) =>
         ctx.action === 'start'
-          ? [{ tools: ['sh'] }, { tools: ['no-such-tool-a', 'sh', 'no-such-tool-b'], neededFor: 'to do the thing' }, { tools: ['no-such-tool-c'] }]
+          ? [
+              { tools: ['sh'] },
+              { tools: ['no-such-tool-a', 'sh', 'no-such-tool-b'], neededFor: 'to do the thing' },
+              { tools: ['no-such-tool-c'] },
+            ]
           : [],
       stop: async () => undefined,
     });
     const start = await runAction(agent, 'start', base);
     expect(start.exitCode).toBe(5);
-    expect(start.stderr).toContain('ocf-exit-reason:no-such-tool-a and no-such-tool-b are not installed on this node (needed to do the thing)\n');
+    expect(start.stderr).toContain(
+      'ocf-exit-reason:no-such-tool-a and no-such-tool-b are not installed on this node (needed to do the thing)\n',
+    );
     expect((await runAction(agent, 'stop', base)).exitCode).toBe(0);
     const three = agentThrowing(Ocf.ERR_GENERIC, { requires: () => [{ tools: ['no-such-tool-a', 'no-such-tool-b', 'no-such-tool-c'] }] });
     expect((await runAction(three, 'start', base)).stderr).toContain(
@@ -89,7 +95,10 @@ describe('action dispatch', () => {
         if (p.name === 'bad') throw new OcfError(Ocf.ERR_CONFIGURED, 'name cannot be bad');
         return { upper: p.name.toUpperCase() };
       },
-      requires: (_p, ctx) => (seen.push(`requires ${ctx.resolved.upper}`), []),
+      requires: (_p, ctx) => {
+        seen.push(`requires ${ctx.resolved.upper}`);
+        return [];
+      },
       validate: (_p, ctx) => void seen.push(`validate ${ctx.resolved.upper}`),
       validateHost: async (_p, ctx) => void seen.push(`validateHost ${ctx.resolved.upper}`),
       start: async (_p, ctx) => void seen.push(`start ${ctx.resolved.upper}`),
@@ -178,7 +187,14 @@ describe('action dispatch', () => {
 
 describe('parameters the agent does not declare', () => {
   it('are named in a warning at start and validate-all, never silently ignored', async () => {
-    const env = { ...base, OCF_RESOURCE_INSTANCE: 'undeclared', OCF_RESKEY_name: 'x', OCF_RESKEY_colour: 'blue', OCF_RESKEY_CRM_meta_timeout: '20000', OCF_RESKEY_crm_feature_set: '3.16.1' };
+    const env = {
+      ...base,
+      OCF_RESOURCE_INSTANCE: 'undeclared',
+      OCF_RESKEY_name: 'x',
+      OCF_RESKEY_colour: 'blue',
+      OCF_RESKEY_CRM_meta_timeout: '20000',
+      OCF_RESKEY_crm_feature_set: '3.16.1',
+    };
     for (const action of ['validate-all', 'start']) {
       const r = await runAction(running, action, env);
       expect(r.exitCode).toBe(0);
