@@ -10,7 +10,7 @@ export LAB_ROOT=${BENCH_LAB_ROOT:-/var/lib/seapath-lab-bench}
 LAB=$REPO/lab/lab.sh
 RUNS=${RUNS:-1}
 export NODE_SCRATCH_ROOT=$LAB_ROOT
-source "$REPO/test/integration/helpers/cluster.bash"
+source "$REPO/lab/lib/cluster.bash"
 
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }

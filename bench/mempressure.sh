@@ -65,9 +65,9 @@ drop_exclusive() { local f; for f in "${EXCLUSIVE[@]}"; do [[ -f $f ]] && dd if=
 "$LAB" up >/dev/null || exit 1
 lab_anchor; node_setup lab >/dev/null
 "$LAB" deploy seapath >/dev/null || exit 1
-vip_up() { [[ -n $(where_is vip) ]]; }
+vip_up() { [[ -n $(crm_where_is vip) ]]; }
 wait_until 180 "vm1 and the vip" vip_up >/dev/null || exit 1
-ON=$(where_is vm1)
+ON=$(crm_where_is vm1)
 in_node "$ON" install -D -m 0644 "$LAB_ROOT/vm1.xml" /var/lib/pacemaker/seapath/vm1-stock.xml
 make_cgroup none max && make_cgroup evicted max && make_cgroup limit $((LIMIT_MIB << 20)) &&
   make_cgroup pinned $((LIMIT_MIB << 20)) || { echo "no memory cgroup" >&2; exit 1; }

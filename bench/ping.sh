@@ -12,8 +12,8 @@ unset NODE_EXTRA_CA_CERTS
 
 scratch=$(mktemp -d /tmp/bench-ping.XXXXXX)
 export NODE_SCRATCH_ROOT=$scratch NODE_OWNER_PID=$$
-# shellcheck source=../test/integration/helpers/cluster.bash
-source test/integration/helpers/cluster.bash
+# shellcheck source=../lab/lib/cluster.bash
+source lab/lib/cluster.bash
 cleanup() {
   cluster_stop b1 >/dev/null 2>&1
   node_teardown

@@ -49,7 +49,7 @@ agents_cpu() {
   done
   awk -v t="$ticks" -v hz="$TICK" 'BEGIN { printf "%.2f", t / hz }'
 }
-vms_on() { mon_xml | xmllint --xpath "count(//resource[starts-with(@id,'vm') and @role='Started']/node[@name='$1'])" - 2>/dev/null; }
+vms_on() { crm_mon_xml | crm_xpath "count(//resource[starts-with(@id,'vm') and @role='Started']/node[@name='$1'])"; }
 busiest_node() {
   local n best= most=-1 c
   for n in "${LAB_NODES[@]}"; do c=$(vms_on "$n"); ((${c:-0} > most)) && { most=${c:-0}; best=$n; }; done

@@ -13,12 +13,12 @@ unset NODE_EXTRA_CA_CERTS
 scratch=$(mktemp -d /tmp/bench-vm.XXXXXX)
 export NODE_SCRATCH_ROOT=$scratch NODE_OWNER_PID=$$ LIBVIRT_BASE=$scratch/lv
 export CEPH_HELPER_QUIET=1 LIBVIRT_HELPER_QUIET=1
-# shellcheck source=../test/integration/helpers/cluster.bash
-source test/integration/helpers/cluster.bash
-# shellcheck source=../test/integration/helpers/ceph.bash
-source test/integration/helpers/ceph.bash
-# shellcheck source=../test/integration/helpers/libvirt.bash
-source test/integration/helpers/libvirt.bash
+# shellcheck source=../lab/lib/cluster.bash
+source lab/lib/cluster.bash
+# shellcheck source=../lab/lib/ceph.bash
+source lab/lib/ceph.bash
+# shellcheck source=../lab/lib/libvirt.bash
+source lab/lib/libvirt.bash
 cleanup() {
   local n
   for n in a b; do cluster_stop "$n" >/dev/null 2>&1; libvirt_stop "$n" >/dev/null 2>&1; done

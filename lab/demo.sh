@@ -13,9 +13,9 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 LAB=$REPO/lab/lab.sh
 LAB_ROOT=${LAB_ROOT:-/var/lib/seapath-lab}
 export NODE_SCRATCH_ROOT=$LAB_ROOT LIBVIRT_BASE=$LAB_ROOT/libvirt LIBVIRT_HELPER_QUIET=1
-source "$REPO/test/integration/helpers/cluster.bash"
-source "$REPO/test/integration/helpers/ceph.bash"
-source "$REPO/test/integration/helpers/libvirt.bash"
+source "$REPO/lab/lib/cluster.bash"
+source "$REPO/lab/lib/ceph.bash"
+source "$REPO/lab/lib/libvirt.bash"
 
 VIP=192.0.2.50
 SERIAL=$LAB_ROOT/vm1.serial

@@ -30,12 +30,12 @@ LAB_NODES=(node1 node2 node3)
 declare -A LAB_ADDR=([gateway]=192.0.2.1 [node1]=192.0.2.11 [node2]=192.0.2.12 [node3]=192.0.2.13 [storage]=192.0.2.20 [cloud]=192.0.2.30 [client]=192.0.2.99)
 LAB_SIM_PORT=8080
 LAB_ACCESS_KEY=AKLABSEAPATH00000001
-# shellcheck source=../test/integration/helpers/cluster.bash
-source "$REPO/test/integration/helpers/cluster.bash"
-# shellcheck source=../test/integration/helpers/ceph.bash
-source "$REPO/test/integration/helpers/ceph.bash"
-# shellcheck source=../test/integration/helpers/libvirt.bash
-source "$REPO/test/integration/helpers/libvirt.bash"
+# shellcheck source=lib/cluster.bash
+source "$REPO/lab/lib/cluster.bash"
+# shellcheck source=lib/ceph.bash
+source "$REPO/lab/lib/ceph.bash"
+# shellcheck source=lib/libvirt.bash
+source "$REPO/lab/lib/libvirt.bash"
 # shellcheck source=seapath.bash
 source "$REPO/lab/seapath.bash"
 # shellcheck source=deploy-crm.bash
@@ -282,9 +282,6 @@ lab_power_off() {
   echo "$(date +%s.%N) power-off $n" >>"$LAB_ROOT/power.log"
 }
 
-# Dead, or a zombie PID 1 has not reaped yet.
-_lab_dead() { local st; st=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 0; [[ $st == Z || $st == X ]]; }
-
 # The simulator's StartVms: the node boots: NIC up, libvirtd and the cluster start, it rejoins.
 lab_power_on() {
   local n=${1:?usage: lab.sh power-on NODE}
@@ -293,8 +290,8 @@ lab_power_on() {
   echo "$(date +%s.%N) power-on $n" >>"$LAB_ROOT/power.log"
   # A powered-off node runs nothing: whatever a late power-off left (or a stopped daemon) goes first.
   node_kill_all "$n"
-  local pid
-  for pid in $(node_pids "$n"); do wait_until 5 "pid $pid to exit" _lab_dead "$pid" || true; done
+  # shellcheck disable=SC2046 # one pid a word
+  proc_wait_gone 50 $(node_pids "$n") >/dev/null || true
   in_node "$n" ip link set eth0 up
   in_node "$n" ip address replace "${LAB_ADDR[$n]}/24" dev eth0
   start_node_daemons "$n"

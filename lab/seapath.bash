@@ -126,7 +126,7 @@ seapath_mount_node() {
 seapath_sshd_pid() {
   local p cmd
   for p in $(node_pids "$1"); do
-    [[ $(readlink "/proc/$p/exe" 2>/dev/null) == /usr/sbin/sshd ]] && _node_alive "$p" || continue
+    [[ $(readlink "/proc/$p/exe" 2>/dev/null) == /usr/sbin/sshd ]] && proc_alive "$p" || continue
     cmd=$(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)
     [[ $cmd == *'[listener]'* || $cmd == '/usr/sbin/sshd -D '* ]] && { echo "$p"; return 0; }
   done

@@ -121,7 +121,7 @@ qemu_of() { # NODE VM: pid of VM's live QEMU in NODE
   local p
   for p in $(node_pids "$1" 2>/dev/null); do
     [[ $(cat "/proc/$p/comm" 2>/dev/null) == qemu-system-x86 ]] || continue
-    tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q "guest=$2," && _node_alive "$p" && echo "$p"
+    tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q "guest=$2," && proc_alive "$p" && echo "$p"
   done
   return 0
 }
@@ -153,7 +153,7 @@ check_watchers() {
   local vm on w addr n bl
   bl=$(ceph_ceph osd blocklist ls 2>/dev/null)
   for vm in $(scale_vms "$VMS"); do
-    on=$(where_is "$vm")
+    on=$(crm_where_is "$vm")
     for w in $(ceph_rbd status "rbd/system_$vm" 2>/dev/null | grep -o 'watcher=[^ ]*'); do
       addr=${w#watcher=}
       grep -qF "$addr" <<<"$bl" && continue
@@ -167,8 +167,8 @@ check_watchers() {
 
 # --- the faults: each prints the node that must be fenced (if any) on fd 3 ---------------------------
 # A node holding a VM (the node of a VM drawn at random), in REPLY.
-victim_node() { pick $(scale_vms "$VMS"); REPLY=$(where_is "$REPLY"); }
-vm_on() { [[ $(where_is "$1") == "$2" ]]; }
+victim_node() { pick $(scale_vms "$VMS"); REPLY=$(crm_where_is "$REPLY"); }
+vm_on() { [[ $(crm_where_is "$1") == "$2" ]]; }
 
 fault_crash() { local n; victim_node; n=$REPLY; log "crash $n"; "$LAB" crash "$n"; echo "$n" >&3; }
 fault_power-off() { local n; victim_node; n=$REPLY; log "power off $n"; "$LAB" power-off "$n"; echo "$n" >&3; }
@@ -188,7 +188,7 @@ fault_osd() {
 }
 fault_migration() {
   local vm src dst p i
-  pick $(scale_vms "$VMS"); vm=$REPLY; src=$(where_is "$vm"); pick $(other_node "$src"); dst=$REPLY
+  pick $(scale_vms "$VMS"); vm=$REPLY; src=$(crm_where_is "$vm"); pick $(other_node "$src"); dst=$REPLY
   log "migrate $vm $src -> $dst, kill the target QEMU halfway"
   in_cluster node1 crm_resource --move --resource "$vm" --node "$dst" >/dev/null 2>&1
   for ((i = 0; i < 400; i++)); do p=$(qemu_of "$dst" "$vm"); [[ -n $p ]] && break; sleep 0.05; done
@@ -214,7 +214,7 @@ fault_cloud-503() {
 }
 fault_move() {
   local vm src dst
-  pick $(scale_vms "$VMS"); vm=$REPLY; src=$(where_is "$vm"); pick $(other_node "$src"); dst=$REPLY
+  pick $(scale_vms "$VMS"); vm=$REPLY; src=$(crm_where_is "$vm"); pick $(other_node "$src"); dst=$REPLY
   log "move $vm $src -> $dst"
   in_cluster node1 crm_resource --move --resource "$vm" --node "$dst" >/dev/null 2>&1
   wait_until "$BOUND" "$vm on $dst" vm_on "$vm" "$dst" >/dev/null 2>&1 ||
@@ -256,7 +256,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
   done
   check_watchers
   # What failed in this round is cleaned up now, so that the next fault starts from a clean slate.
-  if [[ $(mon_xml | xmllint --xpath 'count(//failures/failure)' - 2>/dev/null) != 0 ]]; then
+  if [[ $(crm_mon_xml | crm_xpath 'count(//failures/failure)') != 0 ]]; then
     in_cluster node1 crm_resource --cleanup >/dev/null 2>&1
   fi
 done
@@ -266,8 +266,8 @@ in_cluster node1 crm_resource --cleanup >/dev/null 2>&1
 mark_logs
 await_recovery "$(now)" >/dev/null || violation not-running "not whole after the cleanup at the end"
 for n in $(fenced_since_mark); do violation fenced "after the last round: $n fenced; scheduler: $(fence_reasons "$n")"; done
-failed=$(mon_xml | xmllint --xpath 'count(//failures/failure)' - 2>/dev/null)
-[[ $failed == 0 ]] || violation failed-actions "$failed failed actions after cleanup: $(mon_xml | xmllint --xpath '//failures/failure/@*' - 2>/dev/null | tr '\n' ' ' | head -c 400)"
+failed=$(crm_mon_xml | crm_xpath 'count(//failures/failure)')
+[[ $failed == 0 ]] || violation failed-actions "$failed failed actions after cleanup: $(crm_mon_xml | crm_xpath '//failures/failure/@*' | tr '\n' ' ' | head -c 400)"
 scale_all_online || violation offline "not every node online at the end"
 kill "$SAMPLER" 2>/dev/null; wait "$SAMPLER" 2>/dev/null; SAMPLER=
 while read -r line; do [[ -n $line ]] && violation two-writers "$line"; done <"$W/sampler/violations"

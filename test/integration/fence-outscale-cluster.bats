@@ -7,7 +7,7 @@
 bats_require_minimum_version 1.5.0
 
 setup_file() {
-  load helpers/cluster
+  load ../../lab/lib/cluster
   load fence-outscale-helpers
   node_setup fo
   cat >"$BATS_FILE_TMPDIR/sim.json" <<JSON
@@ -50,13 +50,13 @@ XML
 }
 
 teardown_file() {
-  load helpers/cluster
+  load ../../lab/lib/cluster
   cluster_stop c1 || true
   node_teardown
 }
 
 setup() {
-  load helpers/cluster
+  load ../../lab/lib/cluster
   load fence-outscale-helpers
   FO_NODE=c1
 }

@@ -7,7 +7,7 @@
 bats_require_minimum_version 1.5.0
 
 setup_file() {
-  load helpers/node
+  load ../../lab/lib/node
   load fence-outscale-helpers
   node_setup fo
   cat >"$BATS_FILE_TMPDIR/sim.json" <<JSON
@@ -35,12 +35,12 @@ JSON
 }
 
 teardown_file() {
-  load helpers/node
+  load ../../lab/lib/node
   node_teardown
 }
 
 setup() {
-  load helpers/node
+  load ../../lab/lib/node
   load fence-outscale-helpers
   FO_ENV=()
   FO_KILL_AFTER=

@@ -17,7 +17,7 @@ CAPBND=00000000000011e3
 STRICT_PROVIDER=/usr/lib/ocf/resource.d/seapath-hardening-test
 
 setup_file() {
-  load helpers/cluster
+  load ../../lab/lib/cluster
   load fence-outscale-helpers
   [ -x "$HARDEN" ] || { echo "$HARDEN missing: make harden" >&2; return 1; }
   node_setup hd
@@ -49,14 +49,14 @@ JSON
 }
 
 teardown_file() {
-  load helpers/cluster
+  load ../../lab/lib/cluster
   rm -rf "$STRICT_PROVIDER"
   cluster_stop n1 || true
   node_teardown
 }
 
 setup() {
-  load helpers/cluster
+  load ../../lab/lib/cluster
   load helpers/ocf
   load fence-outscale-helpers
   OCF_WRAPPER=("$HARDEN")

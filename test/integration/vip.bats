@@ -4,7 +4,7 @@
 # namespaces on a private segment (TEST-NET addresses only; the host is never touched).
 
 setup_file() {
-  load helpers/node
+  load ../../lab/lib/node
   node_setup vip
   node_create n1 192.0.2.11/24 2001:db8::11/64
   node_peer n1 n2 192.0.2.12/24 2001:db8::12/64
@@ -12,12 +12,12 @@ setup_file() {
 }
 
 teardown_file() {
-  load helpers/node
+  load ../../lab/lib/node
   node_teardown
 }
 
 setup() {
-  load helpers/node
+  load ../../lab/lib/node
   load helpers/ocf
   export OCF_INSTANCE="vip-$BATS_TEST_NUMBER"
 }

@@ -7,7 +7,7 @@
 setup_file() {
   load vm-helpers
   vm_load
-  load helpers/cluster
+  load ../../lab/lib/cluster
   vm_lab_up a
   # vm_manager keeps the XML cache in /etc/pacemaker: the node's own, not the host's
   mkdir -p "$VM_DIR/node-a-etc-pacemaker"
@@ -19,7 +19,7 @@ setup_file() {
 teardown_file() {
   load vm-helpers
   vm_load
-  load helpers/cluster
+  load ../../lab/lib/cluster
   cluster_stop a || true
   vm_lab_down a
 }
@@ -27,7 +27,7 @@ teardown_file() {
 setup() {
   load vm-helpers
   vm_load
-  load helpers/cluster
+  load ../../lab/lib/cluster
 }
 
 @test "crm configure primitive ... ocf:seapath:VirtualDomain, as vm_manager runs it, starts the VM" {

@@ -15,9 +15,9 @@ VM_CEPH_IP=198.51.100.10
 declare -gA VM_NODE_IP=([a]=198.51.100.11 [b]=198.51.100.12)
 
 vm_load() {
-  load helpers/node
-  load helpers/ceph
-  load helpers/libvirt
+  load ../../lab/lib/node
+  load ../../lab/lib/ceph
+  load ../../lab/lib/libvirt
   load helpers/ocf
   export LIBVIRT_BASE=$BATS_FILE_TMPDIR/lv
   export VM_DIR=$BATS_FILE_TMPDIR/vm

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: Apache-2.0
-# Self-test of the VM test infrastructure (helpers/ceph.bash, helpers/libvirt.bash, lab/guest):
+# Self-test of the VM test infrastructure (lab/lib/ceph.bash, lab/lib/libvirt.bash, lab/guest):
 # a one-mon one-OSD Ceph in node "ceph", libvirtd in nodes "a" and "b" (node.bash namespaces on
 # one L2 segment, 198.51.100.0/24), a SEAPATH-style system image rbd/system_vm1 whose metadata
 # `xml` holds the domain, a booted busybox guest live-migrated from a to b.
@@ -12,9 +12,9 @@ A_IP=198.51.100.11
 B_IP=198.51.100.12
 
 _load() {
-  load helpers/node
-  load helpers/ceph
-  load helpers/libvirt
+  load ../../lab/lib/node
+  load ../../lab/lib/ceph
+  load ../../lab/lib/libvirt
   export LIBVIRT_BASE=$BATS_FILE_TMPDIR/lv
 }
 

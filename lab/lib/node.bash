@@ -6,7 +6,7 @@
 # is touched: no host interface, no host path under /run, /etc/corosync,
 # /var/lib/pacemaker ... (each node gets private copies).
 #
-#   load helpers/node    # at the top level of the .bats file: bats sources it again for
+#   load ../../lab/lib/node    # at the top level of the .bats file: bats sources it again for
 #                        # setup_file and for every test; node_setup exports the state
 #                        # (NODE_PREFIX NODE_RUN NODE_DIR NODE_OWNER_PID), files keep the rest.
 #
@@ -55,10 +55,7 @@
 #   segment_destroy SEG
 #   node_teardown          destroy every node and segment of this scratch dir (teardown_file)
 #   node_leftovers         prints what this run left (namespaces, processes); rc 1 if any
-#   wait_until TIMEOUT_S WHAT CMD...
-#       Run CMD (a program or a function) every $WAIT_INTERVAL s (0.2) until it
-#       succeeds; TIMEOUT_S may have decimals. After TIMEOUT_S seconds print
-#       "timeout after Ns waiting for WHAT" (and CMD's last output) and return 1.
+#   wait_until TIMEOUT_S WHAT CMD...   (proc.bash, sourced here)
 #
 # Every node, segment and peer has a holder process (setsid, in the namespaces) that
 # also works as a dead man's switch: when the bats run (BATS_ROOT_PID, or
@@ -70,7 +67,7 @@
 # All functions are `set -eu` safe (bats runs tests with set -e) and every wait is bounded.
 #
 # Example (bats):
-#   load helpers/node
+#   load ../../lab/lib/node
 #   setup_file() { node_setup vip; node_create n1 192.0.2.11/24; node_peer n1 p1 192.0.2.99/24; }
 #   teardown_file() { node_teardown; }
 #   @test "peer reaches the node" { run in_node p1 ping -c1 -W1 192.0.2.11; [ "$status" -eq 0 ]; }
@@ -79,30 +76,8 @@ _NODE_PATH=/usr/sbin:/usr/bin:/sbin:/bin
 
 _node_die() { printf 'node.bash: %s\n' "$*" >&2; return 1; }
 
-# A process is alive when /proc has it and it is not a zombie (PID 1 reaps slowly here).
-_node_alive() {
-  local stat
-  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
-  stat=${stat##*) }
-  [[ ${stat:0:1} != [ZX] ]]
-}
-
-wait_until() {
-  local timeout=${1:?usage: wait_until TIMEOUT_S WHAT CMD...} what=${2:?usage: wait_until TIMEOUT_S WHAT CMD...}
-  local out="" deadline interval=${WAIT_INTERVAL:-0.2}
-  shift 2
-  [[ $timeout =~ ^[0-9]+(\.[0-9]+)?$ ]] || _node_die "wait_until: bad timeout '$timeout'" || return
-  deadline=$(( $(date +%s%N) / 1000000 + $(awk -v t="$timeout" 'BEGIN { printf "%d", t * 1000 }') ))
-  while :; do
-    if out=$("$@" 2>&1); then return 0; fi
-    if (( $(date +%s%N) / 1000000 >= deadline )); then
-      printf 'timeout after %ss waiting for %s\n' "$timeout" "$what" >&2
-      [[ -z $out ]] || printf '%s\n' "$out" | tail -n 20 >&2
-      return 1
-    fi
-    sleep "$interval"
-  done
-}
+# shellcheck source=proc.bash
+source "$(dirname "${BASH_SOURCE[0]}")/proc.bash"
 
 node_setup() {
   local prefix=${1:?usage: node_setup PREFIX}
@@ -159,7 +134,7 @@ _node_holder() {
   net=$(_node_pinned_net "$d") || return 1
   [[ -s $d/holder.pid ]] || return 1
   pid=$(<"$d/holder.pid")
-  _node_alive "$pid" || return 1
+  proc_alive "$pid" || return 1
   [[ $(readlink "/proc/$pid/ns/net" 2>/dev/null) == "$net" ]] || return 1
   printf '%s\n' "$pid"
 }
@@ -168,22 +143,13 @@ _node_holder() {
 # (propagation private included), then waits for the owner to go away (dead man's
 # switch: then it kills everything in its network namespace). The network namespace
 # is pinned at once under /run/netns/NETNS_NAME.
-_node_close_inherited_fds() {
-  local fd
-  for fd in /proc/$BASHPID/fd/*; do
-    fd=${fd##*/}
-    ((fd > 2)) && eval "exec $fd>&-" 2>/dev/null
-  done
-  return 0
-}
-
 _node_spawn_holder() {
   local dir=$1 nsname=$2 pidfile=$1/holder.pid
   shift 2
   rm -f "$pidfile" "$dir/ns.net" "$dir/ns.mnt" "$dir/netns"
   # The holder outlives this shell: it must keep none of bats' pipes open (bats waits for
   # their EOF), so every inherited descriptor above 2 is closed before it starts.
-  (_node_close_inherited_fds; exec setsid unshare "$@" -- /bin/sh -c '
+  (proc_close_fds; exec setsid unshare "$@" -- /bin/sh -c '
     pidfile=$1 owner=$2
     me=$(readlink /proc/self/ns/net)
     echo $$ >"$pidfile.tmp" && mv "$pidfile.tmp" "$pidfile"
@@ -414,7 +380,7 @@ node_spawn() {
 # its mount namespace while the holder, which pins that one, is alive. Without
 # $2 = include-holder, the holder and its own children (its sleep) are left out.
 _node_ns_pids() {
-  local d=$1 with_holder=${2:-} net mnt=none holder pid ppid stat
+  local d=$1 with_holder=${2:-} net mnt=none holder pid ppid
   net=$(_node_pinned_net "$d") || return 0
   [[ $net == "$(_node_host_net)" ]] && return 0 # never the host's namespace
   if holder=$(_node_holder "$d"); then
@@ -432,10 +398,7 @@ _node_ns_pids() {
     while read -r pid; do
       [[ $pid == "$holder" ]] && continue
       if [[ $holder != none ]]; then
-        stat=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
-        stat=${stat##*) }
-        ppid=${stat#* }
-        ppid=${ppid%% *}
+        ppid=$(proc_ppid "$pid") || continue
         [[ $ppid == "$holder" ]] && continue
       fi
       printf '%s\n' "$pid"
