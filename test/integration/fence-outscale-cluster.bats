@@ -10,20 +10,15 @@ setup_file() {
   load ../../lab/lib/cluster
   load fence-outscale-helpers
   node_setup fo
-  cat >"$BATS_FILE_TMPDIR/sim.json" <<JSON
-{
-  "region": "eu-west-2",
-  "accounts": [{ "accessKey": "$FO_AK", "secretKey": "$FO_SK" }],
+  fo_config '. + {
   "timings": { "stopMs": 3000, "forceStopMs": 800, "startMs": 800 },
   "vms": [
     { "vmId": "i-000000c1", "state": "running", "tags": { "Name": "c1" } },
     { "vmId": "i-000000c2", "state": "running", "tags": { "Name": "node2" } },
     { "vmId": "i-000000c3", "state": "running", "tags": { "Name": "node3" } }
   ],
-  "metadata": { "instanceId": "i-000000c1" },
-  "faults": {}
-}
-JSON
+  "metadata": { "instanceId": "i-000000c1" }
+}' >"$BATS_FILE_TMPDIR/sim.json"
   fo_setup c1 "$BATS_FILE_TMPDIR/sim.json"
   cluster_start c1 stonith-enabled=true
   # The secret stays out of the CIB (Pacemaker logs CIB changes with their values): the device names a

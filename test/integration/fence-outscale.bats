@@ -10,10 +10,7 @@ setup_file() {
   load ../../lab/lib/node
   load fence-outscale-helpers
   node_setup fo
-  cat >"$BATS_FILE_TMPDIR/sim.json" <<JSON
-{
-  "region": "eu-west-2",
-  "accounts": [{ "accessKey": "$FO_AK", "secretKey": "$FO_SK" }],
+  fo_config '. + {
   "auth": { "maxSkewSeconds": 300, "services": ["api"], "lockout": { "enabled": true, "afterFailures": 4, "durationMs": 60000 } },
   "timings": { "stopMs": 3000, "forceStopMs": 600, "startMs": 500 },
   "vms": [
@@ -27,10 +24,8 @@ setup_file() {
     { "vmId": "i-00000011", "state": "running", "tags": { "Name": "node5" } },
     { "vmId": "i-00000012", "state": "running", "tags": { "Name": "node7" }, "shutdownBehavior": "terminate" }
   ],
-  "metadata": { "instanceId": "i-0000000a" },
-  "faults": {}
-}
-JSON
+  "metadata": { "instanceId": "i-0000000a" }
+}' >"$BATS_FILE_TMPDIR/sim.json"
   fo_setup fo1 "$BATS_FILE_TMPDIR/sim.json"
 }
 

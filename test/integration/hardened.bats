@@ -27,17 +27,14 @@ setup_file() {
   in_node p1 setsid "$NODE_BIN" -e 'require("net").createServer((s) => s.end()).listen(7000)' </dev/null >/dev/null 2>&1 3>&- &
   wait_until 10 "a listener on p1:7000" in_node p1 sh -c 'ss -Hltn "sport = :7000" | grep -q 7000'
   CLUSTER_PACEMAKERD_WRAPPER=$HARDEN cluster_start n1
-  cat >"$BATS_FILE_TMPDIR/sim.json" <<JSON
-{ "region": "eu-west-2",
-  "accounts": [{ "accessKey": "$FO_AK", "secretKey": "$FO_SK" }],
+  fo_config '. + {
   "timings": { "stopMs": 500, "forceStopMs": 200, "startMs": 200 },
   "vms": [
     { "vmId": "i-0000000a", "state": "running", "tags": { "Name": "node1" } },
     { "vmId": "i-0000000b", "state": "running", "tags": { "Name": "node2" } }
   ],
-  "metadata": { "instanceId": "i-0000000a" },
-  "faults": {} }
-JSON
+  "metadata": { "instanceId": "i-0000000a" }
+}' >"$BATS_FILE_TMPDIR/sim.json"
   fo_setup fo1 "$BATS_FILE_TMPDIR/sim.json"
   # An agent that still cannot work on the host: the shipped vip under a stricter filter than
   # @system-service (no clone3, which glibc's pthread_create calls).
