@@ -2,11 +2,11 @@
 // ReadVms, StopVms, StartVms and CreateTags on the simulated fleet. Bodies were checked against the spec's
 // request schemas before they get here. Each returns the response without its ResponseContext.
 import { apiErrors } from './api-errors.js';
-import type { JsonObject } from './json.js';
+import type { JsonObject } from '../json.js';
 import type { Operation } from './operations-list.js';
-import { unstartableStates, unstoppableStates, type StateChange, type VmFleet } from './vm-fleet.js';
+import { unstartableStates, unstoppableStates, type StateChange, type VmFleet } from '../fleet/vm-fleet.js';
 import { filterVms } from './vm-filters.js';
-import { vmIdPattern } from './vm-states.js';
+import { vmIdPattern } from '../fleet/vm-states.js';
 import { vmToApi } from './vm-view.js';
 
 export interface OperationContext {
