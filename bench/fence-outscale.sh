@@ -15,19 +15,10 @@ agent=/usr/sbin/fence_outscale
 [ -n "${FENCE_OUTSCALE_CMD:-}" ] || [ -x "$agent" ] || { echo "bench: $agent is missing: run make install" >&2; exit 1; }
 agent=${FENCE_OUTSCALE_CMD:-$agent}
 for tool in hyperfine jq curl; do command -v "$tool" >/dev/null || { echo "bench: $tool is missing" >&2; exit 1; }; done
-# shellcheck source=../lab/outscale-sim/sim.bash
-source lab/outscale-sim/sim.bash
-
-ns=fo-bench-$$
-tmp=$(mktemp -d)
-cleanup() {
-  sim_stop
-  ip netns del "$ns" 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-ip netns add "$ns"
-ip -n "$ns" link set lo up
+# shellcheck source=lib.bash
+source bench/lib.bash
+bench_netns_sim fo-bench
+ns=$BENCH_NS tmp=$BENCH_TMP
 unset NODE_EXTRA_CA_CERTS # it slows every node start (see .notes/HELPERS.md)
 
 ak=AKBENCH000000001
@@ -39,7 +30,6 @@ SIM_SECRET_KEY=$sk sim_config "$ak" '
                                               timings: {forceStopMs: (. * 1000)}}),
             {vmId: "i-0000b0ff", state: "running", tags: {Name: "throttled"}, timings: {forceStopMs: 1000}}]
   | .metadata = {instanceId: "i-0000beef"}' --args -- "${stop_seconds[@]}" >"$tmp/sim.json"
-export SIM_EXEC="ip netns exec $ns" SIM_DIR=$tmp
 sim_start "$tmp/sim.json" >/dev/null
 url=$SIM_URL
 

@@ -13,19 +13,8 @@ jit=${BENCH_JIT:?bench/hardened.sh: BENCH_JIT unset: run it through bench/run.sh
 harden=$PWD/dist/harden
 [ -x "$harden" ] || { echo "bench/hardened.sh: $harden missing (make harden)" >&2; exit 1; }
 
-# shellcheck source=../lab/outscale-sim/sim.bash
-source lab/outscale-sim/sim.bash
-
-ns=hardened-bench-$$
-tmp=$(mktemp -d)
-cleanup() {
-  sim_stop
-  ip netns del "$ns" 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-ip netns add "$ns"
-ip -n "$ns" link set lo up
+bench_netns_sim hardened-bench
+ns=$BENCH_NS tmp=$BENCH_TMP
 
 echo "### The jitless executable vs the JIT build it replaces, and under the hardening (same run)"
 echo
@@ -43,7 +32,7 @@ row() {
   shift # --
   local ours=$*
   local jitcmd hardcmd
-  jitcmd=$(sed -e "s|/usr/lib/ocf/resource.d/seapath/|$jit/|g" -e "s|/usr/sbin/fence_outscale|$jit/fence_outscale|g" <<<"$ours")
+  jitcmd=$(_bench_jit_cmd "$ours")
   hardcmd=$(sed -e "s|/usr/lib/ocf/resource.d/seapath/|$harden &|g" -e "s|/usr/sbin/fence_outscale|$harden &|g" <<<"$ours")
   json=$tmp/$(tr -c 'a-zA-Z0-9' _ <<<"$title").json
   local -a mode=(-N)
@@ -71,7 +60,6 @@ SIM_SECRET_KEY=$sk sim_config "$ak" '
   | .vms = [{vmId: "i-0000b001", state: "running", tags: {Name: "victim"}},
             {vmId: "i-0000b002", state: "stopped", tags: {Name: "already-off"}}]
   | .metadata = {instanceId: "i-0000beef"}' >"$tmp/sim.json"
-export SIM_EXEC="ip netns exec $ns" SIM_DIR=$tmp
 sim_start "$tmp/sim.json" >/dev/null
 url=$SIM_URL
 for vm in victim already-off; do

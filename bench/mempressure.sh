@@ -18,15 +18,8 @@
 # Prints hyperfine's median and p99 (ms) per agent, flavour and condition.
 #   MEMPRESSURE_RUNS (default 40)
 set -uo pipefail
-REPO=$(cd "$(dirname "$0")/.." && pwd)
-export LAB_ROOT=${BENCH_LAB_ROOT:-/var/lib/seapath-lab-bench}
-LAB=$REPO/lab/lab.sh
-# shellcheck source=../lab/lab.sh
-source "$LAB"
-# shellcheck source=lib.bash
-source "$REPO/bench/lib.bash"
-# shellcheck source=../lab/scale.bash
-source "$REPO/lab/scale.bash"
+# shellcheck source=lab.bash
+source "$(dirname "$0")/lab.bash"
 unset NODE_EXTRA_CA_CERTS
 RUNS=${MEMPRESSURE_RUNS:-40}
 LIMIT_MIB=${MEMPRESSURE_LIMIT_MIB:-64}

@@ -7,20 +7,12 @@
 # usage: bench/ping.sh   (root, after `make install`; hyperfine, jq, fping)
 # No `set -e`: the test harness sourced below is written for bats, which checks each step itself.
 cd "$(dirname "$0")/.." || exit 1
+# shellcheck source=lib.bash
 source bench/lib.bash
 unset NODE_EXTRA_CA_CERTS
 
-scratch=$(mktemp -d /tmp/bench-ping.XXXXXX)
-export NODE_SCRATCH_ROOT=$scratch NODE_OWNER_PID=$$
-# shellcheck source=../lab/lib/cluster.bash
-source lab/lib/cluster.bash
-cleanup() {
-  cluster_stop b1 >/dev/null 2>&1
-  node_teardown
-  rm -rf "$scratch"
-}
-trap cleanup EXIT
-node_setup pg || exit 1
+bench_stop() { cluster_stop b1; }
+bench_nodes pg || exit 1
 
 STOCK=/usr/lib/ocf/resource.d/pacemaker/ping
 OURS=/usr/lib/ocf/resource.d/seapath/ping

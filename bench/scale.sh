@@ -17,15 +17,8 @@
 #                      (several runs, e.g. one N each, then build one table and one plot)
 # Prints a markdown table and writes bench/scale-plot.sh's SVG of cost against N next to the data.
 set -uo pipefail
-REPO=$(cd "$(dirname "$0")/.." && pwd)
-export LAB_ROOT=${BENCH_LAB_ROOT:-/var/lib/seapath-lab-bench}
-LAB=$REPO/lab/lab.sh
-# shellcheck source=../lab/lab.sh
-source "$LAB"
-# shellcheck source=../lab/scale.bash
-source "$REPO/lab/scale.bash"
-# shellcheck source=lib.bash
-source "$REPO/bench/lib.bash"
+# shellcheck source=lab.bash
+source "$(dirname "$0")/lab.bash"
 NS=${SCALE_NS:-8}
 FLAVOURS=${SCALE_FLAVOURS:-stock seapath}
 STEADY_S=${SCALE_STEADY_S:-60}

@@ -7,27 +7,22 @@
 # usage: bench/vm.sh   (root, after `make install`; hyperfine, jq)
 # No `set -e`: the test helpers sourced below are written for bats, which checks each step.
 cd "$(dirname "$0")/.." || exit 1
+# shellcheck source=lib.bash
 source bench/lib.bash
 unset NODE_EXTRA_CA_CERTS
 
-scratch=$(mktemp -d /tmp/bench-vm.XXXXXX)
-export NODE_SCRATCH_ROOT=$scratch NODE_OWNER_PID=$$ LIBVIRT_BASE=$scratch/lv
-export CEPH_HELPER_QUIET=1 LIBVIRT_HELPER_QUIET=1
-# shellcheck source=../lab/lib/cluster.bash
-source lab/lib/cluster.bash
 # shellcheck source=../lab/lib/ceph.bash
 source lab/lib/ceph.bash
 # shellcheck source=../lab/lib/libvirt.bash
 source lab/lib/libvirt.bash
-cleanup() {
+bench_stop() {
   local n
-  for n in a b; do cluster_stop "$n" >/dev/null 2>&1; libvirt_stop "$n" >/dev/null 2>&1; done
-  ceph_stop "$scratch/ceph" >/dev/null 2>&1
-  node_teardown
-  rm -rf "$scratch"
+  for n in a b; do cluster_stop "$n"; libvirt_stop "$n"; done
+  ceph_stop "$scratch/ceph"
 }
-trap cleanup EXIT
-node_setup vm || exit 1
+bench_nodes vm || exit 1
+scratch=$BENCH_SCRATCH
+export LIBVIRT_BASE=$scratch/lv CEPH_HELPER_QUIET=1 LIBVIRT_HELPER_QUIET=1
 
 STOCK=/usr/lib/ocf/resource.d/heartbeat/VirtualDomain
 OURS=/usr/lib/ocf/resource.d/seapath/vm

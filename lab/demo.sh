@@ -12,13 +12,8 @@ set -uo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 LAB=$REPO/lab/lab.sh
 LAB_ROOT=${LAB_ROOT:-/var/lib/seapath-lab}
-export LIBVIRT_BASE=$LAB_ROOT/libvirt LIBVIRT_HELPER_QUIET=1
 # shellcheck source=lib/session.bash
 source "$REPO/lab/lib/session.bash"
-# shellcheck source=lib/ceph.bash
-source "$REPO/lab/lib/ceph.bash"
-# shellcheck source=lib/libvirt.bash
-source "$REPO/lab/lib/libvirt.bash"
 
 VIP=192.0.2.50
 SERIAL=$LAB_ROOT/vm1.serial
@@ -51,7 +46,6 @@ t=$(now)
 [[ ${PIPESTATUS[0]} -eq 0 ]] || fail "lab.sh up"
 LAB_UP=1
 lab_attach
-ceph_use "$LAB_ROOT/ceph"
 record "lab up (3 nodes, Ceph, libvirt, simulator, cluster)" "$(since "$t")"
 
 info "fence_outscale is the stonith device (configured by lab up): $(in_cluster node1 stonith_admin --list-registered 2>/dev/null | head -1)"

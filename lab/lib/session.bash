@@ -1,23 +1,28 @@
 # SPDX-License-Identifier: Apache-2.0
 # shellcheck shell=bash
-# What a script that drives the lab from outside (lab/demo.sh, bench/failover.sh) needs besides
-# lab/lab.sh itself: the cluster kit with its crm_mon queries (crm.bash), a clock, and the lab's nodes.
+# What a script that drives the lab from outside (lab/demo.sh, bench/failover.sh, the lab's bats files)
+# needs besides lab/lab.sh itself: the lab kit (cluster.bash with crm.bash's queries, ceph.bash,
+# libvirt.bash) pointed at the lab's state under $LAB_ROOT, and a clock.
 #
-#   lab_attach          after `lab.sh up`: join the lab's nodes (its anchor owns them), so in_node,
-#                       in_cluster and the crm_* queries reach them
+#   lab_attach          after `lab.sh up`: join the lab's nodes (its anchor owns them) and its Ceph, so
+#                       in_node, in_cluster, the crm_* queries, ceph_rbd and libvirt_* reach them
 #   now                 wall clock, seconds with decimals
 #   since START [END]   seconds from START to END (default: now), one decimal
 
+LAB_ROOT=${LAB_ROOT:-/var/lib/seapath-lab}
+export NODE_SCRATCH_ROOT=$LAB_ROOT LIBVIRT_BASE=$LAB_ROOT/libvirt LIBVIRT_HELPER_QUIET=1
 # shellcheck source=cluster.bash
 source "$(dirname "${BASH_SOURCE[0]}")/cluster.bash"
-
-LAB_ROOT=${LAB_ROOT:-/var/lib/seapath-lab}
-export NODE_SCRATCH_ROOT=$LAB_ROOT
+# shellcheck source=ceph.bash
+source "$(dirname "${BASH_SOURCE[0]}")/ceph.bash"
+# shellcheck source=libvirt.bash
+source "$(dirname "${BASH_SOURCE[0]}")/libvirt.bash"
 
 lab_attach() {
   NODE_OWNER_PID=$(<"$LAB_ROOT/anchor.pid") || return
   export NODE_OWNER_PID
-  node_setup lab >/dev/null
+  node_setup lab >/dev/null || return
+  [[ ! -f $LAB_ROOT/ceph/env ]] || ceph_use "$LAB_ROOT/ceph" >/dev/null
 }
 
 now() { date +%s.%N; }

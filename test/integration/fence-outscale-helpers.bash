@@ -10,6 +10,7 @@
 #   fo_agent LINE...          run /usr/sbin/fence_outscale in the node as pacemaker-fenced does: no argv,
 #                             the connection options then LINE... on stdin (later lines win), PCMK_service set.
 #                             FO_ENV=(K=V ...) adds environment; FO_KILL_AFTER=S SIGKILLs it after S seconds.
+#   fo_fails_with TEXT LINE...  `run --separate-stderr fo_agent LINE...`, then fails unless it exited 1 with TEXT in stderr
 #   fo_sim METHOD PATH [JSON] a control call to the simulator (sim_call: /_sim/log, /_sim/vms, /_sim/faults, /_sim/reset)
 #   fo_requests [OPERATION]   the request log as JSON lines {op,status,body,auth,violations}
 #   fo_vm_state VMID          the simulator's current state of a VM
@@ -48,6 +49,13 @@ fo_agent() {
   [[ -z ${FO_KILL_AFTER:-} ]] || killer=(timeout -s KILL "$FO_KILL_AFTER")
   in_node "$FO_NODE" env -u NODE_EXTRA_CA_CERTS PCMK_service=pacemaker-fenced "${FO_ENV[@]}" \
     "${killer[@]}" "${OCF_WRAPPER[@]}" /usr/sbin/fence_outscale <<<"$input"
+}
+
+fo_fails_with() {
+  local text=$1
+  shift
+  run --separate-stderr fo_agent "$@"
+  [[ $status -eq 1 && $stderr == *"$text"* ]] || { echo "exit $status, stderr: $stderr (expected 1 and '$text')"; return 1; }
 }
 
 fo_requests() {

@@ -6,24 +6,17 @@
 
 setup_file() {
   load vm-helpers
-  vm_load
   [ -x "$BATS_TEST_DIRNAME/../../dist/harden" ] || { echo "dist/harden missing: make harden" >&2; return 1; }
-  vm_lab_up a b
-  { cat /etc/hosts; printf '%s\n' "${VM_NODE_IP[a]} a" "${VM_NODE_IP[b]} b"; } >"$VM_DIR/hosts"
-  local n
-  for n in a b; do in_node "$n" mount --bind "$VM_DIR/hosts" /etc/hosts; done
-  vm_image vmh
+  vm_pair_up vmh
 }
 
 teardown_file() {
   load vm-helpers
-  vm_load
   vm_lab_down a b
 }
 
 setup() {
   load vm-helpers
-  vm_load
   OCF_WRAPPER=("$BATS_TEST_DIRNAME/../../dist/harden")
 }
 

@@ -17,14 +17,8 @@ teardown_file() {
 }
 
 setup() {
-  load ../../lab/lib/cluster
-  load ../../lab/lib/ceph
-  load ../../lab/lib/libvirt
-  export NODE_SCRATCH_ROOT=$LAB_ROOT LIBVIRT_BASE=$LAB_ROOT/libvirt LIBVIRT_HELPER_QUIET=1
-  NODE_OWNER_PID=$(<"$LAB_ROOT/anchor.pid")
-  export NODE_OWNER_PID
-  node_setup lab >/dev/null
-  ceph_use "$LAB_ROOT/ceph" >/dev/null
+  load ../../lab/lib/session
+  lab_attach
   SERIAL=$LAB_ROOT/vm1.serial
   # Each scenario starts from a clean slate: no failure history from the previous one.
   in_cluster node1 crm_resource --cleanup >/dev/null 2>&1 || true

@@ -13,9 +13,8 @@ NODES=(node1 node2 node3)
 
 setup_file() {
   "$LAB" up >&3 || return 1
-  load ../../lab/lib/libvirt
-  load ../../lab/lib/ceph
-  ceph_use "$LAB_ROOT/ceph" >/dev/null
+  load ../../lab/lib/session
+  lab_attach
   "$BATS_TEST_DIRNAME/../../lab/guest/build.sh" >/dev/null || return 1
   # The guest's disk, as an admin hands it to vm_manager: a qcow2 image (the lab's guest boots its
   # kernel directly; its disk carries a marker at 1 MiB that the snapshot tests read back).
@@ -28,9 +27,6 @@ setup_file() {
   done
   printf '<domain type="qemu"><name>broken</name>\n<devices>\n' >"$LAB_ROOT/broken.xml"
   # Stickiness keeps a VM where it runs once a move constraint is cleared (as lab.sh deploy does).
-  load ../../lab/lib/cluster
-  export NODE_SCRATCH_ROOT=$LAB_ROOT NODE_OWNER_PID=$(<"$LAB_ROOT/anchor.pid")
-  node_setup lab >/dev/null
   in_cluster node1 crm configure rsc_defaults rsc-options: resource-stickiness=100
 }
 
@@ -39,15 +35,9 @@ teardown_file() {
 }
 
 setup() {
-  load ../../lab/lib/cluster
-  load ../../lab/lib/ceph
-  load ../../lab/lib/libvirt
+  load ../../lab/lib/session
   load helpers/ocf
-  export NODE_SCRATCH_ROOT=$LAB_ROOT LIBVIRT_BASE=$LAB_ROOT/libvirt LIBVIRT_HELPER_QUIET=1
-  NODE_OWNER_PID=$(<"$LAB_ROOT/anchor.pid")
-  export NODE_OWNER_PID
-  node_setup lab >/dev/null
-  ceph_use "$LAB_ROOT/ceph" >/dev/null
+  lab_attach
 }
 
 # vm_manager_cmd as an admin runs it on a hypervisor (SEAPATH's vm-mgr).

@@ -6,7 +6,6 @@
 
 setup_file() {
   load vm-helpers
-  vm_load
   load ../../lab/lib/cluster
   vm_lab_up a b
   { cat /etc/hosts; printf '%s\n' "${VM_NODE_IP[a]} a" "${VM_NODE_IP[b]} b"; } >"$VM_DIR/hosts"
@@ -22,7 +21,6 @@ setup_file() {
 
 teardown_file() {
   load vm-helpers
-  vm_load
   load ../../lab/lib/cluster
   cluster_stop a || true
   cluster_stop b || true
@@ -31,7 +29,6 @@ teardown_file() {
 
 setup() {
   load vm-helpers
-  vm_load
   load ../../lab/lib/cluster
 }
 

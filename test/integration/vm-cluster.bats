@@ -6,7 +6,6 @@
 
 setup_file() {
   load vm-helpers
-  vm_load
   load ../../lab/lib/cluster
   vm_lab_up a
   # vm_manager keeps the XML cache in /etc/pacemaker: the node's own, not the host's
@@ -18,7 +17,6 @@ setup_file() {
 
 teardown_file() {
   load vm-helpers
-  vm_load
   load ../../lab/lib/cluster
   cluster_stop a || true
   vm_lab_down a
@@ -26,7 +24,6 @@ teardown_file() {
 
 setup() {
   load vm-helpers
-  vm_load
   load ../../lab/lib/cluster
 }
 

@@ -3,8 +3,10 @@
 # Shared by the vm*.bats files: a Ceph in node "ceph" (198.51.100.10) and libvirt nodes on the
 # same segment, SEAPATH-style system images, and running ocf:seapath:vm inside a node.
 #
-#   vm_load                          load node/ceph/libvirt/ocf helpers (setup_file, setup, teardown_file)
+#   `load vm-helpers` (in setup_file, setup, teardown_file) also loads the node/ceph/libvirt/ocf helpers (vm_load)
 #   vm_lab_up NODE...                node ceph + Ceph, then each NODE (a=.11, b=.12) with libvirtd and /etc/ceph
+#   vm_pair_up VM...                 vm_lab_up a b, each naming both in its /etc/hosts (a a-mig, b b-mig, as
+#                                    cluster nodes find each other), then vm_image VM...
 #   vm_lab_down NODE...              bounded teardown of all of it
 #   vm_image VM [--guest noos|linux]  domain XML -> $VM_DIR/VM.xml and rbd/system_VM (xml metadata)
 #   vm_agent NODE ACTION VM [k=v...]  the installed agent, resource VM, seapath=true, config under $VM_DIR/etc
@@ -39,6 +41,14 @@ vm_lab_up() {
     # The agent, rbd and QEMU in the node find the cluster as SEAPATH hosts do: /etc/ceph
     ceph_mount_etc "$VM_CEPH_DIR" in_node "$n" || return
   done
+}
+
+vm_pair_up() {
+  local n vm
+  vm_lab_up a b || return
+  { cat /etc/hosts; printf '%s\n' "${VM_NODE_IP[a]} a a-mig" "${VM_NODE_IP[b]} b b-mig"; } >"$VM_DIR/hosts" || return
+  for n in a b; do in_node "$n" mount --bind "$VM_DIR/hosts" /etc/hosts || return; done
+  for vm in "$@"; do vm_image "$vm" || return; done
 }
 
 vm_lab_down() {
@@ -87,3 +97,5 @@ vm_state() {
   out=$(libvirt_virsh "$1" domstate "$2" 2>&1) || { echo absent; return 0; }
   echo "$out"
 }
+
+vm_load

@@ -20,7 +20,7 @@ _load() {
 
 _ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
 _timing() { echo "# timing: $*" >&3; }
-_gone() { ! _libvirt_alive "$1"; }
+_gone() { ! proc_alive "$1"; }
 
 setup_file() {
   _load
@@ -167,7 +167,7 @@ setup() {
   libvirt_kill b
   run libvirt_virsh b list
   [ "$status" -ne 0 ]
-  _libvirt_alive "$q"
+  proc_alive "$q"
   LIBVIRT_HELPER_QUIET=1 LIBVIRT_EXEC="in_node b" libvirt_start b "$B_IP"
   libvirt_wait_domstate b vm1 running 10
   [ "$(libvirt_domain_pid b vm1)" = "$q" ]

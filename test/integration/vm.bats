@@ -5,19 +5,16 @@
 
 setup_file() {
   load vm-helpers
-  vm_load
   vm_lab_up a
 }
 
 teardown_file() {
   load vm-helpers
-  vm_load
   vm_lab_down a
 }
 
 setup() {
   load vm-helpers
-  vm_load
 }
 
 _has_watcher() { [ -n "$(ceph_watchers "$VM_CEPH_DIR" "$1")" ]; }
@@ -312,7 +309,7 @@ _has_watcher() { [ -n "$(ceph_watchers "$VM_CEPH_DIR" "$1")" ]; }
   echo "$output"
   [ "$status" -eq 0 ]
   [[ $output == *"killing its QEMU (pid $pid)"* ]]
-  ! _libvirt_alive "$pid"
+  ! proc_alive "$pid"
   libvirt_virsh a undefine vmnovirsh >/dev/null 2>&1 || true
 }
 
