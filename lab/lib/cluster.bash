@@ -30,6 +30,7 @@
 #       included) and clear its /dev/shm and /run/crm. rc 1 (and a message) when the
 #       clean stop did not finish in time. The node itself stays (node_destroy it).
 #   cluster_kill NAME           "crash": SIGKILL every process of the node at once.
+#   cluster_teardown NAME...    cluster_stop each NAME (best effort), then node_teardown (teardown_file).
 #   cluster_restart NAME [TIMEOUT_S]
 #       Start the daemons again with the node's existing corosync.conf and CIB (after
 #       cluster_kill, or a lab power cut), so it rejoins its cluster; waits until online.
@@ -64,7 +65,7 @@
 #     node_peer n1 peer 192.0.2.99/24
 #     cluster_start n1
 #   }
-#   teardown_file() { cluster_stop n1 || true; node_teardown; }
+#   teardown_file() { cluster_teardown n1; }
 #   @test "Dummy starts" {
 #     in_cluster n1 pcs resource create d1 ocf:pacemaker:Dummy op monitor interval=10s
 #     cluster_wait_resource n1 d1 Started 20
@@ -353,6 +354,12 @@ cluster_stop() {
   node_kill_all "$name" || rc=1
   in_node "$name" /bin/sh -c 'rm -rf /dev/shm/* /run/crm/* /run/corosync.pid' || true
   return "$rc"
+}
+
+cluster_teardown() {
+  local name
+  for name in "$@"; do cluster_stop "$name" || true; done
+  node_teardown
 }
 
 cluster_kill() {

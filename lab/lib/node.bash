@@ -202,12 +202,19 @@ segment_create() {
 
 segment_destroy() {
   _node_require_setup || return
-  local seg=${1:?usage: segment_destroy SEG} d
-  d=$NODE_DIR/s/$seg
+  local seg=${1:?usage: segment_destroy SEG}
+  _node_destroy_ns "$NODE_DIR/s/$seg" "$(_segment_netns "$seg")" "$NODE_DIR/s/$seg/ports"
+}
+
+# Kills everything in the namespaces of scratch dir $1, then deletes the named netns $2 (kept when
+# something survived: the name pins what is left) and removes the files $3...
+_node_destroy_ns() {
+  local d=$1 netns=$2
+  shift 2
   [[ -d $d ]] || return 0
-  _node_kill_ns "$d" || return 1 # the name stays: it pins what is left
-  ip netns del "$(_segment_netns "$seg")" 2>/dev/null || true
-  rm -f "$d/holder.pid" "$d/ports"
+  _node_kill_ns "$d" || return 1
+  ip netns del "$netns" 2>/dev/null || true
+  rm -f "$d/holder.pid" "$@"
 }
 
 # Private directories of a node: mount point -> owner:group mode (bind-mounted from
@@ -439,13 +446,9 @@ node_kill_all() {
 
 node_destroy() {
   _node_require_setup || return
-  local name=${1:?usage: node_destroy NAME} d
-  d=$NODE_DIR/n/$name
-  [[ -d $d ]] || return 0
-  _node_kill_ns "$d" || return 1 # the name stays: it pins what is left
+  local name=${1:?usage: node_destroy NAME}
   # The veths die with the node's netns (either end takes its peer along).
-  ip netns del "$(node_netns "$name")" 2>/dev/null || true
-  rm -f "$d/holder.pid" "$d"/*.segment
+  _node_destroy_ns "$NODE_DIR/n/$name" "$(node_netns "$name")" "$NODE_DIR/n/$name"/*.segment
 }
 
 node_teardown() {

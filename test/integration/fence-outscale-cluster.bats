@@ -46,8 +46,7 @@ XML
 
 teardown_file() {
   load ../../lab/lib/cluster
-  cluster_stop c1 || true
-  node_teardown
+  cluster_teardown c1
 }
 
 setup() {

@@ -31,10 +31,8 @@ setup() {
   [ "$status" -eq 0 ]
   [ "$(vm_state a vmh)" = running ]
   [[ $(ceph_watchers "$VM_CEPH_DIR" rbd/system_vmh) == "watcher=${VM_NODE_IP[a]}:0/"* ]]
-  run vm_agent a monitor vmh CRM_meta_interval=10000
-  [ "$status" -eq 0 ]
-  run vm_agent b monitor vmh CRM_meta_interval=0
-  [ "$status" -eq 7 ]
+  vm_monitor_is a vmh 0 10000
+  vm_monitor_is b vmh 7 0
 }
 
 @test "hardened: migrate_to and migrate_from move the running guest a -> b; it keeps its boot" {
@@ -51,8 +49,7 @@ setup() {
   [ "$(vm_state b vmh)" = running ]
   [ "$(vm_state a vmh)" = absent ]
   [ "$(libvirt_guest_heartbeat "$VM_DIR/vmh.serial" | cut -d' ' -f1)" = "$boot" ]
-  run vm_agent b monitor vmh CRM_meta_interval=10000
-  [ "$status" -eq 0 ]
+  vm_monitor_is b vmh 0 10000
 }
 
 @test "hardened: stop on the source after the migration is 0; stop on the target shuts the guest down" {
@@ -65,6 +62,5 @@ setup() {
   [ "$status" -eq 0 ]
   [ "$(vm_state b vmh)" = absent ]
   [ -z "$(ceph_watchers "$VM_CEPH_DIR" rbd/system_vmh)" ]
-  run vm_agent b monitor vmh CRM_meta_interval=0
-  [ "$status" -eq 7 ]
+  vm_monitor_is b vmh 7 0
 }

@@ -48,8 +48,7 @@ setup_file() {
 teardown_file() {
   load ../../lab/lib/cluster
   rm -rf "$STRICT_PROVIDER"
-  cluster_stop n1 || true
-  node_teardown
+  cluster_teardown n1
 }
 
 setup() {

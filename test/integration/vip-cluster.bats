@@ -17,8 +17,7 @@ setup_file() {
 
 teardown_file() {
   load ../../lab/lib/cluster
-  cluster_stop c1 || true
-  node_teardown
+  cluster_teardown c1
 }
 
 setup() {

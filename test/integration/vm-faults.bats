@@ -54,8 +54,7 @@ _running_vmf() {
   echo "$output"
   [ "$status" -eq 0 ]
   [[ $output == *"WARNING: cannot reach libvirt at qemu:///system ("*") for "*" s; vmf's QEMU runs (pid $qemu): reported running for up to 120 s"* ]]
-  run vm_agent a monitor vmf CRM_meta_interval=0
-  [ "$status" -eq 0 ]
+  vm_monitor_is a vmf 0 0
   sleep 1
   run vm_agent a monitor vmf CRM_meta_interval=10000 libvirt_outage_grace=1
   [ "$status" -eq 1 ]
@@ -81,15 +80,13 @@ _running_vmf() {
   echo "$output"
   [ "$status" -eq 1 ]
   [[ $(ocf_exit_reason) == "libvirt at qemu:///system says vmf is not defined, but its QEMU runs here (pid $qemu): a stop will kill it" ]]
-  run vm_agent a monitor vmf CRM_meta_interval=0
-  [ "$status" -eq 1 ]
+  vm_monitor_is a vmf 1 0
   run vm_agent a stop vmf
   echo "$output"
   [ "$status" -eq 0 ]
   [[ $output == *"killing its QEMU (pid $qemu)"* ]]
   ! proc_alive "$qemu"
-  run vm_agent a monitor vmf CRM_meta_interval=0
-  [ "$status" -eq 7 ]
+  vm_monitor_is a vmf 7 0
   wait_until 20 "the killed QEMU's watch to expire" _no_watcher rbd/system_vmf
 }
 
@@ -135,12 +132,10 @@ _running_vmf() {
   # still without libvirtd: nothing runs, so a second stop is 0 and a probe 7 (checked in /proc)
   run vm_agent a stop vmf
   [ "$status" -eq 0 ]
-  run vm_agent a monitor vmf CRM_meta_interval=0
-  [ "$status" -eq 7 ]
+  vm_monitor_is a vmf 7 0
   _libvirtd_restart
   [ "$(vm_state a vmf)" != running ]
-  run vm_agent a monitor vmf CRM_meta_interval=10000
-  [ "$status" -eq 7 ]
+  vm_monitor_is a vmf 7 10000
   wait_until 20 "the killed QEMU's watch to expire" _no_watcher rbd/system_vmf
 }
 
@@ -157,8 +152,7 @@ _running_vmf() {
   [[ $output == *"killing its QEMU (pid $qemu)"* ]]
   ! proc_alive "$qemu"
   (( took < 15000 ))
-  run vm_agent a monitor vmf CRM_meta_interval=10000
-  [ "$status" -eq 7 ]
+  vm_monitor_is a vmf 7 10000
   vm_agent a stop vmf
 }
 

@@ -11,6 +11,8 @@
 #   vm_image VM [--guest noos|linux]  domain XML -> $VM_DIR/VM.xml and rbd/system_VM (xml metadata)
 #   vm_agent NODE ACTION VM [k=v...]  the installed agent, resource VM, seapath=true, config under $VM_DIR/etc
 #   vm_agent_hiding TOOL NODE ACTION VM [k=v...]  the same, with TOOL hidden from the agent
+#   vm_monitor_is NODE VM RC INTERVAL_MS  `run vm_agent NODE monitor VM CRM_meta_interval=INTERVAL_MS` (0: a probe)
+#                                    exits RC
 #   vm_state NODE VM                  virsh domstate as libvirt of NODE reports it ("absent" when undefined)
 
 VM_CEPH_IP=198.51.100.10
@@ -41,6 +43,12 @@ vm_lab_up() {
     # The agent, rbd and QEMU in the node find the cluster as SEAPATH hosts do: /etc/ceph
     ceph_mount_etc "$VM_CEPH_DIR" in_node "$n" || return
   done
+}
+
+vm_monitor_is() {
+  local node=$1 vm=$2 rc=$3 interval=$4
+  run vm_agent "$node" monitor "$vm" CRM_meta_interval="$interval"
+  [ "$status" -eq "$rc" ] || { echo "monitor of $vm on $node (interval $interval): exit $status, expected $rc: $output"; return 1; }
 }
 
 vm_pair_up() {

@@ -56,10 +56,8 @@ _beat() { libvirt_guest_heartbeat "$VM_DIR/vmm.serial"; }
   run vm_agent a stop vmm
   [ "$status" -eq 0 ]
   [ "$(libvirt_domain_pid b vmm)" = "$pid" ]
-  run vm_agent a monitor vmm CRM_meta_interval=0
-  [ "$status" -eq 7 ]
-  run vm_agent b monitor vmm CRM_meta_interval=10000
-  [ "$status" -eq 0 ]
+  vm_monitor_is a vmm 7 0
+  vm_monitor_is b vmm 0 10000
 }
 
 @test "migration back b -> a over a migration network (suffix) on migrateport, with downtime and speed set" {

@@ -52,10 +52,8 @@ _has_watcher() { [ -n "$(ceph_watchers "$VM_CEPH_DIR" "$1")" ]; }
   # the domain is transient, as with VirtualDomain (libvirt forgets it when it stops), and its QEMU is the image's watcher
   libvirt_virsh a dominfo vm1 | grep -q '^Persistent: *no'
   [[ $(ceph_watchers "$VM_CEPH_DIR" rbd/system_vm1) == "watcher=${VM_NODE_IP[a]}:0/"* ]]
-  run vm_agent a monitor vm1 CRM_meta_interval=10000
-  [ "$status" -eq 0 ]
-  run vm_agent a monitor vm1 CRM_meta_interval=0
-  [ "$status" -eq 0 ]
+  vm_monitor_is a vm1 0 10000
+  vm_monitor_is a vm1 0 0
   # starting a running VM succeeds and leaves it alone
   local pid
   pid=$(libvirt_domain_pid a vm1)
@@ -74,10 +72,8 @@ _has_watcher() { [ -n "$(ceph_watchers "$VM_CEPH_DIR" "$1")" ]; }
   [[ $output != *"destroying vm1"* ]]
   [ "$(vm_state a vm1)" = absent ]
   [ -z "$(ceph_watchers "$VM_CEPH_DIR" rbd/system_vm1)" ]
-  run vm_agent a monitor vm1 CRM_meta_interval=10000
-  [ "$status" -eq 7 ]
-  run vm_agent a monitor vm1 CRM_meta_interval=0
-  [ "$status" -eq 7 ]
+  vm_monitor_is a vm1 7 10000
+  vm_monitor_is a vm1 7 0
   run vm_agent a stop vm1
   [ "$status" -eq 0 ]
 }
@@ -193,8 +189,7 @@ _has_watcher() { [ -n "$(ceph_watchers "$VM_CEPH_DIR" "$1")" ]; }
   libvirt_virsh a managedsave vmsaved >/dev/null
   libvirt_virsh a dominfo vmsaved | grep -q '^Managed save: *yes'
   # a probe on this node removes the stopped definition (a manual virsh start there would bypass the guard)
-  run vm_agent a monitor vmsaved CRM_meta_interval=0
-  [ "$status" -eq 7 ]
+  vm_monitor_is a vmsaved 7 0
   [ "$(vm_state a vmsaved)" = absent ]
   # again, and this time start finds it
   libvirt_virsh a define "$VM_DIR/vmsaved.def.xml" >/dev/null
@@ -272,8 +267,7 @@ _has_watcher() { [ -n "$(ceph_watchers "$VM_CEPH_DIR" "$1")" ]; }
 @test "a probe on a node that never ran the VM fetches its XML from RBD into config (as SEAPATH's agent does) and says 7" {
   vm_image vmprobe --guest noos
   rm -f "$VM_DIR/etc/vmprobe.xml"
-  run vm_agent a monitor vmprobe CRM_meta_interval=0
-  [ "$status" -eq 7 ]
+  vm_monitor_is a vmprobe 7 0
   diff <(ceph_rbd image-meta get rbd/system_vmprobe xml) "$VM_DIR/etc/vmprobe.xml"
 }
 
@@ -281,8 +275,7 @@ _has_watcher() { [ -n "$(ceph_watchers "$VM_CEPH_DIR" "$1")" ]; }
   run vm_agent a start vmnoimage
   [ "$status" -eq 6 ]
   [[ $(ocf_exit_reason) == "RBD image rbd/system_vmnoimage does not exist"* ]]
-  run vm_agent a monitor vmnoimage CRM_meta_interval=0
-  [ "$status" -eq 7 ]
+  vm_monitor_is a vmnoimage 7 0
 }
 
 @test "bad input: virsh or rbd missing on this node is 5 for start, 7 for a probe, 0 for stop" {
