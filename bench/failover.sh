@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
+# shellcheck source-path=SCRIPTDIR
 # Failover in the three-node lab, side by side in one run: the stock agents (VirtualDomain,
 # IPaddr2, ping) and ours, both with fence_outscale. For each: live-migration time, then the time
 # from the death of the node running the VM (its Corosync and Pacemaker killed) to the VM and the
@@ -21,7 +22,10 @@ measure() { # FLAVOUR
   "$LAB" up >/dev/null || { echo "| $flavour | lab up failed | | |"; return 1; }
   lab_attach
   "$LAB" deploy "$flavour" >/dev/null || { echo "| $flavour | deploy failed | | |"; "$LAB" down >/dev/null; return 1; }
-  wait_until 120 "vm1" crm_started_anywhere vm1 >/dev/null && wait_until 60 "vip" crm_started_anywhere vip >/dev/null || { "$LAB" down >/dev/null; return 1; }
+  if ! wait_until 120 "vm1" crm_started_anywhere vm1 >/dev/null || ! wait_until 60 "vip" crm_started_anywhere vip >/dev/null; then
+    "$LAB" down >/dev/null
+    return 1
+  fi
   sleep 8 # let the guest boot and the cluster settle
   for _ in $(seq "$RUNS"); do
     src=$(crm_where_is vm1); dst=node1; [[ $src == node1 ]] && dst=node2

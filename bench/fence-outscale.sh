@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
+# shellcheck source-path=SCRIPTDIR
 # fence_outscale timings against the Outscale API simulator, inside a network namespace of its own
 # (nothing can reach a real address). Prints figures; asserts nothing (tests do that).
 #   1. off against a VM that takes T s to stop (ForceStop): the agent should return within T + 1 s.
@@ -24,6 +25,7 @@ unset NODE_EXTRA_CA_CERTS # it slows every node start (see .notes/HELPERS.md)
 ak=AKBENCH000000001
 sk=SKBENCHsecret000000000000000000000000001
 stop_seconds=(1 3 5)
+# shellcheck disable=SC2016 # a jq program
 SIM_SECRET_KEY=$sk sim_config "$ak" '
   .timings = {stopMs: 30000, forceStopMs: 1000, startMs: 1000}
   | .vms = [($ARGS.positional[] | tonumber | {vmId: "i-0000b00\(.)", state: "running", tags: {Name: "stop-\(.)s"},

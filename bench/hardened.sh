@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.bash
 unset NODE_EXTRA_CA_CERTS
-jit=${BENCH_JIT:?bench/hardened.sh: BENCH_JIT unset: run it through bench/run.sh (make bench)}
+: "${BENCH_JIT:?bench/hardened.sh: BENCH_JIT unset: run it through bench/run.sh (make bench)}"
 harden=$PWD/dist/harden
 [ -x "$harden" ] || { echo "bench/hardened.sh: $harden missing (make harden)" >&2; exit 1; }
 

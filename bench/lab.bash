@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
+# shellcheck source-path=SCRIPTDIR
 # shellcheck shell=bash
 # Sourced by the benches that drive the three-node lab in-process (bench/mempressure.sh, bench/scale.sh):
 # lab/lab.sh's functions on a lab of their own (BENCH_LAB_ROOT, default /var/lib/seapath-lab-bench),

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
+# shellcheck source-path=SCRIPTDIR
 # shellcheck shell=bash
 # Side-by-side timing helpers for bench/*.sh: hyperfine runs both commands in one session,
 # alternating, with NODE_EXTRA_CA_CERTS unset; we print medians of wall time, mean CPU and ratios.

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
+# shellcheck source-path=SCRIPTDIR
 # ping vs ocf:pacemaker:ping (with fping), same hosts, one run: the recurring monitor with every
 # host reachable, and with one silent host. Both agents publish through attrd_updater, which
 # reaches pacemaker-attrd only from the cluster's network and mount namespaces: the run happens

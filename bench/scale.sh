@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
+# shellcheck source-path=SCRIPTDIR
 # make bench-scale: the lab with N VMs (lab/scale.bash: each a small guest on its own RBD image,
 # allow-migrate, pingd rule, monitored every 10 s), stock agents (VirtualDomain, ping) against
 # ours, a fresh lab for each flavour and each N. For each:
@@ -26,8 +27,6 @@ DATA=${SCALE_DATA:-$BENCH_OUT/scale.tsv}
 TICK=$(getconf CLK_TCK)
 [[ -n ${SCALE_APPEND:-} && -s $DATA ]] || printf '# N\tflavour\tcold_s\tcold_cpu_s\tcold_peak_rss_mib\tsteady_cpu_s_per_min\tdeath_vms\tdeath_s\tdrain_vms\tdrain_s\tcold_peak_pss_mib\n' >"$DATA"
 
-now() { date +%s.%N; }
-since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 note() { printf '[scale %s] %s\n' "$(date +%T)" "$*" >&2; }
 
 # CPU seconds the agents used so far: every node's pacemaker-execd, its reaped children's time.
@@ -44,7 +43,7 @@ agents_cpu() {
 }
 vms_on() { crm_mon_xml | crm_xpath "count(//resource[starts-with(@id,'vm') and @role='Started']/node[@name='$1'])"; }
 busiest_node() {
-  local n best= most=-1 c
+  local n best="" most=-1 c
   for n in "${LAB_NODES[@]}"; do c=$(vms_on "$n"); ((${c:-0} > most)) && { most=${c:-0}; best=$n; }; done
   echo "$best $most"
 }

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
+# shellcheck source-path=SCRIPTDIR
 # make demo: every agent at work in the three-node lab (lab/lab.sh), narrated, with timings.
 #   1. lab up; fence_outscale as the stonith device, a ping clone, a VM on RBD placed by a pingd
 #      rule (allow-migrate), a floating IP that follows the VM

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
+# shellcheck source-path=SCRIPTDIR
 # The lab: a real three-node Pacemaker cluster on this machine.
 #   node1..node3   192.0.2.11-13  Corosync (knet, token 1000 ms) + Pacemaker + libvirtd (TCG), Ceph clients
 #   storage        192.0.2.20     one Ceph mon + one memstore OSD serving RBD to every node
@@ -91,6 +92,7 @@ lab_sim_config() {
       '{vmId: $id, state: "running", privateIp: $ip, tags: {Name: $name, Cluster: "seapath-lab"},
         hooks: {onStopped: ($host + ["power-off", $name]), onRunning: ($host + ["power-on", $name])}}')")
   done
+  # shellcheck disable=SC2016 # a jq program: $vms and $md are jq's
   SIM_SECRET_KEY=$(<"$LAB_ROOT/secret_key") sim_config "$LAB_ACCESS_KEY" \
     '.timings = {stopMs: 2000, forceStopMs: 500, startMs: 1000} | .vms = $vms | .metadata = {instanceId: $md}' \
     --argjson vms "$(printf '%s\n' "${vms[@]}" | jq -cs .)" --arg md "$(vm_id_of node1)"
@@ -232,7 +234,7 @@ lab_deploy() {
   # Constraints first, then the resources: created enabled, vm1 would start before its rule exists.
   "${pcs[@]}" constraint location vm1 rule score=-INFINITY pingd lt 1 or not_defined pingd >/dev/null || die "pingd rule"
   "${pcs[@]}" constraint colocation add vip with vm1 INFINITY >/dev/null || die "colocation"
-  "${pcs[@]}" constraint order vm1 then vip >/dev/null 2>&1 || die "order"
+  "${pcs[@]}" constraint order vm1 'then' vip >/dev/null 2>&1 || die "order"
   "${pcs[@]}" resource enable vm1 vip >/dev/null || die "enable vm1 vip"
 }
 
@@ -244,7 +246,8 @@ lab_status() {
   echo
   in_cluster node1 crm_mon -1 -A 2>/dev/null || in_cluster node2 crm_mon -1 -A 2>/dev/null || echo "(no cluster answer from node1/node2)"
   ceph_use "$LAB_ROOT/ceph" && echo && echo "ceph: $(ceph_ceph health 2>&1)" && ceph_rbd ls -l 2>/dev/null
-  echo && sim_vms | jq -r '.[] | "cloud: \(.vmId) \(.tags.Name) \(.state)"' 2>/dev/null || true
+  echo
+  sim_vms | jq -r '.[] | "cloud: \(.vmId) \(.tags.Name) \(.state)"' 2>/dev/null || true
 }
 
 # Keeps what the lab logged (Pacemaker, Corosync, libvirt/QEMU, the simulator's requests, the guest's

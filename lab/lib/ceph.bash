@@ -1,4 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
+# shellcheck disable=SC2015 # `A && B || C` here means: C when A or B fails
+# shellcheck source-path=SCRIPTDIR
 # shellcheck shell=bash
 # A throw-away Ceph for integration tests: one mon + one memstore OSD (+ optional mgr),
 # cephx on, pool `rbd` initialised for RBD, clients `client.admin` and `client.libvirt`.
@@ -96,7 +98,7 @@ ceph_rados() { _ceph_daemon timeout "${CEPH_CMD_TIMEOUT_S:-20}" rados --conf "$C
 #   env CEPH_WITH_MGR=1: also start a mgr (not needed for RBD; costs ~150-300 MB RAM)
 ceph_start() {
   local dir=${1:?usage: ceph_start DIR [ADDR]} addr=${2:-${CEPH_ADDR:-}}
-  local t0 fsid osd_uuid osd_secret osd_id i
+  local t0 fsid osd_uuid osd_secret osd_id
   t0=$(proc_now_ms)
   mkdir -p "$dir" && dir=$(cd "$dir" && pwd) || return 1
   [ -e "$dir/mon" ] && { _ceph_fail "$dir already holds a cluster; ceph_stop it and use a new dir"; return 1; }

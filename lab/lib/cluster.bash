@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
+# shellcheck source-path=SCRIPTDIR
 # shellcheck shell=bash
 #
 # A real Corosync + Pacemaker cluster inside test nodes (see node.bash). No systemd:
@@ -186,7 +187,7 @@ _cluster_launch() {
   fi
   [[ -n $(_cluster_pids_named "$name" corosync) ]] ||
     { _cluster_die "corosync exited in node $name"; cluster_logs "$name" 20 >&2; return 1; }
-  _cluster_spawn "$name" "$dir/cluster/pacemakerd.out" ${CLUSTER_PACEMAKERD_WRAPPER:-} pacemakerd || return
+  _cluster_spawn "$name" "$dir/cluster/pacemakerd.out" ${CLUSTER_PACEMAKERD_WRAPPER:+"$CLUSTER_PACEMAKERD_WRAPPER"} pacemakerd || return
 }
 
 # Succeeds when CMD works in the node, or (to stop waiting early) when DAEMON died;
@@ -310,12 +311,12 @@ _cluster_resource_check() {
   case $state in
     Stopped)
       total=$(crm_xpath "count($sel)" <<<"$xml")
-      active=$(crm_xpath "count($sel[@active='true']$where)" <<<"$xml")
+      active=$(crm_xpath "count(${sel}[@active='true']$where)" <<<"$xml")
       [[ $total -gt 0 && $active == 0 ]] ;;
     Failed)
-      [[ $(crm_xpath "count($sel[@failed='true']$where) + count(//failures/failure[starts-with(@op_key,'${rsc}_')])" <<<"$xml") != 0 ]] ;;
+      [[ $(crm_xpath "count(${sel}[@failed='true']$where) + count(//failures/failure[starts-with(@op_key,'${rsc}_')])" <<<"$xml") != 0 ]] ;;
     *)
-      [[ $(crm_xpath "count($sel[@role='$state'][@failed='false']$where)" <<<"$xml") != 0 ]] ;;
+      [[ $(crm_xpath "count(${sel}[@role='$state'][@failed='false']$where)" <<<"$xml") != 0 ]] ;;
   esac || { printf 'resource %s not %s%s yet\n' "$rsc" "$state" "${on:+ on $on}"; return 1; }
 }
 

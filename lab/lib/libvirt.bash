@@ -1,4 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
+# shellcheck disable=SC2015 # `A && B || C` here means: C when A or B fails
+# shellcheck source-path=SCRIPTDIR
 # shellcheck shell=bash
 # Throw-away libvirtd "nodes" for integration tests (libvirt 9 + QEMU 7.2, TCG only, no systemd).
 #
@@ -217,7 +219,7 @@ libvirt_start() {
   fi
   disown $! 2>/dev/null
 
-  local pid= ready= deadline=$(($(proc_now_ms) + LIBVIRT_HELPER_WAIT_S * 1000))
+  local pid="" ready="" deadline=$(($(proc_now_ms) + LIBVIRT_HELPER_WAIT_S * 1000))
   while (($(proc_now_ms) < deadline)); do
     if [ -z "$pid" ]; then
       pid=$(_libvirt_daemon_pid "$name") || pid=
@@ -237,7 +239,7 @@ libvirt_start() {
     return 1
   }
   if [ -n "$addr" ]; then
-    ready= deadline=$(($(proc_now_ms) + 10000))
+    ready="" deadline=$(($(proc_now_ms) + 10000))
     while (($(proc_now_ms) < deadline)); do
       libvirt_exec "$name" timeout 5 virsh -q -c "qemu+tcp://$addr:$LIBVIRT_TCP_PORT/system" version \
         >/dev/null 2>&1 && { ready=1; break; }
@@ -344,8 +346,8 @@ libvirt_stop() {
 #   --secret UUID        default $LIBVIRT_CEPH_SECRET_UUID
 #   --uuid UUID          domain UUID (default: derived from VM, stable)
 libvirt_domain_xml() {
-  local vm=${1:?usage: libvirt_domain_xml VM [options]} guest=linux mem= serial= mon=${CEPH_MON_HOST:-}
-  local pool=rbd secret=$LIBVIRT_CEPH_SECRET_UUID uuid= port=6789
+  local vm=${1:?usage: libvirt_domain_xml VM [options]} guest=linux mem="" serial="" mon=${CEPH_MON_HOST:-}
+  local pool=rbd secret=$LIBVIRT_CEPH_SECRET_UUID uuid="" port=6789
   shift
   while (($#)); do
     case $1 in
@@ -456,6 +458,7 @@ libvirt_wait_guest_beats_after() {
   local count=${3:?COUNT} t=${4:-20} i hb
   for ((i = 0; i < t * 5; i++)); do
     if hb=$(libvirt_guest_heartbeat "$log"); then
+      # shellcheck disable=SC2086 # BOOT_ID UPTIME COUNT, one word each
       set -- $hb
       [ "$1" = "$boot" ] || { _libvirt_fail "guest rebooted: boot id $1, was $boot"; return 1; }
       (($3 > count)) && return 0

@@ -1,4 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
+# shellcheck disable=SC2015 # `A && B || C` here means: C when A or B fails
+# shellcheck source-path=SCRIPTDIR
 # shellcheck shell=bash
 #
 # Test "nodes": private network + mount + UTS namespaces on this machine, wired to
@@ -149,6 +151,7 @@ _node_spawn_holder() {
   rm -f "$pidfile" "$dir/ns.net" "$dir/ns.mnt" "$dir/netns"
   # The holder outlives this shell: it must keep none of bats' pipes open (bats waits for
   # their EOF), so every inherited descriptor above 2 is closed before it starts.
+  # shellcheck disable=SC2016 # the holder's script: its variables are its own
   (proc_close_fds; exec setsid unshare "$@" -- /bin/sh -c '
     pidfile=$1 owner=$2
     me=$(readlink /proc/self/ns/net)

@@ -12,6 +12,8 @@
 #                                pipe of its caller open (bats waits for EOF on its fds: a daemon
 #                                holding one hangs the whole run)
 #   proc_now_ms                  wall clock in ms
+#   now                          wall clock, seconds with decimals
+#   since START [END]            seconds from START to END (default: now), one decimal
 #   wait_until TIMEOUT_S WHAT CMD...
 #       Run CMD (a program or a function) every $WAIT_INTERVAL s (0.2) until it succeeds;
 #       TIMEOUT_S may have decimals. After TIMEOUT_S seconds print "timeout after Ns waiting
@@ -48,7 +50,7 @@ proc_wait_gone() {
 
 proc_close_fds() {
   local fd
-  for fd in /proc/$BASHPID/fd/*; do
+  for fd in "/proc/$BASHPID/fd/"*; do
     fd=${fd##*/}
     ((fd > 2)) && eval "exec $fd>&-" 2>/dev/null
   done
@@ -58,6 +60,8 @@ proc_close_fds() {
 proc_spawn() { (proc_close_fds && "$@"); }
 
 proc_now_ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
+now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="${2:-$(now)}" 'BEGIN { printf "%.1f", b - a }'; }
 
 wait_until() {
   local usage="usage: wait_until TIMEOUT_S WHAT CMD..."

@@ -1,13 +1,13 @@
 # SPDX-License-Identifier: Apache-2.0
+# shellcheck source-path=SCRIPTDIR
 # shellcheck shell=bash
 # What a script that drives the lab from outside (lab/demo.sh, bench/failover.sh, the lab's bats files)
 # needs besides lab/lab.sh itself: the lab kit (cluster.bash with crm.bash's queries, ceph.bash,
-# libvirt.bash) pointed at the lab's state under $LAB_ROOT, and a clock.
+# libvirt.bash) pointed at the lab's state under $LAB_ROOT.
 #
 #   lab_attach          after `lab.sh up`: join the lab's nodes (its anchor owns them) and its Ceph, so
 #                       in_node, in_cluster, the crm_* queries, ceph_rbd and libvirt_* reach them
-#   now                 wall clock, seconds with decimals
-#   since START [END]   seconds from START to END (default: now), one decimal
+# The clock (now, since) is proc.bash's.
 
 LAB_ROOT=${LAB_ROOT:-/var/lib/seapath-lab}
 export NODE_SCRATCH_ROOT=$LAB_ROOT LIBVIRT_BASE=$LAB_ROOT/libvirt LIBVIRT_HELPER_QUIET=1
@@ -24,6 +24,3 @@ lab_attach() {
   node_setup lab >/dev/null || return
   [[ ! -f $LAB_ROOT/ceph/env ]] || ceph_use "$LAB_ROOT/ceph" >/dev/null
 }
-
-now() { date +%s.%N; }
-since() { awk -v a="$1" -v b="${2:-$(now)}" 'BEGIN { printf "%.1f", b - a }'; }

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
+# shellcheck source-path=SCRIPTDIR
 # shellcheck shell=bash
 # The one way to run the Outscale API simulator from bash: the lab, the integration tests, the benches
 # and the unit test of the bundle all start it here. Source this file, then:

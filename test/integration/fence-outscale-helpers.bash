@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
+# shellcheck source-path=SCRIPTDIR
 # shellcheck shell=bash
 # Helpers for fence-outscale*.bats: the Outscale API simulator and the installed agent, both
 # inside one test node (its own network namespace), so that even a wrong default endpoint
@@ -55,6 +56,7 @@ fo_fails_with() {
   local text=$1
   shift
   run --separate-stderr fo_agent "$@"
+  # shellcheck disable=SC2154 # status and stderr are set by bats' run
   [[ $status -eq 1 && $stderr == *"$text"* ]] || { echo "exit $status, stderr: $stderr (expected 1 and '$text')"; return 1; }
 }
 

@@ -48,6 +48,7 @@ vm_lab_up() {
 vm_monitor_is() {
   local node=$1 vm=$2 rc=$3 interval=$4
   run vm_agent "$node" monitor "$vm" CRM_meta_interval="$interval"
+  # shellcheck disable=SC2154 # status and output are set by bats' run
   [ "$status" -eq "$rc" ] || { echo "monitor of $vm on $node (interval $interval): exit $status, expected $rc: $output"; return 1; }
 }
 
@@ -76,7 +77,7 @@ vm_image() {
 _vm_env() {
   local vm=$1 kv
   shift
-  VM_ENV=(PATH=$OCF_PATH OCF_ROOT=/usr/lib/ocf OCF_RA_VERSION_MAJOR=1 OCF_RA_VERSION_MINOR=1
+  VM_ENV=("PATH=$OCF_PATH" OCF_ROOT=/usr/lib/ocf OCF_RA_VERSION_MAJOR=1 OCF_RA_VERSION_MINOR=1
     OCF_RESOURCE_INSTANCE="$vm" OCF_RESOURCE_TYPE=vm OCF_RESOURCE_PROVIDER=seapath
     OCF_EXIT_REASON_PREFIX=ocf-exit-reason: OCF_RESKEY_CRM_meta_timeout="${OCF_TIMEOUT_MS:-20000}"
     OCF_RESKEY_seapath=true OCF_RESKEY_config="$VM_DIR/etc/$vm.xml")
@@ -96,6 +97,7 @@ vm_agent_hiding() {
   shift 4
   path=$(command -v "$tool") || return
   _vm_env "$vm" "$@"
+  # shellcheck disable=SC2016 # sh's own positional parameters
   in_node "$node" unshare --mount --propagation private -- /bin/sh -c 'mount --bind /dev/null "$1" && shift && exec "$@"' \
     hide "$path" env -i "${VM_ENV[@]}" /usr/lib/ocf/resource.d/seapath/vm "$action"
 }
