@@ -17,6 +17,7 @@ teardown_file() {
 
 setup() {
   load vm-helpers
+  # shellcheck disable=SC2034 # read by the helpers (fo_agent, ocf_agent, vm_agent)
   OCF_WRAPPER=("$BATS_TEST_DIRNAME/../../dist/harden")
 }
 

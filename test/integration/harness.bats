@@ -28,7 +28,7 @@ assert_node_gone() {
   shift
   ! ip netns list | grep -q "^$(node_netns "$name")\b" || { echo "netns of $name left"; return 1; }
   for pid in "$@"; do
-    ! proc_alive "$pid" || { echo "process $pid of $name still alive: $(cat "/proc/$pid/cmdline" | tr '\0' ' ')"; return 1; }
+    ! proc_alive "$pid" || { echo "process $pid of $name still alive: $(tr '\0' ' ' <"/proc/$pid/cmdline")"; return 1; }
   done
   ! grep -qF "$(node_dir "$name")" /proc/self/mountinfo || { echo "mounts of $name visible on the host"; return 1; }
 }
@@ -80,7 +80,7 @@ assert_node_gone() {
   [[ $output == *"not a TEST-NET address"* ]]
   run node_create 'Bad Name'
   [ "$status" -ne 0 ]
-  ! ip netns list | grep -q "$(node_netns bad1)"
+  ! ip netns list | grep -q "$(node_netns bad1)" || false
 }
 
 @test "node_destroy kills everything in the node, removes it, and is idempotent" {
@@ -219,5 +219,5 @@ EOF
   wait_until 10 "orphan node processes to die" eval '! in_orphan_ns'
   # node_setup of the next run removes the orphan's named namespace.
   node_setup hx
-  ! ip netns list | grep -q -- '-orphan\b'
+  ! ip netns list | grep -q -- '-orphan\b' || false
 }

@@ -112,10 +112,12 @@ sample_rate() { awk 'NR == 1 { a = $1 } { b = $1 } END { if (NR > 1) printf "%d 
 stop_cluster_daemons() {
   local n=$1 pids
   pids=$(_cluster_pids_named "$n" pacemakerd)
+  # shellcheck disable=SC2086 # one word each
   [[ -z $pids ]] || kill -TERM $pids
   wait_until 60 "pacemaker to stop on $n" _cluster_gone "$n" 'pacemaker*'
   if [[ ${2:-} == corosync ]]; then
     pids=$(_cluster_pids_named "$n" corosync)
+    # shellcheck disable=SC2086 # one word each
     [[ -z $pids ]] || kill -TERM $pids
     wait_until 20 "corosync to stop on $n" _cluster_gone "$n" corosync
   fi

@@ -139,7 +139,7 @@ watch_qemus() {
   watcher=$(watch_qemus "$samples")
   libvirtd=$(for p in $(node_pids "$victim"); do [[ $(cat "/proc/$p/comm" 2>/dev/null) != libvirtd ]] || echo "$p"; done)
   [ -n "$libvirtd" ]
-  kill -STOP $libvirtd
+  kill -STOP "$libvirtd"
   in_cluster node1 crm_resource --move --resource vm1 --node "$( [ "$victim" = node1 ] && echo node2 || echo node1)"
   wait_until 90 "$victim to be fenced" bash -c "[ \$(grep -c 'power-off $victim' '$LAB_ROOT/power.log') -gt $fences_before ]"
   wait_until 120 "vm1 to run on a survivor" crm_started_elsewhere_than vm1 "$victim"

@@ -211,9 +211,9 @@ ensure_ping_clone() {
   local attrd
   attrd=$(_cluster_pids_named n1 pacemaker-attrd)
   [ -n "$attrd" ]
-  kill -STOP $attrd
+  kill -STOP "$attrd"
   OCF_TIMEOUT_MS=5000 run ocf_agent n1 ping stop host_list=192.0.2.21 name="$ATTR" dampen=0
-  kill -CONT $attrd
+  kill -CONT "$attrd"
   echo "$output"
   [ "$status" -eq 0 ]
   [[ $output == *"WARNING: unsetting $ATTR with attrd_updater -D (best effort) did not complete"* ]]

@@ -98,7 +98,7 @@ _reloaded() { grep -q 'Result of reload-agent operation for vmc1 on a: ok' "$(no
 
 # the guest's last heartbeat is of a boot other than $1, up for 2 s (its ACPI button is ready)
 @test "autoset_utilization_cpu and _hv_memory (off by default) copy the domain's size into utilization at start" {
-  ! _utilization_is cpu 1
+  ! _utilization_is cpu 1 || false
   in_cluster a crm resource param vmc1 set autoset_utilization_cpu true
   in_cluster a crm resource param vmc1 set autoset_utilization_hv_memory true
   local boot
@@ -117,6 +117,7 @@ _utilization_is() { [ "$(in_cluster a crm_resource --resource vmc1 --utilization
 _guest_up_not() {
   local hb
   hb=$(libvirt_guest_heartbeat "$VM_DIR/vmc1.serial") || return 1
+  # shellcheck disable=SC2086 # one word each
   set -- "$1" $hb
   [ "$2" != "$1" ] && [ "${3%.*}" -ge 2 ]
 }

@@ -85,7 +85,7 @@ _running_vmf() {
   echo "$output"
   [ "$status" -eq 0 ]
   [[ $output == *"killing its QEMU (pid $qemu)"* ]]
-  ! proc_alive "$qemu"
+  ! proc_alive "$qemu" || false
   vm_monitor_is a vmf 7 0
   wait_until 20 "the killed QEMU's watch to expire" _no_watcher rbd/system_vmf
 }
@@ -102,7 +102,7 @@ _running_vmf() {
   [[ $output == *"libvirt does not answer"*"asking again for up to"* ]]
   [[ $output == *"destroying vmf"* || $output == *"shutting down vmf"* ]]
   [[ $output != *"killing its QEMU"* ]]
-  ! proc_alive "$qemu"
+  ! proc_alive "$qemu" || false
   [ "$(vm_state a vmf)" = absent ]
 }
 
@@ -127,7 +127,7 @@ _running_vmf() {
   echo "$output"
   [ "$status" -eq 0 ]
   [[ $output == *"killing its QEMU (pid $qemu)"* ]]
-  ! proc_alive "$qemu"
+  ! proc_alive "$qemu" || false
   [ -z "$(ceph_watchers "$VM_CEPH_DIR" rbd/system_vmf)" ]
   # still without libvirtd: nothing runs, so a second stop is 0 and a probe 7 (checked in /proc)
   run vm_agent a stop vmf
@@ -145,13 +145,13 @@ _running_vmf() {
   _libvirtd_pause
   t0=$(_ms)
   OCF_TIMEOUT_MS=15000 run vm_agent a stop vmf
-  local took=$(( $(_ms) - t0 ))
+  local elapsed=$(( $(_ms) - t0 ))
   _libvirtd_resume
-  echo "$output (took $took ms)"
+  echo "$output (took $elapsed ms)"
   [ "$status" -eq 0 ]
   [[ $output == *"killing its QEMU (pid $qemu)"* ]]
-  ! proc_alive "$qemu"
-  (( took < 15000 ))
+  ! proc_alive "$qemu" || false
+  (( elapsed < 15000 ))
   vm_monitor_is a vmf 7 10000
   vm_agent a stop vmf
 }
@@ -164,7 +164,7 @@ _running_vmf() {
   run_with_ceph_hung 30000 stop vmc
   [ "$status" -eq 0 ]
   (( took < 30000 ))
-  ! proc_alive "$qemu"
+  ! proc_alive "$qemu" || false
   [ "$(vm_state a vmc)" != running ]
 }
 

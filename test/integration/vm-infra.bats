@@ -186,7 +186,7 @@ setup() {
   ceph_use "$cdir"
   [[ $CEPH_ADDR == 127.* ]]
   t=$(_ms)
-  LIBVIRT_HELPER_QUIET=1 LIBVIRT_EXEC= libvirt_start h
+  LIBVIRT_HELPER_QUIET=1 LIBVIRT_EXEC="" libvirt_start h
   _timing "libvirt_start (host mode) $(($(_ms) - t)) ms"
   # the host's own libvirt paths are untouched
   [ ! -S /run/libvirt/libvirt-sock ] || [ "$(stat -c %i /run/libvirt)" != "$(stat -c %i "$LIBVIRT_BASE/h/run")" ]

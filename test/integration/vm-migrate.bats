@@ -39,7 +39,7 @@ _beat() { libvirt_guest_heartbeat "$VM_DIR/vmm.serial"; }
   [ "$status" -eq 0 ]
   [ "$(vm_state b vmm)" = running ]
   [ "$(vm_state a vmm)" = absent ]
-  ! proc_alive "$src_pid"
+  ! proc_alive "$src_pid" || false
   # the guest did not reboot and goes on beating on b, well past the migration (12 s)
   n=$(_beat | cut -d' ' -f3)
   libvirt_wait_guest_beats_after "$VM_DIR/vmm.serial" "$boot" "$((n + 12))" 30

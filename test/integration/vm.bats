@@ -103,6 +103,7 @@ _has_watcher() { [ -n "$(ceph_watchers "$VM_CEPH_DIR" "$1")" ]; }
 @test "the split-brain guard: a watcher of the image on another client refuses the start, and nothing starts" {
   vm_image vmsb --guest noos
   # another client has the image open, as the QEMU of another host would
+  # shellcheck disable=SC2016 # expanded by the inner shell, not this one
   in_node ceph setsid /bin/sh -c 'echo $$ >"$0"; sleep 60 | rbd watch rbd/system_vmsb' "$VM_DIR/watch.pid" \
     >/dev/null 2>&1 3>&- &
   wait_until 10 "rbd watch to register" _has_watcher rbd/system_vmsb
@@ -145,7 +146,7 @@ _has_watcher() { [ -n "$(ceph_watchers "$VM_CEPH_DIR" "$1")" ]; }
   ceph_system_image "$VM_CEPH_DIR" vm1n "$VM_DIR/test0.xml"
   local seapath args
   for seapath in false true; do
-    args=(seapath=$seapath)
+    args=("seapath=$seapath")
     [ $seapath = true ] || args+=("config=$VM_DIR/test0.xml")
     run vm_agent a start vm1n "${args[@]}"
     echo "$output"
@@ -302,7 +303,7 @@ _has_watcher() { [ -n "$(ceph_watchers "$VM_CEPH_DIR" "$1")" ]; }
   echo "$output"
   [ "$status" -eq 0 ]
   [[ $output == *"killing its QEMU (pid $pid)"* ]]
-  ! proc_alive "$pid"
+  ! proc_alive "$pid" || false
   libvirt_virsh a undefine vmnovirsh >/dev/null 2>&1 || true
 }
 
