@@ -62,7 +62,7 @@ $(DEB): $(BIN) dist/man/.built dist/copyright.cjs $(wildcard packaging/debian/* 
 deb: man $(DEB)
 
 # The Outscale API simulator (lab/outscale-sim): the only simulated part, used by tests, lab and demo.
-$(SIM): $(shell find lab/outscale-sim -name '*.ts' 2>/dev/null)
+$(SIM): $(shell find lab/outscale-sim -name '*.ts' -not -path '*/codegen/*' 2>/dev/null)
 	lab/outscale-sim/build.sh
 sim: deps $(SIM)
 

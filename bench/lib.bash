@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
+# shellcheck source-path=SCRIPTDIR
 # shellcheck shell=bash
 # Side-by-side timing helpers for bench/*.sh: hyperfine runs both commands in one session,
 # alternating, with NODE_EXTRA_CA_CERTS unset; we print medians of wall time, mean CPU and ratios.
@@ -10,8 +11,49 @@
 #       the shipped jitless one replaces; OURS_CMD is then also timed with it, in the same
 #       hyperfine session, and each row gets | JIT wall | JIT cpu | jitless/JIT wall | jitless/JIT cpu |.
 
+#   bench_nodes PREFIX
+#       Namespace nodes of the bench's own (lab/lib/node.bash, prefix PREFIX) in a scratch dir (BENCH_SCRATCH),
+#       owned by this shell; at exit, bench_stop (if the bench defines it) stops what runs in them, then the
+#       nodes and the scratch dir go.
+#   bench_netns_sim NAME
+#       A scratch dir and a network namespace of their own (NAME-PID, lo up), both removed at exit with
+#       the simulator: `sim_start CONFIG` (sim.bash) then runs the Outscale simulator in that namespace.
+#       Sets BENCH_NS and BENCH_TMP.
+
 BENCH_OUT=${BENCH_OUT:-/tmp/seapath-bench}
 mkdir -p "$BENCH_OUT"
+# shellcheck source=../lab/outscale-sim/sim.bash
+source "$(dirname "${BASH_SOURCE[0]}")/../lab/outscale-sim/sim.bash"
+# shellcheck source=../lab/lib/cluster.bash
+source "$(dirname "${BASH_SOURCE[0]}")/../lab/lib/cluster.bash"
+
+bench_nodes() {
+  local prefix=${1:?usage: bench_nodes PREFIX}
+  BENCH_SCRATCH=$(mktemp -d "/tmp/bench-$prefix.XXXXXX") || return
+  export NODE_SCRATCH_ROOT=$BENCH_SCRATCH NODE_OWNER_PID=$$
+  trap _bench_nodes_cleanup EXIT
+  node_setup "$prefix"
+}
+
+_bench_nodes_cleanup() {
+  [[ $(type -t bench_stop) != function ]] || bench_stop >/dev/null 2>&1
+  node_teardown
+  rm -rf "$BENCH_SCRATCH"
+}
+
+bench_netns_sim() {
+  BENCH_NS=${1:?usage: bench_netns_sim NAME}-$$
+  BENCH_TMP=$(mktemp -d)
+  trap _bench_netns_sim_cleanup EXIT
+  ip netns add "$BENCH_NS" && ip -n "$BENCH_NS" link set lo up || return
+  export SIM_EXEC="ip netns exec $BENCH_NS" SIM_DIR=$BENCH_TMP
+}
+
+_bench_netns_sim_cleanup() {
+  sim_stop
+  ip netns del "$BENCH_NS" 2>/dev/null || true
+  rm -rf "$BENCH_TMP"
+}
 
 bench_header() {
   if [[ -n ${BENCH_JIT:-} ]]; then

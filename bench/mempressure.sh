@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
+# shellcheck source-path=SCRIPTDIR
 # Monitor latency of vm, vip and ping under memory pressure, stock agents against ours, one run.
 # The lab (lab.sh up + deploy: ping clone, vm1 on RBD, vip) runs our agents; on the node holding
 # vm1 and the vip, both flavours monitor the same domain, address and gateway, as pacemaker-execd
@@ -18,15 +19,8 @@
 # Prints hyperfine's median and p99 (ms) per agent, flavour and condition.
 #   MEMPRESSURE_RUNS (default 40)
 set -uo pipefail
-REPO=$(cd "$(dirname "$0")/.." && pwd)
-export LAB_ROOT=${BENCH_LAB_ROOT:-/var/lib/seapath-lab-bench}
-LAB=$REPO/lab/lab.sh
-# shellcheck source=../lab/lab.sh
-source "$LAB"
-# shellcheck source=lib.bash
-source "$REPO/bench/lib.bash"
-# shellcheck source=../lab/scale.bash
-source "$REPO/lab/scale.bash"
+# shellcheck source=lab.bash
+source "$(dirname "$0")/lab.bash"
 unset NODE_EXTRA_CA_CERTS
 RUNS=${MEMPRESSURE_RUNS:-40}
 LIMIT_MIB=${MEMPRESSURE_LIMIT_MIB:-64}
@@ -65,12 +59,15 @@ drop_exclusive() { local f; for f in "${EXCLUSIVE[@]}"; do [[ -f $f ]] && dd if=
 "$LAB" up >/dev/null || exit 1
 lab_anchor; node_setup lab >/dev/null
 "$LAB" deploy seapath >/dev/null || exit 1
-vip_up() { [[ -n $(where_is vip) ]]; }
+vip_up() { [[ -n $(crm_where_is vip) ]]; }
 wait_until 180 "vm1 and the vip" vip_up >/dev/null || exit 1
-ON=$(where_is vm1)
+ON=$(crm_where_is vm1)
 in_node "$ON" install -D -m 0644 "$LAB_ROOT/vm1.xml" /var/lib/pacemaker/seapath/vm1-stock.xml
-make_cgroup none max && make_cgroup evicted max && make_cgroup limit $((LIMIT_MIB << 20)) &&
-  make_cgroup pinned $((LIMIT_MIB << 20)) || { echo "no memory cgroup" >&2; exit 1; }
+if ! { make_cgroup none max && make_cgroup evicted max && make_cgroup limit $((LIMIT_MIB << 20)) &&
+  make_cgroup pinned $((LIMIT_MIB << 20)); }; then
+  echo "no memory cgroup" >&2
+  exit 1
+fi
 sleep 5
 
 ENTER="nsenter -t $(node_pid "$ON") --net --mount --uts --"
@@ -84,6 +81,7 @@ declare -A CMD=(
   [ping-ours]="$BASE OCF_RESOURCE_INSTANCE=ping OCF_RESKEY_name=pingd OCF_RESKEY_host_list=${LAB_ADDR[gateway]} OCF_RESKEY_multiplier=1000 OCF_RESKEY_dampen=2s /usr/lib/ocf/resource.d/seapath/ping monitor"
 )
 # The stock ping needs its own instance started once (its monitor checks the state file).
+# shellcheck disable=SC2086 # ENTER and CMD hold command lines, one word an argument
 $ENTER ${CMD[ping-stock]% monitor} start >/dev/null 2>&1
 
 series() { # AGENT FLAVOUR CONDITION: prints "median p99" in ms

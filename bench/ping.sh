@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
+# shellcheck source-path=SCRIPTDIR
 # ping vs ocf:pacemaker:ping (with fping), same hosts, one run: the recurring monitor with every
 # host reachable, and with one silent host. Both agents publish through attrd_updater, which
 # reaches pacemaker-attrd only from the cluster's network and mount namespaces: the run happens
@@ -7,20 +8,12 @@
 # usage: bench/ping.sh   (root, after `make install`; hyperfine, jq, fping)
 # No `set -e`: the test harness sourced below is written for bats, which checks each step itself.
 cd "$(dirname "$0")/.." || exit 1
+# shellcheck source=lib.bash
 source bench/lib.bash
 unset NODE_EXTRA_CA_CERTS
 
-scratch=$(mktemp -d /tmp/bench-ping.XXXXXX)
-export NODE_SCRATCH_ROOT=$scratch NODE_OWNER_PID=$$
-# shellcheck source=../test/integration/helpers/cluster.bash
-source test/integration/helpers/cluster.bash
-cleanup() {
-  cluster_stop b1 >/dev/null 2>&1
-  node_teardown
-  rm -rf "$scratch"
-}
-trap cleanup EXIT
-node_setup pg || exit 1
+bench_stop() { cluster_stop b1; }
+bench_nodes pg || exit 1
 
 STOCK=/usr/lib/ocf/resource.d/pacemaker/ping
 OURS=/usr/lib/ocf/resource.d/seapath/ping

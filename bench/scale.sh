@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
+# shellcheck source-path=SCRIPTDIR
 # make bench-scale: the lab with N VMs (lab/scale.bash: each a small guest on its own RBD image,
 # allow-migrate, pingd rule, monitored every 10 s), stock agents (VirtualDomain, ping) against
 # ours, a fresh lab for each flavour and each N. For each:
@@ -17,15 +18,8 @@
 #                      (several runs, e.g. one N each, then build one table and one plot)
 # Prints a markdown table and writes bench/scale-plot.sh's SVG of cost against N next to the data.
 set -uo pipefail
-REPO=$(cd "$(dirname "$0")/.." && pwd)
-export LAB_ROOT=${BENCH_LAB_ROOT:-/var/lib/seapath-lab-bench}
-LAB=$REPO/lab/lab.sh
-# shellcheck source=../lab/lab.sh
-source "$LAB"
-# shellcheck source=../lab/scale.bash
-source "$REPO/lab/scale.bash"
-# shellcheck source=lib.bash
-source "$REPO/bench/lib.bash"
+# shellcheck source=lab.bash
+source "$(dirname "$0")/lab.bash"
 NS=${SCALE_NS:-8}
 FLAVOURS=${SCALE_FLAVOURS:-stock seapath}
 STEADY_S=${SCALE_STEADY_S:-60}
@@ -33,8 +27,6 @@ DATA=${SCALE_DATA:-$BENCH_OUT/scale.tsv}
 TICK=$(getconf CLK_TCK)
 [[ -n ${SCALE_APPEND:-} && -s $DATA ]] || printf '# N\tflavour\tcold_s\tcold_cpu_s\tcold_peak_rss_mib\tsteady_cpu_s_per_min\tdeath_vms\tdeath_s\tdrain_vms\tdrain_s\tcold_peak_pss_mib\n' >"$DATA"
 
-now() { date +%s.%N; }
-since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 note() { printf '[scale %s] %s\n' "$(date +%T)" "$*" >&2; }
 
 # CPU seconds the agents used so far: every node's pacemaker-execd, its reaped children's time.
@@ -49,9 +41,9 @@ agents_cpu() {
   done
   awk -v t="$ticks" -v hz="$TICK" 'BEGIN { printf "%.2f", t / hz }'
 }
-vms_on() { mon_xml | xmllint --xpath "count(//resource[starts-with(@id,'vm') and @role='Started']/node[@name='$1'])" - 2>/dev/null; }
+vms_on() { crm_mon_xml | crm_xpath "count(//resource[starts-with(@id,'vm') and @role='Started']/node[@name='$1'])"; }
 busiest_node() {
-  local n best= most=-1 c
+  local n best="" most=-1 c
   for n in "${LAB_NODES[@]}"; do c=$(vms_on "$n"); ((${c:-0} > most)) && { most=${c:-0}; best=$n; }; done
   echo "$best $most"
 }

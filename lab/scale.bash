@@ -12,32 +12,21 @@
 #       (kept off nodes without connectivity), target-role ROLE (default Started: every VM is
 #       probed on every node and started at once). No vip.
 #   scale_vms N          prints vm1..vmN
-#   mon_xml              crm_mon XML from the first node that answers
-#   where_is RSC         the node RSC is Started on (not failed), "" if none
 #   scale_all_started N  every VM Started once, not failed, on an online node
 #   scale_all_online     the three nodes online
 
 scale_vms() { local i; for ((i = 1; i <= $1; i++)); do echo "vm$i"; done; }
 
-mon_xml() {
-  local n
-  for n in "${LAB_NODES[@]}"; do
-    in_cluster "$n" timeout 10 crm_mon -1 --output-as=xml 2>/dev/null && return 0
-  done
-  return 1
-}
-where_is() { mon_xml | xmllint --xpath "string(//resource[@id='$1' and @role='Started' and @failed='false']/node/@name)" - 2>/dev/null; }
-
 # Every VM Started on exactly one online node, none failed or with a pending action.
 scale_all_started() {
   local x want=$1
-  x=$(mon_xml) || return 1
-  [[ $(xmllint --xpath "count(//resources/resource[starts-with(@id,'vm') and @role='Started' and @failed='false' and @nodes_running_on='1' and not(@pending)])" - <<<"$x" 2>/dev/null) == "$want" ]]
+  x=$(crm_mon_xml) || return 1
+  [[ $(crm_xpath "count(//resources/resource[starts-with(@id,'vm') and @role='Started' and @failed='false' and @nodes_running_on='1' and not(@pending)])" <<<"$x") == "$want" ]]
 }
 scale_all_online() {
   local x
-  x=$(mon_xml) || return 1
-  [[ $(xmllint --xpath "count(//nodes/node[@online='true' and @unclean='false' and @standby='false'])" - <<<"$x" 2>/dev/null) == "${#LAB_NODES[@]}" ]]
+  x=$(crm_mon_xml) || return 1
+  [[ $(crm_xpath "count(//nodes/node[@online='true' and @unclean='false' and @standby='false'])" <<<"$x") == "${#LAB_NODES[@]}" ]]
 }
 
 _scale_primitive() { # VM AGENT ROLE PARAMS...

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
+# shellcheck disable=SC2015 # `A && B || C` here means: C when A or B fails
 # shellcheck shell=bash
 # SEAPATH's surroundings on the lab nodes (sourced by lab/lab.sh; docs/lab-seapath.md):
 #   - every node runs an sshd with its own host key, known to its peers (root's known_hosts), and
@@ -126,7 +127,7 @@ seapath_mount_node() {
 seapath_sshd_pid() {
   local p cmd
   for p in $(node_pids "$1"); do
-    [[ $(readlink "/proc/$p/exe" 2>/dev/null) == /usr/sbin/sshd ]] && _node_alive "$p" || continue
+    [[ $(readlink "/proc/$p/exe" 2>/dev/null) == /usr/sbin/sshd ]] && proc_alive "$p" || continue
     cmd=$(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)
     [[ $cmd == *'[listener]'* || $cmd == '/usr/sbin/sshd -D '* ]] && { echo "$p"; return 0; }
   done
@@ -140,8 +141,9 @@ seapath_start_sshd() {
   local n=$1
   seapath_sshd_pid "$n" >/dev/null && return 0
   in_node "$n" install -d -m 0755 /run/sshd || return 1 # privilege separation directory
+  # shellcheck disable=SC2094 # sshd -E appends to the log this subshell's output also goes to, by design
   (
-    for fd in /proc/$BASHPID/fd/*; do fd=${fd##*/}; ((fd > 2)) && eval "exec $fd>&-"; done 2>/dev/null
+    proc_close_fds
     exec setsid nsenter -t "$(node_pid "$n")" --net --mount --uts -- /usr/sbin/sshd -D -E "$SEAPATH_DIR/nodes/$n/sshd.log"
   ) </dev/null >>"$SEAPATH_DIR/nodes/$n/sshd.log" 2>&1 &
   disown $! 2>/dev/null

@@ -1,5 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
+# shellcheck disable=SC2317 # the faults run through "fault_$kind", which shellcheck 0.9 takes for unreachable code
+# shellcheck source-path=SCRIPTDIR
 # make soak: rounds of random faults on the three-node lab with SOAK_VMS VMs, checked by invariants.
 #   SOAK_SEED    the seed (default: from the clock); the same seed replays the same faults and targets
 #   SOAK_ROUNDS  rounds (default 8: every fault kind once, in a seeded order; fits in 10 minutes)
@@ -49,8 +51,6 @@ W=$(mktemp -d /tmp/seapath-soak.XXXXXX)
 RANDOM=$SEED
 
 log() { printf '[soak %s] %s\n' "$(date +%T)" "$*"; }
-now() { date +%s.%N; }
-since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 violation() { # KIND TEXT
   printf '%s %s\n' "$1" "$2" >>"$W/violations"
   log "VIOLATION $1: $2"
@@ -94,7 +94,7 @@ recovered() { scale_all_started "$VMS" && scale_all_online; }
 # Waits (until T0 + SOAK_BOUND) for VICTIM, if any, to be fenced, then for the cluster to stay whole
 # SOAK_QUIET seconds on end; prints the seconds from T0 to the start of that stretch.
 await_recovery() { # T0 [VICTIM]
-  local t0=$1 victim=${2:-} deadline ok_since= t
+  local t0=$1 victim=${2:-} deadline ok_since="" t
   deadline=$(awk -v a="$t0" -v b="$BOUND" 'BEGIN { printf "%d", a + b }')
   if [[ -n $victim ]]; then
     until [[ " $(fenced_since_mark | tr '\n' ' ') " == *" $victim "* ]]; do
@@ -121,7 +121,7 @@ qemu_of() { # NODE VM: pid of VM's live QEMU in NODE
   local p
   for p in $(node_pids "$1" 2>/dev/null); do
     [[ $(cat "/proc/$p/comm" 2>/dev/null) == qemu-system-x86 ]] || continue
-    tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q "guest=$2," && _node_alive "$p" && echo "$p"
+    tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q "guest=$2," && proc_alive "$p" && echo "$p"
   done
   return 0
 }
@@ -153,7 +153,7 @@ check_watchers() {
   local vm on w addr n bl
   bl=$(ceph_ceph osd blocklist ls 2>/dev/null)
   for vm in $(scale_vms "$VMS"); do
-    on=$(where_is "$vm")
+    on=$(crm_where_is "$vm")
     for w in $(ceph_rbd status "rbd/system_$vm" 2>/dev/null | grep -o 'watcher=[^ ]*'); do
       addr=${w#watcher=}
       grep -qF "$addr" <<<"$bl" && continue
@@ -167,8 +167,9 @@ check_watchers() {
 
 # --- the faults: each prints the node that must be fenced (if any) on fd 3 ---------------------------
 # A node holding a VM (the node of a VM drawn at random), in REPLY.
-victim_node() { pick $(scale_vms "$VMS"); REPLY=$(where_is "$REPLY"); }
-vm_on() { [[ $(where_is "$1") == "$2" ]]; }
+# shellcheck disable=SC2046 # pick draws among words: VM and node names
+victim_node() { pick $(scale_vms "$VMS"); REPLY=$(crm_where_is "$REPLY"); }
+vm_on() { [[ $(crm_where_is "$1") == "$2" ]]; }
 
 fault_crash() { local n; victim_node; n=$REPLY; log "crash $n"; "$LAB" crash "$n"; echo "$n" >&3; }
 fault_power-off() { local n; victim_node; n=$REPLY; log "power off $n"; "$LAB" power-off "$n"; echo "$n" >&3; }
@@ -188,7 +189,10 @@ fault_osd() {
 }
 fault_migration() {
   local vm src dst p i
-  pick $(scale_vms "$VMS"); vm=$REPLY; src=$(where_is "$vm"); pick $(other_node "$src"); dst=$REPLY
+  # shellcheck disable=SC2046 # pick draws among words: VM and node names
+  pick $(scale_vms "$VMS"); vm=$REPLY; src=$(crm_where_is "$vm")
+  # shellcheck disable=SC2046
+  pick $(other_node "$src"); dst=$REPLY
   log "migrate $vm $src -> $dst, kill the target QEMU halfway"
   in_cluster node1 crm_resource --move --resource "$vm" --node "$dst" >/dev/null 2>&1
   for ((i = 0; i < 400; i++)); do p=$(qemu_of "$dst" "$vm"); [[ -n $p ]] && break; sleep 0.05; done
@@ -214,7 +218,10 @@ fault_cloud-503() {
 }
 fault_move() {
   local vm src dst
-  pick $(scale_vms "$VMS"); vm=$REPLY; src=$(where_is "$vm"); pick $(other_node "$src"); dst=$REPLY
+  # shellcheck disable=SC2046 # pick draws among words: VM and node names
+  pick $(scale_vms "$VMS"); vm=$REPLY; src=$(crm_where_is "$vm")
+  # shellcheck disable=SC2046
+  pick $(other_node "$src"); dst=$REPLY
   log "move $vm $src -> $dst"
   in_cluster node1 crm_resource --move --resource "$vm" --node "$dst" >/dev/null 2>&1
   wait_until "$BOUND" "$vm on $dst" vm_on "$vm" "$dst" >/dev/null 2>&1 ||
@@ -256,7 +263,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
   done
   check_watchers
   # What failed in this round is cleaned up now, so that the next fault starts from a clean slate.
-  if [[ $(mon_xml | xmllint --xpath 'count(//failures/failure)' - 2>/dev/null) != 0 ]]; then
+  if [[ $(crm_mon_xml | crm_xpath 'count(//failures/failure)') != 0 ]]; then
     in_cluster node1 crm_resource --cleanup >/dev/null 2>&1
   fi
 done
@@ -266,8 +273,8 @@ in_cluster node1 crm_resource --cleanup >/dev/null 2>&1
 mark_logs
 await_recovery "$(now)" >/dev/null || violation not-running "not whole after the cleanup at the end"
 for n in $(fenced_since_mark); do violation fenced "after the last round: $n fenced; scheduler: $(fence_reasons "$n")"; done
-failed=$(mon_xml | xmllint --xpath 'count(//failures/failure)' - 2>/dev/null)
-[[ $failed == 0 ]] || violation failed-actions "$failed failed actions after cleanup: $(mon_xml | xmllint --xpath '//failures/failure/@*' - 2>/dev/null | tr '\n' ' ' | head -c 400)"
+failed=$(crm_mon_xml | crm_xpath 'count(//failures/failure)')
+[[ $failed == 0 ]] || violation failed-actions "$failed failed actions after cleanup: $(crm_mon_xml | crm_xpath '//failures/failure/@*' | tr '\n' ' ' | head -c 400)"
 scale_all_online || violation offline "not every node online at the end"
 kill "$SAMPLER" 2>/dev/null; wait "$SAMPLER" 2>/dev/null; SAMPLER=
 while read -r line; do [[ -n $line ]] && violation two-writers "$line"; done <"$W/sampler/violations"

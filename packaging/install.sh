@@ -11,6 +11,7 @@ mandir=/usr/share/man
 install -D -m 0755 "$bin" "$dest$libdir/seapath-agents"
 install -d "$dest$ocfdir" "$dest/usr/sbin"
 # Relative links (Debian policy 10.5), so they resolve inside DESTDIR and chroots too.
+# shellcheck disable=SC2013 # the lists hold one agent name a line, no blanks
 for agent in $(cat packaging/resource-agents.list); do
   ln -sfn ../../../seapath-agents/seapath-agents "$dest$ocfdir/$agent"
   install -D -m 0644 "dist/man/man7/ocf_seapath_$agent.7" "$dest$mandir/man7/ocf_seapath_$agent.7"
@@ -20,6 +21,7 @@ unitdir=/usr/lib/systemd/system/resource-agents-deps.target.d
 install -D -m 0644 -t "$dest$unitdir" packaging/systemd/resource-agents-deps.target.d/*.conf
 # opt-in, not enabled: locks the executable in memory on hosts under memory pressure
 install -D -m 0644 -t "$dest/usr/lib/systemd/system" packaging/systemd/seapath-agents-pin.service
+# shellcheck disable=SC2013 # the lists hold one agent name a line, no blanks
 for agent in $(cat packaging/fence-agents.list); do
   ln -sfn ../lib/seapath-agents/seapath-agents "$dest/usr/sbin/$agent"
   install -D -m 0644 "dist/man/man8/$agent.8" "$dest$mandir/man8/$agent.8"

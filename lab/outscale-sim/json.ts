@@ -20,11 +20,16 @@ export function expectObject(value: unknown, where: string): JsonObject {
   return value;
 }
 
-export function optionalString(obj: JsonObject, key: string, where: string): string | undefined {
+// The value of obj[key] when it passes `is`, undefined when absent; else InvalidInput naming what was expected.
+function optional<T>(obj: JsonObject, key: string, where: string, is: (v: unknown) => v is T, expected: string): T | undefined {
   const v = obj[key];
   if (v === undefined) return undefined;
-  if (typeof v !== 'string') throw new InvalidInput(`${where}.${key}`, `expected a string, got ${describe(v)}`);
+  if (!is(v)) throw new InvalidInput(`${where}.${key}`, `expected ${expected}, got ${describe(v)}`);
   return v;
+}
+
+export function optionalString(obj: JsonObject, key: string, where: string): string | undefined {
+  return optional(obj, key, where, (v): v is string => typeof v === 'string', 'a string');
 }
 
 export function requiredString(obj: JsonObject, key: string, where: string): string {
@@ -34,33 +39,20 @@ export function requiredString(obj: JsonObject, key: string, where: string): str
 }
 
 export function optionalNumber(obj: JsonObject, key: string, where: string): number | undefined {
-  const v = obj[key];
-  if (v === undefined) return undefined;
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
-    throw new InvalidInput(`${where}.${key}`, `expected a non-negative number, got ${describe(v)}`);
-  return v;
+  return optional(obj, key, where, (v): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0, 'a non-negative number');
 }
 
 export function optionalBoolean(obj: JsonObject, key: string, where: string): boolean | undefined {
-  const v = obj[key];
-  if (v === undefined) return undefined;
-  if (typeof v !== 'boolean') throw new InvalidInput(`${where}.${key}`, `expected a boolean, got ${describe(v)}`);
-  return v;
+  return optional(obj, key, where, (v): v is boolean => typeof v === 'boolean', 'a boolean');
 }
 
 export function optionalStringArray(obj: JsonObject, key: string, where: string): string[] | undefined {
-  const v = obj[key];
-  if (v === undefined) return undefined;
-  if (!Array.isArray(v) || !v.every((x): x is string => typeof x === 'string'))
-    throw new InvalidInput(`${where}.${key}`, `expected an array of strings, got ${describe(v)}`);
-  return v;
+  return optional(obj, key, where, (v): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string'),
+    'an array of strings');
 }
 
 export function optionalArray(obj: JsonObject, key: string, where: string): readonly unknown[] | undefined {
-  const v = obj[key];
-  if (v === undefined) return undefined;
-  if (!Array.isArray(v)) throw new InvalidInput(`${where}.${key}`, `expected an array, got ${describe(v)}`);
-  return v;
+  return optional(obj, key, where, (v): v is unknown[] => Array.isArray(v), 'an array');
 }
 
 export function rejectUnknownKeys(obj: JsonObject, allowed: readonly string[], where: string): void {

@@ -6,8 +6,8 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfig } from './config.js';
-import { startProxy } from './proxy.js';
-import { startServer } from './server.js';
+import { startProxy } from './http/proxy.js';
+import { startServer } from './http/server.js';
 import { Simulator } from './simulator.js';
 
 async function main(): Promise<void> {

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // The simulator's state: fleet, faults, authentication counters, request log and hook runs; reset to the config.
-import { Authenticator } from './authenticator.js';
+import { Authenticator } from './auth/authenticator.js';
 import { initialFaultsOf, type SimConfig } from './config.js';
-import { parseFaults, type Faults } from './faults.js';
-import { runHook, type HookRun } from './hooks.js';
-import { RequestLog } from './request-log.js';
-import { VmFleet, type VmRecord } from './vm-fleet.js';
-import type { VmStateName } from './vm-states.js';
+import { parseFaults, type Faults } from './api/faults.js';
+import { runHook, type HookRun } from './fleet/hooks.js';
+import { RequestLog } from './http/request-log.js';
+import { VmFleet, type VmRecord } from './fleet/vm-fleet.js';
+import type { VmStateName } from './fleet/vm-states.js';
 
 export class Simulator {
   readonly fleet: VmFleet;

@@ -13,6 +13,7 @@ setup_file() {
   load helpers/debian-root
   cd "$REPO" || return 1
   local built
+  # shellcheck disable=SC2001 # a prefix on every line
   built=$(make -s deb 2>&1) || { sed 's/^/# /' <<<"$built" >&3; return 1; }
   version=$(awk -F'[()]' 'NR == 1 { print $2 }' packaging/debian/changelog)
   export DEB=$REPO/dist/seapath-agents_${version}_amd64.deb
@@ -50,6 +51,7 @@ md5_of() { md5sum <"$1" | cut -d' ' -f1; }
   run lintian --fail-on error,warning,info,pedantic --display-level '>=pedantic' --display-experimental "$DEB"
   echo "$output"
   [ "$status" -eq 0 ]
+  # shellcheck disable=SC2143 # `! grep` would not fail a bats test
   [ -z "$(grep -v '^running with root privileges' <<<"$output")" ]
   # every override, or group of overrides, carries a comment line above it
   overrides=$(dpkg-deb --fsys-tarfile "$DEB" | tar -xO ./usr/share/lintian/overrides/seapath-agents)
@@ -86,6 +88,7 @@ md5_of() { md5sum <"$1" | cut -d' ' -f1; }
   echo "$output"
   [ "$status" -eq 0 ]
   [[ "$output" == *"moved the existing $OCF_DIR/VirtualDomain to $KEPT"* ]]
+  # shellcheck disable=SC2016 # expanded by the inner shell, not this one
   [ "$(in_root dpkg-query -W -f='${Status}' seapath-agents)" = "install ok installed" ]
   [ "$(readlink "$ROOT$OCF_DIR/VirtualDomain")" = ../../../seapath-agents/seapath-agents ]
   [ "$(md5_of "$ROOT$KEPT")" = "$ansible_md5" ]
@@ -204,6 +207,7 @@ md5_of() { md5sum <"$1" | cut -d' ' -f1; }
   echo "$output"
   [ "$status" -eq 0 ]
   [[ "$output" == *"restored $OCF_DIR/VirtualDomain from $KEPT"* ]]
+  # shellcheck disable=SC2016 # expanded by the inner shell, not this one
   run in_root dpkg-query -W -f='${Status}' seapath-agents
   [[ "$output" != *installed* ]]
   root_snapshot >"$BATS_FILE_TMPDIR/after"

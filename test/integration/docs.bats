@@ -43,38 +43,42 @@ accepted() {
   fi
 }
 
-@test "every crm configure example of the README and docs/ is accepted by crmsh" {
+# examples_accepted crm|pcs: every example of that tool in the README and docs/ is accepted, run against
+# a CIB of its own per document (with the foreign resources it needs); sets total to their number.
+examples_accepted() {
+  local tool=$1 doc cmds cib r cmd
   total=0
   for doc in "${DOCS[@]}"; do
-    cmds=$(crm_commands "$doc")
+    cmds=$("${tool}_commands" "$doc")
     [ -n "$cmds" ] || continue
-    cib=$BATS_TEST_TMPDIR/$(basename "$doc").crm.xml
+    cib=$BATS_TEST_TMPDIR/$(basename "$doc").$tool.xml
     cibadmin --empty >"$cib"
-    # A CIB with no nodes: crmsh reports the lack of quorum and of fencing as ERROR lines otherwise.
-    accepted "$cib" 'crm configure property stonith-enabled=false no-quorum-policy=ignore'
-    for r in $(foreign_resources "$cmds"); do accepted "$cib" "crm configure primitive $r ocf:pacemaker:Dummy"; done
+    if [ "$tool" = crm ]; then
+      # A CIB with no nodes: crmsh reports the lack of quorum and of fencing as ERROR lines otherwise.
+      accepted "$cib" 'crm configure property stonith-enabled=false no-quorum-policy=ignore' || return 1
+    fi
+    for r in $(foreign_resources "$cmds"); do
+      if [ "$tool" = crm ]; then cmd="crm configure primitive $r ocf:pacemaker:Dummy"; else cmd="pcs resource create $r ocf:pacemaker:Dummy"; fi
+      accepted "$cib" "$(with_cib "$tool" "$cib" "$cmd")" || return 1
+    done
     while IFS= read -r cmd; do
-      accepted "$cib" "$cmd" || { echo "in $doc"; return 1; }
+      accepted "$cib" "$(with_cib "$tool" "$cib" "$cmd")" || { echo "in $doc"; return 1; }
       total=$((total + 1))
     done <<<"$cmds"
   done
+}
+
+# pcs takes the CIB file as an option (-f); crmsh reads CIB_file.
+with_cib() { if [ "$1" = pcs ]; then echo "pcs -f $2 ${3#pcs }"; else echo "$3"; fi; }
+
+@test "every crm configure example of the README and docs/ is accepted by crmsh" {
+  examples_accepted crm
   echo "# $total crm configure examples accepted" >&3
   [ "$total" -ge 15 ]
 }
 
 @test "every pcs example of the README and docs/ is accepted by pcs" {
-  total=0
-  for doc in "${DOCS[@]}"; do
-    cmds=$(pcs_commands "$doc")
-    [ -n "$cmds" ] || continue
-    cib=$BATS_TEST_TMPDIR/$(basename "$doc").pcs.xml
-    cibadmin --empty >"$cib"
-    for r in $(foreign_resources "$cmds"); do accepted "$cib" "pcs -f $cib resource create $r ocf:pacemaker:Dummy"; done
-    while IFS= read -r cmd; do
-      accepted "$cib" "pcs -f $cib ${cmd#pcs }" || { echo "in $doc"; return 1; }
-      total=$((total + 1))
-    done <<<"$cmds"
-  done
+  examples_accepted pcs
   echo "# $total pcs examples accepted" >&3
   [ "$total" -ge 12 ]
 }

@@ -7,23 +7,18 @@
 bats_require_minimum_version 1.5.0
 
 setup_file() {
-  load helpers/cluster
+  load ../../lab/lib/cluster
   load fence-outscale-helpers
   node_setup fo
-  cat >"$BATS_FILE_TMPDIR/sim.json" <<JSON
-{
-  "region": "eu-west-2",
-  "accounts": [{ "accessKey": "$FO_AK", "secretKey": "$FO_SK" }],
+  fo_config '. + {
   "timings": { "stopMs": 3000, "forceStopMs": 800, "startMs": 800 },
   "vms": [
     { "vmId": "i-000000c1", "state": "running", "tags": { "Name": "c1" } },
     { "vmId": "i-000000c2", "state": "running", "tags": { "Name": "node2" } },
     { "vmId": "i-000000c3", "state": "running", "tags": { "Name": "node3" } }
   ],
-  "metadata": { "instanceId": "i-000000c1" },
-  "faults": {}
-}
-JSON
+  "metadata": { "instanceId": "i-000000c1" }
+}' >"$BATS_FILE_TMPDIR/sim.json"
   fo_setup c1 "$BATS_FILE_TMPDIR/sim.json"
   cluster_start c1 stonith-enabled=true
   # The secret stays out of the CIB (Pacemaker logs CIB changes with their values): the device names a
@@ -50,14 +45,14 @@ XML
 }
 
 teardown_file() {
-  load helpers/cluster
-  cluster_stop c1 || true
-  node_teardown
+  load ../../lab/lib/cluster
+  cluster_teardown c1
 }
 
 setup() {
-  load helpers/cluster
+  load ../../lab/lib/cluster
   load fence-outscale-helpers
+  # shellcheck disable=SC2034 # read by the helpers (fo_agent, ocf_agent, vm_agent)
   FO_NODE=c1
 }
 
@@ -73,6 +68,7 @@ teardown() {
 
 @test "stonith_admin --fence node2 stops node2's VM, found through its Name tag (no pcmk_host_map)" {
   run --separate-stderr in_cluster c1 stonith_admin --fence node2 --timeout 60
+  # shellcheck disable=SC2154 # stderr is set by bats' run --separate-stderr
   echo "$output $stderr"
   [ "$status" -eq 0 ]
   [ "$(fo_vm_state i-000000c2)" = stopped ]
@@ -93,7 +89,7 @@ teardown() {
 @test "the secret key appears nowhere in the cluster's logs, nor in its CIB" {
   local dir
   dir=$(node_dir c1)
-  ! grep -rq "$FO_SK" "$dir/fs/var/log/pacemaker" "$dir/fs/var/log/corosync" "$dir/cluster"
+  ! grep -rq "$FO_SK" "$dir/fs/var/log/pacemaker" "$dir/fs/var/log/corosync" "$dir/cluster" || false
   run in_cluster c1 cibadmin --query
   [ "$status" -eq 0 ]
   [[ $output != *"$FO_SK"* ]]

@@ -7,13 +7,10 @@
 bats_require_minimum_version 1.5.0
 
 setup_file() {
-  load helpers/node
+  load ../../lab/lib/node
   load fence-outscale-helpers
   node_setup fo
-  cat >"$BATS_FILE_TMPDIR/sim.json" <<JSON
-{
-  "region": "eu-west-2",
-  "accounts": [{ "accessKey": "$FO_AK", "secretKey": "$FO_SK" }],
+  fo_config '. + {
   "auth": { "maxSkewSeconds": 300, "services": ["api"], "lockout": { "enabled": true, "afterFailures": 4, "durationMs": 60000 } },
   "timings": { "stopMs": 3000, "forceStopMs": 600, "startMs": 500 },
   "vms": [
@@ -27,20 +24,18 @@ setup_file() {
     { "vmId": "i-00000011", "state": "running", "tags": { "Name": "node5" } },
     { "vmId": "i-00000012", "state": "running", "tags": { "Name": "node7" }, "shutdownBehavior": "terminate" }
   ],
-  "metadata": { "instanceId": "i-0000000a" },
-  "faults": {}
-}
-JSON
+  "metadata": { "instanceId": "i-0000000a" }
+}' >"$BATS_FILE_TMPDIR/sim.json"
   fo_setup fo1 "$BATS_FILE_TMPDIR/sim.json"
 }
 
 teardown_file() {
-  load helpers/node
+  load ../../lab/lib/node
   node_teardown
 }
 
 setup() {
-  load helpers/node
+  load ../../lab/lib/node
   load fence-outscale-helpers
   FO_ENV=()
   FO_KILL_AFTER=
@@ -75,6 +70,7 @@ teardown() {
   run --separate-stderr fo_agent action=status nodename=node5 port=node5
   [ "$status" -eq 0 ]
   [ "$output" = "Status: ON" ]
+  # shellcheck disable=SC2154 # stderr is set by bats' run --separate-stderr
   [[ $stderr == *"VM i-00000011 (plug node5) is running: ON (fenced only when stopped or terminated)"* ]]
 }
 
@@ -167,9 +163,7 @@ teardown() {
 }
 
 @test "a wrong secret key fails monitor at once: 401 is never retried" {
-  run --separate-stderr fo_agent action=monitor secret_key=SKWRONGwrongWRONG000000000000000000000000
-  [ "$status" -eq 1 ]
-  [[ $stderr == *"HTTP 401"* ]]
+  fo_fails_with "HTTP 401" action=monitor secret_key=SKWRONGwrongWRONG000000000000000000000000
   [[ $stderr == *"not retried"* ]]
   [[ $stderr != *SKWRONG* ]]
   [ "$(fo_requests | wc -l)" -eq 1 ]
@@ -193,26 +187,20 @@ teardown() {
 @test "an API that never answers: each request times out, retries are bounded, status exits 1 with 'timed out'" {
   fo_sim POST /_sim/faults '{"hang":"forever"}'
   local started=$SECONDS
-  run --separate-stderr fo_agent action=status port=node5 shell_timeout=1 api_retries=2
-  [ "$status" -eq 1 ]
-  [[ $stderr == *"request timed out"* ]]
+  fo_fails_with "request timed out" action=status port=node5 shell_timeout=1 api_retries=2
   (( SECONDS - started < 8 ))
   [ "$(fo_requests | wc -l)" -eq 3 ]
 }
 
 @test "a VM that never stops: off fails with 'Timed out waiting to power OFF' after power_timeout" {
   fo_sim POST /_sim/faults '{"neverStopVmIds":["i-00000011"]}'
-  run --separate-stderr fo_agent action=off port=node5 power_timeout=2 disable_timeout=false
-  [ "$status" -eq 1 ]
-  [[ $stderr == *"Timed out waiting to power OFF"* ]]
+  fo_fails_with "Timed out waiting to power OFF" action=off port=node5 power_timeout=2 disable_timeout=false
 }
 
 @test "under pacemaker-fenced power_timeout is honoured: a stuck off says 'Timed out waiting to power OFF' before any SIGKILL" {
   fo_sim POST /_sim/faults '{"neverStopVmIds":["i-00000011"]}'
   FO_KILL_AFTER=20
-  run --separate-stderr fo_agent action=off port=node5 power_timeout=2
-  [ "$status" -eq 1 ]
-  [[ $stderr == *"Failed: Timed out waiting to power OFF node5"* ]]
+  fo_fails_with "Failed: Timed out waiting to power OFF node5" action=off port=node5 power_timeout=2
 }
 
 @test "with disable_timeout=true a stuck off polls until the SIGKILL at the timeout, and leaves nothing running" {
@@ -227,33 +215,23 @@ teardown() {
 }
 
 @test "a VM that restarts on stop (VmInitiatedShutdownBehavior=restart) is refused: off could never confirm it" {
-  run --separate-stderr fo_agent action=off port=node6 power_timeout=3
-  [ "$status" -eq 1 ]
-  [[ $stderr == *"VM i-00000010 (node6) has VmInitiatedShutdownBehavior=restart"* ]]
+  fo_fails_with "VM i-00000010 (node6) has VmInitiatedShutdownBehavior=restart" action=off port=node6 power_timeout=3
   [ -z "$(fo_requests StopVms)" ]
 }
 
 @test "a tag that matches two VMs fails with a clear message, and nothing is stopped" {
-  run --separate-stderr fo_agent action=off port=twin
-  [ "$status" -eq 1 ]
-  [[ $stderr == *"the tag Name=twin matches 2 VMs (i-0000000e, i-0000000f); nothing was done"* ]]
+  fo_fails_with "the tag Name=twin matches 2 VMs (i-0000000e, i-0000000f); nothing was done" action=off port=twin
   [ -z "$(fo_requests StopVms)" ]
 }
 
 @test "a plug that matches no VM fails with a clear message, and nothing is stopped" {
-  run --separate-stderr fo_agent action=off port=nosuchnode
-  [ "$status" -eq 1 ]
-  [[ $stderr == *"no VM has the tag Name=nosuchnode"* ]]
-  run --separate-stderr fo_agent action=off port=i-0000abcd
-  [ "$status" -eq 1 ]
-  [[ $stderr == *"no VM i-0000abcd"* ]]
+  fo_fails_with "no VM has the tag Name=nosuchnode" action=off port=nosuchnode
+  fo_fails_with "no VM i-0000abcd" action=off port=i-0000abcd
   [ -z "$(fo_requests StopVms)" ]
 }
 
 @test "the agent fences its own VM when Pacemaker asks (self-fencing), unless refuse_self_fencing" {
-  run --separate-stderr fo_agent action=off port=node1 refuse_self_fencing=true
-  [ "$status" -eq 1 ]
-  [[ $stderr == *"refusing to fence node1: VM i-0000000a is the VM this agent runs on"* ]]
+  fo_fails_with "refusing to fence node1: VM i-0000000a is the VM this agent runs on" action=off port=node1 refuse_self_fencing=true
   [ -z "$(fo_requests StopVms)" ]
   run --separate-stderr fo_agent action=off port=node1 refuse_self_fencing=0
   [ "$status" -eq 0 ]
@@ -264,9 +242,7 @@ teardown() {
 @test "the agent does not shoot back while its own VM is being stopped (skip_race_check=0 keeps the check)" {
   fo_sim POST /_sim/faults '{"neverStopVmIds":["i-0000000a"]}'
   run --separate-stderr fo_agent action=off port=node1 skip_race_check=true power_timeout=1
-  run --separate-stderr fo_agent action=off port=node5 skip_race_check=0
-  [ "$status" -eq 1 ]
-  [[ $stderr == *"this node's own VM i-0000000a is stopping"* ]]
+  fo_fails_with "this node's own VM i-0000000a is stopping" action=off port=node5 skip_race_check=0
   [ "$(fo_vm_state i-00000011)" = running ]
 }
 
@@ -288,7 +264,7 @@ teardown() {
 }
 
 @test "credentials from OSC_ACCESS_KEY, OSC_SECRET_KEY, OSC_REGION and OSC_ENDPOINT_API" {
-  FO_ENV=(OSC_ACCESS_KEY=$FO_AK OSC_SECRET_KEY=$FO_SK OSC_REGION=eu-west-2 OSC_ENDPOINT_API=$FO_API)
+  FO_ENV=("OSC_ACCESS_KEY=$FO_AK" "OSC_SECRET_KEY=$FO_SK" OSC_REGION=eu-west-2 "OSC_ENDPOINT_API=$FO_API")
   run --separate-stderr in_node "$FO_NODE" env "${FO_ENV[@]}" /usr/sbin/fence_outscale <<<$'action=status\nport=node5\n'
   [ "$status" -eq 0 ]
   [ "$output" = "Status: ON" ]
@@ -314,6 +290,7 @@ teardown() {
 }
 
 @test "the secret never appears in any process's argv, in stderr with verbose, or in debug_file" {
+  # shellcheck disable=SC2034 # read by the helpers (fo_agent, ocf_agent, vm_agent)
   FO_KILL_AFTER=8
   fo_sim POST /_sim/faults '{"neverStopVmIds":["i-00000011"]}'
   fo_agent action=off port=node5 verbose=1 "debug_file=$BATS_TEST_TMPDIR/debug.log" >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" 3>&- &
@@ -326,17 +303,17 @@ teardown() {
   wait "$bg" || true
   [ "$found" -eq 0 ]
   grep -q 'StopVms' "$BATS_TEST_TMPDIR/debug.log"
-  ! grep -q "$FO_SK" "$BATS_TEST_TMPDIR/err" "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/debug.log"
+  ! grep -q "$FO_SK" "$BATS_TEST_TMPDIR/err" "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/debug.log" || false
   [ "$(stat -c %a "$BATS_TEST_TMPDIR/debug.log")" = 600 ]
 }
 
 @test "HTTP_PROXY from Pacemaker's environment carries the requests; NO_PROXY naming the host bypasses it" {
-  FO_ENV=(HTTP_PROXY=$FO_PROXY)
+  FO_ENV=("HTTP_PROXY=$FO_PROXY")
   run --separate-stderr fo_agent action=status port=node5
   [ "$status" -eq 0 ]
   [ "$(fo_sim GET /_sim/log | jq -r '.[0].path')" = "$FO_API/ReadVms" ]
   fo_sim POST /_sim/reset >/dev/null
-  FO_ENV=(HTTP_PROXY=$FO_PROXY NO_PROXY=127.0.0.1)
+  FO_ENV=("HTTP_PROXY=$FO_PROXY" NO_PROXY=127.0.0.1)
   run --separate-stderr fo_agent action=status port=node5
   [ "$status" -eq 0 ]
   [ "$(fo_sim GET /_sim/log | jq -r '.[0].path')" = /api/v1/ReadVms ]
@@ -349,24 +326,21 @@ teardown() {
   [[ $stderr == *"--proxy with a password is refused on the command line"* ]]
   [[ $stderr != *PXverysecret* ]]
   fo_sim POST /_sim/faults '{"proxy":"407"}'
-  run --separate-stderr fo_agent action=monitor "proxy=http://fence:PXverysecret@${FO_PROXY#http://}" verbose=1
-  [ "$status" -eq 1 ]
-  [[ $stderr == *"HTTP 407"* ]]
+  fo_fails_with "HTTP 407" action=monitor "proxy=http://fence:PXverysecret@${FO_PROXY#http://}" verbose=1
   [[ $stderr != *PXverysecret* ]]
   [ "$(fo_sim GET /_sim/log | jq '[.[] | select(.status == 407)] | length')" -eq 1 ]
 }
 
 @test "a DNS server that does not answer (EAI_AGAIN) is retried: the node has no route to the host's resolver" {
-  run --separate-stderr fo_agent action=monitor endpoint=https://api.eu-west-2.outscale.com api_retries=2
-  [ "$status" -eq 1 ]
-  [[ $stderr == *"cannot reach api.eu-west-2.outscale.com: EAI_AGAIN"* ]]
+  fo_fails_with "cannot reach api.eu-west-2.outscale.com: EAI_AGAIN" action=monitor endpoint=https://api.eu-west-2.outscale.com api_retries=2
   [ "$(grep -c 'retry [0-9] of 2' <<<"$stderr")" -eq 2 ]
 }
 
 @test "a name that does not exist (ENOTFOUND, hosts from files only) is not retried" {
   printf 'hosts: files\n' >"$BATS_TEST_TMPDIR/nsswitch.conf"
   local input
-  input=$(printf '%s\n' action=monitor endpoint=https://api.nosuch.test access_key=$FO_AK secret_key=$FO_SK region=eu-west-2 api_retries=2)
+  input=$(printf '%s\n' action=monitor endpoint=https://api.nosuch.test "access_key=$FO_AK" "secret_key=$FO_SK" region=eu-west-2 api_retries=2)
+  # shellcheck disable=SC2016 # expanded by the inner shell, not this one
   run --separate-stderr in_node "$FO_NODE" unshare --mount --propagation private sh -c \
     'mount --bind "$1" /etc/nsswitch.conf && exec env -u NODE_EXTRA_CA_CERTS PCMK_service=pacemaker-fenced /usr/sbin/fence_outscale' \
     sh "$BATS_TEST_TMPDIR/nsswitch.conf" <<<"$input"
@@ -401,12 +375,8 @@ teardown() {
   run --separate-stderr in_node "$FO_NODE" /usr/sbin/fence_outscale <<<$'action=status\nport=node5\nregion=mars-1\naccess_key=a\nsecret_key=b\n'
   [ "$status" -eq 1 ]
   [[ $stderr == *"unknown region 'mars-1'"* ]]
-  run --separate-stderr fo_agent action=off port=i-12xyz
-  [ "$status" -eq 1 ]
-  [[ $stderr == *"plug 'i-12xyz' is not a valid VM ID"* ]]
-  run --separate-stderr fo_agent action=explode port=node5
-  [ "$status" -eq 1 ]
-  [[ $stderr == *"Unrecognised action 'explode'"* ]]
+  fo_fails_with "plug 'i-12xyz' is not a valid VM ID" action=off port=i-12xyz
+  fo_fails_with "Unrecognised action 'explode'" action=explode port=node5
   [ -z "$(fo_requests)" ]
 }
 
@@ -428,9 +398,7 @@ teardown() {
 }
 
 @test "an endpoint that refuses connections: retried api_retries times, then exit 1 naming the host" {
-  run --separate-stderr fo_agent action=monitor endpoint=http://127.0.0.1:9/api/v1 api_retries=2
-  [ "$status" -eq 1 ]
-  [[ $stderr == *"ReadVms: cannot reach 127.0.0.1:9: ECONNREFUSED"* ]]
+  fo_fails_with "ReadVms: cannot reach 127.0.0.1:9: ECONNREFUSED" action=monitor endpoint=http://127.0.0.1:9/api/v1 api_retries=2
   [ "$(grep -c 'retry [0-9] of 2' <<<"$stderr")" -eq 2 ]
 }
 

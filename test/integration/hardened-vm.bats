@@ -6,24 +6,18 @@
 
 setup_file() {
   load vm-helpers
-  vm_load
   [ -x "$BATS_TEST_DIRNAME/../../dist/harden" ] || { echo "dist/harden missing: make harden" >&2; return 1; }
-  vm_lab_up a b
-  { cat /etc/hosts; printf '%s\n' "${VM_NODE_IP[a]} a" "${VM_NODE_IP[b]} b"; } >"$VM_DIR/hosts"
-  local n
-  for n in a b; do in_node "$n" mount --bind "$VM_DIR/hosts" /etc/hosts; done
-  vm_image vmh
+  vm_pair_up vmh
 }
 
 teardown_file() {
   load vm-helpers
-  vm_load
   vm_lab_down a b
 }
 
 setup() {
   load vm-helpers
-  vm_load
+  # shellcheck disable=SC2034 # read by the helpers (fo_agent, ocf_agent, vm_agent)
   OCF_WRAPPER=("$BATS_TEST_DIRNAME/../../dist/harden")
 }
 
@@ -38,10 +32,8 @@ setup() {
   [ "$status" -eq 0 ]
   [ "$(vm_state a vmh)" = running ]
   [[ $(ceph_watchers "$VM_CEPH_DIR" rbd/system_vmh) == "watcher=${VM_NODE_IP[a]}:0/"* ]]
-  run vm_agent a monitor vmh CRM_meta_interval=10000
-  [ "$status" -eq 0 ]
-  run vm_agent b monitor vmh CRM_meta_interval=0
-  [ "$status" -eq 7 ]
+  vm_monitor_is a vmh 0 10000
+  vm_monitor_is b vmh 7 0
 }
 
 @test "hardened: migrate_to and migrate_from move the running guest a -> b; it keeps its boot" {
@@ -58,8 +50,7 @@ setup() {
   [ "$(vm_state b vmh)" = running ]
   [ "$(vm_state a vmh)" = absent ]
   [ "$(libvirt_guest_heartbeat "$VM_DIR/vmh.serial" | cut -d' ' -f1)" = "$boot" ]
-  run vm_agent b monitor vmh CRM_meta_interval=10000
-  [ "$status" -eq 0 ]
+  vm_monitor_is b vmh 0 10000
 }
 
 @test "hardened: stop on the source after the migration is 0; stop on the target shuts the guest down" {
@@ -72,6 +63,5 @@ setup() {
   [ "$status" -eq 0 ]
   [ "$(vm_state b vmh)" = absent ]
   [ -z "$(ceph_watchers "$VM_CEPH_DIR" rbd/system_vmh)" ]
-  run vm_agent b monitor vmh CRM_meta_interval=0
-  [ "$status" -eq 7 ]
+  vm_monitor_is b vmh 7 0
 }

@@ -1,11 +1,11 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: Apache-2.0
 #
-# Self-test of the shared harness (helpers/node.bash, helpers/cluster.bash): nodes
+# Self-test of the shared harness (lab/lib/node.bash, lab/lib/cluster.bash): nodes
 # are isolated namespaces on a private segment, a real one-node Pacemaker cluster
 # runs in a node, two clusters run side by side, and teardown leaves nothing.
 
-load helpers/cluster
+load ../../lab/lib/cluster
 
 setup_file() {
   node_setup hx
@@ -28,7 +28,7 @@ assert_node_gone() {
   shift
   ! ip netns list | grep -q "^$(node_netns "$name")\b" || { echo "netns of $name left"; return 1; }
   for pid in "$@"; do
-    ! _node_alive "$pid" || { echo "process $pid of $name still alive: $(cat "/proc/$pid/cmdline" | tr '\0' ' ')"; return 1; }
+    ! proc_alive "$pid" || { echo "process $pid of $name still alive: $(tr '\0' ' ' <"/proc/$pid/cmdline")"; return 1; }
   done
   ! grep -qF "$(node_dir "$name")" /proc/self/mountinfo || { echo "mounts of $name visible on the host"; return 1; }
 }
@@ -80,7 +80,7 @@ assert_node_gone() {
   [[ $output == *"not a TEST-NET address"* ]]
   run node_create 'Bad Name'
   [ "$status" -ne 0 ]
-  ! ip netns list | grep -q "$(node_netns bad1)"
+  ! ip netns list | grep -q "$(node_netns bad1)" || false
 }
 
 @test "node_destroy kills everything in the node, removes it, and is idempotent" {
@@ -204,7 +204,7 @@ assert_node_gone() {
 @test "an interrupted run leaves nothing running: the holder's dead man's switch" {
   owner_script=$BATS_TEST_TMPDIR/owner.sh
   cat >"$owner_script" <<EOF
-source "$BATS_TEST_DIRNAME/helpers/node.bash"
+source "$BATS_TEST_DIRNAME/../../lab/lib/node.bash"
 export NODE_OWNER_PID=\$\$ NODE_SCRATCH_ROOT=$BATS_TEST_TMPDIR
 node_setup hx
 node_create orphan 192.0.2.41/24
@@ -219,5 +219,5 @@ EOF
   wait_until 10 "orphan node processes to die" eval '! in_orphan_ns'
   # node_setup of the next run removes the orphan's named namespace.
   node_setup hx
-  ! ip netns list | grep -q -- '-orphan\b'
+  ! ip netns list | grep -q -- '-orphan\b' || false
 }

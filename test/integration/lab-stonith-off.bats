@@ -19,14 +19,8 @@ teardown_file() {
 }
 
 setup() {
-  load helpers/cluster
-  load helpers/ceph
-  load helpers/libvirt
-  export NODE_SCRATCH_ROOT=$LAB_ROOT LIBVIRT_BASE=$LAB_ROOT/libvirt LIBVIRT_HELPER_QUIET=1
-  NODE_OWNER_PID=$(<"$LAB_ROOT/anchor.pid")
-  export NODE_OWNER_PID
-  node_setup lab >/dev/null
-  ceph_use "$LAB_ROOT/ceph" >/dev/null
+  load ../../lab/lib/session
+  lab_attach
   SERIAL=$LAB_ROOT/vm1.serial
   declare -gA ADDR=([node1]=192.0.2.11 [node2]=192.0.2.12 [node3]=192.0.2.13)
 }
@@ -36,18 +30,17 @@ teardown() {
 }
 
 # crm_mon as NODE sees the cluster (a cut-off node has its own view).
-mon_from() { in_cluster "$1" crm_mon -1 --output-as=xml 2>/dev/null; }
-where_from() { mon_from "$1" | xmllint --xpath "string(//resource[@id='$2' and @role='Started' and @failed='false']/node/@name)" - 2>/dev/null; }
-started_on_from() { [[ $(where_from "$1" vm1) == "$2" ]]; }
-started_from() { [[ -n $(where_from "$1" vm1) ]]; }
-started_elsewhere_from() { local w; w=$(where_from "$1" vm1); [[ -n $w && $w != "$2" ]]; }
-online_from() { [[ $(mon_from "$1" | xmllint --xpath "string(//nodes/node[@name='$2']/@online)" - 2>/dev/null) == true ]]; }
-offline_from() { [[ $(mon_from "$1" | xmllint --xpath "string(//nodes/node[@name='$2']/@online)" - 2>/dev/null) == false ]]; }
-all_online_from() { online_from "$1" node1 && online_from "$1" node2 && online_from "$1" node3; }
+where_from() { CRM_NODES=$1 crm_where_is "$2"; }
+started_on_from() { CRM_NODES=$1 crm_started_on vm1 "$2"; }
+started_from() { CRM_NODES=$1 crm_started_anywhere vm1; }
+started_elsewhere_from() { CRM_NODES=$1 crm_started_elsewhere_than vm1 "$2"; }
+online_from() { CRM_NODES=$1 crm_node_online "$2"; }
+offline_from() { [[ $(crm_mon_xml "$1" | crm_xpath "string(//nodes/node[@name='$2']/@online)") == false ]]; }
+all_online_from() { [[ $(CRM_NODES=$1 crm_online_count) == 3 ]]; }
 peer_of() { [[ $1 == node1 ]] && echo node2 || echo node1; }
 # The exit reason of the newest failed vm1 start, as Pacemaker keeps it (128 characters at most).
-start_failure_from() { mon_from "$1" | xmllint --xpath "string((//failure[@op_key='vm1_start_0'])[last()]/@exitreason)" - 2>/dev/null; }
-start_failures_from() { mon_from "$1" | xmllint --xpath "count(//failure[@op_key='vm1_start_0'])" - 2>/dev/null; }
+start_failure_from() { crm_mon_xml "$1" | crm_xpath "string((//failure[@op_key='vm1_start_0'])[last()]/@exitreason)"; }
+start_failures_from() { crm_mon_xml "$1" | crm_xpath "count(//failure[@op_key='vm1_start_0'])"; }
 start_failed_twice() { [[ $(start_failures_from "$1") -ge 2 ]]; }
 start_failed_once() { [[ $(start_failures_from "$1") -ge 1 ]]; }
 
@@ -119,10 +112,12 @@ sample_rate() { awk 'NR == 1 { a = $1 } { b = $1 } END { if (NR > 1) printf "%d 
 stop_cluster_daemons() {
   local n=$1 pids
   pids=$(_cluster_pids_named "$n" pacemakerd)
+  # shellcheck disable=SC2086 # one word each
   [[ -z $pids ]] || kill -TERM $pids
   wait_until 60 "pacemaker to stop on $n" _cluster_gone "$n" 'pacemaker*'
   if [[ ${2:-} == corosync ]]; then
     pids=$(_cluster_pids_named "$n" corosync)
+    # shellcheck disable=SC2086 # one word each
     [[ -z $pids ]] || kill -TERM $pids
     wait_until 20 "corosync to stop on $n" _cluster_gone "$n" corosync
   fi

@@ -17,38 +17,21 @@ teardown_file() {
 }
 
 setup() {
-  load helpers/cluster
-  load helpers/ceph
-  load helpers/libvirt
-  export NODE_SCRATCH_ROOT=$LAB_ROOT LIBVIRT_BASE=$LAB_ROOT/libvirt LIBVIRT_HELPER_QUIET=1
-  NODE_OWNER_PID=$(<"$LAB_ROOT/anchor.pid")
-  export NODE_OWNER_PID
-  node_setup lab >/dev/null
-  ceph_use "$LAB_ROOT/ceph" >/dev/null
+  load ../../lab/lib/session
+  lab_attach
   SERIAL=$LAB_ROOT/vm1.serial
   # Each scenario starts from a clean slate: no failure history from the previous one.
   in_cluster node1 crm_resource --cleanup >/dev/null 2>&1 || true
 }
 
-mon_xml() {
-  local n
-  for n in node1 node2 node3; do in_cluster "$n" crm_mon -1 --output-as=xml 2>/dev/null && return 0; done
-  return 1
-}
-where_is() { mon_xml | xmllint --xpath "string(//resource[@id='$1' and @role='Started' and @failed='false']/node/@name)" - 2>/dev/null; }
-started_on() { [[ $(where_is "$1") == "$2" ]]; }
-started_elsewhere_than() { local w; w=$(where_is "$1"); [[ -n $w && $w != "$2" ]]; }
-not_started() { [[ -z $(where_is "$1") ]]; }
-started_anywhere() { [[ -n $(where_is "$1") ]]; }
+not_started() { [[ -z $(crm_where_is "$1") ]]; }
 pingd_is() { in_cluster node1 attrd_updater -Q -n pingd -N "$1" 2>/dev/null | grep -q "value=\"$2\""; }
-node_online() { [[ $(mon_xml | xmllint --xpath "string(//nodes/node[@name='$1']/@online)" - 2>/dev/null) == true ]]; }
-all_online() { node_online node1 && node_online node2 && node_online node3; }
+all_online() { [[ $(crm_online_count) == 3 ]]; }
 # QEMU processes of vm1 anywhere on this machine (zombies excluded): the ground truth for "twice".
 vm1_qemus() {
-  local p n=0 st
+  local p n=0
   for p in $(pgrep -f 'qemu-system-x86_64.*guest=vm1' || true); do
-    st=$(awk '{print $3}' "/proc/$p/stat" 2>/dev/null) || continue
-    [[ $st != Z ]] && n=$((n + 1))
+    proc_alive "$p" && n=$((n + 1))
   done
   echo "$n"
 }
@@ -61,8 +44,8 @@ watch_qemus() {
 }
 
 @test "vm1 runs once, on the node whose QEMU holds its RBD image, and the vip follows it" {
-  wait_until 120 "vm1 to start" started_anywhere vm1
-  on=$(where_is vm1)
+  wait_until 120 "vm1 to start" crm_started_anywhere vm1
+  on=$(crm_where_is vm1)
   [ "$(vm1_qemus)" -eq 1 ]
   for n in node1 node2 node3; do
     run in_node "$n" virsh domstate vm1
@@ -70,20 +53,20 @@ watch_qemus() {
   done
   run ceph_rbd status rbd/system_vm1
   [[ $output == *"watcher=192.0.2.1${on#node}:"* ]]
-  wait_until 30 "vip to follow vm1" started_on vip "$on"
+  wait_until 30 "vip to follow vm1" crm_started_on vip "$on"
   in_node client ping -c 1 -W 2 192.0.2.50
   libvirt_wait_guest_up "$SERIAL" 60
 }
 
 @test "live migration moves vm1 to another node with the guest still running" {
-  src=$(where_is vm1)
+  src=$(crm_where_is vm1)
   dst=node1; [ "$src" = node1 ] && dst=node2
   libvirt_wait_guest_up "$SERIAL" 60
   read -r boot _ count <<<"$(libvirt_guest_heartbeat "$SERIAL")"
   in_cluster node1 crm_resource --move --resource vm1 --node "$dst"
-  wait_until 120 "vm1 to run on $dst" started_on vm1 "$dst"
+  wait_until 120 "vm1 to run on $dst" crm_started_on vm1 "$dst"
   # The vip follows before the move constraint goes: a sticky vip left behind would pull vm1 back.
-  wait_until 30 "vip to follow vm1" started_on vip "$dst"
+  wait_until 30 "vip to follow vm1" crm_started_on vip "$dst"
   in_cluster node1 crm_resource --clear --resource vm1
   libvirt_wait_guest_beats_after "$SERIAL" "$boot" "$count" 20
   sleep 10 # the guest must keep running after the move, not only just after it
@@ -97,9 +80,9 @@ watch_qemus() {
 }
 
 @test "losing connectivity to the gateway on vm1's node moves vm1 away through the pingd rule" {
-  on=$(where_is vm1)
+  on=$(crm_where_is vm1)
   in_node "$on" ip route add blackhole 192.0.2.1/32
-  wait_until 60 "vm1 to leave $on" started_elsewhere_than vm1 "$on"
+  wait_until 60 "vm1 to leave $on" crm_started_elsewhere_than vm1 "$on"
   run in_cluster node1 crm_mon -1 -A --output-as=xml
   [[ $output == *"<attribute name=\"pingd\" value=\"0\""* ]]
   in_node "$on" ip route del blackhole 192.0.2.1/32
@@ -108,11 +91,11 @@ watch_qemus() {
 }
 
 @test "a dead node is fenced through fence_outscale; vm1 and the vip recover on a survivor; the node rejoins" {
-  victim=$(where_is vm1)
+  victim=$(crm_where_is vm1)
   log_lines=$(wc -l <"$LAB_ROOT/sim-requests.jsonl")
   "$LAB" crash "$victim"
-  wait_until 60 "vm1 to run on a survivor" started_elsewhere_than vm1 "$victim"
-  wait_until 30 "vip to follow vm1" started_on vip "$(where_is vm1)"
+  wait_until 60 "vm1 to run on a survivor" crm_started_elsewhere_than vm1 "$victim"
+  wait_until 30 "vip to follow vm1" crm_started_on vip "$(crm_where_is vm1)"
   stop=$(tail -n +"$((log_lines + 1))" "$LAB_ROOT/sim-requests.jsonl" | jq -c 'select(.operation == "StopVms")' | head -1)
   [[ $stop == *"\"VmIds\":[\"$(vm_id_of "$victim")\"]"* ]]
   [[ $stop == *'"ForceStop":true'* ]]
@@ -120,14 +103,14 @@ watch_qemus() {
   [ "$(tail -n +"$((log_lines + 1))" "$LAB_ROOT/sim-requests.jsonl" | jq -r 'select(.schemaViolations != null and (.schemaViolations | length) > 0) | .operation' | wc -l)" -eq 0 ]
   [ "$(vm1_qemus)" -eq 1 ]
   in_node client ping -c 1 -W 2 192.0.2.50
-  wait_until 120 "$victim to rejoin" node_online "$victim"
+  wait_until 120 "$victim to rejoin" crm_node_online "$victim"
   run in_cluster node1 stonith_admin --history "$victim" --output-as=xml
   [[ $output == *'status="success"'* ]]
 }
 
 @test "with fence_outscale failing (503), vm1 stays stopped, never twice, until fencing succeeds" {
   wait_until 120 "all nodes online" all_online
-  victim=$(where_is vm1)
+  victim=$(crm_where_is vm1)
   "$LAB" x cloud curl -sS --fail -X POST -H 'Content-Type: application/json' \
     --data '{"operations":{"StopVms":{"failures":{"count":1000,"status":503}}}}' http://127.0.0.1:8080/_sim/faults
   samples=$BATS_TEST_TMPDIR/qemus
@@ -135,20 +118,20 @@ watch_qemus() {
   "$LAB" crash "$victim"
   sleep 25 # fencing is attempted and fails, again and again
   # The survivors list vm1 as still Started on the unclean victim; it must be Started nowhere else.
-  run started_elsewhere_than vm1 "$victim"
+  run crm_started_elsewhere_than vm1 "$victim"
   failed_status=$status
   "$LAB" x cloud curl -sS --fail -X POST -H 'Content-Type: application/json' --data '{}' http://127.0.0.1:8080/_sim/faults
-  wait_until 120 "vm1 to run on a survivor once fencing works" started_elsewhere_than vm1 "$victim"
+  wait_until 120 "vm1 to run on a survivor once fencing works" crm_started_elsewhere_than vm1 "$victim"
   kill "$watcher"
   [ "$failed_status" -ne 0 ] # vm1 was not started elsewhere while its node was not fenced
   [ "$(sort -n "$samples" | tail -1)" -le 1 ]
   [ "$(jq -c 'select(.operation == "StopVms" and .status == 503)' "$LAB_ROOT/sim-requests.jsonl" | wc -l)" -ge 1 ]
-  wait_until 120 "$victim to rejoin" node_online "$victim"
+  wait_until 120 "$victim to rejoin" crm_node_online "$victim"
 }
 
 @test "a stop that cannot finish (libvirtd hung, 2 s stop timeout) ends in fencing and recovery, never two QEMUs" {
   wait_until 120 "all nodes online" all_online
-  victim=$(where_is vm1)
+  victim=$(crm_where_is vm1)
   # Without migration, moving vm1 means stopping it here: with libvirtd hung, that stop cannot finish.
   in_cluster node1 pcs resource update vm1 op stop timeout=2s meta allow-migrate=false
   fences_before=$(grep -c "power-off $victim" "$LAB_ROOT/power.log" || true)
@@ -156,16 +139,16 @@ watch_qemus() {
   watcher=$(watch_qemus "$samples")
   libvirtd=$(for p in $(node_pids "$victim"); do [[ $(cat "/proc/$p/comm" 2>/dev/null) != libvirtd ]] || echo "$p"; done)
   [ -n "$libvirtd" ]
-  kill -STOP $libvirtd
+  kill -STOP "$libvirtd"
   in_cluster node1 crm_resource --move --resource vm1 --node "$( [ "$victim" = node1 ] && echo node2 || echo node1)"
   wait_until 90 "$victim to be fenced" bash -c "[ \$(grep -c 'power-off $victim' '$LAB_ROOT/power.log') -gt $fences_before ]"
-  wait_until 120 "vm1 to run on a survivor" started_elsewhere_than vm1 "$victim"
+  wait_until 120 "vm1 to run on a survivor" crm_started_elsewhere_than vm1 "$victim"
   kill "$watcher"
   in_cluster node1 crm_resource --clear --resource vm1
   in_cluster node1 pcs resource update vm1 op stop timeout=60s meta allow-migrate=true
   [ "$(sort -n "$samples" | tail -1)" -le 1 ]
   [ "$(vm1_qemus)" -eq 1 ]
-  wait_until 120 "$victim to rejoin" node_online "$victim"
+  wait_until 120 "$victim to rejoin" crm_node_online "$victim"
 }
 
 @test "every node's Pacemaker runs hardened (lab/harden), rejoined nodes included: execd and fenced carry NoNewPrivs, Seccomp, the bounding set" {
@@ -184,6 +167,6 @@ watch_qemus() {
   done
   # and the agents under them work: the ping clone publishes, vm1 and the vip run
   pingd_is node1 1000
-  started_anywhere vm1
-  started_anywhere vip
+  crm_started_anywhere vm1
+  crm_started_anywhere vip
 }

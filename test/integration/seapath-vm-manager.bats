@@ -13,9 +13,8 @@ NODES=(node1 node2 node3)
 
 setup_file() {
   "$LAB" up >&3 || return 1
-  load helpers/libvirt
-  load helpers/ceph
-  ceph_use "$LAB_ROOT/ceph" >/dev/null
+  load ../../lab/lib/session
+  lab_attach
   "$BATS_TEST_DIRNAME/../../lab/guest/build.sh" >/dev/null || return 1
   # The guest's disk, as an admin hands it to vm_manager: a qcow2 image (the lab's guest boots its
   # kernel directly; its disk carries a marker at 1 MiB that the snapshot tests read back).
@@ -28,9 +27,6 @@ setup_file() {
   done
   printf '<domain type="qemu"><name>broken</name>\n<devices>\n' >"$LAB_ROOT/broken.xml"
   # Stickiness keeps a VM where it runs once a move constraint is cleared (as lab.sh deploy does).
-  load helpers/cluster
-  export NODE_SCRATCH_ROOT=$LAB_ROOT NODE_OWNER_PID=$(<"$LAB_ROOT/anchor.pid")
-  node_setup lab >/dev/null
   in_cluster node1 crm configure rsc_defaults rsc-options: resource-stickiness=100
 }
 
@@ -39,28 +35,14 @@ teardown_file() {
 }
 
 setup() {
-  load helpers/cluster
-  load helpers/ceph
-  load helpers/libvirt
+  load ../../lab/lib/session
   load helpers/ocf
-  export NODE_SCRATCH_ROOT=$LAB_ROOT LIBVIRT_BASE=$LAB_ROOT/libvirt LIBVIRT_HELPER_QUIET=1
-  NODE_OWNER_PID=$(<"$LAB_ROOT/anchor.pid")
-  export NODE_OWNER_PID
-  node_setup lab >/dev/null
-  ceph_use "$LAB_ROOT/ceph" >/dev/null
+  lab_attach
 }
 
 # vm_manager_cmd as an admin runs it on a hypervisor (SEAPATH's vm-mgr).
 vmm() { in_cluster node1 env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin vm_manager_cmd "$@"; }
 crm_() { in_cluster node1 crm "$@"; }
-mon_xml() {
-  local n
-  for n in "${NODES[@]}"; do in_cluster "$n" crm_mon -1 --output-as=xml 2>/dev/null && return 0; done
-  return 1
-}
-where_is() { mon_xml | xmllint --xpath "string(//resource[@id='$1' and @role='Started' and @failed='false']/node/@name)" - 2>/dev/null; }
-started_on() { [[ $(where_is "$1") == "$2" ]]; }
-started_anywhere() { [[ -n $(where_is "$1") ]]; }
 primitive_attr() { # RSC XPATH-TAIL: a value from the resource's definition in the CIB
   in_cluster node1 cibadmin --query --xpath "//primitive[@id='$1']" 2>/dev/null | xmllint --xpath "string(/primitive$2)" -
 }
@@ -135,8 +117,8 @@ vm_manager.create({"name": "guest1", "base_xml": open(sys.argv[1]).read(), "imag
   [ "$(param_of guest1 config)" = /etc/pacemaker/guest1.xml ]
   [ "$(primitive_attr guest1 "/operations/op[@name='stop']/@timeout")" = 30 ]
   [ "$(primitive_attr guest1 "/meta_attributes/nvpair[@name='allow-migrate']/@value")" = true ]
-  wait_until 120 "guest1 to start" started_anywhere guest1
-  on=$(where_is guest1)
+  wait_until 120 "guest1 to start" crm_started_anywhere guest1
+  on=$(crm_where_is guest1)
   runs_only_on "$on" guest1
   [ "$(qemus_of guest1)" -eq 1 ]
   libvirt_wait_guest_up "$LAB_ROOT/guest1.serial" 60
@@ -153,26 +135,26 @@ vm_manager.create({"name": "guest1", "base_xml": open(sys.argv[1]).read(), "imag
   read -r boot _ <<<"$(libvirt_guest_heartbeat "$LAB_ROOT/guest1.serial")"
   vmm stop -n guest1
   [ "$(vmm status -n guest1)" = "Stopped (disabled)" ]
-  [ -z "$(where_is guest1)" ]
+  [ -z "$(crm_where_is guest1)" ]
   defined_nowhere guest1
   [ "$(qemus_of guest1)" -eq 0 ]
   : >"$LAB_ROOT/guest1.serial" # only the next boot's lines from now on
   vmm start -n guest1
   [ "$(vmm status -n guest1)" = Started ]
-  runs_only_on "$(where_is guest1)" guest1
+  runs_only_on "$(crm_where_is guest1)" guest1
   libvirt_wait_guest_up "$LAB_ROOT/guest1.serial" 60
   read -r boot2 _ <<<"$(libvirt_guest_heartbeat "$LAB_ROOT/guest1.serial")"
   [ "$boot2" != "$boot" ] # a new boot
 }
 
 @test "crm resource move live-migrates the VM over ssh as libvirtadmin; the guest keeps running" {
-  src=$(where_is guest1)
+  src=$(crm_where_is guest1)
   dst=$(other_node "$src")
   libvirt_wait_guest_up "$LAB_ROOT/guest1.serial" 60
   read -r boot _ count <<<"$(libvirt_guest_heartbeat "$LAB_ROOT/guest1.serial")"
   logins=$(grep -c 'Accepted publickey for libvirtadmin' "$LAB_ROOT/seapath/nodes/$dst/sshd.log" || true)
   crm_ resource move guest1 "$dst"
-  wait_until 120 "guest1 to run on $dst" started_on guest1 "$dst"
+  wait_until 120 "guest1 to run on $dst" crm_started_on guest1 "$dst"
   crm_ resource clear guest1
   libvirt_wait_guest_beats_after "$LAB_ROOT/guest1.serial" "$boot" "$count" 20
   runs_only_on "$dst" guest1
@@ -199,7 +181,7 @@ guest_stayed_on() {
 }
 
 @test "ssh failures (host key, authentication, sshd down): migrate_to fails with the peer and the cause; the guest stays on the source" {
-  src=$(where_is guest1)
+  src=$(crm_where_is guest1)
   dst=$(other_node "$src")
   crm_ resource unmanage guest1
   read -r boot _ count <<<"$(libvirt_guest_heartbeat "$LAB_ROOT/guest1.serial")"
@@ -241,9 +223,9 @@ guest_stayed_on() {
   # with sshd back and the trust intact, Pacemaker migrates it live again
   "$LAB" sshd "$dst"
   crm_ resource manage guest1
-  wait_until 30 "guest1 managed on $src" started_on guest1 "$src"
+  wait_until 30 "guest1 managed on $src" crm_started_on guest1 "$src"
   crm_ resource move guest1 "$dst"
-  wait_until 120 "guest1 to run on $dst" started_on guest1 "$dst"
+  wait_until 120 "guest1 to run on $dst" crm_started_on guest1 "$dst"
   crm_ resource clear guest1
   runs_only_on "$dst" guest1
   libvirt_wait_guest_beats_after "$LAB_ROOT/guest1.serial" "$boot" "$count" 20
@@ -264,16 +246,16 @@ guest_stayed_on() {
   vmm rollback -n guest1 --snap_name snap1
   disk_marker_is system_guest1 0xa5
   # rollback re-enabled it (a new primitive, as vm_manager's enable creates it) and it runs
-  wait_until 120 "guest1 to start" started_anywhere guest1
+  wait_until 120 "guest1 to start" crm_started_anywhere guest1
   [ "$(param_of guest1 migration_user)" = libvirtadmin ]
-  runs_only_on "$(where_is guest1)" guest1
+  runs_only_on "$(crm_where_is guest1)" guest1
   libvirt_wait_guest_up "$LAB_ROOT/guest1.serial" 60
 }
 
 @test "vm_manager clone copies the disk into a second VM that runs beside the first" {
   vmm clone -n guest1 --dst_name guest2 --xml "$LAB_ROOT/guest2.xml"
-  wait_until 120 "guest2 to start" started_anywhere guest2
-  runs_only_on "$(where_is guest2)" guest2
+  wait_until 120 "guest2 to start" crm_started_anywhere guest2
+  runs_only_on "$(crm_where_is guest2)" guest2
   [ "$(qemus_of guest2)" -eq 1 ]
   [ "$(qemus_of guest1)" -eq 1 ]
   run ceph_rbd group image list rbd/guest2
@@ -298,7 +280,7 @@ guest_stayed_on() {
   [ "$(vmm status -n guest2)" = Undefined ]
   not ceph_rbd info rbd/system_guest2
   # a running VM: vm_manager force-deletes the resource and Pacemaker stops it
-  on=$(where_is guest1)
+  on=$(crm_where_is guest1)
   vmm remove -n guest1
   not in_cib guest1
   wait_until 60 "guest1's QEMU to exit" no_qemu_of guest1
@@ -343,7 +325,7 @@ seapath_check() {
   run seapath_check add_vm
   [ "$status" -eq 0 ] || { echo "$output"; false; }
   [[ $output == *"Resource list: ['vm1']"* ]]
-  on=$(where_is vm1)
+  on=$(crm_where_is vm1)
   runs_only_on "$on" test0
   [ "$(param_of vm1 seapath)" = false ]
   run seapath_check stop_vm
@@ -353,7 +335,7 @@ seapath_check() {
   run seapath_check start_vm
   [ "$status" -eq 0 ] || { echo "$output"; false; }
   [[ $output == *"VM vm1 started"* ]]
-  runs_only_on "$(where_is vm1)" test0
+  runs_only_on "$(crm_where_is vm1)" test0
   run seapath_check remove_vm
   [ "$status" -eq 0 ] || { echo "$output"; false; }
   not in_cib vm1

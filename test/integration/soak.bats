@@ -22,6 +22,7 @@ qemu_guest() { # SERIAL_FILE [QEMU OPTIONS...]
 }
 
 teardown() {
+  # shellcheck disable=SC2086 # one word each
   [ -z "${PIDS:-}" ] || kill $PIDS 2>/dev/null || true
   wait 2>/dev/null || true
 }

@@ -3,7 +3,7 @@
 # ocf:seapath:vip through Pacemaker's own tools and a real one-node cluster in a namespace.
 
 setup_file() {
-  load helpers/cluster
+  load ../../lab/lib/cluster
   node_setup vip
   node_create c1 192.0.2.11/24
   node_peer c1 peer 192.0.2.99/24
@@ -16,13 +16,12 @@ setup_file() {
 }
 
 teardown_file() {
-  load helpers/cluster
-  cluster_stop c1 || true
-  node_teardown
+  load ../../lab/lib/cluster
+  cluster_teardown c1
 }
 
 setup() {
-  load helpers/cluster
+  load ../../lab/lib/cluster
 }
 
 clone_start_failed() {
@@ -59,7 +58,7 @@ clone_start_failed() {
   [ "$status" -eq 0 ]
   run in_cluster c1 crm_resource --force-stop -r fvip
   [ "$status" -eq 0 ]
-  ! in_node c1 ip -o address show dev eth0 | grep -q ' 192.0.2.21/24 '
+  ! in_node c1 ip -o address show dev eth0 | grep -q ' 192.0.2.21/24 ' || false
   in_cluster c1 pcs resource delete fvip
 }
 
@@ -74,7 +73,7 @@ clone_start_failed() {
   grep -q '<failure op_key="cvip_monitor_2000" .*exitcode="7"' <<<"$output"
   in_cluster c1 pcs resource disable cvip
   cluster_wait_resource c1 cvip Stopped 30
-  ! in_node c1 ip -o address show dev eth0 | grep -q ' 192.0.2.22/24 '
+  ! in_node c1 ip -o address show dev eth0 | grep -q ' 192.0.2.22/24 ' || false
   in_cluster c1 pcs resource delete cvip
 }
 
@@ -96,7 +95,7 @@ clone_start_failed() {
 @test "a cloned vip is refused with 6, not added on every node" {
   in_cluster c1 pcs resource create clvip ocf:seapath:vip ip=198.51.100.20 cidr_netmask=24 nic=eth1 clone
   wait_until 30 "the start of clvip to fail with 6" clone_start_failed
-  ! in_node c1 ip -o address show dev eth1 | grep -q 198.51.100.20
+  ! in_node c1 ip -o address show dev eth1 | grep -q 198.51.100.20 || false
   run in_cluster c1 crm_mon -1 --output-as=xml
   [[ $output == *"is cloned"* ]]
   in_cluster c1 pcs resource delete clvip

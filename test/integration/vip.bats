@@ -4,7 +4,7 @@
 # namespaces on a private segment (TEST-NET addresses only; the host is never touched).
 
 setup_file() {
-  load helpers/node
+  load ../../lab/lib/node
   node_setup vip
   node_create n1 192.0.2.11/24 2001:db8::11/64
   node_peer n1 n2 192.0.2.12/24 2001:db8::12/64
@@ -12,12 +12,12 @@ setup_file() {
 }
 
 teardown_file() {
-  load helpers/node
+  load ../../lab/lib/node
   node_teardown
 }
 
 setup() {
-  load helpers/node
+  load ../../lab/lib/node
   load helpers/ocf
   export OCF_INSTANCE="vip-$BATS_TEST_NUMBER"
 }
@@ -53,7 +53,7 @@ mac_of() { in_node "$1" cat /sys/class/net/eth0/address; }
   [ "$status" -eq 0 ]
   run ocf_agent n1 vip stop ip=192.0.2.30
   [ "$status" -eq 0 ]
-  ! has_address n1 192.0.2.30/24
+  ! has_address n1 192.0.2.30/24 || false
 }
 
 @test "a second start succeeds and leaves one address; a second stop succeeds" {
@@ -104,7 +104,7 @@ mac_of() { in_node "$1" cat /sys/class/net/eth0/address; }
   in_node peer ip address del 192.0.2.50/24 dev eth0
   [ "$status" -eq 1 ]
   [[ $(ocf_exit_reason) == "192.0.2.50 already answers on the segment of eth0"* ]]
-  ! has_address n1 192.0.2.50/24
+  ! has_address n1 192.0.2.50/24 || false
   [ ! -e "$(node_dir n1)/fs/run/resource-agents/seapath-vip-$OCF_INSTANCE.json" ] || false
 }
 
@@ -122,7 +122,7 @@ mac_of() { in_node "$1" cat /sys/class/net/eth0/address; }
   in_node peer ip -6 address del 2001:db8::52/64 dev eth0
   [ "$status" -eq 1 ]
   [[ $(ocf_exit_reason) == *"failed duplicate address detection"* ]]
-  ! in_node n1 ip -6 -o address show dev eth0 | grep -q '2001:db8::52/'
+  ! in_node n1 ip -6 -o address show dev eth0 | grep -q '2001:db8::52/' || false
 }
 
 # eth1 of n1 on a segment whose switch port can be cut: a link without carrier.
@@ -138,7 +138,7 @@ dead_link() {
   run ocf_agent n1 vip start ip=198.51.100.10 cidr_netmask=24 nic=eth1 check_link_status=true
   [ "$status" -eq 1 ]
   [[ $(ocf_exit_reason) == "interface eth1 is down"* ]]
-  ! in_node n1 ip -o address show dev eth1 | grep -q 198.51.100.10
+  ! in_node n1 ip -o address show dev eth1 | grep -q 198.51.100.10 || false
   run ocf_agent n1 vip monitor ip=198.51.100.10 cidr_netmask=24 nic=eth1 CRM_meta_interval=0
   [ "$status" -eq 7 ]
   run ocf_agent n1 vip start ip=2001:db8:1::10 cidr_netmask=64 nic=eth1 check_link_status=true
@@ -159,7 +159,7 @@ dead_link() {
   [ "$status" -eq 0 ]
   run ocf_agent n1 vip stop ip=198.51.100.11 cidr_netmask=24 nic=eth1
   [ "$status" -eq 0 ]
-  ! in_node n1 ip -o address show dev eth1 | grep -q 198.51.100.11
+  ! in_node n1 ip -o address show dev eth1 | grep -q 198.51.100.11 || false
   # IPv6: DAD never ends without carrier; the start does not wait for it
   OCF_TIMEOUT_MS=8000 run ocf_agent n1 vip start ip=2001:db8:1::11 cidr_netmask=64 nic=eth1
   echo "$output"
@@ -167,7 +167,7 @@ dead_link() {
   run ocf_agent n1 vip monitor ip=2001:db8:1::11 cidr_netmask=64 nic=eth1 CRM_meta_interval=10000
   [ "$status" -eq 0 ]
   ocf_agent n1 vip stop ip=2001:db8:1::11 cidr_netmask=64 nic=eth1
-  ! in_node n1 ip -6 -o address show dev eth1 | grep -q 2001:db8:1::11/
+  ! in_node n1 ip -6 -o address show dev eth1 | grep -q 2001:db8:1::11/ || false
 }
 
 @test "monitor and stop find an address on a dormant link" {
@@ -184,7 +184,7 @@ dead_link() {
   in_node n1 ip link set dev eth1 mode default
   [ "$monitor" -eq 0 ]
   [ "$stop" -eq 0 ]
-  ! in_node n1 ip -o address show dev eth1 | grep -q 198.51.100.12
+  ! in_node n1 ip -o address show dev eth1 | grep -q 198.51.100.12 || false
 }
 
 @test "the same address also on lo (LVS-DR): monitor finds it on its own interface, stop removes it there and leaves lo's" {
@@ -196,7 +196,7 @@ dead_link() {
   [ "$status" -eq 0 ]
   run ocf_agent n1 vip stop ip=192.0.2.63 cidr_netmask=24 nic=eth0
   [ "$status" -eq 0 ]
-  ! has_address n1 192.0.2.63/24
+  ! has_address n1 192.0.2.63/24 || false
   in_node n1 ip -o address show dev lo | grep -q ' 192.0.2.63/32 '
   # Only on lo: not this resource's address
   run ocf_agent n1 vip monitor ip=192.0.2.63 cidr_netmask=24 nic=eth0 CRM_meta_interval=0
@@ -210,7 +210,7 @@ dead_link() {
   in_node n1 ip route del 203.0.113.0/24 via 192.0.2.12 dev eth0
   [ "$status" -eq 2 ]
   [[ $(ocf_exit_reason) == "no directly connected route on this node covers 203.0.113.6"* ]]
-  ! in_node n1 ip -o address show | grep -q 203.0.113.6
+  ! in_node n1 ip -o address show | grep -q 203.0.113.6 || false
 }
 
 @test "IPaddr2's forms: nic=eth0:label, netmask, noprefixroute, lvs_ipv6_addrlabel" {
@@ -222,11 +222,11 @@ dead_link() {
   run ocf_agent n1 vip monitor ip=192.0.2.64 nic=eth0:web netmask=25 CRM_meta_interval=10000
   [ "$status" -eq 0 ]
   ocf_agent n1 vip stop ip=192.0.2.64 nic=eth0:web netmask=25
-  ! in_node n1 ip -o address show dev eth0 | grep -q 192.0.2.64
+  ! in_node n1 ip -o address show dev eth0 | grep -q 192.0.2.64 || false
   ocf_agent n1 vip start ip=2001:db8::65 cidr_netmask=64 nic=eth0 lvs_ipv6_addrlabel=true lvs_ipv6_addrlabel_value=77
   in_node n1 ip -6 addrlabel list | grep -q 'prefix 2001:db8::65/128 .*label 77'
   ocf_agent n1 vip stop ip=2001:db8::65 cidr_netmask=64 nic=eth0 lvs_ipv6_addrlabel=true lvs_ipv6_addrlabel_value=77
-  ! in_node n1 ip -6 addrlabel list | grep -q 'prefix 2001:db8::65/128'
+  ! in_node n1 ip -6 addrlabel list | grep -q 'prefix 2001:db8::65/128' || false
 }
 
 @test "network_namespace, lvs_support and unique_clone_address are refused with 6 and nothing is added" {
@@ -321,19 +321,20 @@ dead_link() {
 }
 
 @test "a missing tool: 5 from start, 7 from a probe, 0 from stop" {
+  # shellcheck disable=SC2016 # expanded by the inner shell, not this one
   hide_ip='for f in /usr/bin/ip /bin/ip; do mount --bind /dev/null "$f"; done; exec "$@"'
-  run in_node n1 unshare --mount bash -c "$hide_ip" - env -i PATH=$OCF_PATH OCF_ROOT=/usr/lib/ocf OCF_RESKEY_ip=192.0.2.72 OCF_RESKEY_CRM_meta_interval=0 /usr/lib/ocf/resource.d/seapath/vip start
+  run in_node n1 unshare --mount bash -c "$hide_ip" - env -i "PATH=$OCF_PATH" OCF_ROOT=/usr/lib/ocf OCF_RESKEY_ip=192.0.2.72 OCF_RESKEY_CRM_meta_interval=0 /usr/lib/ocf/resource.d/seapath/vip start
   [ "$status" -eq 5 ]
   [[ $(ocf_exit_reason) == "ip is not installed on this node"* ]]
-  run in_node n1 unshare --mount bash -c "$hide_ip" - env -i PATH=$OCF_PATH OCF_ROOT=/usr/lib/ocf OCF_RESKEY_ip=192.0.2.72 OCF_RESKEY_CRM_meta_interval=0 /usr/lib/ocf/resource.d/seapath/vip monitor
+  run in_node n1 unshare --mount bash -c "$hide_ip" - env -i "PATH=$OCF_PATH" OCF_ROOT=/usr/lib/ocf OCF_RESKEY_ip=192.0.2.72 OCF_RESKEY_CRM_meta_interval=0 /usr/lib/ocf/resource.d/seapath/vip monitor
   [ "$status" -eq 7 ]
-  run in_node n1 unshare --mount bash -c "$hide_ip" - env -i PATH=$OCF_PATH OCF_ROOT=/usr/lib/ocf OCF_RESKEY_ip=192.0.2.72 /usr/lib/ocf/resource.d/seapath/vip stop
+  run in_node n1 unshare --mount bash -c "$hide_ip" - env -i "PATH=$OCF_PATH" OCF_ROOT=/usr/lib/ocf OCF_RESKEY_ip=192.0.2.72 /usr/lib/ocf/resource.d/seapath/vip stop
   [ "$status" -eq 0 ]
   hide_sender='mount --bind /dev/null /usr/libexec/heartbeat/send_arp; exec "$@"'
-  run in_node n1 unshare --mount bash -c "$hide_sender" - env -i PATH=$OCF_PATH OCF_ROOT=/usr/lib/ocf OCF_RESKEY_ip=192.0.2.72 OCF_RESKEY_nic=eth0 OCF_RESKEY_cidr_netmask=24 /usr/lib/ocf/resource.d/seapath/vip start
+  run in_node n1 unshare --mount bash -c "$hide_sender" - env -i "PATH=$OCF_PATH" OCF_ROOT=/usr/lib/ocf OCF_RESKEY_ip=192.0.2.72 OCF_RESKEY_nic=eth0 OCF_RESKEY_cidr_netmask=24 /usr/lib/ocf/resource.d/seapath/vip start
   [ "$status" -eq 5 ]
   [[ $(ocf_exit_reason) == "/usr/libexec/heartbeat/send_arp is not installed on this node (needed to announce 192.0.2.72)" ]]
-  ! has_address n1 192.0.2.72/24
+  ! has_address n1 192.0.2.72/24 || false
 }
 
 @test "meta-data works as nobody with no environment and validates against the OCF 1.1 schema" {

@@ -6,8 +6,7 @@
 
 setup_file() {
   load vm-helpers
-  vm_load
-  load helpers/cluster
+  load ../../lab/lib/cluster
   vm_lab_up a b
   { cat /etc/hosts; printf '%s\n' "${VM_NODE_IP[a]} a" "${VM_NODE_IP[b]} b"; } >"$VM_DIR/hosts"
   local n
@@ -22,8 +21,7 @@ setup_file() {
 
 teardown_file() {
   load vm-helpers
-  vm_load
-  load helpers/cluster
+  load ../../lab/lib/cluster
   cluster_stop a || true
   cluster_stop b || true
   vm_lab_down a b
@@ -31,8 +29,7 @@ teardown_file() {
 
 setup() {
   load vm-helpers
-  vm_load
-  load helpers/cluster
+  load ../../lab/lib/cluster
 }
 
 _where() { # prints the node libvirt runs vmlm on

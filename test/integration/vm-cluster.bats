@@ -6,8 +6,7 @@
 
 setup_file() {
   load vm-helpers
-  vm_load
-  load helpers/cluster
+  load ../../lab/lib/cluster
   vm_lab_up a
   # vm_manager keeps the XML cache in /etc/pacemaker: the node's own, not the host's
   mkdir -p "$VM_DIR/node-a-etc-pacemaker"
@@ -18,16 +17,14 @@ setup_file() {
 
 teardown_file() {
   load vm-helpers
-  vm_load
-  load helpers/cluster
+  load ../../lab/lib/cluster
   cluster_stop a || true
   vm_lab_down a
 }
 
 setup() {
   load vm-helpers
-  vm_load
-  load helpers/cluster
+  load ../../lab/lib/cluster
 }
 
 @test "crm configure primitive ... ocf:seapath:VirtualDomain, as vm_manager runs it, starts the VM" {
@@ -101,7 +98,7 @@ _reloaded() { grep -q 'Result of reload-agent operation for vmc1 on a: ok' "$(no
 
 # the guest's last heartbeat is of a boot other than $1, up for 2 s (its ACPI button is ready)
 @test "autoset_utilization_cpu and _hv_memory (off by default) copy the domain's size into utilization at start" {
-  ! _utilization_is cpu 1
+  ! _utilization_is cpu 1 || false
   in_cluster a crm resource param vmc1 set autoset_utilization_cpu true
   in_cluster a crm resource param vmc1 set autoset_utilization_hv_memory true
   local boot
@@ -120,6 +117,7 @@ _utilization_is() { [ "$(in_cluster a crm_resource --resource vmc1 --utilization
 _guest_up_not() {
   local hb
   hb=$(libvirt_guest_heartbeat "$VM_DIR/vmc1.serial") || return 1
+  # shellcheck disable=SC2086 # one word each
   set -- "$1" $hb
   [ "$2" != "$1" ] && [ "${3%.*}" -ge 2 ]
 }

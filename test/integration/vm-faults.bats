@@ -5,7 +5,6 @@
 
 setup_file() {
   load vm-helpers
-  vm_load
   vm_lab_up a
   vm_image vmf --guest noos
   vm_image vmc
@@ -15,7 +14,6 @@ setup_file() {
 
 teardown_file() {
   load vm-helpers
-  vm_load
   ceph_resume "$VM_CEPH_DIR" || true
   _libvirtd_resume || true
   vm_lab_down a
@@ -23,10 +21,21 @@ teardown_file() {
 
 setup() {
   load vm-helpers
-  vm_load
 }
 
-_ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
+_ms() { proc_now_ms; }
+# run_with_ceph_hung TIMEOUT_MS ACTION VM [k=v...]: `run vm_agent a ACTION VM ...` with Ceph paused and
+# OCF_TIMEOUT_MS=TIMEOUT_MS; sets took (ms).
+run_with_ceph_hung() {
+  local timeout=$1 t0
+  shift
+  ceph_pause "$VM_CEPH_DIR"
+  t0=$(_ms)
+  OCF_TIMEOUT_MS=$timeout run vm_agent a "$@"
+  took=$(( $(_ms) - t0 ))
+  ceph_resume "$VM_CEPH_DIR"
+  echo "$output (took $took ms)"
+}
 _libvirtd_pid() { _libvirt_daemon_pid a; }
 _libvirtd_pause() { kill -STOP "$(_libvirtd_pid)"; }
 _libvirtd_resume() { local p; p=$(_libvirtd_pid) && kill -CONT "$p"; }
@@ -45,8 +54,7 @@ _running_vmf() {
   echo "$output"
   [ "$status" -eq 0 ]
   [[ $output == *"WARNING: cannot reach libvirt at qemu:///system ("*") for "*" s; vmf's QEMU runs (pid $qemu): reported running for up to 120 s"* ]]
-  run vm_agent a monitor vmf CRM_meta_interval=0
-  [ "$status" -eq 0 ]
+  vm_monitor_is a vmf 0 0
   sleep 1
   run vm_agent a monitor vmf CRM_meta_interval=10000 libvirt_outage_grace=1
   [ "$status" -eq 1 ]
@@ -67,20 +75,18 @@ _running_vmf() {
   rm -f "$d/run/qemu/vmf.xml"
   _libvirtd_restart
   [ "$(vm_state a vmf)" = absent ]
-  _libvirt_alive "$qemu"
+  proc_alive "$qemu"
   run vm_agent a monitor vmf CRM_meta_interval=10000
   echo "$output"
   [ "$status" -eq 1 ]
   [[ $(ocf_exit_reason) == "libvirt at qemu:///system says vmf is not defined, but its QEMU runs here (pid $qemu): a stop will kill it" ]]
-  run vm_agent a monitor vmf CRM_meta_interval=0
-  [ "$status" -eq 1 ]
+  vm_monitor_is a vmf 1 0
   run vm_agent a stop vmf
   echo "$output"
   [ "$status" -eq 0 ]
   [[ $output == *"killing its QEMU (pid $qemu)"* ]]
-  ! _libvirt_alive "$qemu"
-  run vm_agent a monitor vmf CRM_meta_interval=0
-  [ "$status" -eq 7 ]
+  ! proc_alive "$qemu" || false
+  vm_monitor_is a vmf 7 0
   wait_until 20 "the killed QEMU's watch to expire" _no_watcher rbd/system_vmf
 }
 
@@ -96,7 +102,7 @@ _running_vmf() {
   [[ $output == *"libvirt does not answer"*"asking again for up to"* ]]
   [[ $output == *"destroying vmf"* || $output == *"shutting down vmf"* ]]
   [[ $output != *"killing its QEMU"* ]]
-  ! _libvirt_alive "$qemu"
+  ! proc_alive "$qemu" || false
   [ "$(vm_state a vmf)" = absent ]
 }
 
@@ -121,17 +127,15 @@ _running_vmf() {
   echo "$output"
   [ "$status" -eq 0 ]
   [[ $output == *"killing its QEMU (pid $qemu)"* ]]
-  ! _libvirt_alive "$qemu"
+  ! proc_alive "$qemu" || false
   [ -z "$(ceph_watchers "$VM_CEPH_DIR" rbd/system_vmf)" ]
   # still without libvirtd: nothing runs, so a second stop is 0 and a probe 7 (checked in /proc)
   run vm_agent a stop vmf
   [ "$status" -eq 0 ]
-  run vm_agent a monitor vmf CRM_meta_interval=0
-  [ "$status" -eq 7 ]
+  vm_monitor_is a vmf 7 0
   _libvirtd_restart
   [ "$(vm_state a vmf)" != running ]
-  run vm_agent a monitor vmf CRM_meta_interval=10000
-  [ "$status" -eq 7 ]
+  vm_monitor_is a vmf 7 10000
   wait_until 20 "the killed QEMU's watch to expire" _no_watcher rbd/system_vmf
 }
 
@@ -141,43 +145,32 @@ _running_vmf() {
   _libvirtd_pause
   t0=$(_ms)
   OCF_TIMEOUT_MS=15000 run vm_agent a stop vmf
-  local took=$(( $(_ms) - t0 ))
+  local elapsed=$(( $(_ms) - t0 ))
   _libvirtd_resume
-  echo "$output (took $took ms)"
+  echo "$output (took $elapsed ms)"
   [ "$status" -eq 0 ]
   [[ $output == *"killing its QEMU (pid $qemu)"* ]]
-  ! _libvirt_alive "$qemu"
-  (( took < 15000 ))
-  run vm_agent a monitor vmf CRM_meta_interval=10000
-  [ "$status" -eq 7 ]
+  ! proc_alive "$qemu" || false
+  (( elapsed < 15000 ))
+  vm_monitor_is a vmf 7 10000
   vm_agent a stop vmf
 }
 
 @test "Ceph hung during a stop of a booted guest: stop still ends, with QEMU gone, within the 30 s timeout" {
   vm_agent a start vmc
   libvirt_wait_guest_up "$VM_DIR/vmc.serial" 60
-  local qemu t0 took
+  local qemu took
   qemu=$(libvirt_domain_pid a vmc)
-  ceph_pause "$VM_CEPH_DIR"
-  t0=$(_ms)
-  OCF_TIMEOUT_MS=30000 run vm_agent a stop vmc
-  took=$(( $(_ms) - t0 ))
-  ceph_resume "$VM_CEPH_DIR"
-  echo "$output (took $took ms)"
+  run_with_ceph_hung 30000 stop vmc
   [ "$status" -eq 0 ]
   (( took < 30000 ))
-  ! _libvirt_alive "$qemu"
+  ! proc_alive "$qemu" || false
   [ "$(vm_state a vmc)" != running ]
 }
 
 @test "Ceph hung during a start: start fails with 1 and a reason within its timeout, and starts nothing" {
-  ceph_pause "$VM_CEPH_DIR"
-  local t0 took
-  t0=$(_ms)
-  OCF_TIMEOUT_MS=10000 run vm_agent a start vmc
-  took=$(( $(_ms) - t0 ))
-  ceph_resume "$VM_CEPH_DIR"
-  echo "$output (took $took ms)"
+  local took
+  run_with_ceph_hung 10000 start vmc
   [ "$status" -eq 1 ]
   [[ $(ocf_exit_reason) == "rbd did not answer in time reading the domain XML of rbd/system_vmc: is Ceph reachable from this node?" ]]
   (( took < 10000 ))

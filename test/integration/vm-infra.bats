@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: Apache-2.0
-# Self-test of the VM test infrastructure (helpers/ceph.bash, helpers/libvirt.bash, lab/guest):
+# Self-test of the VM test infrastructure (lab/lib/ceph.bash, lab/lib/libvirt.bash, lab/guest):
 # a one-mon one-OSD Ceph in node "ceph", libvirtd in nodes "a" and "b" (node.bash namespaces on
 # one L2 segment, 198.51.100.0/24), a SEAPATH-style system image rbd/system_vm1 whose metadata
 # `xml` holds the domain, a booted busybox guest live-migrated from a to b.
@@ -12,15 +12,15 @@ A_IP=198.51.100.11
 B_IP=198.51.100.12
 
 _load() {
-  load helpers/node
-  load helpers/ceph
-  load helpers/libvirt
+  load ../../lab/lib/node
+  load ../../lab/lib/ceph
+  load ../../lab/lib/libvirt
   export LIBVIRT_BASE=$BATS_FILE_TMPDIR/lv
 }
 
 _ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
 _timing() { echo "# timing: $*" >&3; }
-_gone() { ! _libvirt_alive "$1"; }
+_gone() { ! proc_alive "$1"; }
 
 setup_file() {
   _load
@@ -167,7 +167,7 @@ setup() {
   libvirt_kill b
   run libvirt_virsh b list
   [ "$status" -ne 0 ]
-  _libvirt_alive "$q"
+  proc_alive "$q"
   LIBVIRT_HELPER_QUIET=1 LIBVIRT_EXEC="in_node b" libvirt_start b "$B_IP"
   libvirt_wait_domstate b vm1 running 10
   [ "$(libvirt_domain_pid b vm1)" = "$q" ]
@@ -186,7 +186,7 @@ setup() {
   ceph_use "$cdir"
   [[ $CEPH_ADDR == 127.* ]]
   t=$(_ms)
-  LIBVIRT_HELPER_QUIET=1 LIBVIRT_EXEC= libvirt_start h
+  LIBVIRT_HELPER_QUIET=1 LIBVIRT_EXEC="" libvirt_start h
   _timing "libvirt_start (host mode) $(($(_ms) - t)) ms"
   # the host's own libvirt paths are untouched
   [ ! -S /run/libvirt/libvirt-sock ] || [ "$(stat -c %i /run/libvirt)" != "$(stat -c %i "$LIBVIRT_BASE/h/run")" ]

@@ -6,26 +6,18 @@
 
 setup_file() {
   load vm-helpers
-  vm_load
-  vm_lab_up a b
-  { cat /etc/hosts; printf '%s\n' "${VM_NODE_IP[a]} a a-mig" "${VM_NODE_IP[b]} b b-mig"; } >"$VM_DIR/hosts"
-  local n
-  for n in a b; do in_node "$n" mount --bind "$VM_DIR/hosts" /etc/hosts; done
-  vm_image vmm
-  vm_image vmk
+  vm_pair_up vmm vmk
   # a dead client's watch lingers osd_client_watch_timeout (30 s by default): shorter here
   ceph_ceph config set osd osd_client_watch_timeout 5
 }
 
 teardown_file() {
   load vm-helpers
-  vm_load
   vm_lab_down a b
 }
 
 setup() {
   load vm-helpers
-  vm_load
 }
 
 _beat() { libvirt_guest_heartbeat "$VM_DIR/vmm.serial"; }
@@ -47,7 +39,7 @@ _beat() { libvirt_guest_heartbeat "$VM_DIR/vmm.serial"; }
   [ "$status" -eq 0 ]
   [ "$(vm_state b vmm)" = running ]
   [ "$(vm_state a vmm)" = absent ]
-  ! _libvirt_alive "$src_pid"
+  ! proc_alive "$src_pid" || false
   # the guest did not reboot and goes on beating on b, well past the migration (12 s)
   n=$(_beat | cut -d' ' -f3)
   libvirt_wait_guest_beats_after "$VM_DIR/vmm.serial" "$boot" "$((n + 12))" 30
@@ -64,10 +56,8 @@ _beat() { libvirt_guest_heartbeat "$VM_DIR/vmm.serial"; }
   run vm_agent a stop vmm
   [ "$status" -eq 0 ]
   [ "$(libvirt_domain_pid b vmm)" = "$pid" ]
-  run vm_agent a monitor vmm CRM_meta_interval=0
-  [ "$status" -eq 7 ]
-  run vm_agent b monitor vmm CRM_meta_interval=10000
-  [ "$status" -eq 0 ]
+  vm_monitor_is a vmm 7 0
+  vm_monitor_is b vmm 0 10000
 }
 
 @test "migration back b -> a over a migration network (suffix) on migrateport, with downtime and speed set" {

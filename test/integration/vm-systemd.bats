@@ -9,7 +9,7 @@ bats_require_minimum_version 1.5.0
 setup() {
   ROOT=$BATS_TEST_DIRNAME/../..
   DEST=$BATS_TEST_TMPDIR/dest
-  cd "$ROOT"
+  cd "$ROOT" || return 1
   packaging/install.sh dist/seapath-agents "$DEST" >/dev/null
   UNITS=$DEST/usr/lib/systemd/system
 }

@@ -5,19 +5,16 @@
 
 setup_file() {
   load vm-helpers
-  vm_load
   vm_lab_up a
 }
 
 teardown_file() {
   load vm-helpers
-  vm_load
   vm_lab_down a
 }
 
 setup() {
   load vm-helpers
-  vm_load
 }
 
 _has_watcher() { [ -n "$(ceph_watchers "$VM_CEPH_DIR" "$1")" ]; }
@@ -55,10 +52,8 @@ _has_watcher() { [ -n "$(ceph_watchers "$VM_CEPH_DIR" "$1")" ]; }
   # the domain is transient, as with VirtualDomain (libvirt forgets it when it stops), and its QEMU is the image's watcher
   libvirt_virsh a dominfo vm1 | grep -q '^Persistent: *no'
   [[ $(ceph_watchers "$VM_CEPH_DIR" rbd/system_vm1) == "watcher=${VM_NODE_IP[a]}:0/"* ]]
-  run vm_agent a monitor vm1 CRM_meta_interval=10000
-  [ "$status" -eq 0 ]
-  run vm_agent a monitor vm1 CRM_meta_interval=0
-  [ "$status" -eq 0 ]
+  vm_monitor_is a vm1 0 10000
+  vm_monitor_is a vm1 0 0
   # starting a running VM succeeds and leaves it alone
   local pid
   pid=$(libvirt_domain_pid a vm1)
@@ -77,10 +72,8 @@ _has_watcher() { [ -n "$(ceph_watchers "$VM_CEPH_DIR" "$1")" ]; }
   [[ $output != *"destroying vm1"* ]]
   [ "$(vm_state a vm1)" = absent ]
   [ -z "$(ceph_watchers "$VM_CEPH_DIR" rbd/system_vm1)" ]
-  run vm_agent a monitor vm1 CRM_meta_interval=10000
-  [ "$status" -eq 7 ]
-  run vm_agent a monitor vm1 CRM_meta_interval=0
-  [ "$status" -eq 7 ]
+  vm_monitor_is a vm1 7 10000
+  vm_monitor_is a vm1 7 0
   run vm_agent a stop vm1
   [ "$status" -eq 0 ]
 }
@@ -110,6 +103,7 @@ _has_watcher() { [ -n "$(ceph_watchers "$VM_CEPH_DIR" "$1")" ]; }
 @test "the split-brain guard: a watcher of the image on another client refuses the start, and nothing starts" {
   vm_image vmsb --guest noos
   # another client has the image open, as the QEMU of another host would
+  # shellcheck disable=SC2016 # expanded by the inner shell, not this one
   in_node ceph setsid /bin/sh -c 'echo $$ >"$0"; sleep 60 | rbd watch rbd/system_vmsb' "$VM_DIR/watch.pid" \
     >/dev/null 2>&1 3>&- &
   wait_until 10 "rbd watch to register" _has_watcher rbd/system_vmsb
@@ -152,7 +146,7 @@ _has_watcher() { [ -n "$(ceph_watchers "$VM_CEPH_DIR" "$1")" ]; }
   ceph_system_image "$VM_CEPH_DIR" vm1n "$VM_DIR/test0.xml"
   local seapath args
   for seapath in false true; do
-    args=(seapath=$seapath)
+    args=("seapath=$seapath")
     [ $seapath = true ] || args+=("config=$VM_DIR/test0.xml")
     run vm_agent a start vm1n "${args[@]}"
     echo "$output"
@@ -196,8 +190,7 @@ _has_watcher() { [ -n "$(ceph_watchers "$VM_CEPH_DIR" "$1")" ]; }
   libvirt_virsh a managedsave vmsaved >/dev/null
   libvirt_virsh a dominfo vmsaved | grep -q '^Managed save: *yes'
   # a probe on this node removes the stopped definition (a manual virsh start there would bypass the guard)
-  run vm_agent a monitor vmsaved CRM_meta_interval=0
-  [ "$status" -eq 7 ]
+  vm_monitor_is a vmsaved 7 0
   [ "$(vm_state a vmsaved)" = absent ]
   # again, and this time start finds it
   libvirt_virsh a define "$VM_DIR/vmsaved.def.xml" >/dev/null
@@ -275,8 +268,7 @@ _has_watcher() { [ -n "$(ceph_watchers "$VM_CEPH_DIR" "$1")" ]; }
 @test "a probe on a node that never ran the VM fetches its XML from RBD into config (as SEAPATH's agent does) and says 7" {
   vm_image vmprobe --guest noos
   rm -f "$VM_DIR/etc/vmprobe.xml"
-  run vm_agent a monitor vmprobe CRM_meta_interval=0
-  [ "$status" -eq 7 ]
+  vm_monitor_is a vmprobe 7 0
   diff <(ceph_rbd image-meta get rbd/system_vmprobe xml) "$VM_DIR/etc/vmprobe.xml"
 }
 
@@ -284,8 +276,7 @@ _has_watcher() { [ -n "$(ceph_watchers "$VM_CEPH_DIR" "$1")" ]; }
   run vm_agent a start vmnoimage
   [ "$status" -eq 6 ]
   [[ $(ocf_exit_reason) == "RBD image rbd/system_vmnoimage does not exist"* ]]
-  run vm_agent a monitor vmnoimage CRM_meta_interval=0
-  [ "$status" -eq 7 ]
+  vm_monitor_is a vmnoimage 7 0
 }
 
 @test "bad input: virsh or rbd missing on this node is 5 for start, 7 for a probe, 0 for stop" {
@@ -312,7 +303,7 @@ _has_watcher() { [ -n "$(ceph_watchers "$VM_CEPH_DIR" "$1")" ]; }
   echo "$output"
   [ "$status" -eq 0 ]
   [[ $output == *"killing its QEMU (pid $pid)"* ]]
-  ! _libvirt_alive "$pid"
+  ! proc_alive "$pid" || false
   libvirt_virsh a undefine vmnovirsh >/dev/null 2>&1 || true
 }
 

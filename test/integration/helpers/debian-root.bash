@@ -28,6 +28,7 @@ debian_root_extract() {
 # Runs "$@" chrooted into root $ROOT with a clean environment and /proc mounted, in a mount namespace of
 # its own so that nothing stays mounted whatever happens.
 in_root() {
+  # shellcheck disable=SC2016 # sh's own positional parameters
   unshare --mount --propagation private sh -c 'mount -t proc proc "$0/proc" && exec chroot "$0" \
     env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"' "$ROOT" "$@"
 }

@@ -16,7 +16,7 @@ OCF_PATH=/usr/sbin:/usr/bin:/sbin:/bin
 ocf_agent() {
   local node=$1 agent=$2 action=$3 kv
   shift 3
-  local -a env=(PATH=$OCF_PATH OCF_ROOT=/usr/lib/ocf OCF_RA_VERSION_MAJOR=1 OCF_RA_VERSION_MINOR=1
+  local -a env=("PATH=$OCF_PATH" OCF_ROOT=/usr/lib/ocf OCF_RA_VERSION_MAJOR=1 OCF_RA_VERSION_MINOR=1
     OCF_RESOURCE_INSTANCE="${OCF_INSTANCE:-$agent-test}" OCF_RESOURCE_TYPE="$agent" OCF_RESOURCE_PROVIDER=seapath
     OCF_EXIT_REASON_PREFIX=ocf-exit-reason: OCF_RESKEY_CRM_meta_timeout="${OCF_TIMEOUT_MS:-20000}")
   for kv in "$@"; do

@@ -11,8 +11,8 @@ import { runFenceAgent } from '../../../../lib/fence/index.js';
 import { networkErrorHeals } from '../../../../fence/outscale/api.js';
 import { fenceOutscale } from '../../../../fence/outscale/index.js';
 import { parseConfig } from '../../../../lab/outscale-sim/config.js';
-import { startProxy, type RunningProxy } from '../../../../lab/outscale-sim/proxy.js';
-import { startServer, type RunningServer } from '../../../../lab/outscale-sim/server.js';
+import { startProxy, type RunningProxy } from '../../../../lab/outscale-sim/http/proxy.js';
+import { startServer, type RunningServer } from '../../../../lab/outscale-sim/http/server.js';
 import { Simulator } from '../../../../lab/outscale-sim/simulator.js';
 import { accessKey, baseConfig, secretKey } from '../../lab/outscale-sim/sim-harness.js';
 

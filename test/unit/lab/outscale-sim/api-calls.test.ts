@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { checkAgainst, checkResponseBody } from '../../../../lab/outscale-sim/schema-check.js';
+import { checkAgainst, checkResponseBody } from '../../../../lab/outscale-sim/schemas/schema-check.js';
 import { startHarness, type Harness } from './sim-harness.js';
 
 let h: Harness;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkAgainst } from '../../../../lab/outscale-sim/schema-check.js';
+import { checkAgainst } from '../../../../lab/outscale-sim/schemas/schema-check.js';
 import { baseConfig, startHarness, type Harness } from './sim-harness.js';
 
 let h: Harness | undefined;

@@ -3,7 +3,7 @@
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startProxy, type RunningProxy } from '../../../../lab/outscale-sim/proxy.js';
+import { startProxy, type RunningProxy } from '../../../../lab/outscale-sim/http/proxy.js';
 import { baseConfig, startHarness, waitForState, type Harness } from './sim-harness.js';
 
 let h: Harness | undefined;

@@ -1,49 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkRequestBody } from '../../../../lab/outscale-sim/schema-check.js';
-import { renderSchemasModule } from '../../../../lab/outscale-sim/render-schemas-module.js';
-import { parseSpecYaml } from '../../../../lab/outscale-sim/spec-yaml.js';
-
-const specPath = process.env.OUTSCALE_SPEC ?? resolve(import.meta.dirname, '../../../../spec/outscale-api-1.40.1.yaml');
-const generatedPath = resolve(import.meta.dirname, '../../../../lab/outscale-sim/api-schemas.generated.ts');
-
-describe('api-schemas.generated.ts', () => {
-  it.skipIf(!existsSync(specPath))('is what regenerate-schemas.sh produces from the spec', () => {
-    expect(readFileSync(generatedPath, 'utf8')).toBe(renderSchemasModule(readFileSync(specPath, 'utf8'), 'outscale-api-1.40.1.yaml'));
-  });
-});
-
-describe('spec YAML subset parser', () => {
-  it('reads mappings, same-indent sequences, sequences of mappings, quoted and block scalars', () => {
-    const yaml = [
-      'a:',
-      '  required:',
-      '  - VmIds',
-      "  - '0001'",
-      '  oneOf:',
-      '  - format: date',
-      '    type: string',
-      '  - type: integer',
-      "  '200':",
-      '    description: |-',
-      '      line one',
-      '      # not a comment',
-      '    n: 12',
-      '    b: false',
-      '    empty: []',
-      "    q: 'it''s'",
-    ].join('\n');
-    expect(parseSpecYaml(yaml)).toEqual({
-      a: {
-        required: ['VmIds', '0001'],
-        oneOf: [{ format: 'date', type: 'string' }, { type: 'integer' }],
-        200: { description: 'line one\n# not a comment', n: 12, b: false, empty: [], q: "it's" },
-      },
-    });
-  });
-});
+import { checkRequestBody } from '../../../../lab/outscale-sim/schemas/schema-check.js';
 
 describe('request schema check', () => {
   it.each([

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Vectors from research/anchors-fence.md §3.2, checked there against osc-sdk-python, aws4fetch and npm aws4.
 import { describe, expect, it } from 'vitest';
-import { verifySignature, type ReceivedRequest, type SignatureExpectations } from '../../../../lab/outscale-sim/signature.js';
+import { verifySignature, type ReceivedRequest, type SignatureExpectations } from '../../../../lab/outscale-sim/auth/signature.js';
 
 const body = '{"Filters":{"VmIds":["i-12345678"]}}';
 const host = 'api.eu-west-2.outscale.com';

@@ -4,7 +4,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { request } from 'node:http';
 import { parseConfig } from '../../../../lab/outscale-sim/config.js';
-import { startServer, type RunningServer } from '../../../../lab/outscale-sim/server.js';
+import { startServer, type RunningServer } from '../../../../lab/outscale-sim/http/server.js';
 import { Simulator } from '../../../../lab/outscale-sim/simulator.js';
 
 export const accessKey = 'AKTEST0000000001';

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseConfig } from '../../../../lab/outscale-sim/config.js';
-import { VmFleet } from '../../../../lab/outscale-sim/vm-fleet.js';
-import type { VmStateName } from '../../../../lab/outscale-sim/vm-states.js';
+import { VmFleet } from '../../../../lab/outscale-sim/fleet/vm-fleet.js';
+import type { VmStateName } from '../../../../lab/outscale-sim/fleet/vm-states.js';
 
 function fleetOf(vm: Record<string, unknown>): { fleet: VmFleet; reached: VmStateName[] } {
   const config = parseConfig({ timings: { stopMs: 3000, forceStopMs: 500, startMs: 2000 }, vms: [{ vmId: 'i-0000000a', ...vm }] });

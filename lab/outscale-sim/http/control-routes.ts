@@ -3,7 +3,7 @@
 // GET /_sim/log, /_sim/vms, /_sim/faults, /_sim/hooks, /_sim/state; POST /_sim/faults, /_sim/reset.
 import type { ServerResponse } from 'node:http';
 import { sendJson } from './http-io.js';
-import type { Simulator } from './simulator.js';
+import type { Simulator } from '../simulator.js';
 
 export function handleControl(sim: Simulator, method: string, path: string, body: Buffer, res: ServerResponse): void {
   const route = `${method} ${path.replace(/\/+$/, '')}`;

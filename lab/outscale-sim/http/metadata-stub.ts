@@ -6,7 +6,7 @@
 import type { ServerResponse } from 'node:http';
 import { sendText } from './http-io.js';
 import type { RequestLogEntry } from './request-log.js';
-import type { Simulator } from './simulator.js';
+import type { Simulator } from '../simulator.js';
 
 export function handleMetadata(
   sim: Simulator,

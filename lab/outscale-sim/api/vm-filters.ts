@@ -2,9 +2,9 @@
 // ReadVms Filters (spec FiltersVm). Filters the spec allows but the simulator does not model are refused
 // loudly instead of ignored, so a test never passes because a filter silently matched every VM.
 import { apiErrors } from './api-errors.js';
-import { isObject } from './json.js';
-import type { VmRecord } from './vm-fleet.js';
-import { vmIdPattern, vmStateCodes } from './vm-states.js';
+import { isObject } from '../json.js';
+import type { VmRecord } from '../fleet/vm-fleet.js';
+import { vmIdPattern, vmStateCodes } from '../fleet/vm-states.js';
 
 type Predicate = (vm: VmRecord) => boolean;
 

@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: Apache-2.0
+# shellcheck disable=SC2015 # `A && B || C` here means: C when A or B fails
+# shellcheck source-path=SCRIPTDIR
 # shellcheck shell=bash
 # Throw-away libvirtd "nodes" for integration tests (libvirt 9 + QEMU 7.2, TCG only, no systemd).
 #
-#   source test/integration/helpers/libvirt.bash
+#   source lab/lib/libvirt.bash
 #   LIBVIRT_BASE=...        # where node state lives (default $BATS_FILE_TMPDIR/lv, else /tmp/vi-libvirt)
 #   libvirt_start a                              # host mode: own mount namespace, unix socket only
 #   LIBVIRT_EXEC="in_node a" libvirt_start a 198.51.100.11   # inside a node.bash node, TCP on that address
@@ -41,36 +43,10 @@ LIBVIRT_HELPER_WAIT_S=${LIBVIRT_HELPER_WAIT_S:-30}
 LIBVIRT_GUEST_DIR=${LIBVIRT_GUEST_DIR:-/var/cache/seapath-agents/guest}
 LIBVIRT_CAPS_CACHE=${LIBVIRT_CAPS_CACHE:-/var/cache/seapath-agents/libvirt-caps}
 
-_libvirt_now_ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
 _libvirt_fail() { echo "libvirt helper: $*" >&2; return 1; }
 
-# run CMD in a subshell with every fd above 2 closed: a daemon must not keep a pipe of its
-# caller open (bats waits for EOF on its fds: a daemon holding one hangs the whole run)
-_libvirt_spawn() {
-  (
-    local fd
-    for fd in $(ls /proc/$BASHPID/fd); do
-      ((fd > 2)) && eval "exec $fd>&-"
-    done 2>/dev/null
-    "$@"
-  )
-}
-
-# alive = exists and not a zombie (PID 1 here reaps orphans ~1.5 s late; kill -0 lies)
-_libvirt_alive() {
-  local st
-  st=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
-  st=${st##*) }
-  [[ ${st:0:1} != [ZX] ]]
-}
-
-_libvirt_ppid() {
-  local st
-  st=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
-  st=${st##*) }
-  st=${st#* }
-  echo "${st%% *}"
-}
+# shellcheck source=proc.bash
+source "$(dirname "${BASH_SOURCE[0]}")/proc.bash"
 
 _libvirt_dir() {
   [[ ${1:-} =~ ^[A-Za-z0-9_.-]+$ ]] || { _libvirt_fail "bad node name '${1:-}'"; return 1; }
@@ -83,7 +59,7 @@ _libvirt_daemon_pid() {
   d=$(_libvirt_dir "$1") || return 1
   [ -s "$d/run/libvirtd.pid" ] || return 1
   pid=$(<"$d/run/libvirtd.pid")
-  [[ $pid =~ ^[0-9]+$ ]] && _libvirt_alive "$pid" || return 1
+  [[ $pid =~ ^[0-9]+$ ]] && proc_alive "$pid" || return 1
   [ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = /usr/sbin/libvirtd ] || return 1
   # same daemon as the one started here: its mount namespace has our dir on /run/libvirt
   [ "$(stat -L -c %d:%i "/proc/$pid/root/run/libvirt" 2>/dev/null)" = "$(stat -c %d:%i "$d/run")" ] || return 1
@@ -97,7 +73,7 @@ _libvirt_qemu_pids() {
   for f in "$d"/run/qemu/*.pid; do
     [ -s "$f" ] || continue
     pid=$(<"$f")
-    [[ $pid =~ ^[0-9]+$ ]] && _libvirt_alive "$pid" || continue
+    [[ $pid =~ ^[0-9]+$ ]] && proc_alive "$pid" || continue
     case $(readlink "/proc/$pid/exe" 2>/dev/null) in */qemu-system-*) echo "$pid" ;; esac
   done
 }
@@ -108,7 +84,7 @@ libvirt_domain_pid() {
   d=$(_libvirt_dir "${1:?usage: libvirt_domain_pid NAME VM}") || return 1
   [ -s "$d/run/qemu/${2:?VM}.pid" ] || return 1
   pid=$(<"$d/run/qemu/$2.pid")
-  [[ $pid =~ ^[0-9]+$ ]] && _libvirt_alive "$pid" && echo "$pid"
+  [[ $pid =~ ^[0-9]+$ ]] && proc_alive "$pid" && echo "$pid"
 }
 
 # libvirt_uri NAME: URI of node NAME's unix socket, usable from any namespace
@@ -200,7 +176,7 @@ _libvirt_write_config() {
 #   env LIBVIRT_EXEC: command prefix of a node (e.g. "in_node a"); empty = host mode
 libvirt_start() {
   local name=${1:?usage: libvirt_start NAME [ADDR]} addr=${2:-} d t0 i exec=${LIBVIRT_EXEC:-}
-  t0=$(_libvirt_now_ms)
+  t0=$(proc_now_ms)
   d=$(_libvirt_dir "$name") || return 1
   if _libvirt_daemon_pid "$name" >/dev/null; then
     _libvirt_fail "libvirtd of $name already runs"; return 1
@@ -236,15 +212,15 @@ libvirt_start() {
     # shellcheck disable=SC2086
     $exec /bin/sh -c "$mounts" || { _libvirt_fail "bind mounts in node $name failed"; return 1; }
     # shellcheck disable=SC2086
-    _libvirt_spawn $exec /bin/sh -c "$daemon" </dev/null >"$d/log/libvirtd.stdout" 2>&1 &
+    proc_spawn $exec /bin/sh -c "$daemon" </dev/null >"$d/log/libvirtd.stdout" 2>&1 &
   else
-    _libvirt_spawn setsid unshare --mount --propagation private -- /bin/sh -c "$mounts; $daemon" \
+    proc_spawn setsid unshare --mount --propagation private -- /bin/sh -c "$mounts; $daemon" \
       </dev/null >"$d/log/libvirtd.stdout" 2>&1 &
   fi
   disown $! 2>/dev/null
 
-  local pid= ready= deadline=$(($(_libvirt_now_ms) + LIBVIRT_HELPER_WAIT_S * 1000))
-  while (($(_libvirt_now_ms) < deadline)); do
+  local pid="" ready="" deadline=$(($(proc_now_ms) + LIBVIRT_HELPER_WAIT_S * 1000))
+  while (($(proc_now_ms) < deadline)); do
     if [ -z "$pid" ]; then
       pid=$(_libvirt_daemon_pid "$name") || pid=
     fi
@@ -252,7 +228,7 @@ libvirt_start() {
       timeout 5 virsh -q -c "$(libvirt_uri "$name")" version >/dev/null 2>&1; then
       ready=1; break
     fi
-    if [ -n "$pid" ] && ! _libvirt_alive "$pid"; then
+    if [ -n "$pid" ] && ! proc_alive "$pid"; then
       _libvirt_fail "libvirtd of $name died: $(tail -3 "$d/log/libvirtd.log" 2>/dev/null) $(tail -3 "$d/log/libvirtd.stdout")"
       return 1
     fi
@@ -263,8 +239,8 @@ libvirt_start() {
     return 1
   }
   if [ -n "$addr" ]; then
-    ready= deadline=$(($(_libvirt_now_ms) + 10000))
-    while (($(_libvirt_now_ms) < deadline)); do
+    ready="" deadline=$(($(proc_now_ms) + 10000))
+    while (($(proc_now_ms) < deadline)); do
       libvirt_exec "$name" timeout 5 virsh -q -c "qemu+tcp://$addr:$LIBVIRT_TCP_PORT/system" version \
         >/dev/null 2>&1 && { ready=1; break; }
       sleep 0.05
@@ -280,7 +256,7 @@ libvirt_start() {
   if [ -n "${CEPH_LIBVIRT_KEY_FILE:-}" ]; then
     libvirt_define_ceph_secret "$name" "$CEPH_LIBVIRT_KEY_FILE" || return 1
   fi
-  echo "libvirt_start: $name ready in $(($(_libvirt_now_ms) - t0)) ms" >"$d/log/start-time"
+  echo "libvirt_start: $name ready in $(($(proc_now_ms) - t0)) ms" >"$d/log/start-time"
   [ -n "${LIBVIRT_HELPER_QUIET:-}" ] || cat "$d/log/start-time" >&2
 }
 
@@ -301,50 +277,50 @@ EOF
     { _libvirt_fail "cannot define the Ceph secret on $name"; return 1; }
 }
 
-# libvirt_kill NAME: SIGKILL node NAME's libvirtd (and its tini), as if it crashed.
-# Its QEMUs keep running; libvirt_start NAME again reattaches to them.
-libvirt_kill() {
-  local name=${1:?usage: libvirt_kill NAME} pid tini i
-  pid=$(_libvirt_daemon_pid "$name") || return 0
-  tini=$(_libvirt_ppid "$pid")
-  kill -KILL "$pid"
-  for ((i = 0; i < 50; i++)); do _libvirt_alive "$pid" || break; sleep 0.1; done
-  # tini exits with its child; it is ours only if it runs tini (never signal anything else)
+# Ends libvirtd PID with SIG, then SIGKILL after TENTHS x 0.1 s, and its tini: tini exits with its
+# child; it is ours only if it runs tini (never signal anything else). rc 1 if PID survived.
+_libvirt_end_daemon() {
+  local pid=$1 sig=$2 tenths=$3 tini
+  tini=$(proc_ppid "$pid")
+  kill "-$sig" "$pid"
+  if ! proc_wait_gone "$tenths" "$pid" >/dev/null && [ "$sig" != KILL ]; then
+    kill -KILL "$pid"
+    proc_wait_gone 20 "$pid" >/dev/null
+  fi
   if [ -n "$tini" ] && [ "$(readlink "/proc/$tini/exe" 2>/dev/null)" = /usr/bin/tini ]; then
     kill -KILL "$tini" 2>/dev/null
   fi
-  ! _libvirt_alive "$pid" || { _libvirt_fail "libvirtd $pid of $name survived SIGKILL"; return 1; }
+  ! proc_alive "$pid"
+}
+
+# libvirt_kill NAME: SIGKILL node NAME's libvirtd (and its tini), as if it crashed.
+# Its QEMUs keep running; libvirt_start NAME again reattaches to them.
+libvirt_kill() {
+  local name=${1:?usage: libvirt_kill NAME} pid
+  pid=$(_libvirt_daemon_pid "$name") || return 0
+  _libvirt_end_daemon "$pid" KILL 50 || { _libvirt_fail "libvirtd $pid of $name survived SIGKILL"; return 1; }
 }
 
 # libvirt_stop NAME: destroy the running domains, stop libvirtd (TERM, KILL after 5 s), kill
 # any QEMU of this node still alive, remove the node-mode bind mounts. Bounded (~15 s worst);
 # returns 0 when nothing of the node is left running, also when nothing was running.
 libvirt_stop() {
-  local name=${1:?usage: libvirt_stop NAME} d pid tini i dom qpids left
+  local name=${1:?usage: libvirt_stop NAME} d pid dom qpids left=
   d=$(_libvirt_dir "$name") || return 1
   [ -d "$d" ] || return 0
   if pid=$(_libvirt_daemon_pid "$name"); then
     for dom in $(LIBVIRT_VIRSH_TIMEOUT_S=5 libvirt_virsh "$name" list --name 2>/dev/null); do
       LIBVIRT_VIRSH_TIMEOUT_S=10 libvirt_virsh "$name" destroy "$dom" >/dev/null 2>&1
     done
-    tini=$(_libvirt_ppid "$pid")
-    kill -TERM "$pid"
-    for ((i = 0; i < 50; i++)); do _libvirt_alive "$pid" || break; sleep 0.1; done
-    _libvirt_alive "$pid" && kill -KILL "$pid"
-    for ((i = 0; i < 20; i++)); do _libvirt_alive "$pid" || break; sleep 0.1; done
-    if [ -n "$tini" ] && [ "$(readlink "/proc/$tini/exe" 2>/dev/null)" = /usr/bin/tini ]; then
-      kill -KILL "$tini" 2>/dev/null
-    fi
+    _libvirt_end_daemon "$pid" TERM 50 || true
   fi
   qpids=$(_libvirt_qemu_pids "$name")
-  # shellcheck disable=SC2086
-  [ -z "$qpids" ] || kill -KILL $qpids 2>/dev/null
-  for ((i = 0; i < 50; i++)); do
-    left=
-    for pid in $qpids; do _libvirt_alive "$pid" && left+=" $pid"; done
-    [ -z "$left" ] && break
-    sleep 0.1
-  done
+  if [ -n "$qpids" ]; then
+    # shellcheck disable=SC2086 # one pid a word
+    kill -KILL $qpids 2>/dev/null
+    # shellcheck disable=SC2086
+    left=$(proc_wait_gone 50 $qpids)
+  fi
   rm -f "$d"/run/qemu/*.pid
   local exec
   exec=$(cat "$d/exec" 2>/dev/null)
@@ -353,7 +329,7 @@ libvirt_stop() {
     $exec /bin/sh -c "for p in /var/log/libvirt /var/cache/libvirt /var/lib/libvirt /run/libvirt /etc/libvirt; do
         umount \$p 2>/dev/null; done" 2>/dev/null || true
   fi
-  [ -z "$left" ] || { _libvirt_fail "QEMU$left of $name still alive after SIGKILL"; return 1; }
+  [ -z "$left" ] || { _libvirt_fail "QEMU $left of $name still alive after SIGKILL"; return 1; }
   ! _libvirt_daemon_pid "$name" >/dev/null || { _libvirt_fail "libvirtd of $name still alive"; return 1; }
 }
 
@@ -370,8 +346,8 @@ libvirt_stop() {
 #   --secret UUID        default $LIBVIRT_CEPH_SECRET_UUID
 #   --uuid UUID          domain UUID (default: derived from VM, stable)
 libvirt_domain_xml() {
-  local vm=${1:?usage: libvirt_domain_xml VM [options]} guest=linux mem= serial= mon=${CEPH_MON_HOST:-}
-  local pool=rbd secret=$LIBVIRT_CEPH_SECRET_UUID uuid= port=6789
+  local vm=${1:?usage: libvirt_domain_xml VM [options]} guest=linux mem="" serial="" mon=${CEPH_MON_HOST:-}
+  local pool=rbd secret=$LIBVIRT_CEPH_SECRET_UUID uuid="" port=6789
   shift
   while (($#)); do
     case $1 in
@@ -482,6 +458,7 @@ libvirt_wait_guest_beats_after() {
   local count=${3:?COUNT} t=${4:-20} i hb
   for ((i = 0; i < t * 5; i++)); do
     if hb=$(libvirt_guest_heartbeat "$log"); then
+      # shellcheck disable=SC2086 # BOOT_ID UPTIME COUNT, one word each
       set -- $hb
       [ "$1" = "$boot" ] || { _libvirt_fail "guest rebooted: boot id $1, was $boot"; return 1; }
       (($3 > count)) && return 0

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Request authentication: signature check against the configured accounts, the forced-401 fault, and the
 // brute-force lockout (4 failures in a row lock the key for 1 minute, one more minute per lockout, up to 10).
-import type { AuthConfig } from './config.js';
+import type { AuthConfig } from '../config.js';
 import { verifySignature, type AuthFailureReason, type ReceivedRequest } from './signature.js';
 
 export interface KeyFailures {

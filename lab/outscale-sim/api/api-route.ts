@@ -6,13 +6,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, apiErrors, errorBody } from './api-errors.js';
 import { operationHandlers } from './api-operations.js';
 import type { Failures, OperationFaults } from './faults.js';
-import { rawHeaderPairs, sendJson, sleep } from './http-io.js';
-import { isObject } from './json.js';
+import { rawHeaderPairs, sendJson, sleep } from '../http/http-io.js';
+import { isObject } from '../json.js';
 import type { Operation } from './operations-list.js';
-import type { RequestLogEntry } from './request-log.js';
-import { checkRequestBody } from './schema-check.js';
-import { parseAuthorization } from './signature.js';
-import type { Simulator } from './simulator.js';
+import type { RequestLogEntry } from '../http/request-log.js';
+import { checkRequestBody } from '../schemas/schema-check.js';
+import { parseAuthorization } from '../auth/signature.js';
+import type { Simulator } from '../simulator.js';
 
 export async function handleApiCall(sim: Simulator, req: IncomingMessage, res: ServerResponse, body: Buffer,
   operation: Operation, entry: RequestLogEntry): Promise<void> {

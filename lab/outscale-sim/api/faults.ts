@@ -3,7 +3,7 @@
 import { isOperation, type Operation } from './operations-list.js';
 import {
   InvalidInput, expectObject, optionalBoolean, optionalNumber, optionalStringArray, rejectUnknownKeys, type JsonObject,
-} from './json.js';
+} from '../json.js';
 
 /** `forever` never answers; `{afterMs}` answers normally after that delay. */
 export type Hang = 'forever' | { readonly afterMs: number };

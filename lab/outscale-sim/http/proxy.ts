@@ -6,7 +6,7 @@
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { isLoopback } from './http-io.js';
-import type { Simulator } from './simulator.js';
+import type { Simulator } from '../simulator.js';
 
 export interface RunningProxy {
   readonly port: number;

@@ -2,11 +2,11 @@
 // ReadVms, StopVms, StartVms and CreateTags on the simulated fleet. Bodies were checked against the spec's
 // request schemas before they get here. Each returns the response without its ResponseContext.
 import { apiErrors } from './api-errors.js';
-import type { JsonObject } from './json.js';
+import type { JsonObject } from '../json.js';
 import type { Operation } from './operations-list.js';
-import { unstartableStates, unstoppableStates, type StateChange, type VmFleet } from './vm-fleet.js';
+import { unstartableStates, unstoppableStates, type StateChange, type VmFleet } from '../fleet/vm-fleet.js';
 import { filterVms } from './vm-filters.js';
-import { vmIdPattern } from './vm-states.js';
+import { vmIdPattern, type VmStateName } from '../fleet/vm-states.js';
 import { vmToApi } from './vm-view.js';
 
 export interface OperationContext {
@@ -37,24 +37,15 @@ export const operationHandlers: Readonly<Record<Operation, Handler>> = {
   },
 
   StopVms(body, ctx) {
-    const ids = knownVmIds(body.VmIds, ctx.fleet);
-    for (const id of ids) {
-      const state = ctx.fleet.get(id)!.state;
-      if (unstoppableStates.includes(state)) throw apiErrors.invalidState(`VM ${id} is ${state} and cannot be stopped`);
-    }
-    if (body.DryRun === true) return {};
+    const ids = idsToChange(body, ctx.fleet, unstoppableStates, 'stopped');
+    if (ids === undefined) return {};
     const changes: StateChange[] = ids.map((id) => ctx.fleet.stop(id, body.ForceStop === true));
     return { Vms: changes };
   },
 
   StartVms(body, ctx) {
-    const ids = knownVmIds(body.VmIds, ctx.fleet);
-    for (const id of ids) {
-      const state = ctx.fleet.get(id)!.state;
-      if (unstartableStates.includes(state)) throw apiErrors.invalidState(`VM ${id} is ${state} and cannot be started`);
-    }
-    if (body.DryRun === true) return {};
-    return { Vms: ids.map((id) => ctx.fleet.start(id)) };
+    const ids = idsToChange(body, ctx.fleet, unstartableStates, 'started');
+    return ids === undefined ? {} : { Vms: ids.map((id) => ctx.fleet.start(id)) };
   },
 
   CreateTags(body, ctx) {
@@ -73,6 +64,16 @@ export const operationHandlers: Readonly<Record<Operation, Handler>> = {
 };
 
 /** Validates a VmIds-style list: well-formed IDs (4105), all known (5063), at least one. */
+/** The VMs of body.VmIds, none in a state the call refuses; undefined for a DryRun that would succeed. */
+function idsToChange(body: JsonObject, fleet: VmFleet, refused: readonly VmStateName[], participle: string): string[] | undefined {
+  const ids = knownVmIds(body.VmIds, fleet);
+  for (const id of ids) {
+    const state = fleet.get(id)!.state;
+    if (refused.includes(state)) throw apiErrors.invalidState(`VM ${id} is ${state} and cannot be ${participle}`);
+  }
+  return body.DryRun === true ? undefined : ids;
+}
+
 function knownVmIds(value: unknown, fleet: VmFleet): string[] {
   const ids = Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
   if (ids.length === 0) throw apiErrors.invalidParameter('at least one VM ID is required');

@@ -1,4 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
+# shellcheck disable=SC2015 # `A && B || C` here means: C when A or B fails
+# shellcheck source-path=SCRIPTDIR
 # shellcheck shell=bash
 #
 # Test "nodes": private network + mount + UTS namespaces on this machine, wired to
@@ -6,7 +8,7 @@
 # is touched: no host interface, no host path under /run, /etc/corosync,
 # /var/lib/pacemaker ... (each node gets private copies).
 #
-#   load helpers/node    # at the top level of the .bats file: bats sources it again for
+#   load ../../lab/lib/node    # at the top level of the .bats file: bats sources it again for
 #                        # setup_file and for every test; node_setup exports the state
 #                        # (NODE_PREFIX NODE_RUN NODE_DIR NODE_OWNER_PID), files keep the rest.
 #
@@ -55,10 +57,7 @@
 #   segment_destroy SEG
 #   node_teardown          destroy every node and segment of this scratch dir (teardown_file)
 #   node_leftovers         prints what this run left (namespaces, processes); rc 1 if any
-#   wait_until TIMEOUT_S WHAT CMD...
-#       Run CMD (a program or a function) every $WAIT_INTERVAL s (0.2) until it
-#       succeeds; TIMEOUT_S may have decimals. After TIMEOUT_S seconds print
-#       "timeout after Ns waiting for WHAT" (and CMD's last output) and return 1.
+#   wait_until TIMEOUT_S WHAT CMD...   (proc.bash, sourced here)
 #
 # Every node, segment and peer has a holder process (setsid, in the namespaces) that
 # also works as a dead man's switch: when the bats run (BATS_ROOT_PID, or
@@ -70,7 +69,7 @@
 # All functions are `set -eu` safe (bats runs tests with set -e) and every wait is bounded.
 #
 # Example (bats):
-#   load helpers/node
+#   load ../../lab/lib/node
 #   setup_file() { node_setup vip; node_create n1 192.0.2.11/24; node_peer n1 p1 192.0.2.99/24; }
 #   teardown_file() { node_teardown; }
 #   @test "peer reaches the node" { run in_node p1 ping -c1 -W1 192.0.2.11; [ "$status" -eq 0 ]; }
@@ -79,30 +78,8 @@ _NODE_PATH=/usr/sbin:/usr/bin:/sbin:/bin
 
 _node_die() { printf 'node.bash: %s\n' "$*" >&2; return 1; }
 
-# A process is alive when /proc has it and it is not a zombie (PID 1 reaps slowly here).
-_node_alive() {
-  local stat
-  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
-  stat=${stat##*) }
-  [[ ${stat:0:1} != [ZX] ]]
-}
-
-wait_until() {
-  local timeout=${1:?usage: wait_until TIMEOUT_S WHAT CMD...} what=${2:?usage: wait_until TIMEOUT_S WHAT CMD...}
-  local out="" deadline interval=${WAIT_INTERVAL:-0.2}
-  shift 2
-  [[ $timeout =~ ^[0-9]+(\.[0-9]+)?$ ]] || _node_die "wait_until: bad timeout '$timeout'" || return
-  deadline=$(( $(date +%s%N) / 1000000 + $(awk -v t="$timeout" 'BEGIN { printf "%d", t * 1000 }') ))
-  while :; do
-    if out=$("$@" 2>&1); then return 0; fi
-    if (( $(date +%s%N) / 1000000 >= deadline )); then
-      printf 'timeout after %ss waiting for %s\n' "$timeout" "$what" >&2
-      [[ -z $out ]] || printf '%s\n' "$out" | tail -n 20 >&2
-      return 1
-    fi
-    sleep "$interval"
-  done
-}
+# shellcheck source=proc.bash
+source "$(dirname "${BASH_SOURCE[0]}")/proc.bash"
 
 node_setup() {
   local prefix=${1:?usage: node_setup PREFIX}
@@ -159,7 +136,7 @@ _node_holder() {
   net=$(_node_pinned_net "$d") || return 1
   [[ -s $d/holder.pid ]] || return 1
   pid=$(<"$d/holder.pid")
-  _node_alive "$pid" || return 1
+  proc_alive "$pid" || return 1
   [[ $(readlink "/proc/$pid/ns/net" 2>/dev/null) == "$net" ]] || return 1
   printf '%s\n' "$pid"
 }
@@ -168,22 +145,14 @@ _node_holder() {
 # (propagation private included), then waits for the owner to go away (dead man's
 # switch: then it kills everything in its network namespace). The network namespace
 # is pinned at once under /run/netns/NETNS_NAME.
-_node_close_inherited_fds() {
-  local fd
-  for fd in /proc/$BASHPID/fd/*; do
-    fd=${fd##*/}
-    ((fd > 2)) && eval "exec $fd>&-" 2>/dev/null
-  done
-  return 0
-}
-
 _node_spawn_holder() {
   local dir=$1 nsname=$2 pidfile=$1/holder.pid
   shift 2
   rm -f "$pidfile" "$dir/ns.net" "$dir/ns.mnt" "$dir/netns"
   # The holder outlives this shell: it must keep none of bats' pipes open (bats waits for
   # their EOF), so every inherited descriptor above 2 is closed before it starts.
-  (_node_close_inherited_fds; exec setsid unshare "$@" -- /bin/sh -c '
+  # shellcheck disable=SC2016 # the holder's script: its variables are its own
+  (proc_close_fds; exec setsid unshare "$@" -- /bin/sh -c '
     pidfile=$1 owner=$2
     me=$(readlink /proc/self/ns/net)
     echo $$ >"$pidfile.tmp" && mv "$pidfile.tmp" "$pidfile"
@@ -236,12 +205,19 @@ segment_create() {
 
 segment_destroy() {
   _node_require_setup || return
-  local seg=${1:?usage: segment_destroy SEG} d
-  d=$NODE_DIR/s/$seg
+  local seg=${1:?usage: segment_destroy SEG}
+  _node_destroy_ns "$NODE_DIR/s/$seg" "$(_segment_netns "$seg")" "$NODE_DIR/s/$seg/ports"
+}
+
+# Kills everything in the namespaces of scratch dir $1, then deletes the named netns $2 (kept when
+# something survived: the name pins what is left) and removes the files $3...
+_node_destroy_ns() {
+  local d=$1 netns=$2
+  shift 2
   [[ -d $d ]] || return 0
-  _node_kill_ns "$d" || return 1 # the name stays: it pins what is left
-  ip netns del "$(_segment_netns "$seg")" 2>/dev/null || true
-  rm -f "$d/holder.pid" "$d/ports"
+  _node_kill_ns "$d" || return 1
+  ip netns del "$netns" 2>/dev/null || true
+  rm -f "$d/holder.pid" "$@"
 }
 
 # Private directories of a node: mount point -> owner:group mode (bind-mounted from
@@ -414,7 +390,7 @@ node_spawn() {
 # its mount namespace while the holder, which pins that one, is alive. Without
 # $2 = include-holder, the holder and its own children (its sleep) are left out.
 _node_ns_pids() {
-  local d=$1 with_holder=${2:-} net mnt=none holder pid ppid stat
+  local d=$1 with_holder=${2:-} net mnt=none holder pid ppid
   net=$(_node_pinned_net "$d") || return 0
   [[ $net == "$(_node_host_net)" ]] && return 0 # never the host's namespace
   if holder=$(_node_holder "$d"); then
@@ -432,10 +408,7 @@ _node_ns_pids() {
     while read -r pid; do
       [[ $pid == "$holder" ]] && continue
       if [[ $holder != none ]]; then
-        stat=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
-        stat=${stat##*) }
-        ppid=${stat#* }
-        ppid=${ppid%% *}
+        ppid=$(proc_ppid "$pid") || continue
         [[ $ppid == "$holder" ]] && continue
       fi
       printf '%s\n' "$pid"
@@ -476,13 +449,9 @@ node_kill_all() {
 
 node_destroy() {
   _node_require_setup || return
-  local name=${1:?usage: node_destroy NAME} d
-  d=$NODE_DIR/n/$name
-  [[ -d $d ]] || return 0
-  _node_kill_ns "$d" || return 1 # the name stays: it pins what is left
+  local name=${1:?usage: node_destroy NAME}
   # The veths die with the node's netns (either end takes its peer along).
-  ip netns del "$(node_netns "$name")" 2>/dev/null || true
-  rm -f "$d/holder.pid" "$d"/*.segment
+  _node_destroy_ns "$NODE_DIR/n/$name" "$(node_netns "$name")" "$NODE_DIR/n/$name"/*.segment
 }
 
 node_teardown() {

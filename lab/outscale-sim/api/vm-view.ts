@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // A simulated VM as the API shows it (spec schema Vm; only the fields the simulator models).
-import type { VmRecord } from './vm-fleet.js';
+import type { VmRecord } from '../fleet/vm-fleet.js';
 
 export function vmToApi(vm: VmRecord, region: string): object {
   const c = vm.config;

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
+# shellcheck source-path=SCRIPTDIR
 # shellcheck shell=bash
 #
 # A real Corosync + Pacemaker cluster inside test nodes (see node.bash). No systemd:
@@ -6,7 +7,7 @@
 # namespace membership, so cluster_start and cluster_stop may run in different bats
 # processes (setup_file / teardown_file).
 #
-#   load helpers/cluster     # top level of the .bats file; it sources node.bash itself
+#   load ../../lab/lib/cluster     # top level of the .bats file; it sources node.bash itself
 #
 #   cluster_start NAME [PROP=VALUE...]
 #       One-node cluster in node NAME (node_create it first). corosync.conf: knet, crypto
@@ -30,6 +31,7 @@
 #       included) and clear its /dev/shm and /run/crm. rc 1 (and a message) when the
 #       clean stop did not finish in time. The node itself stays (node_destroy it).
 #   cluster_kill NAME           "crash": SIGKILL every process of the node at once.
+#   cluster_teardown NAME...    cluster_stop each NAME (best effort), then node_teardown (teardown_file).
 #   cluster_restart NAME [TIMEOUT_S]
 #       Start the daemons again with the node's existing corosync.conf and CIB (after
 #       cluster_kill, or a lab power cut), so it rejoins its cluster; waits until online.
@@ -46,7 +48,8 @@
 #       Prints the node attribute's current value in attrd ("" when unset).
 #   cluster_wait_attribute NAME ATTR VALUE [TIMEOUT_S] [ON_NODE]
 #       Wait (default 20 s) until attrd's value of ATTR is VALUE ("" = unset).
-#   cluster_crm_mon_xml NAME    crm_mon -1 --inactive --include=attributes --output-as=xml
+#   cluster_crm_mon_xml NAME    crm_mon -1 --inactive --include=attributes --output-as=xml (crm.bash
+#                               has the queries on it: crm_xpath, crm_where_is, ...)
 #   in_cluster NAME CMD...      in_node NAME CMD... with CIB_file unset: pcs, crm,
 #                               cibadmin, crm_resource, attrd_updater, crm_mon ...
 #   cluster_logs NAME [LINES]   tails of corosync.log, pacemaker.log and the daemons' stdout
@@ -56,14 +59,14 @@
 # fs/etc/corosync/corosync.conf, cluster/{corosync,pacemakerd}.out, cluster/start.ms.
 #
 # Example (bats):
-#   load helpers/cluster
+#   load ../../lab/lib/cluster
 #   setup_file() {
 #     node_setup pg
 #     node_create n1 192.0.2.11/24
 #     node_peer n1 peer 192.0.2.99/24
 #     cluster_start n1
 #   }
-#   teardown_file() { cluster_stop n1 || true; node_teardown; }
+#   teardown_file() { cluster_teardown n1; }
 #   @test "Dummy starts" {
 #     in_cluster n1 pcs resource create d1 ocf:pacemaker:Dummy op monitor interval=10s
 #     cluster_wait_resource n1 d1 Started 20
@@ -73,10 +76,10 @@
 _CLUSTER_LIB_DIR=$(dirname "${BASH_SOURCE[0]}")
 # shellcheck source=node.bash
 [[ $(type -t node_create) == function ]] || source "$_CLUSTER_LIB_DIR/node.bash"
+# shellcheck source=crm.bash
+source "$_CLUSTER_LIB_DIR/crm.bash"
 
 _cluster_die() { printf 'cluster.bash: %s\n' "$*" >&2; return 1; }
-
-_cluster_now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
 in_cluster() {
   local name=${1:?usage: in_cluster NAME CMD...}
@@ -90,7 +93,7 @@ _cluster_pids_named() {
   for pid in $(node_pids "$1"); do
     comm=$(cat "/proc/$pid/comm" 2>/dev/null) || continue
     # shellcheck disable=SC2053
-    [[ $comm == $2 ]] && _node_alive "$pid" && printf '%s\n' "$pid"
+    [[ $comm == $2 ]] && proc_alive "$pid" && printf '%s\n' "$pid"
   done
   return 0
 }
@@ -184,7 +187,7 @@ _cluster_launch() {
   fi
   [[ -n $(_cluster_pids_named "$name" corosync) ]] ||
     { _cluster_die "corosync exited in node $name"; cluster_logs "$name" 20 >&2; return 1; }
-  _cluster_spawn "$name" "$dir/cluster/pacemakerd.out" ${CLUSTER_PACEMAKERD_WRAPPER:-} pacemakerd || return
+  _cluster_spawn "$name" "$dir/cluster/pacemakerd.out" ${CLUSTER_PACEMAKERD_WRAPPER:+"$CLUSTER_PACEMAKERD_WRAPPER"} pacemakerd || return
 }
 
 # Succeeds when CMD works in the node, or (to stop waiting early) when DAEMON died;
@@ -222,7 +225,7 @@ cluster_start_nodes() {
 _cluster_start_nodes() {
   local names=$1 name addr id=0 entries=() conf t0 ms
   shift
-  t0=$(_cluster_now_ms)
+  t0=$(proc_now_ms)
   # shellcheck disable=SC2086
   set -- $names -- "$@"
   local list=()
@@ -248,7 +251,7 @@ _cluster_start_nodes() {
   for name in "${list[@]}"; do
     cluster_wait_online "$name" "${CLUSTER_START_TIMEOUT:-60}" "${list[@]}" || return
   done
-  ms=$(( $(_cluster_now_ms) - t0 ))
+  ms=$(( $(proc_now_ms) - t0 ))
   for name in "${list[@]}"; do
     printf '%s\n' "$ms" >"$(node_dir "$name")/cluster/start.ms"
   done
@@ -275,17 +278,14 @@ cluster_crm_mon_xml() {
   in_cluster "${1:?usage: cluster_crm_mon_xml NAME}" crm_mon -1 --inactive --include=attributes --output-as=xml
 }
 
-# XPath on crm_mon XML read from stdin; prints the result.
-_cluster_xpath() { xmllint --xpath "$1" - 2>/dev/null; }
-
 _cluster_online_check() {
   local name=$1 xml n
   shift
   xml=$(cluster_crm_mon_xml "$name" 2>&1) || { printf '%s\n' "$xml"; return 1; }
-  [[ $(_cluster_xpath "count(//current_dc[@present='true'])" <<<"$xml") == 1 ]] ||
+  [[ $(crm_xpath "count(//current_dc[@present='true'])" <<<"$xml") == 1 ]] ||
     { echo "no DC yet"; return 1; }
   for n in "$@"; do
-    [[ $(_cluster_xpath "count(//nodes/node[@name='$n'][@online='true'][@pending='false'])" <<<"$xml") == 1 ]] ||
+    [[ $(crm_xpath "count(//nodes/node[@name='$n'][@online='true'][@pending='false'])" <<<"$xml") == 1 ]] ||
       { echo "node $n not online yet"; return 1; }
   done
 }
@@ -310,13 +310,13 @@ _cluster_resource_check() {
   [[ -n $on ]] && where="[node/@name='$on']"
   case $state in
     Stopped)
-      total=$(_cluster_xpath "count($sel)" <<<"$xml")
-      active=$(_cluster_xpath "count($sel[@active='true']$where)" <<<"$xml")
+      total=$(crm_xpath "count($sel)" <<<"$xml")
+      active=$(crm_xpath "count(${sel}[@active='true']$where)" <<<"$xml")
       [[ $total -gt 0 && $active == 0 ]] ;;
     Failed)
-      [[ $(_cluster_xpath "count($sel[@failed='true']$where) + count(//failures/failure[starts-with(@op_key,'${rsc}_')])" <<<"$xml") != 0 ]] ;;
+      [[ $(crm_xpath "count(${sel}[@failed='true']$where) + count(//failures/failure[starts-with(@op_key,'${rsc}_')])" <<<"$xml") != 0 ]] ;;
     *)
-      [[ $(_cluster_xpath "count($sel[@role='$state'][@failed='false']$where)" <<<"$xml") != 0 ]] ;;
+      [[ $(crm_xpath "count(${sel}[@role='$state'][@failed='false']$where)" <<<"$xml") != 0 ]] ;;
   esac || { printf 'resource %s not %s%s yet\n' "$rsc" "$state" "${on:+ on $on}"; return 1; }
 }
 
@@ -355,6 +355,12 @@ cluster_stop() {
   node_kill_all "$name" || rc=1
   in_node "$name" /bin/sh -c 'rm -rf /dev/shm/* /run/crm/* /run/corosync.pid' || true
   return "$rc"
+}
+
+cluster_teardown() {
+  local name
+  for name in "$@"; do cluster_stop "$name" || true; done
+  node_teardown
 }
 
 cluster_kill() {

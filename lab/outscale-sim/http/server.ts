@@ -6,13 +6,13 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { apiErrors, errorBody } from './api-errors.js';
-import { handleApiCall } from './api-route.js';
+import { apiErrors, errorBody } from '../api/api-errors.js';
+import { handleApiCall } from '../api/api-route.js';
 import { handleControl } from './control-routes.js';
 import { isLoopback, readBody, sendJson } from './http-io.js';
 import { handleMetadata } from './metadata-stub.js';
-import { isOperation } from './operations-list.js';
-import type { Simulator } from './simulator.js';
+import { isOperation } from '../api/operations-list.js';
+import type { Simulator } from '../simulator.js';
 
 export interface RunningServer {
   readonly port: number;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Picks the schemas of the simulated operations (request, 200 response, ErrorResponse and everything they $ref)
 // out of the parsed OpenAPI document, without descriptions and examples.
-import { InvalidInput, expectObject, type JsonObject } from './json.js';
-import type { ApiSchemas, SchemaNode } from './schema-types.js';
+import { InvalidInput, expectObject, type JsonObject } from '../../json.js';
+import type { ApiSchemas, SchemaNode } from '../schema-types.js';
 
 const keptKeywords = ['type', 'format', 'enum', 'required', '$ref', 'default', 'minimum', 'maximum', 'additionalProperties',
   'properties', 'items', 'oneOf'];

@@ -1,10 +1,12 @@
 # SPDX-License-Identifier: Apache-2.0
+# shellcheck disable=SC2015 # `A && B || C` here means: C when A or B fails
+# shellcheck source-path=SCRIPTDIR
 # shellcheck shell=bash
 # A throw-away Ceph for integration tests: one mon + one memstore OSD (+ optional mgr),
 # cephx on, pool `rbd` initialised for RBD, clients `client.admin` and `client.libvirt`.
 # Everything lives under one directory; nothing under /etc/ceph or /var/lib/ceph is touched.
 #
-#   source test/integration/helpers/ceph.bash
+#   source lab/lib/ceph.bash
 #   ceph_start "$dir"                   # host mode: mon on a free 127.118.x.y (loopback)
 #   CEPH_EXEC="in_node vic" ceph_start "$dir" 198.51.100.10   # inside a namespace "node"
 #   ceph_rbd ls                         # rbd as client.admin (through CEPH_EXEC if set)
@@ -31,14 +33,8 @@
 
 CEPH_HELPER_WAIT_S=${CEPH_HELPER_WAIT_S:-30}
 
-_ceph_now_ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
-
-# alive = exists and not a zombie (PID 1 here reaps orphans ~1.5 s late; kill -0 lies)
-_ceph_alive() {
-  local st
-  st=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
-  [ -n "$st" ] && [ "$st" != Z ] && [ "$st" != X ]
-}
+# shellcheck source=proc.bash
+source "$(dirname "${BASH_SOURCE[0]}")/proc.bash"
 
 # the pid in FILE, only if that process is alive and one of this cluster's daemons
 _ceph_own_pid() {
@@ -46,7 +42,7 @@ _ceph_own_pid() {
   [ -f "$f" ] || return 1
   pid=$(<"$f")
   [[ $pid =~ ^[0-9]+$ ]] || return 1
-  _ceph_alive "$pid" || return 1
+  proc_alive "$pid" || return 1
   tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$dir/etc/ceph.conf" || return 1
   echo "$pid"
 }
@@ -67,18 +63,6 @@ _ceph_x() {
 _ceph_daemon() { _ceph_x env -u CEPH_KEYRING -u CEPH_ARGS "$@"; }
 
 _ceph_fail() { echo "ceph helper: $*" >&2; return 1; }
-
-# run CMD in a subshell with every fd above 2 closed: a daemon must not keep a pipe of its
-# caller open (bats waits for EOF on its fds: a daemon holding one hangs the whole run)
-_ceph_spawn() {
-  (
-    local fd
-    for fd in $(ls /proc/$BASHPID/fd); do
-      ((fd > 2)) && eval "exec $fd>&-"
-    done 2>/dev/null
-    "$@"
-  )
-}
 
 # a loopback address with nothing on the mon ports (127.0.0.0/8 is all on lo, no setup)
 _ceph_free_loopback() {
@@ -114,8 +98,8 @@ ceph_rados() { _ceph_daemon timeout "${CEPH_CMD_TIMEOUT_S:-20}" rados --conf "$C
 #   env CEPH_WITH_MGR=1: also start a mgr (not needed for RBD; costs ~150-300 MB RAM)
 ceph_start() {
   local dir=${1:?usage: ceph_start DIR [ADDR]} addr=${2:-${CEPH_ADDR:-}}
-  local t0 fsid osd_uuid osd_secret osd_id i
-  t0=$(_ceph_now_ms)
+  local t0 fsid osd_uuid osd_secret osd_id
+  t0=$(proc_now_ms)
   mkdir -p "$dir" && dir=$(cd "$dir" && pwd) || return 1
   [ -e "$dir/mon" ] && { _ceph_fail "$dir already holds a cluster; ceph_stop it and use a new dir"; return 1; }
   if [ -z "$addr" ]; then
@@ -193,11 +177,11 @@ CEPH_LIBVIRT_KEY_FILE='$dir/etc/client.libvirt.key'
 EOF
   ceph_use "$dir" || return 1
 
-  _ceph_spawn _ceph_daemon ceph-mon --conf "$conf" -i a >"$dir/log/mon.out" 2>&1 ||
+  proc_spawn _ceph_daemon ceph-mon --conf "$conf" -i a >"$dir/log/mon.out" 2>&1 ||
     { _ceph_fail "ceph-mon did not start: $(tail -3 "$dir/log/mon.out")"; return 1; }
   # the mon is up when a C++ client (30 ms, not the 150 ms python CLI) gets the osdmap
-  local deadline=$(($(_ceph_now_ms) + CEPH_HELPER_WAIT_S * 1000)) up=
-  while (($(_ceph_now_ms) < deadline)); do
+  local deadline=$(($(proc_now_ms) + CEPH_HELPER_WAIT_S * 1000)) up=
+  while (($(proc_now_ms) < deadline)); do
     _ceph_daemon timeout 3 rados --conf "$conf" lspools >/dev/null 2>&1 && { up=1; break; }
     sleep 0.1
   done
@@ -207,7 +191,7 @@ EOF
   if [ "${CEPH_WITH_MGR:-0}" = 1 ]; then
     mkdir -p "$dir/mgr/x"
     ceph_ceph auth get-or-create mgr.x mon 'allow profile mgr' osd 'allow *' mds 'allow *' \
-        >"$dir/mgr/x/keyring" && _ceph_spawn _ceph_daemon ceph-mgr --conf "$conf" -i x >"$dir/log/mgr.out" 2>&1 ||
+        >"$dir/mgr/x/keyring" && proc_spawn _ceph_daemon ceph-mgr --conf "$conf" -i x >"$dir/log/mgr.out" 2>&1 ||
       { _ceph_fail "mgr did not start"; return 1; }
   fi
 
@@ -220,7 +204,7 @@ EOF
   ceph-authtool --create-keyring "$dir/osd/0/keyring" --name osd.0 --add-key "$osd_secret" >/dev/null &&
   _ceph_daemon ceph-osd --conf "$conf" -i 0 --mkfs --no-mon-config --osd-uuid "$osd_uuid" >"$dir/log/osd-mkfs.out" 2>&1 ||
     { _ceph_fail "osd mkfs failed: $(tail -3 "$dir/log/osd-mkfs.out")"; return 1; }
-  _ceph_spawn _ceph_daemon ceph-osd --conf "$conf" -i 0 >"$dir/log/osd.out" 2>&1 ||
+  proc_spawn _ceph_daemon ceph-osd --conf "$conf" -i 0 >"$dir/log/osd.out" 2>&1 ||
     { _ceph_fail "ceph-osd did not start: $(tail -3 "$dir/log/osd.out")"; return 1; }
 
   ceph_ceph osd pool create rbd 8 8 >/dev/null 2>&1 &&
@@ -233,7 +217,7 @@ EOF
   # rbd pool init blocks until the OSD is up and the PGs are active: that is the readiness wait
   CEPH_CMD_TIMEOUT_S=$CEPH_HELPER_WAIT_S ceph_rbd pool init rbd >"$dir/log/pool-init.out" 2>&1 ||
     { _ceph_fail "rbd pool init did not finish in ${CEPH_HELPER_WAIT_S}s (OSD not up? see $dir/log/ceph-osd.0.log)"; return 1; }
-  echo "ceph_start: cluster $fsid on $addr ready in $(($(_ceph_now_ms) - t0)) ms" >"$dir/log/start-time"
+  echo "ceph_start: cluster $fsid on $addr ready in $(($(proc_now_ms) - t0)) ms" >"$dir/log/start-time"
   [ -n "${CEPH_HELPER_QUIET:-}" ] || cat "$dir/log/start-time" >&2
 }
 
@@ -262,18 +246,13 @@ ceph_kill() {
 # waits 5 s for a mon ack it may never get) and wait until they are gone (bounded, 5 s).
 # Returns 0 when nothing is left, also when nothing was running. Leaves DIR for the caller.
 ceph_stop() {
-  local dir=${1:?usage: ceph_stop DIR} pids pid i left=
+  local dir=${1:?usage: ceph_stop DIR} pids pid left
   [ -d "$dir" ] || return 0
   dir=$(cd "$dir" && pwd) || return 0
   pids=$(_ceph_pids "$dir")
   for pid in $pids; do kill -KILL "$pid" 2>/dev/null; done
-  for ((i = 0; i < 50; i++)); do
-    left=
-    for pid in $pids; do _ceph_alive "$pid" && left+=" $pid"; done
-    [ -z "$left" ] && break
-    sleep 0.1
-  done
-  [ -z "$left" ] || { _ceph_fail "daemons$left of $dir still alive 5 s after SIGKILL"; return 1; }
+  # shellcheck disable=SC2086 # one pid a word
+  left=$(proc_wait_gone 50 $pids) || { _ceph_fail "daemons $left of $dir still alive 5 s after SIGKILL"; return 1; }
   rm -f "$dir"/run/*.pid
 }
 

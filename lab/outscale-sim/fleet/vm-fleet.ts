@@ -2,8 +2,8 @@
 // The simulated VMs and their time-based state machine:
 // StopVms running -> stopping -> stopped (or shutting-down -> pending -> running / terminated, per shutdown behaviour),
 // StartVms stopped -> pending -> running. Terminated VMs stay terminated.
-import { apiErrors } from './api-errors.js';
-import type { VmConfig } from './config.js';
+import { apiErrors } from '../api/api-errors.js';
+import type { VmConfig } from '../config.js';
 import type { VmStateName } from './vm-states.js';
 
 /** States from which StopVms / StartVms answer an InvalidState error. */

@@ -3,9 +3,9 @@
 // (api-schemas.generated.ts, extracted from outscale-api-1.40.1.yaml). The spec closes every object
 // with additionalProperties: false, so unknown fields are violations.
 import { apiSchemas } from './api-schemas.generated.js';
-import { isObject } from './json.js';
-import type { Operation } from './operations-list.js';
-import type { SchemaViolation } from './request-log.js';
+import { isObject } from '../json.js';
+import type { Operation } from '../api/operations-list.js';
+import type { SchemaViolation } from '../http/request-log.js';
 import type { ApiSchemas, SchemaNode } from './schema-types.js';
 
 /** Violations of the operation's request schema; empty when the body conforms. */

@@ -1,0 +1,43 @@
+# SPDX-License-Identifier: Apache-2.0
+# shellcheck shell=bash
+# Queries on crm_mon's XML, for the lab, its demo and benches, and the tests (cluster.bash sources
+# this file; in_cluster comes from there).
+#
+#   crm_xpath XPATH                  XPath on XML read from stdin; prints the result ("" on error)
+#   crm_mon_xml [NODE...]            crm_mon -1 --inactive --include=attributes --output-as=xml from
+#                                    the first NODE that answers within 10 s (default: $CRM_NODES,
+#                                    else node1 node2 node3: the lab's)
+#   crm_where_is RSC                 the node where RSC is Started and not failed ("" if none)
+#   crm_started_on RSC NODE          RSC is Started on NODE
+#   crm_started_anywhere RSC         RSC is Started somewhere
+#   crm_started_elsewhere_than RSC NODE
+#   crm_node_online NODE             crm_mon shows NODE online
+#   crm_online_count                 how many nodes crm_mon shows online
+# CRM_NODES="n1 n2" (env) picks the nodes asked, e.g. `CRM_NODES=node2 crm_where_is vm1` to ask node2 only.
+
+crm_xpath() { xmllint --xpath "$1" - 2>/dev/null; }
+
+crm_mon_xml() {
+  local n
+  # shellcheck disable=SC2086 # a list of node names
+  (($#)) || set -- ${CRM_NODES:-node1 node2 node3}
+  for n in "$@"; do
+    in_cluster "$n" timeout 10 crm_mon -1 --inactive --include=attributes --output-as=xml 2>/dev/null && return 0
+  done
+  return 1
+}
+
+crm_where_is() {
+  crm_mon_xml | crm_xpath "string(//resource[@id='${1:?usage: crm_where_is RSC}' and @role='Started' and @failed='false']/node/@name)"
+}
+crm_started_on() { [[ $(crm_where_is "$1") == "${2:?usage: crm_started_on RSC NODE}" ]]; }
+crm_started_anywhere() { [[ -n $(crm_where_is "$1") ]]; }
+crm_started_elsewhere_than() {
+  local where
+  where=$(crm_where_is "$1")
+  [[ -n $where && $where != "${2:?usage: crm_started_elsewhere_than RSC NODE}" ]]
+}
+crm_node_online() {
+  [[ $(crm_mon_xml | crm_xpath "string(//nodes/node[@name='${1:?usage: crm_node_online NODE}']/@online)") == true ]]
+}
+crm_online_count() { crm_mon_xml | crm_xpath "count(//nodes/node[@online='true'])"; }

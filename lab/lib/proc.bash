@@ -1,0 +1,81 @@
+# SPDX-License-Identifier: Apache-2.0
+# shellcheck shell=bash
+# Process utilities of the lab kit (node.bash, cluster.bash, ceph.bash, libvirt.bash, the lab and
+# the tests). Processes are looked at in /proc: PID 1 here reaps orphans late, so `kill -0`
+# reports zombies as alive.
+#
+#   proc_alive PID               the process exists and is not a zombie
+#   proc_ppid PID                prints its parent's pid
+#   proc_wait_gone TENTHS PID... wait up to TENTHS x 0.1 s until none of the PIDs is alive;
+#                                prints those still alive, rc 1 if any
+#   proc_spawn CMD...            run CMD with every fd above 2 closed: a daemon must not keep a
+#                                pipe of its caller open (bats waits for EOF on its fds: a daemon
+#                                holding one hangs the whole run)
+#   proc_now_ms                  wall clock in ms
+#   now                          wall clock, seconds with decimals
+#   since START [END]            seconds from START to END (default: now), one decimal
+#   wait_until TIMEOUT_S WHAT CMD...
+#       Run CMD (a program or a function) every $WAIT_INTERVAL s (0.2) until it succeeds;
+#       TIMEOUT_S may have decimals. After TIMEOUT_S seconds print "timeout after Ns waiting
+#       for WHAT" (and CMD's last output) and return 1.
+
+proc_alive() {
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  stat=${stat##*) }
+  [[ ${stat:0:1} != [ZX] ]]
+}
+
+proc_ppid() {
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+  stat=${stat##*) }
+  stat=${stat#* }
+  printf '%s\n' "${stat%% *}"
+}
+
+proc_wait_gone() {
+  local tenths=$1 i pid left=
+  shift
+  for ((i = 0; ; i++)); do
+    left=
+    for pid in "$@"; do proc_alive "$pid" && left+=" $pid"; done
+    [[ -z $left ]] && return 0
+    ((i < tenths)) || break
+    sleep 0.1
+  done
+  printf '%s\n' "${left# }"
+  return 1
+}
+
+proc_close_fds() {
+  local fd
+  for fd in "/proc/$BASHPID/fd/"*; do
+    fd=${fd##*/}
+    ((fd > 2)) && eval "exec $fd>&-" 2>/dev/null
+  done
+  return 0
+}
+
+proc_spawn() { (proc_close_fds && "$@"); }
+
+proc_now_ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
+now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="${2:-$(now)}" 'BEGIN { printf "%.1f", b - a }'; }
+
+wait_until() {
+  local usage="usage: wait_until TIMEOUT_S WHAT CMD..."
+  local timeout=${1:?$usage} what=${2:?$usage} out="" deadline interval=${WAIT_INTERVAL:-0.2}
+  shift 2
+  [[ $timeout =~ ^[0-9]+(\.[0-9]+)?$ ]] || { printf 'wait_until: bad timeout %s\n' "'$timeout'" >&2; return 1; }
+  deadline=$(( $(proc_now_ms) + $(awk -v t="$timeout" 'BEGIN { printf "%d", t * 1000 }') ))
+  while :; do
+    if out=$("$@" 2>&1); then return 0; fi
+    if (( $(proc_now_ms) >= deadline )); then
+      printf 'timeout after %ss waiting for %s\n' "$timeout" "$what" >&2
+      [[ -z $out ]] || printf '%s\n' "$out" | tail -n 20 >&2
+      return 1
+    fi
+    sleep "$interval"
+  done
+}
