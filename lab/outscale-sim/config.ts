@@ -3,8 +3,16 @@
 import { readFileSync } from 'node:fs';
 import { parseFaults, type Faults } from './api/faults.js';
 import {
-  InvalidInput, expectObject, optionalArray, optionalBoolean, optionalNumber, optionalString, optionalStringArray,
-  rejectUnknownKeys, requiredString, type JsonObject,
+  InvalidInput,
+  expectObject,
+  optionalArray,
+  optionalBoolean,
+  optionalNumber,
+  optionalString,
+  optionalStringArray,
+  rejectUnknownKeys,
+  requiredString,
+  type JsonObject,
 } from './json.js';
 import { isShutdownBehavior, isVmStateName, vmIdPattern, type ShutdownBehavior, type VmStateName } from './fleet/vm-states.js';
 

@@ -9,7 +9,10 @@ export function isObject(value: unknown): value is JsonObject {
 
 /** Thrown when a config file or control body does not have the expected shape. */
 export class InvalidInput extends Error {
-  constructor(readonly where: string, message: string) {
+  constructor(
+    readonly where: string,
+    message: string,
+  ) {
     super(`${where}: ${message}`);
     this.name = 'InvalidInput';
   }
@@ -47,8 +50,7 @@ export function optionalBoolean(obj: JsonObject, key: string, where: string): bo
 }
 
 export function optionalStringArray(obj: JsonObject, key: string, where: string): string[] | undefined {
-  return optional(obj, key, where, (v): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string'),
-    'an array of strings');
+  return optional(obj, key, where, (v): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string'), 'an array of strings');
 }
 
 export function optionalArray(obj: JsonObject, key: string, where: string): readonly unknown[] | undefined {

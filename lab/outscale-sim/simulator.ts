@@ -15,7 +15,10 @@ export class Simulator {
   readonly hookRuns: HookRun[] = [];
   private currentFaults: Faults;
 
-  constructor(readonly config: SimConfig, logFile?: string) {
+  constructor(
+    readonly config: SimConfig,
+    logFile?: string,
+  ) {
     this.fleet = new VmFleet(config.vms, (vm, previous) => this.onVmReached(vm, previous));
     this.auth = new Authenticator(config.accounts, config.region, config.auth);
     this.log = new RequestLog(logFile);
@@ -57,7 +60,6 @@ export class Simulator {
     const wasDown = previous === 'stopped' || previous === 'terminated';
     if ((vm.state === 'stopped' || vm.state === 'terminated') && !wasDown && onStopped !== undefined)
       this.hookRuns.push(runHook(vm.config.vmId, 'onStopped', onStopped, vm.state));
-    if (vm.state === 'running' && onRunning !== undefined)
-      this.hookRuns.push(runHook(vm.config.vmId, 'onRunning', onRunning, vm.state));
+    if (vm.state === 'running' && onRunning !== undefined) this.hookRuns.push(runHook(vm.config.vmId, 'onRunning', onRunning, vm.state));
   }
 }

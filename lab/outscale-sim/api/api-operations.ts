@@ -90,7 +90,10 @@ function knownVmIds(value: unknown, fleet: VmFleet): string[] {
  * maximum, so a client that ignores NextPageToken misses VMs.
  */
 function paginate<T>(
-  items: readonly T[], resultsPerPage: unknown, token: unknown, paging: OperationContext['paging'],
+  items: readonly T[],
+  resultsPerPage: unknown,
+  token: unknown,
+  paging: OperationContext['paging'],
 ): { page: T[]; nextPageToken?: string } {
   let offset = 0;
   if (token !== undefined) {

@@ -14,8 +14,14 @@ import { checkRequestBody } from '../schemas/schema-check.js';
 import { parseAuthorization } from '../auth/signature.js';
 import type { Simulator } from '../simulator.js';
 
-export async function handleApiCall(sim: Simulator, req: IncomingMessage, res: ServerResponse, body: Buffer,
-  operation: Operation, entry: RequestLogEntry): Promise<void> {
+export async function handleApiCall(
+  sim: Simulator,
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: Buffer,
+  operation: Operation,
+  entry: RequestLogEntry,
+): Promise<void> {
   const requestId = randomUUID();
   const answer = (status: number, payload: object, errorCode?: string): void => {
     sim.log.finish(entry, status, errorCode);
@@ -81,7 +87,10 @@ export async function handleApiCall(sim: Simulator, req: IncomingMessage, res: S
   }
   try {
     const result = operationHandlers[operation](isObject(json) ? json : {}, {
-      fleet: sim.fleet, region: sim.config.region, staleStopped: sim.faults.staleStopped, paging: sim.config.paging,
+      fleet: sim.fleet,
+      region: sim.config.region,
+      staleStopped: sim.faults.staleStopped,
+      paging: sim.config.paging,
     });
     answer(200, result);
   } catch (e) {

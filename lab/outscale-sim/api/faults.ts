@@ -2,7 +2,13 @@
 // Injected faults: set from the config at start and replaced at run time through POST /_sim/faults.
 import { isOperation, type Operation } from './operations-list.js';
 import {
-  InvalidInput, expectObject, optionalBoolean, optionalNumber, optionalStringArray, rejectUnknownKeys, type JsonObject,
+  InvalidInput,
+  expectObject,
+  optionalBoolean,
+  optionalNumber,
+  optionalStringArray,
+  rejectUnknownKeys,
+  type JsonObject,
 } from '../json.js';
 
 /** `forever` never answers; `{afterMs}` answers normally after that delay. */
@@ -51,15 +57,24 @@ export interface Faults {
 }
 
 export const noFaults: Faults = {
-  latencyMs: 0, hang: undefined, operations: {}, alwaysUnauthorized: false, neverStopVmIds: [], terminateVmIds: [],
-  metadata: 'answer', staleStopped: new Map(), proxy: 'forward',
+  latencyMs: 0,
+  hang: undefined,
+  operations: {},
+  alwaysUnauthorized: false,
+  neverStopVmIds: [],
+  terminateVmIds: [],
+  metadata: 'answer',
+  staleStopped: new Map(),
+  proxy: 'forward',
 };
 
 export function parseFaults(value: unknown, where = 'faults'): Faults {
   const o = expectObject(value, where);
-  rejectUnknownKeys(o, [
-    'latencyMs', 'hang', 'operations', 'alwaysUnauthorized', 'neverStopVmIds', 'terminateVmIds', 'metadata', 'staleStopped', 'proxy',
-  ], where);
+  rejectUnknownKeys(
+    o,
+    ['latencyMs', 'hang', 'operations', 'alwaysUnauthorized', 'neverStopVmIds', 'terminateVmIds', 'metadata', 'staleStopped', 'proxy'],
+    where,
+  );
   const operations: Partial<Record<Operation | '*', OperationFaults>> = {};
   if (o.operations !== undefined) {
     const ops = expectObject(o.operations, `${where}.operations`);
@@ -115,8 +130,7 @@ function parseFailures(o: JsonObject, where: string): Failures | undefined {
   rejectUnknownKeys(f, ['count', 'status', 'code'], `${where}.failures`);
   const count = optionalNumber(f, 'count', `${where}.failures`) ?? 1;
   const status = f.status;
-  if (status !== 429 && status !== 503 && status !== 500)
-    throw new InvalidInput(`${where}.failures.status`, 'expected 429, 503 or 500');
+  if (status !== 429 && status !== 503 && status !== 500) throw new InvalidInput(`${where}.failures.status`, 'expected 429, 503 or 500');
   const code = f.code;
   if (code !== undefined && !(status === 429 && (code === '24' || code === '25')))
     throw new InvalidInput(`${where}.failures.code`, 'only 429 takes a code: "24" (per account) or "25" (per call)');
@@ -129,6 +143,7 @@ function parseProxyBehaviour(value: unknown, where: string): ProxyBehaviour {
   rejectUnknownKeys(p, ['user', 'password'], where);
   const user = p.user;
   const password = p.password;
-  if (typeof user !== 'string' || typeof password !== 'string') throw new InvalidInput(where, 'expected "forward", "407" or {"user","password"}');
+  if (typeof user !== 'string' || typeof password !== 'string')
+    throw new InvalidInput(where, 'expected "forward", "407" or {"user","password"}');
   return { user, password };
 }

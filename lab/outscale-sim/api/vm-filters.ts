@@ -36,7 +36,9 @@ export function filterVms(vms: readonly VmRecord[], filters: unknown): VmRecord[
   for (const [name, values] of Object.entries(filters)) {
     const make = simulatedFilters[name];
     if (make === undefined)
-      throw apiErrors.invalidParameter(`Filters.${name} is valid in the spec but not simulated (simulated: ${Object.keys(simulatedFilters).join(', ')})`);
+      throw apiErrors.invalidParameter(
+        `Filters.${name} is valid in the spec but not simulated (simulated: ${Object.keys(simulatedFilters).join(', ')})`,
+      );
     if (!Array.isArray(values)) throw apiErrors.invalidParameterValue(`Filters.${name} must be an array`);
     predicates.push(make(values));
   }

@@ -12,10 +12,12 @@ export function vmToApi(vm: VmRecord, region: string): object {
     VmInitiatedShutdownBehavior: c.shutdownBehavior,
     Architecture: 'x86_64',
     DeletionProtection: false,
-    ...(c.privateIp === undefined ? {} : {
-      PrivateIp: c.privateIp,
-      PrivateDnsName: `ip-${c.privateIp.replaceAll('.', '-')}.${region}.compute.internal`,
-    }),
+    ...(c.privateIp === undefined
+      ? {}
+      : {
+          PrivateIp: c.privateIp,
+          PrivateDnsName: `ip-${c.privateIp.replaceAll('.', '-')}.${region}.compute.internal`,
+        }),
     Placement: { SubregionName: c.subregionName, Tenancy: 'default' },
     Tags: [...vm.tags.entries()].map(([Key, Value]) => ({ Key, Value })),
   };

@@ -30,7 +30,8 @@ export class Authenticator {
   ) {}
 
   authenticate(request: ReceivedRequest, forceUnauthorized: boolean): AuthResult {
-    if (forceUnauthorized) return { ok: false, outcome: 'forced-401', detail: 'authentication refused (injected fault)', accessKey: undefined };
+    if (forceUnauthorized)
+      return { ok: false, outcome: 'forced-401', detail: 'authentication refused (injected fault)', accessKey: undefined };
     const nowMs = Date.now();
     const check = verifySignature(request, {
       secretKeyOf: (ak) => this.accounts.get(ak),
@@ -43,7 +44,9 @@ export class Authenticator {
     const record = accessKey === undefined ? undefined : this.recordOf(accessKey);
     if (record?.lockedUntilMs !== undefined && record.lockedUntilMs > nowMs)
       return {
-        ok: false, outcome: 'locked', accessKey,
+        ok: false,
+        outcome: 'locked',
+        accessKey,
         detail: `access key ${accessKey} is locked for ${Math.ceil((record.lockedUntilMs - nowMs) / 1000)} s after repeated authentication failures`,
       };
     if (check.ok) {

@@ -88,18 +88,19 @@ export function verifySignature(request: ReceivedRequest, expect: SignatureExpec
   if (authorization === undefined) return fail('missing-authorization', 'no Authorization header');
   const auth = parseAuthorization(authorization);
   if ('problem' in auth)
-    return fail(auth.problem, auth.problem === 'unknown-algorithm'
-      ? 'the algorithm must be AWS4-HMAC-SHA256 or OSC4-HMAC-SHA256'
-      : 'expected "<ALG> Credential=<AK>/<date>/<region>/<service>/<p>4_request, SignedHeaders=<list>, Signature=<hex>"');
-  const withKey = (reason: AuthFailureReason, detail: string): SignatureCheck =>
-    ({ ok: false, reason, detail, accessKey: auth.accessKey });
+    return fail(
+      auth.problem,
+      auth.problem === 'unknown-algorithm'
+        ? 'the algorithm must be AWS4-HMAC-SHA256 or OSC4-HMAC-SHA256'
+        : 'expected "<ALG> Credential=<AK>/<date>/<region>/<service>/<p>4_request, SignedHeaders=<list>, Signature=<hex>"',
+    );
+  const withKey = (reason: AuthFailureReason, detail: string): SignatureCheck => ({ ok: false, reason, detail, accessKey: auth.accessKey });
 
   const secretKey = expect.secretKeyOf(auth.accessKey);
   if (secretKey === undefined) return withKey('unknown-access-key', `access key ${auth.accessKey} does not exist`);
   if (auth.terminator !== auth.variant.terminator)
     return withKey('bad-scope', `the scope must end with ${auth.variant.terminator} for ${auth.variant.algorithm}`);
-  if (auth.region !== expect.region)
-    return withKey('bad-scope', `the scope region is ${auth.region}, this endpoint is ${expect.region}`);
+  if (auth.region !== expect.region) return withKey('bad-scope', `the scope region is ${auth.region}, this endpoint is ${expect.region}`);
   if (!expect.services.includes(auth.service))
     return withKey('bad-scope', `the scope service is ${auth.service}, expected ${expect.services.join(' or ')}`);
 
@@ -114,8 +115,7 @@ export function verifySignature(request: ReceivedRequest, expect: SignatureExpec
   for (const required of ['host', auth.variant.dateHeader])
     if (!auth.signedHeaders.includes(required)) return withKey('unsigned-header', `the ${required} header must be signed`);
   for (const name of auth.signedHeaders)
-    if (headerValue(request.headers, name) === undefined)
-      return withKey('unsigned-header', `signed header ${name} is not in the request`);
+    if (headerValue(request.headers, name) === undefined) return withKey('unsigned-header', `signed header ${name} is not in the request`);
 
   const expected = computeSignature(secretKey, auth, request, dateIso);
   if (!timingSafeEqual(Buffer.from(expected, 'hex'), Buffer.from(auth.signature, 'hex')))
@@ -137,17 +137,26 @@ export function canonicalRequest(request: ReceivedRequest, signedHeaders: readon
   const path = queryAt === -1 ? request.target : request.target.slice(0, queryAt);
   const query = queryAt === -1 ? '' : request.target.slice(queryAt + 1);
   const headerLines = signedHeaders.map((name) => `${name}:${headerValue(request.headers, name) ?? ''}\n`).join('');
-  return [request.method.toUpperCase(), path || '/', canonicalQuery(query), headerLines, signedHeaders.join(';'),
-    sha256Hex(request.body)].join('\n');
+  return [
+    request.method.toUpperCase(),
+    path || '/',
+    canonicalQuery(query),
+    headerLines,
+    signedHeaders.join(';'),
+    sha256Hex(request.body),
+  ].join('\n');
 }
 
 function canonicalQuery(query: string): string {
   if (query === '') return '';
-  const pairs = query.split('&').filter((p) => p !== '').map((p) => {
-    const eq = p.indexOf('=');
-    const [k, v] = eq === -1 ? [p, ''] : [p.slice(0, eq), p.slice(eq + 1)];
-    return [rfc3986(decodeURIComponent(k)), rfc3986(decodeURIComponent(v))] as const;
-  });
+  const pairs = query
+    .split('&')
+    .filter((p) => p !== '')
+    .map((p) => {
+      const eq = p.indexOf('=');
+      const [k, v] = eq === -1 ? [p, ''] : [p.slice(0, eq), p.slice(eq + 1)];
+      return [rfc3986(decodeURIComponent(k)), rfc3986(decodeURIComponent(v))] as const;
+    });
   pairs.sort(([ak, av], [bk, bv]) => (ak < bk ? -1 : ak > bk ? 1 : av < bv ? -1 : av > bv ? 1 : 0));
   return pairs.map(([k, v]) => `${k}=${v}`).join('&');
 }

@@ -18,7 +18,14 @@ export interface HookRun {
 /** Starts the hook and records its outcome in `run` when it ends; does not wait for it. */
 export function runHook(vmId: string, event: HookEvent, argv: readonly string[], state: string): HookRun {
   const run: HookRun = {
-    vmId, event, argv, startedAt: new Date().toISOString(), exitCode: null, signal: null, error: undefined, finished: false,
+    vmId,
+    event,
+    argv,
+    startedAt: new Date().toISOString(),
+    exitCode: null,
+    signal: null,
+    error: undefined,
+    finished: false,
   };
   const [program, ...args] = argv;
   const child = spawn(program!, args, {

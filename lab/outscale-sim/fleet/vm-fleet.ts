@@ -35,7 +35,10 @@ export class VmFleet {
   private readonly vms = new Map<string, VmRecord>();
   private neverStop = new Set<string>();
 
-  constructor(private readonly configs: readonly VmConfig[], private readonly onReached: StateListener) {
+  constructor(
+    private readonly configs: readonly VmConfig[],
+    private readonly onReached: StateListener,
+  ) {
     this.reset();
   }
 
@@ -44,8 +47,13 @@ export class VmFleet {
     this.vms.clear();
     for (const config of this.configs) {
       const vm: VmRecord = {
-        config, state: config.state, stateSinceMs: Date.now(), tags: new Map(Object.entries(config.tags)),
-        lastStopForced: undefined, timer: undefined, dueAtMs: undefined,
+        config,
+        state: config.state,
+        stateSinceMs: Date.now(),
+        tags: new Map(Object.entries(config.tags)),
+        lastStopForced: undefined,
+        timer: undefined,
+        dueAtMs: undefined,
       };
       this.vms.set(config.vmId, vm);
       this.resumeTransition(vm);

@@ -23,7 +23,8 @@ export function handleMetadata(
     return;
   }
   const caller = requester?.replace(/^::ffff:/, '');
-  const instanceId = sim.config.vms.find((vm) => vm.privateIp !== undefined && vm.privateIp === caller)?.vmId ?? sim.config.metadata.instanceId;
+  const instanceId =
+    sim.config.vms.find((vm) => vm.privateIp !== undefined && vm.privateIp === caller)?.vmId ?? sim.config.metadata.instanceId;
   const documents: Record<string, string | undefined> = {
     '/latest/meta-data/': instanceId === undefined ? '' : 'instance-id\n',
     '/latest/meta-data/instance-id': instanceId,

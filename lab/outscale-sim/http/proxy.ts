@@ -15,7 +15,8 @@ export interface RunningProxy {
   close(): Promise<void>;
 }
 
-const refusal = 'HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="outscale-sim"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n';
+const refusal =
+  'HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="outscale-sim"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n';
 
 /**
  * `routes` maps a CONNECT target (host:port, e.g. api.us-east-2.outscale.com:443) to a local port, so a test can
@@ -45,11 +46,14 @@ export async function startProxy(sim: Simulator, port = 0, routes: Readonly<Reco
     }
     const headers = { ...req.headers };
     delete headers['proxy-authorization'];
-    const upstream = request({ host: target.hostname, port: Number(target.port || 80), method: req.method, path: `${target.pathname}${target.search}`, headers }, (up) => {
-      sim.log.finish(entry, up.statusCode ?? 502);
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
-    });
+    const upstream = request(
+      { host: target.hostname, port: Number(target.port || 80), method: req.method, path: `${target.pathname}${target.search}`, headers },
+      (up) => {
+        sim.log.finish(entry, up.statusCode ?? 502);
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      },
+    );
     upstream.on('error', () => {
       sim.log.finish(entry, 502);
       if (!res.headersSent) res.writeHead(502).end();

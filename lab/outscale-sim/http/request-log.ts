@@ -41,9 +41,22 @@ export class RequestLog {
 
   begin(method: string, path: string, operation: string | undefined): RequestLogEntry {
     const entry: RequestLogEntry = {
-      seq: ++this.seq, time: new Date().toISOString(), method, path, operation, accessKey: undefined, algorithm: undefined,
-      signedHeaders: undefined, body: undefined, auth: 'not-checked', authDetail: undefined, schemaViolations: undefined,
-      fault: undefined, status: null, errorCode: undefined, durationMs: undefined,
+      seq: ++this.seq,
+      time: new Date().toISOString(),
+      method,
+      path,
+      operation,
+      accessKey: undefined,
+      algorithm: undefined,
+      signedHeaders: undefined,
+      body: undefined,
+      auth: 'not-checked',
+      authDetail: undefined,
+      schemaViolations: undefined,
+      fault: undefined,
+      status: null,
+      errorCode: undefined,
+      durationMs: undefined,
     };
     this.entries.push(entry);
     return entry;

@@ -32,10 +32,15 @@ export interface ServerOptions {
 export async function startServer(sim: Simulator, options: ServerOptions = {}): Promise<RunningServer> {
   const servers: Server[] = [];
   const close = async (): Promise<void> => {
-    await Promise.all(servers.map((s) => new Promise<void>((done) => {
-      s.closeAllConnections(); // hung requests would otherwise keep the server open
-      s.close(() => done());
-    })));
+    await Promise.all(
+      servers.map(
+        (s) =>
+          new Promise<void>((done) => {
+            s.closeAllConnections(); // hung requests would otherwise keep the server open
+            s.close(() => done());
+          }),
+      ),
+    );
   };
   try {
     const port = await listen(sim, servers, '127.0.0.1', options.port ?? 0, options.tls);

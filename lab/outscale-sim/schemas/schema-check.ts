@@ -49,12 +49,12 @@ function check(node: SchemaNode, value: unknown, path: string, schemas: ApiSchem
     if (node.minimum !== undefined && value < node.minimum) out.push({ path: at, message: `must be >= ${node.minimum}` });
     if (node.maximum !== undefined && value > node.maximum) out.push({ path: at, message: `must be <= ${node.maximum}` });
   }
-  if (Array.isArray(value) && node.items !== undefined)
-    value.forEach((item, i) => check(node.items!, item, `${path}[${i}]`, schemas, out));
+  if (Array.isArray(value) && node.items !== undefined) {
+    for (const [i, item] of value.entries()) check(node.items, item, `${path}[${i}]`, schemas, out);
+  }
   if (isObject(value) && (node.properties !== undefined || node.type === 'object')) {
     const properties = node.properties ?? {};
-    for (const name of node.required ?? [])
-      if (value[name] === undefined) out.push({ path: join(path, name), message: 'is required' });
+    for (const name of node.required ?? []) if (value[name] === undefined) out.push({ path: join(path, name), message: 'is required' });
     for (const [name, v] of Object.entries(value)) {
       const prop = properties[name];
       if (prop !== undefined) check(prop, v, join(path, name), schemas, out);

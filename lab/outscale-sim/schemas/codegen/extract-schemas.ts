@@ -4,8 +4,20 @@
 import { InvalidInput, expectObject, type JsonObject } from '../../json.js';
 import type { ApiSchemas, SchemaNode } from '../schema-types.js';
 
-const keptKeywords = ['type', 'format', 'enum', 'required', '$ref', 'default', 'minimum', 'maximum', 'additionalProperties',
-  'properties', 'items', 'oneOf'];
+const keptKeywords = [
+  'type',
+  'format',
+  'enum',
+  'required',
+  '$ref',
+  'default',
+  'minimum',
+  'maximum',
+  'additionalProperties',
+  'properties',
+  'items',
+  'oneOf',
+];
 
 export function extractSchemas(spec: unknown, operationNames: readonly string[], source: string): ApiSchemas {
   const doc = expectObject(spec, 'spec');

@@ -135,8 +135,10 @@ function isSequenceItem(text: string): boolean {
 }
 
 function isQuotedScalar(text: string): boolean {
-  return (text.startsWith("'") && text.endsWith("'") && !/^'(?:[^']|'')*'\s*:/.test(text)) ||
-    (text.startsWith('"') && text.endsWith('"') && !/^"(?:[^"\\]|\\.)*"\s*:/.test(text));
+  return (
+    (text.startsWith("'") && text.endsWith("'") && !/^'(?:[^']|'')*'\s*:/.test(text)) ||
+    (text.startsWith('"') && text.endsWith('"') && !/^"(?:[^"\\]|\\.)*"\s*:/.test(text))
+  );
 }
 
 function foldLines(lines: string[]): string {
@@ -145,11 +147,19 @@ function foldLines(lines: string[]): string {
 
 function unquote(text: string): unknown {
   const t = text.trim();
-  if (t.startsWith("'") && t.endsWith("'") && t.length >= 2) return t.slice(1, -1).replace(/''/g, "'").replace(/ ?\n ?/g, '\n');
+  if (t.startsWith("'") && t.endsWith("'") && t.length >= 2)
+    return t
+      .slice(1, -1)
+      .replace(/''/g, "'")
+      .replace(/ ?\n ?/g, '\n');
   if (t.startsWith('"') && t.endsWith('"') && t.length >= 2) return JSON.parse(t.replace(/\n/g, '\\n')) as unknown;
   if (t === '[]') return [];
   if (t === '{}') return {};
-  if (t.startsWith('[') && t.endsWith(']')) return t.slice(1, -1).split(',').map((x) => unquote(x));
+  if (t.startsWith('[') && t.endsWith(']'))
+    return t
+      .slice(1, -1)
+      .split(',')
+      .map((x) => unquote(x));
   if (t === 'true') return true;
   if (t === 'false') return false;
   if (t === 'null' || t === '~') return null;

@@ -35,7 +35,17 @@ describe('ReadVms', () => {
     const answer = await h.call('ReadVms', { Filters: { VmIds: ['i-0000000a'] } }, { variant: 'AWS4' });
     expect(checkResponseBody('ReadVms', answer.json)).toEqual([]);
     expect(answer.json).toMatchObject({
-      Vms: [{ VmId: 'i-0000000a', State: 'running', PrivateIp: '192.0.2.11', Tags: [{ Key: 'Name', Value: 'node1' }, { Key: 'cluster', Value: 'lab' }] }],
+      Vms: [
+        {
+          VmId: 'i-0000000a',
+          State: 'running',
+          PrivateIp: '192.0.2.11',
+          Tags: [
+            { Key: 'Name', Value: 'node1' },
+            { Key: 'cluster', Value: 'lab' },
+          ],
+        },
+      ],
       ResponseContext: { RequestId: expect.stringMatching(/^[0-9a-f-]{36}$/) },
     });
   });
@@ -115,7 +125,13 @@ describe('StopVms and StartVms', () => {
 
 describe('CreateTags', () => {
   it('adds and overwrites tags that ReadVms then filters on', async () => {
-    const answer = await h.call('CreateTags', { ResourceIds: ['i-0000000a'], Tags: [{ Key: 'Name', Value: 'renamed' }, { Key: 'role', Value: 'db' }] });
+    const answer = await h.call('CreateTags', {
+      ResourceIds: ['i-0000000a'],
+      Tags: [
+        { Key: 'Name', Value: 'renamed' },
+        { Key: 'role', Value: 'db' },
+      ],
+    });
     expect(answer.status).toBe(200);
     expect(checkResponseBody('CreateTags', answer.json)).toEqual([]);
     expect(vmIdsOf((await h.call('ReadVms', { Filters: { Tags: ['Name=renamed'] } })).json)).toEqual(['i-0000000a']);
@@ -160,10 +176,17 @@ describe('routing', () => {
   it('logs operation, access key, body, status and auth result', async () => {
     await h.call('ReadVms', { Filters: { VmIds: ['i-0000000a'] } });
     const log = (await h.get('/_sim/log')).json as unknown[];
-    expect(log).toEqual([expect.objectContaining({
-      operation: 'ReadVms', accessKey: 'AKTEST0000000001', algorithm: 'OSC4-HMAC-SHA256', auth: 'ok', status: 200,
-      body: { Filters: { VmIds: ['i-0000000a'] } }, signedHeaders: ['content-type', 'host', 'x-osc-date'],
-    })]);
+    expect(log).toEqual([
+      expect.objectContaining({
+        operation: 'ReadVms',
+        accessKey: 'AKTEST0000000001',
+        algorithm: 'OSC4-HMAC-SHA256',
+        auth: 'ok',
+        status: 200,
+        body: { Filters: { VmIds: ['i-0000000a'] } },
+        signedHeaders: ['content-type', 'host', 'x-osc-date'],
+      }),
+    ]);
     expect(JSON.stringify(log)).not.toContain('SKTEST');
   });
 });

@@ -15,7 +15,10 @@ beforeAll(() => {
   execFileSync(join(root, 'lab/outscale-sim/build.sh'), { stdio: 'pipe' });
   dir = mkdtempSync(join(tmpdir(), 'outscale-sim-cli-'));
   // Long timings: the assertions below read `stopping` after a few process starts, on a loaded machine.
-  writeFileSync(join(dir, 'config.json'), JSON.stringify(baseConfig({ timings: { stopMs: 60_000, forceStopMs: 60_000, startMs: 60_000 } })));
+  writeFileSync(
+    join(dir, 'config.json'),
+    JSON.stringify(baseConfig({ timings: { stopMs: 60_000, forceStopMs: 60_000, startMs: 60_000 } })),
+  );
 }, 60_000);
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
@@ -49,10 +52,19 @@ describe('outscale-sim bundle with sim.bash', () => {
     expect(JSON.parse(lines[2]!)).toMatchObject({ Vms: [{ VmId: 'i-0000000b', CurrentState: 'stopping' }] });
     expect(lines[3]).toBe('i-0000000a');
     expect(JSON.parse(lines[4]!)).toContainEqual(expect.objectContaining({ vmId: 'i-0000000b', state: 'stopping', lastStopForced: true }));
-    const logged = readFileSync(join(dir, 'requests.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as unknown);
+    const logged = readFileSync(join(dir, 'requests.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as unknown);
     expect(logged).toEqual([
       expect.objectContaining({ operation: 'ReadVms', algorithm: 'OSC4-HMAC-SHA256', auth: 'ok', status: 200 }),
-      expect.objectContaining({ operation: 'StopVms', algorithm: 'AWS4-HMAC-SHA256', auth: 'ok', status: 200, body: { VmIds: ['i-0000000b'], ForceStop: true } }),
+      expect.objectContaining({
+        operation: 'StopVms',
+        algorithm: 'AWS4-HMAC-SHA256',
+        auth: 'ok',
+        status: 200,
+        body: { VmIds: ['i-0000000b'], ForceStop: true },
+      }),
       expect.objectContaining({ path: '/latest/meta-data/instance-id', status: 200 }),
     ]);
     expect(readFileSync(join(dir, 'requests.jsonl'), 'utf8')).not.toContain(secretKey);

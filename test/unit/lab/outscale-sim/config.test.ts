@@ -11,8 +11,16 @@ describe('config parsing', () => {
       vms: [{ vmId: 'i-0000000a' }, { vmId: 'i-0000000b', state: 'stopped', timings: { startMs: 5 } }],
     });
     expect(config.region).toBe('eu-west-2');
-    expect(config.auth).toEqual({ maxSkewMs: 300_000, services: ['api'], lockout: { enabled: true, afterFailures: 4, durationMs: 60_000 } });
-    expect(config.vms[0]).toMatchObject({ state: 'running', shutdownBehavior: 'stop', timings: { stopMs: 100, forceStopMs: 1000, startMs: 2000 } });
+    expect(config.auth).toEqual({
+      maxSkewMs: 300_000,
+      services: ['api'],
+      lockout: { enabled: true, afterFailures: 4, durationMs: 60_000 },
+    });
+    expect(config.vms[0]).toMatchObject({
+      state: 'running',
+      shutdownBehavior: 'stop',
+      timings: { stopMs: 100, forceStopMs: 1000, startMs: 2000 },
+    });
     expect(config.vms[1]).toMatchObject({ state: 'stopped', timings: { stopMs: 100, startMs: 5 } });
   });
 

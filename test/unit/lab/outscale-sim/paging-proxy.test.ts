@@ -39,14 +39,16 @@ describe('ReadVms paging', () => {
 
 describe('transitional states and stale answers', () => {
   it('a VM configured stopping, pending or shutting-down goes on from there', async () => {
-    h = await startHarness(baseConfig({
-      vms: [
-        { vmId: 'i-0000000a', state: 'stopping' },
-        { vmId: 'i-0000000b', state: 'pending' },
-        { vmId: 'i-0000000c', state: 'shutting-down' },
-        { vmId: 'i-0000000d', state: 'shutting-down', shutdownBehavior: 'restart' },
-      ],
-    }));
+    h = await startHarness(
+      baseConfig({
+        vms: [
+          { vmId: 'i-0000000a', state: 'stopping' },
+          { vmId: 'i-0000000b', state: 'pending' },
+          { vmId: 'i-0000000c', state: 'shutting-down' },
+          { vmId: 'i-0000000d', state: 'shutting-down', shutdownBehavior: 'restart' },
+        ],
+      }),
+    );
     await waitForState(h, 'i-0000000a', 'stopped');
     await waitForState(h, 'i-0000000b', 'running');
     await waitForState(h, 'i-0000000c', 'terminated');
@@ -70,7 +72,9 @@ describe('proxy listener', () => {
   const connectThrough = (port: number, target: string, auth?: string) =>
     new Promise<string>((resolve, reject) => {
       const socket = connect(port, '127.0.0.1', () => {
-        socket.write(`CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\n${auth ? `Proxy-Authorization: Basic ${Buffer.from(auth).toString('base64')}\r\n` : ''}\r\n`);
+        socket.write(
+          `CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\n${auth ? `Proxy-Authorization: Basic ${Buffer.from(auth).toString('base64')}\r\n` : ''}\r\n`,
+        );
       });
       socket.once('data', (d) => {
         resolve(d.toString('utf8').split('\r\n')[0] ?? '');
@@ -90,7 +94,13 @@ describe('proxy listener', () => {
     expect(await connectThrough(proxy.port, `127.0.0.1:${h.server.port}`, 'u:wrong')).toContain('407');
     expect(await connectThrough(proxy.port, `127.0.0.1:${h.server.port}`, 'u:p')).toContain('200');
     const log = h.sim.log.list().filter((e) => e.method === 'CONNECT');
-    expect(log.map((e) => [e.status, e.proxyUser])).toEqual([[200, undefined], [403, undefined], [407, undefined], [407, 'u'], [200, 'u']]);
+    expect(log.map((e) => [e.status, e.proxyUser])).toEqual([
+      [200, undefined],
+      [403, undefined],
+      [407, undefined],
+      [407, 'u'],
+      [200, 'u'],
+    ]);
     expect(JSON.stringify(log)).not.toContain('wrong');
   });
 
@@ -98,14 +108,20 @@ describe('proxy listener', () => {
     h = await startHarness();
     proxy = await startProxy(h.sim);
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port: proxy!.port, method: 'GET', path: `http://127.0.0.1:${h!.server.port}/latest/meta-data/instance-id` }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = request(
+        { host: '127.0.0.1', port: proxy!.port, method: 'GET', path: `http://127.0.0.1:${h!.server.port}/latest/meta-data/instance-id` },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on('error', reject);
       req.end();
     });
     expect(status).toBe(200);
-    expect(h.sim.log.list().map((e) => e.path)).toEqual([`http://127.0.0.1:${h.server.port}/latest/meta-data/instance-id`, '/latest/meta-data/instance-id']);
+    expect(h.sim.log.list().map((e) => e.path)).toEqual([
+      `http://127.0.0.1:${h.server.port}/latest/meta-data/instance-id`,
+      '/latest/meta-data/instance-id',
+    ]);
   });
 });

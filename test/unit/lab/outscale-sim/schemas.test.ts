@@ -5,7 +5,13 @@ import { checkRequestBody } from '../../../../lab/outscale-sim/schemas/schema-ch
 describe('request schema check', () => {
   it.each([
     ['ReadVms', {}],
-    ['ReadVms', { Filters: { VmIds: ['i-12345678'], Tags: ['Name=node1'], TagKeys: ['a'], TagValues: ['b'], VmStateNames: ['running'] }, ResultsPerPage: 1 }],
+    [
+      'ReadVms',
+      {
+        Filters: { VmIds: ['i-12345678'], Tags: ['Name=node1'], TagKeys: ['a'], TagValues: ['b'], VmStateNames: ['running'] },
+        ResultsPerPage: 1,
+      },
+    ],
     ['StopVms', { VmIds: ['i-12345678'], ForceStop: true, DryRun: false }],
     ['StartVms', { VmIds: ['i-12345678'] }],
     ['CreateTags', { ResourceIds: ['i-12345678'], Tags: [{ Key: 'k', Value: 'v' }] }],

@@ -11,15 +11,28 @@ const scope = 'AKEXAMPLE/20250101/eu-west-2/api';
 const vectors = {
   osc4: {
     authorization: `OSC4-HMAC-SHA256 Credential=${scope}/osc4_request, SignedHeaders=content-type;host;x-osc-date, Signature=cce95e2065c8b43517e1922ce7842c8a321f32f96a24d4f321e23db1c842775c`,
-    headers: [['Content-Type', 'application/json; charset=utf-8'], ['Host', host], ['X-Osc-Date', dateIso]],
+    headers: [
+      ['Content-Type', 'application/json; charset=utf-8'],
+      ['Host', host],
+      ['X-Osc-Date', dateIso],
+    ],
   },
   aws4: {
     authorization: `AWS4-HMAC-SHA256 Credential=${scope}/aws4_request, SignedHeaders=host;x-amz-date, Signature=7574534052e46aff11dc83792acd1928923e07f6a8e59e8edae1ae0bd3ef03a0`,
-    headers: [['Content-Type', 'application/json'], ['Host', host], ['X-Amz-Date', dateIso]],
+    headers: [
+      ['Content-Type', 'application/json'],
+      ['Host', host],
+      ['X-Amz-Date', dateIso],
+    ],
   },
   aws4WithContentLength: {
     authorization: `AWS4-HMAC-SHA256 Credential=${scope}/aws4_request, SignedHeaders=content-length;content-type;host;x-amz-date, Signature=4e241e9410e521248f7a9aa6ef669251cb1ddc35fab56b078eadc46b1c9c6349`,
-    headers: [['Content-Length', String(Buffer.byteLength(body))], ['Content-Type', 'application/json'], ['Host', host], ['X-Amz-Date', dateIso]],
+    headers: [
+      ['Content-Length', String(Buffer.byteLength(body))],
+      ['Content-Type', 'application/json'],
+      ['Host', host],
+      ['X-Amz-Date', dateIso],
+    ],
   },
 } as const;
 
@@ -44,7 +57,9 @@ function request(v: (typeof vectors)[keyof typeof vectors], change: Partial<Rece
 describe('signature verification', () => {
   it.each(Object.entries(vectors))('accepts the %s research vector', (_name, v) => {
     expect(verifySignature(request(v), expectations)).toEqual({
-      ok: true, accessKey: 'AKEXAMPLE', algorithm: v.authorization.split(' ')[0],
+      ok: true,
+      accessKey: 'AKEXAMPLE',
+      algorithm: v.authorization.split(' ')[0],
     });
   });
 
@@ -70,25 +85,37 @@ describe('signature verification', () => {
 
   it('rejects an unknown access key, and names it', () => {
     const r = request(vectors.osc4);
-    expect(verifySignature(r, { ...expectations, secretKeyOf: () => undefined }))
-      .toMatchObject({ ok: false, reason: 'unknown-access-key', accessKey: 'AKEXAMPLE' });
+    expect(verifySignature(r, { ...expectations, secretKeyOf: () => undefined })).toMatchObject({
+      ok: false,
+      reason: 'unknown-access-key',
+      accessKey: 'AKEXAMPLE',
+    });
   });
 
   it('rejects a wrong secret key as a bad signature', () => {
-    expect(verifySignature(request(vectors.osc4), { ...expectations, secretKeyOf: () => 'OTHER' }))
-      .toMatchObject({ ok: false, reason: 'bad-signature', accessKey: 'AKEXAMPLE' });
+    expect(verifySignature(request(vectors.osc4), { ...expectations, secretKeyOf: () => 'OTHER' })).toMatchObject({
+      ok: false,
+      reason: 'bad-signature',
+      accessKey: 'AKEXAMPLE',
+    });
   });
 
   it('rejects a request more than 5 minutes away from the server clock', () => {
-    expect(verifySignature(request(vectors.aws4), { ...expectations, nowMs: Date.UTC(2025, 0, 1, 12, 5, 1) }))
-      .toMatchObject({ ok: false, reason: 'clock-skew' });
+    expect(verifySignature(request(vectors.aws4), { ...expectations, nowMs: Date.UTC(2025, 0, 1, 12, 5, 1) })).toMatchObject({
+      ok: false,
+      reason: 'clock-skew',
+    });
   });
 
   it('rejects a scope for another region or service', () => {
-    expect(verifySignature(request(vectors.aws4), { ...expectations, region: 'us-east-2' }))
-      .toMatchObject({ ok: false, reason: 'bad-scope' });
-    expect(verifySignature(request(vectors.aws4), { ...expectations, services: ['oapi'] }))
-      .toMatchObject({ ok: false, reason: 'bad-scope' });
+    expect(verifySignature(request(vectors.aws4), { ...expectations, region: 'us-east-2' })).toMatchObject({
+      ok: false,
+      reason: 'bad-scope',
+    });
+    expect(verifySignature(request(vectors.aws4), { ...expectations, services: ['oapi'] })).toMatchObject({
+      ok: false,
+      reason: 'bad-scope',
+    });
   });
 
   it('rejects mixing the AWS4 algorithm with the OSC4 scope terminator', () => {
@@ -98,8 +125,11 @@ describe('signature verification', () => {
   });
 
   it('requires the date header of the chosen variant', () => {
-    const headers = [['Host', host], ['X-Amz-Date', dateIso], ['Authorization', vectors.osc4.authorization.replace(
-      'content-type;host;x-osc-date', 'host;x-osc-date')]] as const;
+    const headers = [
+      ['Host', host],
+      ['X-Amz-Date', dateIso],
+      ['Authorization', vectors.osc4.authorization.replace('content-type;host;x-osc-date', 'host;x-osc-date')],
+    ] as const;
     expect(verifySignature(request(vectors.osc4, { headers }), expectations)).toMatchObject({ ok: false, reason: 'missing-date' });
   });
 

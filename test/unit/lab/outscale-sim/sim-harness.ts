@@ -91,7 +91,10 @@ export async function startHarness(config: unknown = baseConfig()): Promise<Harn
 function signedHeaders(host: string, path: string, body: string, o: CallOptions): Record<string, string> {
   const variant = o.variant ?? 'OSC4';
   const lower = variant.toLowerCase();
-  const dateIso = (o.date ?? new Date()).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const dateIso = (o.date ?? new Date())
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
   const day = dateIso.slice(0, 8);
   const dateHeader = variant === 'OSC4' ? 'x-osc-date' : 'x-amz-date';
   const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', host, [dateHeader]: dateIso };

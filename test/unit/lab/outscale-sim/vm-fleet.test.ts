@@ -86,9 +86,11 @@ describe('VM state machine', () => {
   });
 
   it.each(['pending', 'running', 'stopping', 'stopped', 'shutting-down', 'terminated'] as const)(
-    'represents a VM configured as %s', (state) => {
+    'represents a VM configured as %s',
+    (state) => {
       expect(fleetOf({ state }).fleet.get('i-0000000a')!.state).toBe(state);
-    });
+    },
+  );
 
   it('reset puts states and tags back to the config and cancels transitions', () => {
     const { fleet, reached } = fleetOf({ state: 'running', tags: { Name: 'n1' } });
