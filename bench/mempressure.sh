@@ -130,6 +130,7 @@ if [[ -f $PIN_UNIT ]] && command -v vmtouch >/dev/null; then
   dd if="$EXE" iflag=nocache count=0 status=none
   "${pin_argv[@]}" >/dev/null 2>&1 &
   PIN=$!
+  # shellcheck disable=SC2017 # rounds up to whole 4 KiB pages first, as mlock does
   want_kib=$((($(stat -c %s "$EXE") + 4095) / 4096 * 4))
   for _ in $(seq 100); do (($(awk '/^VmLck:/ { print $2 }' "/proc/$PIN/status" 2>/dev/null || echo 0) >= want_kib)) && break; sleep 0.1; done
   echo "(pinned: $(awk '/^VmLck:/ { print $2, $3 }' "/proc/$PIN/status") locked by ${pin_argv[*]} (pid $PIN, $PIN_UNIT's ExecStart))"

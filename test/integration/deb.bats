@@ -116,6 +116,7 @@ md5_of() { md5sum <"$1" | cut -d' ' -f1; }
   local postinst=/var/lib/dpkg/info/seapath-agents.postinst calls=$ROOT/tmp/systemctl.calls
   [ -x "$ROOT$postinst" ]
   mkdir -p "$ROOT/tmp/stand-in"
+  # shellcheck disable=SC2016 # the stand-in's own $* and ${SYSTEMCTL_RC}
   printf '#!/bin/sh\necho "$*" >>/tmp/systemctl.calls\nexit "${SYSTEMCTL_RC:-0}"\n' >"$ROOT/tmp/stand-in/systemctl"
   chmod +x "$ROOT/tmp/stand-in/systemctl"
   rm -f "$calls"

@@ -39,9 +39,8 @@ setup() {
 # A path MTU exception for far, learnt from the router's "fragmentation needed", as the kernel
 # keeps it: listed by `ip route show cache` (the IPv4 route cache of kernels since 3.6).
 learn_path_mtu() {
-  local try
-  for try in 1 2 3 4 5; do
-    in_node c1 ping -c 1 -W 2 -s 1400 -M do -I "$1" 192.0.2.130 >/dev/null 2>&1 || true
+  for _ in 1 2 3 4 5; do
+    in_node c1 ping -c 1 -W 2 -s 1400 -M 'do' -I "$1" 192.0.2.130 >/dev/null 2>&1 || true
     if in_node c1 ip route show cache 192.0.2.130 | grep -q 'mtu 1280'; then return 0; fi
     sleep 0.2
   done
@@ -53,7 +52,8 @@ learn_path_mtu() {
 vip_or_stock() {
   local agent=$1 action=$2 kv
   shift 2
-  local -a env=(PATH=$OCF_PATH OCF_ROOT=/usr/lib/ocf OCF_RESOURCE_INSTANCE="$OCF_INSTANCE-$agent" OCF_RESKEY_CRM_meta_timeout=20000)
+  local -a env=(PATH="$OCF_PATH" OCF_ROOT=/usr/lib/ocf OCF_RESOURCE_INSTANCE="$OCF_INSTANCE-$agent"
+    OCF_RESKEY_CRM_meta_timeout=20000)
   for kv in "$@"; do env+=("OCF_RESKEY_$kv"); done
   case $agent in
     vip) in_node c1 env -i "${env[@]}" /usr/lib/ocf/resource.d/seapath/vip "$action" ;;
@@ -106,6 +106,7 @@ vip_or_stock() {
     OCF_RESKEY_ip=192.0.2.42 OCF_RESKEY_cidr_netmask=25 OCF_RESKEY_nic=eth0 OCF_RESKEY_mac=02:00:00:00:00:42 \
     OCF_RESKEY_check_duplicate=false /usr/lib/ocf/resource.d/seapath/vip start
   [ "$status" -eq 0 ]
+  # shellcheck disable=SC2154 # $stderr is set by bats' run --separate-stderr
   [[ $stderr != *"has no effect"* ]]
   [ "$(in_node c1 grep -c "WARNING: mac '02:00:00:00:00:42' has no effect" "$file")" -eq 1 ]
   in_node c1 grep -q "vip(filevip)\[[0-9]*\]: INFO: 192.0.2.42/25 added on eth0" "$file"
