@@ -47,7 +47,9 @@ export class Authenticator {
         ok: false,
         outcome: 'locked',
         accessKey,
-        detail: `access key ${accessKey} is locked for ${Math.ceil((record.lockedUntilMs - nowMs) / 1000)} s after repeated authentication failures`,
+        detail:
+          `access key ${accessKey} is locked for ${Math.ceil((record.lockedUntilMs - nowMs) / 1000)} s ` +
+          'after repeated authentication failures',
       };
     if (check.ok) {
       if (record !== undefined) record.consecutive = 0;

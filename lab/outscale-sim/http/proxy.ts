@@ -16,7 +16,8 @@ export interface RunningProxy {
 }
 
 const refusal =
-  'HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="outscale-sim"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n';
+  'HTTP/1.1 407 Proxy Authentication Required\r\n' +
+  'Proxy-Authenticate: Basic realm="outscale-sim"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n';
 
 /**
  * `routes` maps a CONNECT target (host:port, e.g. api.us-east-2.outscale.com:443) to a local port, so a test can

@@ -74,7 +74,9 @@ describe('outscale-sim bundle with sim.bash', () => {
     const out = bash(`
       sim_start "$CONFIG"
       sim_faults '{"operations":{"ReadVms":{"failures":{"count":1,"status":503}}}}' >/dev/null
-      call() { curl -sS -o /dev/null -w '%{http_code}\\n' --aws-sigv4 osc:osc:eu-west-2:api --user "$AK:$SK" -d '{}' "$SIM_API_URL/ReadVms"; }
+      call() {
+        curl -sS -o /dev/null -w '%{http_code}\\n' --aws-sigv4 osc:osc:eu-west-2:api --user "$AK:$SK" -d '{}' "$SIM_API_URL/ReadVms"
+      }
       call; call
       sim_faults '{"alwaysUnauthorized":true}' >/dev/null
       call

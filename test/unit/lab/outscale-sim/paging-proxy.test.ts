@@ -73,7 +73,8 @@ describe('proxy listener', () => {
     new Promise<string>((resolve, reject) => {
       const socket = connect(port, '127.0.0.1', () => {
         socket.write(
-          `CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\n${auth ? `Proxy-Authorization: Basic ${Buffer.from(auth).toString('base64')}\r\n` : ''}\r\n`,
+          `CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\n` +
+            `${auth ? `Proxy-Authorization: Basic ${Buffer.from(auth).toString('base64')}\r\n` : ''}\r\n`,
         );
       });
       socket.once('data', (d) => {

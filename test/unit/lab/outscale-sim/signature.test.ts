@@ -10,7 +10,9 @@ const scope = 'AKEXAMPLE/20250101/eu-west-2/api';
 
 const vectors = {
   osc4: {
-    authorization: `OSC4-HMAC-SHA256 Credential=${scope}/osc4_request, SignedHeaders=content-type;host;x-osc-date, Signature=cce95e2065c8b43517e1922ce7842c8a321f32f96a24d4f321e23db1c842775c`,
+    authorization:
+      `OSC4-HMAC-SHA256 Credential=${scope}/osc4_request, SignedHeaders=content-type;host;x-osc-date, ` +
+      'Signature=cce95e2065c8b43517e1922ce7842c8a321f32f96a24d4f321e23db1c842775c',
     headers: [
       ['Content-Type', 'application/json; charset=utf-8'],
       ['Host', host],
@@ -18,7 +20,9 @@ const vectors = {
     ],
   },
   aws4: {
-    authorization: `AWS4-HMAC-SHA256 Credential=${scope}/aws4_request, SignedHeaders=host;x-amz-date, Signature=7574534052e46aff11dc83792acd1928923e07f6a8e59e8edae1ae0bd3ef03a0`,
+    authorization:
+      `AWS4-HMAC-SHA256 Credential=${scope}/aws4_request, SignedHeaders=host;x-amz-date, ` +
+      'Signature=7574534052e46aff11dc83792acd1928923e07f6a8e59e8edae1ae0bd3ef03a0',
     headers: [
       ['Content-Type', 'application/json'],
       ['Host', host],
@@ -26,7 +30,9 @@ const vectors = {
     ],
   },
   aws4WithContentLength: {
-    authorization: `AWS4-HMAC-SHA256 Credential=${scope}/aws4_request, SignedHeaders=content-length;content-type;host;x-amz-date, Signature=4e241e9410e521248f7a9aa6ef669251cb1ddc35fab56b078eadc46b1c9c6349`,
+    authorization:
+      `AWS4-HMAC-SHA256 Credential=${scope}/aws4_request, SignedHeaders=content-length;content-type;host;x-amz-date, ` +
+      'Signature=4e241e9410e521248f7a9aa6ef669251cb1ddc35fab56b078eadc46b1c9c6349',
     headers: [
       ['Content-Length', String(Buffer.byteLength(body))],
       ['Content-Type', 'application/json'],

@@ -108,7 +108,9 @@ function signedHeaders(host: string, path: string, body: string, o: CallOptions)
   return {
     'Content-Type': headers['content-type']!,
     [variant === 'OSC4' ? 'X-Osc-Date' : 'X-Amz-Date']: dateIso,
-    Authorization: `${variant}-HMAC-SHA256 Credential=${o.accessKey ?? accessKey}/${scope}, SignedHeaders=${names.join(';')}, Signature=${signature}`,
+    Authorization:
+      `${variant}-HMAC-SHA256 Credential=${o.accessKey ?? accessKey}/${scope}, ` +
+      `SignedHeaders=${names.join(';')}, Signature=${signature}`,
   };
 }
 
