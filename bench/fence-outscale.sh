@@ -61,13 +61,15 @@ done
 input throttled
 faults='{"operations":{"*":{"failures":{"count":3,"status":429,"code":"25"}}}}'
 hyperfine --style none --runs "$runs" --export-json "$tmp/429.json" \
-  --prepare "ip netns exec $ns curl -sS --fail -X POST $url/_sim/reset && ip netns exec $ns curl -sS --fail -X POST -H 'Content-Type: application/json' --data '$faults' $url/_sim/faults" \
+  --prepare "ip netns exec $ns curl -sS --fail -X POST $url/_sim/reset && \
+ip netns exec $ns curl -sS --fail -X POST -H 'Content-Type: application/json' --data '$faults' $url/_sim/faults" \
   "ip netns exec $ns env PCMK_service=pacemaker-fenced $agent < $tmp/throttled.in" >/dev/null
 report "three 429 first (power_timeout 60)" 60 "$tmp/429.json"
 
 printf '%s\n' action=monitor "endpoint=$url/api/v1" "access_key=$ak" "secret_key=$sk" region=eu-west-2 >"$tmp/monitor.in"
 hyperfine --style none --runs 2 --export-json "$tmp/silent.json" -i \
-  --prepare "ip netns exec $ns curl -sS --fail -X POST $url/_sim/reset && ip netns exec $ns curl -sS --fail -X POST -H 'Content-Type: application/json' --data '{\"hang\":\"forever\"}' $url/_sim/faults" \
+  --prepare "ip netns exec $ns curl -sS --fail -X POST $url/_sim/reset && \
+ip netns exec $ns curl -sS --fail -X POST -H 'Content-Type: application/json' --data '{\"hang\":\"forever\"}' $url/_sim/faults" \
   "ip netns exec $ns env PCMK_service=pacemaker-fenced $agent < $tmp/monitor.in" >/dev/null
 report "monitor, API never answers (exit 1)" 20 "$tmp/silent.json"
 sim_reset >/dev/null

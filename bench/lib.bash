@@ -57,7 +57,8 @@ _bench_netns_sim_cleanup() {
 
 bench_header() {
   if [[ -n ${BENCH_JIT:-} ]]; then
-    echo "| what | stock median ms | ours median ms | wall ratio | stock cpu ms | ours cpu ms | cpu ratio | JIT build ms | JIT cpu ms | jitless/JIT wall | jitless/JIT cpu |"
+    echo "| what | stock median ms | ours median ms | wall ratio | stock cpu ms | ours cpu ms \
+| cpu ratio | JIT build ms | JIT cpu ms | jitless/JIT wall | jitless/JIT cpu |"
     echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
     return
   fi

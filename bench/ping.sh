@@ -69,7 +69,8 @@ compare "1 of 4 hosts silent, timeout unset (computed: 4 s)" 3 "$REACHABLE $SILE
 echo
 ours_t1=$(median_ms "1 of 4 hosts silent, timeout=1 (target ≤ 1.15 × timeout, below stock)" 1)
 ours_default=$(median_ms "1 of 4 hosts silent, timeout unset (computed: 4 s)" 1)
-echo "Silent host: this agent waits \`timeout\` once for all hosts; the stock agent waits (attempts+1)/attempts × timeout (fping -r attempts)."
+echo "Silent host: this agent waits \`timeout\` once for all hosts; \
+the stock agent waits (attempts+1)/attempts × timeout (fping -r attempts)."
 echo "ping / its timeout: timeout=1: ${ours_t1} / 1000 ms = $(awk -v o="$ours_t1" \
   'BEGIN { printf "%.2f", o / 1000 }')×; unset: ${ours_default} / 4000 ms = $(awk -v o="$ours_default" \
   'BEGIN { printf "%.2f", o / 4000 }')× (target ≤ 1.15×)"

@@ -25,7 +25,8 @@ FLAVOURS=${SCALE_FLAVOURS:-stock seapath}
 STEADY_S=${SCALE_STEADY_S:-60}
 DATA=${SCALE_DATA:-$BENCH_OUT/scale.tsv}
 TICK=$(getconf CLK_TCK)
-[[ -n ${SCALE_APPEND:-} && -s $DATA ]] || printf '# N\tflavour\tcold_s\tcold_cpu_s\tcold_peak_rss_mib\tsteady_cpu_s_per_min\tdeath_vms\tdeath_s\tdrain_vms\tdrain_s\tcold_peak_pss_mib\n' >"$DATA"
+[[ -n ${SCALE_APPEND:-} && -s $DATA ]] || printf '# N\tflavour\tcold_s\tcold_cpu_s\tcold_peak_rss_mib\tsteady_cpu_s_per_min\t'\
+'death_vms\tdeath_s\tdrain_vms\tdrain_s\tcold_peak_pss_mib\n' >"$DATA"
 
 note() { printf '[scale %s] %s\n' "$(date +%T)" "$*" >&2; }
 
@@ -133,7 +134,9 @@ echo
 for n in $NS; do
   for f in $FLAVOURS; do measure "$f" "$n" || printf '%s\t%s\tfailed\n' "$n" "$f" >>"$DATA"; done
 done
-echo "| N | agents | cold start s | cold start agents' CPU s | peak agents' RSS MiB | peak agents' PSS MiB | steady agents' CPU s/min | node death: VMs, s | drain: VMs, s |"
+echo "| N | agents | cold start s | cold start agents' CPU s | peak agents' RSS MiB | peak agents' PSS MiB \
+| steady agents' CPU s/min | node death: VMs, s | drain: VMs, s |"
 echo "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-awk -F'\t' '!/^#/ && $3 != "failed" { printf "| %s | %s | %s | %s | %s | %s | %s | %s, %s | %s, %s |\n", $1, ($2 == "seapath" ? "ours" : $2), $3, $4, $5, ($11 == "" ? "-" : $11), $6, $7, $8, $9, $10 }' "$DATA"
+awk -F'\t' '!/^#/ && $3 != "failed" { printf "| %s | %s | %s | %s | %s | %s | %s | %s, %s | %s, %s |\n", '\
+'$1, ($2 == "seapath" ? "ours" : $2), $3, $4, $5, ($11 == "" ? "-" : $11), $6, $7, $8, $9, $10 }' "$DATA"
 "$REPO/bench/scale-plot.sh" "$DATA" "${DATA%.tsv}.svg" && echo && echo "Plot: ${DATA%.tsv}.svg"

@@ -131,7 +131,8 @@ ours_ms=$(migrations ours "$rounds")
 # shellcheck disable=SC2046
 $(in_node_cmd a) $(ours_env 90000 force_stop=true) "$OURS" stop >>"$scratch/agents.log" 2>&1
 echo
-echo "| live migration, migrate_to + migrate_from, qemu+tcp, 64 MiB guest, median of $((rounds * 2)) (target ≤ 1.0×) | stock ms | ours ms | ratio |"
+echo "| live migration, migrate_to + migrate_from, qemu+tcp, 64 MiB guest, median of $((rounds * 2)) (target ≤ 1.0×) \
+| stock ms | ours ms | ratio |"
 echo "| --- | ---: | ---: | ---: |"
 echo "| a ↔ b | $stock_ms | $ours_ms | $(awk -v o="$ours_ms" -v s="$stock_ms" \
   'BEGIN { if (s > 0) printf "%.2f×", o / s; else print "n/a" }') |"

@@ -21,7 +21,8 @@ scale_vms() { local i; for ((i = 1; i <= $1; i++)); do echo "vm$i"; done; }
 scale_all_started() {
   local x want=$1
   x=$(crm_mon_xml) || return 1
-  [[ $(crm_xpath "count(//resources/resource[starts-with(@id,'vm') and @role='Started' and @failed='false' and @nodes_running_on='1' and not(@pending)])" <<<"$x") == "$want" ]]
+  [[ $(crm_xpath "count(//resources/resource[starts-with(@id,'vm') and @role='Started' and @failed='false' and \
+@nodes_running_on='1' and not(@pending)])" <<<"$x") == "$want" ]]
 }
 scale_all_online() {
   local x

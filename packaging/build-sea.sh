@@ -69,7 +69,8 @@ mdwe=(perl -e 'require "syscall.ph"; syscall(&SYS_prctl, 65, 1, 0, 0, 0) == 0 or
 rc=0; "${mdwe[@]}" "${emulate[@]}" "$tmp/vip" meta-data >"$tmp/out" 2>"$tmp/err" || rc=$?
 # shellcheck disable=SC2015 # the smoke test fails when any of the three checks does
 grep -q '<resource-agent name="vip"' "$tmp/out" && [ $rc = 0 ] && [ ! -s "$tmp/err" ] || {
-  echo "build-sea: smoke test failed (rc $rc${mdwe:+, under MemoryDenyWriteExecute}): the binary must dispatch to vip and print nothing on stderr" >&2
+  echo "build-sea: smoke test failed (rc $rc${mdwe:+, under MemoryDenyWriteExecute}): \
+the binary must dispatch to vip and print nothing on stderr" >&2
   head -c 2000 "$tmp/err" >&2; exit 1; }
 mv "$tmp/seapath-agents" "$out"
 echo "built $out ($(du -m "$out" | cut -f1) MiB)"

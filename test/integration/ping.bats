@@ -236,7 +236,8 @@ ensure_ping_clone() {
 }
 
 @test "without attrd_updater: start exits 5, a probe 7 and stop 0" {
-  local env="env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin OCF_ROOT=/usr/lib/ocf OCF_RESOURCE_INSTANCE=$OCF_INSTANCE OCF_RESKEY_host_list=192.0.2.21 OCF_RESKEY_name=$ATTR"
+  local env="env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin OCF_ROOT=/usr/lib/ocf OCF_RESOURCE_INSTANCE=$OCF_INSTANCE \
+OCF_RESKEY_host_list=192.0.2.21 OCF_RESKEY_name=$ATTR"
   hide="mount --bind /dev/null /usr/sbin/attrd_updater"
   run in_node n1 unshare --mount sh -c "$hide && $env /usr/lib/ocf/resource.d/seapath/ping start"
   [ "$status" -eq 5 ]

@@ -59,7 +59,8 @@ _running_vmf() {
   sleep 1
   run vm_agent a monitor vmf CRM_meta_interval=10000 libvirt_outage_grace=1
   [ "$status" -eq 1 ]
-  [[ $(ocf_exit_reason) == "cannot reach libvirt at qemu:///system to check vmf for "*" s, longer than libvirt_outage_grace (1 s); its QEMU still runs (pid $qemu)" ]]
+  [[ $(ocf_exit_reason) == "cannot reach libvirt at qemu:///system to check vmf for "*" s, \
+longer than libvirt_outage_grace (1 s); its QEMU still runs (pid $qemu)" ]]
   # libvirtd back: it reattaches to the QEMU, and the monitor is 0 again, the outage forgotten
   _libvirtd_restart
   run vm_agent a monitor vmf CRM_meta_interval=10000 libvirt_outage_grace=1

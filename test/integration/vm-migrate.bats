@@ -32,7 +32,8 @@ _beat() { libvirt_guest_heartbeat "$VM_DIR/vmm.serial"; }
     CRM_meta_migrate_source=a CRM_meta_migrate_target=b
   echo "$output"
   [ "$status" -eq 0 ]
-  [[ $output == *"live-migrating vmm to b: virsh migrate --live --undefinesource --p2p --auto-converge --compressed --timeout 60 vmm qemu+tcp://b/system"* ]]
+  [[ $output == *"live-migrating vmm to b: virsh migrate --live --undefinesource --p2p --auto-converge \
+--compressed --timeout 60 vmm qemu+tcp://b/system"* ]]
   # the guest has arrived: migrate_from needs virsh only, not rbd
   run vm_agent_hiding rbd b migrate_from vmm migration_transport=tcp CRM_meta_migrate_source=a CRM_meta_migrate_target=b
   echo "$output"
