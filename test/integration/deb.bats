@@ -97,7 +97,7 @@ md5_of() { md5sum <"$1" | cut -d' ' -f1; }
   [ "$status" -ne 0 ] # not the package's
 }
 
-@test "the systemd drop-ins ordering libvirtd and guest shutdown after Pacemaker are installed where systemd reads them, owned by the package" {
+@test "the drop-ins ordering libvirtd and guest shutdown after Pacemaker are installed where systemd reads them, owned by the package" {
   local dir=/usr/lib/systemd/system/resource-agents-deps.target.d f
   for f in seapath-vm-libvirt.conf seapath-vm-machines.conf; do
     [ -f "$ROOT$dir/$f" ]

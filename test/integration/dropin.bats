@@ -98,7 +98,7 @@ vip_or_stock() {
   [ "$output" -eq 1 ]
 }
 
-@test "run as pacemaker-execd runs it: with HA_LOGFILE a line goes to that file once and not to stderr; with nothing configured, to stderr" {
+@test "run as pacemaker-execd runs it: with HA_LOGFILE a line goes to that file once, not to stderr; with nothing configured, to stderr" {
   local file=/run/dropin-agent.log
   in_node c1 rm -f "$file"
   run --separate-stderr in_node c1 env -i PATH="$OCF_PATH" OCF_ROOT=/usr/lib/ocf OCF_RESOURCE_INSTANCE=filevip \

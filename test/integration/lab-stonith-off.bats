@@ -125,7 +125,7 @@ stop_cluster_daemons() {
   fi
 }
 
-@test "partition: vm1's node loses the cluster network but not Ceph; vm1 runs on the majority after the cut-off node stopped its copy, never twice" {
+@test "partition: vm1's node loses the cluster network, not Ceph; vm1 runs on the majority once the cut-off node stopped it, never twice" {
   wait_until 180 "vm1 to start" started_from node1
   on=$(where_from node1 vm1)
   majority=() ; for n in node1 node2 node3; do [[ $n == "$on" ]] || majority+=("$n"); done
@@ -156,7 +156,7 @@ stop_cluster_daemons() {
   echo "# partition: at most $(max_qemus) vm1 QEMU(s) at once ($(sample_rate))" >&3
 }
 
-@test "maintenance: Pacemaker stopped on vm1's node with vm1 left running; no second copy starts, the start names the holder and what to do" {
+@test "maintenance: Pacemaker stopped on vm1's node, vm1 left running; no second copy starts, the start names the holder and what to do" {
   wait_until 120 "three nodes online" all_online_from node1
   wait_until 60 "vm1 to run" started_from node1
   on=$(where_from node1 vm1)
@@ -187,7 +187,7 @@ stop_cluster_daemons() {
   [ "$(vm1_qemus)" -eq 1 ]
 }
 
-@test "a Ceph key without the osd blocklist capability: the guard refuses instead of starting, even on a fencing; with the capability it blocklists and vm1 starts once" {
+@test "a Ceph key lacking osd blocklist capability: the guard refuses to start, even on a fencing; given it, it blocklists, vm1 starts once" {
   wait_until 120 "three nodes online" all_online_from node1
   ceph_ceph auth get-or-create client.noblock mon 'allow r' osd 'profile rbd pool=rbd' >"$CEPH_DIR/etc/ceph.client.noblock.keyring"
   wait_until 60 "vm1 to run" started_from node1

@@ -152,7 +152,7 @@ watch_qemus() {
   wait_until 120 "$victim to rejoin" crm_node_online "$victim"
 }
 
-@test "every node's Pacemaker runs hardened (lab/harden), rejoined nodes included: execd and fenced carry NoNewPrivs, Seccomp, the bounding set" {
+@test "every node's Pacemaker runs hardened (lab/harden), rejoined nodes too: execd and fenced have NoNewPrivs, Seccomp, the bounding set" {
   [[ ${LAB_HARDENED:-1} != 0 ]] || skip "LAB_HARDENED=0: the lab runs Pacemaker plain"
   wait_until 120 "all nodes online" all_online
   local n d pid

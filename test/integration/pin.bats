@@ -42,7 +42,7 @@ evict() { dd if="$EXE" iflag=nocache count=0 status=none; }
   grep -qx 'WantedBy=multi-user.target' "$dest/usr/lib/systemd/system/$UNIT"
 }
 
-@test "the unit's ExecStart locks every page of the installed executable: they stay resident when the cache is dropped, and leave once it stops" {
+@test "the unit's ExecStart locks every page of the installed executable: resident when the cache is dropped, released once it stops" {
   [ -f "/usr/lib/systemd/system/$UNIT" ] # make install put it there
   line=$(exec_start)
   [[ $line == /usr/bin/vmtouch* ]]

@@ -22,7 +22,7 @@ setup() {
 
 _beat() { libvirt_guest_heartbeat "$VM_DIR/vmm.serial"; }
 
-@test "migrate_to and migrate_from move the running guest a -> b over tcp with migrate_options; it keeps running (same boot); the target needs no rbd" {
+@test "migrate_to and migrate_from move the running guest a -> b over tcp with migrate_options; same boot; the target needs no rbd" {
   vm_agent a start vmm
   libvirt_wait_guest_up "$VM_DIR/vmm.serial" 60
   local before boot n src_pid

@@ -163,7 +163,7 @@ rbd/system_vmsb is held by client."*"(watcher)"*"may be running on another host"
   done
 }
 
-@test "bad input: an XML that is not XML is 6 in RBD (every node), 5 as a local file; a config file missing on this node is 5; nothing is left" {
+@test "bad input: a config that is not XML is 6 in RBD (every node), 5 as a local file; a config file missing here is 5; nothing is left" {
   echo 'not <xml' >"$VM_DIR/broken.xml"
   ceph_system_image "$VM_CEPH_DIR" vmbroken "$VM_DIR/broken.xml"
   run vm_agent a start vmbroken
@@ -182,7 +182,7 @@ rbd/system_vmsb is held by client."*"(watcher)"*"may be running on another host"
   [ "$status" -ne 0 ]
 }
 
-@test "no stale RAM over a newer disk: a definition left on a node, with a managed-save image, is removed; the VM boots fresh and leaves no definition" {
+@test "no stale RAM over a newer disk: a definition left on a node with a managed-save image is removed; the VM boots fresh, leaves none" {
   vm_image vmsaved --guest noos
   # a persistent definition with saved RAM, as an earlier persistent agent or an admin could leave
   ceph_rbd image-meta get rbd/system_vmsaved xml >"$VM_DIR/vmsaved.def.xml"
