@@ -187,7 +187,7 @@ stop_cluster_daemons() {
   [ "$(vm1_qemus)" -eq 1 ]
 }
 
-@test "a Ceph key lacking osd blocklist capability: the guard refuses to start, even on a fencing; given it, it blocklists, vm1 starts once" {
+@test "a Ceph key without osd blocklist rights: the guard refuses to start, even on a fencing; with them it blocklists, vm1 starts once" {
   wait_until 120 "three nodes online" all_online_from node1
   ceph_ceph auth get-or-create client.noblock mon 'allow r' osd 'profile rbd pool=rbd' >"$CEPH_DIR/etc/ceph.client.noblock.keyring"
   wait_until 60 "vm1 to run" started_from node1
