@@ -125,12 +125,17 @@ md5_of() { md5sum <"$1" | cut -d' ' -f1; }
   [ ! -e "$calls" ]
   mkdir -p "$ROOT/run/systemd/system"
   in_root env PATH=/tmp/stand-in:/usr/sbin:/usr/bin:/sbin:/bin "$postinst" configure
-  [ "$(cat "$calls")" = "--system daemon-reload" ]
+  [ "$(head -n 1 "$calls")" = "--system daemon-reload" ]
+  [ "$(grep -c 'daemon-reload' "$calls")" -eq 1 ]
+  # the opt-in pin unit is only ever try-restarted (deb-systemd-invoke), never enabled or started
+  ! grep -Eq '(^| )(enable|start|restart|reload-or-restart) ' "$calls" || false
   in_root env PATH=/tmp/stand-in:/usr/sbin:/usr/bin:/sbin:/bin SYSTEMCTL_RC=1 "$postinst" configure
-  [ "$(wc -l <"$calls")" -eq 2 ]
+  [ "$(grep -c 'daemon-reload' "$calls")" -eq 2 ]
   # only at configure: not when dpkg unwinds a failed upgrade
+  local before
+  before=$(wc -l <"$calls")
   in_root env PATH=/tmp/stand-in:/usr/sbin:/usr/bin:/sbin:/bin "$postinst" abort-upgrade 0.0.1-1
-  [ "$(wc -l <"$calls")" -eq 2 ]
+  [ "$(wc -l <"$calls")" -eq "$before" ]
   rm -rf "$ROOT/run/systemd" "$ROOT/tmp/stand-in" "$calls"
 }
 
