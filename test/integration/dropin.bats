@@ -8,7 +8,7 @@
 bats_require_minimum_version 1.5.0
 
 setup_file() {
-  load helpers/cluster
+  load ../../lab/lib/cluster
   node_setup di
   node_create c1 192.0.2.11/25
   node_peer c1 rt 192.0.2.1/25
@@ -25,13 +25,13 @@ setup_file() {
 }
 
 teardown_file() {
-  load helpers/cluster
+  load ../../lab/lib/cluster
   cluster_stop c1 || true
   node_teardown
 }
 
 setup() {
-  load helpers/cluster
+  load ../../lab/lib/cluster
   load helpers/ocf
   export OCF_INSTANCE="dropin-$BATS_TEST_NUMBER"
 }
