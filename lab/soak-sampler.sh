@@ -17,7 +17,7 @@ out=${1:?usage: soak-sampler.sh OUT_DIR [INTERVAL_S]}
 interval=${2:-0.5}
 mkdir -p "$out"
 : >"$out/violations"
-declare -A prev_ns=() last_ran=() overlap_since=() flagged=() max=() max_exec=()
+declare -A prev_ns=() last_ran=() runs=() overlap_since=() flagged=() max=() max_exec=()
 samples=0
 RAN_WITHIN_MS=1200 OVERLAP_MS=3000
 
@@ -44,12 +44,17 @@ while :; do
     seen[$p]=1
     count[$guest]=$((${count[$guest]:-0} + 1))
     ns=$(vcpu_ns "$p")
-    # From 0, the vCPU thread was only being created (a paused QEMU's runs once, for under 1 ms).
-    [[ -n ${prev_ns[$p]:-} ]] && ((prev_ns[$p] > 0 && ns > prev_ns[$p])) && last_ran[$p]=$now
+    # A paused QEMU's vCPU thread runs once, for under 1 ms, when it is created; a sample can fall in
+    # the middle of that run. So a QEMU executes once its vCPUs gained time in two samples (not counting
+    # the first time from 0).
+    if [[ -n ${prev_ns[$p]:-} ]] && ((prev_ns[$p] > 0 && ns > prev_ns[$p])); then
+      last_ran[$p]=$now
+      runs[$p]=$((${runs[$p]:-0} + 1))
+    fi
     prev_ns[$p]=$ns
-    [[ -n ${last_ran[$p]:-} ]] && ((now - last_ran[$p] <= RAN_WITHIN_MS)) && executing[$guest]+="$p "
+    [[ -n ${last_ran[$p]:-} ]] && ((runs[$p] >= 2 && now - last_ran[$p] <= RAN_WITHIN_MS)) && executing[$guest]+="$p "
   done
-  for p in "${!prev_ns[@]}"; do [[ -n ${seen[$p]:-} ]] || unset "prev_ns[$p]" "last_ran[$p]"; done
+  for p in "${!prev_ns[@]}"; do [[ -n ${seen[$p]:-} ]] || unset "prev_ns[$p]" "last_ran[$p]" "runs[$p]"; done
   for g in "${!count[@]}"; do
     ((count[$g] > ${max[$g]:-0})) && max[$g]=${count[$g]}
   done
