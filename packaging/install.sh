@@ -28,4 +28,5 @@ for agent in $(cat packaging/fence-agents.list); do
 done
 resource_agents=$(paste -sd, packaging/resource-agents.list)
 fence_agents=$(sed 's|^| /usr/sbin/|' packaging/fence-agents.list | paste -sd' ')
-echo "installed into ${dest:-/}: $libdir/seapath-agents, $ocfdir/{$resource_agents}$fence_agents, man pages, $unitdir/, seapath-agents-pin.service"
+echo "installed into ${dest:-/}: $libdir/seapath-agents, $ocfdir/{$resource_agents}$fence_agents, man pages," \
+  "$unitdir/, seapath-agents-pin.service"
