@@ -96,7 +96,7 @@ bench_compare() {
 bench_machine() {
   local memory cpu
   memory=$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)
-  cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
+  cpu=$(awk -F: '/model name/ { sub(/^ /, "", $2); print $2; exit }' /proc/cpuinfo)
   echo "Machine: $(nproc) cores, $memory, $cpu, kernel $(uname -r), $(date -u +%Y-%m-%d)"
   echo "Load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 }
