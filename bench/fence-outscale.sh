@@ -34,6 +34,9 @@ SIM_SECRET_KEY=$sk sim_config "$ak" '
   | .metadata = {instanceId: "i-0000beef"}' --args -- "${stop_seconds[@]}" >"$tmp/sim.json"
 sim_start "$tmp/sim.json" >/dev/null
 url=$SIM_URL
+# hyperfine's --prepare commands: a simulator reset, then the faults of a case
+post="ip netns exec $ns curl -sS --fail -X POST"
+post_json="$post -H 'Content-Type: application/json' --data"
 
 # Options as pacemaker-fenced sends them, with the defaults a user gets (stonith_status_sleep=1, power_timeout=60).
 input() {
@@ -53,7 +56,7 @@ report() { # name bound json
 for t in "${stop_seconds[@]}"; do
   input "stop-${t}s"
   hyperfine --style none --runs "$runs" --export-json "$tmp/t$t.json" \
-    --prepare "ip netns exec $ns curl -sS --fail -X POST $url/_sim/reset" \
+    --prepare "$post $url/_sim/reset" \
     "ip netns exec $ns env PCMK_service=pacemaker-fenced $agent < $tmp/stop-${t}s.in" >/dev/null
   report "VM stops in ${t} s (bound T+1)" "$((t + 1))" "$tmp/t$t.json"
 done
@@ -61,15 +64,13 @@ done
 input throttled
 faults='{"operations":{"*":{"failures":{"count":3,"status":429,"code":"25"}}}}'
 hyperfine --style none --runs "$runs" --export-json "$tmp/429.json" \
-  --prepare "ip netns exec $ns curl -sS --fail -X POST $url/_sim/reset && \
-ip netns exec $ns curl -sS --fail -X POST -H 'Content-Type: application/json' --data '$faults' $url/_sim/faults" \
+  --prepare "$post $url/_sim/reset && $post_json '$faults' $url/_sim/faults" \
   "ip netns exec $ns env PCMK_service=pacemaker-fenced $agent < $tmp/throttled.in" >/dev/null
 report "three 429 first (power_timeout 60)" 60 "$tmp/429.json"
 
 printf '%s\n' action=monitor "endpoint=$url/api/v1" "access_key=$ak" "secret_key=$sk" region=eu-west-2 >"$tmp/monitor.in"
 hyperfine --style none --runs 2 --export-json "$tmp/silent.json" -i \
-  --prepare "ip netns exec $ns curl -sS --fail -X POST $url/_sim/reset && \
-ip netns exec $ns curl -sS --fail -X POST -H 'Content-Type: application/json' --data '{\"hang\":\"forever\"}' $url/_sim/faults" \
+  --prepare "$post $url/_sim/reset && $post_json '{\"hang\":\"forever\"}' $url/_sim/faults" \
   "ip netns exec $ns env PCMK_service=pacemaker-fenced $agent < $tmp/monitor.in" >/dev/null
 report "monitor, API never answers (exit 1)" 20 "$tmp/silent.json"
 sim_reset >/dev/null

@@ -20,8 +20,8 @@ echo "### The jitless executable vs the JIT build it replaces, and under the har
 echo
 bench_machine
 echo
-echo "| what | jitless ms | JIT ms | jitless/JIT wall | jitless under lab/harden ms \
-| jitless cpu ms | JIT cpu ms | jitless/JIT cpu | hardened cpu ms |"
+echo "| what | jitless ms | JIT ms | jitless/JIT wall | jitless under lab/harden ms |" \
+  "jitless cpu ms | JIT cpu ms | jitless/JIT cpu | hardened cpu ms |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 
 # TITLE RUNS SHELL(0|1) [--prepare CMD] -- CMD (installed path; the JIT and hardened variants are derived)
@@ -45,8 +45,8 @@ row() {
     def ratio($a; $b): (($a / $b * 100 | round) / 100 | tostring) + "×";
     .results as $r
     | [$r[] | .median | ms] as $w | [$r[] | (.user + .system) | ms] as $c
-    | "| \($t) | \($w[0]) | \($w[1]) | \(ratio($w[0]; $w[1])) | \($w[2]) '\
-'| \($c[0]) | \($c[1]) | \(ratio($c[0]; $c[1])) | \($c[2]) |"' "$json"
+    | "| \($t) | \($w[0]) | \($w[1]) | \(ratio($w[0]; $w[1])) | \($w[2]) |"
+      + " \($c[0]) | \($c[1]) | \(ratio($c[0]; $c[1])) | \($c[2]) |"' "$json"
 }
 
 for a in vip ping vm; do

@@ -56,13 +56,13 @@ _bench_netns_sim_cleanup() {
 }
 
 bench_header() {
+  local head="| what | stock median ms | ours median ms | wall ratio | stock cpu ms | ours cpu ms | cpu ratio |"
   if [[ -n ${BENCH_JIT:-} ]]; then
-    echo "| what | stock median ms | ours median ms | wall ratio | stock cpu ms | ours cpu ms \
-| cpu ratio | JIT build ms | JIT cpu ms | jitless/JIT wall | jitless/JIT cpu |"
+    echo "$head JIT build ms | JIT cpu ms | jitless/JIT wall | jitless/JIT cpu |"
     echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
     return
   fi
-  echo "| what | stock median ms | ours median ms | wall ratio | stock cpu ms | ours cpu ms | cpu ratio |"
+  echo "$head"
   echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
 }
 
@@ -94,7 +94,9 @@ bench_compare() {
 }
 
 bench_machine() {
-  echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' \
-    /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), kernel $(uname -r), $(date -u +%Y-%m-%d)"
+  local memory cpu
+  memory=$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)
+  cpu=$(awk -F: '/model name/ { sub(/^ /, "", $2); print $2; exit }' /proc/cpuinfo)
+  echo "Machine: $(nproc) cores, $memory, $cpu, kernel $(uname -r), $(date -u +%Y-%m-%d)"
   echo "Load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 }

@@ -71,25 +71,20 @@ fi
 sleep 5
 
 ENTER="nsenter -t $(node_pid "$ON") --net --mount --uts --"
-BASE="env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin OCF_ROOT=/usr/lib/ocf OCF_RA_VERSION_MAJOR=1 OCF_RA_VERSION_MINOR=1 \
-OCF_RESKEY_CRM_meta_interval=10000 OCF_RESKEY_CRM_meta_timeout=30000"
+BASE="env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin OCF_ROOT=/usr/lib/ocf OCF_RA_VERSION_MAJOR=1 OCF_RA_VERSION_MINOR=1"
+BASE+=" OCF_RESKEY_CRM_meta_interval=10000 OCF_RESKEY_CRM_meta_timeout=30000"
+RA=/usr/lib/ocf/resource.d
+CONFIG=OCF_RESKEY_config=/var/lib/pacemaker/seapath
+HYPERVISOR=OCF_RESKEY_hypervisor=qemu:///system
+VIP="OCF_RESKEY_ip=192.0.2.50 OCF_RESKEY_cidr_netmask=24"
+PING="OCF_RESKEY_host_list=${LAB_ADDR[gateway]} OCF_RESKEY_multiplier=1000 OCF_RESKEY_dampen=2s"
 declare -A CMD=(
-  [vm-stock]="$BASE OCF_RESOURCE_INSTANCE=vm1 OCF_RESKEY_config=/var/lib/pacemaker/seapath/vm1-stock.xml \
-OCF_RESKEY_hypervisor=qemu:///system \
-/usr/lib/ocf/resource.d/heartbeat/VirtualDomain monitor"
-  [vm-ours]="$BASE OCF_RESOURCE_INSTANCE=vm1 OCF_RESKEY_config=/var/lib/pacemaker/seapath/vm1.xml OCF_RESKEY_seapath=true \
-OCF_RESKEY_hypervisor=qemu:///system \
-/usr/lib/ocf/resource.d/seapath/vm monitor"
-  [vip-stock]="$BASE OCF_RESOURCE_INSTANCE=vip-stock OCF_RESKEY_ip=192.0.2.50 OCF_RESKEY_cidr_netmask=24 \
-/usr/lib/ocf/resource.d/heartbeat/IPaddr2 monitor"
-  [vip-ours]="$BASE OCF_RESOURCE_INSTANCE=vip OCF_RESKEY_ip=192.0.2.50 OCF_RESKEY_cidr_netmask=24 \
-/usr/lib/ocf/resource.d/seapath/vip monitor"
-  [ping-stock]="$BASE OCF_RESOURCE_INSTANCE=ping-stock OCF_RESKEY_name=pingd-stock OCF_RESKEY_host_list=${LAB_ADDR[gateway]} \
-OCF_RESKEY_multiplier=1000 OCF_RESKEY_dampen=2s \
-/usr/lib/ocf/resource.d/pacemaker/ping monitor"
-  [ping-ours]="$BASE OCF_RESOURCE_INSTANCE=ping OCF_RESKEY_name=pingd OCF_RESKEY_host_list=${LAB_ADDR[gateway]} \
-OCF_RESKEY_multiplier=1000 OCF_RESKEY_dampen=2s \
-/usr/lib/ocf/resource.d/seapath/ping monitor"
+  [vm-stock]="$BASE OCF_RESOURCE_INSTANCE=vm1 $CONFIG/vm1-stock.xml $HYPERVISOR $RA/heartbeat/VirtualDomain monitor"
+  [vm-ours]="$BASE OCF_RESOURCE_INSTANCE=vm1 $CONFIG/vm1.xml OCF_RESKEY_seapath=true $HYPERVISOR $RA/seapath/vm monitor"
+  [vip-stock]="$BASE OCF_RESOURCE_INSTANCE=vip-stock $VIP $RA/heartbeat/IPaddr2 monitor"
+  [vip-ours]="$BASE OCF_RESOURCE_INSTANCE=vip $VIP $RA/seapath/vip monitor"
+  [ping-stock]="$BASE OCF_RESOURCE_INSTANCE=ping-stock OCF_RESKEY_name=pingd-stock $PING $RA/pacemaker/ping monitor"
+  [ping-ours]="$BASE OCF_RESOURCE_INSTANCE=ping OCF_RESKEY_name=pingd $PING $RA/seapath/ping monitor"
 )
 # The stock ping needs its own instance started once (its monitor checks the state file).
 # shellcheck disable=SC2086 # ENTER and CMD hold command lines, one word an argument
@@ -143,12 +138,12 @@ if [[ -f $PIN_UNIT ]] && command -v vmtouch >/dev/null; then
   PIN=$!
   # shellcheck disable=SC2017 # rounds up to whole 4 KiB pages first, as mlock does
   want_kib=$((($(stat -c %s "$EXE") + 4095) / 4096 * 4))
-  for _ in $(seq 100); do (($(awk '/^VmLck:/ { print $2 }' "/proc/$PIN/status" 2>/dev/null || echo 0) >= want_kib)) && break; sleep \
-    0.1; done
+  locked_kib() { awk '/^VmLck:/ { print $2 }' "/proc/$PIN/status" 2>/dev/null || echo 0; }
+  for _ in $(seq 100); do (($(locked_kib) >= want_kib)) && break; sleep 0.1; done
   echo "(pinned: $(awk '/^VmLck:/ { print $2, $3 }' "/proc/$PIN/status") locked by ${pin_argv[*]} (pid $PIN, $PIN_UNIT's ExecStart))"
 fi
-echo "| agent | flavour | none median / p99 ms | evicted median / p99 ms \
-| limit ${LIMIT_MIB} MiB median / p99 ms | pinned, limit ${LIMIT_MIB} MiB median / p99 ms |"
+echo "| agent | flavour | none median / p99 ms | evicted median / p99 ms |" \
+  "limit ${LIMIT_MIB} MiB median / p99 ms | pinned, limit ${LIMIT_MIB} MiB median / p99 ms |"
 echo "| --- | --- | ---: | ---: | ---: | ---: |"
 for agent in vm vip ping; do
   read -r med p99 <<<"$([[ -n $PIN ]] && series "$agent" ours pinned || echo "- -")"

@@ -69,9 +69,9 @@ compare "1 of 4 hosts silent, timeout unset (computed: 4 s)" 3 "$REACHABLE $SILE
 echo
 ours_t1=$(median_ms "1 of 4 hosts silent, timeout=1 (target ≤ 1.15 × timeout, below stock)" 1)
 ours_default=$(median_ms "1 of 4 hosts silent, timeout unset (computed: 4 s)" 1)
-echo "Silent host: this agent waits \`timeout\` once for all hosts; \
-the stock agent waits (attempts+1)/attempts × timeout (fping -r attempts)."
-echo "ping / its timeout: timeout=1: ${ours_t1} / 1000 ms = $(awk -v o="$ours_t1" \
-  'BEGIN { printf "%.2f", o / 1000 }')×; unset: ${ours_default} / 4000 ms = $(awk -v o="$ours_default" \
-  'BEGIN { printf "%.2f", o / 4000 }')× (target ≤ 1.15×)"
+echo "Silent host: this agent waits \`timeout\` once for all hosts;" \
+  "the stock agent waits (attempts+1)/attempts × timeout (fping -r attempts)."
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+echo "ping / its timeout: timeout=1: ${ours_t1} / 1000 ms = $(ratio "$ours_t1" 1000)×;" \
+  "unset: ${ours_default} / 4000 ms = $(ratio "$ours_default" 4000)× (target ≤ 1.15×)"
 echo "Load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"

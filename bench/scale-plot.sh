@@ -21,8 +21,8 @@ awk -F'\t' '
   }
   END {
     if (maxn == 0) { print "scale-plot: no data" > "/dev/stderr"; exit 1 }
-    printf "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"11\">\n", 3 * W, \
-      2 * H + 30
+    printf "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"11\">\n",
+      3 * W, 2 * H + 30
     printf "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n"
     printf "<text x=\"10\" y=\"18\" font-size=\"13\">Cost against N (VMs): stock agents (red) and ours (blue); x: N, y: from 0</text>\n"
     n = 0; for (k in ns) xs[++n] = k + 0
@@ -48,8 +48,8 @@ awk -F'\t' '
           py = y0 - v[f, xs[a], i] / top * ph
           pts = pts sprintf("%.1f,%.1f ", px[a], py)
           printf "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>\n", px[a], py, color[f]
-          printf "<text x=\"%.1f\" y=\"%.1f\" fill=\"%s\" font-size=\"9\">%s</text>\n", px[a] + 4, py + (f == "ours" ? 10 : -4), \
-            color[f], v[f, xs[a], i]
+          printf "<text x=\"%.1f\" y=\"%.1f\" fill=\"%s\" font-size=\"9\">%s</text>\n",
+            px[a] + 4, py + (f == "ours" ? 10 : -4), color[f], v[f, xs[a], i]
         }
         printf "<polyline points=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"/>\n", pts, color[f]
       }

@@ -25,8 +25,9 @@ FLAVOURS=${SCALE_FLAVOURS:-stock seapath}
 STEADY_S=${SCALE_STEADY_S:-60}
 DATA=${SCALE_DATA:-$BENCH_OUT/scale.tsv}
 TICK=$(getconf CLK_TCK)
-[[ -n ${SCALE_APPEND:-} && -s $DATA ]] || printf '# N\tflavour\tcold_s\tcold_cpu_s\tcold_peak_rss_mib\tsteady_cpu_s_per_min\t'\
-'death_vms\tdeath_s\tdrain_vms\tdrain_s\tcold_peak_pss_mib\n' >"$DATA"
+tsv_row() { local IFS=$'\t'; printf '%s\n' "$*"; }
+[[ -n ${SCALE_APPEND:-} && -s $DATA ]] || tsv_row '# N' flavour cold_s cold_cpu_s cold_peak_rss_mib steady_cpu_s_per_min \
+  death_vms death_s drain_vms drain_s cold_peak_pss_mib >"$DATA"
 
 note() { printf '[scale %s] %s\n' "$(date +%T)" "$*" >&2; }
 
@@ -66,6 +67,7 @@ trap 'note "interrupted: lab down"; stop_all' INT TERM
 
 measure() { # FLAVOUR N
   local flavour=$1 count=$2 t c0 cold cold_cpu peak peak_pss steady victim k death drain dk
+  local rss=$BENCH_OUT/scale-rss-$flavour-$count.txt
   # The stock agents cannot run hardened (their ping's fping needs cap_net_raw): plain Pacemaker for them.
   if [[ $flavour == stock ]]; then
     export LAB_HARDENED=0; unset CLUSTER_PACEMAKERD_WRAPPER
@@ -83,7 +85,7 @@ measure() { # FLAVOUR N
   wait_until 60 "pingd on every node" pingd_everywhere >/dev/null || { note "ping clone"; "$LAB" down >/dev/null; return 1; }
   sleep 5
 
-  "$REPO/bench/agent-sampler.sh" 0.2 >"$BENCH_OUT/scale-rss-$flavour-$count.txt" 2>/dev/null &
+  "$REPO/bench/agent-sampler.sh" 0.2 >"$rss" 2>/dev/null &
   SAMPLER=$!
   c0=$(agents_cpu); t=$(now)
   scale_create "$flavour" "$count" || note "create failed"
@@ -91,8 +93,7 @@ measure() { # FLAVOUR N
   cold=$(since "$t")
   cold_cpu=$(awk -v a="$c0" -v b="$(agents_cpu)" 'BEGIN { printf "%.2f", b - a }')
   kill "$SAMPLER"; wait "$SAMPLER" 2>/dev/null; SAMPLER=
-  read -r peak peak_pss <<<"$(awk '$2 > r { r = $2 } $3 > p { p = $3 } END { printf "%.0f %.0f", r / 1024, p / 1024 }' \
-    "$BENCH_OUT/scale-rss-$flavour-$count.txt")"
+  read -r peak peak_pss <<<"$(awk '$2 > r { r = $2 } $3 > p { p = $3 } END { printf "%.0f %.0f", r / 1024, p / 1024 }' "$rss")"
   note "$flavour N=$count: cold start ${cold}s, ${cold_cpu} CPU s, peak RSS ${peak} MiB, PSS ${peak_pss} MiB"
 
   sleep 15
@@ -123,8 +124,7 @@ measure() { # FLAVOUR N
   drain=$(since "$t")
   note "$flavour N=$count: drain of $victim with $dk VMs: ${drain}s"
   LAB_SAVE_LOGS=${SCALE_LOGS:+$SCALE_LOGS/$flavour-$count} "$LAB" down >/dev/null
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$count" "$flavour" "$cold" "$cold_cpu" "$peak" "$steady" "$k" "$death" "$dk" \
-    "$drain" "$peak_pss" >>"$DATA"
+  tsv_row "$count" "$flavour" "$cold" "$cold_cpu" "$peak" "$steady" "$k" "$death" "$dk" "$drain" "$peak_pss" >>"$DATA"
 }
 
 echo "### Scale: N VMs in the lab (3 nodes, fence_outscale, TCG guests on RBD)"
@@ -134,9 +134,12 @@ echo
 for n in $NS; do
   for f in $FLAVOURS; do measure "$f" "$n" || printf '%s\t%s\tfailed\n' "$n" "$f" >>"$DATA"; done
 done
-echo "| N | agents | cold start s | cold start agents' CPU s | peak agents' RSS MiB | peak agents' PSS MiB \
-| steady agents' CPU s/min | node death: VMs, s | drain: VMs, s |"
+echo "| N | agents | cold start s | cold start agents' CPU s | peak agents' RSS MiB | peak agents' PSS MiB |" \
+  "steady agents' CPU s/min | node death: VMs, s | drain: VMs, s |"
 echo "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-awk -F'\t' '!/^#/ && $3 != "failed" { printf "| %s | %s | %s | %s | %s | %s | %s | %s, %s | %s, %s |\n", '\
-'$1, ($2 == "seapath" ? "ours" : $2), $3, $4, $5, ($11 == "" ? "-" : $11), $6, $7, $8, $9, $10 }' "$DATA"
+awk -F'\t' '
+  !/^#/ && $3 != "failed" {
+    printf "| %s | %s | %s | %s | %s | %s | %s | %s, %s | %s, %s |\n",
+      $1, ($2 == "seapath" ? "ours" : $2), $3, $4, $5, ($11 == "" ? "-" : $11), $6, $7, $8, $9, $10
+  }' "$DATA"
 "$REPO/bench/scale-plot.sh" "$DATA" "${DATA%.tsv}.svg" && echo && echo "Plot: ${DATA%.tsv}.svg"

@@ -113,9 +113,9 @@ $(in_node_cmd a) $(stock_env 90000) "$STOCK" start >>"$scratch/agents.log" 2>&1 
 bench_header
 bench_compare "monitor, recurring (target ≤ 0.5×)" 40 "$(stock_env 30000 CRM_meta_interval=10000)$STOCK monitor" \
   "$(ours_env 30000 CRM_meta_interval=10000)$OURS monitor" "$(in_node_cmd a)"
+no_autoset=(autoset_utilization_cpu=false autoset_utilization_hv_memory=false autoset_utilization_host_memory=false)
 bench_compare "monitor, stock with utilization autoset off (context)" 40 \
-  "$(stock_env 30000 CRM_meta_interval=10000 autoset_utilization_cpu=false autoset_utilization_hv_memory=false \
-    autoset_utilization_host_memory=false)$STOCK monitor" \
+  "$(stock_env 30000 CRM_meta_interval=10000 "${no_autoset[@]}")$STOCK monitor" \
   "$(ours_env 30000 CRM_meta_interval=10000)$OURS monitor" "$(in_node_cmd a)"
 bench_compare "probe (interval 0)" 20 "$(stock_env 30000 CRM_meta_interval=0)$STOCK monitor" \
   "$(ours_env 30000 CRM_meta_interval=0)$OURS monitor" "$(in_node_cmd a)"
@@ -131,10 +131,10 @@ ours_ms=$(migrations ours "$rounds")
 # shellcheck disable=SC2046
 $(in_node_cmd a) $(ours_env 90000 force_stop=true) "$OURS" stop >>"$scratch/agents.log" 2>&1
 echo
-echo "| live migration, migrate_to + migrate_from, qemu+tcp, 64 MiB guest, median of $((rounds * 2)) (target ≤ 1.0×) \
-| stock ms | ours ms | ratio |"
+ratio=$(awk -v o="$ours_ms" -v s="$stock_ms" 'BEGIN { if (s > 0) printf "%.2f×", o / s; else print "n/a" }')
+echo "| live migration, migrate_to + migrate_from, qemu+tcp, 64 MiB guest, median of $((rounds * 2)) (target ≤ 1.0×) |" \
+  "stock ms | ours ms | ratio |"
 echo "| --- | ---: | ---: | ---: |"
-echo "| a ↔ b | $stock_ms | $ours_ms | $(awk -v o="$ours_ms" -v s="$stock_ms" \
-  'BEGIN { if (s > 0) printf "%.2f×", o / s; else print "n/a" }') |"
+echo "| a ↔ b | $stock_ms | $ours_ms | $ratio |"
 echo
 echo "Load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -40,6 +40,7 @@ finish() {
 trap 'fail "interrupted"' INT TERM
 
 wait_for() { wait_until "$@" >/dev/null 2>&1 || fail "timed out after ${1}s waiting for $2"; } # TIMEOUT_S WHAT CMD...
+vm1_parameter() { in_cluster node1 crm_resource --resource vm1 --get-parameter "$1" 2>/dev/null; }
 
 say "1. The lab: three nodes, Ceph, libvirt and the Outscale simulator, in namespaces on this machine"
 t=$(now)
@@ -49,8 +50,8 @@ LAB_UP=1
 lab_attach
 record "lab up (3 nodes, Ceph, libvirt, simulator, cluster)" "$(since "$t")"
 
-info "fence_outscale is the stonith device (configured by lab up): $(in_cluster node1 stonith_admin --list-registered 2>/dev/null | head \
-  -1)"
+info "fence_outscale is the stonith device (configured by lab up):" \
+  "$(in_cluster node1 stonith_admin --list-registered 2>/dev/null | head -1)"
 t=$(now)
 "$LAB" deploy || fail "lab.sh deploy"
 info "rbd/system_vm1 holds the guest's disk; its image-meta key 'xml' holds the domain, as SEAPATH stores it"
@@ -70,9 +71,8 @@ info "the client host reaches $VIP"
 say "2. Live migration of vm1 away from $SRC, over ssh as libvirtadmin (as on SEAPATH)"
 DST=node1
 [[ $SRC == node1 ]] && DST=node2
-info "vm1: migration_transport=$(in_cluster node1 crm_resource --resource vm1 --get-parameter migration_transport 2>/dev/null)," \
-  "migration_user=$(in_cluster node1 crm_resource --resource vm1 --get-parameter migration_user \
-    2>/dev/null): virsh migrate to qemu+ssh://libvirtadmin@$DST/system"
+info "vm1: migration_transport=$(vm1_parameter migration_transport), migration_user=$(vm1_parameter migration_user):" \
+  "virsh migrate to qemu+ssh://libvirtadmin@$DST/system"
 read -r BOOT _ COUNT <<<"$(libvirt_guest_heartbeat "$SERIAL")"
 SSH_LOG=$LAB_ROOT/seapath/nodes/$DST/sshd.log
 LOGINS=$(grep -c 'Accepted publickey for libvirtadmin' "$SSH_LOG" 2>/dev/null)
@@ -106,8 +106,8 @@ wait_for 30 "vip to start with vm1" crm_started_on vip "$NEW"
 VIP_AT=$(since "$t")
 info "vip $VIP is on $NEW: +${VIP_AT}s"
 in_node client ping -c 1 -W 2 $VIP >/dev/null && info "the client reaches $VIP again"
-libvirt_wait_guest_up "$SERIAL" 60 >/dev/null && info "guest heartbeat: $(libvirt_guest_heartbeat \
-  "$SERIAL") (a new boot: the old QEMU died with $KILLED)"
+libvirt_wait_guest_up "$SERIAL" 60 >/dev/null &&
+  info "guest heartbeat: $(libvirt_guest_heartbeat "$SERIAL") (a new boot: the old QEMU died with $KILLED)"
 wait_for 120 "$KILLED to rejoin" crm_node_online "$KILLED"
 REJOIN=$(since "$t")
 info "$KILLED was powered on again by the fence agent (StartVms) and rejoined: +${REJOIN}s"

@@ -9,13 +9,14 @@
 # lab_resources_crm PING_AGENT PING_HOSTS VM_AGENT VIP_AGENT VM_PARAM...
 lab_resources_crm() {
   local ping_agent=$1 ping_hosts=$2 vm_agent=$3 vip_agent=$4 cib=$LAB_ROOT/deploy.crm
+  local vm_ops="op start timeout=90s interval=0s op stop timeout=60s interval=0s op monitor interval=5s timeout=30s"
+  vm_ops+=" op migrate_to timeout=120s interval=0s op migrate_from timeout=60s interval=0s"
   shift 4
   cat >"$cib" <<EOF
 rsc_defaults rsc-options: resource-stickiness=100
 primitive ping $ping_agent params host_list="$ping_hosts" multiplier=1000 dampen=2s op monitor interval=3s timeout=20s
 clone ping-clone ping
-primitive vm1 $vm_agent params $* op start timeout=90s interval=0s op stop timeout=60s interval=0s op monitor interval=5s timeout=30s \
-op migrate_to timeout=120s interval=0s op migrate_from timeout=60s interval=0s meta allow-migrate=true
+primitive vm1 $vm_agent params $* $vm_ops meta allow-migrate=true
 primitive vip $vip_agent params ip=192.0.2.50 cidr_netmask=24 op monitor interval=5s
 location location-vm1 vm1 rule -inf: pingd lt 1 or not_defined pingd
 colocation colocation-vip-vm1-INFINITY inf: vip vm1

@@ -28,8 +28,10 @@ export NODE_SCRATCH_ROOT=$LAB_ROOT
 export LIBVIRT_BASE=$LAB_ROOT/libvirt LIBVIRT_HELPER_QUIET=1
 export CLUSTER_TOKEN=1000
 LAB_NODES=(node1 node2 node3)
-declare -A LAB_ADDR=([gateway]=192.0.2.1 [node1]=192.0.2.11 [node2]=192.0.2.12 [node3]=192.0.2.13 [storage]=192.0.2.20 [cloud]=192.0.2.30 \
-  [client]=192.0.2.99)
+declare -A LAB_ADDR=(
+  [gateway]=192.0.2.1 [node1]=192.0.2.11 [node2]=192.0.2.12 [node3]=192.0.2.13
+  [storage]=192.0.2.20 [cloud]=192.0.2.30 [client]=192.0.2.99
+)
 LAB_SIM_PORT=8080
 LAB_ACCESS_KEY=AKLABSEAPATH00000001
 # shellcheck source=lib/cluster.bash
@@ -161,8 +163,8 @@ lab_up() {
     "require('net').createServer((s) => s.end()).listen($LAB_GATEWAY_PORT)" </dev/null >/dev/null 2>&1 &
   disown $! 2>/dev/null
   if [[ -n ${CLUSTER_PACEMAKERD_WRAPPER:-} ]]; then
-    [[ -x $CLUSTER_PACEMAKERD_WRAPPER ]] || "$REPO/lab/harden/build.sh" "$CLUSTER_PACEMAKERD_WRAPPER" >/dev/null || die \
-      "cannot build lab/harden"
+    [[ -x $CLUSTER_PACEMAKERD_WRAPPER ]] || "$REPO/lab/harden/build.sh" "$CLUSTER_PACEMAKERD_WRAPPER" >/dev/null ||
+      die "cannot build lab/harden"
     say "hardening: Pacemaker runs under lab/harden (MemoryDenyWriteExecute, @system-service, no_new_privs, SEAPATH's bounding set)"
   fi
   say "cluster: Corosync + Pacemaker on ${LAB_NODES[*]} (seeded CIB, stonith enabled)"

@@ -20,9 +20,9 @@ scale_vms() { local i; for ((i = 1; i <= $1; i++)); do echo "vm$i"; done; }
 # Every VM Started on exactly one online node, none failed or with a pending action.
 scale_all_started() {
   local x want=$1
+  local started="starts-with(@id,'vm') and @role='Started' and @failed='false' and @nodes_running_on='1' and not(@pending)"
   x=$(crm_mon_xml) || return 1
-  [[ $(crm_xpath "count(//resources/resource[starts-with(@id,'vm') and @role='Started' and @failed='false' and \
-@nodes_running_on='1' and not(@pending)])" <<<"$x") == "$want" ]]
+  [[ $(crm_xpath "count(//resources/resource[$started])" <<<"$x") == "$want" ]]
 }
 scale_all_online() {
   local x

@@ -7,8 +7,16 @@
 # Every other command is the real ceph.
 case "$1 $2 $3" in
   "orch host ls")
-    printf '[\n  {\n    "addr": "192.0.2.20",\n    "hostname": "storage",\n'\
-'    "labels": ["_admin", "mon", "osd"],\n    "status": ""\n  }\n]\n'
+    cat <<'EOF'
+[
+  {
+    "addr": "192.0.2.20",
+    "hostname": "storage",
+    "labels": ["_admin", "mon", "osd"],
+    "status": ""
+  }
+]
+EOF
     exit 0 ;;
 esac
 exec /usr/bin/ceph "$@"

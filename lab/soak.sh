@@ -88,8 +88,10 @@ SAMPLER=$!
 # --- helpers ---------------------------------------------------------------------------------------
 node_of_vm_id() { local n; for n in "${LAB_NODES[@]}"; do [[ $(vm_id_of "$n") != "$1" ]] || echo "$n"; done; }
 other_node() { local n; for n in "${LAB_NODES[@]}"; do [[ $n != "$1" ]] && echo "$n"; done; }
-sim_faults() { in_node cloud curl -sS --fail -o /dev/null -X POST -H 'Content-Type: application/json' --data "$1" \
-  "http://127.0.0.1:$LAB_SIM_PORT/_sim/faults"; }
+sim_faults() {
+  local url=http://127.0.0.1:$LAB_SIM_PORT/_sim/faults
+  in_node cloud curl -sS --fail -o /dev/null -X POST -H 'Content-Type: application/json' --data "$1" "$url"
+}
 pm_log() { echo "$(node_dir "$1")/fs/var/log/pacemaker/pacemaker.log"; }
 recovered() { scale_all_started "$VMS" && scale_all_online; }
 # Waits (until T0 + SOAK_BOUND) for VICTIM, if any, to be fenced, then for the cluster to stay whole
@@ -160,8 +162,8 @@ check_watchers() {
       grep -qF "$addr" <<<"$bl" && continue
       for n in "${LAB_NODES[@]}"; do
         [[ ${addr%%:*} == "${LAB_ADDR[$n]}" && $n != "$on" ]] || continue
-        [[ -n $(qemu_of "$n" "$vm") ]] && violation stale-writer \
-          "$vm runs on $on but $n's live QEMU still watches its image ($addr, not blocklisted)"
+        [[ -n $(qemu_of "$n" "$vm") ]] &&
+          violation stale-writer "$vm runs on $on but $n's live QEMU still watches its image ($addr, not blocklisted)"
       done
     done
   done
@@ -183,8 +185,8 @@ fault_libvirtd() {
   local n; victim_node; n=$REPLY; log "kill libvirtd on $n, start it again 3 s later"
   libvirt_kill "$n" >/dev/null 2>&1
   sleep 3
-  LIBVIRT_EXEC="in_node $n" libvirt_start "$n" "${LAB_ADDR[$n]}" >/dev/null 2>&1 || violation not-running \
-    "libvirtd on $n did not start again"
+  LIBVIRT_EXEC="in_node $n" libvirt_start "$n" "${LAB_ADDR[$n]}" >/dev/null 2>&1 ||
+    violation not-running "libvirtd on $n did not start again"
 }
 fault_osd() {
   log "stop Ceph's OSD for 5 s"
@@ -277,8 +279,10 @@ mark_logs
 await_recovery "$(now)" >/dev/null || violation not-running "not whole after the cleanup at the end"
 for n in $(fenced_since_mark); do violation fenced "after the last round: $n fenced; scheduler: $(fence_reasons "$n")"; done
 failed=$(crm_mon_xml | crm_xpath 'count(//failures/failure)')
-[[ $failed == 0 ]] || violation failed-actions "$failed failed actions after cleanup: $(crm_mon_xml | crm_xpath \
-  '//failures/failure/@*' | tr '\n' ' ' | head -c 400)"
+if [[ $failed != 0 ]]; then
+  failures=$(crm_mon_xml | crm_xpath '//failures/failure/@*' | tr '\n' ' ' | head -c 400)
+  violation failed-actions "$failed failed actions after cleanup: $failures"
+fi
 scale_all_online || violation offline "not every node online at the end"
 kill "$SAMPLER" 2>/dev/null; wait "$SAMPLER" 2>/dev/null; SAMPLER=
 while read -r line; do [[ -n $line ]] && violation two-writers "$line"; done <"$W/sampler/violations"
@@ -298,8 +302,9 @@ for k in "${KINDS[@]}"; do
   echo "| $k | ${N_FAULTS[$k]} | ${N_RECOVERED[$k]:-0} | $med | $mx |"
 done
 echo
-echo "Invariant violations: ${nviol:-0} (sampler: $(cat "$W/sampler/samples" 2>/dev/null || echo \
-  0) samples of /proc; most QEMUs one VM had at once: $(sort -k2 -n "$W/sampler/max-qemus" 2>/dev/null | tail -1 | cut -d' ' -f2))"
+samples=$(cat "$W/sampler/samples" 2>/dev/null || echo 0)
+most_qemus=$(sort -k2 -n "$W/sampler/max-qemus" 2>/dev/null | tail -1 | cut -d' ' -f2)
+echo "Invariant violations: ${nviol:-0} (sampler: $samples samples of /proc; most QEMUs one VM had at once: $most_qemus)"
 [[ ${nviol:-0} == 0 ]] || sed 's/^/  - /' "$W/violations"
 echo "Seed: $SEED (replay: SOAK_SEED=$SEED SOAK_ROUNDS=$ROUNDS SOAK_VMS=$VMS make soak)"
 [[ ${nviol:-0} == 0 ]] && finish 0

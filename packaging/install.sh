@@ -26,5 +26,7 @@ for agent in $(cat packaging/fence-agents.list); do
   ln -sfn ../lib/seapath-agents/seapath-agents "$dest/usr/sbin/$agent"
   install -D -m 0644 "dist/man/man8/$agent.8" "$dest$mandir/man8/$agent.8"
 done
-echo "installed into ${dest:-/}: $libdir/seapath-agents, $ocfdir/{$(paste -sd, packaging/resource-agents.list)}$(sed 's|^| /usr/sbin/|' \
-  packaging/fence-agents.list | paste -sd' '), man pages, $unitdir/, seapath-agents-pin.service"
+resource_agents=$(paste -sd, packaging/resource-agents.list)
+fence_agents=$(sed 's|^| /usr/sbin/|' packaging/fence-agents.list | paste -sd' ')
+echo "installed into ${dest:-/}: $libdir/seapath-agents, $ocfdir/{$resource_agents}$fence_agents, man pages," \
+  "$unitdir/, seapath-agents-pin.service"

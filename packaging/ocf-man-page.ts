@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { XMLParser } from 'fast-xml-parser';
-import { troffEscape } from '../lib/metadata/troff.js';
+import { paragraphs, paragraphTexts, troffEscape } from '../lib/metadata/troff.js';
 
 /** One parameter as an agent's OCF meta-data declares it. */
 export interface MetaParameter {
@@ -201,16 +201,4 @@ function parameterFacts(p: MetaParameter): string {
 function example(lines: readonly string[]): string[] {
   const body = lines.map((l, i) => (i < lines.length - 1 ? `${l} \\e` : l));
   return ['.sp', '.if n \\{\\', '.RS 4', '.\\}', '.nf', ...body, '.fi', '.if n \\{\\', '.RE', '.\\}'];
-}
-
-function paragraphs(text: string): string[] {
-  return paragraphTexts(text).flatMap((t) => ['.PP', t]);
-}
-
-function paragraphTexts(text: string): string[] {
-  return text
-    .trim()
-    .split(/\n\s*\n/)
-    .filter((p) => p.trim() !== '')
-    .map((p) => troffEscape(p.replace(/\s*\n\s*/g, ' ')));
 }

@@ -265,8 +265,11 @@ cluster_attribute() {
   printf '%s\n' "$out"
 }
 
-_cluster_attribute_is() { [[ $(cluster_attribute "$1" "$2" "$4") == "$3" ]] || { echo "attribute $2 is '$(cluster_attribute "$1" "$2" \
-  "$4")'"; return 1; }; }
+_cluster_attribute_is() { # NAME ATTR VALUE ON_NODE
+  local got
+  got=$(cluster_attribute "$1" "$2" "$4")
+  [[ $got == "$3" ]] || { echo "attribute $2 is '$got'"; return 1; }
+}
 
 cluster_wait_attribute() {
   local usage="usage: cluster_wait_attribute NAME ATTR VALUE [TIMEOUT_S] [ON_NODE]"

@@ -3,7 +3,7 @@ import { getoptText, sortedOptions } from './getopt-text.js';
 import { defaultText } from '../spec/core.js';
 import { isFlag, type FenceOptionsSpec } from './option-spec.js';
 import { fenceActions } from './standard-options.js';
-import { troffEscape } from '../metadata/troff.js';
+import { paragraphs, troffEscape } from '../metadata/troff.js';
 
 /** What the man page needs to know about an agent. */
 export interface ManPageDescription {
@@ -63,11 +63,4 @@ function actionHelp(action: string): string {
     'validate-all': 'Check the options without contacting the device.',
   };
   return troffEscape(help[action] ?? '');
-}
-
-function paragraphs(text: string): string[] {
-  return text
-    .trim()
-    .split(/\n\s*\n/)
-    .flatMap((p) => ['.PP', troffEscape(p.replace(/\s*\n\s*/g, ' '))]);
 }

@@ -10,3 +10,20 @@ export function troffEscape(text: string): string {
     .replaceAll('-', '\\-')
     .replace(/^([.'])/gm, '\\&$1');
 }
+
+/**
+ * Text split into paragraphs at blank lines, each paragraph's lines joined with single spaces and
+ * escaped: what `.PP`, `.sp` or an indented block holds. Empty text has no paragraph.
+ */
+export function paragraphTexts(text: string): string[] {
+  return text
+    .trim()
+    .split(/\n\s*\n/)
+    .filter((p) => p.trim() !== '')
+    .map((p) => troffEscape(p.replace(/\s*\n\s*/g, ' ')));
+}
+
+/** Text as man page paragraphs: each of its paragraphs (see paragraphTexts) after a `.PP` request. */
+export function paragraphs(text: string): string[] {
+  return paragraphTexts(text).flatMap((t) => ['.PP', t]);
+}

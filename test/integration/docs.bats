@@ -58,8 +58,11 @@ examples_accepted() {
       accepted "$cib" 'crm configure property stonith-enabled=false no-quorum-policy=ignore' || return 1
     fi
     for r in $(foreign_resources "$cmds"); do
-      if [ "$tool" = crm ]; then cmd="crm configure primitive $r ocf:pacemaker:Dummy"; else \
-        cmd="pcs resource create $r ocf:pacemaker:Dummy"; fi
+      if [ "$tool" = crm ]; then
+        cmd="crm configure primitive $r ocf:pacemaker:Dummy"
+      else
+        cmd="pcs resource create $r ocf:pacemaker:Dummy"
+      fi
       accepted "$cib" "$(with_cib "$tool" "$cib" "$cmd")" || return 1
     done
     while IFS= read -r cmd; do

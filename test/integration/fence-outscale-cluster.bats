@@ -83,8 +83,9 @@ teardown() {
   [ "$status" -eq 0 ]
   [ "$(fo_vm_state i-000000c3)" = running ]
   run fo_requests
-  [[ $(jq -r 'select(.op == "StopVms" or .op == "StartVms") | .op + " " + (.body.VmIds | join(","))' <<<"$output" | grep c3 | paste -sd,) \
-    == "StopVms i-000000c3,StartVms i-000000c3" ]]
+  local power
+  power=$(jq -r 'select(.op == "StopVms" or .op == "StartVms") | .op + " " + (.body.VmIds | join(","))' <<<"$output")
+  [ "$(grep c3 <<<"$power" | paste -sd,)" = "StopVms i-000000c3,StartVms i-000000c3" ]
 }
 
 @test "the secret key appears nowhere in the cluster's logs, nor in its CIB" {

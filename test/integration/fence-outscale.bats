@@ -119,8 +119,9 @@ teardown() {
 @test "a VM that a stop would delete (VmInitiatedShutdownBehavior=terminate) is refused, naming the VM and the fix" {
   run --separate-stderr fo_agent action=off port=node7
   [ "$status" -eq 1 ]
-  [[ $stderr == \
-    *"VM i-00000012 (node7) has VmInitiatedShutdownBehavior=terminate"*"UpdateVm with VmInitiatedShutdownBehavior=stop on i-00000012"* ]]
+  local refused="VM i-00000012 (node7) has VmInitiatedShutdownBehavior=terminate"
+  local fix="UpdateVm with VmInitiatedShutdownBehavior=stop on i-00000012"
+  [[ $stderr == *"$refused"*"$fix"* ]]
   [ -z "$(fo_requests StopVms)" ]
   [ "$(fo_vm_state i-00000012)" = running ]
 }
@@ -179,8 +180,8 @@ teardown() {
 }
 
 @test "503 and 500 are retried" {
-  fo_sim POST /_sim/faults \
-    '{"operations":{"ReadVms":{"failures":{"count":1,"status":503}},"StopVms":{"failures":{"count":1,"status":500}}}}'
+  local faults='{"operations":{"ReadVms":{"failures":{"count":1,"status":503}},"StopVms":{"failures":{"count":1,"status":500}}}}'
+  fo_sim POST /_sim/faults "$faults"
   run --separate-stderr fo_agent action=off port=node5
   [ "$status" -eq 0 ]
   [ "$(fo_requests StopVms | jq -r .status | paste -sd,)" = "500,200" ]
@@ -275,15 +276,15 @@ teardown() {
 @test "credentials from a profile of ~/.osc/config.json, and a secret from a script" {
   local home=$BATS_TEST_TMPDIR/home
   mkdir -p "$home/.osc"
-  printf '{"lab":{"access_key":"%s","secret_key":"%s","region":"eu-west-2","endpoints":{"api":"%s"}}}' "$FO_AK" "$FO_SK" \
-    "$FO_API" >"$home/.osc/config.json"
+  printf '{"lab":{"access_key":"%s","secret_key":"%s","region":"eu-west-2","endpoints":{"api":"%s"}}}' \
+    "$FO_AK" "$FO_SK" "$FO_API" >"$home/.osc/config.json"
   run --separate-stderr in_node "$FO_NODE" env HOME="$home" /usr/sbin/fence_outscale <<<$'action=status\nport=node5\nprofile=lab\n'
   [ "$status" -eq 0 ]
   printf '#!/bin/sh\necho %s\n' "$FO_SK" >"$BATS_TEST_TMPDIR/secret.sh"
   chmod +x "$BATS_TEST_TMPDIR/secret.sh"
-  run --separate-stderr in_node "$FO_NODE" /usr/sbin/fence_outscale \
-    <<<"$(printf 'action=status\nport=node5\nendpoint=%s\naccess_key=%s\nsecret_key_script=%s\n' "$FO_API" "$FO_AK" \
-      "$BATS_TEST_TMPDIR/secret.sh")"
+  local input
+  input=$(printf '%s\n' action=status port=node5 "endpoint=$FO_API" "access_key=$FO_AK" "secret_key_script=$BATS_TEST_TMPDIR/secret.sh")
+  run --separate-stderr in_node "$FO_NODE" /usr/sbin/fence_outscale <<<"$input"
   [ "$status" -eq 0 ]
 }
 
@@ -297,8 +298,8 @@ teardown() {
   # shellcheck disable=SC2034 # read by the helpers (fo_agent, ocf_agent, vm_agent)
   FO_KILL_AFTER=8
   fo_sim POST /_sim/faults '{"neverStopVmIds":["i-00000011"]}'
-  fo_agent action=off port=node5 verbose=1 "debug_file=$BATS_TEST_TMPDIR/debug.log" >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" \
-    3>&- &
+  fo_agent action=off port=node5 verbose=1 "debug_file=$BATS_TEST_TMPDIR/debug.log" \
+    >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" 3>&- &
   local bg=$!
   wait_until 5 "the agent polling" bash -c "grep -q 'powering OFF' '$BATS_TEST_TMPDIR/err'"
   local found=0 p
@@ -337,16 +338,16 @@ teardown() {
 }
 
 @test "a DNS server that does not answer (EAI_AGAIN) is retried: the node has no route to the host's resolver" {
-  fo_fails_with "cannot reach api.eu-west-2.outscale.com: EAI_AGAIN" action=monitor endpoint=https://api.eu-west-2.outscale.com \
-    api_retries=2
+  fo_fails_with "cannot reach api.eu-west-2.outscale.com: EAI_AGAIN" \
+    action=monitor endpoint=https://api.eu-west-2.outscale.com api_retries=2
   [ "$(grep -c 'retry [0-9] of 2' <<<"$stderr")" -eq 2 ]
 }
 
 @test "a name that does not exist (ENOTFOUND, hosts from files only) is not retried" {
   printf 'hosts: files\n' >"$BATS_TEST_TMPDIR/nsswitch.conf"
   local input
-  input=$(printf '%s\n' action=monitor endpoint=https://api.nosuch.test "access_key=$FO_AK" "secret_key=$FO_SK" region=eu-west-2 \
-    api_retries=2)
+  input=$(printf '%s\n' action=monitor endpoint=https://api.nosuch.test \
+    "access_key=$FO_AK" "secret_key=$FO_SK" region=eu-west-2 api_retries=2)
   # shellcheck disable=SC2016 # expanded by the inner shell, not this one
   run --separate-stderr in_node "$FO_NODE" unshare --mount --propagation private sh -c \
     'mount --bind "$1" /etc/nsswitch.conf && exec env -u NODE_EXTRA_CA_CERTS PCMK_service=pacemaker-fenced /usr/sbin/fence_outscale' \
@@ -365,8 +366,8 @@ teardown() {
 }
 
 @test "a secret on the command line is refused with a pointer to stdin, and never sent" {
-  run --separate-stderr in_node "$FO_NODE" /usr/sbin/fence_outscale -o status -n node5 --endpoint "$FO_API" -a "$FO_AK" --secret-key \
-    "$FO_SK"
+  run --separate-stderr in_node "$FO_NODE" /usr/sbin/fence_outscale \
+    -o status -n node5 --endpoint "$FO_API" -a "$FO_AK" --secret-key "$FO_SK"
   [ "$status" -eq 1 ]
   [[ $stderr == *"--secret-key is refused on the command line"*"stdin"* ]]
   [[ $stderr != *"$FO_SK"* ]]
@@ -380,8 +381,8 @@ teardown() {
 }
 
 @test "bad input gets a clear message and exit 1: unknown region, malformed plug, unknown action" {
-  run --separate-stderr in_node "$FO_NODE" \
-    /usr/sbin/fence_outscale <<<$'action=status\nport=node5\nregion=mars-1\naccess_key=a\nsecret_key=b\n'
+  run --separate-stderr in_node "$FO_NODE" /usr/sbin/fence_outscale \
+    <<<$'action=status\nport=node5\nregion=mars-1\naccess_key=a\nsecret_key=b\n'
   [ "$status" -eq 1 ]
   [[ $stderr == *"unknown region 'mars-1'"* ]]
   fo_fails_with "plug 'i-12xyz' is not a valid VM ID" action=off port=i-12xyz

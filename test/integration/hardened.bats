@@ -135,25 +135,25 @@ syscall_via_perl() { perl -e 'require "syscall.ph"; syscall(&{"SYS_$ARGV[0]"}, 0
 
 @test "ping start, monitor, stop under the wrapper: tcp: probes publish the score to attrd" {
   local attr=hdp$BATS_TEST_NUMBER
-  run ocf_agent n1 ping start name="$attr" host_list="tcp:192.0.2.21:7000 tcp:192.0.2.21:7001" multiplier=100 dampen=0 timeout=1
+  local params=(name="$attr" host_list="tcp:192.0.2.21:7000 tcp:192.0.2.21:7001" multiplier=100 dampen=0 timeout=1)
+  run ocf_agent n1 ping start "${params[@]}"
   echo "$output"
   [ "$status" -eq 0 ]
   wait_until 10 "$attr = 100" test "$(attrd_value "$attr")" = 100
-  run ocf_agent n1 ping monitor name="$attr" host_list="tcp:192.0.2.21:7000 tcp:192.0.2.21:7001" multiplier=100 dampen=0 timeout=1 \
-    CRM_meta_interval=10000
+  run ocf_agent n1 ping monitor "${params[@]}" CRM_meta_interval=10000
   [ "$status" -eq 0 ]
-  run ocf_agent n1 ping stop name="$attr" host_list="tcp:192.0.2.21:7000 tcp:192.0.2.21:7001" multiplier=100 dampen=0 timeout=1
+  run ocf_agent n1 ping stop "${params[@]}"
   [ "$status" -eq 0 ]
   wait_until 10 "$attr unset" test -z "$(attrd_value "$attr")"
 }
 
 @test "ping of an ICMP host under the wrapper fails the monitor and says why (fping cannot run without cap_net_raw); the score stays" {
   local attr=hdp$BATS_TEST_NUMBER
-  run ocf_agent n1 ping start name="$attr" host_list="tcp:192.0.2.21:7000" multiplier=100 dampen=0 timeout=1
+  local params=(name="$attr" multiplier=100 dampen=0 timeout=1)
+  run ocf_agent n1 ping start "${params[@]}" host_list="tcp:192.0.2.21:7000"
   [ "$status" -eq 0 ]
   wait_until 10 "$attr = 100" test "$(attrd_value "$attr")" = 100
-  run ocf_agent n1 ping monitor name="$attr" host_list="192.0.2.21 tcp:192.0.2.21:7000" multiplier=100 dampen=0 timeout=1 \
-    CRM_meta_interval=10000
+  run ocf_agent n1 ping monitor "${params[@]}" host_list="192.0.2.21 tcp:192.0.2.21:7000" CRM_meta_interval=10000
   echo "$output"
   [ "$status" -eq 1 ]
   [[ $(ocf_exit_reason) == *"cannot be executed here (EPERM)"*"ICMP probes need cap_net_raw"* ]]

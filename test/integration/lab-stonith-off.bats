@@ -56,8 +56,13 @@ qemu_nodes() {
   local IFS=,
   echo "${out[*]:--}"
 }
-vm1_qemus() { pgrep -f 'qemu-system-x86_64.*guest=vm1' | while read -r p; do [[ $(awk '{print $3}' "/proc/$p/stat" 2>/dev/null) == [RSD] \
-  ]] && echo "$p"; done | wc -l; }
+# vm1's QEMUs that are not zombies (state R, S or D)
+vm1_qemus() {
+  local p
+  pgrep -f 'qemu-system-x86_64.*guest=vm1' | while read -r p; do
+    [[ $(awk '{print $3}' "/proc/$p/stat" 2>/dev/null) == [RSD] ]] && echo "$p"
+  done | wc -l
+}
 
 # Every 0.2 s, from one process holding one Ceph connection (helpers/copies-sampler.py):
 # "EPOCH QEMU_NODES WATCHER_ADDRESSES" into $SAMPLES.
@@ -106,8 +111,9 @@ max_writable_copies() {
     END { print max + 0 }' "$bl" "$SAMPLES"
 }
 max_qemus() { awk '{ n = ($2 == "-") ? 0 : split($2, q, ","); if (n > m) m = n } END { print m + 0 }' "$SAMPLES"; }
-sample_rate() { awk 'NR == 1 { a = $1 } { b = $1 } END { if (NR > 1) printf "%d samples, one every %.2f s", NR, (b - a) / (NR - 1) }' \
-  "$SAMPLES"; }
+sample_rate() {
+  awk 'NR == 1 { a = $1 } { b = $1 } END { if (NR > 1) printf "%d samples, one every %.2f s", NR, (b - a) / (NR - 1) }' "$SAMPLES"
+}
 
 # Pacemaker (and with "corosync", Corosync) leaves NODE the way an admin stops it: SIGTERM, the
 # daemons exit, and in maintenance mode the VMs go on running.

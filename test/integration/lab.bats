@@ -100,8 +100,8 @@ watch_qemus() {
   [[ $stop == *"\"VmIds\":[\"$(vm_id_of "$victim")\"]"* ]]
   [[ $stop == *'"ForceStop":true'* ]]
   [[ $stop == *'"status":200'* ]]
-  [ "$(tail -n +"$((log_lines + 1))" "$LAB_ROOT/sim-requests.jsonl" | jq -r \
-    'select(.schemaViolations != null and (.schemaViolations | length) > 0) | .operation' | wc -l)" -eq 0 ]
+  local invalid='select(.schemaViolations != null and (.schemaViolations | length) > 0) | .operation'
+  [ "$(tail -n +"$((log_lines + 1))" "$LAB_ROOT/sim-requests.jsonl" | jq -r "$invalid" | wc -l)" -eq 0 ]
   [ "$(vm1_qemus)" -eq 1 ]
   in_node client ping -c 1 -W 2 192.0.2.50
   wait_until 120 "$victim to rejoin" crm_node_online "$victim"

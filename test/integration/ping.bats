@@ -82,12 +82,12 @@ ensure_ping_clone() {
 }
 
 @test "an unreachable host is not counted, and the exit reason of failure_score names it" {
-  run ocf_agent n1 ping start host_list="$HOSTS3 192.0.2.99" name="$ATTR" multiplier=10 dampen=0 timeout=1 failure_score=40
+  local params=(host_list="$HOSTS3 192.0.2.99" name="$ATTR" multiplier=10 dampen=0 timeout=1)
+  run ocf_agent n1 ping start "${params[@]}" failure_score=40
   [ "$status" -eq 1 ]
   [[ $(ocf_exit_reason) == *"$ATTR=30 is less than failure_score 40"*"192.0.2.99 ("* ]]
   [ "$(attrd_value "$ATTR")" = 30 ] # published before failing, as the stock agent does
-  run ocf_agent n1 ping monitor host_list="$HOSTS3 192.0.2.99" name="$ATTR" multiplier=10 dampen=0 timeout=1 failure_score=30 \
-    CRM_meta_interval=10000
+  run ocf_agent n1 ping monitor "${params[@]}" failure_score=30 CRM_meta_interval=10000
   [ "$status" -eq 0 ]
 }
 
@@ -124,24 +124,24 @@ ensure_ping_clone() {
 }
 
 @test "tcp: entries count a listening port and not a closed one, mixed with ICMP hosts" {
-  run ocf_agent n1 ping start host_list="tcp:192.0.2.21:7000 tcp:192.0.2.21:7001 192.0.2.22" name="$ATTR" multiplier=100 dampen=0 \
-    timeout=1 debug=true
+  local params=(name="$ATTR" multiplier=100 dampen=0 timeout=1)
+  run ocf_agent n1 ping start host_list="tcp:192.0.2.21:7000 tcp:192.0.2.21:7001 192.0.2.22" "${params[@]}" debug=true
   [ "$status" -eq 0 ]
   [[ $output == *"tcp:192.0.2.21:7001 is inactive: ECONNREFUSED"* ]]
   [ "$(attrd_value "$ATTR")" = 200 ]
   # A host that never answers the SYN is given the timeout, then not counted.
-  run ocf_agent n1 ping monitor host_list="tcp:192.0.2.21:7000 tcp:[2001:db8::21]:7000 tcp:192.0.2.98:7000" name="$ATTR" multiplier=100 \
-    dampen=0 timeout=1 CRM_meta_interval=10000
+  run ocf_agent n1 ping monitor host_list="tcp:192.0.2.21:7000 tcp:[2001:db8::21]:7000 tcp:192.0.2.98:7000" \
+    "${params[@]}" CRM_meta_interval=10000
   [ "$status" -eq 0 ]
   [ "$(attrd_value "$ATTR")" = 200 ]
 }
 
 @test "iputils ping is used where fping is absent, with the same count" {
   # fping hidden in a private mount namespace of this one command
-  run in_node n1 unshare --mount sh -c "mount --bind /dev/null /usr/bin/fping && \
-    env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin OCF_ROOT=/usr/lib/ocf OCF_RESOURCE_INSTANCE=$OCF_INSTANCE \
-      OCF_RESKEY_host_list='192.0.2.21 2001:db8::21 192.0.2.99' OCF_RESKEY_name=$ATTR OCF_RESKEY_dampen=0 \
-      OCF_RESKEY_timeout=1 OCF_RESKEY_debug=true /usr/lib/ocf/resource.d/seapath/ping start"
+  local env="env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin OCF_ROOT=/usr/lib/ocf OCF_RESOURCE_INSTANCE=$OCF_INSTANCE"
+  env+=" OCF_RESKEY_host_list='192.0.2.21 2001:db8::21 192.0.2.99' OCF_RESKEY_name=$ATTR OCF_RESKEY_dampen=0"
+  env+=" OCF_RESKEY_timeout=1 OCF_RESKEY_debug=true"
+  run in_node n1 unshare --mount sh -c "mount --bind /dev/null /usr/bin/fping && $env /usr/lib/ocf/resource.d/seapath/ping start"
   echo "$output"
   [ "$status" -eq 0 ]
   [ "$(attrd_value "$ATTR")" = 2 ]
@@ -236,8 +236,8 @@ ensure_ping_clone() {
 }
 
 @test "without attrd_updater: start exits 5, a probe 7 and stop 0" {
-  local env="env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin OCF_ROOT=/usr/lib/ocf OCF_RESOURCE_INSTANCE=$OCF_INSTANCE \
-OCF_RESKEY_host_list=192.0.2.21 OCF_RESKEY_name=$ATTR"
+  local env="env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin OCF_ROOT=/usr/lib/ocf OCF_RESOURCE_INSTANCE=$OCF_INSTANCE"
+  env+=" OCF_RESKEY_host_list=192.0.2.21 OCF_RESKEY_name=$ATTR"
   hide="mount --bind /dev/null /usr/sbin/attrd_updater"
   run in_node n1 unshare --mount sh -c "$hide && $env /usr/lib/ocf/resource.d/seapath/ping start"
   [ "$status" -eq 5 ]

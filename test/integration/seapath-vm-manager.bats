@@ -195,8 +195,8 @@ guest_stayed_on() {
   run agent_migrate_to "$src" "$dst"
   [ "$status" -eq 1 ]
   reason=$(ocf_exit_reason)
-  [[ $reason == *"guest1 to $dst failed: ssh to libvirtadmin@$dst failed: $dst's host key is not"*"\
-in root's known_hosts"*"(Host key verification failed)"* ]]
+  local unknown_key="ssh to libvirtadmin@$dst failed: $dst's host key is not"
+  [[ $reason == *"guest1 to $dst failed: $unknown_key"*"in root's known_hosts"*"(Host key verification failed)"* ]]
   guest_stayed_on "$src" "$boot" "$count"
   in_node "$src" cp "$BATS_TEST_TMPDIR/known_hosts" /root/.ssh/known_hosts
 

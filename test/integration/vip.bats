@@ -84,8 +84,8 @@ mac_of() { in_node "$1" cat /sys/class/net/eth0/address; }
 
 @test "IPv6: start waits for duplicate address detection and announces the address to the peer" {
   in_node peer ping -c 1 -W 2 2001:db8::11 # the peer knows n1 on the segment
-  in_node peer timeout 10 tcpdump -l -n -i eth0 -c 1 'icmp6 and ip6[40] == 136 and src host 2001:db8::41' >"$BATS_TEST_TMPDIR/na" \
-    2>/dev/null &
+  in_node peer timeout 10 tcpdump -l -n -i eth0 -c 1 'icmp6 and ip6[40] == 136 and src host 2001:db8::41' \
+    >"$BATS_TEST_TMPDIR/na" 2>/dev/null &
   sleep 1
   run ocf_agent n1 vip start ip=2001:db8::41 cidr_netmask=64 nic=eth0
   [ "$status" -eq 0 ]
@@ -248,10 +248,11 @@ dead_link() {
 
 @test "duplicate check without iputils arping: start goes on with a warning, never refuses" {
   in_node peer ip address add 192.0.2.67/24 dev eth0
+  local env="env -i PATH=$OCF_PATH OCF_ROOT=/usr/lib/ocf OCF_RESOURCE_INSTANCE=$OCF_INSTANCE"
+  env+=" OCF_RESKEY_ip=192.0.2.67 OCF_RESKEY_cidr_netmask=24 OCF_RESKEY_nic=eth0"
   # no arping at all, then an arping that is not iputils' (its -V says nothing of iputils)
   for hide in "mount --bind /dev/null /usr/bin/arping" "mount --bind /bin/false /usr/bin/arping"; do
-    run in_node n1 unshare --mount sh -c "$hide && env -i PATH=$OCF_PATH OCF_ROOT=/usr/lib/ocf OCF_RESOURCE_INSTANCE=$OCF_INSTANCE \
-      OCF_RESKEY_ip=192.0.2.67 OCF_RESKEY_cidr_netmask=24 OCF_RESKEY_nic=eth0 /usr/lib/ocf/resource.d/seapath/vip start"
+    run in_node n1 unshare --mount sh -c "$hide && $env /usr/lib/ocf/resource.d/seapath/vip start"
     echo "$hide: $status $output"
     [ "$status" -eq 0 ]
     [[ $output == *"WARNING: cannot check whether another host holds 192.0.2.67"* ]]
@@ -262,11 +263,10 @@ dead_link() {
 
 @test "a failed gratuitous ARP refresh is logged, and the monitor still exits 0" {
   ocf_agent n1 vip start ip=192.0.2.68 cidr_netmask=24 nic=eth0 check_duplicate=false
-  run in_node n1 unshare --mount sh -c \
-    "mount --bind /dev/null /usr/libexec/heartbeat/send_arp && env -i PATH=$OCF_PATH OCF_ROOT=/usr/lib/ocf \
-    OCF_RESOURCE_INSTANCE=$OCF_INSTANCE OCF_RESKEY_ip=192.0.2.68 OCF_RESKEY_cidr_netmask=24 OCF_RESKEY_nic=eth0 \
-      OCF_RESKEY_arp_count_refresh=2 \
-    OCF_RESKEY_CRM_meta_interval=10000 /usr/lib/ocf/resource.d/seapath/vip monitor"
+  local hide="mount --bind /dev/null /usr/libexec/heartbeat/send_arp"
+  local env="env -i PATH=$OCF_PATH OCF_ROOT=/usr/lib/ocf OCF_RESOURCE_INSTANCE=$OCF_INSTANCE OCF_RESKEY_ip=192.0.2.68"
+  env+=" OCF_RESKEY_cidr_netmask=24 OCF_RESKEY_nic=eth0 OCF_RESKEY_arp_count_refresh=2 OCF_RESKEY_CRM_meta_interval=10000"
+  run in_node n1 unshare --mount sh -c "$hide && $env /usr/lib/ocf/resource.d/seapath/vip monitor"
   echo "$output"
   [ "$status" -eq 0 ]
   [[ $output == *"WARNING: refreshing 192.0.2.68's gratuitous ARPs (best effort) did not complete"* ]]
@@ -283,8 +283,9 @@ dead_link() {
 }
 
 @test "malformed address or prefix: 6 from start and validate-all, 0 from stop, 7 from a probe" {
-  for params in "ip=192.0.2.300" "ip=vip.example" "ip=192.0.2.70 cidr_netmask=33" "ip=192.0.2.70 cidr_netmask=255.0.255.0" \
-    "ip=2001:db8::70 cidr_netmask=129"; do
+  local malformed=("ip=192.0.2.300" "ip=vip.example" "ip=192.0.2.70 cidr_netmask=33" "ip=192.0.2.70 cidr_netmask=255.0.255.0"
+    "ip=2001:db8::70 cidr_netmask=129")
+  for params in "${malformed[@]}"; do
     # shellcheck disable=SC2086
     run ocf_agent n1 vip start $params
     [ "$status" -eq 6 ] || { echo "start $params: $status $output"; false; }
@@ -327,19 +328,17 @@ dead_link() {
 @test "a missing tool: 5 from start, 7 from a probe, 0 from stop" {
   # shellcheck disable=SC2016 # expanded by the inner shell, not this one
   hide_ip='for f in /usr/bin/ip /bin/ip; do mount --bind /dev/null "$f"; done; exec "$@"'
-  run in_node n1 unshare --mount bash -c "$hide_ip" - env -i "PATH=$OCF_PATH" OCF_ROOT=/usr/lib/ocf OCF_RESKEY_ip=192.0.2.72 \
-    OCF_RESKEY_CRM_meta_interval=0 /usr/lib/ocf/resource.d/seapath/vip start
+  local env=(env -i "PATH=$OCF_PATH" OCF_ROOT=/usr/lib/ocf OCF_RESKEY_ip=192.0.2.72)
+  local vip=/usr/lib/ocf/resource.d/seapath/vip
+  run in_node n1 unshare --mount bash -c "$hide_ip" - "${env[@]}" OCF_RESKEY_CRM_meta_interval=0 "$vip" start
   [ "$status" -eq 5 ]
   [[ $(ocf_exit_reason) == "ip is not installed on this node"* ]]
-  run in_node n1 unshare --mount bash -c "$hide_ip" - env -i "PATH=$OCF_PATH" OCF_ROOT=/usr/lib/ocf OCF_RESKEY_ip=192.0.2.72 \
-    OCF_RESKEY_CRM_meta_interval=0 /usr/lib/ocf/resource.d/seapath/vip monitor
+  run in_node n1 unshare --mount bash -c "$hide_ip" - "${env[@]}" OCF_RESKEY_CRM_meta_interval=0 "$vip" monitor
   [ "$status" -eq 7 ]
-  run in_node n1 unshare --mount bash -c "$hide_ip" - env -i "PATH=$OCF_PATH" OCF_ROOT=/usr/lib/ocf OCF_RESKEY_ip=192.0.2.72 \
-    /usr/lib/ocf/resource.d/seapath/vip stop
+  run in_node n1 unshare --mount bash -c "$hide_ip" - "${env[@]}" "$vip" stop
   [ "$status" -eq 0 ]
   hide_sender='mount --bind /dev/null /usr/libexec/heartbeat/send_arp; exec "$@"'
-  run in_node n1 unshare --mount bash -c "$hide_sender" - env -i "PATH=$OCF_PATH" OCF_ROOT=/usr/lib/ocf OCF_RESKEY_ip=192.0.2.72 \
-    OCF_RESKEY_nic=eth0 OCF_RESKEY_cidr_netmask=24 /usr/lib/ocf/resource.d/seapath/vip start
+  run in_node n1 unshare --mount bash -c "$hide_sender" - "${env[@]}" OCF_RESKEY_nic=eth0 OCF_RESKEY_cidr_netmask=24 "$vip" start
   [ "$status" -eq 5 ]
   [[ $(ocf_exit_reason) == "/usr/libexec/heartbeat/send_arp is not installed on this node (needed to announce 192.0.2.72)" ]]
   ! has_address n1 192.0.2.72/24 || false

@@ -53,14 +53,14 @@ _running_vmf() {
   run vm_agent a monitor vmf CRM_meta_interval=10000
   echo "$output"
   [ "$status" -eq 0 ]
-  [[ $output == \
-    *"WARNING: cannot reach libvirt at qemu:///system ("*") for "*" s; vmf's QEMU runs (pid $qemu): reported running for up to 120 s"* ]]
+  local runs="vmf's QEMU runs (pid $qemu): reported running for up to 120 s"
+  [[ $output == *"WARNING: cannot reach libvirt at qemu:///system ("*") for "*" s; $runs"* ]]
   vm_monitor_is a vmf 0 0
   sleep 1
   run vm_agent a monitor vmf CRM_meta_interval=10000 libvirt_outage_grace=1
   [ "$status" -eq 1 ]
-  [[ $(ocf_exit_reason) == "cannot reach libvirt at qemu:///system to check vmf for "*" s, \
-longer than libvirt_outage_grace (1 s); its QEMU still runs (pid $qemu)" ]]
+  local too_long="longer than libvirt_outage_grace (1 s); its QEMU still runs (pid $qemu)"
+  [[ $(ocf_exit_reason) == "cannot reach libvirt at qemu:///system to check vmf for "*" s, $too_long" ]]
   # libvirtd back: it reattaches to the QEMU, and the monitor is 0 again, the outage forgotten
   _libvirtd_restart
   run vm_agent a monitor vmf CRM_meta_interval=10000 libvirt_outage_grace=1

@@ -28,12 +28,12 @@ _beat() { libvirt_guest_heartbeat "$VM_DIR/vmm.serial"; }
   local before boot n src_pid
   before=$(_beat); boot=${before%% *}
   src_pid=$(libvirt_domain_pid a vmm)
-  run vm_agent a migrate_to vmm migration_transport=tcp "migrate_options=--p2p --auto-converge --compressed --timeout 60" \
+  local options="--p2p --auto-converge --compressed --timeout 60"
+  run vm_agent a migrate_to vmm migration_transport=tcp "migrate_options=$options" \
     CRM_meta_migrate_source=a CRM_meta_migrate_target=b
   echo "$output"
   [ "$status" -eq 0 ]
-  [[ $output == *"live-migrating vmm to b: virsh migrate --live --undefinesource --p2p --auto-converge \
---compressed --timeout 60 vmm qemu+tcp://b/system"* ]]
+  [[ $output == *"live-migrating vmm to b: virsh migrate --live --undefinesource $options vmm qemu+tcp://b/system"* ]]
   # the guest has arrived: migrate_from needs virsh only, not rbd
   run vm_agent_hiding rbd b migrate_from vmm migration_transport=tcp CRM_meta_migrate_source=a CRM_meta_migrate_target=b
   echo "$output"
@@ -65,9 +65,8 @@ _beat() { libvirt_guest_heartbeat "$VM_DIR/vmm.serial"; }
   [ "$(vm_state b vmm)" = running ] || skip "needs vmm on b"
   local before boot n
   before=$(_beat); boot=${before%% *}
-  run vm_agent b migrate_to vmm migration_transport=tcp migration_network_suffix=-mig migrateport=49170 migration_downtime=300 \
-    migration_speed=1000 \
-    CRM_meta_migrate_source=b CRM_meta_migrate_target=a
+  run vm_agent b migrate_to vmm migration_transport=tcp migration_network_suffix=-mig migrateport=49170 \
+    migration_downtime=300 migration_speed=1000 CRM_meta_migrate_source=b CRM_meta_migrate_target=a
   echo "$output"
   [ "$status" -eq 0 ]
   [[ $output == *" vmm qemu+tcp://a-mig/system --migrateuri tcp://a-mig:49170"* ]]

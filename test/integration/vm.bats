@@ -111,8 +111,8 @@ _has_watcher() { [ -n "$(ceph_watchers "$VM_CEPH_DIR" "$1")" ]; }
   kill -- "-$(cat "$VM_DIR/watch.pid")"
   echo "$output"
   [ "$status" -eq 1 ]
-  [[ $(ocf_exit_reason) == "refusing to start vmsb: held by client."*" at $VM_CEPH_IP:0/"*"\
-rbd/system_vmsb is held by client."*"(watcher)"*"may be running on another host"* ]]
+  local refused="refusing to start vmsb: held by client." held="rbd/system_vmsb is held by client."
+  [[ $(ocf_exit_reason) == "$refused"*" at $VM_CEPH_IP:0/"*"$held"*"(watcher)"*"may be running on another host"* ]]
   [ "$(vm_state a vmsb)" = absent ]
 }
 
@@ -222,9 +222,8 @@ rbd/system_vmsb is held by client."*"(watcher)"*"may be running on another host"
 }
 
 @test "start_resources starts the libvirt network the domain XML names, which a plain start lacks" {
-  libvirt_domain_xml vmnet --guest noos |
-    sed "s|</devices>|<interface type='network'><source network='vmnet-lan'/>\
-<model type='virtio'/></interface></devices>|" >"$VM_DIR/vmnet.xml"
+  local nic="<interface type='network'><source network='vmnet-lan'/><model type='virtio'/></interface>"
+  libvirt_domain_xml vmnet --guest noos | sed "s|</devices>|$nic</devices>|" >"$VM_DIR/vmnet.xml"
   ceph_system_image "$VM_CEPH_DIR" vmnet "$VM_DIR/vmnet.xml"
   # a bridge-mode network over a bridge of the node: libvirt needs no firewall for it
   in_node a ip link add vmnetbr0 type bridge

@@ -4,38 +4,17 @@ import { fpingArgv, iputilsArgv, parseFpingOutput } from '../../../../agents/pin
 import { planProbe } from '../../../../agents/ping/timing.js';
 
 const plan = planProbe(1000, 3, 55_000);
+// What `plan` asks of fping: 3 requests (2 retries) of 333 ms each, with no back-off.
+const planOptions = ['-r', '2', '-t', '333', '-B', '1.0'];
 
 describe('ping over fping', () => {
   it('asks fping for `attempts` requests in all, sharing the timeout, with no back-off', () => {
-    expect(fpingArgv(['192.0.2.1', '2001:db8::1'], plan, ['-e'], false)).toEqual([
-      'fping',
-      '-r',
-      '2',
-      '-t',
-      '333',
-      '-B',
-      '1.0',
-      '-e',
-      '192.0.2.1',
-      '2001:db8::1',
-    ]);
+    const hosts = ['192.0.2.1', '2001:db8::1'];
+    expect(fpingArgv(hosts, plan, ['-e'], false)).toEqual(['fping', ...planOptions, '-e', ...hosts]);
   });
 
   it("as root, spaces hosts 1 ms apart, before the user's options so theirs win", () => {
-    expect(fpingArgv(['192.0.2.1'], plan, ['-i', '5'], true)).toEqual([
-      'fping',
-      '-i',
-      '1',
-      '-r',
-      '2',
-      '-t',
-      '333',
-      '-B',
-      '1.0',
-      '-i',
-      '5',
-      '192.0.2.1',
-    ]);
+    expect(fpingArgv(['192.0.2.1'], plan, ['-i', '5'], true)).toEqual(['fping', '-i', '1', ...planOptions, '-i', '5', '192.0.2.1']);
   });
 
   it("reads each host's verdict and the reason a host was lost", () => {
@@ -81,18 +60,7 @@ describe('ping over iputils ping', () => {
   });
 
   it('rounds the deadline up to whole seconds and respects the 200 ms floor for non-root users', () => {
-    expect(iputilsArgv('gw', planProbe(2500, 25, 55_000), ['-4'], false)).toEqual([
-      'ping',
-      '-n',
-      '-q',
-      '-c',
-      '1',
-      '-w',
-      '3',
-      '-i',
-      '0.200',
-      '-4',
-      'gw',
-    ]);
+    const argv = iputilsArgv('gw', planProbe(2500, 25, 55_000), ['-4'], false);
+    expect(argv).toEqual(['ping', '-n', '-q', '-c', '1', '-w', '3', '-i', '0.200', '-4', 'gw']);
   });
 });

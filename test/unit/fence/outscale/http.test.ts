@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import net, { type AddressInfo } from 'node:net';
@@ -12,6 +11,7 @@ import { createLogger } from '../../../../lib/log/index.js';
 import { Deadline } from '../../../../lib/time/index.js';
 import { OutscaleApi } from '../../../../fence/outscale/api.js';
 import { Secret } from '../../../../fence/outscale/credentials.js';
+import { selfSigned } from './self-signed.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fo-tls-'));
 const servers: Array<http.Server | https.Server> = [];
@@ -35,32 +35,9 @@ async function listen<S extends http.Server | https.Server>(server: S): Promise<
 }
 
 beforeAll(async () => {
-  const gen = spawnSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-    ],
-    { encoding: 'utf8' },
-  );
-  if (gen.status !== 0) throw new Error(gen.stderr);
-  cert = readFileSync(join(dir, 'cert.pem'), 'utf8');
-  httpsUrl = new URL(
-    `https://127.0.0.1:${await listen(https.createServer({ key: readFileSync(join(dir, 'key.pem')), cert }, answer))}/api/v1`,
-  );
+  const local = selfSigned(dir, '127.0.0.1');
+  cert = local.cert;
+  httpsUrl = new URL(`https://127.0.0.1:${await listen(https.createServer({ key: local.key, cert }, answer))}/api/v1`);
   httpUrl = new URL(`http://127.0.0.1:${await listen(http.createServer(answer))}/api/v1`);
   // A forward proxy: CONNECT tunnels for HTTPS, absolute-URI requests for HTTP.
   const proxy = http.createServer((req, res) => {

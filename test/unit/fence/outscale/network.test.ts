@@ -2,8 +2,7 @@
 // fence_outscale's network conventions against the simulator served over HTTPS (a certificate made here with
 // openssl) and its HTTP proxy listener: certificate checks that the environment cannot turn off, proxies from the
 // environment, a proxy password that stays secret, and which failures are retried.
-import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -15,9 +14,10 @@ import { startProxy, type RunningProxy } from '../../../../lab/outscale-sim/http
 import { startServer, type RunningServer } from '../../../../lab/outscale-sim/http/server.js';
 import { Simulator } from '../../../../lab/outscale-sim/simulator.js';
 import { accessKey, baseConfig, secretKey } from '../../lab/outscale-sim/sim-harness.js';
+import { selfSigned } from './self-signed.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fo-net-'));
-const certFile = join(dir, 'cert.pem');
+let certFile: string;
 const proxyPassword = 'PXsecretPass42';
 let sim: Simulator;
 let tlsServer: RunningServer;
@@ -25,31 +25,10 @@ let plainServer: RunningServer;
 let proxy: RunningProxy;
 
 beforeAll(async () => {
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      certFile,
-    ],
-    { stdio: 'ignore' },
-  );
+  const local = selfSigned(dir, '127.0.0.1');
+  certFile = local.certFile;
   sim = new Simulator(parseConfig(baseConfig()));
-  tlsServer = await startServer(sim, { tls: { cert: readFileSync(certFile, 'utf8'), key: readFileSync(join(dir, 'key.pem'), 'utf8') } });
+  tlsServer = await startServer(sim, { tls: { cert: local.cert, key: local.key } });
   plainServer = await startServer(sim);
   proxy = await startProxy(sim);
 });
@@ -184,40 +163,15 @@ describe('the proxy password is a secret', () => {
 
 describe('the signing region of an api.<region>.outscale.com endpoint', () => {
   it('is that region when none is given: the simulator of us-east-2 checks the signature', async () => {
-    const cert = join(dir, 'us-east-2.pem');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=api.us-east-2.outscale.com',
-        '-addext',
-        'subjectAltName=DNS:api.us-east-2.outscale.com',
-        '-keyout',
-        join(dir, 'us-east-2.key'),
-        '-out',
-        cert,
-      ],
-      { stdio: 'ignore' },
-    );
+    const us = selfSigned(dir, 'api.us-east-2.outscale.com');
     const usSim = new Simulator(parseConfig(baseConfig({ region: 'us-east-2' })));
-    const api = await startServer(usSim, {
-      tls: { cert: readFileSync(cert, 'utf8'), key: readFileSync(join(dir, 'us-east-2.key'), 'utf8') },
-    });
+    const api = await startServer(usSim, { tls: { cert: us.cert, key: us.key } });
     // The proxy carries the real host name to the local simulator: nothing leaves the machine.
     const usProxy = await startProxy(usSim, 0, { 'api.us-east-2.outscale.com:443': api.port });
     try {
       const stdin = (extra: string) =>
         `action=status\nport=node2\naccess_key=${accessKey}\nsecret_key=${secretKey}\nskip_race_check=true\n` +
-        `endpoint=https://api.us-east-2.outscale.com\nca_file=${cert}\nproxy=${usProxy.url}\n${extra}`;
+        `endpoint=https://api.us-east-2.outscale.com\nca_file=${us.certFile}\nproxy=${usProxy.url}\n${extra}`;
       const r = await runFenceAgent(fenceOutscale, { argv: [], stdin: stdin(''), env: { HOME: '/nonexistent' } });
       expect(r.stdout).toBe('Status: ON\n');
       expect(r.exitCode).toBe(0);

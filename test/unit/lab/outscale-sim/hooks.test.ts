@@ -25,21 +25,16 @@ async function waitForFile(path: string, timeoutMs = 3000): Promise<string> {
   return readFileSync(path, 'utf8');
 }
 
+/** The simulator with one VM, i-0000000a, running, that runs HOOKS. */
+function startWithHooks(hooks: { onStopped?: string[]; onRunning?: string[] }): Promise<Harness> {
+  return startHarness(baseConfig({ vms: [{ vmId: 'i-0000000a', state: 'running', hooks }] }));
+}
+
 describe('lab hooks', () => {
   it('runs onStopped when the VM reaches stopped and onRunning when it is back, as argv', async () => {
     const stopped = join(dir, 'stopped with space');
     const running = join(dir, 'running');
-    h = await startHarness(
-      baseConfig({
-        vms: [
-          {
-            vmId: 'i-0000000a',
-            state: 'running',
-            hooks: { onStopped: ['/usr/bin/touch', stopped], onRunning: ['/usr/bin/touch', running] },
-          },
-        ],
-      }),
-    );
+    h = await startWithHooks({ onStopped: ['/usr/bin/touch', stopped], onRunning: ['/usr/bin/touch', running] });
     await h.call('StopVms', { VmIds: ['i-0000000a'], ForceStop: true });
     await waitForState(h, 'i-0000000a', 'stopped');
     await waitForFile(stopped);
@@ -55,17 +50,7 @@ describe('lab hooks', () => {
 
   it('gives the hook the VM ID and state in its environment, and records a failing hook', async () => {
     const out = join(dir, 'env');
-    h = await startHarness(
-      baseConfig({
-        vms: [
-          {
-            vmId: 'i-0000000a',
-            state: 'running',
-            hooks: { onStopped: ['/bin/sh', '-c', 'echo "$SIM_VM_ID $SIM_VM_STATE" > "$0"; exit 3', out] },
-          },
-        ],
-      }),
-    );
+    h = await startWithHooks({ onStopped: ['/bin/sh', '-c', 'echo "$SIM_VM_ID $SIM_VM_STATE" > "$0"; exit 3', out] });
     await h.call('StopVms', { VmIds: ['i-0000000a'], ForceStop: true });
     expect((await waitForFile(out)).trim()).toBe('i-0000000a stopped');
     await sleep(100);
@@ -74,11 +59,7 @@ describe('lab hooks', () => {
   });
 
   it('records a hook whose program does not exist', async () => {
-    h = await startHarness(
-      baseConfig({
-        vms: [{ vmId: 'i-0000000a', state: 'running', hooks: { onStopped: ['/nonexistent/program'] } }],
-      }),
-    );
+    h = await startWithHooks({ onStopped: ['/nonexistent/program'] });
     await h.call('StopVms', { VmIds: ['i-0000000a'], ForceStop: true });
     await waitForState(h, 'i-0000000a', 'stopped');
     await sleep(100);

@@ -6,16 +6,14 @@ import { describe, expect, it } from 'vitest';
 import { query, run } from '../../../../lib/exec/index.js';
 import { defineResourceAgent, Ocf, runAction, type ResourceAgent, type ResourceContext } from '../../../../lib/ocf/index.js';
 import { sleep } from '../../../../lib/time/index.js';
+import { testAgent } from './test-agent.js';
 
 const base = { OCF_RESOURCE_INSTANCE: 'b1', HA_RSCTMP: mkdtempSync(join(tmpdir(), 'best-effort-')) };
 
 function agentStopping(stop: (ctx: ResourceContext) => Promise<void>): ResourceAgent {
   return defineResourceAgent({
-    name: 't',
-    shortdesc: 'test',
-    longdesc: 'test agent',
+    ...testAgent,
     params: {},
-    actions: { start: { timeout: '20s' }, stop: { timeout: '20s' }, monitor: { timeout: '20s', interval: '10s' } },
     start: async () => undefined,
     stop: (_p, ctx) => stop(ctx),
     monitor: async () => Ocf.SUCCESS,

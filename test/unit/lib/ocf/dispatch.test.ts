@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { defineResourceAgent, Ocf, OcfError, runAction, type ResourceAgent } from '../../../../lib/ocf/index.js';
 import { sleep } from '../../../../lib/time/index.js';
 import { integer, string } from '../../../../lib/spec/index.js';
+import { testAgent } from './test-agent.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,11 +18,8 @@ function agentThrowing(code: (typeof Ocf)[keyof typeof Ocf], extra: Partial<Reso
     throw new OcfError(code, 'the thing is wrong');
   };
   return defineResourceAgent({
-    name: 't',
-    shortdesc: 'test',
-    longdesc: 'test agent',
+    ...testAgent,
     params: {},
-    actions: { start: { timeout: '20s' }, stop: { timeout: '20s' }, monitor: { timeout: '20s', interval: '10s' } },
     start: fail,
     stop: fail,
     monitor: fail,
@@ -30,14 +28,11 @@ function agentThrowing(code: (typeof Ocf)[keyof typeof Ocf], extra: Partial<Reso
 }
 
 const running = defineResourceAgent({
-  name: 't',
-  shortdesc: 'test',
-  longdesc: 'test agent',
+  ...testAgent,
   params: {
     name: string({ required: true, desc: 'A name.' }),
     count: integer({ default: 3, min: 1, desc: 'A count.' }),
   },
-  actions: { start: { timeout: '20s' }, stop: { timeout: '20s' }, monitor: { timeout: '20s', interval: '10s' } },
   requires: ['sh'],
   start: async (p, ctx) => ctx.state.save({ name: p.name, count: p.count }),
   stop: async (_p, ctx) => ctx.state.remove(),
@@ -85,11 +80,8 @@ describe('action dispatch', () => {
     let resolved = 0;
     const seen: string[] = [];
     const agent = defineResourceAgent({
-      name: 't',
-      shortdesc: 'test',
-      longdesc: 'test agent',
+      ...testAgent,
       params: { name: string({ required: true, desc: 'A name.' }) },
-      actions: { start: { timeout: '20s' }, stop: { timeout: '20s' }, monitor: { timeout: '20s', interval: '10s' } },
       resolve: (p) => {
         resolved++;
         if (p.name === 'bad') throw new OcfError(Ocf.ERR_CONFIGURED, 'name cannot be bad');
