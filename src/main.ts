@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { basename } from 'node:path';
-import { runAction } from '../lib/ocf/dispatch.js';
+import { failWhenUnanswered, runAction } from '../lib/ocf/index.js';
 import { fenceAgents, resourceAgents } from './agents.js';
 
 const multiCallName = 'seapath-agents';
@@ -39,6 +39,11 @@ async function main(): Promise<number> {
 // The only exit of the program. Exiting explicitly ends work a handler left behind after its
 // deadline (stdout and stderr are synchronous for pipes and files on Linux, so nothing is lost).
 function start(): void {
+  failWhenUnanswered(
+    process,
+    (code) => process.exit(code),
+    (text) => process.stderr.write(text),
+  );
   main().then(
     (code) => process.exit(code),
     (e: unknown) => {
