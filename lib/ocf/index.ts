@@ -10,4 +10,4 @@ export type { ResourceContext } from './context.js';
 export { runAction } from './dispatch.js';
 export type { ActionResult, Env } from './dispatch.js';
 export { outcomeOf } from './action-outcome.js';
-export { failWhenUnanswered, unansweredReason } from './unanswered.js';
+export { failWhenUnanswered } from './unanswered.js';

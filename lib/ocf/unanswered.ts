@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { EventEmitter } from 'node:events';
 
-export const unansweredReason = 'the action ended without an answer (it waited for something nothing was left to wake)';
+const unansweredReason = 'the action ended without an answer (it waited for something nothing was left to wake)';
 
 /**
  * Node exits with status 0 when its event loop empties, even while the action's promise is still
