@@ -17,8 +17,10 @@ export function which(program: string, path = process.env.PATH ?? ''): string | 
 
 function isExecutable(file: string): boolean {
   try {
+    // Most candidates do not exist: stat them without an error object, which costs more than the call.
+    if (statSync(file, { throwIfNoEntry: false })?.isFile() !== true) return false;
     accessSync(file, constants.X_OK);
-    return statSync(file).isFile();
+    return true;
   } catch {
     return false;
   }

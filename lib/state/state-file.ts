@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** What an agent decided at start and its monitor reads back, so monitor never re-detects. */
@@ -31,6 +31,8 @@ export function stateFile(dir: string, agent: string, instance: string): StateSt
   };
 
   function load(): unknown {
+    // Probes on nodes that never ran the resource find no file: no ENOENT error to build for them.
+    if (!existsSync(path)) return undefined;
     try {
       return JSON.parse(readFileSync(path, 'utf8')) as unknown;
     } catch {
