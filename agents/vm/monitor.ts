@@ -7,7 +7,7 @@ import { fetchXmlFromRbd } from './config-source.js';
 import { qemuOf, rbdFor, savedState, virshFor } from './resource.js';
 import { vmIdentityOf, type VmContext, type VmIdentity, type VmSource, type VmState } from './identity.js';
 import { monitorScriptsOf, runMonitorScripts } from './monitor-scripts.js';
-import type { QemuProcess } from './qemu-process.js';
+import { findAllQemuProcesses, type QemuProcess } from './qemu-process.js';
 import type { VmParams } from './spec.js';
 import { describeStatus, type DomainStatus } from './virsh.js';
 
@@ -18,7 +18,13 @@ import { describeStatus, type DomainStatus } from './virsh.js';
  */
 export async function monitor(p: VmParams, ctx: VmContext): Promise<MonitorResult> {
   const source = ctx.resolved;
-  if (ctx.isProbe && source.systemImage && !existsSync(source.config)) await refreshConfigForProbe(p, source, ctx);
+  if (ctx.isProbe && source.systemImage && !existsSync(source.config)) {
+    if (await noDomainHere(p, ctx)) {
+      ctx.log.info(`probe: libvirt knows no domain and no QEMU runs on this node: ${source.systemImage}'s VM is not running here`);
+      return Ocf.NOT_RUNNING;
+    }
+    await refreshConfigForProbe(p, source, ctx);
+  }
   const vm = vmIdentityOf(source, ctx.state);
   const virsh = virshFor(p, query);
   let status = await virsh.domstate(vm.name, ctx.deadline.portion(0.5));
@@ -112,7 +118,21 @@ function pids(processes: readonly QemuProcess[]): string {
   return processes.map((q) => q.pid).join(', ');
 }
 
-/** SEAPATH's probe also restores the XML cache on a node that never ran the VM; best effort. */
+/**
+ * True only when libvirt answers that it knows no domain at all, running or defined, and no QEMU
+ * runs here: then no VM runs here under any name, and there is no definition to remove, so the
+ * probe needs no domain name, and no Ceph read to learn it (the cluster-start probe storm).
+ */
+async function noDomainHere(p: VmParams, ctx: ResourceContext): Promise<boolean> {
+  if (findAllQemuProcesses().length > 0) return false;
+  const names = await virshFor(p, query).domainNames(ctx.deadline.portion(0.2));
+  return names !== undefined && names.length === 0;
+}
+
+/**
+ * Where domains exist, the probe needs the VM's domain name, which its XML in RBD gives; the copy
+ * stays in config, as SEAPATH's agent leaves it. Best effort: without it the name falls back.
+ */
 async function refreshConfigForProbe(p: VmParams, source: VmSource, ctx: ResourceContext): Promise<void> {
   if (which('rbd') === undefined) return;
   try {

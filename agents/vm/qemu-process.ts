@@ -20,7 +20,7 @@ export interface QemuProcess {
  * domain recreated from an edited XML may carry a new UUID, and a renamed one its old name.
  */
 export function isQemuOf(argv: readonly string[], domain: DomainRef): boolean {
-  if (!/qemu/.test(argv[0] ?? '')) return false;
+  if (!isQemu(argv)) return false;
   const uuid = argv[argv.indexOf('-uuid') + 1];
   if (domain.uuid !== undefined && argv.includes('-uuid') && (uuid ?? '').toLowerCase() === domain.uuid.toLowerCase()) return true;
   const i = argv.indexOf('-name');
@@ -39,12 +39,25 @@ export function isQemuOf(argv: readonly string[], domain: DomainRef): boolean {
  * missing a running QEMU would let the VM start twice.
  */
 export function findQemuProcesses(domain: DomainRef, proc = '/proc'): QemuProcess[] {
+  return qemuProcessesWhere((argv) => isQemuOf(argv, domain), proc);
+}
+
+/** Any QEMU on this node, whatever domain it runs (same rules as findQemuProcesses). */
+export function findAllQemuProcesses(proc = '/proc'): QemuProcess[] {
+  return qemuProcessesWhere(isQemu, proc);
+}
+
+function isQemu(argv: readonly string[]): boolean {
+  return /qemu/.test(argv[0] ?? '');
+}
+
+function qemuProcessesWhere(matches: (argv: readonly string[]) => boolean, proc: string): QemuProcess[] {
   const ownNet = netNamespaceOf(`${proc}/self`);
   const found: QemuProcess[] = [];
   for (const entry of readdirSync(proc)) {
     if (!/^\d+$/.test(entry)) continue;
     const argv = cmdlineOf(`${proc}/${entry}`);
-    if (argv === undefined || !isQemuOf(argv, domain)) continue;
+    if (argv === undefined || !matches(argv)) continue;
     const stat = statOf(`${proc}/${entry}`);
     if (stat === undefined || stat.state === 'Z' || stat.state === 'X') continue;
     if (inOtherNetNamespace(ownNet, netNamespaceOf(`${proc}/${entry}`))) continue;

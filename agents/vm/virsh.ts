@@ -71,6 +71,20 @@ export class Virsh {
     }
   }
 
+  /** Every domain libvirt knows here, running or only defined; undefined when libvirt does not answer. */
+  async domainNames(deadline: Deadline): Promise<string[] | undefined> {
+    try {
+      const r = await this.exec(this.argv('list', '--all', '--name'), { deadline, env: this.env });
+      return r.stdout
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l !== '');
+    } catch (e) {
+      if (e instanceof ExecFailed) return undefined;
+      throw e;
+    }
+  }
+
   /** Starts a transient domain from an XML file: libvirt forgets it once it stops, as with VirtualDomain. */
   async create(file: string, deadline: Deadline): Promise<void> {
     await this.exec(this.argv('create', file), { deadline, env: this.env });

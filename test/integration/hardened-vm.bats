@@ -21,15 +21,15 @@ setup() {
   OCF_WRAPPER=("$BATS_TEST_DIRNAME/../../dist/harden")
 }
 
-@test "hardened: a probe fetches the XML from RBD and says 7; start runs the guest; monitor says 0" {
+@test "hardened: a probe says 7; start fetches the XML from RBD and runs the guest; monitor says 0" {
   rm -f "$VM_DIR/etc/vmh.xml"
   run vm_agent a monitor vmh CRM_meta_interval=0
   echo "$output"
   [ "$status" -eq 7 ]
-  diff <(ceph_rbd image-meta get rbd/system_vmh xml) "$VM_DIR/etc/vmh.xml"
   run vm_agent a start vmh
   echo "$output"
   [ "$status" -eq 0 ]
+  diff <(ceph_rbd image-meta get rbd/system_vmh xml) "$VM_DIR/etc/vmh.xml"
   [ "$(vm_state a vmh)" = running ]
   [[ $(ceph_watchers "$VM_CEPH_DIR" rbd/system_vmh) == "watcher=${VM_NODE_IP[a]}:0/"* ]]
   vm_monitor_is a vmh 0 10000

@@ -38,7 +38,7 @@ setup() {
   in_cluster a crm resource manage vmc1
   cluster_wait_resource a vmc1 Started 60
   [ "$(vm_state a vmc1)" = running ]
-  # the probe and start fetched the XML from RBD into the path vm_manager gave
+  # start fetched the XML from RBD into the path vm_manager gave
   diff <(ceph_rbd image-meta get rbd/system_vmc1 xml) "$VM_DIR/node-a-etc-pacemaker/vmc1.xml"
   # vm_manager finds its VMs with the regex .*ocf::?seapath:VirtualDomain.* on `crm resource status`
   run in_cluster a crm resource status

@@ -155,6 +155,11 @@ _has_watcher() { [ -n "$(ceph_watchers "$VM_CEPH_DIR" "$1")" ]; }
     [ "$(vm_state a test0)" = running ]
     run vm_agent a monitor vm1n "${args[@]}" CRM_meta_interval=10000
     [ "$status" -eq 0 ]
+    if [ $seapath = true ]; then
+      # a probe without the local XML learns the name test0 from RBD, since a domain runs here
+      rm "$VM_DIR/etc/vm1n.xml"
+      vm_monitor_is a vm1n 0 0
+    fi
     run vm_agent a stop vm1n "${args[@]}" force_stop=true
     [ "$status" -eq 0 ]
     [ "$(vm_state a test0)" = absent ]
@@ -266,10 +271,23 @@ _has_watcher() { [ -n "$(ceph_watchers "$VM_CEPH_DIR" "$1")" ]; }
   [ "$(vm_state a vmopt)" = absent ]
 }
 
-@test "a probe on a node that never ran the VM fetches its XML from RBD into config (as SEAPATH's agent does) and says 7" {
+@test "a probe without the XML: 7 without reading Ceph on a node with no domain; with a domain there it fetches the XML and says 7" {
   vm_image vmprobe --guest noos
   rm -f "$VM_DIR/etc/vmprobe.xml"
-  vm_monitor_is a vmprobe 7 0
+  [ -z "$(libvirt_virsh a list --all --name)" ] || { echo "precondition: node a should have no domain"; return 1; }
+  run vm_agent a monitor vmprobe CRM_meta_interval=0
+  echo "$output"
+  [ "$status" -eq 7 ]
+  [[ $output == *"libvirt knows no domain and no QEMU runs on this node"* ]]
+  [ ! -e "$VM_DIR/etc/vmprobe.xml" ]
+  # another domain defined here: the probe needs vmprobe's domain name, from its XML in RBD (as SEAPATH's agent does)
+  libvirt_domain_xml vmother --guest noos >"$VM_DIR/vmother.xml"
+  libvirt_virsh a define "$VM_DIR/vmother.xml" >/dev/null
+  run vm_agent a monitor vmprobe CRM_meta_interval=0
+  libvirt_virsh a undefine vmother >/dev/null
+  echo "$output"
+  [ "$status" -eq 7 ]
+  [[ $output == *"fetched the domain XML from rbd/system_vmprobe"* ]]
   diff <(ceph_rbd image-meta get rbd/system_vmprobe xml) "$VM_DIR/etc/vmprobe.xml"
 }
 

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findQemuProcesses, isQemuOf } from '../../../../agents/vm/qemu-process.js';
+import { findAllQemuProcesses, findQemuProcesses, isQemuOf } from '../../../../agents/vm/qemu-process.js';
 
 // What libvirt 9 gives QEMU 7.2 (trimmed).
 const libvirtQemu = [
@@ -62,6 +62,16 @@ describe('isQemuOf', () => {
       .map((q) => q.pid)
       .sort();
     expect(pids).toEqual([101, 103]);
+    // any QEMU, whatever its domain, by the same rules; other programs are not QEMU
+    task('104', 'net:[4026531840]');
+    writeFileSync(join(proc, '104', 'cmdline'), `${['qemu-system-x86_64', '-name', 'guest=other'].join('\0')}\0`);
+    task('105', 'net:[4026531840]');
+    writeFileSync(join(proc, '105', 'cmdline'), `${['/bin/sleep', '-name', 'guest=vm1'].join('\0')}\0`);
+    expect(
+      findAllQemuProcesses(proc)
+        .map((q) => q.pid)
+        .sort(),
+    ).toEqual([101, 103, 104]);
   });
 
   it('tells namespaces apart by their net/dev entry when ns/net needs ptrace rights the agent lacks', () => {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import { describe, expect, it } from 'vitest';
-import { isIncomingMigration, parseDomstate, parseJobType } from '../../../../agents/vm/virsh.js';
+import { Virsh, isIncomingMigration, parseDomstate, parseJobType } from '../../../../agents/vm/virsh.js';
+import { ExecFailed, type Argv } from '../../../../lib/exec/index.js';
+import { Deadline } from '../../../../lib/time/index.js';
 
 const ok = (stdout: string) => ({ exitCode: 0, stdout, stderr: '' });
 const failed = (stderr: string) => ({ exitCode: 1, stdout: '', stderr });
@@ -66,5 +68,25 @@ describe('parseJobType', () => {
     ['', 'none'],
   ])('%j → %s', (stdout, expected) => {
     expect(parseJobType(stdout)).toBe(expected);
+  });
+});
+
+describe('Virsh.domainNames', () => {
+  it('lists running and defined domains, one per line, and asks for both', async () => {
+    const asked: Argv[] = [];
+    const virsh = new Virsh('qemu:///system', async (argv) => {
+      asked.push(argv);
+      return ok('vm1\ntest0\n\n');
+    });
+    expect(await virsh.domainNames(Deadline.after(1000))).toEqual(['vm1', 'test0']);
+    expect(asked[0]?.slice(-3)).toEqual(['list', '--all', '--name']);
+  });
+
+  it('is empty when libvirt knows no domain, and undefined when libvirt does not answer', async () => {
+    expect(await new Virsh('qemu:///system', async () => ok('\n')).domainNames(Deadline.after(1000))).toEqual([]);
+    const down = new Virsh('qemu:///system', async (argv) => {
+      throw new ExecFailed(argv, 1, 'error: failed to connect to the hypervisor\n', false);
+    });
+    expect(await down.domainNames(Deadline.after(1000))).toBeUndefined();
   });
 });
