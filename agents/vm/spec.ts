@@ -12,8 +12,8 @@ export const vmParams = {
     desc:
       'Absolute path of the libvirt domain XML; the domain is the one its <name> names, as with VirtualDomain. ' +
       'With seapath=true, the RBD image is named after this file without its extension (/etc/pacemaker/vm1.xml: ' +
-      'system_vm1), and the file is a local copy of the XML stored in RBD, written at start and at probes. ' +
-      'Required unless seapath=true, where it defaults to /etc/pacemaker/<resource>.xml.',
+      'system_vm1), and the file is a local copy of the XML stored in RBD, written at start and by probes that ' +
+      'need the name of the domain. Required unless seapath=true, where it defaults to /etc/pacemaker/<resource>.xml.',
     shortdesc: 'Domain XML file',
   }),
   hypervisor: string({
@@ -24,7 +24,7 @@ export const vmParams = {
     default: false,
     desc:
       'SEAPATH mode: the domain XML lives in the metadata key `xml` of the RBD image <pool>/system_<vm>, ' +
-      'where vm_manager stores it; start and probes fetch it into config.',
+      'where vm_manager stores it; start fetches it into config.',
   }),
   force_stop: boolean({
     reloadable: true,
