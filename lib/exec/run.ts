@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { Deadline } from '../time/index.js';
 import { ExecFailed } from './exec-failed.js';
+import { loadExeca } from './execa.js';
 import { which } from './which.js';
 
 export type Argv = readonly [string, ...string[]];
@@ -26,7 +27,7 @@ export interface RunResult {
  * For start/stop/migrate paths; monitor paths use `query`, which avoids execa's load cost.
  */
 export async function run(argv: Argv, options: RunOptions): Promise<RunResult> {
-  const { execa } = await import('execa');
+  const execa = await loadExeca();
   const [program, ...args] = argv;
   const file = resolveProgram(program);
   const r = await execa(file, args, {

@@ -107,8 +107,9 @@ syscall_via_perl() { perl -e 'require "syscall.ph"; syscall(&{"SYS_$ARGV[0]"}, 0
 @test "--jitless drops WebAssembly (and with it Node's fetch); the bundled agents use neither" {
   run "$NODE_BIN" --jitless -p 'typeof WebAssembly'
   [ "$output" = undefined ]
-  [ -s "$REPO/dist/agents.cjs" ]
-  run grep -nE '\bWebAssembly\b|\bfetch\(|\bundici\b' "$REPO/dist/agents.cjs"
+  # the agents' bundle and execa's, stored beside it in the executable
+  [ -s "$REPO/dist/agents.cjs" ] && [ -s "$REPO/dist/execa.cjs" ]
+  run grep -nE '\bWebAssembly\b|\bfetch\(|\bundici\b' "$REPO/dist/agents.cjs" "$REPO/dist/execa.cjs"
   [ "$status" -eq 1 ]
 }
 
