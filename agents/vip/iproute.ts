@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// The iproute2 calls of start and stop; monitor reads the kernel directly (interfaces.ts).
-import { run } from '../../lib/exec/index.js';
+// The iproute2 calls of start and stop; monitor reads the kernel directly (interfaces.ts), but for
+// an address on a link without carrier (prefixOnLink), which it asks `ip` about through `query`.
+import { query, run } from '../../lib/exec/index.js';
 import type { Deadline } from '../../lib/time/index.js';
 import type { Family, FloatingAddress } from './address.js';
 
@@ -111,7 +112,7 @@ export async function setLinkUp(nic: string, deadline: Deadline): Promise<void> 
 
 /** The address's prefix if `ip` lists it on the interface: for down links, which getifaddrs leaves out. */
 export async function prefixOnLink(address: FloatingAddress, nic: string, deadline: Deadline): Promise<number | undefined> {
-  const { stdout } = await run(['ip', '-j', `-${address.family}`, 'address', 'show', 'dev', nic], { deadline });
+  const { stdout } = await query(['ip', '-j', `-${address.family}`, 'address', 'show', 'dev', nic], { deadline });
   const links: unknown = JSON.parse(stdout.trim() === '' ? '[]' : stdout);
   if (!Array.isArray(links)) return undefined;
   for (const link of links as { addr_info?: { local?: unknown; prefixlen?: unknown }[] }[])
