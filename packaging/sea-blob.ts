@@ -17,16 +17,28 @@ function lengthAt(blob: Buffer, offset: number, what: string): number {
   return length;
 }
 
-/** The SEA blob with its startup snapshot replaced by `snapshot`; every other byte is kept. */
-export function replaceSnapshot(sea: Buffer, snapshot: Buffer): Buffer {
+/** Where the startup snapshot lies in the SEA blob: the offset of its u64 length, and that length. */
+function snapshotSpan(sea: Buffer): { start: number; length: number } {
   if (sea.length < firstStringOffset || sea.readUInt32LE(0) !== seaMagic) throw new SeaBlobError('not a Node SEA blob (magic)');
   if ((sea.readUInt32LE(4) & useSnapshotFlag) === 0) throw new SeaBlobError('the SEA blob was not made with useSnapshot');
-  if (snapshot.length < 4 || snapshot.readUInt32LE(0) !== snapshotMagic) throw new SeaBlobError('not a Node snapshot blob (magic)');
   const start = firstStringOffset + 8 + lengthAt(sea, firstStringOffset, 'the main script path');
-  const oldLength = lengthAt(sea, start, 'the snapshot');
-  if (oldLength < 4 || sea.readUInt32LE(start + 8) !== snapshotMagic) {
+  const length = lengthAt(sea, start, 'the snapshot');
+  if (length < 4 || sea.readUInt32LE(start + 8) !== snapshotMagic) {
     throw new SeaBlobError('the SEA blob holds no snapshot where expected');
   }
+  return { start, length };
+}
+
+/** The startup snapshot the SEA blob carries. */
+export function snapshotOf(sea: Buffer): Buffer {
+  const { start, length } = snapshotSpan(sea);
+  return sea.subarray(start + 8, start + 8 + length);
+}
+
+/** The SEA blob with its startup snapshot replaced by `snapshot`; every other byte is kept. */
+export function replaceSnapshot(sea: Buffer, snapshot: Buffer): Buffer {
+  const { start, length: oldLength } = snapshotSpan(sea);
+  if (snapshot.length < 4 || snapshot.readUInt32LE(0) !== snapshotMagic) throw new SeaBlobError('not a Node snapshot blob (magic)');
   const length = Buffer.alloc(8);
   length.writeBigUInt64LE(BigInt(snapshot.length));
   return Buffer.concat([sea.subarray(0, start), length, snapshot, sea.subarray(start + 8 + oldLength)]);

@@ -1,20 +1,23 @@
 // SPDX-License-Identifier: Apache-2.0
-// Replaces the startup snapshot inside a Node SEA blob with another snapshot made by the same node.
-// usage: node sea-snapshot.cjs SEA_BLOB SNAPSHOT_BLOB OUT
+// Removes the code cache of Node's built-in modules from the startup snapshot inside a Node SEA blob.
+// usage: node sea-snapshot.cjs SEA_BLOB OUT
 //
-// Why: a snapshot made through the SEA configuration always carries V8 code cache for every one of
-// Node's built-in modules (4.6 MB of the 7.9 MB blob), and Node copies it out of the executable at
-// every start, although the agents' own modules are compiled in the snapshot heap already.
-// `--build-snapshot-config` can leave it out (`withoutCodeCache`); the SEA configuration cannot.
+// Why: a snapshot made through the SEA configuration carries V8 code cache for every one of Node's
+// built-in modules (4.6 of its 7.9 MB), which V8 rejects under --jitless, and Node copies the whole
+// snapshot out of the executable at every start. `withoutCodeCache` would leave it out, but it
+// also makes Node take the snapshot with V8's FunctionCodeHandling::kClear, which throws away the
+// bytecode of every function compiled while building: each run would compile again the ~200
+// functions of Node's bootstrap and the agents' code that it runs (2-3 ms of a vip monitor,
+// bench/README.md). So the snapshot is made with the cache, and the cache is then cut off here.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { replaceSnapshot, SeaBlobError } from './sea-blob.js';
+import { withoutBuiltinCodeCache } from './node-snapshot.js';
+import { replaceSnapshot, SeaBlobError, snapshotOf } from './sea-blob.js';
 
-const [seaPath, snapshotPath, outPath] = process.argv.slice(2);
+const [seaPath, outPath] = process.argv.slice(2);
 try {
-  if (seaPath === undefined || snapshotPath === undefined || outPath === undefined) {
-    throw new SeaBlobError('usage: sea-snapshot SEA_BLOB SNAPSHOT_BLOB OUT');
-  }
-  writeFileSync(outPath, replaceSnapshot(readFileSync(seaPath), readFileSync(snapshotPath)));
+  if (seaPath === undefined || outPath === undefined) throw new SeaBlobError('usage: sea-snapshot SEA_BLOB OUT');
+  const sea = readFileSync(seaPath);
+  writeFileSync(outPath, replaceSnapshot(sea, withoutBuiltinCodeCache(snapshotOf(sea))));
 } catch (e) {
   process.stderr.write(`sea-snapshot: ${e instanceof Error ? e.message : String(e)}\n`);
   process.exit(1);

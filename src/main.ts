@@ -2,6 +2,7 @@
 import { basename } from 'node:path';
 import { failWhenUnanswered, runAction } from '../lib/ocf/index.js';
 import { fenceAgents, resourceAgents } from './agents.js';
+import { warmUp } from './snapshot-warm-up.js';
 
 const multiCallName = 'seapath-agents';
 
@@ -59,15 +60,13 @@ function start(): void {
 // a startup snapshot (packaging/build-sea.sh) with them and the resource agents already loaded.
 // node:sea, which invokedName() asks, is loaded too: it is not in Node's own snapshot, and compiling
 // it at every start cost 0.3 ms. Not the fence agent: node:http cannot be snapshotted.
-// V8 compiles a function at its first call and the snapshot keeps what was compiled, so each
-// agent's meta-data (pure: no environment, no system) is also produced once while building: the
-// dispatcher and the XML builder then start compiled (-3 ms CPU per meta-data, bench/README.md).
+// The snapshot also keeps what the build compiled: warmUp() runs each agent's meta-data and a vip
+// monitor so that they, and the kit's path of every action, start compiled.
 const { startupSnapshot } = process.getBuiltinModule('node:v8');
 if (startupSnapshot.isBuildingSnapshot()) {
   process.getBuiltinModule('node:child_process');
   process.getBuiltinModule('node:sea');
-  const discard = { out: () => {}, err: () => {} };
-  void Promise.all(Object.values(resourceAgents).map(async (load) => runAction(await load(), 'meta-data', {}, discard)));
+  void warmUp(resourceAgents);
   startupSnapshot.setDeserializeMainFunction(start);
 } else {
   start();

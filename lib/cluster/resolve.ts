@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-import { lookup } from 'node:dns/promises';
-
 export type LookupAll = (name: string) => Promise<string[]>;
 
-const systemLookup: LookupAll = async (name) => (await lookup(name, { all: true })).map((a) => a.address);
+// node:dns is loaded at the first lookup, not with the agents: loaded in the startup snapshot, it
+// sets up a c-ares channel (resolv.conf, nsswitch.conf) in every run, monitors included.
+const systemLookup: LookupAll = async (name) =>
+  (await process.getBuiltinModule('node:dns/promises').lookup(name, { all: true })).map((a) => a.address);
 
 /**
  * The addresses `name` resolves to, or none when the resolver fails or does not answer within

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { describe, expect, it } from 'vitest';
-import { replaceSnapshot, SeaBlobError, seaMagic, snapshotMagic } from '../../../packaging/sea-blob.js';
+import { replaceSnapshot, SeaBlobError, seaMagic, snapshotMagic, snapshotOf } from '../../../packaging/sea-blob.js';
 
 function u32(n: number): Buffer {
   const b = Buffer.alloc(4);
@@ -29,6 +29,12 @@ describe('replaceSnapshot', () => {
     const lean = snapshot('lean');
     const out = replaceSnapshot(seaBlob(snapshot('with a large code cache')), lean);
     expect(out).toEqual(seaBlob(lean));
+  });
+
+  it('reads back the snapshot it holds', () => {
+    const snap = snapshot('the snapshot itself');
+    expect(snapshotOf(seaBlob(snap))).toEqual(snap);
+    expect(() => snapshotOf(seaBlob(snap, 0x11))).toThrow(/not made with useSnapshot/);
   });
 
   it('refuses what is not a SEA blob, a blob without snapshot, and a snapshot without its magic', () => {
