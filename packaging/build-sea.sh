@@ -69,9 +69,9 @@ test -s "$tmp/blob" || { echo "build-sea: the SEA blob is empty" >&2; exit 1; }
 # out of the executable at every start: -1,860 page faults and 1.5-3 ms per agent run
 # (bench/README.md). It is cut off the snapshot (packaging/sea-snapshot.ts). Not made with
 # --build-snapshot-config's withoutCodeCache instead: Node then has V8 throw away the bytecode of
-# every function compiled while building, and each run compiles again what its bootstrap and the
-# agent run (~250 functions, 1.5 ms of a vip monitor). What loses is the fence agent, which loads
-# node:http and node:tls after start (+7 ms).
+# every function compiled while building (src/snapshot-warm-up.ts), and each run compiles again
+# what its bootstrap and the agent run (~250 functions, 1.5 ms of a vip monitor). What loses is
+# the fence agent, which loads node:http and node:tls after start (+7 ms).
 if [ "${BUILD_JIT:-0}" != 1 ]; then
   node_modules/.bin/esbuild packaging/sea-snapshot.ts --bundle --platform=node --format=cjs --log-level=warning \
     --outfile="$tmp/sea-snapshot.cjs"

@@ -6,9 +6,9 @@
 // built-in modules (4.6 of its 7.9 MB), which V8 rejects under --jitless, and Node copies the whole
 // snapshot out of the executable at every start. `withoutCodeCache` would leave it out, but it
 // also makes Node take the snapshot with V8's FunctionCodeHandling::kClear, which throws away the
-// bytecode of every function compiled while building: each run would compile again the ~200
-// functions of Node's bootstrap and the agents' code that it runs (2-3 ms of a vip monitor,
-// bench/README.md). So the snapshot is made with the cache, and the cache is then cut off here.
+// bytecode of every function compiled while building: each run would compile again the ~250
+// functions of Node's bootstrap and of the agents that it runs (with the build's warm-up, 1.5 ms of
+// a vip monitor, bench/README.md). So the snapshot is made with the cache, which is cut off here.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { withoutBuiltinCodeCache } from './node-snapshot.js';
 import { replaceSnapshot, SeaBlobError, snapshotOf } from './sea-blob.js';
