@@ -13,7 +13,7 @@ import { migrationTransports, type VmParams } from './spec.js';
 import { startDomainResources } from './start-resources.js';
 import { refuseUnsupportedStockParams, warnNoEffectStockParams } from './stock-params.js';
 import { autosetUtilization } from './utilization.js';
-import { describeStatus, type Virsh } from './virsh.js';
+import { describeStatus, isNotDefined, type Virsh } from './virsh.js';
 
 // The longer handlers have their own files.
 export { migrateFrom, migrateTo } from './migrate.js';
@@ -87,7 +87,7 @@ export async function start(p: VmParams, ctx: VmContext): Promise<void> {
     ctx.log.warn(`${vm.name} is ${describeStatus(before)}: destroying what is left before starting it`);
     await virsh.destroy(vm.name, stepDeadline(ctx.deadline, 20_000));
   }
-  if (before.kind !== 'inactive' || before.state !== 'not defined') await undefineLeftover(virsh, vm, text, ctx);
+  if (!isNotDefined(before)) await undefineLeftover(virsh, vm, text, ctx);
 
   if (p.check_image_in_use) {
     // Disks marked <shareable/> or <readonly/> may be open elsewhere by design.

@@ -8,7 +8,7 @@ import { killQemuProcesses } from './qemu-process.js';
 import { saveConfig } from './save-config.js';
 import type { VmParams } from './spec.js';
 import { stopReservesMs } from './stop-budget.js';
-import { describeStatus, type DomainStatus, type Virsh } from './virsh.js';
+import { describeStatus, isNotDefined, type DomainStatus, type Virsh } from './virsh.js';
 
 // One virsh call while stopping: enough for a loaded libvirtd, short enough that a hung one
 // (Ceph lost quorum, libvirtd stuck) cannot eat the budget.
@@ -30,7 +30,7 @@ export async function stop(p: VmParams, ctx: VmContext): Promise<void> {
   let status = await virsh.domstate(vm.name, ctx.deadline.within(callMs));
   if (status.kind === 'unreachable') status = await waitForLibvirt(virsh, vm.name, status, gracefulShare, ctx);
   if (status.kind === 'unreachable') return stopWithoutLibvirt(p, vm, status.detail, ctx);
-  if (status.kind === 'inactive') return forget(p, virsh, vm, ctx);
+  if (status.kind === 'inactive') return forget(p, virsh, vm, ctx, status);
 
   if (!p.force_stop && status.kind === 'active') {
     if (p.save_config_on_stop || p.sync_config_on_stop)
@@ -43,7 +43,7 @@ export async function stop(p: VmParams, ctx: VmContext): Promise<void> {
         Math.min(5000, gracefulShare.remainingMs() / 3),
       );
     status = await shutDown(virsh, vm.name, p.shutdown_mode, gracefulShare, ctx);
-    if (status.kind === 'inactive') return forget(p, virsh, vm, ctx);
+    if (status.kind === 'inactive') return forget(p, virsh, vm, ctx, status);
   }
 
   ctx.log.info(`destroying ${vm.name}`);
@@ -53,7 +53,7 @@ export async function stop(p: VmParams, ctx: VmContext): Promise<void> {
     ctx.log.warn(`virsh destroy ${vm.name} failed: ${(e as Error).message}`);
   }
   status = await virsh.domstate(vm.name, ctx.deadline.within(Math.min(callMs, Math.floor(ctx.deadline.remainingMs() / 2))));
-  if (status.kind === 'inactive') return forget(p, virsh, vm, ctx);
+  if (status.kind === 'inactive') return forget(p, virsh, vm, ctx, status);
   return stopWithoutLibvirt(p, vm, `after destroy, libvirt says ${vm.name} is ${describeStatus(status)}`, ctx, 0);
 }
 
@@ -117,12 +117,14 @@ async function shutDown(
 
 /**
  * libvirt says the domain is off or unknown: /proc confirms before the stop succeeds. Then any
- * persistent definition goes, so that the VM is defined only where it runs.
+ * persistent definition goes, so that the VM is defined only where it runs. A domain libvirt does
+ * not know (transient, or migrated away: every stop after a migration) has nothing to undefine.
  */
-async function forget(p: VmParams, virsh: Virsh, vm: VmIdentity, ctx: ResourceContext): Promise<void> {
+async function forget(p: VmParams, virsh: Virsh, vm: VmIdentity, ctx: ResourceContext, status: DomainStatus): Promise<void> {
   if (qemuOf(vm, ctx).length > 0) return stopWithoutLibvirt(p, vm, `libvirt does not know ${vm.name} as running`, ctx, 0);
   ctx.state.remove();
   ctx.log.info(`${vm.name} is stopped`);
+  if (isNotDefined(status)) return;
   // The VM is stopped whatever happens next: a slow or failing undefine must not fail the stop.
   await ctx.bestEffort(`virsh undefine ${vm.name}`, (deadline) => virsh.undefine(vm.name, deadline), { withinMs: callMs });
 }

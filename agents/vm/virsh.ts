@@ -18,11 +18,17 @@ export type DomainStatus =
 
 const activeStates = new Set(['running', 'idle', 'blocked', 'paused', 'in shutdown']);
 const notFound = /failed to get domain|domain not found|no domain with matching/i;
+const notDefinedState = 'not defined';
+
+/** libvirt does not know the domain at all: neither running nor defined. */
+export function isNotDefined(status: DomainStatus): boolean {
+  return status.kind === 'inactive' && status.state === notDefinedState;
+}
 
 /** Reads `virsh domstate --reason` output; a missing domain is `inactive`, any other error `unreachable`. */
 export function parseDomstate(result: RunResult): DomainStatus {
   if (result.exitCode !== 0) {
-    if (notFound.test(result.stderr)) return { kind: 'inactive', state: 'not defined', reason: '' };
+    if (notFound.test(result.stderr)) return { kind: 'inactive', state: notDefinedState, reason: '' };
     return { kind: 'unreachable', detail: lastLines(result.stderr, 2) || `virsh exited ${result.exitCode}` };
   }
   const line =

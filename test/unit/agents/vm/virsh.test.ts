@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { describe, expect, it } from 'vitest';
-import { Virsh, isIncomingMigration, parseDomstate, parseJobType } from '../../../../agents/vm/virsh.js';
+import { Virsh, isIncomingMigration, isNotDefined, parseDomstate, parseJobType } from '../../../../agents/vm/virsh.js';
 import { ExecFailed, type Argv } from '../../../../lib/exec/index.js';
 import { Deadline } from '../../../../lib/time/index.js';
 
@@ -25,8 +25,18 @@ describe('parseDomstate', () => {
   it.each([
     "error: failed to get domain 'vm1'\n",
     "error: failed to get domain 'vm1'\nerror: Domain not found: no domain with matching name 'vm1'\n",
-  ])('a domain libvirt does not know is inactive: %j', (stderr) => {
-    expect(parseDomstate(failed(stderr))).toMatchObject({ kind: 'inactive' });
+  ])('a domain libvirt does not know is inactive, and not defined: %j', (stderr) => {
+    const s = parseDomstate(failed(stderr));
+    expect(s).toMatchObject({ kind: 'inactive' });
+    expect(isNotDefined(s)).toBe(true);
+  });
+
+  it.each(['shut off (destroyed)\n', 'running (booted)\n'])('a domain libvirt knows is defined, whatever its state: %j', (stdout) => {
+    expect(isNotDefined(parseDomstate(ok(stdout)))).toBe(false);
+  });
+
+  it('libvirt not answering is not "not defined"', () => {
+    expect(isNotDefined(parseDomstate(failed('error: failed to connect to the hypervisor\n')))).toBe(false);
   });
 
   it.each([
