@@ -12,6 +12,7 @@
 #   libvirt_domain_xml vm1 --serial "$dir/vm1.log" >vm1.xml   # smallest TCG domain on rbd/system_vm1
 #   libvirt_kill a                               # SIGKILL libvirtd only (QEMU keeps running)
 #   libvirt_stop a                               # bounded: destroys domains, stops libvirtd, kills its QEMUs
+#   libvirt_show_logs a vm1                      # the end of libvirtd's log and of vm1's QEMU log
 #
 # State of node NAME: $LIBVIRT_BASE/NAME/{etc,run,lib,cache,log} bind-mounted on /etc/libvirt,
 # /run/libvirt, /var/lib/libvirt, /var/cache/libvirt and /var/log/libvirt, so inside the node
@@ -429,6 +430,19 @@ libvirt_wait_domstate() {
     sleep 0.1
   done
   _libvirt_fail "domain $vm on $name is '$st', not '$want', after ${t}s"
+}
+
+# libvirt_show_logs NAME [VM...]: the end of node NAME's libvirtd log and of each VM's QEMU log,
+# for a failed test to show what libvirt and QEMU said
+libvirt_show_logs() {
+  local name=${1:?usage: libvirt_show_logs NAME [VM...]} d f
+  d=$(_libvirt_dir "$name") || return 1
+  shift
+  for f in "$d/log/libvirtd.log" "${@/#/$d/log/qemu/}"; do
+    f=${f%.log}.log
+    echo "--- $name: ${f#"$d"/} (last 15 lines)"
+    tail -n 15 "$f" 2>&1
+  done
 }
 
 # libvirt_guest_heartbeat LOG: the last heartbeat of the linux guest in serial log LOG,

@@ -20,6 +20,11 @@ setup() {
   load vm-helpers
 }
 
+teardown() {
+  # a migration that fails for libvirt or QEMU's reasons leaves their side of it in the output
+  [ -n "${BATS_TEST_COMPLETED:-}" ] || { libvirt_show_logs a vmm vmk; libvirt_show_logs b vmm vmk; }
+}
+
 _beat() { libvirt_guest_heartbeat "$VM_DIR/vmm.serial"; }
 
 @test "migrate_to and migrate_from move the running guest a -> b over tcp with migrate_options; same boot; the target needs no rbd" {
