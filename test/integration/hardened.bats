@@ -5,6 +5,7 @@
 # anything else, NoNewPrivileges, Debian's CapabilityBoundingSet): the wrapper bites; vip, ping and
 # fence_outscale run every action under it; a one-node cluster whose pacemakerd runs under it
 # starts an agent, and an agent that cannot work there (a stricter filter) is a failed action.
+# A SIGUSR1 opens no debugger in an agent.
 # The vm agent's actions: hardened-vm.bats.
 
 bats_require_minimum_version 1.5.0
@@ -160,6 +161,24 @@ syscall_via_perl() { perl -e 'require "syscall.ph"; syscall(&{"SYS_$ARGV[0]"}, 0
   [[ $(ocf_exit_reason) == *"cannot be executed here (EPERM)"*"ICMP probes need cap_net_raw"* ]]
   [ "$(attrd_value "$attr")" = 100 ]
   ocf_agent n1 ping stop name="$attr" host_list="tcp:192.0.2.21:7000"
+}
+
+@test "SIGUSR1 opens no debugger in a running agent (Node's inspector has no authentication): the agent ignores it and finishes its action" {
+  local out=$BATS_TEST_TMPDIR/agent.out rc=0 job agent='^/usr/lib/ocf/resource.d/seapath/ping monitor$'
+  local params=(name=hdsig host_list=tcp:192.0.2.99:7000 timeout=4 dampen=0)
+  OCF_INSTANCE=hdsig ocf_agent n1 ping start "${params[@]}"
+  # nothing answers at 192.0.2.99: the monitor waits for its probe for a few seconds
+  OCF_INSTANCE=hdsig ocf_agent n1 ping monitor "${params[@]}" CRM_meta_interval=10000 >"$out" 2>&1 &
+  job=$!
+  wait_until 5 "the ping monitor running" pgrep -f "$agent" || { cat "$out"; false; }
+  sleep 0.5 # past Node's start, where the inspector's signal handler would be in place
+  pkill -USR1 -f "$agent"
+  wait "$job" || rc=$?
+  cat "$out"
+  [ "$rc" -eq 0 ]
+  [ "$(grep -c 'Debugger listening' "$out")" -eq 0 ]
+  [ -z "$(in_node n1 ss -Hltn 'sport = :9229')" ]
+  OCF_INSTANCE=hdsig ocf_agent n1 ping stop "${params[@]}"
 }
 
 @test "fence_outscale metadata, monitor, list, status, off, on, reboot under the wrapper act on the cloud" {
