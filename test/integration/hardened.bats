@@ -163,7 +163,7 @@ syscall_via_perl() { perl -e 'require "syscall.ph"; syscall(&{"SYS_$ARGV[0]"}, 0
   ocf_agent n1 ping stop name="$attr" host_list="tcp:192.0.2.21:7000"
 }
 
-@test "SIGUSR1 opens no debugger in a running agent (Node's inspector has no authentication): the agent ignores it and finishes its action" {
+@test "SIGUSR1 opens no debugger in a running agent (Node's inspector has no authentication): the agent ignores it and goes on" {
   local out=$BATS_TEST_TMPDIR/agent.out rc=0 job agent='^/usr/lib/ocf/resource.d/seapath/ping monitor$'
   local params=(name=hdsig host_list=tcp:192.0.2.99:7000 timeout=4 dampen=0)
   OCF_INSTANCE=hdsig ocf_agent n1 ping start "${params[@]}"
