@@ -1,14 +1,18 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: Apache-2.0
-"""Samples, every 0.2 s, which nodes run a QEMU of a VM and which clients watch its RBD image.
+"""Samples, every 0.2 s, which nodes run a QEMU of a VM, which of them execute it, and which
+clients watch its RBD image.
 
 usage: copies-sampler.py CEPH_CONF POOL/IMAGE VM OUT PIDFILE NODE=NETNS_LINK...
 
-Writes one line per sample to OUT: "EPOCH QEMU_NODES WATCHERS" (comma lists, "-" for none).
-A QEMU belongs to the node whose network namespace it runs in (NETNS_LINK is the node's
-`readlink /proc/PID/ns/net`). Run it where the Ceph mon is reachable; stop it with SIGTERM.
-One process with one Ceph connection: a sample costs milliseconds, where `rbd status` costs a
-process start and a Ceph handshake.
+Writes one line per sample to OUT: "EPOCH QEMU_NODES WATCHERS EXECUTING_NODES" (comma lists, "-"
+for none). A QEMU belongs to the node whose network namespace it runs in (NETNS_LINK is the node's
+`readlink /proc/PID/ns/net`). It executes its guest when its vCPU threads ("CPU n/TCG") gained CPU
+time in the last 1.2 s (the lab's guest wakes every second), as lab/soak-sampler.sh decides it: a
+live migration's target waiting for the guest's state, and its source paused after the switch-over,
+do not, though both hold a watch on the image. Run it where the Ceph mon is reachable; stop it with
+SIGTERM. One process with one Ceph connection: a sample costs milliseconds, where `rbd status` costs
+a process start and a Ceph handshake.
 """
 import os
 import signal
@@ -18,9 +22,26 @@ import time
 import rados
 import rbd
 
+RAN_WITHIN_S = 1.2
 
-def qemu_nodes(vm: str, nets: dict) -> list:
-    nodes = []
+
+def vcpu_ns(pid: str) -> int:
+    total = 0
+    for task in os.listdir(f'/proc/{pid}/task'):
+        try:
+            with open(f'/proc/{pid}/task/{task}/comm') as f:
+                if not f.read().startswith('CPU'):
+                    continue
+            with open(f'/proc/{pid}/task/{task}/schedstat') as f:
+                total += int(f.read().split()[0])
+        except OSError:
+            continue
+    return total
+
+
+def qemus(vm: str, nets: dict) -> dict:
+    """pid -> node of every live QEMU of the VM."""
+    found = {}
     for pid in os.listdir('/proc'):
         if not pid.isdigit():
             continue
@@ -35,8 +56,38 @@ def qemu_nodes(vm: str, nets: dict) -> list:
             net = os.readlink(f'/proc/{pid}/ns/net')
         except OSError:
             continue
-        nodes.append(nets.get(net, f'pid{pid}'))
-    return sorted(nodes)
+        found[pid] = nets.get(net, f'pid{pid}')
+    return found
+
+
+class Execution:
+    """Which QEMUs executed their guest lately, from the growth of their vCPU time."""
+
+    def __init__(self) -> None:
+        self.prev_ns: dict = {}
+        self.last_ran: dict = {}
+        self.runs: dict = {}
+
+    def executing(self, pids: list, now: float) -> set:
+        out = set()
+        for pid in pids:
+            try:
+                ns = vcpu_ns(pid)
+            except OSError:
+                continue
+            # A paused QEMU's vCPU thread runs once, under 1 ms, when it is created: a QEMU executes
+            # once its vCPUs gained time in two samples (not counting the first, from 0).
+            prev = self.prev_ns.get(pid)
+            if prev and ns > prev:
+                self.last_ran[pid] = now
+                self.runs[pid] = self.runs.get(pid, 0) + 1
+            self.prev_ns[pid] = ns
+            if self.runs.get(pid, 0) >= 2 and now - self.last_ran[pid] <= RAN_WITHIN_S:
+                out.add(pid)
+        for gone in set(self.prev_ns) - set(pids):
+            for d in (self.prev_ns, self.last_ran, self.runs):
+                d.pop(gone, None)
+        return out
 
 
 def main() -> None:
@@ -49,16 +100,20 @@ def main() -> None:
     cluster = rados.Rados(conffile=conf, rados_id='admin')
     cluster.connect(timeout=10)
     ioctx = cluster.open_ioctx(pool)
+    execution = Execution()
     with rbd.Image(ioctx, image, read_only=True) as img, open(out, 'a', buffering=1) as f:
         while True:
             t = time.time()
-            q = qemu_nodes(vm, nets)
+            q = qemus(vm, nets)
+            running = execution.executing(list(q), t)
             try:
                 w = sorted(x['addr'] for x in img.watchers_list())
                 ws = ','.join(w) or '-'
             except rbd.Error:
                 ws = '?'
-            f.write(f'{t:.3f} {",".join(q) or "-"} {ws}\n')
+            nodes = ','.join(sorted(q.values())) or '-'
+            executing = ','.join(sorted(q[p] for p in running)) or '-'
+            f.write(f'{t:.3f} {nodes} {ws} {executing}\n')
             time.sleep(max(0.0, 0.2 - (time.time() - t)))
 
 
