@@ -82,12 +82,9 @@ start_sampler() {
   SAMPLER=$(<"$SAMPLER_PIDFILE")
 }
 
-# Stops the sampler; prints the largest number of copies that could write together for 3 s or
-# more: nodes with a vm1 QEMU executing its guest and a watcher from their address that was not
-# blocklisted at that time. Ceph blocklists for an hour by default, so an entry was added at its
-# expiry minus 3600 s. A live migration's two ends both watch the image, but only one executes, but
-# for the switch-over (the source stops, then the target runs): at most 1.2 s of overlap, as in
-# lab/soak-sampler.sh. A copy the guard let start beside a live one would run on.
+# Stops the sampler; prints the largest number of copies that could write together for 3 s or more
+# (helpers/writable-copies.awk). Ceph blocklists for an hour by default, so an entry was added at its
+# expiry minus 3600 s.
 max_writable_copies() {
   kill "$SAMPLER" 2>/dev/null; SAMPLER=
   local bl=$BATS_TEST_TMPDIR/blocklist addr expiry
@@ -96,33 +93,8 @@ max_writable_copies() {
     [[ $addr == *:*/* ]] || continue
     echo "$addr $(($(date -d "$expiry" +%s) - 3600))" >>"$bl"
   done < <(ceph_ceph osd blocklist ls 2>/dev/null)
-  awk -v ips="node1=${ADDR[node1]},node2=${ADDR[node2]},node3=${ADDR[node3]}" -v hold=3 '
-    FNR == NR { added[$1] = $2; next }
-    BEGIN { n = split(ips, kv, ","); for (i = 1; i <= n; i++) { split(kv[i], p, "="); ip[p[1]] = p[2] } }
-    {
-      writable = 0; nq = split($2, q, ","); nw = split($3, w, ",")
-      delete running; ne = split($4, e, ","); for (i = 1; i <= ne; i++) running[e[i]] = 1
-      if ($2 != "-") seen_qemu = 1
-      if ($4 != "-") seen_executing = 1
-      for (i = 1; i <= nq; i++) {
-        if (q[i] == "-" || !(q[i] in running)) continue
-        if ($3 == "?") { writable++; continue } # watchers unknown: count the copy as writing
-        for (j = 1; j <= nw; j++) {
-          host = w[j]; sub(/:.*/, "", host)
-          if (host == ip[q[i]] && !(w[j] in added && added[w[j]] <= $1)) { writable++; break }
-        }
-      }
-      if (writable < 2) { since = ""; if (writable > max) max = writable; next }
-      if (since == "") since = $1
-      if ($1 - since < hold) next
-      if (writable > max) max = writable
-      print "two writable copies for " $1 - since " s at " $0 > "/dev/stderr"
-    }
-    END {
-      # vm1 runs in every scenario: never seeing it execute means the sampler cannot tell, not that all is well
-      if (seen_qemu && !seen_executing) { print "the sampler saw vm1 QEMUs but none executing" > "/dev/stderr"; print 99; exit }
-      print max + 0
-    }' "$bl" "$SAMPLES"
+  awk -v ips="node1=${ADDR[node1]},node2=${ADDR[node2]},node3=${ADDR[node3]}" -v hold=3 \
+    -f "$BATS_TEST_DIRNAME/helpers/writable-copies.awk" "$bl" "$SAMPLES"
 }
 max_qemus() { awk '{ n = ($2 == "-") ? 0 : split($2, q, ","); if (n > m) m = n } END { print m + 0 }' "$SAMPLES"; }
 sample_rate() {
