@@ -3,9 +3,9 @@
 # SEAPATH's default: STONITH disabled (configure_ha_disable_stonith: true), nodes without quorum stop
 # their resources. Then the image guard of ocf:seapath:vm is all that keeps vm1 from running twice.
 # In every scenario a sampler records, every 0.2 s, the nodes that run a vm1 QEMU, those whose QEMU
-# executes the guest, and the watchers of rbd/system_vm1; two copies may never be able to write
-# together (a copy writes when it executes, through a watch that is not blocklisted) beyond a live
-# migration's switch-over.
+# executes the guest, and the watchers of rbd/system_vm1; at no instant may two copies be able to
+# write (a copy writes when it executes, through a watch that is not blocklisted), a live
+# migration's switch-over being one copy moving.
 
 export LAB_ROOT=/var/lib/seapath-lab-stonith-off
 LAB="$BATS_TEST_DIRNAME/../../lab/lab.sh"
@@ -82,9 +82,9 @@ start_sampler() {
   SAMPLER=$(<"$SAMPLER_PIDFILE")
 }
 
-# Stops the sampler; prints the largest number of copies that could write together for 3 s or more
-# (helpers/writable-copies.awk). Ceph blocklists for an hour by default, so an entry was added at its
-# expiry minus 3600 s.
+# Stops the sampler; prints the largest number of copies that could write at one instant
+# (helpers/writable-copies.awk: a live migration's switch-over is one copy moving). Ceph blocklists
+# for an hour by default, so an entry was added at its expiry minus 3600 s.
 max_writable_copies() {
   kill "$SAMPLER" 2>/dev/null; SAMPLER=
   local bl=$BATS_TEST_TMPDIR/blocklist addr expiry
@@ -93,7 +93,7 @@ max_writable_copies() {
     [[ $addr == *:*/* ]] || continue
     echo "$addr $(($(date -d "$expiry" +%s) - 3600))" >>"$bl"
   done < <(ceph_ceph osd blocklist ls 2>/dev/null)
-  awk -v ips="node1=${ADDR[node1]},node2=${ADDR[node2]},node3=${ADDR[node3]}" -v hold=3 \
+  awk -v ips="node1=${ADDR[node1]},node2=${ADDR[node2]},node3=${ADDR[node3]}" \
     -f "$BATS_TEST_DIRNAME/helpers/writable-copies.awk" "$bl" "$SAMPLES"
 }
 max_qemus() { awk '{ n = ($2 == "-") ? 0 : split($2, q, ","); if (n > m) m = n } END { print m + 0 }' "$SAMPLES"; }

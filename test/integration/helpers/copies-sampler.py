@@ -10,9 +10,11 @@ for none). A QEMU belongs to the node whose network namespace it runs in (NETNS_
 `readlink /proc/PID/ns/net`). It executes its guest when its vCPU threads ("CPU n/TCG") gained CPU
 time in the last 1.2 s (the lab's guest wakes every second), as lab/soak-sampler.sh decides it: a
 live migration's target waiting for the guest's state, and its source paused after the switch-over,
-do not, though both hold a watch on the image. Run it where the Ceph mon is reachable; stop it with
-SIGTERM. One process with one Ceph connection: a sample costs milliseconds, where `rbd status` costs
-a process start and a Ceph handshake.
+do not, though both hold a watch on the image. An executing node is written "NODE+" during the
+first 1.5 s its QEMU executes when that QEMU was started as a migration's target (`-incoming`): the
+switch-over, when the source may still count as executing. Run it where the Ceph mon is reachable;
+stop it with SIGTERM. One process with one Ceph connection: a sample costs milliseconds, where `rbd
+status` costs a process start and a Ceph handshake.
 """
 import os
 import signal
@@ -23,6 +25,7 @@ import rados
 import rbd
 
 RAN_WITHIN_S = 1.2
+SWITCH_OVER_S = 1.5
 
 
 def vcpu_ns(pid: str) -> int:
@@ -40,7 +43,7 @@ def vcpu_ns(pid: str) -> int:
 
 
 def qemus(vm: str, nets: dict) -> dict:
-    """pid -> node of every live QEMU of the VM."""
+    """pid -> (node, started as a migration's target) of every live QEMU of the VM."""
     found = {}
     for pid in os.listdir('/proc'):
         if not pid.isdigit():
@@ -56,7 +59,7 @@ def qemus(vm: str, nets: dict) -> dict:
             net = os.readlink(f'/proc/{pid}/ns/net')
         except OSError:
             continue
-        found[pid] = nets.get(net, f'pid{pid}')
+        found[pid] = (nets.get(net, f'pid{pid}'), b'-incoming' in argv)
     return found
 
 
@@ -67,9 +70,11 @@ class Execution:
         self.prev_ns: dict = {}
         self.last_ran: dict = {}
         self.runs: dict = {}
+        self.since: dict = {}
 
-    def executing(self, pids: list, now: float) -> set:
-        out = set()
+    def executing(self, pids: list, now: float) -> dict:
+        """pid -> seconds since it began executing, for the QEMUs that execute."""
+        out = {}
         for pid in pids:
             try:
                 ns = vcpu_ns(pid)
@@ -83,11 +88,18 @@ class Execution:
                 self.runs[pid] = self.runs.get(pid, 0) + 1
             self.prev_ns[pid] = ns
             if self.runs.get(pid, 0) >= 2 and now - self.last_ran[pid] <= RAN_WITHIN_S:
-                out.add(pid)
+                out[pid] = now - self.since.setdefault(pid, now)
+            else:
+                self.since.pop(pid, None)
         for gone in set(self.prev_ns) - set(pids):
-            for d in (self.prev_ns, self.last_ran, self.runs):
+            for d in (self.prev_ns, self.last_ran, self.runs, self.since):
                 d.pop(gone, None)
         return out
+
+
+def switching(qemu: tuple, executing_s: float) -> str:
+    node, incoming = qemu
+    return f'{node}+' if incoming and executing_s < SWITCH_OVER_S else node
 
 
 def main() -> None:
@@ -111,8 +123,8 @@ def main() -> None:
                 ws = ','.join(w) or '-'
             except rbd.Error:
                 ws = '?'
-            nodes = ','.join(sorted(q.values())) or '-'
-            executing = ','.join(sorted(q[p] for p in running)) or '-'
+            nodes = ','.join(sorted(node for node, _ in q.values())) or '-'
+            executing = ','.join(sorted(switching(q[p], s) for p, s in running.items())) or '-'
             f.write(f'{t:.3f} {nodes} {ws} {executing}\n')
             time.sleep(max(0.0, 0.2 - (time.time() - t)))
 
