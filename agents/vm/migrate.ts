@@ -6,7 +6,7 @@ import { sleep, stepDeadline, type Deadline } from '../../lib/time/index.js';
 import { fetchXmlFromRbd, readConfigFile } from './config-source.js';
 import { parseDomainXml } from './domain-xml.js';
 import { rbdFor, unreachable, virshFor } from './resource.js';
-import { vmIdentityOf, type VmContext, type VmState } from './identity.js';
+import { vmIdentityOf, type VmContext, type VmIdentity, type VmState } from './identity.js';
 import { migrateUriFor, remoteUriFor, splitMigrateOptions } from './migration.js';
 import { monitorScriptsOf, waitForMonitorScripts } from './monitor-scripts.js';
 import { saveConfig } from './save-config.js';
@@ -74,28 +74,35 @@ export async function migrateTo(p: VmParams, ctx: VmContext): Promise<void> {
  */
 export async function migrateFrom(p: VmParams, ctx: VmContext): Promise<void> {
   const xml = ctx.resolved;
-  // The local copy of the XML names the domain; the VM runs whether or not it can be made (rbd is optional here).
-  if (xml.systemImage && !existsSync(xml.config) && which('rbd') !== undefined) {
-    await fetchXmlFromRbd(xml, rbdFor(p), stepDeadline(ctx.deadline, 10_000)).catch((e: unknown) =>
-      ctx.log.warn(`cannot refresh ${xml.config}: ${(e as Error).message}`),
-    );
-  }
-  const vm = vmIdentityOf(xml, ctx.state);
   const source = ctx.migrateSource ?? 'the source node';
   const virsh = virshFor(p, query);
-  for (;;) {
-    const status = await virsh.domstate(vm.name, stepDeadline(ctx.deadline, 10_000));
-    if (status.kind === 'unreachable') throw unreachable(p, status.detail);
-    if (status.kind === 'inactive')
-      throw new OcfError(
-        Ocf.ERR_GENERIC,
-        `${vm.name} did not arrive from ${source}: it is ${describeStatus(status)} here, so migrate_to did not move it`,
-      );
-    if (status.kind === 'abnormal')
-      throw new OcfError(Ocf.ERR_GENERIC, `${vm.name} arrived from ${source} but is ${describeStatus(status)}`);
-    if (!isIncomingMigration(status)) break;
-    if (ctx.deadline.remainingMs() < 500) throw new OcfError(Ocf.ERR_GENERIC, `timed out waiting for ${vm.name} to arrive from ${source}`);
-    await sleep(250, ctx.deadline);
+  // The local copy of the XML names the domain; the VM runs whether or not it can be made (rbd is optional here).
+  const fetching =
+    xml.systemImage && !existsSync(xml.config) && which('rbd') !== undefined
+      ? fetchXmlFromRbd(xml, rbdFor(p, query), stepDeadline(ctx.deadline, 10_000)).then(
+          () => undefined,
+          (e: unknown) => ctx.log.warn(`cannot refresh ${xml.config}: ${(e as Error).message}`),
+        )
+      : undefined;
+  let vm: VmIdentity;
+  if (fetching === undefined) {
+    vm = vmIdentityOf(xml, ctx.state);
+    await waitForArrival(p, virsh, vm.name, source, ctx);
+  } else {
+    // A node that never ran the VM fetches its XML first (the first migration there). Meanwhile the
+    // domain is awaited under the name it has when the fetch fails (vm_manager's: the config's),
+    // and that answer counts only once the fetched XML names the same domain.
+    const guess = vmIdentityOf(xml, ctx.state).name;
+    const early = new AbortController();
+    const arrival = waitForArrival(p, virsh, guess, source, ctx, early.signal);
+    arrival.catch(() => undefined); // awaited below, or abandoned when the guess was wrong
+    await fetching;
+    vm = vmIdentityOf(xml, ctx.state);
+    if (vm.name === guess) await arrival;
+    else {
+      early.abort();
+      await waitForArrival(p, virsh, vm.name, source, ctx);
+    }
   }
   // The UUID for finding QEMU without libvirt comes from the config file when stop needs it.
   ctx.state.save({ name: vm.name } satisfies VmState);
@@ -110,6 +117,34 @@ export async function migrateFrom(p: VmParams, ctx: VmContext): Promise<void> {
     } catch (e) {
       ctx.log.warn(`cannot set utilization: ${(e as Error).message}`);
     }
+  }
+}
+
+/**
+ * Polls libvirt until the domain has arrived and runs here. Not here, or not in a running state, is
+ * a failed migration. Returns without a verdict once `abandoned` is aborted.
+ */
+async function waitForArrival(
+  p: VmParams,
+  virsh: Virsh,
+  name: string,
+  source: string,
+  ctx: VmContext,
+  abandoned?: AbortSignal,
+): Promise<void> {
+  for (;;) {
+    const status = await virsh.domstate(name, stepDeadline(ctx.deadline, 10_000));
+    if (abandoned?.aborted === true) return;
+    if (status.kind === 'unreachable') throw unreachable(p, status.detail);
+    if (status.kind === 'inactive')
+      throw new OcfError(
+        Ocf.ERR_GENERIC,
+        `${name} did not arrive from ${source}: it is ${describeStatus(status)} here, so migrate_to did not move it`,
+      );
+    if (status.kind === 'abnormal') throw new OcfError(Ocf.ERR_GENERIC, `${name} arrived from ${source} but is ${describeStatus(status)}`);
+    if (!isIncomingMigration(status)) return;
+    if (ctx.deadline.remainingMs() < 500) throw new OcfError(Ocf.ERR_GENERIC, `timed out waiting for ${name} to arrive from ${source}`);
+    await sleep(250, ctx.deadline);
   }
 }
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import { which } from '../../lib/exec/index.js';
+import { query, which } from '../../lib/exec/index.js';
 import { Ocf, OcfError, type ResourceContext } from '../../lib/ocf/index.js';
 import { sleep, type Deadline } from '../../lib/time/index.js';
 import { qemuOf, rbdFor, virshFor } from './resource.js';
@@ -26,7 +26,8 @@ export async function stop(p: VmParams, ctx: VmContext): Promise<void> {
   const reserves = stopReservesMs(ctx.deadline.remainingMs());
   const gracefulShare = ctx.deadline.leaving(reserves.destroyMs + reserves.killMs);
   if (which('virsh') === undefined) return stopWithoutLibvirt(p, vm, 'virsh is not installed', ctx);
-  const virsh = virshFor(p);
+  // Every stop on a source after a live migration, and every failover's, pays the agent's start: no execa.
+  const virsh = virshFor(p, query);
   let status = await virsh.domstate(vm.name, ctx.deadline.within(callMs));
   if (status.kind === 'unreachable') status = await waitForLibvirt(virsh, vm.name, status, gracefulShare, ctx);
   if (status.kind === 'unreachable') return stopWithoutLibvirt(p, vm, status.detail, ctx);

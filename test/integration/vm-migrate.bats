@@ -102,6 +102,32 @@ _beat() { libvirt_guest_heartbeat "$VM_DIR/vmm.serial"; }
   [ "$(vm_state b vmm)" = absent ]
 }
 
+@test "first migration to a node without the XML, domain named apart from its config: migrate_from fetches it, finds the guest" {
+  # vmn's XML names the domain guest-n; b has no copy of it, and a stopped domain "vmn" is defined there
+  libvirt_domain_xml vmn --guest noos | sed 's|<name>vmn</name>|<name>guest-n</name>|' >"$VM_DIR/vmn.xml"
+  ceph_system_image "$VM_CEPH_DIR" vmn "$VM_DIR/vmn.xml"
+  libvirt_domain_xml vmn --guest noos --uuid 6b1e5c1a-0000-4000-8000-00000000d0c0 >"$VM_DIR/decoy.xml"
+  libvirt_virsh b define "$VM_DIR/decoy.xml" >/dev/null
+  vm_agent a start vmn
+  [ "$(vm_state a guest-n)" = running ]
+  run vm_agent a migrate_to vmn migration_transport=tcp CRM_meta_migrate_source=a CRM_meta_migrate_target=b
+  [ "$status" -eq 0 ]
+  local config_b=$VM_DIR/etc-b/vmn.xml
+  [ ! -e "$config_b" ]
+  run vm_agent b migrate_from vmn config="$config_b" CRM_meta_migrate_source=a CRM_meta_migrate_target=b
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ $output == *"guest-n runs here after its migration from a"* ]]
+  grep -q '<name>guest-n</name>' "$config_b"
+  [ "$(vm_state b guest-n)" = running ]
+  [ "$(vm_state b vmn)" = "shut off" ]
+  [ "$(vm_state a guest-n)" = absent ]
+  run vm_agent b stop vmn config="$config_b" force_stop=true
+  [ "$status" -eq 0 ]
+  [ "$(vm_state b guest-n)" = absent ]
+  libvirt_virsh b undefine vmn >/dev/null
+}
+
 @test "migrate_to of a domain that is not running here is 1, and touches nothing" {
   run vm_agent b migrate_to vmm migration_transport=tcp CRM_meta_migrate_source=b CRM_meta_migrate_target=a
   [ "$status" -eq 1 ]
