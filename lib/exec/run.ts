@@ -24,7 +24,8 @@ export interface RunResult {
 
 /**
  * Runs a program from an argument array under the operation's deadline, through execa.
- * For start/stop/migrate paths; monitor paths use `query`, which avoids execa's load cost.
+ * For starts; recurring monitors, vm's stop and live migrations use `query`, which
+ * avoids execa's load cost.
  */
 export async function run(argv: Argv, options: RunOptions): Promise<RunResult> {
   const execa = await loadExeca();
