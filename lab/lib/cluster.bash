@@ -163,6 +163,9 @@ _cluster_spawn() {
     env -i PATH="$_NODE_PATH" LANG=C.UTF-8 HOME=/root \
     PCMK_logfile=/var/log/pacemaker/pacemaker.log PCMK_logfacility=none \
     "$@" </dev/null >>"$out" 2>&1 3>&- &
+  # setsid, nsenter and env exec in turn (a background job leads no process group: setsid does not
+  # fork), so this pid becomes the daemon's.
+  _CLUSTER_SPAWNED_PID=$!
   disown $! 2>/dev/null
   return 0
 }
@@ -181,7 +184,7 @@ _cluster_launch() {
   _cluster_spawn "$name" "$dir/cluster/corosync.out" corosync -f || return
   # corosync-cfgtool answers once the IPC is up; fail fast if corosync died.
   if ! wait_until "$timeout" "corosync in node $name (see $dir/cluster/corosync.out)" \
-    _cluster_up_or_dead "$name" corosync corosync-cfgtool -s; then
+    _cluster_up_or_dead "$name" "$_CLUSTER_SPAWNED_PID" corosync corosync-cfgtool -s; then
     cluster_logs "$name" 20 >&2
     return 1
   fi
@@ -190,12 +193,16 @@ _cluster_launch() {
   _cluster_spawn "$name" "$dir/cluster/pacemakerd.out" ${CLUSTER_PACEMAKERD_WRAPPER:+"$CLUSTER_PACEMAKERD_WRAPPER"} pacemakerd || return
 }
 
-# Succeeds when CMD works in the node, or (to stop waiting early) when DAEMON died;
-# the caller tells the two apart.
+# _cluster_up_or_dead NAME SPAWNED_PID DAEMON CMD...: succeeds when CMD works in the node, or (to
+# stop waiting early) when DAEMON died: no process of that name, and the spawned one gone (until it
+# has exec'd DAEMON it is named setsid, nsenter or env: not dead). The caller tells the two apart.
 _cluster_up_or_dead() {
-  local name=$1 daemon=$2
-  shift 2
-  [[ -z $(_cluster_pids_named "$name" "$daemon") ]] && return 0
+  local name=$1 spawned=$2 daemon=$3
+  shift 3
+  if [[ -z $(_cluster_pids_named "$name" "$daemon") ]]; then
+    ! proc_alive "$spawned"
+    return
+  fi
   in_node "$name" "$@"
 }
 

@@ -201,6 +201,32 @@ assert_node_gone() {
   cluster_stop m1
 }
 
+_named_corosync_in() { [ -n "$(_cluster_pids_named "$1" corosync)" ]; }
+_dead() { ! proc_alive "$1"; }
+
+@test "a daemon still on its way to exec is not taken for dead; one that exited is" {
+  node_create n7
+  # comm is the name the program is exec'd under: a standin "corosync" that a shell execs after 3 s
+  ln -s "$(command -v sleep)" "$BATS_TEST_TMPDIR/corosync"
+  _cluster_spawn n7 "$BATS_TEST_TMPDIR/out" sh -c "sleep 3; exec $BATS_TEST_TMPDIR/corosync 30"
+  local pid=$_CLUSTER_SPAWNED_PID
+  # before the exec: no process named corosync, and the spawned one alive: wait on
+  run _cluster_up_or_dead n7 "$pid" corosync false
+  [ "$status" -ne 0 ]
+  wait_until 10 "the standin to run" _named_corosync_in n7
+  [ "$(_cluster_pids_named n7 corosync)" = "$pid" ]
+  # up: the command decides
+  run _cluster_up_or_dead n7 "$pid" corosync false
+  [ "$status" -ne 0 ]
+  run _cluster_up_or_dead n7 "$pid" corosync true
+  [ "$status" -eq 0 ]
+  kill -9 "$pid"
+  wait_until 10 "the standin to die" _dead "$pid"
+  # dead: no process of that name, the spawned one gone
+  run _cluster_up_or_dead n7 "$pid" corosync false
+  [ "$status" -eq 0 ]
+}
+
 @test "an interrupted run leaves nothing running: the holder's dead man's switch" {
   owner_script=$BATS_TEST_TMPDIR/owner.sh
   cat >"$owner_script" <<EOF
