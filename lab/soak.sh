@@ -94,6 +94,13 @@ sim_faults() {
 }
 pm_log() { echo "$(node_dir "$1")/fs/var/log/pacemaker/pacemaker.log"; }
 recovered() { scale_all_started "$VMS" && scale_all_online; }
+# What a not-running violation leaves to read: the nodes and VMs as crm_mon sees them, and what the
+# power hooks (the simulator's StopVms/StartVms) said last.
+log_cluster_picture() {
+  in_cluster node1 crm_mon -1 2>&1 | sed -n '/^Node List:/,$p' | sed 's/^/    /'
+  [[ -s $LAB_ROOT/hooks.log ]] && tail -n 3 "$LAB_ROOT/hooks.log" | sed 's/^/    hooks.log: /'
+  return 0
+}
 # Waits (until T0 + SOAK_BOUND) for VICTIM, if any, to be fenced, then for the cluster to stay whole
 # SOAK_QUIET seconds on end; prints the seconds from T0 to the start of that stretch.
 await_recovery() { # T0 [VICTIM]
@@ -237,19 +244,25 @@ fault_move() {
 # --- the rounds --------------------------------------------------------------------------------------
 declare -A N_FAULTS=() N_RECOVERED=() TIMES=()
 order=()
+ran=0
 for ((r = 1; r <= ROUNDS; r++)); do
   if ((${#order[@]} == 0)); then # a new seeded permutation of every kind
     order=("${KINDS[@]}")
     for ((i = ${#order[@]} - 1; i > 0; i--)); do j=$((RANDOM % (i + 1))); t=${order[i]}; order[i]=${order[j]}; order[j]=$t; done
   fi
   kind=${order[0]}; order=("${order[@]:1}")
-  wait_until "$BOUND" "the cluster to be whole before round $r" recovered >/dev/null 2>&1 ||
-    violation not-running "round $r: the cluster was not whole before the fault"
+  if ! wait_until "$BOUND" "the cluster to be whole before round $r" recovered >/dev/null 2>&1; then
+    # Every later round would wait out the bound too, and fault a cluster that is already broken.
+    violation not-running "round $r: the cluster was not whole before the fault; no further rounds"
+    log_cluster_picture
+    break
+  fi
   mark_logs
   rm -f "$W/clear"
   log "round $r/$ROUNDS: $kind"
   t0=$(now)
   "fault_$kind" 3>"$W/victim"
+  ran=$r
   victim=$(cat "$W/victim")
   N_FAULTS[$kind]=$((${N_FAULTS[$kind]:-0} + 1))
   if took=$(await_recovery "$t0" "$victim"); then
@@ -258,6 +271,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
     log "recovered in ${took}s"
   else
     violation not-running "round $r ($kind${victim:+ of $victim}): not every VM Started and node online after ${BOUND}s"
+    log_cluster_picture
     [[ $kind == cut ]] && in_node "$victim" ip link set eth0 up 2>/dev/null
   fi
   [[ -s $W/clear ]] && in_cluster node1 crm_resource --clear --resource "$(cat "$W/clear")" >/dev/null 2>&1
@@ -292,7 +306,9 @@ stats() { tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{ v[NR] = $1 } END { if 
   m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.1f %.1f\n", m, v[NR] }'; }
 nviol=$(grep -c . "$W/violations" 2>/dev/null || true)
 echo
-echo "### Soak: seed $SEED, $ROUNDS rounds, $VMS VMs, agents $FLAVOUR"
+rounds="$ROUNDS rounds"
+((ran == ROUNDS)) || rounds="$ran of $ROUNDS rounds (stopped: the cluster did not recover)"
+echo "### Soak: seed $SEED, $rounds, $VMS VMs, agents $FLAVOUR"
 echo
 echo "| fault | injected | recovered | recovery median s | recovery max s |"
 echo "| --- | ---: | ---: | ---: | ---: |"

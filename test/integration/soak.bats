@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # The soak (lab/soak.sh): its two-writers check fires on two QEMUs running one guest and stays
 # quiet on a paused second QEMU (a migration's target); a short soak (3 rounds of random faults
-# on the lab) ends with every invariant held.
+# on the lab) ends with every invariant held; one whose cluster cannot recover in its bound fails.
 
 GUEST=/var/cache/seapath-agents/guest
 SAMPLER="$BATS_TEST_DIRNAME/../../lab/soak-sampler.sh"
@@ -63,5 +63,21 @@ teardown() {
   # three faults injected and three recovered, over the table's rows
   [ "$(grep '^| [a-z0-9-]* | [0-9]' <<<"$output" | awk -F'|' '{ i += $3; r += $4 } END { print i, r }')" = "3 3" ]
   [[ $output == *"Seed: "* ]]
+  [ ! -e /var/lib/seapath-lab-soak-test ]
+}
+
+@test "a soak whose cluster does not recover within the bound fails, shows the cluster, and stops faulting it" {
+  # seed 2 crashes a node first; with a 1 s bound no round recovers, and a round soon finds the cluster
+  # not whole before its fault (a fenced node takes ~10 s to rejoin)
+  run env SOAK_ROUNDS=8 SOAK_SEED=2 SOAK_BOUND=1 SOAK_LAB_ROOT=/var/lib/seapath-lab-soak-test "$BATS_TEST_DIRNAME/../../lab/soak.sh"
+  echo "$output"
+  [ "$status" -eq 1 ]
+  [[ $output == *"round 1/8: crash"* ]]
+  [[ $output == *"VIOLATION not-running: round 1 (crash of node"*"not every VM Started and node online after 1s"* ]]
+  [[ $output == *"    Node List:"* ]]
+  [[ $output == *"VIOLATION not-running: round "[2-8]": the cluster was not whole before the fault; no further rounds"* ]]
+  [[ $output == *"### Soak: seed 2, "[1-7]" of 8 rounds (stopped: the cluster did not recover)"* ]]
+  [[ $output != *"round 8/8:"* ]]
+  [[ $output != *"Invariant violations: 0 "* ]]
   [ ! -e /var/lib/seapath-lab-soak-test ]
 }
