@@ -97,7 +97,7 @@ recovered() { scale_all_started "$VMS" && scale_all_online; }
 # What a not-running violation leaves to read: the nodes and VMs as crm_mon sees them, and what the
 # power hooks (the simulator's StopVms/StartVms) said last.
 log_cluster_picture() {
-  in_cluster node1 crm_mon -1 2>&1 | sed -n '/^Node List:/,$p' | sed 's/^/    /'
+  crm_picture | sed 's/^/    /'
   [[ -s $LAB_ROOT/hooks.log ]] && tail -n 3 "$LAB_ROOT/hooks.log" | sed 's/^/    hooks.log: /'
   return 0
 }

@@ -7,6 +7,8 @@
 #   crm_mon_xml [NODE...]            crm_mon -1 --inactive --include=attributes --output-as=xml from
 #                                    the first NODE that answers within 10 s (default: $CRM_NODES,
 #                                    else node1 node2 node3: the lab's)
+#   crm_picture [NODE...]            crm_mon -1's node list, resources and failures as text, from the
+#                                    first NODE that answers: what to print when a scenario went wrong
 #   crm_where_is RSC                 the node where RSC is Started and not failed ("" if none)
 #   crm_started_on RSC NODE          RSC is Started on NODE
 #   crm_started_anywhere RSC         RSC is Started somewhere
@@ -25,6 +27,16 @@ crm_mon_xml() {
     in_cluster "$n" timeout 10 crm_mon -1 --inactive --include=attributes --output-as=xml 2>/dev/null && return 0
   done
   return 1
+}
+
+crm_picture() {
+  local n
+  # shellcheck disable=SC2086 # a list of node names
+  (($#)) || set -- ${CRM_NODES:-node1 node2 node3}
+  for n in "$@"; do
+    in_cluster "$n" timeout 10 crm_mon -1 --include=failcounts 2>/dev/null | sed -n '/^Node List:/,$p' | grep . && return 0
+  done
+  echo "crm_mon answered on none of: $*"
 }
 
 crm_where_is() {

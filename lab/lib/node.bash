@@ -437,6 +437,9 @@ _node_kill_ns() {
       fi
       # shellcheck disable=SC2086
       kill -9 $pids 2>/dev/null || true
+      # A power cut ends a process stuck in D state too: a frozen cgroup keeps it from dying.
+      # shellcheck disable=SC2086
+      ((i == 0)) || proc_thaw_groups_of $pids
       sleep 0.1
     done
   done

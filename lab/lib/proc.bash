@@ -11,6 +11,12 @@
 #   proc_spawn CMD...            run CMD with every fd above 2 closed: a daemon must not keep a
 #                                pipe of its caller open (bats waits for EOF on its fds: a daemon
 #                                holding one hangs the whole run)
+#   proc_freeze NAME PID...      move the PIDs into the cgroup-v1 freezer group NAME and freeze
+#                                them: in D state, they survive SIGKILL (as a process stuck on its
+#                                storage does) until thawed; rc 2 where there is no v1 freezer
+#   proc_thaw NAME               thaw the group NAME (a pending SIGKILL then lands) and remove it
+#                                once empty; nothing when it does not exist
+#   proc_thaw_groups_of PID...   thaw the freezer groups the PIDs are in (a power cut ends them)
 #   proc_now_ms                  wall clock in ms
 #   now                          wall clock, seconds with decimals
 #   since START [END]            seconds from START to END (default: now), one decimal
@@ -58,6 +64,47 @@ proc_close_fds() {
 }
 
 proc_spawn() { (proc_close_fds && "$@"); }
+
+freezer_root=/sys/fs/cgroup/freezer
+
+proc_freeze() {
+  local name=${1:?usage: proc_freeze NAME PID...} pid i
+  shift
+  [[ -w $freezer_root/cgroup.procs ]] || { echo "proc_freeze: no cgroup-v1 freezer at $freezer_root" >&2; return 2; }
+  mkdir -p "$freezer_root/$name" || return
+  for pid in "$@"; do echo "$pid" >"$freezer_root/$name/cgroup.procs" || return; done
+  echo FROZEN >"$freezer_root/$name/freezer.state" || return
+  for ((i = 0; i < 50; i++)); do
+    [[ $(cat "$freezer_root/$name/freezer.state") == FROZEN ]] && return 0
+    sleep 0.1
+  done
+  echo "proc_freeze: $name did not freeze in 5 s" >&2
+  return 1
+}
+
+proc_thaw() {
+  local dir=$freezer_root/${1:?usage: proc_thaw NAME} pid i
+  [[ -d $dir ]] || return 0
+  echo THAWED >"$dir/freezer.state" || return
+  for ((i = 0; i < 50; i++)); do
+    rmdir "$dir" 2>/dev/null && return 0
+    # Still running (nobody killed it): back to the root group, so that the group can go.
+    while read -r pid; do echo "$pid" >"$freezer_root/cgroup.procs" 2>/dev/null; done <"$dir/cgroup.procs"
+    sleep 0.1
+  done
+  echo "proc_thaw: $dir still has processes" >&2
+  return 1
+}
+
+proc_thaw_groups_of() {
+  local pid group
+  for pid in "$@"; do
+    group=$(sed -n 's/^[0-9]*:freezer:\(.*\)$/\1/p' "/proc/$pid/cgroup" 2>/dev/null)
+    [[ -n $group && $group != / ]] || continue
+    echo THAWED >"$freezer_root$group/freezer.state" 2>/dev/null || true
+  done
+  return 0
+}
 
 proc_now_ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
 now() { date +%s.%N; }

@@ -16,6 +16,7 @@ setup() {
 }
 
 teardown() {
+  proc_thaw seapath-harness-frozen # a frozen process would outlive node_teardown
   node_teardown
   # Whatever a test did, the host's interfaces are the ones it had before.
   [ "$(ip -o link show | awk -F': ' '{ print $2 }' | sort)" = "$host_links_before" ]
@@ -246,4 +247,38 @@ EOF
   # node_setup of the next run removes the orphan's named namespace.
   node_setup hx
   ! ip netns list | grep -q -- '-orphan\b' || false
+}
+
+@test "a power cut (node_kill_all) ends a process frozen past SIGKILL; proc_thaw removes the freezer group" {
+  local group=seapath-harness-frozen sleeper # teardown thaws it
+  node_create n8 192.0.2.48/24
+  sleeper=$(node_spawn n8 /dev/null sleep 300)
+  proc_freeze "$group" "$sleeper"
+  kill -9 "$sleeper"
+  sleep 0.5
+  # in D state, the SIGKILL pending: what a process stuck on its storage looks like
+  proc_alive "$sleeper"
+  [ "$(cut -d' ' -f3 "/proc/$sleeper/stat")" = D ]
+  node_kill_all n8
+  ! proc_alive "$sleeper" || false
+  proc_thaw "$group"
+  [ ! -d "/sys/fs/cgroup/freezer/$group" ]
+}
+
+@test "test/run-integration.sh: a test that leaves a shell loop running fails the run, names the test, and leaves nothing" {
+  local suite=$BATS_TEST_TMPDIR/suite.bats
+  cat >"$suite" <<'SUITE'
+@test "starts a sampler and fails before killing it" {
+  (while :; do sleep 0.2; done) </dev/null >/dev/null 2>&1 3>&- &
+  false
+}
+@test "passes" { true; }
+SUITE
+  run env INTEGRATION_EXIT_GRACE_S=2 timeout 60 "$BATS_TEST_DIRNAME/../run-integration.sh" "$suite"
+  echo "$output"
+  [ "$status" -eq 1 ] # not 124: the run ended by itself
+  [[ $output == *"integration: bats did not exit 2s after its last test; what the tests left running:"* ]]
+  [[ $output == *"starts_a_sampler_and_fails_before_killing_it"* ]]
+  [[ $output == *"integration: 1 passed, 1 failed"* ]]
+  [ -z "$(pgrep -f "bats-exec-test.*$suite")" ]
 }

@@ -24,24 +24,49 @@ setup() {
   in_cluster node1 crm_resource --cleanup >/dev/null 2>&1 || true
 }
 
+# Whatever a scenario changed is undone even when an assertion failed half-way: a sampler left
+# running keeps bats from exiting, a stopped libvirtd or frozen QEMU would outlive the test.
+teardown() {
+  [[ -z ${watcher:-} ]] || kill "$watcher" 2>/dev/null || true
+  proc_thaw "$FROZEN_GROUP" || true
+  [[ -z ${libvirtd:-} ]] || kill -CONT "$libvirtd" 2>/dev/null || true
+  if [[ -n ${restore_vm1:-} ]]; then
+    in_cluster node1 crm_resource --clear --resource vm1 >/dev/null 2>&1 || true
+    in_cluster node1 pcs resource update vm1 op stop timeout=60s meta allow-migrate=true >/dev/null 2>&1 || true
+  fi
+  [[ -n ${BATS_TEST_COMPLETED:-} ]] && return 0
+  echo "# the cluster when the test failed:"
+  crm_picture
+  tail -n 4 "$LAB_ROOT/power.log" "$LAB_ROOT/hooks.log" 2>/dev/null
+  local n
+  for n in node1 node2 node3; do
+    echo "--- $n: the vm agent's last lines"
+    grep -h 'vm(vm1)' "$(node_dir "$n")/fs/var/log/pacemaker/pacemaker.log" 2>/dev/null | tail -n 6
+  done
+  return 0
+}
+
 not_started() { [[ -z $(crm_where_is "$1") ]]; }
 pingd_is() { in_cluster node1 attrd_updater -Q -n pingd -N "$1" 2>/dev/null | grep -q "value=\"$2\""; }
 all_online() { [[ $(crm_online_count) == 3 ]]; }
 # QEMU processes of vm1 anywhere on this machine (zombies excluded): the ground truth for "twice".
-vm1_qemus() {
-  local p n=0
+vm1_qemu_pids() {
+  local p
   for p in $(pgrep -f 'qemu-system-x86_64.*guest=vm1' || true); do
-    proc_alive "$p" && n=$((n + 1))
+    ! proc_alive "$p" || echo "$p"
   done
-  echo "$n"
 }
+vm1_qemus() { vm1_qemu_pids | wc -l; }
 sim_requests() { jq -c "select(.operation == \"$1\")" "$LAB_ROOT/sim-requests.jsonl"; }
 vm_id_of() { printf 'i-%08x\n' "$((0x5ea9a700 + ${1#node}))"; }
 # Samples the number of vm1 QEMUs every 0.2 s into FILE until the returned pid is killed.
 watch_qemus() {
-  (while :; do vm1_qemus >>"$1"; sleep 0.2; done) </dev/null >/dev/null 2>&1 3>&- &
+  (proc_close_fds && _sample_qemus "$1") </dev/null >/dev/null 2>&1 &
   echo $!
 }
+_sample_qemus() { while :; do vm1_qemus >>"$1"; sleep 0.2; done; }
+# The cgroup-v1 freezer group that holds a QEMU SIGKILL cannot end (proc_freeze).
+FROZEN_GROUP=seapath-lab-e2e-stuck
 
 @test "vm1 runs once, on the node whose QEMU holds its RBD image, and the vip follows it" {
   wait_until 120 "vm1 to start" crm_started_anywhere vm1
@@ -130,25 +155,38 @@ watch_qemus() {
   wait_until 120 "$victim to rejoin" crm_node_online "$victim"
 }
 
-@test "a stop that cannot finish (libvirtd hung, 2 s stop timeout) ends in fencing and recovery, never two QEMUs" {
+@test "a stop that cannot finish (libvirtd hung, QEMU stuck past SIGKILL) fails naming it, ends in fencing and recovery, never twice" {
   wait_until 120 "all nodes online" all_online
+  wait_until 120 "vm1 to start" crm_started_anywhere vm1
+  in_cluster node1 crm_resource --wait --timeout=60s # vm1 where the cluster means it to stay
   victim=$(crm_where_is vm1)
-  # Without migration, moving vm1 means stopping it here: with libvirtd hung, that stop cannot finish.
-  in_cluster node1 pcs resource update vm1 op stop timeout=2s meta allow-migrate=false
-  fences_before=$(grep -c "power-off $victim" "$LAB_ROOT/power.log" || true)
+  [ "$(vm1_qemus)" -eq 1 ]
+  local qemu log log_lines
+  qemu=$(vm1_qemu_pids)
+  log=$(node_dir "$victim")/fs/var/log/pacemaker/pacemaker.log
+  log_lines=$(wc -l <"$log")
+  # Without migration, moving vm1 means stopping it here: with libvirtd hung and its QEMU in D state
+  # (a frozen cgroup: as a process stuck on its storage, it outlives SIGKILL), that stop cannot finish.
+  restore_vm1=1
+  in_cluster node1 pcs resource update vm1 op stop timeout=10s meta allow-migrate=false
+  fences_before=$(grep -cs "power-off $victim" "$LAB_ROOT/power.log" || true)
   samples=$BATS_TEST_TMPDIR/qemus
   watcher=$(watch_qemus "$samples")
   libvirtd=$(for p in $(node_pids "$victim"); do [[ $(cat "/proc/$p/comm" 2>/dev/null) != libvirtd ]] || echo "$p"; done)
   [ -n "$libvirtd" ]
   kill -STOP "$libvirtd"
+  proc_freeze "$FROZEN_GROUP" "$qemu"
   in_cluster node1 crm_resource --move --resource vm1 --node "$( [ "$victim" = node1 ] && echo node2 || echo node1)"
-  wait_until 90 "$victim to be fenced" bash -c "[ \$(grep -c 'power-off $victim' '$LAB_ROOT/power.log') -gt $fences_before ]"
+  wait_until 90 "$victim to be fenced" bash -c "(( \$(grep -cs 'power-off $victim' '$LAB_ROOT/power.log') > ${fences_before:-0} ))"
+  # The power cut ended the stuck QEMU (node_kill_all thaws what it cannot kill).
+  ! proc_alive "$qemu" || false
   wait_until 120 "vm1 to run on a survivor" crm_started_elsewhere_than vm1 "$victim"
   kill "$watcher"
-  in_cluster node1 crm_resource --clear --resource vm1
-  in_cluster node1 pcs resource update vm1 op stop timeout=60s meta allow-migrate=true
   [ "$(sort -n "$samples" | tail -1)" -le 1 ]
   [ "$(vm1_qemus)" -eq 1 ]
+  # What the stop answered: a failure that says why, not a stopped VM.
+  run grep 'vm(vm1).*ERROR' < <(tail -n +"$((log_lines + 1))" "$log")
+  [[ $output == *"ERROR: stop failed (OCF_ERR_GENERIC): cannot stop vm1: its QEMU (pid $qemu) survived SIGKILL"* ]]
   wait_until 120 "$victim to rejoin" crm_node_online "$victim"
 }
 
