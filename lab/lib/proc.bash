@@ -68,31 +68,26 @@ proc_spawn() { (proc_close_fds && "$@"); }
 freezer_root=/sys/fs/cgroup/freezer
 
 proc_freeze() {
-  local name=${1:?usage: proc_freeze NAME PID...} pid i
+  local name=${1:?usage: proc_freeze NAME PID...} pid
   shift
   [[ -w $freezer_root/cgroup.procs ]] || { echo "proc_freeze: no cgroup-v1 freezer at $freezer_root" >&2; return 2; }
   mkdir -p "$freezer_root/$name" || return
   for pid in "$@"; do echo "$pid" >"$freezer_root/$name/cgroup.procs" || return; done
   echo FROZEN >"$freezer_root/$name/freezer.state" || return
-  for ((i = 0; i < 50; i++)); do
-    [[ $(cat "$freezer_root/$name/freezer.state") == FROZEN ]] && return 0
-    sleep 0.1
-  done
-  echo "proc_freeze: $name did not freeze in 5 s" >&2
-  return 1
+  WAIT_INTERVAL=0.1 wait_until 5 "$name to freeze" grep -qx FROZEN "$freezer_root/$name/freezer.state"
 }
 
 proc_thaw() {
-  local dir=$freezer_root/${1:?usage: proc_thaw NAME} pid i
+  local dir=$freezer_root/${1:?usage: proc_thaw NAME}
   [[ -d $dir ]] || return 0
   echo THAWED >"$dir/freezer.state" || return
-  for ((i = 0; i < 50; i++)); do
-    rmdir "$dir" 2>/dev/null && return 0
-    # Still running (nobody killed it): back to the root group, so that the group can go.
-    while read -r pid; do echo "$pid" >"$freezer_root/cgroup.procs" 2>/dev/null; done <"$dir/cgroup.procs"
-    sleep 0.1
-  done
-  echo "proc_thaw: $dir still has processes" >&2
+  WAIT_INTERVAL=0.1 wait_until 5 "$dir to empty and go" _proc_remove_group "$dir"
+}
+# Removes a thawed group; what still runs in it (nobody killed it) goes back to the root group first.
+_proc_remove_group() {
+  local pid
+  rmdir "$1" 2>/dev/null && return 0
+  while read -r pid; do echo "$pid" >"$freezer_root/cgroup.procs" 2>/dev/null; done <"$1/cgroup.procs"
   return 1
 }
 
