@@ -30,10 +30,11 @@ teardown() {
   [[ -z ${watcher:-} ]] || kill "$watcher" 2>/dev/null || true
   proc_thaw "$FROZEN_GROUP" || true
   [[ -z ${libvirtd:-} ]] || kill -CONT "$libvirtd" 2>/dev/null || true
-  if [[ -n ${restore_vm1:-} ]]; then
-    in_cluster node1 crm_resource --clear --resource vm1 >/dev/null 2>&1 || true
+  [[ -z ${blackholed:-} ]] || in_node "$blackholed" ip route del blackhole 192.0.2.1/32 2>/dev/null || true
+  [[ -z ${sim_faulted:-} ]] || sim_faults '{}' >/dev/null || true
+  in_cluster node1 crm_resource --clear --resource vm1 >/dev/null 2>&1 || true
+  [[ -z ${restore_vm1:-} ]] ||
     in_cluster node1 pcs resource update vm1 op stop timeout=60s meta allow-migrate=true >/dev/null 2>&1 || true
-  fi
   [[ -n ${BATS_TEST_COMPLETED:-} ]] && return 0
   echo "# the cluster when the test failed:"
   crm_picture
@@ -57,6 +58,9 @@ vm1_qemu_pids() {
   done
 }
 vm1_qemus() { vm1_qemu_pids | wc -l; }
+sim_faults() {
+  "$LAB" x cloud curl -sS --fail -X POST -H 'Content-Type: application/json' --data "$1" http://127.0.0.1:8080/_sim/faults
+}
 sim_requests() { jq -c "select(.operation == \"$1\")" "$LAB_ROOT/sim-requests.jsonl"; }
 vm_id_of() { printf 'i-%08x\n' "$((0x5ea9a700 + ${1#node}))"; }
 # Samples the number of vm1 QEMUs every 0.2 s into FILE until the returned pid is killed.
@@ -106,6 +110,7 @@ FROZEN_GROUP=seapath-lab-e2e-stuck
 
 @test "losing connectivity to the gateway on vm1's node moves vm1 away through the pingd rule" {
   on=$(crm_where_is vm1)
+  blackholed=$on
   in_node "$on" ip route add blackhole 192.0.2.1/32
   wait_until 60 "vm1 to leave $on" crm_started_elsewhere_than vm1 "$on"
   run in_cluster node1 crm_mon -1 -A --output-as=xml
@@ -137,8 +142,8 @@ FROZEN_GROUP=seapath-lab-e2e-stuck
 @test "with fence_outscale failing (503), vm1 stays stopped, never twice, until fencing succeeds" {
   wait_until 120 "all nodes online" all_online
   victim=$(crm_where_is vm1)
-  "$LAB" x cloud curl -sS --fail -X POST -H 'Content-Type: application/json' \
-    --data '{"operations":{"StopVms":{"failures":{"count":1000,"status":503}}}}' http://127.0.0.1:8080/_sim/faults
+  sim_faulted=1
+  sim_faults '{"operations":{"StopVms":{"failures":{"count":1000,"status":503}}}}'
   samples=$BATS_TEST_TMPDIR/qemus
   watcher=$(watch_qemus "$samples")
   "$LAB" crash "$victim"
@@ -146,7 +151,7 @@ FROZEN_GROUP=seapath-lab-e2e-stuck
   # The survivors list vm1 as still Started on the unclean victim; it must be Started nowhere else.
   run crm_started_elsewhere_than vm1 "$victim"
   failed_status=$status
-  "$LAB" x cloud curl -sS --fail -X POST -H 'Content-Type: application/json' --data '{}' http://127.0.0.1:8080/_sim/faults
+  sim_faults '{}'
   wait_until 120 "vm1 to run on a survivor once fencing works" crm_started_elsewhere_than vm1 "$victim"
   kill "$watcher"
   [ "$failed_status" -ne 0 ] # vm1 was not started elsewhere while its node was not fenced
