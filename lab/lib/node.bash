@@ -40,7 +40,9 @@
 #   in_node NAME CMD...
 #       Run CMD inside the node (nsenter net+mnt+uts). stdin, stdout, stderr, exit
 #       code, environment and working directory are passed through. A command put in
-#       the background with & inside a bats test must close fd 3 (`3>&-`), or use node_spawn.
+#       the background with & inside a bats test must close fd 3 (`3>&-`), or use node_spawn;
+#       a shell (a loop) left in the background keeps bats' other pipes too: close every fd
+#       (proc_close_fds) and kill it in teardown.
 #   node_spawn NAME LOGFILE CMD...
 #       Start CMD in the background inside the node (stdin /dev/null, output appended
 #       to LOGFILE, bats' fd 3 closed so bats does not wait for it); prints its pid.
