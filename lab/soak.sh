@@ -94,6 +94,9 @@ sim_faults() {
 }
 pm_log() { echo "$(node_dir "$1")/fs/var/log/pacemaker/pacemaker.log"; }
 recovered() { scale_all_started "$VMS" && scale_all_online; }
+# Before a fault: recovered, and the last round's victim fenced if that round saw no fencing of it
+# (for some seconds after a crash, crm_mon still shows the node online and its VMs Started).
+whole() { recovered && { [[ -z $UNFENCED ]] || fenced_since_mark | grep -qx "$UNFENCED"; }; }
 # What a not-running violation leaves to read: the nodes and VMs as crm_mon sees them, and what the
 # power hooks (the simulator's StopVms/StartVms) said last.
 log_cluster_picture() {
@@ -245,13 +248,14 @@ fault_move() {
 declare -A N_FAULTS=() N_RECOVERED=() TIMES=()
 order=()
 ran=0
+UNFENCED=
 for ((r = 1; r <= ROUNDS; r++)); do
   if ((${#order[@]} == 0)); then # a new seeded permutation of every kind
     order=("${KINDS[@]}")
     for ((i = ${#order[@]} - 1; i > 0; i--)); do j=$((RANDOM % (i + 1))); t=${order[i]}; order[i]=${order[j]}; order[j]=$t; done
   fi
   kind=${order[0]}; order=("${order[@]:1}")
-  if ! wait_until "$BOUND" "the cluster to be whole before round $r" recovered >/dev/null 2>&1; then
+  if ! wait_until "$BOUND" "the cluster to be whole before round $r" whole >/dev/null 2>&1; then
     # Every later round would wait out the bound too, and fault a cluster that is already broken.
     violation not-running "round $r: the cluster was not whole before the fault; no further rounds"
     log_cluster_picture
@@ -274,6 +278,8 @@ for ((r = 1; r <= ROUNDS; r++)); do
     log_cluster_picture
     [[ $kind == cut ]] && in_node "$victim" ip link set eth0 up 2>/dev/null
   fi
+  UNFENCED=
+  [[ -z $victim ]] || fenced_since_mark | grep -qx "$victim" || UNFENCED=$victim
   [[ -s $W/clear ]] && in_cluster node1 crm_resource --clear --resource "$(cat "$W/clear")" >/dev/null 2>&1
   for n in $(fenced_since_mark); do
     if [[ $n != "$victim" ]]; then
