@@ -28,7 +28,9 @@ export async function stop(p: VmParams, ctx: VmContext): Promise<void> {
   if (which('virsh') === undefined) return stopWithoutLibvirt(p, vm, 'virsh is not installed', ctx);
   // Every stop on a source after a live migration, and every failover's, pays the agent's start: no execa.
   const virsh = virshFor(p, query);
-  let status = await virsh.domstate(vm.name, ctx.deadline.within(callMs));
+  // With a short stop timeout, a hung libvirtd must not take the time needed to kill QEMU without it.
+  const firstAsk = ctx.deadline.leaving(Math.min(reserves.killMs, ctx.deadline.remainingMs() / 2)).within(callMs);
+  let status = await virsh.domstate(vm.name, firstAsk);
   if (status.kind === 'unreachable') status = await waitForLibvirt(virsh, vm.name, status, gracefulShare, ctx);
   if (status.kind === 'unreachable') return stopWithoutLibvirt(p, vm, status.detail, ctx);
   if (status.kind === 'inactive') return forget(p, virsh, vm, ctx, status);
@@ -66,6 +68,7 @@ async function waitForLibvirt(
   deadline: Deadline,
   ctx: ResourceContext,
 ): Promise<DomainStatus> {
+  if (deadline.remainingMs() <= 1000) return status;
   ctx.log.warn(
     `libvirt does not answer (${describeStatus(status)}): asking again for up to ${Math.round(deadline.remainingMs() / 1000)} s before ` +
       `killing ${name}'s QEMU`,

@@ -158,6 +158,19 @@ _running_vmf() {
   vm_agent a stop vmf
 }
 
+@test "libvirtd hung during a stop with a 2 s timeout: the first virsh call leaves time to kill QEMU, stop is 0" {
+  local qemu
+  qemu=$(_running_vmf)
+  _libvirtd_pause
+  OCF_TIMEOUT_MS=2000 run vm_agent a stop vmf
+  _libvirtd_resume
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ $output == *"killing its QEMU (pid $qemu)"* ]]
+  ! proc_alive "$qemu" || false
+  vm_monitor_is a vmf 7 10000
+}
+
 @test "Ceph hung during a stop of a booted guest: stop still ends, with QEMU gone, within the 30 s timeout" {
   vm_agent a start vmc
   libvirt_wait_guest_up "$VM_DIR/vmc.serial" 60
