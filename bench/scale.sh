@@ -95,6 +95,7 @@ measure() { # FLAVOUR N
   kill "$SAMPLER"; wait "$SAMPLER" 2>/dev/null; SAMPLER=
   read -r peak peak_pss <<<"$(awk '$2 > r { r = $2 } $3 > p { p = $3 } END { printf "%.0f %.0f", r / 1024, p / 1024 }' "$rss")"
   note "$flavour N=$count: cold start ${cold}s, ${cold_cpu} CPU s, peak RSS ${peak} MiB, PSS ${peak_pss} MiB"
+  note "$flavour N=$count: at the PSS peak, KiB/processes by program: $(awk '$3 > p { p = $3; at = $5 } END { print at }' "$rss")"
 
   sleep 15
   c0=$(agents_cpu); sleep "$STEADY_S"
