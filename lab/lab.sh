@@ -20,6 +20,7 @@
 #        lab.sh crash NODE                         (the node stops answering the cluster; fencing follows)
 #        lab.sh sshd NODE                          (start NODE's sshd if it is not running)
 #        lab.sh x NODE CMD...                      (run CMD inside NODE)
+#        lab.sh sim-faults JSON                    (the simulator's injected faults, e.g. '{}' for none)
 set -uo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -330,6 +331,13 @@ lab_down() {
   say "lab down: no namespace, process or mount left"
 }
 
+# The simulator's faults replaced by JSON: quiet, or its answer on stderr when it refuses them.
+lab_sim_faults() {
+  local answer
+  lab_anchor; node_setup lab
+  answer=$(sim_faults "${1:?usage: lab.sh sim-faults JSON}") || { echo "$answer" >&2; return 1; }
+}
+
 # Sourced (lab/scale.bash, lab/soak.sh): the functions only.
 [[ ${BASH_SOURCE[0]} == "$0" ]] || return 0
 case ${1:-} in
@@ -342,5 +350,6 @@ case ${1:-} in
   crash) lab_crash "${2:-}" ;;
   sshd) lab_anchor; node_setup lab; seapath_start_sshd "${2:?usage: lab.sh sshd NODE}" ;;
   x) lab_anchor; node_setup lab; shift; in_node "$@" ;;
-  *) echo "usage: lab.sh up|status|down|power-off NODE|power-on NODE|crash NODE|x NODE CMD..." >&2; exit 2 ;;
+  sim-faults) lab_sim_faults "${2:-}" ;;
+  *) echo "usage: lab.sh up|status|down|power-off NODE|power-on NODE|crash NODE|x NODE CMD...|sim-faults JSON" >&2; exit 2 ;;
 esac

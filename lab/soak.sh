@@ -88,10 +88,6 @@ SAMPLER=$!
 # --- helpers ---------------------------------------------------------------------------------------
 node_of_vm_id() { local n; for n in "${LAB_NODES[@]}"; do [[ $(vm_id_of "$n") != "$1" ]] || echo "$n"; done; }
 other_node() { local n; for n in "${LAB_NODES[@]}"; do [[ $n != "$1" ]] && echo "$n"; done; }
-sim_faults() {
-  local url=http://127.0.0.1:$LAB_SIM_PORT/_sim/faults
-  in_node cloud curl -sS --fail -o /dev/null -X POST -H 'Content-Type: application/json' --data "$1" "$url"
-}
 pm_log() { echo "$(node_dir "$1")/fs/var/log/pacemaker/pacemaker.log"; }
 recovered() { scale_all_started "$VMS" && scale_all_online; }
 # Before a fault: recovered, and the last round's victim fenced if that round saw no fencing of it
@@ -222,14 +218,14 @@ fault_migration() {
 fault_cloud-503() {
   local n=
   log "the cloud API answers 503 to everything for 20 s"
-  sim_faults '{"operations":{"*":{"failures":{"count":1000000,"status":503}}}}'
+  sim_faults '{"operations":{"*":{"failures":{"count":1000000,"status":503}}}}' >/dev/null
   if ((RANDOM % 2)); then
     victim_node; n=$REPLY; sleep 2; log "and $n crashes meanwhile"; "$LAB" crash "$n"; echo "$n" >&3
     sleep 18
   else
     sleep 20
   fi
-  sim_faults '{}'
+  sim_faults '{}' >/dev/null
 }
 fault_move() {
   local vm src dst

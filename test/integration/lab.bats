@@ -31,7 +31,7 @@ teardown() {
   proc_thaw "$FROZEN_GROUP" || true
   [[ -z ${libvirtd:-} ]] || kill -CONT "$libvirtd" 2>/dev/null || true
   [[ -z ${blackholed:-} ]] || in_node "$blackholed" ip route del blackhole 192.0.2.1/32 2>/dev/null || true
-  [[ -z ${sim_faulted:-} ]] || sim_faults '{}' >/dev/null || true
+  [[ -z ${sim_faulted:-} ]] || "$LAB" sim-faults '{}' || true
   in_cluster node1 crm_resource --clear --resource vm1 >/dev/null 2>&1 || true
   [[ -z ${restore_vm1:-} ]] ||
     in_cluster node1 pcs resource update vm1 op stop timeout=60s meta allow-migrate=true >/dev/null 2>&1 || true
@@ -58,9 +58,6 @@ vm1_qemu_pids() {
   done
 }
 vm1_qemus() { vm1_qemu_pids | wc -l; }
-sim_faults() {
-  "$LAB" x cloud curl -sS --fail -X POST -H 'Content-Type: application/json' --data "$1" http://127.0.0.1:8080/_sim/faults
-}
 sim_requests() { jq -c "select(.operation == \"$1\")" "$LAB_ROOT/sim-requests.jsonl"; }
 vm_id_of() { printf 'i-%08x\n' "$((0x5ea9a700 + ${1#node}))"; }
 # Samples the number of vm1 QEMUs every 0.2 s into FILE until the returned pid is killed.
@@ -143,7 +140,7 @@ FROZEN_GROUP=seapath-lab-e2e-stuck
   wait_until 120 "all nodes online" all_online
   victim=$(crm_where_is vm1)
   sim_faulted=1
-  sim_faults '{"operations":{"StopVms":{"failures":{"count":1000,"status":503}}}}'
+  "$LAB" sim-faults '{"operations":{"StopVms":{"failures":{"count":1000,"status":503}}}}'
   samples=$BATS_TEST_TMPDIR/qemus
   watcher=$(watch_qemus "$samples")
   "$LAB" crash "$victim"
@@ -151,7 +148,7 @@ FROZEN_GROUP=seapath-lab-e2e-stuck
   # The survivors list vm1 as still Started on the unclean victim; it must be Started nowhere else.
   run crm_started_elsewhere_than vm1 "$victim"
   failed_status=$status
-  sim_faults '{}'
+  "$LAB" sim-faults '{}'
   wait_until 120 "vm1 to run on a survivor once fencing works" crm_started_elsewhere_than vm1 "$victim"
   kill "$watcher"
   [ "$failed_status" -ne 0 ] # vm1 was not started elsewhere while its node was not fenced
