@@ -25,3 +25,12 @@ export function gracefulShareMs(budgetMs: number): number {
   const r = stopReservesMs(budgetMs);
   return Math.max(0, budgetMs - r.destroyMs - r.killMs);
 }
+
+/**
+ * What the stop's first libvirt question leaves of a `budgetMs` budget: the kill reserve, so that a
+ * hung libvirtd cannot take the time to kill QEMU without it, but never more than half the budget,
+ * so that a healthy libvirtd is still asked under a timeout of a second or two.
+ */
+export function firstQuestionLeavesMs(budgetMs: number): number {
+  return Math.min(stopReservesMs(budgetMs).killMs, Math.floor(budgetMs / 2));
+}

@@ -7,7 +7,7 @@ import { vmIdentityOf, type VmContext, type VmIdentity } from './identity.js';
 import { killQemuProcesses } from './qemu-process.js';
 import { saveConfig } from './save-config.js';
 import type { VmParams } from './spec.js';
-import { stopReservesMs } from './stop-budget.js';
+import { firstQuestionLeavesMs, stopReservesMs } from './stop-budget.js';
 import { describeStatus, isNotDefined, type DomainStatus, type Virsh } from './virsh.js';
 
 // One virsh call while stopping: enough for a loaded libvirtd, short enough that a hung one
@@ -28,9 +28,8 @@ export async function stop(p: VmParams, ctx: VmContext): Promise<void> {
   if (which('virsh') === undefined) return stopWithoutLibvirt(p, vm, 'virsh is not installed', ctx);
   // Every stop on a source after a live migration, and every failover's, pays the agent's start: no execa.
   const virsh = virshFor(p, query);
-  // With a short stop timeout, a hung libvirtd must not take the time needed to kill QEMU without it.
-  const firstAsk = ctx.deadline.leaving(Math.min(reserves.killMs, ctx.deadline.remainingMs() / 2)).within(callMs);
-  let status = await virsh.domstate(vm.name, firstAsk);
+  const firstQuestion = ctx.deadline.leaving(firstQuestionLeavesMs(ctx.deadline.remainingMs())).within(callMs);
+  let status = await virsh.domstate(vm.name, firstQuestion);
   if (status.kind === 'unreachable') status = await waitForLibvirt(virsh, vm.name, status, gracefulShare, ctx);
   if (status.kind === 'unreachable') return stopWithoutLibvirt(p, vm, status.detail, ctx);
   if (status.kind === 'inactive') return forget(p, virsh, vm, ctx, status);

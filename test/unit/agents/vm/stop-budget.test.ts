@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { describe, expect, it } from 'vitest';
 import { budgetForTimeout } from '../../../../lib/time/index.js';
-import { gracefulShareMs, stopReservesMs } from '../../../../agents/vm/stop-budget.js';
+import { firstQuestionLeavesMs, gracefulShareMs, stopReservesMs } from '../../../../agents/vm/stop-budget.js';
 
 describe('stop budget', () => {
   it.each([
@@ -18,5 +18,15 @@ describe('stop budget', () => {
 
   it('never gives the graceful phase a negative share', () => {
     expect(gracefulShareMs(1_000)).toBe(0);
+  });
+
+  it.each([
+    // stop timeout, what the first libvirt question leaves (ms)
+    [30_000, 2_700], // the kill reserve
+    [5_000, 1_000],
+    [2_000, 750], // a 1.5 s budget: half of it, not the 1 s kill reserve
+    [1_000, 375],
+  ])('the first libvirt question of a %i ms stop leaves %i ms, to kill QEMU if libvirt does not answer', (timeoutMs, left) => {
+    expect(firstQuestionLeavesMs(budgetForTimeout(timeoutMs))).toBe(left);
   });
 });
