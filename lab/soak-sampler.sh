@@ -69,11 +69,10 @@ while :; do
     [[ -n ${overlap_since[$g]:-} ]] || overlap_since[$g]=$now
     if ((now - overlap_since[$g] >= OVERLAP_MS)) && [[ -z ${flagged[$g]:-} ]]; then
       flagged[$g]=1
-      {
-        printf '%s two-writers %s executing in %d QEMUs for %d ms:' "$(date +%T.%3N)" "$g" "${#pids[@]}" "$((now - overlap_since[$g]))"
-        for p in "${pids[@]}"; do printf ' pid %s on %s;' "$p" "$(nsenter -t "$p" -u hostname 2>/dev/null)"; done
-        echo
-      } >>"$out/violations"
+      # Written in one piece: a reader that sees the file non-empty sees the whole line.
+      line="$(date +%T.%3N) two-writers $g executing in ${#pids[@]} QEMUs for $((now - overlap_since[$g])) ms:"
+      for p in "${pids[@]}"; do line+=" pid $p on $(nsenter -t "$p" -u hostname 2>/dev/null);"; done
+      printf '%s\n' "$line" >>"$out/violations"
     fi
   done
   unset executing count seen
