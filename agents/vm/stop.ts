@@ -13,6 +13,8 @@ import { describeStatus, isNotDefined, type DomainStatus, type Virsh } from './v
 // One virsh call while stopping: enough for a loaded libvirtd, short enough that a hung one
 // (Ceph lost quorum, libvirtd stuck) cannot eat the budget.
 const callMs = 3000;
+// How often a stop asks a libvirtd that does not answer again.
+const askAgainEveryMs = 1000;
 // Polls of 0.5 s between two ACPI shutdown requests.
 const pollsPerShutdownRequest = 6;
 
@@ -67,13 +69,13 @@ async function waitForLibvirt(
   deadline: Deadline,
   ctx: ResourceContext,
 ): Promise<DomainStatus> {
-  if (deadline.remainingMs() <= 1000) return status;
+  if (deadline.remainingMs() <= askAgainEveryMs) return status;
   ctx.log.warn(
     `libvirt does not answer (${describeStatus(status)}): asking again for up to ${Math.round(deadline.remainingMs() / 1000)} s before ` +
       `killing ${name}'s QEMU`,
   );
-  while (status.kind === 'unreachable' && deadline.remainingMs() > 1000) {
-    await sleep(1000, deadline);
+  while (status.kind === 'unreachable' && deadline.remainingMs() > askAgainEveryMs) {
+    await sleep(askAgainEveryMs, deadline);
     status = await virsh.domstate(name, deadline.within(callMs));
   }
   return status;
