@@ -36,15 +36,16 @@ export function parsePrefix(value: string, family: Family): number {
   const max = family === 4 ? 32 : 128;
   if (/^\d+$/.test(text)) {
     const prefix = Number(text);
-    if (prefix <= max) return prefix;
-    throw new OcfError(Ocf.ERR_CONFIGURED, `cidr_netmask ${text} is out of range for IPv${family} (0-${max})`);
+    // 0 would make the address's prefix route a default route through this interface.
+    if (prefix >= 1 && prefix <= max) return prefix;
+    throw new OcfError(Ocf.ERR_CONFIGURED, `cidr_netmask ${text} is out of range for IPv${family} (1-${max})`);
   }
   if (family === 4 && isIPv4(text)) {
     const bits = text
       .split('.')
       .map((o) => Number(o).toString(2).padStart(8, '0'))
       .join('');
-    if (/^1*0*$/.test(bits)) return bits.indexOf('0') === -1 ? 32 : bits.indexOf('0');
+    if (/^1+0*$/.test(bits)) return bits.indexOf('0') === -1 ? 32 : bits.indexOf('0');
   }
   throw new OcfError(Ocf.ERR_CONFIGURED, `cidr_netmask '${value}' is not a prefix length${family === 4 ? ' or a contiguous netmask' : ''}`);
 }

@@ -15,11 +15,19 @@ import {
   flushRouteCache,
   prefixOnLink,
   routeFor,
+  setLinkDown,
   setLinkUp,
   type Placement,
 } from './iproute.js';
 import type { VipParams } from './spec.js';
-import { noEffectWarnings, refuseClone, vipSettings, type VipSettings } from './stock-params.js';
+import {
+  noEffectWarnings,
+  refuseClone,
+  refuseOtherNamespace,
+  refuseUnimplemented,
+  vipSettings,
+  type VipSettings,
+} from './stock-params.js';
 
 /** What every vip hook works on: the address of `ip`, parsed once per action by the kit (resolve). */
 export type VipContext = ResourceContext<FloatingAddress>;
@@ -29,31 +37,35 @@ export function resolve(p: VipParams): FloatingAddress {
   return parseAddress(p.ip);
 }
 
-/** Consistency of the parameters alone: wrong here means wrong on every node (6). */
+/**
+ * Consistency of the parameters alone: wrong here means wrong on every node (6). Stop and monitor
+ * only need the address: they look for it whatever else the configuration says, since an answer
+ * from the configuration alone ("stopped", "not running") would leave an address up unseen.
+ */
 export function validate(p: VipParams, ctx: VipContext): void {
+  refuseOtherNamespace(p);
+  if (ctx.action !== 'start' && ctx.action !== 'validate-all') return;
   const address = ctx.resolved;
+  refuseUnimplemented(p, address.family);
   const s = vipSettings(p, address.family);
   if (s.cidrNetmask !== undefined) parsePrefix(s.cidrNetmask, address.family);
   if (p.broadcast !== undefined && !['+', '-'].includes(p.broadcast) && !isIPv4(p.broadcast))
     throw new OcfError(Ocf.ERR_CONFIGURED, `broadcast '${p.broadcast}' is not an IPv4 address, '+' or '-'`);
   if (p.broadcast !== undefined && address.family === 6)
     throw new OcfError(Ocf.ERR_CONFIGURED, 'broadcast applies to IPv4 addresses only; unset it for an IPv6 ip');
-  if (s.iflabel !== undefined) {
-    if (address.family === 6) throw new OcfError(Ocf.ERR_CONFIGURED, 'iflabel applies to IPv4 addresses only; unset it for an IPv6 ip');
-    if (!/^[A-Za-z0-9_.-]+$/.test(s.iflabel))
-      throw new OcfError(Ocf.ERR_CONFIGURED, `iflabel '${s.iflabel}' may only contain letters, digits, '_', '.' and '-'`);
-    if (s.nic !== undefined && `${s.nic}:${s.iflabel}`.length > 15)
-      throw new OcfError(Ocf.ERR_CONFIGURED, `label ${s.nic}:${s.iflabel} is longer than the kernel's 15 characters; shorten iflabel`);
-  }
-  if (p.preferred_lft.trim() === '' || !/^(forever|\d+)$/.test(p.preferred_lft))
+  if (s.iflabel !== undefined && s.nic !== undefined) refuseLongLabel(s.nic, s.iflabel);
+  if (address.family === 6 && !/^(forever|\d+)$/.test(p.preferred_lft.trim()))
     throw new OcfError(Ocf.ERR_CONFIGURED, `preferred_lft '${p.preferred_lft}' must be 'forever' or a number of seconds`);
   if (address.family === 6 && address.text.startsWith('fe80:') && s.nic === undefined)
     throw new OcfError(Ocf.ERR_CONFIGURED, `link-local address ${address.text} needs the nic parameter`);
-  // Only where the address would be added: stop and monitor still look for one, whatever the configuration.
-  if (ctx.action === 'start' || ctx.action === 'validate-all') {
-    refuseClone(ctx);
-    for (const w of noEffectWarnings(p, address.family)) ctx.log.warn(w);
-  }
+  refuseClone(ctx);
+  for (const w of noEffectWarnings(p, address.family)) ctx.log.warn(w);
+}
+
+// IPaddr2's check, wherever the interface comes from (nic, or the route at start).
+function refuseLongLabel(nic: string, iflabel: string): void {
+  if (`${nic}:${iflabel}`.length > 15)
+    throw new OcfError(Ocf.ERR_CONFIGURED, `label ${nic}:${iflabel} is longer than the kernel's 15 characters; shorten iflabel`);
 }
 
 /** ip for every action; start (and validate-all) also the sender of announcements, when there are any to send. */
@@ -68,10 +80,12 @@ export async function validateHost(p: VipParams, ctx: VipContext): Promise<void>
   if (s.nic !== undefined && !linkExists(s.nic)) throw new OcfError(Ocf.ERR_ARGS, `interface ${s.nic} does not exist on this node`);
 }
 
-/** What start saved: where the address went, and the background announcer to end at stop. */
+/** What start saved: where the address went, and what else it changed, for stop to undo. */
 interface StartedPlacement extends Placement {
   readonly announcerPid?: number | undefined;
   readonly addressLabel?: number | undefined;
+  /** lvs_support: the prefix of the copy on lo that start removed, to put back at stop. */
+  readonly loopbackPrefix?: number | undefined;
 }
 
 export async function start(p: VipParams, ctx: VipContext): Promise<void> {
@@ -80,34 +94,40 @@ export async function start(p: VipParams, ctx: VipContext): Promise<void> {
   const s = vipSettings(p, address.family);
   const placement = await choosePlacement(s, address, ctx);
   if (!linkExists(placement.nic)) throw new OcfError(Ocf.ERR_ARGS, `interface ${placement.nic} does not exist on this node`);
-  if (!linkIsAdminUp(placement.nic)) await setLinkUp(placement.nic, ctx.deadline);
+  if (s.iflabel !== undefined) refuseLongLabel(placement.nic, s.iflabel);
+  const broughtUp = !linkIsAdminUp(placement.nic);
+  if (broughtUp) await setLinkUp(placement.nic, ctx.deadline);
   const carrier = linkHasCarrier(placement.nic);
-  // Before anything is added: nothing to undo, and Pacemaker can try another node.
-  if (!carrier && p.check_link_status)
-    throw new OcfError(Ocf.ERR_GENERIC, `interface ${placement.nic} is down (no carrier); cannot serve ${address.text}`);
-  // Without cap_net_raw (SEAPATH's hardened pacemaker.service drops it) neither arping nor
-  // send_arp/send_ua can run: the duplicate check is skipped with a warning and the address is
-  // announced through the kernel's own solicitation (solicit.ts).
-  const rawSockets = hasCapability(CAP_NET_RAW);
-  if (address.family === 4 && s.checkIPv4Duplicate && carrier && placement.nic !== 'lo') {
-    if (rawSockets) await refuseIfTaken(address, placement.nic, ctx);
-    else
-      ctx.log.warn(
-        `no cap_net_raw (outside this service's capability bounding set): ` +
-          `${address.text} is added without arping's duplicate address check`,
-      );
+  try {
+    // Before anything is added: nothing to undo but the link, and Pacemaker can try another node.
+    if (!carrier && p.check_link_status)
+      throw new OcfError(Ocf.ERR_GENERIC, `interface ${placement.nic} is down (no carrier); cannot serve ${address.text}`);
+    await refuseIfTakenWhenAllowed(address, placement.nic, s, carrier, ctx);
+  } catch (e) {
+    if (broughtUp) await ctx.bestEffort(`setting ${placement.nic} down again`, (d) => setLinkDown(placement.nic, d));
+    throw e;
   }
 
   const label = s.iflabel !== undefined ? `${placement.nic}:${s.iflabel}` : undefined;
   const addressLabel = address.family === 6 && p.lvs_ipv6_addrlabel ? p.lvs_ipv6_addrlabel_value : undefined;
-  if (addressLabel !== undefined) await addAddressLabel(address, addressLabel, ctx.deadline);
-  await addAddress(
-    address,
-    placement,
-    { broadcast: p.broadcast, label, preferredLft: p.preferred_lft, nodad: s.nodad, noprefixroute: p.noprefixroute },
-    ctx.deadline,
-  );
-  ctx.state.save({ ...placement, addressLabel } satisfies StartedPlacement);
+  // IPaddr2 goes on when the label cannot be added (one left by an earlier run, say); stop removes it all the same.
+  if (addressLabel !== undefined)
+    await ctx.bestEffort(`adding the IPv6 address label ${addressLabel} of ${address.text}`, (d) =>
+      addAddressLabel(address, addressLabel, d),
+    );
+  const started: StartedPlacement = { ...placement, addressLabel, loopbackPrefix: await moveLoopbackCopyAside(p, address, ctx) };
+  try {
+    await addAddress(
+      address,
+      placement,
+      { broadcast: p.broadcast, label, preferredLft: p.preferred_lft, nodad: s.nodad, noprefixroute: p.noprefixroute },
+      ctx.deadline,
+    );
+  } catch (e) {
+    await undoBeforeAddress(address, started, ctx);
+    throw e;
+  }
+  ctx.state.save(started);
   if (!carrier) {
     // IPaddr2 adds the address all the same; the kernel serves it once the carrier returns.
     ctx.log.warn(`${address.text}/${placement.prefix} added on ${placement.nic}, which has no carrier: it serves once the link returns`);
@@ -116,14 +136,14 @@ export async function start(p: VipParams, ctx: VipContext): Promise<void> {
   try {
     if (address.family === 6 && !s.nodad) await waitForDad(address, placement.nic, ctx);
   } catch (e) {
-    await removeAfterFailedStart(address, { ...placement, addressLabel }, ctx);
+    await removeAfterFailedStart(address, started, ctx);
     throw e;
   }
-  if (rawSockets) {
+  if (hasCapability(CAP_NET_RAW)) {
     const announcerPid = await ctx.bestEffort(`announcing ${address.text} on ${placement.nic}`, (deadline) =>
       announce(address, placement.nic, placement.prefix, p.arp_count, announceSettings(p, s), deadline),
     );
-    if (announcerPid !== undefined) ctx.state.save({ ...placement, addressLabel, announcerPid } satisfies StartedPlacement);
+    if (announcerPid !== undefined) ctx.state.save({ ...started, announcerPid } satisfies StartedPlacement);
   } else if (p.arp_count > 0 && placement.nic !== 'lo') {
     const neighbour = await ctx.bestEffort(`announcing ${address.text} on ${placement.nic}`, (deadline) =>
       address.family === 4 ? solicitFrom(address, placement.nic, placement.prefix, deadline) : Promise.resolve(undefined),
@@ -137,16 +157,55 @@ export async function start(p: VipParams, ctx: VipContext): Promise<void> {
   ctx.log.info(`${address.text}/${placement.prefix} added on ${placement.nic}`);
 }
 
+// Without cap_net_raw (SEAPATH's hardened pacemaker.service drops it) neither arping nor
+// send_arp/send_ua can run: the duplicate check is skipped with a warning and the address is
+// announced through the kernel's own solicitation (solicit.ts).
+async function refuseIfTakenWhenAllowed(
+  address: FloatingAddress,
+  nic: string,
+  s: VipSettings,
+  carrier: boolean,
+  ctx: VipContext,
+): Promise<void> {
+  if (address.family !== 4 || !s.checkIPv4Duplicate || !carrier || nic === 'lo') return;
+  if (hasCapability(CAP_NET_RAW)) await refuseIfTaken(address, nic, ctx);
+  else
+    ctx.log.warn(
+      `no cap_net_raw (outside this service's capability bounding set): ${address.text} is added without arping's duplicate address check`,
+    );
+}
+
+/** lvs_support (IPv4): the copy an LVS-DR real server keeps on lo is removed while the address runs here; returns its prefix. */
+async function moveLoopbackCopyAside(p: VipParams, address: FloatingAddress, ctx: VipContext): Promise<number | undefined> {
+  if (!p.lvs_support || address.family !== 4) return undefined;
+  const onLo = findAddress(address, 'lo');
+  if (onLo?.nic !== 'lo') return undefined;
+  // Saved first: a stop after a crash here still puts the copy back.
+  ctx.state.save({ nic: 'lo', prefix: onLo.prefix, family: 4, loopbackPrefix: onLo.prefix } satisfies StartedPlacement);
+  await deleteAddress(address, 'lo', onLo.prefix, ctx.deadline);
+  ctx.log.info(`lvs_support: ${address.text}/${onLo.prefix} removed from lo while it runs here; stop puts it back`);
+  return onLo.prefix;
+}
+
+async function restoreLoopbackCopy(address: FloatingAddress, prefix: number, ctx: VipContext): Promise<void> {
+  if (findAddress(address, 'lo')?.nic === 'lo') return;
+  await addAddress(address, { nic: 'lo', prefix, family: address.family }, { nodad: false, noprefixroute: false }, ctx.deadline);
+  ctx.log.info(`lvs_support: ${address.text}/${prefix} put back on lo`);
+}
+
 export async function stop(p: VipParams, ctx: VipContext): Promise<void> {
   const address = ctx.resolved;
   const s = vipSettings(p, address.family);
   const placed = ctx.state.load<StartedPlacement>();
   stopAnnouncer(placed?.announcerPid, address);
-  // Without a saved placement (state lost), the interface start would choose: never a copy elsewhere.
-  const ours = placed?.nic ?? s.nic ?? (await routeFor(address, undefined, ctx.deadline).catch(() => undefined))?.nic;
+  // lvs_support's saved state before the address was added names lo: only its copy to put back.
+  const added = placed?.nic === 'lo' && placed.loopbackPrefix !== undefined ? undefined : placed;
+  const ours = added?.nic ?? (await belongsOn(s, address, ctx));
   const found = await locate(address, ours, ctx);
   if (found !== undefined && ours !== undefined && found.nic !== ours) {
-    ctx.log.warn(`${address.text} is on ${found.nic}, not on ${ours}: leaving it, it was not added by this resource`);
+    ctx.log.warn(
+      `${address.text} is on ${found.nic}, not on ${ours} where this resource ${added ? 'added' : 'would add'} it: leaving it there`,
+    );
   } else if (found !== undefined) {
     await deleteAddress(address, found.nic, found.prefix, ctx.deadline);
     if ((await locate(address, found.nic, ctx))?.nic === found.nic)
@@ -154,10 +213,16 @@ export async function stop(p: VipParams, ctx: VipContext): Promise<void> {
     if (p.flush_routes) await flushRouteCache(ctx.deadline);
     ctx.log.info(`${address.text}/${found.prefix} removed from ${found.nic}`);
   }
+  if (placed?.loopbackPrefix !== undefined) await restoreLoopbackCopy(address, placed.loopbackPrefix, ctx);
   const label = placed?.addressLabel ?? (address.family === 6 && p.lvs_ipv6_addrlabel ? p.lvs_ipv6_addrlabel_value : undefined);
   if (label !== undefined)
     await ctx.bestEffort(`removing the address label of ${address.text}`, (d) => deleteAddressLabel(address, label, d));
   ctx.state.remove();
+}
+
+/** Where this resource's address belongs without saved state: on nic, else where start would add it. */
+async function belongsOn(s: VipSettings, address: FloatingAddress, ctx: VipContext): Promise<string | undefined> {
+  return s.nic ?? (await routeFor(address, undefined, ctx.deadline).catch(() => undefined))?.nic;
 }
 
 /** One look at the kernel's addresses (`ip` only for a link getifaddrs hides); no process unless arp_count_refresh asks for ARPs. */
@@ -165,13 +230,18 @@ export async function monitor(p: VipParams, ctx: VipContext): Promise<MonitorRes
   const address = ctx.resolved;
   const s = vipSettings(p, address.family);
   const placed = ctx.state.load<Placement>();
-  const ours = placed?.nic ?? s.nic;
+  let ours = placed?.nic ?? s.nic;
   if (ours !== undefined && !linkExists(ours)) {
-    if (placed === undefined) throw new OcfError(Ocf.ERR_ARGS, `interface ${ours} does not exist on this node`);
+    if (placed === undefined) return Ocf.NOT_RUNNING; // nothing of this resource can be on an interface this node lacks
     throw new OcfError(Ocf.NOT_RUNNING, `interface ${ours} has disappeared; ${address.text} is gone with it`);
   }
-  const found = await locate(address, ours, ctx);
+  let found = await locate(address, ours, ctx);
   if (found === undefined) return Ocf.NOT_RUNNING;
+  if (ours === undefined) {
+    // Not started here (no state) and no nic: it counts only where start would add it, as stop removes it only there.
+    ours = await belongsOn(s, address, ctx);
+    if (ours !== undefined) found = (await locate(address, ours, ctx)) ?? found;
+  }
   // Elsewhere than on its interface (an LVS-DR copy on lo, a leftover): not this resource, as IPaddr2 counts it.
   if (ours !== undefined && found.nic !== ours)
     throw new OcfError(Ocf.NOT_RUNNING, `${address.text} is on ${found.nic}, not on ${ours} where it belongs`);
@@ -254,11 +324,21 @@ async function locate(address: FloatingAddress, nic: string | undefined, ctx: Vi
 async function removeAfterFailedStart(address: FloatingAddress, placed: StartedPlacement, ctx: VipContext): Promise<void> {
   try {
     await deleteAddress(address, placed.nic, placed.prefix, ctx.deadline);
-    if (placed.addressLabel !== undefined) await deleteAddressLabel(address, placed.addressLabel, ctx.deadline);
   } catch (e) {
     ctx.log.err(
       `could not remove ${address.text} from ${placed.nic} after the failed start: ${e instanceof Error ? e.message : String(e)}`,
     );
+  }
+  await undoBeforeAddress(address, placed, ctx);
+}
+
+/** What start changed before adding the address: the loopback copy moved aside, the IPv6 address label. */
+async function undoBeforeAddress(address: FloatingAddress, placed: StartedPlacement, ctx: VipContext): Promise<void> {
+  try {
+    if (placed.loopbackPrefix !== undefined) await restoreLoopbackCopy(address, placed.loopbackPrefix, ctx);
+    if (placed.addressLabel !== undefined) await deleteAddressLabel(address, placed.addressLabel, ctx.deadline);
+  } catch (e) {
+    ctx.log.err(`could not undo the failed start of ${address.text}: ${e instanceof Error ? e.message : String(e)}`);
   }
   ctx.state.remove();
 }

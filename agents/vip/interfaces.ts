@@ -58,6 +58,17 @@ function findIPv6(ip: string): FoundAddress[] {
   return found;
 }
 
+/** The IPv4 subnets the interface holds addresses in (one of them each), but `except`: where its neighbours are. */
+export function ipv4SubnetsOn(nic: string, except: string): { address: string; prefix: number }[] {
+  return Object.entries(networkInterfaces()).flatMap(([name, addrs]) =>
+    (name.split(':')[0] ?? name) !== nic
+      ? []
+      : (addrs ?? []).flatMap((a) =>
+          a.family === 'IPv4' && a.address !== except && a.cidr ? [{ address: a.address, prefix: Number(a.cidr.split('/')[1]) }] : [],
+        ),
+  );
+}
+
 export function linkExists(nic: string): boolean {
   return existsSync(`/sys/class/net/${nic}`);
 }

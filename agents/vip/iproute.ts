@@ -48,7 +48,7 @@ export async function routeFor(
     ...(address.family === 4 ? ['scope', 'link'] : []),
     ...(nic ? ['dev', nic] : []),
   ] as const;
-  const { stdout } = await run(argv, { deadline });
+  const { stdout } = await query(argv, { deadline });
   const routes = parseRoutes(stdout).filter((r) => r.prefix !== undefined && (nic === undefined || r.nic === nic || r.nic === undefined));
   routes.sort((a, b) => (b.prefix ?? 0) - (a.prefix ?? 0) || a.metric - b.metric);
   const best = routes[0];
@@ -108,6 +108,11 @@ export async function deleteAddressLabel(address: FloatingAddress, label: number
 
 export async function setLinkUp(nic: string, deadline: Deadline): Promise<void> {
   await run(['ip', 'link', 'set', 'dev', nic, 'up'], { deadline });
+}
+
+/** Undoes setLinkUp when the start that brought the link up fails before adding the address. */
+export async function setLinkDown(nic: string, deadline: Deadline): Promise<void> {
+  await run(['ip', 'link', 'set', 'dev', nic, 'down'], { deadline });
 }
 
 /** The address's prefix if `ip` lists it on the interface: for down links, which getifaddrs leaves out. */

@@ -9,6 +9,7 @@
 import { query, type Argv } from '../../lib/exec/index.js';
 import type { Deadline } from '../../lib/time/index.js';
 import type { FloatingAddress } from './address.js';
+import { ipv4SubnetsOn } from './interfaces.js';
 
 const discardPort = 9;
 
@@ -25,6 +26,18 @@ export function solicitationCandidates(ipv4: string, prefix: number, count: numb
   return out;
 }
 
+/**
+ * Where to look for a neighbour: the address's own prefix, then the interface's other subnets (a
+ * floating /32, such as SEAPATH's API address, has no neighbour in its own prefix).
+ */
+export function neighbourCandidates(ipv4: string, prefix: number, subnets: readonly { address: string; prefix: number }[]): string[] {
+  const all = [
+    ...solicitationCandidates(ipv4, prefix, 64),
+    ...subnets.flatMap((s) => solicitationCandidates(s.address, s.prefix, 64).filter((a) => a !== ipv4)),
+  ];
+  return [...new Set(all)];
+}
+
 /** The neighbour addresses `ip -j neigh show` lists (any state: a cached one would not be solicited). */
 export function parseNeighbours(json: string): Set<string> {
   const rows = JSON.parse(json || '[]') as { dst?: string }[];
@@ -33,12 +46,12 @@ export function parseNeighbours(json: string): Set<string> {
 
 /**
  * Makes the kernel ARP for a neighbour with the IPv4 `address` as the sender; returns the
- * neighbour, or undefined when the prefix has no other address (/32).
+ * neighbour, or undefined when no subnet of the interface has another address to ask for.
  */
 export async function solicitFrom(address: FloatingAddress, nic: string, prefix: number, deadline: Deadline): Promise<string | undefined> {
   const argv: Argv = ['ip', '-j', '-4', 'neigh', 'show', 'dev', nic];
   const cached = parseNeighbours((await query(argv, { deadline })).stdout);
-  const target = solicitationCandidates(address.text, prefix, 64).find((a) => !cached.has(a));
+  const target = neighbourCandidates(address.text, prefix, ipv4SubnetsOn(nic, address.text)).find((a) => !cached.has(a));
   if (target === undefined) return undefined;
   await sendOneDatagram(address, target, deadline);
   return target;

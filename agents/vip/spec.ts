@@ -32,7 +32,9 @@ export const vipParams = {
     shortdesc: 'Network interface',
   }),
   iflabel: string({
-    desc: 'IPv4 only: a label, shown as nic:label by ip and ifconfig. nic:label must fit in 15 characters.',
+    desc:
+      'IPv4 only: a label, shown as nic:label by ip and ifconfig. nic:label must fit in 15 characters. Set for an IPv6 address ' +
+      'it has no effect (the kernel keeps no labels for IPv6), with a warning.',
     shortdesc: 'Interface label',
   }),
   arp_count: integer({
@@ -43,7 +45,7 @@ export const vipParams = {
   }),
   arp_interval: integer({
     default: 200,
-    min: 10,
+    min: 1,
     desc: 'Milliseconds between two announcements.',
     shortdesc: 'Interval between announcements (ms)',
   }),
@@ -132,9 +134,10 @@ export const vipParams = {
   lvs_support: ocfBoolean({
     default: false,
     desc:
-      "IPaddr2's LVS-DR loopback juggling is not implemented: true is refused (6) rather than ignored. " +
-      'Use lvs_ipv6_addrlabel for IPv6.',
-    shortdesc: 'Refused: LVS-DR loopback handling',
+      'IPv4, for a node that is also an LVS-DR real server holding the address on lo (as a /32): start removes that copy ' +
+      'before adding the address, and stop puts it back on lo after removing the address, as IPaddr2 does. No effect for IPv6 ' +
+      '(see lvs_ipv6_addrlabel).',
+    shortdesc: 'LVS-DR: move the loopback copy aside while running',
   }),
   network_namespace: string({
     desc: 'Not implemented: a non-empty value is refused (6), so the address is never added to the root namespace by mistake.',

@@ -23,9 +23,8 @@ export interface VipSettings {
 
 const arpSenders = ['send_arp', 'iputils_arping', 'libnet_arping', 'ipoibarping'];
 
-/** IPaddr2's reading of its parameters; throws ERR_CONFIGURED for what this agent refuses. */
+/** IPaddr2's reading of its parameters. */
 export function vipSettings(p: VipParams, family: Family): VipSettings {
-  refuseUnimplemented(p, family);
   // nic=eth0:label, IPaddr2's old form: the label part wins over iflabel, as there.
   const [nic, labelInNic] = p.nic?.includes(':')
     ? [p.nic.slice(0, p.nic.indexOf(':')), p.nic.slice(p.nic.indexOf(':') + 1)]
@@ -34,7 +33,8 @@ export function vipSettings(p: VipParams, family: Family): VipSettings {
   const bg = p.arp_bg?.trim();
   return {
     nic: nic || undefined,
-    iflabel: labelInNic || p.iflabel,
+    // The kernel keeps labels for IPv4 addresses only; IPaddr2 passes one for IPv6 and it is dropped.
+    iflabel: family === 4 ? labelInNic || p.iflabel : undefined,
     cidrNetmask: p.cidr_netmask ?? p.netmask,
     checkIPv4Duplicate: p.run_arping !== undefined && p.run_arping.trim() !== '' ? ocfIsTrue(p.run_arping).value : p.check_duplicate,
     nodad: p.nodad !== undefined && p.nodad.trim() !== '' ? ocfIsTrue(p.nodad).value : !p.check_duplicate,
@@ -43,20 +43,21 @@ export function vipSettings(p: VipParams, family: Family): VipSettings {
   };
 }
 
-function refuseUnimplemented(p: VipParams, family: Family): void {
-  const refuse = (reason: string): never => {
-    throw new OcfError(Ocf.ERR_CONFIGURED, reason);
-  };
+/** Every action: such an address lives in another namespace, where this agent never looks (6). */
+export function refuseOtherNamespace(p: VipParams): void {
   if (p.network_namespace?.trim())
-    refuse(
+    throw new OcfError(
+      Ocf.ERR_CONFIGURED,
       `network_namespace '${p.network_namespace}' is not supported by this agent; refusing rather than adding the address to this ` +
         `node's own namespace (use ocf:heartbeat:IPaddr2 for it)`,
     );
-  if (p.lvs_support)
-    refuse(
-      'lvs_support=true is not supported by this agent: IPaddr2 would move the address to lo at stop so that this node keeps serving ' +
-        'LVS-DR requests, this agent would remove it; unset it, or use ocf:heartbeat:IPaddr2',
-    );
+}
+
+/** What start refuses to add (6): settings this agent does not implement. */
+export function refuseUnimplemented(p: VipParams, family: Family): void {
+  const refuse = (reason: string): never => {
+    throw new OcfError(Ocf.ERR_CONFIGURED, reason);
+  };
   if (p.unique_clone_address)
     refuse('unique_clone_address=true (one address per clone instance) is not supported by this agent: it manages one address, not cloned');
   if (p.lvs_ipv6_addrlabel && family === 4) refuse('lvs_ipv6_addrlabel applies to IPv6 addresses only; unset it for an IPv4 ip');
@@ -90,11 +91,16 @@ export function noEffectWarnings(p: VipParams, family: Family): string[] {
   if (p.lvs_ipv6_addrlabel_value !== 99 && !p.lvs_ipv6_addrlabel)
     w.push('lvs_ipv6_addrlabel_value has no effect while lvs_ipv6_addrlabel is false');
   if (family === 4 && p.nodad !== undefined) w.push('nodad has no effect on an IPv4 address');
+  if (family === 4 && p.preferred_lft !== 'forever') w.push(`preferred_lft '${p.preferred_lft}' has no effect on an IPv4 address`);
+  if (family === 6 && (p.iflabel !== undefined || p.nic?.includes(':')))
+    w.push('an interface label (iflabel, or nic=NIC:LABEL) has no effect on an IPv6 address: the kernel keeps labels for IPv4 only');
+  if (family === 6 && p.lvs_support)
+    w.push('lvs_support has no effect on an IPv6 address, as in IPaddr2 (it moves IPv4 copies on lo); see lvs_ipv6_addrlabel');
   if (family === 6 && p.run_arping !== undefined)
     w.push("run_arping has no effect on an IPv6 address (the kernel's duplicate address detection applies; see nodad)");
   if (family === 6 && p.arp_count_refresh > 0) w.push('arp_count_refresh has no effect on an IPv6 address, as in IPaddr2');
   if (p.netmask !== undefined && p.cidr_netmask !== undefined) w.push(`netmask '${p.netmask}' has no effect: cidr_netmask is set`);
-  if (p.iflabel !== undefined && p.nic?.includes(':'))
+  if (family === 4 && p.iflabel !== undefined && p.nic?.includes(':'))
     w.push(`iflabel '${p.iflabel}' has no effect: nic ${p.nic} carries the label, which wins as in IPaddr2`);
   return w;
 }

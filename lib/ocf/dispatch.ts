@@ -2,7 +2,7 @@
 import { createLogger, logSettingsFromEnv, type Io } from '../log/logger.js';
 import { which } from '../exec/which.js';
 import { ExecFailed } from '../exec/exec-failed.js';
-import { parseParams, undeclaredParams, type ParamsOf, type ParamsSpec } from '../spec/params.js';
+import { parseParams, undeclaredParams, type ParamsOf, type ParamsSpec, type SetAside } from '../spec/params.js';
 import { stateFile } from '../state/state-file.js';
 import { metaFromEnv, nodeNameFrom, type ResourceContext } from './context.js';
 import { BestEffort } from './best-effort.js';
@@ -86,7 +86,7 @@ async function dispatch(agent: ResourceAgent, action: string, env: Env, io: Io):
   let p: ParamsOf<ParamsSpec>;
   let ctx: ResourceContext;
   try {
-    p = parseParams(agent.params, env);
+    p = parseParams(agent.params, env, looksDespiteBadSettings(action) ? setAsideFor(action, (m) => base.log.warn(m)) : undefined);
     if (action === 'start' || action === 'validate-all')
       for (const name of undeclaredParams(agent.params, env))
         base.log.warn(`parameter ${name} is not a parameter of ${agent.name}: ignored`);
@@ -110,6 +110,17 @@ async function dispatch(agent: ResourceAgent, action: string, env: Env, io: Io):
     const { code, reason } = asOcf(e);
     return finish(code, reason);
   }
+}
+
+// A stop or monitor with a malformed setting still looks at the resource: answering "stopped" or
+// "not running" from the configuration alone would hide one that runs (the kit maps 6 to 0 and 7 there).
+function looksDespiteBadSettings(action: string): boolean {
+  return action === 'stop' || action === 'monitor';
+}
+
+function setAsideFor(action: string, warn: (m: string) => void): (s: SetAside) => void {
+  return ({ name, error, fallback }) =>
+    warn(`parameter ${name}: ${error}; this ${action} uses ${fallback === undefined ? 'no value' : `the default ${fallback}`} instead`);
 }
 
 async function runHandler(agent: ResourceAgent, action: string, p: ParamsOf<ParamsSpec>, ctx: ResourceContext): Promise<OcfCode> {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { Ocf } from '../ocf/exit-codes.js';
 import { OcfError } from '../ocf/ocf-error.js';
-import { custom, type Declaration, type PresentOf, type ValueSpec, type ValuesOf } from './core.js';
+import { custom, defaultText, type Declaration, type PresentOf, type ValueSpec, type ValuesOf } from './core.js';
 import { ocfIsTrue } from './values.js';
 
 /** What a resource-agent parameter declares besides its type and default: drives validation and meta-data. */
@@ -48,11 +48,23 @@ export function undeclaredParams(spec: ParamsSpec, env: Readonly<Record<string, 
     .sort();
 }
 
+/** A value that did not parse, replaced by the parameter's default (undefined when it has none). */
+export interface SetAside {
+  readonly name: string;
+  readonly error: string;
+  readonly fallback: string | undefined;
+}
+
 /**
  * Reads `OCF_RESKEY_<name>` for every declared parameter. An empty value counts as unset, as
- * in the shell agents. Throws OcfError(ERR_CONFIGURED) naming the parameter and the fix.
+ * in the shell agents. Throws OcfError(ERR_CONFIGURED) naming the parameter and the fix, unless
+ * `setAside` is given: then a value that does not parse is reported to it and the default used.
  */
-export function parseParams<S extends ParamsSpec>(spec: S, env: Readonly<Record<string, string | undefined>>): ParamsOf<S> {
+export function parseParams<S extends ParamsSpec>(
+  spec: S,
+  env: Readonly<Record<string, string | undefined>>,
+  setAside?: (s: SetAside) => void,
+): ParamsOf<S> {
   const values: Record<string, unknown> = {};
   for (const [name, p] of Object.entries(spec)) {
     const raw = env[`OCF_RESKEY_${name}`];
@@ -62,8 +74,12 @@ export function parseParams<S extends ParamsSpec>(spec: S, env: Readonly<Record<
       continue;
     }
     const parsed = p.parse(raw);
-    if ('error' in parsed) throw new OcfError(Ocf.ERR_CONFIGURED, `parameter ${name}: ${parsed.error}`);
-    values[name] = parsed.value;
+    if (!('error' in parsed)) values[name] = parsed.value;
+    else if (setAside === undefined || p.required) throw new OcfError(Ocf.ERR_CONFIGURED, `parameter ${name}: ${parsed.error}`);
+    else {
+      setAside({ name, error: parsed.error, fallback: defaultText(p) });
+      if (p.default !== undefined) values[name] = p.default;
+    }
   }
   return values as ParamsOf<S>;
 }

@@ -135,6 +135,18 @@ syscall_via_perl() { perl -e 'require "syscall.ph"; syscall(&{"SYS_$ARGV[0]"}, 0
   [ "$status" -eq 7 ]
 }
 
+@test "vip under the wrapper: a /32 address (SEAPATH's API address) is announced from the interface's own subnet" {
+  in_node p1 ip neigh replace 192.0.2.41 dev eth0 lladdr 02:00:00:00:00:99 nud stale
+  sleep 1.1 # the kernel lets an ARP override an entry only after its locktime (1 s)
+  run ocf_agent n1 vip start ip=192.0.2.41 cidr_netmask=32 nic=eth0
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ $output == *"announced 192.0.2.41 as the sender of the kernel's ARP requests for 192.0.2."* ]]
+  wait_until 5 "p1 to map 192.0.2.41 to n1" peer_maps_to_n1 192.0.2.41
+  run ocf_agent n1 vip stop ip=192.0.2.41 cidr_netmask=32 nic=eth0
+  [ "$status" -eq 0 ]
+}
+
 @test "ping start, monitor, stop under the wrapper: tcp: probes publish the score to attrd" {
   local attr=hdp$BATS_TEST_NUMBER
   local params=(name="$attr" host_list="tcp:192.0.2.21:7000 tcp:192.0.2.21:7001" multiplier=100 dampen=0 timeout=1)

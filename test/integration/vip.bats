@@ -136,10 +136,14 @@ dead_link() {
 
 @test "check_link_status=true: a link without carrier fails the start and leaves no address" {
   dead_link
+  in_node n1 ip link set eth1 down
   run ocf_agent n1 vip start ip=198.51.100.10 cidr_netmask=24 nic=eth1 check_link_status=true
   [ "$status" -eq 1 ]
   [[ $(ocf_exit_reason) == "interface eth1 is down"* ]]
   ! in_node n1 ip -o address show dev eth1 | grep -q 198.51.100.10 || false
+  # the start brought the link up to look at it, and set it down again as it found it
+  in_node n1 ip -o link show dev eth1 | grep -qv '[<,]UP[,>]'
+  in_node n1 ip link set eth1 up
   run ocf_agent n1 vip monitor ip=198.51.100.10 cidr_netmask=24 nic=eth1 CRM_meta_interval=0
   [ "$status" -eq 7 ]
   run ocf_agent n1 vip start ip=2001:db8:1::10 cidr_netmask=64 nic=eth1 check_link_status=true
@@ -230,9 +234,9 @@ dead_link() {
   ! in_node n1 ip -6 addrlabel list | grep -q 'prefix 2001:db8::65/128' || false
 }
 
-@test "network_namespace, lvs_support and unique_clone_address are refused with 6 and nothing is added" {
+@test "network_namespace and unique_clone_address are refused with 6 and nothing is added" {
   local bad
-  for bad in network_namespace=blue lvs_support=true unique_clone_address=true; do
+  for bad in network_namespace=blue unique_clone_address=true; do
     run ocf_agent n1 vip start ip=192.0.2.66 cidr_netmask=24 nic=eth0 "$bad"
     echo "$bad -> $status $(ocf_exit_reason)"
     [ "$status" -eq 6 ]
@@ -242,8 +246,79 @@ dead_link() {
   # each reason says what ignoring the parameter would do
   run ocf_agent n1 vip start ip=192.0.2.66 cidr_netmask=24 nic=eth0 network_namespace=blue
   [[ $(ocf_exit_reason) == *"rather than adding the address to this node's own namespace"* ]]
-  run ocf_agent n1 vip start ip=192.0.2.66 cidr_netmask=24 nic=eth0 lvs_support=true
-  [[ $(ocf_exit_reason) == *"IPaddr2 would move the address to lo at stop"*"this agent would remove it"* ]]
+}
+
+@test "lvs_support: the copy on lo is removed while the address runs here and put back on lo at stop, as IPaddr2 does" {
+  in_node n1 ip address add 192.0.2.62/32 dev lo
+  run ocf_agent n1 vip start ip=192.0.2.62 cidr_netmask=24 nic=eth0 lvs_support=true check_duplicate=false
+  echo "$output"
+  [ "$status" -eq 0 ]
+  has_address n1 192.0.2.62/24
+  ! in_node n1 ip -o address show dev lo | grep -q ' 192.0.2.62/' || false
+  run ocf_agent n1 vip monitor ip=192.0.2.62 cidr_netmask=24 nic=eth0 lvs_support=true CRM_meta_interval=10000
+  [ "$status" -eq 0 ]
+  run ocf_agent n1 vip stop ip=192.0.2.62 cidr_netmask=24 nic=eth0 lvs_support=true
+  [ "$status" -eq 0 ]
+  ! has_address n1 192.0.2.62/24 || false
+  in_node n1 ip -o address show dev lo | grep -q ' 192.0.2.62/32 '
+  # a start that fails after moving the copy aside (ip refuses the address on eth0) puts it back at once
+  cp /usr/bin/ip "$BATS_TEST_TMPDIR/ip.real"
+  printf '#!/bin/sh\ncase " $* " in *" add "*" dev eth0 "*) echo "RTNETLINK answers: %s" >&2; exit 2;; esac\nexec %s "$@"\n' \
+    "Permission denied" "$BATS_TEST_TMPDIR/ip.real" >"$BATS_TEST_TMPDIR/ip"
+  chmod +x "$BATS_TEST_TMPDIR/ip"
+  local env="env -i PATH=$OCF_PATH OCF_ROOT=/usr/lib/ocf OCF_RESOURCE_INSTANCE=$OCF_INSTANCE OCF_RESKEY_ip=192.0.2.62"
+  env+=" OCF_RESKEY_cidr_netmask=24 OCF_RESKEY_nic=eth0 OCF_RESKEY_lvs_support=true OCF_RESKEY_check_duplicate=false"
+  run in_node n1 unshare --mount sh -c "mount --bind $BATS_TEST_TMPDIR/ip /usr/bin/ip && $env /usr/lib/ocf/resource.d/seapath/vip start"
+  echo "$output"
+  [ "$status" -eq 1 ]
+  in_node n1 ip -o address show dev lo | grep -q ' 192.0.2.62/32 '
+  ! has_address n1 192.0.2.62/24 || false
+  in_node n1 ip address del 192.0.2.62/32 dev lo
+}
+
+@test "without nic or state, the address counts only where start would add it, and stop removes it only there" {
+  in_node n1 ip link add dummy7 type veth peer name dummy7p # this kernel has no dummy links
+  in_node n1 ip link set dummy7 up
+  in_node n1 ip link set dummy7p up # a running link: its addresses are listed as a leftover's would be
+  in_node n1 ip address add 192.0.2.72/32 dev dummy7
+  run ocf_agent n1 vip monitor ip=192.0.2.72 CRM_meta_interval=0
+  [ "$status" -eq 7 ]
+  run ocf_agent n1 vip start ip=192.0.2.72 check_duplicate=false
+  [ "$status" -eq 0 ]
+  has_address n1 192.0.2.72/24
+  run ocf_agent n1 vip stop ip=192.0.2.72
+  [ "$status" -eq 0 ]
+  ! has_address n1 192.0.2.72/24 || false
+  run ocf_agent n1 vip monitor ip=192.0.2.72 CRM_meta_interval=0
+  [ "$status" -eq 7 ]
+  # the leftover's stop says whose it is not, and leaves it
+  run ocf_agent n1 vip stop ip=192.0.2.72
+  [ "$status" -eq 0 ]
+  [[ $output == *"192.0.2.72 is on dummy7, not on eth0 where this resource would add it: leaving it there"* ]]
+  in_node n1 ip -o address show dev dummy7 | grep -q ' 192.0.2.72/32 '
+  in_node n1 ip link del dummy7
+}
+
+@test "a malformed setting does not blind stop or a probe: they find the address and stop removes it" {
+  ocf_agent n1 vip start ip=192.0.2.73 cidr_netmask=24 nic=eth0 check_duplicate=false
+  run ocf_agent n1 vip monitor ip=192.0.2.73 cidr_netmask=33 nic=eth0 arp_interval=abc CRM_meta_interval=0
+  [ "$status" -eq 0 ]
+  run ocf_agent n1 vip stop ip=192.0.2.73 cidr_netmask=33 nic=eth0 arp_interval=abc
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ $output == *"parameter arp_interval: "*"this stop uses the default 200 instead"* ]]
+  ! has_address n1 192.0.2.73/24 || false
+}
+
+@test "IPaddr2's forms for IPv6: a label (nic=eth0:lab) is ignored with a warning, the address comes and goes" {
+  run ocf_agent n1 vip start ip=2001:db8::74 cidr_netmask=64 nic=eth0:lab nodad=true
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ $output == *"has no effect on an IPv6 address"* ]]
+  has_address n1 2001:db8::74/64
+  run ocf_agent n1 vip stop ip=2001:db8::74 cidr_netmask=64 nic=eth0:lab
+  [ "$status" -eq 0 ]
+  ! has_address n1 2001:db8::74/64 || false
 }
 
 @test "duplicate check without iputils arping: start goes on with a warning, never refuses" {
@@ -284,7 +359,7 @@ dead_link() {
 
 @test "malformed address or prefix: 6 from start and validate-all, 0 from stop, 7 from a probe" {
   local malformed=("ip=192.0.2.300" "ip=vip.example" "ip=192.0.2.70 cidr_netmask=33" "ip=192.0.2.70 cidr_netmask=255.0.255.0"
-    "ip=2001:db8::70 cidr_netmask=129")
+    "ip=2001:db8::70 cidr_netmask=129" "ip=192.0.2.70 cidr_netmask=0" "ip=2001:db8::70 cidr_netmask=0")
   for params in "${malformed[@]}"; do
     # shellcheck disable=SC2086
     run ocf_agent n1 vip start $params
@@ -314,6 +389,8 @@ dead_link() {
   run ocf_agent n1 vip validate-all ip=192.0.2.71 nic=eth7
   [ "$status" -eq 0 ] # level 0 checks only the parameters: valid on a node that has eth7
   run ocf_agent n1 vip monitor ip=192.0.2.71 nic=eth7 CRM_meta_interval=0
+  [ "$status" -eq 7 ]
+  run ocf_agent n1 vip monitor ip=192.0.2.71 nic=eth7 CRM_meta_interval=10000 # a Stopped-role monitor
   [ "$status" -eq 7 ]
   run ocf_agent n1 vip stop ip=192.0.2.71 nic=eth7
   [ "$status" -eq 0 ]

@@ -43,6 +43,9 @@ describe('vip addresses', () => {
     ['129', 6],
     ['255.255.255.0', 6],
     ['/24', 4],
+    ['0', 4], // a /0 prefix route is a default route through the interface
+    ['0', 6],
+    ['0.0.0.0', 4],
   ])('rejects prefix %j for IPv%i', (text, family) => {
     expect(() => parsePrefix(text, family as 4 | 6)).toThrow(OcfError);
   });

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { describe, expect, it } from 'vitest';
-import { parseNeighbours, solicitationCandidates } from '../../../../agents/vip/solicit.js';
+import { neighbourCandidates, parseNeighbours, solicitationCandidates } from '../../../../agents/vip/solicit.js';
 
 describe('solicitationCandidates', () => {
   it.each([
@@ -26,5 +26,33 @@ describe('parseNeighbours', () => {
   it('an empty table', () => {
     expect(parseNeighbours('').size).toBe(0);
     expect(parseNeighbours('[]').size).toBe(0);
+  });
+});
+
+describe('neighbourCandidates', () => {
+  it('a /32 finds its neighbours in the other subnets of its interface, never itself', () => {
+    const subnets = [{ address: '192.0.2.1', prefix: 29 }];
+    expect(neighbourCandidates('192.0.2.5', 32, subnets)).toEqual(['192.0.2.6', '192.0.2.4', '192.0.2.3', '192.0.2.2']);
+  });
+
+  it('its own prefix first, without repeating what the interface subnet also holds', () => {
+    expect(neighbourCandidates('192.0.2.9', 30, [{ address: '192.0.2.1', prefix: 28 }])).toEqual([
+      '192.0.2.10',
+      '192.0.2.14',
+      '192.0.2.13',
+      '192.0.2.12',
+      '192.0.2.11',
+      '192.0.2.8',
+      '192.0.2.7',
+      '192.0.2.6',
+      '192.0.2.5',
+      '192.0.2.4',
+      '192.0.2.3',
+      '192.0.2.2',
+    ]);
+  });
+
+  it('nothing when the interface has no other subnet', () => {
+    expect(neighbourCandidates('192.0.2.5', 32, [])).toEqual([]);
   });
 });

@@ -57,7 +57,6 @@ describe('IPaddr2 parameters read as IPaddr2 reads them', () => {
 
   it.each([
     [{ network_namespace: 'blue' }, "network_namespace 'blue' is not supported"],
-    [{ lvs_support: 'true' }, 'lvs_support=true'],
     [{ unique_clone_address: 'yes' }, 'unique_clone_address=true'],
     [{ lvs_ipv6_addrlabel: 'true' }, 'lvs_ipv6_addrlabel applies to IPv6 addresses only'],
     [{ arp_sender: 'carrier_pigeon' }, "arp_sender 'carrier_pigeon' is not one of"],
@@ -90,10 +89,33 @@ describe('IPaddr2 parameters read as IPaddr2 reads them', () => {
     ],
     [{ nodad: 'true' }, 'nodad has no effect on an IPv4 address'],
     [{ netmask: '24', cidr_netmask: '24' }, "netmask '24' has no effect: cidr_netmask is set"],
+    [{ preferred_lft: 'abc' }, "preferred_lft 'abc' has no effect on an IPv4 address"],
+    [{ ip: '2001:db8::10', iflabel: 'web' }, 'an interface label (iflabel, or nic=NIC:LABEL) has no effect on an IPv6 address'],
+    [{ ip: '2001:db8::10', nic: 'lo:web' }, 'an interface label (iflabel, or nic=NIC:LABEL) has no effect on an IPv6 address'],
+    [{ ip: '2001:db8::10', lvs_support: 'true' }, 'lvs_support has no effect on an IPv6 address'],
   ])('accepts %j with a warning naming it and why it has no effect', async (params, warning) => {
     const r = await runAction(agent, 'validate-all', env({ ip: '192.0.2.10', ...params }));
     expect(r.exitCode).toBe(0);
     expect(r.stderr).toContain(`WARNING: ${warning}`);
+  });
+});
+
+describe('values IPaddr2 accepts', () => {
+  it.each([[{ iflabel: 'v@1' }], [{ arp_interval: '5' }], [{ lvs_support: 'true' }], [{ iflabel: 'web', nic: 'lo' }]])(
+    'validate-all accepts %j',
+    async (params) => {
+      expect((await runAction(agent, 'validate-all', env({ ip: '192.0.2.10', ...params }))).exitCode).toBe(0);
+    },
+  );
+
+  it.each([
+    [{ ip: '2001:db8::10', preferred_lft: 'abc' }, "preferred_lft 'abc' must be 'forever' or a number of seconds"],
+    [{ iflabel: 'abcdefghijklm', nic: 'lo' }, "label lo:abcdefghijklm is longer than the kernel's 15 characters"],
+    [{ cidr_netmask: '0' }, 'cidr_netmask 0 is out of range for IPv4 (1-32)'],
+  ])('and refuses what IPaddr2 refuses, or what the kernel would: %j', async (params, reason) => {
+    const r = await runAction(agent, 'validate-all', env({ ip: '192.0.2.10', ...params }));
+    expect(r.exitCode).toBe(6);
+    expect(r.stderr).toContain(reason);
   });
 });
 

@@ -152,6 +152,19 @@ describe('action dispatch', () => {
     expect((await runAction(running, 'stop', base)).exitCode).toBe(0);
   });
 
+  it('a malformed setting does not keep stop and monitor from looking at the resource', async () => {
+    const env = { ...base, OCF_RESOURCE_INSTANCE: 'lenient', OCF_RESKEY_name: 'a' };
+    const bad = { ...env, OCF_RESKEY_count: 'lots' };
+    expect((await runAction(running, 'start', env)).exitCode).toBe(0);
+    expect((await runAction(running, 'monitor', { ...bad, ...probe })).exitCode).toBe(0);
+    const monitor = await runAction(running, 'monitor', { ...bad, ...recurring });
+    expect(monitor.exitCode).toBe(0);
+    expect(monitor.stderr).toContain("parameter count: expected an integer, got 'lots'; this monitor uses the default 3 instead");
+    expect((await runAction(running, 'stop', bad)).exitCode).toBe(0);
+    expect((await runAction(running, 'monitor', { ...env, ...probe })).exitCode).toBe(7); // the stop ran: state gone
+    expect((await runAction(running, 'start', bad)).exitCode).toBe(6);
+  });
+
   it('a malformed integer exits 6 naming the parameter', async () => {
     const r = await runAction(running, 'start', { ...base, OCF_RESKEY_name: 'a', OCF_RESKEY_count: 'lots' });
     expect(r.exitCode).toBe(6);
