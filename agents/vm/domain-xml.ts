@@ -11,6 +11,11 @@ export interface DomainXml {
   readonly rbdImages: readonly string[];
   /** The rbd images of disks neither `<shareable/>` nor `<readonly/>`: those another host must not hold. */
   readonly exclusiveRbdImages: readonly string[];
+  /**
+   * Disks neither shareable nor read-only that may be RBD but that the guard cannot map to an image:
+   * storage-pool volumes, and krbd devices not named /dev/rbd/<pool>/<image> (e.g. /dev/rbd0).
+   */
+  readonly unguardedDisks: readonly string[];
 }
 
 /** Why an XML text is not a usable domain; the caller turns it into an exit reason. */
@@ -45,21 +50,54 @@ export function parseDomainXml(text: string): DomainXml {
     vcpus: Number.isInteger(vcpus) && vcpus > 0 ? vcpus : undefined,
     memoryMiB: memoryMiBOf(domain.memory),
     rbdImages: rbdImagesOf(domain.devices),
-    exclusiveRbdImages: rbdImagesOf(domain.devices, (disk) => !('shareable' in disk) && !('readonly' in disk)),
+    exclusiveRbdImages: rbdImagesOf(domain.devices, isExclusive),
+    unguardedDisks: unguardedDisksOf(domain.devices),
   };
 }
 
-function rbdImagesOf(devices: unknown, keep: (disk: Node) => boolean = () => true): string[] {
+function isExclusive(disk: Node): boolean {
+  return !('shareable' in disk) && !('readonly' in disk);
+}
+
+function disksOf(devices: unknown): Node[] {
   if (!isNode(devices) || !Array.isArray(devices.disk)) return [];
+  return (devices.disk as unknown[]).filter(isNode);
+}
+
+function rbdImagesOf(devices: unknown, keep: (disk: Node) => boolean = () => true): string[] {
   const images: string[] = [];
-  for (const disk of devices.disk as unknown[]) {
-    if (!isNode(disk) || disk['@_type'] !== 'network' || !isNode(disk.source) || !keep(disk)) continue;
-    const source = disk.source;
-    if (source['@_protocol'] !== 'rbd' || typeof source['@_name'] !== 'string') continue;
-    const image = source['@_name'].split('@')[0] ?? '';
-    if (image.includes('/') && !images.includes(image)) images.push(image);
+  for (const disk of disksOf(devices)) {
+    if (!keep(disk)) continue;
+    const image = rbdImageOf(disk);
+    if (image !== undefined && !images.includes(image)) images.push(image);
   }
   return images;
+}
+
+/** `pool/image` (or `pool/namespace/image`) of an rbd network disk or of a krbd device /dev/rbd/<pool>/[<ns>/]<image>. */
+function rbdImageOf(disk: Node): string | undefined {
+  const source = disk.source;
+  if (!isNode(source)) return undefined;
+  let spec: string | undefined;
+  if (disk['@_type'] === 'network' && source['@_protocol'] === 'rbd' && typeof source['@_name'] === 'string') spec = source['@_name'];
+  if (disk['@_type'] === 'block' && typeof source['@_dev'] === 'string') spec = /^\/dev\/rbd\/(.+)$/.exec(source['@_dev'])?.[1];
+  const image = spec?.split('@')[0] ?? '';
+  const parts = image.split('/');
+  return parts.length >= 2 && parts.length <= 3 && parts.every((part) => part !== '') ? image : undefined;
+}
+
+function unguardedDisksOf(devices: unknown): string[] {
+  const found: string[] = [];
+  for (const disk of disksOf(devices)) {
+    if (!isExclusive(disk) || rbdImageOf(disk) !== undefined) continue;
+    const source = isNode(disk.source) ? disk.source : {};
+    const target = isNode(disk.target) && typeof disk.target['@_dev'] === 'string' ? ` (${disk.target['@_dev']})` : '';
+    const attr = (name: string): string => String(source[`@_${name}`] ?? '?');
+    if (disk['@_type'] === 'volume') found.push(`volume ${attr('volume')} of pool ${attr('pool')}${target}`);
+    else if (disk['@_type'] === 'block' && attr('dev').startsWith('/dev/rbd')) found.push(`block device ${attr('dev')}${target}`);
+    else if (disk['@_type'] === 'network' && source['@_protocol'] === 'rbd') found.push(`rbd disk ${attr('name')}${target}`);
+  }
+  return found;
 }
 
 const bytesPerUnit: Record<string, number> = {

@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 import { existsSync } from 'node:fs';
 import { Ocf, OcfError, type ResourceContext } from '../../lib/ocf/index.js';
-import { stepDeadline, waitUntil } from '../../lib/time/index.js';
+import { stepDeadline, waitUntil, type Deadline } from '../../lib/time/index.js';
 import { domainOf, fetchXmlFromRbd, readConfigFile, writeAtomically } from './config-source.js';
-import type { VmContext, VmIdentity, VmState } from './identity.js';
+import { domainNameIn, type VmContext, type VmIdentity, type VmState } from './identity.js';
 import { readClusterView } from '../../lib/cluster/index.js';
+import { imagesToGuard, requireRbdFor } from './guarded-images.js';
 import { waitUntilImagesFree } from './image-guard.js';
-import { migrationUserPattern, remoteUriFor } from './migration.js';
+import { isOwnKrbdHolder } from './krbd.js';
+import { migrationRouteProblem } from './migration.js';
 import { monitorScriptsOf, waitForMonitorScripts } from './monitor-scripts.js';
 import { rbdFor, unreachable, virshFor } from './resource.js';
-import { migrationTransports, type VmParams } from './spec.js';
+import type { VmParams } from './spec.js';
 import { startDomainResources } from './start-resources.js';
 import { refuseUnsupportedStockParams, warnNoEffectStockParams } from './stock-params.js';
 import { autosetUtilization } from './utilization.js';
@@ -28,29 +30,22 @@ export { stop } from './stop.js';
 export function validate(p: VmParams, ctx: VmContext): void {
   const action = ctx.action;
   if (action === 'start' || action === 'migrate_to' || action === 'validate-all') refuseUnsupportedStockParams(p);
-  if (action === 'migrate_to' || action === 'validate-all') validateMigration(p);
+  if (action === 'start' || action === 'validate-all') validateMigration(p);
   if (action === 'start' || action === 'validate-all') warnNoEffectStockParams(p, ctx.log);
+  // At level 0 too, as VirtualDomain: a node whose config file names no domain cannot run the VM (5).
+  // Level 10 parses the whole XML (validateHost).
+  if (action === 'validate-all' && ctx.checkLevel < 10 && !p.seapath) requireDomainName(ctx.resolved.config);
 }
 
-/** The settings a live migration uses: checked where they are used, migrate_to, and in validate-all. */
+function requireDomainName(config: string): void {
+  if (domainNameIn(readConfigFile(config)) === undefined)
+    throw new OcfError(Ocf.ERR_INSTALLED, `config file ${config} names no domain (no <name> in <domain>) on this node`);
+}
+
+/** The settings a live migration uses: refused before the VM runs, at start and in validate-all. */
 export function validateMigration(p: VmParams): void {
-  if (p.migration_transport !== undefined && !(migrationTransports as readonly string[]).includes(p.migration_transport))
-    throw new OcfError(
-      Ocf.ERR_CONFIGURED,
-      `parameter migration_transport must be one of ${migrationTransports.join(', ')}, got '${p.migration_transport}'`,
-    );
-  if (p.migration_user !== undefined && p.remoteuri === undefined && !migrationUserPattern.test(p.migration_user))
-    throw new OcfError(
-      Ocf.ERR_CONFIGURED,
-      `parameter migration_user must be a user name (${migrationUserPattern.source}), got '${p.migration_user}'`,
-    );
-  if (p.remoteuri === undefined) {
-    try {
-      remoteUriFor('target', p);
-    } catch (e) {
-      throw new OcfError(Ocf.ERR_CONFIGURED, `parameter hypervisor: ${(e as Error).message}`);
-    }
-  }
+  const problem = migrationRouteProblem(p);
+  if (problem !== undefined) throw new OcfError(Ocf.ERR_CONFIGURED, problem);
 }
 
 /**
@@ -60,7 +55,9 @@ export function validateMigration(p: VmParams): void {
 export function validateHost(p: VmParams, ctx: VmContext): Promise<void> {
   if (ctx.action === 'migrate_from') return Promise.resolve();
   const source = ctx.resolved;
-  if (!p.seapath) domainOf(readConfigFile(source.config), source);
+  if (p.seapath) return Promise.resolve();
+  const dom = domainOf(readConfigFile(source.config), source);
+  if (p.check_image_in_use && ctx.action === 'validate-all') requireRbdFor(imagesToGuard(source, dom, ctx.log));
   return Promise.resolve();
 }
 
@@ -90,11 +87,17 @@ export async function start(p: VmParams, ctx: VmContext): Promise<void> {
   if (!isNotDefined(before)) await undefineLeftover(virsh, vm, text, ctx);
 
   if (p.check_image_in_use) {
-    // Disks marked <shareable/> or <readonly/> may be open elsewhere by design.
-    const images = [...new Set([...(vm.systemImage ? [vm.systemImage] : []), ...dom.exclusiveRbdImages])];
+    const images = imagesToGuard(vm, dom, ctx.log);
+    requireRbdFor(images);
+    // This node's own krbd mapping of a /dev/rbd/<pool>/<image> disk watches the image: not another host.
+    const ceph = {
+      user: rbd.user,
+      blocklist: rbd.blocklist.bind(rbd),
+      holders: async (image: string, d: Deadline) => (await rbd.holders(image, d)).filter((h) => !isOwnKrbdHolder(image, h)),
+    };
     // Up to 45 s (or half the budget) for a fenced node's stale watch to expire; the rest starts the VM.
     const waitDeadline = ctx.deadline.within(Math.min(45_000, Math.floor(ctx.deadline.remainingMs() / 2)));
-    await waitUntilImagesFree(vm.name, images, rbd, waitDeadline, { readCluster: (d) => readClusterView(d), log: ctx.log });
+    await waitUntilImagesFree(vm.name, images, ceph, waitDeadline, { readCluster: (d) => readClusterView(d), log: ctx.log });
   }
   if (p.start_resources) await startDomainResources(text, virsh, stepDeadline(ctx.deadline, 20_000));
 

@@ -37,7 +37,7 @@ const seapathConfigDir = '/etc/pacemaker';
  * its first dot, as SEAPATH's VirtualDomain reads it. Throws ERR_CONFIGURED when no XML can be named.
  */
 export function vmSourceOf(p: VmParams, instance: string): VmSource {
-  const resource = instance.replace(/:\d+$/, '');
+  const resource = resourceNameOf(instance);
   if (p.config === undefined && !p.seapath)
     throw new OcfError(
       Ocf.ERR_CONFIGURED,
@@ -49,6 +49,11 @@ export function vmSourceOf(p: VmParams, instance: string): VmSource {
   const key = imageKeyOf(config);
   if (key === '') throw new OcfError(Ocf.ERR_CONFIGURED, `cannot take a VM name from config '${config}': its file name must be <vm>.xml`);
   return { config, systemImage: `${p.pool}/system_${key}` };
+}
+
+/** The resource's name: the instance without its clone suffix (`vm1:0` is vm1). */
+export function resourceNameOf(instance: string): string {
+  return instance.replace(/:\d+$/, '');
 }
 
 /** The VM name SEAPATH derives from the config file name: `/etc/pacemaker/vm1.xml` is vm1. */
@@ -85,6 +90,26 @@ export function vmIdentityOf(source: VmSource, state: Pick<StateStore, 'load'>):
   if (saved !== undefined) return { ...source, name: saved };
   if (source.systemImage !== undefined) return { ...source, name: imageKeyOf(source.config) };
   throw new OcfError(Ocf.ERR_INSTALLED, `${unreadable}, so the domain name is unknown on this node`);
+}
+
+/** A domain whose name nothing on this node gives: `unknownBecause` says why the name is a guess. */
+export interface GuessedIdentity extends VmIdentity {
+  readonly unknownBecause?: string | undefined;
+}
+
+/**
+ * For the actions that must look before they answer (stop, an arriving migration): when neither the
+ * XML nor the saved state names the domain, the name it most likely has, the resource's (SEAPATH's
+ * vm_manager names the domain after the resource). The node may lack the config file while the guest
+ * runs here: migrated in from a node that has it.
+ */
+export function vmIdentityOrGuess(source: VmSource, state: Pick<StateStore, 'load'>, instance: string): GuessedIdentity {
+  try {
+    return vmIdentityOf(source, state);
+  } catch (e) {
+    if (!(e instanceof OcfError) || e.code !== Ocf.ERR_INSTALLED) throw e;
+    return { ...source, name: resourceNameOf(instance), unknownBecause: e.reason };
+  }
 }
 
 function unescapeXml(text: string): string {

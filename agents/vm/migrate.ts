@@ -6,8 +6,8 @@ import { sleep, stepDeadline, type Deadline } from '../../lib/time/index.js';
 import { fetchXmlFromRbd, readConfigFile } from './config-source.js';
 import { parseDomainXml } from './domain-xml.js';
 import { rbdFor, unreachable, virshFor } from './resource.js';
-import { vmIdentityOf, type VmContext, type VmIdentity, type VmState } from './identity.js';
-import { migrateUriFor, remoteUriFor, splitMigrateOptions } from './migration.js';
+import { vmIdentityOf, vmIdentityOrGuess, type GuessedIdentity, type VmContext, type VmIdentity, type VmState } from './identity.js';
+import { migrateUriFor, migrationRouteProblem, remoteUriFor, splitMigrateOptions } from './migration.js';
 import { monitorScriptsOf, waitForMonitorScripts } from './monitor-scripts.js';
 import { saveConfig } from './save-config.js';
 import { startDomainResources } from './start-resources.js';
@@ -27,6 +27,10 @@ export async function migrateTo(p: VmParams, ctx: VmContext): Promise<void> {
   const target = ctx.migrateTarget;
   if (target === undefined || target === '')
     throw new OcfError(Ocf.ERR_GENERIC, 'migrate_to needs the target node in OCF_RESKEY_CRM_meta_migrate_target (Pacemaker sets it)');
+  // Settings changed since start (they are reloadable): a failed migration (1) lets Pacemaker stop and
+  // restart the VM, where 6 would stop it on every node.
+  const problem = migrationRouteProblem(p);
+  if (problem !== undefined) throw new OcfError(Ocf.ERR_GENERIC, `cannot migrate ${vm.name} to ${target}: ${problem}`);
   // Migration time is downtime budget: child_process directly, without loading execa.
   const virsh = virshFor(p, query);
   const status = await virsh.domstate(vm.name, stepDeadline(ctx.deadline, 10_000));
@@ -54,12 +58,14 @@ export async function migrateTo(p: VmParams, ctx: VmContext): Promise<void> {
         `live migration of ${vm.name} to ${target} failed: ${sshFailureCause(remoteUri, e.stderr) ?? e.message}`,
         { cause: e },
       );
-    await virsh
-      .abortJob(vm.name, stepDeadline(ctx.deadline, 3000))
-      .catch((err: unknown) => ctx.log.warn(`domjobabort ${vm.name}: ${(err as Error).message}`));
+    const abortFailed = await virsh.abortJob(vm.name, stepDeadline(ctx.deadline, 3000)).then(
+      () => undefined,
+      (err: unknown) => (err as Error).message,
+    );
     throw new OcfError(
       Ocf.ERR_GENERIC,
-      `live migration of ${vm.name} to ${target} did not finish within the migrate_to timeout; it was aborted`,
+      `live migration of ${vm.name} to ${target} did not finish within the migrate_to timeout; ` +
+        (abortFailed === undefined ? 'it was aborted' : `aborting it failed (${abortFailed}), so ${vm.name} may have reached ${target}`),
       { cause: e },
     );
   }
@@ -76,6 +82,8 @@ export async function migrateFrom(p: VmParams, ctx: VmContext): Promise<void> {
   const xml = ctx.resolved;
   const source = ctx.migrateSource ?? 'the source node';
   const virsh = virshFor(p, query);
+  const known = vmIdentityOrGuess(xml, ctx.state, ctx.instance);
+  if (known.unknownBecause !== undefined) return refuseUnnamedArrival(virsh, known, source, ctx);
   // The local copy of the XML names the domain; the VM runs whether or not it can be made (rbd is optional here).
   const fetching =
     xml.systemImage && !existsSync(xml.config) && which('rbd') !== undefined
@@ -118,6 +126,22 @@ export async function migrateFrom(p: VmParams, ctx: VmContext): Promise<void> {
       ctx.log.warn(`cannot set utilization: ${(e as Error).message}`);
     }
   }
+}
+
+/**
+ * This node cannot name the domain (no config file, nothing saved), yet migrate_to has already moved
+ * the guest: the exit reason says whether it runs here under the resource's name, which the stop
+ * that follows the failure looks for.
+ */
+async function refuseUnnamedArrival(virsh: Virsh, vm: GuessedIdentity, source: string, ctx: VmContext): Promise<never> {
+  const status = await virsh.domstate(vm.name, stepDeadline(ctx.deadline, 10_000));
+  const here =
+    status.kind === 'active'
+      ? `${vm.name} arrived from ${source} and runs here all the same; the stop that follows this failure stops it`
+      : status.kind === 'unreachable'
+        ? `whether ${vm.name} arrived from ${source} is unknown (libvirt: ${status.detail})`
+        : `no domain ${vm.name} runs here (${describeStatus(status)})`;
+  throw new OcfError(Ocf.ERR_INSTALLED, `${vm.unknownBecause ?? ''}: ${here}; put the config file on every node that may run it`);
 }
 
 /**

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import { migrationTransports } from './spec.js';
 
 /** The parameters that say how to reach a migration target. */
 export interface MigrationRoute {
@@ -18,6 +19,25 @@ export interface MigrationRoute {
  * the user it is given, and refuses (6, in migrate_to and validate-all) what cannot be a user.
  */
 export const migrationUserPattern = /^[a-z_][a-z0-9_-]*\$?$/;
+
+/**
+ * What makes these settings unusable for any migration, or undefined. start and validate-all refuse
+ * it (6, before the VM runs anywhere); migrate_to fails with it (1: Pacemaker stops and restarts).
+ */
+export function migrationRouteProblem(route: MigrationRoute): string | undefined {
+  const transport = route.migration_transport;
+  if (transport !== undefined && !(migrationTransports as readonly string[]).includes(transport))
+    return `parameter migration_transport must be one of ${migrationTransports.join(', ')}, got '${transport}'`;
+  if (route.migration_user !== undefined && route.remoteuri === undefined && !migrationUserPattern.test(route.migration_user))
+    return `parameter migration_user must be a user name (${migrationUserPattern.source}), got '${route.migration_user}'`;
+  if (route.remoteuri !== undefined) return undefined;
+  try {
+    remoteUriFor('target', route);
+    return undefined;
+  } catch (e) {
+    return `parameter hypervisor: ${(e as Error).message}`;
+  }
+}
 
 /** Appends the migration network suffix to the host part of a node name: `n2.lab` + `-mig` → `n2-mig.lab`. */
 export function withNetworkSuffix(node: string, suffix: string | undefined): string {
@@ -48,15 +68,17 @@ export function remoteUriFor(targetNode: string, route: MigrationRoute): string 
 /**
  * The URI of the memory stream: `migrateuri` with %n replaced by the target node, or
  * tcp://<node><suffix> when a migration network suffix is set; undefined lets libvirt choose
- * (the target's migration_host, or its host name).
+ * (the target's migration_host, or its host name). As in VirtualDomain, %n carries the suffix
+ * unless remoteuri is set (stock adds the suffix only while building the remote URI itself).
  */
 export function migrateUriFor(targetNode: string, route: MigrationRoute): string | undefined {
-  if (route.migrateuri) return route.migrateuri.replaceAll('%n', targetNode);
+  const host = withNetworkSuffix(targetNode, route.migration_network_suffix);
+  const percentN = route.remoteuri ? targetNode : host;
+  if (route.migrateuri) return route.migrateuri.replaceAll('%n', percentN);
   const fromOptions = splitMigrateOptions(route.migrate_options).migrateUri;
-  if (fromOptions !== undefined) return fromOptions.replaceAll('%n', targetNode);
+  if (fromOptions !== undefined) return fromOptions.replaceAll('%n', percentN);
   if (!route.migration_network_suffix) return undefined;
   const driver = uriPattern.exec(route.hypervisor)?.[1] ?? '';
-  const host = withNetworkSuffix(targetNode, route.migration_network_suffix);
   if (driver === 'qemu') return `tcp://${host}${route.migrateport !== undefined ? `:${route.migrateport}` : ''}`;
   if (driver === 'xen') return host;
   return undefined;

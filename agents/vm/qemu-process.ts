@@ -72,17 +72,21 @@ export function hasExited(p: QemuProcess): boolean {
   return stat === undefined || stat.state === 'Z' || stat.state === 'X' || stat.startTime !== p.startTime;
 }
 
+/** What is left after killQemuProcesses: processes still alive, and those this process may not signal. */
+export interface KillOutcome {
+  readonly alive: QemuProcess[];
+  /** pids whose signal failed with EPERM (no cap_kill, or QEMU under another user without it). */
+  readonly denied: number[];
+}
+
 /**
  * Ends QEMU processes as `virsh destroy` would: SIGTERM, then SIGKILL after `termGraceMs`, and
- * waits until they are gone or the deadline passes. Returns the processes still alive.
+ * waits until they are gone or the deadline passes.
  */
-export async function killQemuProcesses(
-  processes: readonly QemuProcess[],
-  termGraceMs: number,
-  deadline: Deadline,
-): Promise<QemuProcess[]> {
+export async function killQemuProcesses(processes: readonly QemuProcess[], termGraceMs: number, deadline: Deadline): Promise<KillOutcome> {
+  const denied = new Set<number>();
   const signalAll = (signal: NodeJS.Signals): void => {
-    for (const p of processes) if (!hasExited(p)) tryKill(p.pid, signal);
+    for (const p of processes) if (!hasExited(p) && signalRefused(p.pid, signal)) denied.add(p.pid);
   };
   const alive = (): QemuProcess[] => processes.filter((p) => !hasExited(p));
   signalAll('SIGTERM');
@@ -90,14 +94,17 @@ export async function killQemuProcesses(
   while (alive().length > 0 && Date.now() < termUntil) await sleep(50, deadline);
   if (alive().length > 0) signalAll('SIGKILL');
   while (alive().length > 0 && !deadline.isExpired()) await sleep(50, deadline);
-  return alive();
+  const left = alive();
+  return { alive: left, denied: left.filter((p) => denied.has(p.pid)).map((p) => p.pid) };
 }
 
-function tryKill(pid: number, signal: NodeJS.Signals): void {
+/** Sends `signal`; true only when the kernel refused it (EPERM). Gone already (ESRCH) is what we wanted. */
+function signalRefused(pid: number, signal: NodeJS.Signals): boolean {
   try {
     process.kill(pid, signal);
-  } catch {
-    // Already gone between the check and the signal: what we wanted.
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
-import { boolean, integer, string, type ActionsSpec, type ParamsOf } from '../../lib/spec/index.js';
+import { boolean, integer, ocfBoolean, string, type ActionsSpec, type ParamsOf } from '../../lib/spec/index.js';
 
 /** The libvirt remote transports migration_transport accepts (a string, as in VirtualDomain): libvirt's list. */
 export const migrationTransports = ['ssh', 'libssh', 'libssh2', 'tcp', 'tls', 'unix', 'ext'] as const;
 
-/** Parameters: VirtualDomain's names where they apply (SEAPATH's vm_manager sets them), then the RBD ones. */
+/**
+ * Parameters: VirtualDomain's names where they apply (SEAPATH's vm_manager sets them), then the RBD ones.
+ * VirtualDomain's booleans (and SEAPATH's seapath) are read as its ocf_is_true reads them; this agent's
+ * own check_image_in_use is strict, so that a typo cannot turn the guard off.
+ */
 export const vmParams = {
   config: string({
     // OCF 1.0's unique="1", as VirtualDomain has it: keeps the meta-data valid for ocf-tester's DTD
@@ -20,13 +24,13 @@ export const vmParams = {
     default: 'qemu:///system',
     desc: 'libvirt URI of the local hypervisor; every virsh call uses it.',
   }),
-  seapath: boolean({
+  seapath: ocfBoolean({
     default: false,
     desc:
       'SEAPATH mode: the domain XML lives in the metadata key `xml` of the RBD image <pool>/system_<vm>, ' +
       'where vm_manager stores it; start fetches it into config.',
   }),
-  force_stop: boolean({
+  force_stop: ocfBoolean({
     reloadable: true,
     default: false,
     desc: 'Stop destroys the domain at once instead of asking the guest to shut down first.',
@@ -75,32 +79,32 @@ export const vmParams = {
       'libvirt URI of the target host, e.g. qemu+tcp://%n/system; %n is replaced by the target node name. Overrides the URI built ' +
       'from hypervisor, migration_transport, migration_user and migration_network_suffix.',
   }),
-  autoset_utilization_cpu: boolean({
+  autoset_utilization_cpu: ocfBoolean({
     reloadable: true,
     default: false,
     desc: "At start and after a migration, set the resource's `cpu` utilization to the domain's vCPU count.",
   }),
-  autoset_utilization_hv_memory: boolean({
+  autoset_utilization_hv_memory: ocfBoolean({
     reloadable: true,
     default: false,
     desc: "At start and after a migration, set the resource's `hv_memory` utilization to the domain's memory in MiB.",
   }),
-  autoset_utilization_host_memory: boolean({
+  autoset_utilization_host_memory: ocfBoolean({
     default: false,
     reloadable: true,
     desc: "At start and after a migration, set the resource's `host_memory` utilization to the domain's maximum memory in MiB.",
   }),
-  unset_utilization_cpu: boolean({
+  unset_utilization_cpu: ocfBoolean({
     default: false,
     reloadable: true,
     desc: "When autoset_utilization_cpu is off: at start and after a migration, delete the resource's `cpu` utilization.",
   }),
-  unset_utilization_host_memory: boolean({
+  unset_utilization_host_memory: ocfBoolean({
     default: false,
     reloadable: true,
     desc: "When autoset_utilization_host_memory is off: at start and after a migration, delete the resource's `host_memory` utilization.",
   }),
-  unset_utilization_hv_memory: boolean({
+  unset_utilization_hv_memory: ocfBoolean({
     default: false,
     reloadable: true,
     desc: "When autoset_utilization_hv_memory is off: at start and after a migration, delete the resource's `hv_memory` utilization.",
@@ -126,14 +130,14 @@ export const vmParams = {
       'Space-separated programs run after each successful status check, as with VirtualDomain: one that exits ' +
       'non-zero fails the monitor (1); start and migrate_from wait until they all pass.',
   }),
-  start_resources: boolean({
+  start_resources: ocfBoolean({
     reloadable: true,
     default: false,
     desc:
       'Before start, and on the target before a migration: start the libvirt storage pools and networks the ' +
       'domain XML names (pool=, network=) that are not active, and refresh active pools.',
   }),
-  save_config_on_stop: boolean({
+  save_config_on_stop: ocfBoolean({
     reloadable: true,
     default: false,
     desc:
@@ -141,7 +145,7 @@ export const vmParams = {
       '--security-info) back to config when it changed and validates; with seapath=true also to the xml ' +
       'metadata of the system image.',
   }),
-  sync_config_on_stop: boolean({
+  sync_config_on_stop: ocfBoolean({
     reloadable: true,
     default: false,
     desc: 'Implies save_config_on_stop; after saving the XML at stop, runs `csync2 -x <config>` (csync2 must be installed).',
@@ -162,7 +166,7 @@ export const vmParams = {
       "Refused (6): VirtualDomain's node-local qcow2 overlay over this file; this agent runs domains whose disks are shared (RBD), " +
       'the same on every node.',
   }),
-  stateless: boolean({
+  stateless: ocfBoolean({
     default: false,
     desc: 'Refused (6) when true: it recreates the backingfile overlay at every start, and needs backingfile.',
   }),

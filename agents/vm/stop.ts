@@ -3,7 +3,8 @@ import { query, which } from '../../lib/exec/index.js';
 import { Ocf, OcfError, type ResourceContext } from '../../lib/ocf/index.js';
 import { sleep, type Deadline } from '../../lib/time/index.js';
 import { qemuOf, rbdFor, virshFor } from './resource.js';
-import { vmIdentityOf, type VmContext, type VmIdentity } from './identity.js';
+import { isLocalQemuUri } from './hypervisor-uri.js';
+import { vmIdentityOrGuess, type VmContext, type VmIdentity } from './identity.js';
 import { killQemuProcesses } from './qemu-process.js';
 import { saveConfig } from './save-config.js';
 import type { VmParams } from './spec.js';
@@ -24,7 +25,9 @@ const pollsPerShutdownRequest = 6;
  * since a stop that lies lets Pacemaker start the VM a second time elsewhere.
  */
 export async function stop(p: VmParams, ctx: VmContext): Promise<void> {
-  const vm = vmIdentityOf(ctx.resolved, ctx.state);
+  const vm = vmIdentityOrGuess(ctx.resolved, ctx.state, ctx.instance);
+  if (vm.unknownBecause !== undefined)
+    ctx.log.warn(`${vm.unknownBecause}: stopping the domain named after the resource, ${vm.name}, if it runs here`);
   const reserves = stopReservesMs(ctx.deadline.remainingMs());
   const gracefulShare = ctx.deadline.leaving(reserves.destroyMs + reserves.killMs);
   if (which('virsh') === undefined) return stopWithoutLibvirt(p, vm, 'virsh is not installed', ctx);
@@ -32,6 +35,8 @@ export async function stop(p: VmParams, ctx: VmContext): Promise<void> {
   const virsh = virshFor(p, query);
   const firstQuestion = ctx.deadline.leaving(firstQuestionLeavesMs(ctx.deadline.remainingMs())).within(callMs);
   let status = await virsh.domstate(vm.name, firstQuestion);
+  // No QEMU of it here: nothing for a returning libvirtd to add, so no wait before answering.
+  if (status.kind === 'unreachable' && procTells(p) && qemuOf(vm, ctx).length === 0) return stopWithoutLibvirt(p, vm, status.detail, ctx);
   if (status.kind === 'unreachable') status = await waitForLibvirt(virsh, vm.name, status, gracefulShare, ctx);
   if (status.kind === 'unreachable') return stopWithoutLibvirt(p, vm, status.detail, ctx);
   if (status.kind === 'inactive') return forget(p, virsh, vm, ctx, status);
@@ -126,7 +131,7 @@ async function shutDown(
  * not know (transient, or migrated away: every stop after a migration) has nothing to undefine.
  */
 async function forget(p: VmParams, virsh: Virsh, vm: VmIdentity, ctx: ResourceContext, status: DomainStatus): Promise<void> {
-  if (qemuOf(vm, ctx).length > 0) return stopWithoutLibvirt(p, vm, `libvirt does not know ${vm.name} as running`, ctx, 0);
+  if (procTells(p) && qemuOf(vm, ctx).length > 0) return stopWithoutLibvirt(p, vm, `libvirt does not know ${vm.name} as running`, ctx, 0);
   ctx.state.remove();
   ctx.log.info(`${vm.name} is stopped`);
   if (isNotDefined(status)) return;
@@ -134,11 +139,23 @@ async function forget(p: VmParams, virsh: Virsh, vm: VmIdentity, ctx: ResourceCo
   await ctx.bestEffort(`virsh undefine ${vm.name}`, (deadline) => virsh.undefine(vm.name, deadline), { withinMs: callMs });
 }
 
+/** This node's /proc shows the domain's QEMU only when the hypervisor is this node's own QEMU driver. */
+function procTells(p: VmParams): boolean {
+  return isLocalQemuUri(p.hypervisor);
+}
+
 /**
- * libvirt cannot answer: the truth is in /proc. No QEMU of the domain on this node means stopped;
- * otherwise SIGTERM (when libvirt has not tried yet), SIGKILL, and wait.
+ * libvirt cannot answer: with a local QEMU hypervisor the truth is in /proc. No QEMU of the domain
+ * on this node means stopped; otherwise SIGTERM (when libvirt has not tried yet), SIGKILL, and wait.
+ * With any other hypervisor nothing here can tell, so the stop fails.
  */
 async function stopWithoutLibvirt(p: VmParams, vm: VmIdentity, why: string, ctx: ResourceContext, termGraceMs = 2000): Promise<void> {
+  if (!procTells(p))
+    throw new OcfError(
+      Ocf.ERR_GENERIC,
+      `cannot stop ${vm.name}: ${why}; ${p.hypervisor} is not this node's own QEMU (qemu:///system or qemu:///session), so ` +
+        `its processes cannot tell whether the domain still runs: make libvirt at ${p.hypervisor} answer, then stop again`,
+    );
   const processes = qemuOf(vm, ctx);
   if (processes.length === 0) {
     ctx.log.info(`libvirt at ${p.hypervisor} cannot stop ${vm.name} (${why}), but no QEMU process of it runs here: stopped`);
@@ -147,11 +164,16 @@ async function stopWithoutLibvirt(p: VmParams, vm: VmIdentity, why: string, ctx:
   }
   const pids = processes.map((q) => q.pid).join(', ');
   ctx.log.warn(`libvirt at ${p.hypervisor} cannot stop ${vm.name} (${why}): killing its QEMU (pid ${pids})`);
-  const left = await killQemuProcesses(processes, termGraceMs, ctx.deadline.leaving(300));
-  if (left.length > 0)
+  const { alive, denied } = await killQemuProcesses(processes, termGraceMs, ctx.deadline.leaving(300));
+  if (denied.length > 0)
     throw new OcfError(
       Ocf.ERR_GENERIC,
-      `cannot stop ${vm.name}: its QEMU (pid ${left.map((q) => q.pid).join(', ')}) survived SIGKILL (${why})`,
+      `cannot stop ${vm.name}: not permitted to signal its QEMU (pid ${denied.join(', ')}: EPERM; the agent needs cap_kill) (${why})`,
+    );
+  if (alive.length > 0)
+    throw new OcfError(
+      Ocf.ERR_GENERIC,
+      `cannot stop ${vm.name}: its QEMU (pid ${alive.map((q) => q.pid).join(', ')}) survived SIGKILL (${why})`,
     );
   ctx.state.remove();
   ctx.log.info(`${vm.name} is stopped (QEMU killed)`);

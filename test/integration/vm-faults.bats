@@ -141,6 +141,23 @@ _running_vmf() {
   wait_until 20 "the killed QEMU's watch to expire" _no_watcher rbd/system_vmf
 }
 
+@test "stop on a node without the config file or a saved state (a guest migrated in): it stops the domain named after the resource" {
+  local qemu
+  qemu=$(_running_vmf)
+  in_node a rm -f /run/resource-agents/seapath-vm-vmf.json
+  run vm_agent a stop vmf seapath=false config="$VM_DIR/absent/vmf.xml"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ $output == *"stopping the domain named after the resource, vmf, if it runs here"* ]]
+  [[ $output != *"treating the resource as stopped"* ]]
+  [ "$(vm_state a vmf)" != running ]
+  ! proc_alive "$qemu" || false
+  # nothing of that name runs now: a second stop is 0, with libvirt saying so
+  run vm_agent a stop vmf seapath=false config="$VM_DIR/absent/vmf.xml"
+  [ "$status" -eq 0 ]
+  [[ $output == *"vmf is stopped"* ]]
+}
+
 @test "libvirtd hung during a stop: each virsh call is bounded, QEMU is killed, stop is 0 within its timeout" {
   local qemu t0
   qemu=$(_running_vmf)

@@ -335,6 +335,20 @@ EOF
   [ "$(vm_state a vmtools)" = absent ]
 }
 
+@test "rbd missing, check_image_in_use on, an XML with no RBD disk (seapath=false): start runs the VM, there is nothing to check" {
+  vm_image vmnorbd --guest noos
+  local xml="$VM_DIR/vmnorbd-local.xml"
+  sed '/<disk /,/<\/disk>/d' "$VM_DIR/vmnorbd.xml" >"$xml"
+  ! grep -q "protocol=.rbd" "$xml" || false
+  run vm_agent_hiding rbd a start vmnorbd seapath=false config="$xml"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$(vm_state a vmnorbd)" = running ]
+  run vm_agent a stop vmnorbd seapath=false config="$xml"
+  [ "$status" -eq 0 ]
+  [ "$(vm_state a vmnorbd)" = absent ]
+}
+
 @test "a stop without virsh still kills the domain's QEMU rather than report a running VM stopped" {
   vm_image vmnovirsh --guest noos
   vm_agent a start vmnovirsh

@@ -1,9 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runAction } from '../../../../lib/ocf/dispatch.js';
 import vm, { virtualDomain } from '../../../../agents/vm/index.js';
 
 const agent = vm;
+const dir = mkdtempSync(join(tmpdir(), 'vm-agent-'));
+const config = join(dir, 'vmunit.xml');
+writeFileSync(config, '<domain type="qemu"><name>vmunit</name></domain>\n');
 const env = (extra: Record<string, string>) => ({
   OCF_RESOURCE_INSTANCE: 'vmunit',
   HA_RSCTMP: '/tmp/vm-unit-rsctmp',
@@ -51,20 +57,42 @@ describe('vm agent: what the kit derives from its spec', () => {
     if (code === 6 || code === 1) expect(r.stderr).toContain('ocf-exit-reason:parameter config is not set');
   });
 
-  it('rejects a migration_user that cannot be a user name (6) in validate-all and migrate_to', async () => {
-    for (const action of ['validate-all', 'migrate_to']) {
-      const r = await runAction(agent, action, env({ OCF_RESKEY_config: '/x/vmunit.xml', OCF_RESKEY_migration_user: 'Root User' }));
+  it.each([
+    ['migration_user', 'Root User', "parameter migration_user must be a user name (^[a-z_][a-z0-9_-]*\\$?$), got 'Root User'"],
+    ['migration_transport', 'sssh', "parameter migration_transport must be one of ssh, libssh, libssh2, tcp, tls, unix, ext, got 'sssh'"],
+  ])('refuses %s=%s with 6 in validate-all and start, before the VM runs; migrate_to fails 1', async (param, value, reason) => {
+    for (const action of ['validate-all', 'start']) {
+      const r = await runAction(agent, action, env({ OCF_RESKEY_config: config, [`OCF_RESKEY_${param}`]: value }));
       expect(r.exitCode).toBe(6);
-      expect(r.stderr).toContain("ocf-exit-reason:parameter migration_user must be a user name (^[a-z_][a-z0-9_-]*\\$?$), got 'Root User'");
+      expect(r.stderr).toContain(`ocf-exit-reason:${reason}`);
     }
+    // A reloadable setting changed under a running VM: 6 would stop it on every node.
+    const m = await runAction(
+      agent,
+      'migrate_to',
+      env({ OCF_RESKEY_config: config, OCF_RESKEY_CRM_meta_migrate_target: 'n2', [`OCF_RESKEY_${param}`]: value }),
+    );
+    expect(m.exitCode).toBe(1);
+    expect(m.stderr).toContain(`ocf-exit-reason:cannot migrate vmunit to n2: ${reason}`);
   });
 
   it.each([
     ['migration_transport', 'libssh2'],
     ['migration_user', 'virt_user'],
   ])('accepts %s=%s, which libvirt and useradd accept', async (param, value) => {
-    const r = await runAction(agent, 'validate-all', env({ OCF_RESKEY_config: '/x/vmunit.xml', [`OCF_RESKEY_${param}`]: value }));
+    const r = await runAction(agent, 'validate-all', env({ OCF_RESKEY_config: config, [`OCF_RESKEY_${param}`]: value }));
     expect(r.exitCode).toBe(0);
+  });
+
+  it('validate-all at level 0 answers 5 when config is missing or names no domain, as VirtualDomain', async () => {
+    const missing = await runAction(agent, 'validate-all', env({ OCF_RESKEY_config: join(dir, 'absent.xml') }));
+    expect(missing.exitCode).toBe(5);
+    expect(missing.stderr).toContain(`ocf-exit-reason:config file ${join(dir, 'absent.xml')} does not exist on this node`);
+    const nameless = join(dir, 'nameless.xml');
+    writeFileSync(nameless, '<domain type="qemu"></domain>\n');
+    const r = await runAction(agent, 'validate-all', env({ OCF_RESKEY_config: nameless }));
+    expect(r.exitCode).toBe(5);
+    expect(r.stderr).toContain(`ocf-exit-reason:config file ${nameless} names no domain`);
   });
 
   it('validates a SEAPATH definition at level 0 without touching the node', async () => {

@@ -20,3 +20,28 @@ describe('the rbd images the image guard checks', () => {
     expect(d.exclusiveRbdImages).toEqual(['rbd/d']);
   });
 });
+
+describe('krbd devices and disks the guard cannot map', () => {
+  const block = (dev: string, extra = '') => `<disk type="block" device="disk"><source dev="${dev}"/><target dev="vdy"/>${extra}</disk>`;
+
+  it('guards /dev/rbd/<pool>/[<namespace>/]<image> as that image, snapshots dropped', () => {
+    const d = parseDomainXml(
+      `<domain><name>vm1</name><devices>${block('/dev/rbd/rbd/vm1-root')}${block('/dev/rbd/rbd/ns1/vm1-data@s1')}` +
+        `${block('/dev/rbd/rbd/iso', '<readonly/>')}${block('/dev/sdb')}</devices></domain>`,
+    );
+    expect(d.exclusiveRbdImages).toEqual(['rbd/vm1-root', 'rbd/ns1/vm1-data']);
+    expect(d.unguardedDisks).toEqual([]);
+  });
+
+  it('names the storage-pool volumes and unmapped krbd devices it cannot check, unless shared or read-only', () => {
+    const d = parseDomainXml(
+      '<domain><name>vm1</name><devices>' +
+        '<disk type="volume" device="disk"><source pool="ceph" volume="vm1-root"/><target dev="vda"/></disk>' +
+        '<disk type="volume" device="disk"><source pool="ceph" volume="quorum"/><target dev="vdb"/><shareable/></disk>' +
+        `${block('/dev/rbd3')}${block('/dev/sdc')}<disk type="file"><source file="/x.iso"/><target dev="hdc"/></disk>` +
+        '</devices></domain>',
+    );
+    expect(d.unguardedDisks).toEqual(['volume vm1-root of pool ceph (vda)', 'block device /dev/rbd3 (vdy)']);
+    expect(d.exclusiveRbdImages).toEqual([]);
+  });
+});

@@ -41,14 +41,19 @@ describe('migrateUriFor', () => {
     [{ hypervisor: 'qemu:///system', migration_network_suffix: '-mig' }, 'tcp://n2-mig'],
     [{ hypervisor: 'xen:///system', migration_network_suffix: '-mig' }, 'n2-mig'],
     [{ hypervisor: 'lxc:///system', migration_network_suffix: '-mig' }, undefined],
-    [{ hypervisor: 'qemu:///system', migration_network_suffix: '-mig', migrateuri: 'tcp://%n:49152' }, 'tcp://n2:49152'],
+    // %n carries the suffix, as VirtualDomain substitutes it; not with remoteuri, where stock adds none
+    [{ hypervisor: 'qemu:///system', migration_network_suffix: '-mig', migrateuri: 'tcp://%n:49152' }, 'tcp://n2-mig:49152'],
+    [
+      { hypervisor: 'qemu:///system', migration_network_suffix: '-mig', migrateuri: 'tcp://%n:49152', remoteuri: 'qemu+ssh://%n/system' },
+      'tcp://n2:49152',
+    ],
     // migrateport: the port of the URI built from the suffix, as VirtualDomain's tcp:<node><suffix>:<port>
     [{ hypervisor: 'qemu:///system', migration_network_suffix: '-mig', migrateport: 49200 }, 'tcp://n2-mig:49200'],
     [{ hypervisor: 'qemu:///system', migrateport: 49200 }, undefined],
     // --migrateuri= in migrate_options, unless migrateuri is set
     [
       { hypervisor: 'qemu:///system', migration_network_suffix: '-mig', migrate_options: '--p2p --migrateuri=tcp://%n-x:49153' },
-      'tcp://n2-x:49153',
+      'tcp://n2-mig-x:49153',
     ],
     [{ hypervisor: 'qemu:///system', migrateuri: 'tcp://%n', migrate_options: '--migrateuri=tcp://other' }, 'tcp://n2'],
   ])('%o → %s', (route, expected) => {

@@ -30,9 +30,10 @@ const probe = { OCF_RESKEY_CRM_meta_interval: '0' };
 const recurring = { OCF_RESKEY_CRM_meta_interval: '10000' };
 
 let qemu: ChildProcess | undefined;
-/** A process whose /proc/<pid>/cmdline is the one libvirt gives QEMU for domain vmq. */
-function startQemuStandIn(): ChildProcess {
-  qemu = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', '--', '-name', 'guest=vmq,debug-threads=on', '-uuid', uuid], {
+/** A process whose /proc/<pid>/cmdline is the one libvirt gives QEMU for domain `name` (vmq). */
+function startQemuStandIn(name = 'vmq'): ChildProcess {
+  const id = name === 'vmq' ? uuid : '0b2f6a3c-0000-4f5a-8b9c-0d1e2f3a4b5c';
+  qemu = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', '--', '-name', `guest=${name},debug-threads=on`, '-uuid', id], {
     argv0: '/usr/bin/qemu-system-x86_64',
     stdio: 'ignore',
   });
@@ -104,6 +105,70 @@ describe("libvirt unreachable, the domain's QEMU alive in /proc", () => {
   });
 });
 
+describe('stop without the config file or a saved state (a guest migrated in from a node that has the file)', () => {
+  const missing = { OCF_RESOURCE_INSTANCE: 'vmr:0', OCF_RESKEY_config: join(dir, 'absent', 'vmr.xml') };
+
+  it('kills the QEMU of the domain named after the resource (1 if it cannot), never answering 0 without looking', async () => {
+    const standIn = startQemuStandIn('vmr');
+    await settle();
+    const s = await runAction(agent, 'stop', env(missing));
+    expect(s.exitCode).toBe(0);
+    expect(s.stderr).toContain('stopping the domain named after the resource, vmr, if it runs here');
+    expect(s.stderr).toMatch(/killing its QEMU \(pid \d+\)/);
+    expect(s.stderr).not.toContain('treating the resource as stopped');
+    expect(alive(standIn)).toBe(false);
+  });
+
+  it('answers 0 at once, without waiting for libvirt, when no QEMU of that name runs here', async () => {
+    const s = await runAction(agent, 'stop', env({ ...missing, OCF_RESKEY_CRM_meta_timeout: '20000' }));
+    expect(s.exitCode).toBe(0);
+    expect(s.stderr).not.toContain('asking again');
+    expect(s.stderr).toContain('no QEMU process of it runs here: stopped');
+  });
+
+  it('migrate_from fails 5 saying the config is unreadable and what it knows of the arrived guest', async () => {
+    const r = await runAction(agent, 'migrate_from', env({ ...missing, OCF_RESKEY_CRM_meta_migrate_source: 'n1' }));
+    expect(r.exitCode).toBe(5);
+    expect(r.stderr).toContain(
+      `ocf-exit-reason:cannot read config file ${missing.OCF_RESKEY_config}: ENOENT, so the domain name is unknown on this node: ` +
+        'whether vmr arrived from n1 is unknown',
+    );
+  });
+});
+
+describe('stop while libvirt does not answer, with a hypervisor whose guests /proc cannot show', () => {
+  it.each(['qemu+tcp://127.0.0.1:1/system', 'lxc:///', 'qemu://192.0.2.1/system'])(
+    '%s: stop fails 1 even with no QEMU here, naming the hypervisor',
+    async (hypervisor) => {
+      const s = await runAction(agent, 'stop', env({ OCF_RESKEY_hypervisor: hypervisor, OCF_RESKEY_CRM_meta_timeout: '6000' }));
+      expect(s.exitCode).toBe(1);
+      expect(s.stderr).toContain(`${hypervisor} is not this node's own QEMU (qemu:///system or qemu:///session)`);
+    },
+    15_000,
+  );
+});
+
+describe('VirtualDomain booleans read as ocf_is_true reads them', () => {
+  it.each([
+    ['stateless', 'ja', 6],
+    ['stateless', 'Yes', 0], // ocf_is_true: false
+    ['stateless', 'maybe', 0],
+  ])('%s=%s: validate-all exits %i', async (param, value, code) => {
+    expect((await runAction(agent, 'validate-all', env({ [`OCF_RESKEY_${param}`]: value }))).exitCode).toBe(code);
+  });
+
+  it('seapath=On is false, as stock reads it: config is then required', async () => {
+    const r = await runAction(agent, 'validate-all', env({ OCF_RESKEY_seapath: 'On', OCF_RESKEY_config: '' }));
+    expect(r.exitCode).toBe(6);
+    expect(r.stderr).toContain('ocf-exit-reason:parameter config is not set');
+  });
+
+  it('check_image_in_use, the guard of this agent, stays strict: a typo is 6, not "off"', async () => {
+    const r = await runAction(agent, 'validate-all', env({ OCF_RESKEY_check_image_in_use: 'ture' }));
+    expect(r.exitCode).toBe(6);
+  });
+});
+
 describe('parameters checked per action', () => {
   it.each([
     ['snapshot', '/var/lib/snapshots', 'parameter snapshot is not supported'],
@@ -115,6 +180,23 @@ describe('parameters checked per action', () => {
       expect(r.exitCode).toBe(6);
       expect(r.stderr).toContain(`ocf-exit-reason:${reason}`);
     }
+  });
+
+  it('validate-all at level 10 warns about each disk check_image_in_use cannot map to an RBD image', async () => {
+    const volumes = join(dir, 'volumes.xml');
+    writeFileSync(
+      volumes,
+      "<domain type='qemu'><name>vmv</name><devices>" +
+        "<disk type='volume' device='disk'><source pool='ceph' volume='vmv-root'/><target dev='vda'/></disk>" +
+        "<disk type='block' device='disk'><source dev='/dev/rbd0'/><target dev='vdb'/></disk>" +
+        "<disk type='block' device='disk'><source dev='/dev/rbd/rbd/vmv-data'/><target dev='vdc'/></disk>" +
+        '</devices></domain>\n',
+    );
+    const r = await runAction(agent, 'validate-all', env({ OCF_RESKEY_config: volumes, OCF_CHECK_LEVEL: '10' }));
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr).toContain('WARNING: check_image_in_use cannot check volume vmv-root of pool ceph (vda) of vmv');
+    expect(r.stderr).toContain('WARNING: check_image_in_use cannot check block device /dev/rbd0 (vdb) of vmv');
+    expect(r.stderr).not.toContain('/dev/rbd/rbd/vmv-data');
   });
 
   it('copyindirs is accepted with a WARNING naming it', async () => {

@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: Apache-2.0
+import { which } from '../../lib/exec/index.js';
+import type { Logger } from '../../lib/log/index.js';
+import { Ocf, OcfError } from '../../lib/ocf/index.js';
+import type { DomainXml } from './domain-xml.js';
+import type { VmSource } from './identity.js';
+
+/**
+ * The RBD images check_image_in_use checks before a start; each disk it cannot map to an image gets
+ * a WARNING naming it, since nothing then keeps the VM from running twice on that disk. Disks marked
+ * <shareable/> or <readonly/> may be open elsewhere by design and are left out.
+ */
+export function imagesToGuard(vm: VmSource, dom: DomainXml, log: Logger): string[] {
+  for (const disk of dom.unguardedDisks)
+    log.warn(
+      `check_image_in_use cannot check ${disk} of ${dom.name}: it knows rbd network disks and /dev/rbd/<pool>/<image> devices ` +
+        'only; make sure nothing else can run this VM on another host',
+    );
+  return [...new Set([...(vm.systemImage ? [vm.systemImage] : []), ...dom.exclusiveRbdImages])];
+}
+
+/** rbd is needed only when there is an image to check (5 on this node otherwise). */
+export function requireRbdFor(images: readonly string[]): void {
+  if (images.length > 0 && which('rbd') === undefined)
+    throw new OcfError(
+      Ocf.ERR_INSTALLED,
+      `rbd is not installed on this node (needed by check_image_in_use to check ${images.join(', ')}): install ceph-common`,
+    );
+}
