@@ -20,14 +20,7 @@ import {
   type Placement,
 } from './iproute.js';
 import type { VipParams } from './spec.js';
-import {
-  noEffectWarnings,
-  refuseClone,
-  refuseOtherNamespace,
-  refuseUnimplemented,
-  vipSettings,
-  type VipSettings,
-} from './stock-params.js';
+import { noEffectWarnings, refuseClone, refuseOtherNamespace, refuseUnimplemented, vipSettings, type VipSettings } from './stock-params.js';
 
 /** What every vip hook works on: the address of `ip`, parsed once per action by the kit (resolve). */
 export type VipContext = ResourceContext<FloatingAddress>;
