@@ -9,7 +9,7 @@ import { findCredentials, loadProfile, readCredentials, readSecretFile, type Fou
 import { proxyFor, resolveEndpoint } from './endpoint.js';
 import { instanceIdUrl } from './metadata-service.js';
 import type { OutscaleOptions } from './options.js';
-import { findTargetVm, plugProblem } from './target.js';
+import { findTargetVm, plugProblem, type TargetLookup } from './target.js';
 import type { Vm } from './vms.js';
 
 /** What one call of the agent works with: the options, a signed API client, and plug → VM answers. */
@@ -69,10 +69,15 @@ function resolveProxy(o: OutscaleOptions, env: Env, endpoint: URL, warn?: (m: st
   return proxy;
 }
 
+/** login_timeout in ms; 0 is fencing.py's "no limit", as for shell_timeout: the action's budget still bounds the wait. */
+export function loginTimeoutMs(o: OutscaleOptions): number {
+  return o.login_timeout > 0 ? o.login_timeout * 1000 : Number.POSITIVE_INFINITY;
+}
+
 /** Builds the client from the resolved settings. Runs secret_key_script within login_timeout. */
 export async function connect(o: OutscaleOptions, ctx: FenceContext, settings: ApiSettings): Promise<OutscaleConnection> {
   const { region, endpoint, proxy, ca } = settings;
-  const credentials = await readCredentials(settings.credentials, ctx.deadline.within(o.login_timeout * 1000));
+  const credentials = await readCredentials(settings.credentials, ctx.deadline.within(loginTimeoutMs(o)));
   const via = proxy ? ` through proxy ${proxy.url.host} (${proxy.from})` : '';
   ctx.log.debug(
     `API ${endpoint.href}${via} region ${region}, access key ${credentials.accessKey} from ${credentials.source}, ` +
@@ -92,7 +97,7 @@ export async function connect(o: OutscaleOptions, ctx: FenceContext, settings: A
     },
     ctx.log,
   );
-  return { o, api, ...vmFinder(api, o.tag_key, ctx.log) };
+  return { o, api, ...vmFinder(api, { tagKey: o.tag_key, ...(o.filter !== undefined ? { filter: o.filter } : {}) }, ctx.log) };
 }
 
 /** Node's bundled CAs plus those of ca_file, or undefined when it is unset. */
@@ -109,14 +114,14 @@ function readCaFile(path: string | undefined): string[] | undefined {
   return [...tls.rootCertificates, pem];
 }
 
-function vmFinder(api: OutscaleApi, tagKey: string, log: Logger): Pick<OutscaleConnection, 'findVm' | 'lastRead'> {
+function vmFinder(api: OutscaleApi, lookup: TargetLookup, log: Logger): Pick<OutscaleConnection, 'findVm' | 'lastRead'> {
   const ids = new Map<string, string>();
   const last = new Map<string, Vm>();
   return {
     findVm: async (plug, deadline) => {
       const known = ids.get(plug);
-      const vm = await findTargetVm(api, known ?? plug, tagKey, deadline);
-      if (known === undefined && vm.id !== plug) log.debug(`plug ${plug} is VM ${vm.id} (tag ${tagKey})`);
+      const vm = await findTargetVm(api, known ?? plug, lookup, deadline);
+      if (known === undefined && vm.id !== plug) log.debug(`plug ${plug} is VM ${vm.id} (tag ${lookup.tagKey})`);
       ids.set(plug, vm.id);
       last.set(plug, vm);
       return vm;

@@ -198,7 +198,7 @@ async function runSecretScript(path: string, deadline: Deadline): Promise<string
       const why = e.notFound
         ? 'not found or not executable'
         : e.timedOut
-          ? 'did not finish within login_timeout'
+          ? 'did not finish within login_timeout (or the time left to the action)'
           : `exited ${e.exitCode ?? 'on a signal'}`;
       throw new FenceError(`secret_key_script ${path} ${why}`);
     }

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-import { defineFenceAgent, FenceError, fenceMain, type FenceContext, type Power } from '../../lib/fence/index.js';
+import { defineFenceAgent, FenceError, fenceMain, type FenceContext, type Power, type SetPowerAnswer } from '../../lib/fence/index.js';
 import { sleep } from '../../lib/time/index.js';
-import { connect, resolveSettings, type ApiSettings, type OutscaleConnection } from './connection.js';
+import { connect, loginTimeoutMs, resolveSettings, type ApiSettings, type OutscaleConnection } from './connection.js';
 import { OutscaleApiError } from './errors.js';
 import { instanceIdUrl, readOwnVmId } from './metadata-service.js';
 import { outscaleOptions, type OutscaleOptions } from './options.js';
 import { fencedStates, isVmStateName, vmStateToPower, vmStateToPowerAwaiting } from './states.js';
-import { readAllVms, readVms, startVms, stopVms, type Vm, type VmFilters } from './vms.js';
+import { readAllVms, readVms, startVms, stopVms, type Vm, type VmFilters, type VmStateChange } from './vms.js';
 
 /** fence_outscale: power fencing of Outscale VMs through the Outscale API (OAPI). */
 export const fenceOutscale = defineFenceAgent({
@@ -31,8 +31,8 @@ export const fenceOutscale = defineFenceAgent({
     `as Pacemaker asks only when no other node can (refuse_self_fencing forbids it). In a two-node cluster this check is ` +
     `best effort, as both nodes may pass it within one API round trip: set pcmk_delay_max on the stonith device, or the ` +
     `priority-fencing-delay cluster option, in two-node clusters.\n\n` +
-    `Cloud stops take time: give the stonith device generous timeouts, e.g. pcmk_off_timeout=120s pcmk_reboot_timeout=180s, ` +
-    `with power_timeout below them.`,
+    `Cloud stops take time: give the stonith device generous timeouts, e.g. pcmk_off_timeout=120s pcmk_reboot_timeout=120s, ` +
+    `with power_timeout=100 (at least 15 s below them; the default, 40, fits Pacemaker's default 60 s).`,
   vendorUrl: 'https://www.outscale.com',
   options: outscaleOptions,
   manSections: {
@@ -45,15 +45,20 @@ export const fenceOutscale = defineFenceAgent({
       `debug_file readable by root only. It never logs the secret key or the proxy password, and never includes them in a ` +
       `message, even when the API or a proxy echoes them.`,
     Timeouts:
-      `power_timeout bounds each power phase, under pacemaker-fenced too (unlike fencing.py, which waits until Pacemaker ` +
-      `kills it): a VM that never stops fails with "Timed out waiting to power OFF"; power_timeout=0 or disable_timeout=true ` +
-      `waits until Pacemaker's SIGKILL at pcmk_off_timeout. Reboot succeeds once off is confirmed; its power-on phase waits ` +
-      `at most what is left of power_timeout (5 to 15 s) and then logs that power-on is still pending. monitor, list, ` +
+      `power_timeout (default 40 s) bounds off and reboot from the start of the action, delay and connection included, ` +
+      `under pacemaker-fenced too (unlike fencing.py, which there sets disable_timeout and polls until Pacemaker kills it): ` +
+      `a VM that never stops fails with "Timed out waiting to power OFF"; power_timeout=0 or disable_timeout=true waits until ` +
+      `Pacemaker's SIGKILL at pcmk_off_timeout. Reboot succeeds once off is confirmed; its power-on phase waits what is left ` +
+      `of power_timeout, at least 5 s and at most 15 s, then logs that power-on is still pending: a reboot answers within ` +
+      `power_timeout + 5 s. Keep power_timeout at least 15 s below pcmk_off_timeout and pcmk_reboot_timeout (Pacemaker's ` +
+      `default for both is stonith-timeout, 60 s), and raise them together. on gives each of its 1 + retry_on attempts ` +
+      `power_timeout. monitor, list, ` +
       `list-status, status and validate-all finish within 15 s, whatever shell_timeout and api_retries are, to fit ` +
       `Pacemaker's default 20 s operation timeout. Each API request is bounded by shell_timeout (0: no per-request limit). ` +
       `Requests that may heal (throttling, 5xx, timeouts, refused or reset connections, EAI_AGAIN) are retried api_retries ` +
       `times with a short backoff; 401, 403, a proxy's 407, ENOTFOUND and untrusted certificates are not (four bad signatures ` +
-      `in a row lock the access key). The metadata service and secret_key_script are bounded by login_timeout.`,
+      `in a row lock the access key). The metadata service and secret_key_script are bounded by login_timeout (0: by the ` +
+      `action's budget only).`,
     'Vm states':
       `running, pending, stopping, shutting-down and quarantine are reported as ON; only stopped and terminated count as ` +
       `fenced (OFF). A VM that is stopping may still write to shared storage, so off keeps polling until it is stopped. ` +
@@ -68,8 +73,8 @@ export const fenceOutscale = defineFenceAgent({
     Examples:
       `fence_outscale -o status -n node2 -r eu-west-2 -a AK... --secret-key-file=/etc/fence_outscale/secret\n\n` +
       `pcs stonith create fence-osc fence_outscale region=eu-west-2 access_key=AK... ` +
-      `secret_key_file=/etc/fence_outscale/secret filter=Cluster=prod pcmk_delay_max=15s pcmk_off_timeout=120s ` +
-      `pcmk_reboot_timeout=180s`,
+      `secret_key_file=/etc/fence_outscale/secret filter=Cluster=prod pcmk_delay_max=15s power_timeout=100 ` +
+      `pcmk_off_timeout=120s pcmk_reboot_timeout=120s`,
   },
   validate: async (o, ctx) => {
     const settings = resolveSettings(o, ctx);
@@ -91,8 +96,9 @@ export const fenceOutscale = defineFenceAgent({
     return power;
   },
   async setPower(c, plug, power, ctx) {
-    if (power === 'off') await stopVm(c, plug, ctx);
-    else await startVm(c, plug, ctx);
+    if (power === 'off') return await stopVm(c, plug, ctx);
+    await startVm(c, plug, ctx);
+    return undefined;
   },
   async list(c, ctx) {
     const vms = await readAllVms(c.api, listFilters(c), ctx.deadline);
@@ -141,19 +147,45 @@ export function shutdownProblem(vm: Vm, o: OutscaleOptions): string | undefined 
   return undefined;
 }
 
-/** monitor and validate-all: every target (the plugs, else the filter's VMs) can be fenced by a stop. */
+/**
+ * monitor and validate-all: every target (the plugs, else the filter's VMs) can be fenced by a
+ * stop. Without plugs, the filter must match a VM, and no two live VMs in it may share a
+ * tag_key value (a fence of that node would fail as ambiguous).
+ */
 async function checkTargets(c: OutscaleConnection, ctx: FenceContext): Promise<void> {
   const plugs = ctx.plugs;
   const vms =
     plugs.length > 0
       ? await Promise.all(plugs.map((p) => c.findVm(p, ctx.deadline)))
       : await readAllVms(c.api, listFilters(c), ctx.deadline);
+  if (plugs.length === 0) checkFilterVms(vms, c.o);
   const problems = vms
     .filter((vm) => vm.state !== 'terminated')
     .map((vm) => shutdownProblem(vm, c.o))
     .filter((p) => p !== undefined);
   for (const p of problems.slice(0, -1)) ctx.log.err(p);
   if (problems.length > 0) throw new FenceError(problems.at(-1)!);
+}
+
+/** The VMs of the filter: at least one, and no tag_key value on two live VMs. */
+function checkFilterVms(vms: readonly Vm[], o: OutscaleOptions): void {
+  if (vms.length === 0)
+    throw new FenceError(
+      `filter ${o.filter} matches no VM in this account and region: this device could fence no node; ` +
+        'check the tag (key=value, case-sensitive), the region and the endpoint',
+    );
+  const byName = new Map<string, string[]>();
+  for (const vm of vms) {
+    const name = vm.tags.get(o.tag_key);
+    if (name === undefined || vm.state === 'terminated') continue;
+    byName.set(name, [...(byName.get(name) ?? []), vm.id]);
+  }
+  for (const [name, ids] of byName)
+    if (ids.length > 1)
+      throw new FenceError(
+        `the tag ${o.tag_key}=${name} is on ${ids.length} VMs of filter ${o.filter} (${ids.join(', ')}): fencing ${name} would ` +
+          'fail as ambiguous; make the tag unique, or map the node to one VM ID with pcmk_host_map',
+      );
 }
 
 /**
@@ -186,7 +218,7 @@ async function beforeFencing(c: OutscaleConnection, plugs: readonly string[], ct
     if (problem !== undefined) throw new FenceError(problem);
   }
   if (c.o.skip_race_check) return;
-  const own = await readOwnVmId(instanceIdUrl(c.o.metadata_url), c.o.login_timeout * 1000, ctx.deadline);
+  const own = await readOwnVmId(instanceIdUrl(c.o.metadata_url), loginTimeoutMs(c.o), ctx.deadline);
   if ('unknown' in own) {
     ctx.log.warn(`${own.unknown}; fencing without the race check (set skip_race_check=true off Outscale)`);
     return;
@@ -211,13 +243,13 @@ async function beforeFencing(c: OutscaleConnection, plugs: readonly string[], ct
  * one API round trip, so the later one to get here sees itself stopping and yields. That is best
  * effort; pcmk_delay_max or priority-fencing-delay is what separates the two.
  */
-async function stopVm(c: OutscaleConnection, plug: string, ctx: FenceContext): Promise<void> {
+async function stopVm(c: OutscaleConnection, plug: string, ctx: FenceContext): Promise<SetPowerAnswer> {
   const vm = await readOnce(c, plug, ctx);
   const problem = shutdownProblem(vm, c.o);
   if (problem !== undefined) throw new FenceError(problem);
   if (vm.state === 'terminated') {
     ctx.log.info(`VM ${vm.id} (plug ${plug}) is terminated: nothing to stop`);
-    return;
+    return { wasAtTarget: true };
   }
   const own = c.ownVmId;
   if (own !== undefined && own !== vm.id && !c.o.skip_race_check) {
@@ -238,14 +270,29 @@ async function stopVm(c: OutscaleConnection, plug: string, ctx: FenceContext): P
   if (vm.shutdownBehavior === 'terminate')
     ctx.log.warn(`VM ${vm.id} has VmInitiatedShutdownBehavior=terminate and allow_terminate is set: this stop deletes it`);
   try {
-    await stopVms(c.api, [vm.id], ctx.deadline);
+    return stopAnswer(vm.id, await stopVms(c.api, [vm.id], ctx.deadline), ctx);
   } catch (e) {
     // 6003 InvalidState: the VM cannot be stopped because it is already going down (shutting-down).
     if (!(e instanceof OutscaleApiError && e.code === '6003')) throw e;
     const now = await c.findVm(plug, ctx.deadline);
     if (!goingDown.has(now.state)) throw e;
     ctx.log.info(`StopVms: VM ${vm.id} is ${now.state}, already going down (6003): waiting for it to be stopped or terminated`);
+    return { wasAtTarget: false };
   }
+}
+
+/**
+ * What StopVms said of the VM: stopped before the request, or not. An answer that does not
+ * name the VM counts as "not stopped", so the kit asks for more than one stopped read.
+ */
+function stopAnswer(vmId: string, changes: readonly VmStateChange[], ctx: FenceContext): SetPowerAnswer {
+  const change = changes.find((ch) => ch.id === vmId);
+  if (change === undefined) {
+    ctx.log.debug(`StopVms did not say what state VM ${vmId} was in: its stop is confirmed by two reads`);
+    return { wasAtTarget: false };
+  }
+  ctx.log.debug(`StopVms: VM ${vmId} was ${change.previousState}, is now ${change.currentState}`);
+  return { wasAtTarget: change.previousState === 'stopped' };
 }
 
 /** The VM as this call last read it (the kit's first power read of off), else read now. */

@@ -17,6 +17,7 @@ export function instanceIdUrl(text: string): URL {
  * This VM's own ID from the metadata service (plain GET, as Outscale's osceip agent does), or
  * the reason it is unknown. Bounded by `timeoutMs`, and never through the API proxy: the
  * service is link-local. An unreachable service is an answer ("unknown"), never a hang.
+ * An infinite `timeoutMs` (login_timeout=0) leaves only the deadline.
  */
 export async function readOwnVmId(url: URL, timeoutMs: number, deadline: Deadline): Promise<{ vmId: string } | { unknown: string }> {
   const attempt = deadline.within(timeoutMs);
@@ -27,8 +28,10 @@ export async function readOwnVmId(url: URL, timeoutMs: number, deadline: Deadlin
     if (!vmIdPattern.test(text)) return { unknown: `the metadata service at ${url.href} answered something that is not a VM ID` };
     return { vmId: text };
   } catch (e) {
-    if (attempt.isExpired())
-      return { unknown: `the metadata service at ${url.href} did not answer within ${Math.round(timeoutMs / 100) / 10} s` };
+    if (attempt.isExpired()) {
+      const bound = Number.isFinite(timeoutMs) ? `${Math.round(timeoutMs / 100) / 10} s` : "the action's time budget";
+      return { unknown: `the metadata service at ${url.href} did not answer within ${bound}` };
+    }
     const code = (e as { code?: unknown }).code;
     return { unknown: `the metadata service at ${url.href} cannot be reached (${typeof code === 'string' ? code : String(e)})` };
   }

@@ -132,10 +132,12 @@ export const outscaleOptions = {
       "a proxy's 407, a name that does not exist (ENOTFOUND), an untrusted certificate.",
   }),
   power_timeout: override(standardOptions.power_timeout, {
-    default: 60,
+    default: 40,
     desc:
-      'Test X seconds for status change after ON/OFF. Honoured under Pacemaker too, so a VM that never stops fails with ' +
-      '"Timed out waiting to power OFF" instead of being killed silently; 0 means no limit.',
+      'Test X seconds for status change after ON/OFF. Off and reboot count it from the start of the action, delay included; ' +
+      "reboot's power-on then takes at most 5 s more. Honoured under Pacemaker too, so a VM that never stops fails with " +
+      '"Timed out waiting to power OFF" instead of being killed silently; 0 means no limit. The default, 40, fits Pacemaker\'s ' +
+      'default 60 s timeout: raise it together with pcmk_off_timeout and pcmk_reboot_timeout, at least 15 s below them.',
   }),
   shell_timeout: override(standardOptions.shell_timeout, {
     default: 10,
@@ -144,7 +146,9 @@ export const outscaleOptions = {
       'power_timeout, or the 15 s budget of monitor, list and status, still bounds the action.',
   }),
   login_timeout: override(standardOptions.login_timeout, {
-    desc: 'Wait X seconds for the metadata service and for secret_key_script.',
+    desc:
+      'Wait X seconds for the metadata service and for secret_key_script; 0 means no limit of its own ' +
+      "(the action's budget still applies).",
   }),
 } as const;
 

@@ -20,28 +20,54 @@ export function plugProblem(plug: string): string | undefined {
   return undefined;
 }
 
+/** How plugs are looked up: the tag that names VMs, and the device's filter (key=value) when set. */
+export interface TargetLookup {
+  readonly tagKey: string;
+  readonly filter?: string;
+}
+
+/** Whether a VM carries the filter's tag (key=value, split at the first =); every VM does when there is no filter. */
+export function isInFilter(vm: Vm, filter: string | undefined): boolean {
+  if (filter === undefined) return true;
+  const eq = filter.indexOf('=');
+  return vm.tags.get(filter.slice(0, eq)) === filter.slice(eq + 1);
+}
+
 /**
  * The one VM a plug names: a VM ID, or else the value of the `tagKey` tag (read over every
- * page of ReadVms). Zero or several matches fail and nothing is done. A terminated VM that kept the tag (ReadVms may show it for
- * up to an hour) does not make a live namesake ambiguous.
+ * page of ReadVms). With a filter, only VMs that carry its tag count: a VM outside it is never
+ * fenced, and a namesake outside it does not make the plug ambiguous. Zero or several matches
+ * fail and nothing is done. A terminated VM that kept the tag (ReadVms may show it for up to an
+ * hour) does not make a live namesake ambiguous.
  */
-export async function findTargetVm(api: OutscaleApi, plug: string, tagKey: string, deadline: Deadline): Promise<Vm> {
+export async function findTargetVm(api: OutscaleApi, plug: string, lookup: TargetLookup, deadline: Deadline): Promise<Vm> {
+  const { tagKey, filter } = lookup;
   if (vmIdPattern.test(plug)) {
     const vms = await readVmsOrNone(api, plug, deadline);
     const vm = vms.find((v) => v.id === plug);
     if (vm === undefined) throw new FenceError(`no VM ${plug} in this account and region: check the plug or pcmk_host_map`);
+    if (!isInFilter(vm, filter))
+      throw new FenceError(`VM ${plug} does not carry the tag ${filter} (filter): this device does not fence it; nothing was done`);
     return vm;
   }
   // Every page: a namesake on a later page must make the plug ambiguous, not go unseen.
+  // ReadVms ORs the pairs of Filters.Tags, so the filter is applied here.
   const vms = await readAllVms(api, { Tags: [`${tagKey}=${plug}`] }, deadline);
   const exact = vms.filter((v) => v.tags.get(tagKey) === plug);
-  const live = exact.filter((v) => v.state !== 'terminated');
-  const candidates = live.length > 0 ? live : exact;
+  const inFilter = exact.filter((v) => isInFilter(v, filter));
+  const live = inFilter.filter((v) => v.state !== 'terminated');
+  const candidates = live.length > 0 ? live : inFilter;
+  if (candidates.length === 0 && exact.length > 0)
+    throw new FenceError(
+      `no VM with the tag ${tagKey}=${plug} carries the tag ${filter} (filter): ${exact.map((v) => v.id).join(', ')} ` +
+        "is outside this device; nothing was done: tag the node's VM with the filter tag, or check the plug",
+    );
   if (candidates.length === 0)
     throw new FenceError(`no VM has the tag ${tagKey}=${plug}: tag the VM, set tag_key, or map the node with pcmk_host_map=${plug}:i-…`);
   if (candidates.length > 1)
     throw new FenceError(
-      `the tag ${tagKey}=${plug} matches ${candidates.length} VMs (${candidates.map((v) => v.id).join(', ')}); nothing was done: ` +
+      `the tag ${tagKey}=${plug} matches ${candidates.length} VMs${filter !== undefined ? ` of filter ${filter}` : ''} ` +
+        `(${candidates.map((v) => v.id).join(', ')}); nothing was done: ` +
         'make the tag unique, or map the node to one VM ID with pcmk_host_map',
     );
   return candidates[0] as Vm;

@@ -46,9 +46,29 @@ export async function readAllVms(api: OutscaleApi, filters: VmFilters, deadline:
   return all;
 }
 
-/** Asks for a stop; ForceStop because a fenced VM must not finish a graceful shutdown first. */
-export async function stopVms(api: OutscaleApi, vmIds: readonly string[], deadline: Deadline): Promise<void> {
-  await api.call('StopVms', { VmIds: vmIds, ForceStop: true }, deadline);
+/** One VM of a StopVms answer: the state before the request and right after it. */
+export interface VmStateChange {
+  readonly id: string;
+  readonly previousState: string;
+  readonly currentState: string;
+}
+
+/**
+ * Asks for a stop; ForceStop because a fenced VM must not finish a graceful shutdown first.
+ * Returns the answer's state changes; a VM missing from them is one the answer says nothing about.
+ */
+export async function stopVms(api: OutscaleApi, vmIds: readonly string[], deadline: Deadline): Promise<VmStateChange[]> {
+  return parseStateChanges(await api.call('StopVms', { VmIds: vmIds, ForceStop: true }, deadline));
+}
+
+/** The Vms list of a StopVms or StartVms answer; entries without the three fields are left out. */
+export function parseStateChanges(answer: unknown): VmStateChange[] {
+  const list = isObject(answer) && Array.isArray(answer.Vms) ? (answer.Vms as unknown[]) : [];
+  return list.flatMap((raw) =>
+    isObject(raw) && typeof raw.VmId === 'string' && typeof raw.PreviousState === 'string' && typeof raw.CurrentState === 'string'
+      ? [{ id: raw.VmId, previousState: raw.PreviousState, currentState: raw.CurrentState }]
+      : [],
+  );
 }
 
 export async function startVms(api: OutscaleApi, vmIds: readonly string[], deadline: Deadline): Promise<void> {

@@ -30,6 +30,12 @@ export interface FenceContext {
   readonly awaiting?: Power;
 }
 
+/** What a device answered to a power request, when it says (StopVms' PreviousState). */
+export interface SetPowerAnswer {
+  /** The plug was at the target before the request. */
+  readonly wasAtTarget: boolean;
+}
+
 /** One row of `list`: Pacemaker's dynamic-list takes both the plug and the alias as target names. */
 export interface ListedPlug {
   readonly plug: string;
@@ -65,8 +71,13 @@ export interface FenceAgent<S extends FenceOptionsSpec = FenceOptionsSpec, C = u
    * whether a request is needed (a deleted VM cannot be stopped).
    */
   readonly alwaysSendOff?: boolean;
-  /** Asks for the change; the kit then polls getPower until it is done. */
-  readonly setPower: (c: C, plug: string, power: Power, ctx: FenceContext) => Promise<void>;
+  /**
+   * Asks for the change; the kit then polls getPower until it is done. A device that says what
+   * the plug was before the request returns it: a plug that was not at the target is confirmed
+   * only by two reads in a row at least stonith_status_sleep apart, or by a read of the old
+   * state followed by one at the target, and is never reported "Already OFF".
+   */
+  readonly setPower: (c: C, plug: string, power: Power, ctx: FenceContext) => Promise<SetPowerAnswer | undefined>;
   readonly list: (c: C, ctx: FenceContext) => Promise<readonly ListedPlug[]>;
   /** One cheap check that the device answers with these credentials; throws when it does not. */
   readonly monitor: (c: C, ctx: FenceContext) => Promise<void>;

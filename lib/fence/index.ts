@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 export { defineFenceAgent } from './define.js';
-export type { AgentOptions, FenceAgent, FenceContext, ListedPlug, Power } from './define.js';
+export type { AgentOptions, FenceAgent, FenceContext, ListedPlug, Power, SetPowerAnswer } from './define.js';
 export { FenceExit } from './exit-codes.js';
 export type { FenceExitCode } from './exit-codes.js';
 export { FenceError } from './fence-error.js';

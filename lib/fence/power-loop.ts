@@ -51,10 +51,11 @@ export function isTransient(e: unknown): boolean {
 
 /**
  * Turns every plug to `target` and waits until the device reports it, within the phase budget
- * of `ctx`. Returns 'already' when the first read found every
- * plug at the target. An agent with `alwaysSendOff` gets the off request for every plug anyway:
- * one read is not proof that a node is down. Throws FenceError "Timed out waiting to power
- * OFF": Pacemaker greps stderr for "timed out".
+ * of `ctx`. Returns 'already' when the first read found every plug at the target and the device
+ * did not say otherwise. An agent with `alwaysSendOff` gets the off request for every plug
+ * anyway: one read is not proof that a node is down. A plug the device said was not at the
+ * target before the request needs more than one read to be confirmed (see isConfirmed).
+ * Throws FenceError "Timed out waiting to power OFF": Pacemaker greps stderr for "timed out".
  */
 export async function setPowerAndWait<C>(
   agent: FenceAgent<FenceOptionsSpec, C>,
@@ -67,14 +68,19 @@ export async function setPowerAndWait<C>(
   const ctx: FenceContext = { ...phaseCtx, awaiting: target };
   const pending: string[] = [];
   for (const plug of plugs) if ((await agent.getPower(c, plug, ctx)) !== target) pending.push(plug);
-  const already = pending.length === 0;
+  let already = pending.length === 0;
   if (target === 'off' && agent.alwaysSendOff) pending.splice(0, pending.length, ...plugs);
   if (pending.length === 0) return 'already';
 
   if (target === 'off') await agent.beforeFencing?.(c, pending, ctx);
+  const reads = new Map<string, PlugReads>();
   for (const plug of pending) {
     ctx.log.info(`powering ${target.toUpperCase()} ${plug}`);
-    await agent.setPower(c, plug, target, ctx);
+    const answer = await agent.setPower(c, plug, target, ctx);
+    if (answer?.wasAtTarget === false) {
+      already = false;
+      reads.set(plug, { atTargetInARow: 0, sawOldState: false });
+    }
   }
   await sleep(timing.powerWaitS * 1000, ctx.deadline);
 
@@ -83,8 +89,11 @@ export async function setPowerAndWait<C>(
   for (;;) {
     for (const plug of [...pending]) {
       try {
-        if ((await agent.getPower(c, plug, ctx)) === target) pending.splice(pending.indexOf(plug), 1);
+        const atTarget = (await agent.getPower(c, plug, ctx)) === target;
         lastError = undefined;
+        if (isConfirmed(reads.get(plug), atTarget)) pending.splice(pending.indexOf(plug), 1);
+        else if (atTarget)
+          ctx.log.debug(`${plug} reads ${target.toUpperCase()} right after the device said it was not: reading again to confirm`);
       } catch (e) {
         if (!isTransient(e) && !ctx.deadline.isExpired()) throw e;
         lastError = e;
@@ -99,4 +108,27 @@ export async function setPowerAndWait<C>(
     }
     await sleep(everyMs, ctx.deadline);
   }
+}
+
+/** What the polls saw of a plug the device said was not at the target before the request. */
+interface PlugReads {
+  atTargetInARow: number;
+  sawOldState: boolean;
+}
+
+/**
+ * Whether this read confirms the plug. Without a device answer, one read does. Otherwise a
+ * read at the target confirms once the old state was seen after the request (the change
+ * happened), or on the second read in a row (a poll apart): a stale cache that keeps
+ * answering the target for longer than that cannot be told apart, and docs/fence_outscale.md says so.
+ */
+function isConfirmed(seen: PlugReads | undefined, atTarget: boolean): boolean {
+  if (seen === undefined) return atTarget;
+  if (!atTarget) {
+    seen.atTargetInARow = 0;
+    seen.sawOldState = true;
+    return false;
+  }
+  seen.atTargetInARow++;
+  return seen.sawOldState || seen.atTargetInARow >= 2;
 }

@@ -7,11 +7,12 @@ import { reasonOf } from './fence-error.js';
 import { manPage } from './manpage.js';
 import { fenceAgentXml } from './metadata-xml.js';
 import type { FenceOptionsSpec } from './option-spec.js';
-import { parseArgvOptions } from './parse-argv.js';
+import { knownName, parseArgvOptions } from './parse-argv.js';
 import { parseStdinOptions } from './parse-stdin.js';
 import { closeSync, openSync } from 'node:fs';
 import { isTimeoutDisabled, powerPhaseDeadline, queryBudgetMs, type PowerTiming } from './power-loop.js';
 import { runDeviceAction, type KitOptions } from './actions.js';
+import { actionSpellingProblem, withOptionAsAction } from './action-spelling.js';
 import { resolveOptions } from './resolve-options.js';
 import { fenceActions, standardOptions, type FenceAction } from './standard-options.js';
 import { usageText } from './usage.js';
@@ -79,7 +80,8 @@ async function readStdin(): Promise<string> {
 async function dispatch<C, V>(agent: FenceAgent<FenceOptionsSpec, C, V>, input: FenceRunInput, io: Io): Promise<number> {
   const spec = agentOptionsSpec(agent);
   const fromArgv = input.argv.length > 0;
-  const fromStdin = fromArgv ? undefined : parseStdinOptions(input.stdin ?? '');
+  const stdinLines = fromArgv ? undefined : parseStdinOptions(input.stdin ?? '');
+  const fromStdin = stdinLines && { ...stdinLines, options: withOptionAsAction(stdinLines.options) };
   const fromCommandLine = fromArgv ? parseArgvOptions(input.argv, spec) : undefined;
   const resolved = resolveOptions(fromCommandLine?.options ?? fromStdin?.options ?? [], spec, fromArgv ? 'argv' : 'stdin');
   // The kit reads the standard options; the agent's callbacks get the whole table.
@@ -93,6 +95,7 @@ async function dispatch<C, V>(agent: FenceAgent<FenceOptionsSpec, C, V>, input: 
 
   for (const n of fromStdin?.malformedLines ?? []) log.warn(`ignoring line ${n} of stdin: it is not key=value`);
   for (const w of resolved.warnings) log.warn(w);
+  if (o.verbose && o.verbose_level === 0) log.warn('ignoring verbose: verbose_level=0 turns debug messages off');
   if (o.help) {
     io.out(usageText(agent.name, spec));
     return FenceExit.SUCCESS;
@@ -101,6 +104,8 @@ async function dispatch<C, V>(agent: FenceAgent<FenceOptionsSpec, C, V>, input: 
     io.out(`${agent.version ?? '1.0'}\n`);
     return FenceExit.SUCCESS;
   }
+  const spellingProblem = fromStdin && actionSpellingProblem(fromStdin.options, (n) => knownName(n, spec) !== undefined);
+  if (spellingProblem !== undefined) return fail(spellingProblem);
   const action = normalizeAction(o.action);
   if (action === undefined) {
     log.err(`Failed: Unrecognised action '${o.action}'`);
@@ -133,8 +138,13 @@ async function dispatch<C, V>(agent: FenceAgent<FenceOptionsSpec, C, V>, input: 
     statusSleepS: o.stonith_status_sleep,
     timeoutDisabled: isTimeoutDisabled(o.disable_timeout),
   };
-  // on, off and reboot get power_timeout per phase; everything else, validation included, one total budget.
+  // off and reboot: power_timeout counts from here, so the delay and the connection are inside it (reboot's
+  // power-on phase comes after, bounded in runDeviceAction). on gets power_timeout per attempt. Everything
+  // else, validation included, has one total budget.
+  const firstPhase = isPowerAction(action) ? powerPhaseDeadline(timing.powerTimeoutS, timing.timeoutDisabled) : undefined;
   const ctx: FenceContext = { agent: agent.name, action, plugs, log, env: input.env, underFencer, deadline: Deadline.after(queryBudgetMs) };
+  const delayError = action === 'off' || action === 'reboot' || action === 'validate-all' ? delayProblem(o, timing) : undefined;
+  if (delayError !== undefined) errors.push(delayError);
   let validated: V | undefined;
   try {
     if (errors.length === 0) validated = await agent.validate?.(agentOptions, ctx);
@@ -150,17 +160,23 @@ async function dispatch<C, V>(agent: FenceAgent<FenceOptionsSpec, C, V>, input: 
   try {
     if ((action === 'off' || action === 'reboot') && o.delay > 0) {
       log.info(`waiting ${o.delay} s (delay) before fencing`);
-      await sleep(o.delay * 1000);
+      await sleep(o.delay * 1000, firstPhase);
     }
-    // The first phase starts after the delay, which Pacemaker counts in its own timeout anyway.
-    const runCtx: FenceContext = isPowerAction(action)
-      ? { ...ctx, deadline: powerPhaseDeadline(timing.powerTimeoutS, timing.timeoutDisabled) }
-      : ctx;
+    const runCtx: FenceContext = firstPhase !== undefined ? { ...ctx, deadline: firstPhase } : ctx;
     const c = await agent.connect(agentOptions, runCtx, validated as V);
     return await runDeviceAction(agent, c, action, plugs, o, timing, runCtx, io);
   } catch (e) {
     return fail(reasonOf(e));
   }
+}
+
+/** Pacemaker counts the delay in its own timeout, and so does the agent: a delay that fills power_timeout leaves no time to fence. */
+function delayProblem(o: KitOptions, timing: PowerTiming): string | undefined {
+  if (timing.timeoutDisabled || timing.powerTimeoutS <= 0 || o.delay < timing.powerTimeoutS) return undefined;
+  return (
+    `delay (${o.delay} s) must be less than power_timeout (${timing.powerTimeoutS} s): off and reboot must ` +
+    'be confirmed within power_timeout, the delay included'
+  );
 }
 
 function normalizeAction(raw: string): FenceAction | undefined {
@@ -177,6 +193,11 @@ function needsPlug(action: FenceAction): boolean {
   return action === 'on' || action === 'off' || action === 'reboot' || action === 'status';
 }
 
+/** fencing.py: verbose_level, when given, decides (above 0 is verbose); else the verbose flag. */
+function isVerbose(o: KitOptions): boolean {
+  return o.verbose_level !== undefined ? o.verbose_level > 0 : o.verbose;
+}
+
 function loggerFor(name: string, o: KitOptions, env: FenceRunInput['env'], io: Io): Logger {
   const fromEnv = logSettingsFromEnv(`${name}[${process.pid}]`, env);
   // fencing.py: every line on stderr, and in debug_file when given (debug lines included).
@@ -191,8 +212,9 @@ function loggerFor(name: string, o: KitOptions, env: FenceRunInput['env'], io: I
   return createLogger(
     {
       ...fromEnv,
-      debug: fromEnv.debug || o.verbose,
+      debug: fromEnv.debug || isVerbose(o),
       alwaysStderr: true,
+      alwaysDebuglog: true,
       ...(o.debug_file !== undefined ? { debuglog: o.debug_file } : {}),
     },
     o.quiet ? { out: io.out, err: () => undefined } : io,

@@ -52,9 +52,15 @@ export const standardOptions = {
   quiet: flag({
     short: 'q',
     order: 50,
-    desc: 'Disable logging to stderr. Does not affect --verbose or --debug-file or logging to syslog.',
+    desc: 'Disable logging to stderr. Does not affect --verbose, --debug-file or syslog (written when HA_LOGFACILITY is set).',
   }),
   verbose: flag({ short: 'v', order: 51, desc: 'Verbose mode: debug messages on stderr, in syslog and in debug_file.' }),
+  verbose_level: integer({
+    valueName: 'level',
+    min: 0,
+    order: 52,
+    desc: "Level of debugging detail: above 0 is verbose (debug messages), 0 is not, whatever 'verbose' says.",
+  }),
   debug_file: string({ short: 'D', valueName: 'debugfile', aliases: ['debug'], order: 53, desc: 'Write debug information to given file.' }),
   version: flag({ short: 'V', order: 54, desc: 'Display version information and exit.' }),
   help: flag({ short: 'h', order: 55, desc: 'Display help and exit.' }),

@@ -61,6 +61,8 @@ export interface LogSettings {
   readonly interactive?: boolean;
   /** Fence agents: stderr always gets the line, whatever else is configured (fencing.py's rule). */
   readonly alwaysStderr?: boolean;
+  /** Fence agents: debuglog (--debug-file) gets every line on a terminal too, as fencing.py writes it. */
+  readonly alwaysDebuglog?: boolean;
 }
 
 /**
@@ -96,7 +98,10 @@ export function createLogger(settings: LogSettings, io: Io): Logger {
       interactive ??= isStdinATerminal();
       if (settings.facility !== undefined && !interactive) syslog = syslogWriter(settings);
     }
-    if (interactive) return io.err(`${line}\n`);
+    if (interactive) {
+      if (settings.alwaysDebuglog && settings.debuglog) append(settings.debuglog, `${settings.tag}:\t${haDate()}${text}\n`);
+      return io.err(`${line}\n`);
+    }
     syslog?.(level, text);
     if (settings.logfile && level !== 'debug') append(settings.logfile, `${haDate()} ${line}\n`);
     if (settings.debuglog) append(settings.debuglog, `${settings.tag}:\t${haDate()}${text}\n`);

@@ -116,6 +116,23 @@ teardown() {
   [ "$(fo_vm_state i-00000011)" = stopped ]
 }
 
+@test "two stale 'stopped' answers of a VM that never stops: off is not 'Already OFF', it times out and exits 1" {
+  fo_sim POST /_sim/faults '{"staleStopped":{"i-00000011":2},"neverStopVmIds":["i-00000011"]}'
+  run --separate-stderr fo_agent action=off port=node5 power_timeout=3
+  [ "$status" -eq 1 ]
+  [ "$output" = "" ]
+  [[ $stderr == *"Failed: Timed out waiting to power OFF node5"* ]]
+  [ "$(fo_vm_state i-00000011)" = stopping ]
+}
+
+@test "two stale 'stopped' answers: off waits for the real stop and says Powered OFF" {
+  fo_sim POST /_sim/faults '{"staleStopped":{"i-00000011":2}}'
+  run --separate-stderr fo_agent action=off port=node5
+  [ "$status" -eq 0 ]
+  [ "$output" = "Success: Powered OFF" ]
+  [ "$(fo_vm_state i-00000011)" = stopped ]
+}
+
 @test "a VM that a stop would delete (VmInitiatedShutdownBehavior=terminate) is refused, naming the VM and the fix" {
   run --separate-stderr fo_agent action=off port=node7
   [ "$status" -eq 1 ]
@@ -162,6 +179,23 @@ teardown() {
   run fo_requests
   [ "${#lines[@]}" -eq 1 ]
   [ "$(jq -c '[.op, .body, .auth]' <<<"${lines[0]}")" = '["ReadVms",{"ResultsPerPage":1},"ok"]' ]
+}
+
+@test "with filter set, a VM outside it is never fenced, by tag or by ID" {
+  fo_fails_with "no VM with the tag Name=node5 carries the tag cluster=lab (filter)" action=off port=node5 filter=cluster=lab
+  fo_fails_with "VM i-00000011 does not carry the tag cluster=lab (filter)" action=reboot port=i-00000011 filter=cluster=lab
+  [ -z "$(fo_requests StopVms)" ]
+  [ "$(fo_vm_state i-00000011)" = running ]
+  run --separate-stderr fo_agent action=off port=node2 filter=cluster=lab
+  [ "$status" -eq 0 ]
+  [ "$(fo_vm_state i-0000000b)" = stopped ]
+}
+
+@test "a filter that matches no VM fails monitor and validate-all, naming the filter" {
+  fo_fails_with "filter cluster=nomatch matches no VM in this account and region" action=monitor filter=cluster=nomatch
+  fo_fails_with "validate-all failed" action=validate-all filter=cluster=nomatch
+  run --separate-stderr fo_agent action=monitor filter=cluster=lab
+  [ "$status" -eq 0 ]
 }
 
 @test "a wrong secret key fails monitor at once: 401 is never retried" {

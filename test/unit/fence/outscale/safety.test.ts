@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // fence_outscale (in-process, as pacemaker-fenced runs it: stdin, PCMK_service) against the Outscale API
 // simulator: a fence must be real and must not destroy the node; every action is bounded.
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runFenceAgent } from '../../../../lib/fence/index.js';
 import { fenceOutscale } from '../../../../fence/outscale/index.js';
@@ -20,6 +23,10 @@ const vms = [
   { vmId: 'i-00000014', state: 'running', tags: { Name: 'twin' } },
   { vmId: 'i-00000015', state: 'running', tags: { Name: 'filler2' } },
   { vmId: 'i-00000016', state: 'running', tags: { Name: 'twin' } },
+  { vmId: 'i-00000017', state: 'running', tags: { Name: 'solo', Cluster: 'lab' } },
+  { vmId: 'i-00000018', state: 'running', tags: { Name: 'solo', Cluster: 'other' } },
+  { vmId: 'i-00000019', state: 'running', tags: { Name: 'dup', Cluster: 'pair' } },
+  { vmId: 'i-0000001a', state: 'running', tags: { Name: 'dup', Cluster: 'pair' } },
 ];
 
 let h: Harness;
@@ -123,6 +130,31 @@ describe('off never rests on one read', () => {
     expect(stateOf('i-0000000b')).toBe('stopped');
   });
 
+  it('two stale "stopped" answers do not confirm a VM that StopVms said was running: off of a VM that never stops times out', async () => {
+    setFaults({ staleStopped: { 'i-0000000b': 2 }, neverStopVmIds: ['i-0000000b'] });
+    const r = await agent(['action=off', 'port=node2', 'power_timeout=1']);
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('Failed: Timed out waiting to power OFF node2');
+    expect(stateOf('i-0000000b')).toBe('stopping');
+  });
+
+  it('after two stale "stopped" answers, off says "Powered OFF", not "Already OFF", once the VM is stopped', async () => {
+    setFaults({ staleStopped: { 'i-0000000b': 2 } });
+    const r = await agent(['action=off', 'port=node2']);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toBe('Success: Powered OFF\n');
+    expect(stateOf('i-0000000b')).toBe('stopped');
+  });
+
+  it('reboot after two stale "stopped" answers of a VM that never stops fails and starts nothing', async () => {
+    setFaults({ staleStopped: { 'i-0000000b': 2 }, neverStopVmIds: ['i-0000000b'] });
+    const r = await agent(['action=reboot', 'port=node2', 'power_timeout=1']);
+    expect(r.exitCode).toBe(1);
+    expect(requests('StartVms')).toEqual([]);
+    expect(stateOf('i-0000000b')).toBe('stopping');
+  });
+
   it('off of a stopped VM still sends StopVms, then confirms stopped', async () => {
     const r = await agent(['action=off', 'port=node3']);
     expect(r.exitCode).toBe(0);
@@ -164,6 +196,56 @@ describe('plug lookup reads every page', () => {
   it('list shows the VMs of every page', async () => {
     const r = await agent(['action=list']);
     expect(r.stdout.trim().split('\n')).toHaveLength(vms.length);
+  });
+});
+
+describe('filter limits the plugs too', () => {
+  it('a namesake outside the filter does not make the plug ambiguous, and is not stopped', async () => {
+    const r = await agent(['action=off', 'port=solo', 'filter=Cluster=lab']);
+    expect(r.exitCode).toBe(0);
+    expect(requests('StopVms').map((e) => e.body)).toEqual([{ VmIds: ['i-00000017'], ForceStop: true }]);
+    expect(stateOf('i-00000017')).toBe('stopped');
+    expect(stateOf('i-00000018')).toBe('running');
+  });
+
+  it('a VM ID outside the filter is refused, and nothing is stopped', async () => {
+    const r = await agent(['action=off', 'port=i-00000018', 'filter=Cluster=lab']);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('VM i-00000018 does not carry the tag Cluster=lab (filter): this device does not fence it');
+    expect(requests('StopVms')).toEqual([]);
+    expect(stateOf('i-00000018')).toBe('running');
+  });
+
+  it('a tag plug whose only VM is outside the filter is refused, and nothing is stopped', async () => {
+    const r = await agent(['action=reboot', 'port=spare', 'filter=Cluster=lab']);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('no VM with the tag Name=spare carries the tag Cluster=lab (filter): i-00000012 is outside this device');
+    expect(requests('StopVms')).toEqual([]);
+    expect(stateOf('i-00000012')).toBe('running');
+  });
+
+  it('monitor fails when two VMs of the filter share a tag_key value', async () => {
+    const r = await agent(['action=monitor', 'filter=Cluster=pair']);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('Failed: the tag Name=dup is on 2 VMs of filter Cluster=pair (i-00000019, i-0000001a)');
+  });
+});
+
+describe('a filter that matches no VM', () => {
+  it('fails monitor, naming the filter', async () => {
+    const r = await agent(['action=monitor', 'filter=Cluster=nomatch']);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('Failed: filter Cluster=nomatch matches no VM in this account and region');
+  });
+
+  it('fails validate-all when the API answers, and is only a warning when it cannot be reached', async () => {
+    const r = await agent(['action=validate-all', 'filter=Cluster=nomatch']);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('filter Cluster=nomatch matches no VM');
+    expect(r.stderr).toContain('validate-all failed');
+    const down = await agent(['action=validate-all', 'filter=Cluster=nomatch', 'endpoint=http://127.0.0.1:9/api/v1', 'api_retries=0']);
+    expect(down.exitCode).toBe(0);
+    expect(down.stderr).toContain("could not read the targets' VmInitiatedShutdownBehavior");
   });
 });
 
@@ -226,6 +308,31 @@ describe('bounded actions', () => {
     expect(r.stderr).toContain('node2 is off (fenced); power-on is still pending');
     expect(stateOf('i-0000000b')).toBe('stopped');
   }, 20_000);
+
+  it('login_timeout=0 is "no limit" (fencing.py): secret_key_script and the metadata service are waited for', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fo-login-'));
+    const script = join(dir, 'secret.sh');
+    writeFileSync(script, `#!/bin/sh\nsleep 0.2\necho ${secretKey}\n`);
+    chmodSync(script, 0o700);
+    try {
+      const stdin = [
+        `endpoint=${h.server.apiUrl}`,
+        `metadata_url=http://127.0.0.1:${h.server.port}/latest/meta-data`,
+        `access_key=${accessKey}`,
+        `secret_key_script=${script}`,
+        'stonith_status_sleep=0.05',
+        'login_timeout=0',
+        'action=off',
+        'port=node2',
+      ].join('\n');
+      const r = await runFenceAgent(fenceOutscale, { argv: [], stdin, env: { HOME: '/nonexistent', PCMK_service: 'pacemaker-fenced' } });
+      expect(r.exitCode).toBe(0);
+      expect(r.stderr).not.toContain('fencing without the race check');
+      expect(stateOf('i-0000000b')).toBe('stopped');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('shell_timeout=0 sets no per-request limit: a 1.5 s answer is waited for, not retried', async () => {
     setFaults({ operations: { ReadVms: { latencyMs: 1500 } } });

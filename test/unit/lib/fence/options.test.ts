@@ -52,9 +52,19 @@ describe('stdin options, as pacemaker-fenced writes them', () => {
   });
 
   it('warns about unknown names and ignores them, like fencing.py', () => {
-    const r = fromStdin('bogus=1\nplug = i-1\n');
+    const r = fromStdin('bogus=1\nplug=i-1\n');
     expect(r.errors).toEqual([]);
-    expect(r.warnings).toEqual(["ignoring unknown option 'bogus'", "ignoring unknown option 'plug '"]);
+    expect(r.warnings).toEqual(["ignoring unknown option 'bogus'"]);
+  });
+
+  it.each([
+    ['plug = i-1\n', 'i-1'],
+    ['plug= i-1 \n', ' i-1'],
+    [' plug =" a b"\n', ' a b'],
+  ])('%j: blanks around the key are dropped (fencing.py would ignore the line), the value kept as written after key=', (text, value) => {
+    const r = fromStdin(text);
+    expect(r.warnings).toEqual([]);
+    expect(r.values.plug).toBe(value);
   });
 
   it('accepts a secret on stdin', () => {

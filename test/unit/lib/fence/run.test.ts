@@ -36,10 +36,15 @@ interface Extra {
   failOn?: boolean;
   stuckOn?: boolean;
   alwaysSendOff?: boolean;
+  /** setPower says whether the plug was at the target before the request, as StopVms does. */
+  answers?: boolean;
+  /** The next N reads say off whatever the plug is: a stale cache. */
+  staleOffReads?: number;
 }
 
 function agentFor(strip: Strip, extra: Extra = {}) {
   let transient = extra.transientReads ?? 0;
+  let stale = extra.staleOffReads ?? 0;
   return defineFenceAgent({
     alwaysSendOff: extra.alwaysSendOff ?? false,
     name: 'fence_strip',
@@ -48,20 +53,26 @@ function agentFor(strip: Strip, extra: Extra = {}) {
     vendorUrl: 'https://example.org',
     options: { device: string({ valueName: 'name', desc: 'Device name.' }) },
     connect: async () => strip,
-    async getPower(c, plug) {
+    async getPower(c, plug, ctx) {
+      ctx.log.debug(`reading ${plug}`);
       if (transient > 0 && c.calls.length > 0) {
         transient--;
         throw Object.assign(new Error('device busy'), { transient: true });
       }
-      return c.get(plug);
+      const real = c.get(plug);
+      if (stale === 0) return real;
+      stale--;
+      return 'off';
     },
     async setPower(c, plug, power) {
       if (power === 'on' && extra.failOn) throw new FenceError('cannot power on');
       if (power === 'on' && extra.stuckOn) {
         c.calls.push('on (ignored)');
-        return;
+        return undefined;
       }
+      const before = c.get(plug);
       c.set(plug, power);
+      return extra.answers ? { wasAtTarget: before === power } : undefined;
     },
     list: async () => [{ plug: 'p1', alias: 'node1', power: 'on' }, { plug: 'p2', alias: 'node2', power: 'off' }, { plug: 'p3' }],
     async monitor(_c, ctx) {
@@ -158,6 +169,49 @@ describe('fence kit actions and exit codes', () => {
     const r = await stdin(agentFor(strip, { alwaysSendOff: true }), `action=off\nport=p2\n${fast}`);
     expect(r.exitCode).toBe(0);
     expect(strip.calls).toEqual(['off p2']);
+  });
+
+  describe('a plug the device said was not off before the request', () => {
+    const stuck = () => new Strip(new Map([['p1', 'on']]), 100, new Set(['p1']));
+
+    it('is not confirmed off by two stale reads (the first read and the first poll): off times out, exit 1', async () => {
+      const strip = stuck();
+      const r = await stdin(agentFor(strip, { alwaysSendOff: true, answers: true, staleOffReads: 2 }), `action=off\nport=p1\n${fast}`);
+      expect(r.exitCode).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain('Failed: Timed out waiting to power OFF p1');
+      expect(strip.get('p1')).toBe('on');
+    });
+
+    it('is reported "Powered OFF", never "Already OFF", once it really is off after two stale reads', async () => {
+      const strip = new Strip(new Map([['p1', 'on']]), 300);
+      const r = await stdin(agentFor(strip, { alwaysSendOff: true, answers: true, staleOffReads: 2 }), `action=off\nport=p1\n${fast}`);
+      expect(r.exitCode).toBe(0);
+      expect(r.stdout).toBe('Success: Powered OFF\n');
+      expect(strip.get('p1')).toBe('off');
+    });
+
+    it('reboot does not power on a plug whose off rests on two stale reads', async () => {
+      const strip = stuck();
+      const r = await stdin(agentFor(strip, { alwaysSendOff: true, answers: true, staleOffReads: 2 }), `action=reboot\nport=p1\n${fast}`);
+      expect(r.exitCode).toBe(1);
+      expect(strip.calls).toEqual(['off p1']);
+    });
+
+    it('three stale reads in a row are taken for off: the documented limit', async () => {
+      const r = await stdin(agentFor(stuck(), { alwaysSendOff: true, answers: true, staleOffReads: 3 }), `action=off\nport=p1\n${fast}`);
+      expect(r.exitCode).toBe(0);
+      expect(r.stdout).toBe('Success: Powered OFF\n');
+    });
+
+    it('a plug the device says was already off is still "Already OFF"', async () => {
+      const r = await stdin(
+        agentFor(new Strip(new Map([['p2', 'off']])), { alwaysSendOff: true, answers: true }),
+        `action=off\nport=p2\n${fast}`,
+      );
+      expect(r.exitCode).toBe(0);
+      expect(r.stdout).toBe('Success: Already OFF\n');
+    });
   });
 
   it('monitor, list and status have one 15 s budget whatever their options say', async () => {
@@ -270,6 +324,48 @@ describe('fence kit actions and exit codes', () => {
     expect(r.stderr).toContain(message);
   });
 
+  it.each([
+    ["option= (FenceAgentAPI's older name of action)", 'option=status\nport=p2\n'],
+    ['spaces around =', 'action = status\nport = p2\n'],
+    ['a quoted value after spaces', 'action = "status"\nplug=p2\n'],
+  ])('stdin with %s runs that action, not the default reboot', async (_what, text) => {
+    const strip = new Strip(new Map([['p2', 'off']]));
+    const r = await stdin(agentFor(strip), text);
+    expect(r.stdout).toBe('Status: OFF\n');
+    expect(r.exitCode).toBe(2);
+    expect(strip.calls).toEqual([]);
+  });
+
+  it.each([
+    ['Action=off\nport=p1\n', "'Action' is not a recognised spelling of the action"],
+    ['ACTION=status\nport=p1\n', "'ACTION' is not a recognised spelling of the action"],
+    ['--action=off\nport=p1\n', "'--action' is not a recognised spelling of the action"],
+    ['o=off\nport=p1\n', "'o' is not a recognised spelling of the action"],
+    ['action=status\noption=off\nport=p1\n', 'stdin names several actions (status, off)'],
+  ])('stdin %j is refused with exit 1 and no power change (the default action is reboot)', async (text, message) => {
+    const strip = new Strip(new Map([['p1', 'on']]));
+    const r = await stdin(agentFor(strip), `${text}${fast}`);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain(`Failed: ${message}`);
+    expect(r.stderr).toContain('nothing was done');
+    expect(strip.calls).toEqual([]);
+    expect(strip.get('p1')).toBe('on');
+  });
+
+  it.each([
+    ['verbose_level=2 on stdin', 'verbose_level=2\n', [], true],
+    ['--verbose-level 1 on the command line', '', ['--verbose-level', '1'], true],
+    ['verbose_level=0 over verbose=1', 'verbose=1\nverbose_level=0\n', [], false],
+  ])('%s decides whether debug messages are written', async (_what, text, argv, debug) => {
+    const agent = agentFor(new Strip(new Map([['p1', 'on']])));
+    const r =
+      argv.length > 0
+        ? await runFenceAgent(agent, { argv: ['-o', 'status', '-n', 'p1', ...argv], env: {} })
+        : await stdin(agent, `action=status\nport=p1\n${text}`);
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr.includes('DEBUG: reading p1')).toBe(debug);
+  });
+
   it('delay waits before off, and not before status', async () => {
     const strip = new Strip(new Map([['p1', 'off']]));
     let started = Date.now();
@@ -279,6 +375,24 @@ describe('fence kit actions and exit codes', () => {
     await stdin(agentFor(strip), 'action=status\nport=p1\ndelay=2\n');
     expect(Date.now() - started).toBeLessThan(1500);
   });
+
+  it('delay counts in power_timeout: a plug that settles after the rest of it is not confirmed off', async () => {
+    const strip = new Strip(new Map([['p1', 'on']]), 700);
+    const r = await stdin(agentFor(strip), 'action=off\nport=p1\nstonith_status_sleep=0.1\ndelay=0.6\npower_timeout=1\n');
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('Failed: Timed out waiting to power OFF p1');
+  });
+
+  it.each(['off', 'reboot', 'validate-all'])(
+    '%s with a delay that fills power_timeout exits 1, naming both, and turns nothing off',
+    async (action) => {
+      const strip = new Strip(new Map([['p1', 'on']]));
+      const r = await stdin(agentFor(strip), `action=${action}\nport=p1\ndelay=30\npower_timeout=30\n`);
+      expect(r.exitCode).toBe(1);
+      expect(r.stderr).toContain('delay (30 s) must be less than power_timeout (30 s)');
+      expect(strip.calls).toEqual([]);
+    },
+  );
 
   it('metadata needs no options and validates against fence-agents metadata.rng', async () => {
     const r = await stdin(agentFor(new Strip(new Map())), 'action=meta-data\nbogus=1\n');

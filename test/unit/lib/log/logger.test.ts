@@ -36,6 +36,22 @@ describe('ocf_log destinations (ha_log)', () => {
     for (const f of Object.values(env)) if (f.startsWith('/')) expect(existsSync(f)).toBe(false);
   });
 
+  it("on a terminal, a fence agent's debug file (alwaysDebuglog) still gets every line; a resource agent's does not", () => {
+    const fence = join(dir, 'fence-debug.log');
+    const io = capture();
+    const log = createLogger(
+      { tag: 'f[1]', debug: true, debuglog: fence, interactive: true, alwaysStderr: true, alwaysDebuglog: true },
+      io,
+    );
+    log.info('hello');
+    log.debug('details');
+    expect(io.stderr).toEqual(['f[1]: INFO: hello\n', 'f[1]: DEBUG: details\n']);
+    expect(readFileSync(fence, 'utf8')).toMatch(/^f\[1\]:\t.*INFO: hello\nf\[1\]:\t.*DEBUG: details\n$/);
+    const ra = join(dir, 'ra-debug.log');
+    createLogger({ tag: 'r[1]', debug: true, debuglog: ra, interactive: true }, capture()).info('hello');
+    expect(existsSync(ra)).toBe(false);
+  });
+
   it('writes to HA_LOGFILE instead of stderr when it is set', () => {
     const file = join(dir, 'ha.log');
     expect(logWith({ HA_LOGFILE: file }).stderr).toEqual([]);
