@@ -38,7 +38,7 @@ url=$SIM_URL
 post="ip netns exec $ns curl -sS --fail -X POST"
 post_json="$post -H 'Content-Type: application/json' --data"
 
-# Options as pacemaker-fenced sends them, with the defaults a user gets (stonith_status_sleep=1, power_timeout=60).
+# Options as pacemaker-fenced sends them, with the defaults a user gets (stonith_status_sleep=1, power_timeout=40).
 input() {
   printf '%s\n' action=off "port=$1" "nodename=$1" "endpoint=$url/api/v1" "metadata_url=$url/latest/meta-data" \
     "access_key=$ak" "secret_key=$sk" region=eu-west-2 >"$tmp/$1.in"
@@ -66,7 +66,7 @@ faults='{"operations":{"*":{"failures":{"count":3,"status":429,"code":"25"}}}}'
 hyperfine --style none --runs "$runs" --export-json "$tmp/429.json" \
   --prepare "$post $url/_sim/reset && $post_json '$faults' $url/_sim/faults" \
   "ip netns exec $ns env PCMK_service=pacemaker-fenced $agent < $tmp/throttled.in" >/dev/null
-report "three 429 first (power_timeout 60)" 60 "$tmp/429.json"
+report "three 429 first (power_timeout 40)" 40 "$tmp/429.json"
 
 printf '%s\n' action=monitor "endpoint=$url/api/v1" "access_key=$ak" "secret_key=$sk" region=eu-west-2 >"$tmp/monitor.in"
 hyperfine --style none --runs 2 --export-json "$tmp/silent.json" -i \
