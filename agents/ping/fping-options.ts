@@ -74,8 +74,8 @@ export interface FpingOptions {
 
 /**
  * Sorts the `options` parameter for fping: display options that rename or hide hosts are left
- * out (named in `dropped`), options that would leave the agent without per-host verdicts are a
- * configuration error (6) rather than a silent score of 0.
+ * out (named in `dropped`), options that would leave the agent without per-host verdicts are an
+ * error rather than a silent score of 0: of this node (2), since a node without fping gives them to ping.
  */
 export function sortFpingOptions(options: readonly string[]): FpingOptions {
   const kept: string[] = [];
@@ -84,7 +84,7 @@ export function sortFpingOptions(options: readonly string[]): FpingOptions {
     const refusal = refused[flag];
     if (refusal !== undefined)
       throw new OcfError(
-        Ocf.ERR_CONFIGURED,
+        Ocf.ERR_ARGS,
         `options: fping ${token} (${refusal}) leaves the agent no per-host answer to count; remove it from options`,
       );
     const why = displayOnly[flag];

@@ -1,35 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 import { clearNodeAttribute, setNodeAttribute } from '../../lib/cluster/index.js';
-import { ExecFailed, which } from '../../lib/exec/index.js';
+import { ExecFailed } from '../../lib/exec/index.js';
 import { Ocf, OcfError, type MonitorResult, type ResourceContext } from '../../lib/ocf/index.js';
-import type { Logger } from '../../lib/log/index.js';
-import { ocfIsTrue } from '../../lib/spec/index.js';
-import { sortFpingOptions } from './fping-options.js';
-import { hostListWarnings, icmpHosts, parseHostList, type Target } from './host-list.js';
+import { parseHostList, type Target } from './host-list.js';
 import { probeTargets } from './probe.js';
-import { connectivityScore, describeUnreachable, isBelowFailureScore, type Verdict } from './score.js';
+import { connectivityScore, describeUnreachable, effectiveFailureScore, isBelowFailureScore, type Verdict } from './score.js';
+import { debugLevel, splitOptions, useFping } from './settings.js';
 import type { PingParams } from './spec.js';
 import { configuredTimeoutMs, planProbe, stockDefaultTimeoutMs } from './timing.js';
 
 /** What start leaves for monitor: the entries found unreachable last time, so only changes are logged. */
 interface PingState {
   readonly unreachable: readonly string[];
-}
-
-/**
- * Consistency of the parameters alone (every action): an empty host_list is wrong on every node
- * (6). What the stock agent survives (commas, a malformed entry, use_fping=2, a pidfile) is
- * warned about, outside recurring monitors, and the agent goes on.
- */
-export function validate(p: PingParams, ctx: ResourceContext): void {
-  const targets = parseHostList(p.host_list);
-  // Options after which fping reports no per-host verdict are wrong wherever fping runs (6).
-  if (icmpHosts(targets).length > 0 && useFping(p) && which('fping') !== undefined) sortFpingOptions(splitOptions(p));
-  if (ctx.action === 'monitor' && !ctx.isProbe) return;
-  for (const w of hostListWarnings(p.host_list, targets)) ctx.log.warn(w);
-  useFping(p, ctx.log);
-  if (p.pidfile !== undefined)
-    ctx.log.warn(`pidfile '${p.pidfile}' is ignored: this agent keeps its state file under HA_RSCTMP, named after the resource instance`);
 }
 
 /** Probes, publishes the score, and creates the state file that makes monitor answer "running". */
@@ -48,11 +30,20 @@ export async function stop(p: PingParams, ctx: ResourceContext): Promise<void> {
   await ctx.bestEffort(`unsetting ${p.name} with attrd_updater -D`, (deadline) => clearNodeAttribute(p.name, p.dampen, { deadline }));
 }
 
-/** Running while the state file exists: probes and publishes every time, like the stock agent. */
+/**
+ * Running while the state file exists: probes and publishes every time, like the stock agent. A
+ * configuration or tool that cannot measure is then a failure of a running resource (1), never
+ * "not running" (a probe would leave the state and the attribute behind) nor a cluster-wide 6.
+ */
 export async function monitor(p: PingParams, ctx: ResourceContext): Promise<MonitorResult> {
   const state = ctx.state.load<PingState>();
   if (state === undefined) return Ocf.NOT_RUNNING;
-  await measureAndPublish(p, ctx, state);
+  try {
+    await measureAndPublish(p, ctx, state);
+  } catch (e) {
+    if (e instanceof OcfError && e.code !== Ocf.ERR_GENERIC) throw new OcfError(Ocf.ERR_GENERIC, e.reason);
+    throw e;
+  }
   return Ocf.SUCCESS;
 }
 
@@ -60,7 +51,7 @@ async function measureAndPublish(p: PingParams, ctx: ResourceContext, state: Pin
   const debug = debugLevel(p.debug, ctx.log);
   const targets = parseHostList(p.host_list);
   const plan = planProbe(timeoutMs(p, targets, ctx), p.attempts, ctx.deadline.remainingMs());
-  const configured = p.timeout !== undefined ? `${p.timeout} ms` : '(computed)';
+  const configured = p.timeout?.ms !== undefined ? `${p.timeout.ms} ms` : '(computed)';
   if (plan.shortened) ctx.log.warn(`timeout ${configured} does not fit in the ${ctx.action} budget: hosts get ${plan.waitMs} ms`);
   const { verdicts, icmpOutput, droppedOptions } = await probeTargets(
     targets,
@@ -89,7 +80,8 @@ async function measureAndPublish(p: PingParams, ctx: ResourceContext, state: Pin
   if (isBelowFailureScore(score, p.failure_score))
     throw new OcfError(
       Ocf.ERR_GENERIC,
-      `${p.name}=${score} is less than failure_score ${p.failure_score}; unreachable: ${describeUnreachable(verdicts)}`,
+      `${p.name}=${score} is less than failure_score ${effectiveFailureScore(p.failure_score)}; ` +
+        `unreachable: ${describeUnreachable(verdicts) || 'none'}`,
     );
 }
 
@@ -107,33 +99,9 @@ function noteChanges(verdicts: readonly Verdict[], state: PingState | undefined,
 
 // The timeout parameter, or the stock agent's formula from the operation timeout when unset.
 function timeoutMs(p: PingParams, targets: readonly Target[], ctx: ResourceContext): number {
-  if (p.timeout !== undefined) return configuredTimeoutMs(p.timeout);
+  if (p.timeout?.ms !== undefined) return configuredTimeoutMs(p.timeout.ms);
   const operationMs = ctx.meta.timeout !== undefined ? Number(ctx.meta.timeout) || undefined : undefined;
   return stockDefaultTimeoutMs(operationMs, targets.length, p.attempts);
-}
-
-function splitOptions(p: PingParams): string[] {
-  return (p.options ?? '').split(/\s+/).filter((o) => o !== '');
-}
-
-// use_fping as ocf_is_true reads it: only a true word is true (use_fping=2 means ping).
-function useFping(p: PingParams, log?: Logger): boolean {
-  const { value, known } = ocfIsTrue(p.use_fping);
-  if (!known)
-    log?.warn(
-      `use_fping '${p.use_fping}' is neither true nor false; ` +
-        `read as ${value}, as the stock agent reads it${value ? '' : ': iputils ping is used'}`,
-    );
-  return value;
-}
-
-// The stock agent's spellings; anything else is warned about and read as false, as there.
-function debugLevel(text: string, log: Logger): 0 | 1 | 2 {
-  const word = text.trim().toLowerCase();
-  if (['true', '1', 'yes'].includes(word)) return 1;
-  if (['verbose', '2'].includes(word)) return 2;
-  if (!['false', '0', 'no'].includes(word)) log.warn(`debug should be true, false or verbose, not '${text}'; using false`);
-  return 0;
 }
 
 function messageOf(e: unknown): string {

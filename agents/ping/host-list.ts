@@ -41,8 +41,7 @@ export function hostListWarnings(text: string, targets: readonly Target[]): stri
 function parseEntry(entry: string): Target {
   try {
     if (entry.toLowerCase().startsWith('tcp:')) return parseTcpEntry(entry);
-    checkHost(entry, entry);
-    return { kind: 'icmp', entry, host: entry };
+    return { kind: 'icmp', entry, host: checkHost(entry, entry) };
   } catch (e) {
     if (e instanceof InvalidEntry) return { kind: 'invalid', entry, reason: e.message };
     throw e;
@@ -57,21 +56,53 @@ function parseTcpEntry(entry: string): Target {
   if (!m) throw invalid(`host_list entry '${entry}' is not tcp:HOST:PORT (write an IPv6 host as tcp:[2001:db8::1]:PORT)`);
   const [, host = '', portText = ''] = m;
   if (rest.startsWith('[') && isIP(host) !== 6) throw invalid(`host_list entry '${entry}': '${host}' in brackets is not an IPv6 address`);
-  checkHost(host, entry);
+  const address = checkHost(host, entry);
   if (!/^\d{1,5}$/.test(portText) || Number(portText) < 1 || Number(portText) > 65535)
     throw invalid(`host_list entry '${entry}': port '${portText}' is not a number from 1 to 65535`);
-  return { kind: 'tcp', entry, host, port: Number(portText) };
+  return { kind: 'tcp', entry, host: address, port: Number(portText) };
 }
 
 // Refusing anything that is not an address or a host name also keeps entries from being read
-// as options by fping or ping (an entry starting with '-').
-function checkHost(host: string, entry: string): void {
-  if (isIP(host) !== 0) return;
+// as options by fping or ping (an entry starting with '-'). Returns the host to probe.
+function checkHost(host: string, entry: string): string {
+  if (isIP(host) !== 0) return host;
   if (host.includes(':')) throw invalid(`host_list entry '${entry}': '${host}' is not a valid IPv6 address`);
-  if (/^[\d.]+$/.test(host)) throw invalid(`host_list entry '${entry}': '${host}' is not a valid IPv4 address`);
+  if (/^\d[\dA-Fa-fXx.]*$/.test(host)) {
+    const address = inetAton(host);
+    if (address === undefined) throw invalid(`host_list entry '${entry}': '${host}' is not a valid IPv4 address`);
+    return address;
+  }
   const name = host.endsWith('.') ? host.slice(0, -1) : host;
   if (name.length === 0 || name.length > 253 || !name.split('.').every((label) => hostnameLabel.test(label)))
     throw invalid(`host_list entry '${entry}' is neither an IP address nor a host name`);
+  return host;
+}
+
+/**
+ * An IPv4 address as inet_aton reads it, which is how fping and ping read it (127.1, 10.1,
+ * 010.0.0.1 = 8.0.0.1, 0x7f.1): 1 to 4 parts in decimal, octal (leading 0) or hex (0x), the last
+ * filling the remaining bytes. Written as a dotted quad, so every probe reads it the same way.
+ */
+export function inetAton(text: string): string | undefined {
+  const parts = text.split('.');
+  if (parts.length > 4) return undefined;
+  const values: number[] = [];
+  for (const part of parts) {
+    if (!/^(?:0[xX][\dA-Fa-f]*|0[0-7]*|[1-9]\d*)$/.test(part)) return undefined;
+    const lower = part.toLowerCase();
+    values.push(
+      lower.startsWith('0x')
+        ? Number.parseInt(lower.slice(2) || '0', 16)
+        : lower.startsWith('0')
+          ? Number.parseInt(lower, 8)
+          : Number(lower),
+    );
+  }
+  const last = values.pop() ?? 0;
+  if (values.some((v) => v > 255) || last >= 2 ** (8 * (4 - values.length))) return undefined;
+  const bytes = [...values];
+  for (let i = 4 - values.length - 1; i >= 0; i--) bytes.push(Math.floor(last / 2 ** (8 * i)) % 256);
+  return bytes.join('.');
 }
 
 function invalid(reason: string): InvalidEntry {

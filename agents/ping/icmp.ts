@@ -3,6 +3,8 @@ import { ExecFailed, lastLines, query, type Argv } from '../../lib/exec/index.js
 import { Ocf, OcfError } from '../../lib/ocf/index.js';
 import type { Deadline } from '../../lib/time/index.js';
 import { sortFpingOptions } from './fping-options.js';
+import { checkIputilsOptions } from './iputils-options.js';
+import { resolveHosts } from './resolve.js';
 import type { HostAnswer } from './score.js';
 import type { ProbePlan } from './timing.js';
 
@@ -43,14 +45,32 @@ export async function pingWithFping(
   deadline: Deadline,
 ): Promise<IcmpRun> {
   const { kept, dropped } = sortFpingOptions(options);
-  const argv = fpingArgv(hosts, plan, kept, process.getuid?.() === 0);
+  const family = kept.includes('-6') || kept.includes('--ipv6') ? 6 : kept.includes('-4') || kept.includes('--ipv4') ? 4 : 0;
+  // Names get what fping's probes leave of the budget, at most the timeout itself.
+  const resolveMs = Math.max(100, Math.min(plan.waitMs, deadline.remainingMs() - plan.waitMs - 200));
+  const resolutions = await resolveHosts(hosts, family, resolveMs);
+  const addresses = [...new Set([...resolutions.values()].flatMap((r) => ('address' in r ? [r.address] : [])))];
+  const run = addresses.length > 0 ? await runFping(addresses, plan, kept, deadline) : { answers: new Map(), output: '' };
+  const answers = new Map<string, HostAnswer>();
+  for (const [host, r] of resolutions)
+    answers.set(host, 'address' in r ? (run.answers.get(r.address) ?? { reachable: false, detail: 'not probed' }) : r.unresolved);
+  return { answers, output: run.output, dropped };
+}
+
+async function runFping(
+  addresses: readonly string[],
+  plan: ProbePlan,
+  options: readonly string[],
+  deadline: Deadline,
+): Promise<{ answers: Map<string, HostAnswer>; output: string }> {
+  const argv = fpingArgv(addresses, plan, options, process.getuid?.() === 0);
   // 1: some host unreachable; 2: a name did not resolve. Both are answers, read from the output.
   // Anything else means fping could not measure: publishing 0 then would move resources away
   // for a fault of this node's tools, so the operation fails instead and the value stays.
+  // Arguments fping refuses are this node's matter (2): ping may take them on another node.
   const r = await query(argv, { deadline, okExitCodes: [1, 2] }).catch((e: unknown) => {
     if (!(e instanceof ExecFailed) || e.notFound || e.notPermitted) throw e;
-    if (e.exitCode === 3)
-      throw new OcfError(Ocf.ERR_CONFIGURED, `fping rejected its arguments (check the options parameter): ${e.message}`);
+    if (e.exitCode === 3) throw new OcfError(Ocf.ERR_ARGS, `fping rejected its arguments (check the options parameter): ${e.message}`);
     if (e.timedOut)
       throw new OcfError(
         Ocf.ERR_GENERIC,
@@ -58,15 +78,15 @@ export async function pingWithFping(
       );
     throw new OcfError(Ocf.ERR_GENERIC, `fping could not probe the hosts: ${e.message}`);
   });
-  const { answers, measured } = parseFpingOutput(r.stdout, r.stderr, hosts, plan);
+  const { answers, measured } = parseFpingOutput(r.stdout, r.stderr, addresses, plan);
   // fping 5.1 exits 1 for an unknown option too, with no word about any host.
   if (!measured && r.exitCode !== 0) {
     const why = lastLines(r.stderr, 2) || `exit ${r.exitCode}`;
     if (/invalid option|usage|requires an argument|illegal|must be/i.test(r.stderr))
-      throw new OcfError(Ocf.ERR_CONFIGURED, `fping rejected its arguments (check the options parameter): ${why}`);
+      throw new OcfError(Ocf.ERR_ARGS, `fping rejected its arguments (check the options parameter): ${why}`);
     throw new OcfError(Ocf.ERR_GENERIC, `fping reported on no host: ${why}`);
   }
-  return { answers, output: `${r.stdout}${r.stderr}`, dropped };
+  return { answers, output: `${r.stdout}${r.stderr}` };
 }
 
 /**
@@ -130,6 +150,7 @@ export async function pingWithIputils(
   options: readonly string[],
   deadline: Deadline,
 ): Promise<IcmpRun> {
+  checkIputilsOptions(options);
   const isRoot = process.getuid?.() === 0;
   // -w counts whole seconds: a sub-second timeout is enforced by killing ping at waitMs.
   const perHost = deadline.within(plan.waitMs + 200);
@@ -137,6 +158,9 @@ export async function pingWithIputils(
     hosts.map(async (host) => {
       try {
         const r = await query(iputilsArgv(host, plan, options, isRoot), { deadline: perHost, okExitCodes: [1, 2] });
+        const refusal = iputilsUsageError(r.exitCode, r.stdout, r.stderr);
+        if (refusal !== undefined)
+          throw new OcfError(Ocf.ERR_ARGS, `ping rejected its arguments (check the options parameter): ${refusal}`);
         const answer: HostAnswer =
           r.exitCode === 0
             ? { reachable: true, detail: 'answered' }
@@ -150,6 +174,23 @@ export async function pingWithIputils(
     }),
   );
   return { answers: new Map(runs.map(([h, a]) => [h, a])), output: runs.map(([, , o]) => o).join('') };
+}
+
+// iputils' complaints about its command line (invalid option, bad option value, usage): exit 2, or 1
+// for some values, before any echo request is sent. An unknown host or a missing route is an answer.
+const iputilsUsage =
+  /invalid (?:option|argument|-\w+ argument|\w+ type)|usage|requires an argument|garbage|out of range|must be|cannot set|SO_BINDTODEVICE/i;
+
+/**
+ * Why ping refused to run as asked, or undefined when it probed (its statistics line is printed
+ * even under -q) or failed for a reason that is about the host (`ping: HOST: Name or service not known`).
+ */
+export function iputilsUsageError(exitCode: number | undefined, stdout: string, stderr: string): string | undefined {
+  if (exitCode === 0 || /packets transmitted/.test(stdout)) return undefined;
+  return stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .find((l) => iputilsUsage.test(l));
 }
 
 function lastLine(text: string): string {

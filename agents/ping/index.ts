@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import { defineResourceAgent } from '../../lib/ocf/index.js';
-import { monitor, start, stop, validate } from './handlers.js';
+import { monitor, start, stop } from './handlers.js';
 import { pingActions, pingParams } from './spec.js';
+import { validate, validateHost } from './validate.js';
 
 export default defineResourceAgent({
   name: 'ping',
@@ -15,8 +16,10 @@ export default defineResourceAgent({
     'tcp:HOST:PORT entries are probed with a TCP connect for networks that drop ICMP.',
   params: pingParams,
   actions: pingActions,
-  requires: ['attrd_updater'],
+  // Stop removes the state file whatever is installed; its attrd_updater -D is best effort, as in stock.
+  requires: (_p, ctx) => (ctx.action === 'stop' ? [] : [{ tools: ['attrd_updater'] }]),
   validate,
+  validateHost,
   start,
   stop,
   monitor,

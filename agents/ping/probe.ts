@@ -23,11 +23,18 @@ export interface ProbeResult {
   readonly droppedOptions: readonly string[];
 }
 
-/** The ICMP program this node uses: fping when installed (and allowed), else iputils ping. */
-export function icmpTool(useFping: boolean): 'fping' | 'ping' {
+/** The ICMP program this node would use, without failing: undefined when neither is installed. */
+export function installedIcmpTool(useFping: boolean): 'fping' | 'ping' | undefined {
   if (useFping && which('fping') !== undefined) return 'fping';
   if (which('ping') !== undefined) return 'ping';
   if (which('fping') !== undefined) return 'fping';
+  return undefined;
+}
+
+/** The ICMP program this node uses: fping when installed (and allowed), else iputils ping. */
+export function icmpTool(useFping: boolean): 'fping' | 'ping' {
+  const tool = installedIcmpTool(useFping);
+  if (tool !== undefined) return tool;
   throw new OcfError(
     Ocf.ERR_INSTALLED,
     'neither fping nor ping is installed on this node: install fping (or iputils-ping), or probe only tcp: entries',

@@ -16,9 +16,14 @@ export function connectivityScore(verdicts: readonly Verdict[], multiplier: numb
   return verdicts.filter((v) => v.reachable).length * multiplier;
 }
 
-/** failure_score as in the stock agent: the operation fails when the score is below it; unset never fails. */
+/** failure_score as the stock agent's code reads it: unset is 0, so only a negative score (multiplier) is below it. */
+export function effectiveFailureScore(failureScore: number | undefined): number {
+  return failureScore ?? 0;
+}
+
+/** Whether the operation fails: the score is less than failure_score (0 when unset). */
 export function isBelowFailureScore(score: number, failureScore: number | undefined): boolean {
-  return failureScore !== undefined && score < failureScore;
+  return score < effectiveFailureScore(failureScore);
 }
 
 /** `192.0.2.9 (no answer within 1000 ms), tcp:gw:22 (ECONNREFUSED)`: the unreachable entries, for a reason line. */

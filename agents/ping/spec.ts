@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-import { duration, integer, string, type ActionsSpec, type ParamsOf } from '../../lib/spec/index.js';
+import { custom, duration, integer, string, type ActionsSpec, type ParamsOf } from '../../lib/spec/index.js';
+import { parseTimeout } from './timing.js';
 
 /**
  * ocf:pacemaker:ping's parameters, with its names, meanings and defaults: crm_mon shows
@@ -49,14 +50,14 @@ export const pingParams = {
     desc: 'Number of ping attempts, per host, before declaring it dead. The attempts share the timeout.',
     shortdesc: 'Number of ping attempts',
   }),
-  timeout: duration({
-    unit: 's',
-    allowZero: false,
+  timeout: custom({
+    parse: parseTimeout,
     reloadable: true,
     desc:
       "How long, in seconds (or with a unit: 500ms), to wait for a host's answer, all attempts included, before declaring it lost. " +
       'Unset, it is computed as the stock agent does: the operation timeout / hosts / attempts / 1100 ms, in whole seconds ' +
-      '(5 when that is under 1; e.g. 18 s for a 60 s monitor, 1 host and 3 attempts). Every host is probed at once, so a monitor ' +
+      '(5 when that is under 1; e.g. 18 s for a 60 s monitor, 1 host and 3 attempts). As in the stock agent, 0 means 5 s and a ' +
+      'value that is not a duration the computed one, with a warning. Every host is probed at once, so a monitor ' +
       'takes about this long when a host is down, whatever the number of hosts; it is shortened to fit in the operation timeout.',
     shortdesc: 'Ping timeout in seconds',
   }),
@@ -65,7 +66,9 @@ export const pingParams = {
     shortdesc: 'Extra options',
   }),
   failure_score: integer({
-    desc: 'The resource fails (monitor and start return 1) when the score is less than failure_score. Unset, it never fails.',
+    desc:
+      'The resource fails (monitor and start return 1) when the score is less than failure_score. Unset, it is 0 as in the stock ' +
+      'agent: only a negative multiplier can make the score less than that.',
     shortdesc: 'failure_score',
   }),
   use_fping: string({

@@ -1,4 +1,25 @@
 // SPDX-License-Identifier: Apache-2.0
+import type { Parsed } from '../../lib/spec/index.js';
+import { parseDurationMs } from '../../lib/time/index.js';
+
+/** The timeout parameter as read: milliseconds, or undefined for the computed default; `note` says what was changed. */
+export interface TimeoutSetting {
+  readonly ms: number | undefined;
+  readonly note?: string;
+}
+
+/**
+ * Reads timeout as the stock agent survives it, since it is reloadable and a refused value (6)
+ * would stop the clone on every node and unset the attribute location rules read: 0 becomes
+ * 5 s (stock turns anything under 1 s into 5), a value that is not a duration the computed default.
+ */
+export function parseTimeout(raw: string): Parsed<TimeoutSetting> {
+  const ms = parseDurationMs(raw, 's');
+  if (ms === undefined)
+    return { value: { ms: undefined, note: `timeout '${raw}' is not a duration (5, 5s, 500ms): using the computed default, as stock` } };
+  if (ms === 0) return { value: { ms: 5000, note: `timeout '${raw}' is 0: using 5 s, as the stock agent does` } };
+  return { value: { ms } };
+}
 
 /** How one measurement spends the operation's time. */
 export interface ProbePlan {

@@ -152,7 +152,7 @@ ensure_ping_clone() {
 
 @test "bad parameters exit 6 with a reason naming them, from validate-all and start" {
   local bad
-  for bad in "host_list=" "host_list=   " "multiplier=ten" "dampen=5x" "timeout=fast" "timeout=0" "options=-q" "options=-c 3"; do
+  for bad in "host_list=" "host_list=   " "multiplier=ten" "dampen=5x"; do
     local param=${bad%%=*} args=(host_list="$HOSTS3" name="$ATTR" "$bad")
     for action in validate-all start; do
       run ocf_agent n1 ping "$action" "${args[@]}"
@@ -162,6 +162,46 @@ ensure_ping_clone() {
     done
   done
   [ -z "$(attrd_value "$ATTR")" ]
+}
+
+@test "timeout=0 and timeout=fast are read as stock reads them (5 s, computed), with a warning: start and reload-agent exit 0" {
+  local t
+  for t in 0 fast; do
+    run ocf_agent n1 ping start host_list="$HOSTS3" name="$ATTR" dampen=0 timeout=$t
+    echo "$t -> $status: $output"
+    [ "$status" -eq 0 ]
+    [[ $output == *"WARNING: timeout '$t' "*"using "* ]]
+    [ "$(attrd_value "$ATTR")" = 3 ]
+    run ocf_agent n1 ping reload-agent host_list="$HOSTS3" name="$ATTR" dampen=0 timeout=$t
+    [ "$status" -eq 0 ]
+  done
+}
+
+@test "failure_score unset is 0, as in the stock agent's code: a negative multiplier fails start" {
+  run ocf_agent n1 ping start host_list="$HOSTS3" name="$ATTR" dampen=0 timeout=1 multiplier=-1
+  [ "$status" -eq 1 ]
+  [[ $(ocf_exit_reason) == "$ATTR=-3 is less than failure_score 0; unreachable: none" ]]
+  [ "$(attrd_value "$ATTR")" = -3 ]
+}
+
+@test "short IPv4 forms are read as fping and ping read them (192.0.533 is 192.0.2.21); a name without an address is not counted" {
+  start_then_monitor 2 host_list="192.0.533 127.1 192.0.2.99 nosuch.invalid" name="$ATTR" dampen=0 timeout=1
+}
+
+@test "stop with parameters validation refuses (empty host_list, fping -q) removes the state and the attribute; a probe then answers 1" {
+  local bad
+  for bad in "host_list= " "options=-q"; do
+    ocf_agent n1 ping start host_list="$HOSTS3" name="$ATTR" dampen=0 timeout=1
+    [ "$(attrd_value "$ATTR")" = 3 ]
+    run ocf_agent n1 ping monitor host_list="$HOSTS3" name="$ATTR" dampen=0 "$bad" CRM_meta_interval=0
+    echo "probe $bad -> $status: $(ocf_exit_reason)"
+    [ "$status" -eq 1 ] # running (state present), failed: Pacemaker stops it, which cleans up
+    run ocf_agent n1 ping stop host_list="$HOSTS3" name="$ATTR" dampen=0 "$bad"
+    [ "$status" -eq 0 ]
+    [ -z "$(attrd_value "$ATTR")" ]
+    run in_node n1 test -e "/run/resource-agents/seapath-ping-$OCF_INSTANCE.json"
+    [ "$status" -ne 0 ]
+  done
 }
 
 @test "typos the stock agent survives (commas, a malformed entry, use_fping=2, pidfile) start with a warning and publish the score" {
@@ -179,7 +219,7 @@ ensure_ping_clone() {
   [ "$(attrd_value "$ATTR")" = 3 ]
 }
 
-@test "fping options that rename or hide hosts (-A, -n, -d, -a) keep the count; output-replacing ones (-q) exit 6" {
+@test "fping options that rename or hide hosts (-A, -n, -d, -a) keep the count; output-replacing ones (-q) exit 2" {
   # -A prints localhost as 127.0.0.1, -a prints alive hosts without "is alive": read naively, both count 0
   local opts
   for opts in "-A" "-n" "-d" "-a" "-A -e" "--addr"; do
@@ -190,7 +230,7 @@ ensure_ping_clone() {
     [[ $output == *"WARNING: options ${opts%% *} ("*"not passed to fping"* ]]
   done
   run ocf_agent n1 ping start host_list="$HOSTS3" name="${ATTR}q" dampen=0 timeout=1 options="-q"
-  [ "$status" -eq 6 ]
+  [ "$status" -eq 2 ]
   [[ $(ocf_exit_reason) == "options: fping -q (quiet mode) leaves the agent no per-host answer to count"* ]]
   [ -z "$(attrd_value "${ATTR}q")" ]
 }
@@ -224,13 +264,28 @@ ensure_ping_clone() {
   [ "$status" -ne 0 ]
 }
 
-@test "options that fping rejects make start exit 6, and a recurring monitor 1, without publishing a score" {
+@test "options that fping rejects make start exit 2 (this node), and a recurring monitor 1, without publishing a score" {
   run ocf_agent n1 ping start host_list="$HOSTS3" name="$ATTR" dampen=0 options="--no-such-option"
-  [ "$status" -eq 6 ]
+  [ "$status" -eq 2 ]
   [[ $(ocf_exit_reason) == "fping rejected its arguments (check the options parameter)"* ]]
   [ -z "$(attrd_value "$ATTR")" ]
   ocf_agent n1 ping start host_list="$HOSTS3" name="$ATTR" dampen=0
   run ocf_agent n1 ping monitor host_list="$HOSTS3" name="$ATTR" dampen=0 options="-Z" CRM_meta_interval=10000
+  [ "$status" -eq 1 ]
+  [ "$(attrd_value "$ATTR")" = 3 ] # the last measured value stays
+}
+
+@test "options that iputils ping rejects (-Z, fping's -B 1.5) make start exit 2 without publishing, and a monitor 1" {
+  local opts
+  for opts in "-Z" "-B 1.5" "-c x"; do
+    run ocf_agent n1 ping start host_list="$HOSTS3" name="$ATTR" dampen=0 timeout=1 use_fping=0 options="$opts"
+    echo "$opts -> $status: $(ocf_exit_reason)"
+    [ "$status" -eq 2 ]
+    [[ $(ocf_exit_reason) == *"ping option"* || $(ocf_exit_reason) == "ping rejected its arguments (check the options parameter): "* ]]
+    [ -z "$(attrd_value "$ATTR")" ]
+  done
+  ocf_agent n1 ping start host_list="$HOSTS3" name="$ATTR" dampen=0 timeout=1 use_fping=0
+  run ocf_agent n1 ping monitor host_list="$HOSTS3" name="$ATTR" dampen=0 timeout=1 use_fping=0 options="-Z" CRM_meta_interval=10000
   [ "$status" -eq 1 ]
   [ "$(attrd_value "$ATTR")" = 3 ] # the last measured value stays
 }

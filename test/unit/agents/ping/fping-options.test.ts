@@ -16,7 +16,7 @@ describe('fping options', () => {
   });
 
   it.each([['-q'], ['-c', '3'], ['-C3'], ['--loop'], ['-u'], ['-sq'], ['-x', '1'], ['-f', '/etc/hosts']])(
-    'refuses %j with 6: fping would report no per-host answer',
+    'refuses %j with 2 (this node: ping takes them elsewhere): fping would report no per-host answer',
     (...options) => {
       let error: unknown;
       try {
@@ -25,7 +25,7 @@ describe('fping options', () => {
         error = e;
       }
       expect(error).toBeInstanceOf(OcfError);
-      expect((error as OcfError).code).toBe(6);
+      expect((error as OcfError).code).toBe(2);
       expect((error as OcfError).reason).toContain('leaves the agent no per-host answer');
     },
   );

@@ -45,7 +45,9 @@ describe('ping host_list', () => {
 
   it.each([
     ['192.0.2.300', 'not a valid IPv4 address'],
-    ['192.0.2', 'not a valid IPv4 address'],
+    ['192.0.2.1.5', 'not a valid IPv4 address'],
+    ['08.0.0.1', 'not a valid IPv4 address'], // 08 is no octal number for inet_aton either
+    ['10.0.65536', 'not a valid IPv4 address'],
     ['2001:db8::1::2', 'not a valid IPv6 address'],
     ['-c5', 'neither an IP address nor a host name'],
     ['bad_host!', 'neither an IP address nor a host name'],
@@ -63,6 +65,18 @@ describe('ping host_list', () => {
     expect(targets[1]?.kind === 'invalid' && targets[1].reason).toContain(reason);
     expect(icmpHosts(targets)).toEqual(['192.0.2.1']); // never handed to fping, where '-c5' would be an option
     expect(hostListWarnings(`192.0.2.1 ${text}`, targets).join('\n')).toContain('counts as unreachable');
+  });
+
+  it.each([
+    ['127.1', '127.0.0.1'],
+    ['10.1', '10.0.0.1'],
+    ['192.0.2', '192.0.0.2'],
+    ['010.0.0.1', '8.0.0.1'],
+    ['0x7f.1', '127.0.0.1'],
+    ['3221225985', '192.0.2.1'],
+  ])('reads the short IPv4 form %s as fping and ping do (inet_aton): %s', (entry, host) => {
+    expect(parseHostList(entry)).toEqual([{ kind: 'icmp', entry, host }]);
+    expect(parseHostList(`tcp:${entry}:22`)).toEqual([{ kind: 'tcp', entry: `tcp:${entry}:22`, host, port: 22 }]);
   });
 
   it('reads commas as separators, as the user meant, and warns', () => {

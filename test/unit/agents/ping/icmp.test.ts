@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import { describe, expect, it } from 'vitest';
-import { fpingArgv, iputilsArgv, parseFpingOutput } from '../../../../agents/ping/icmp.js';
+import { OcfError } from '../../../../lib/ocf/index.js';
+import { fpingArgv, iputilsArgv, iputilsUsageError, parseFpingOutput } from '../../../../agents/ping/icmp.js';
+import { checkIputilsOptions } from '../../../../agents/ping/iputils-options.js';
 import { planProbe } from '../../../../agents/ping/timing.js';
 
 const plan = planProbe(1000, 3, 55_000);
@@ -63,4 +65,50 @@ describe('ping over iputils ping', () => {
     const argv = iputilsArgv('gw', planProbe(2500, 25, 55_000), ['-4'], false);
     expect(argv).toEqual(['ping', '-n', '-q', '-c', '1', '-w', '3', '-i', '0.200', '-4', 'gw']);
   });
+});
+
+describe("iputils ping's own refusals, told from unreachable hosts", () => {
+  const stats = '\n--- 192.0.2.9 ping statistics ---\n1 packets transmitted, 0 received, 100% packet loss, time 0ms\n';
+  it.each([
+    [2, "ping: invalid option -- 'Z'\n\nUsage\n  ping [options] <destination>\n", "ping: invalid option -- 'Z'"],
+    [1, "ping: invalid argument: 'x'\n", "ping: invalid argument: 'x'"],
+    [2, 'ping: invalid -M argument: bogus\n', 'ping: invalid -M argument: bogus'],
+    [1, "ping: invalid argument: '-5': out of range: 0 <= value <= 2147483647\n", "ping: invalid argument: '-5': out of range"],
+    [2, 'ping: SO_BINDTODEVICE nosuchif: No such device\n', 'ping: SO_BINDTODEVICE nosuchif: No such device'],
+    [1, 'ping: usage error: Destination address required\n', 'ping: usage error: Destination address required'],
+  ])('exit %i with %j is a refusal', (exitCode, stderr, complaint) => {
+    expect(iputilsUsageError(exitCode, '', stderr)).toContain(complaint);
+  });
+
+  it.each([
+    [2, '', 'ping: nosuch.invalid: Name or service not known\n'],
+    [2, '', 'ping: connect: Network is unreachable\n'],
+    [1, stats, ''],
+    [1, stats, 'ping: option argument contains garbage: x\n'], // it warned, then probed
+    [0, 'PING …', ''],
+  ])('exit %i with %j / %j is an answer about the host', (exitCode, stdout, stderr) => {
+    expect(iputilsUsageError(exitCode, stdout, stderr)).toBeUndefined();
+  });
+
+  it.each([[['-B', '1.5']], [['-c', '3', 'extra']], [['1.5']], [['--', 'x']]])(
+    'refuses options %j that would give ping another destination, with 2 (this node)',
+    (options) => {
+      let error: unknown;
+      try {
+        checkIputilsOptions(options);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(OcfError);
+      expect((error as OcfError).code).toBe(2);
+      expect((error as OcfError).reason).toContain('is not a ping option nor its value');
+    },
+  );
+
+  it.each([[['-4']], [['-I', 'eth0', '-t', '3']], [['-Ieth0', '-Q', '0x10', '-s', '100']], [['-nq']], [['-B']]])(
+    'accepts ping options %j',
+    (options) => {
+      expect(() => checkIputilsOptions(options)).not.toThrow();
+    },
+  );
 });

@@ -19,8 +19,9 @@ describe('ping score', () => {
   });
 
   it.each([
-    [200, undefined, false], // unset never fails
+    [200, undefined, false], // unset is 0, as in the stock agent's code
     [0, undefined, false],
+    [-10, undefined, true], // a negative multiplier fails there too
     [200, 200, false],
     [199, 200, true],
     [0, 1, true],

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { describe, expect, it } from 'vitest';
-import { planProbe, stockDefaultTimeoutMs } from '../../../../agents/ping/timing.js';
+import { parseTimeout, planProbe, stockDefaultTimeoutMs } from '../../../../agents/ping/timing.js';
 
 describe('ping deadline split', () => {
   it('gives every host the whole timeout, shared by the attempts, when it fits', () => {
@@ -53,5 +53,25 @@ describe('timeout when unset (the stock formula)', () => {
     const plan = planProbe(stockDefaultTimeoutMs(60_000, 1, 3), 3, 55_000);
     expect(plan.waitMs).toBe(18_000);
     expect(plan.perAttemptMs).toBe(6_000);
+  });
+});
+
+describe('timeout as written', () => {
+  it.each([
+    ['2', 2000],
+    ['500ms', 500],
+    ['1min', 60_000],
+  ])('%s is %i ms, without a warning', (raw, ms) => {
+    expect(parseTimeout(raw)).toEqual({ value: { ms } });
+  });
+
+  it.each(['0', '0s', '0ms'])('%s is 5 s with a warning, as the stock agent turns anything under 1 s into 5', (raw) => {
+    expect(parseTimeout(raw)).toEqual({ value: { ms: 5000, note: `timeout '${raw}' is 0: using 5 s, as the stock agent does` } });
+  });
+
+  it.each(['fast', '-1', '5x'])('%s is the computed default with a warning, never a refusal (6 would stop the clone everywhere)', (raw) => {
+    const parsed = parseTimeout(raw);
+    expect(parsed).toMatchObject({ value: { ms: undefined } });
+    expect('value' in parsed && parsed.value.note).toContain('using the computed default');
   });
 });
