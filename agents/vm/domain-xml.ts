@@ -12,8 +12,9 @@ export interface DomainXml {
   /** The rbd images of disks neither `<shareable/>` nor `<readonly/>`: those another host must not hold. */
   readonly exclusiveRbdImages: readonly string[];
   /**
-   * Disks neither shareable nor read-only that may be RBD but that the guard cannot map to an image:
-   * storage-pool volumes, and krbd devices not named /dev/rbd/<pool>/<image> (e.g. /dev/rbd0).
+   * Disks neither shareable nor read-only that may be RBD but that the guard does not check:
+   * storage-pool volumes and krbd block devices (/dev/rbd*), whose mapping on every node that may run
+   * the VM (rbdmap) watches the image from each of them.
    */
   readonly unguardedDisks: readonly string[];
 }
@@ -74,13 +75,12 @@ function rbdImagesOf(devices: unknown, keep: (disk: Node) => boolean = () => tru
   return images;
 }
 
-/** `pool/image` (or `pool/namespace/image`) of an rbd network disk or of a krbd device /dev/rbd/<pool>/[<ns>/]<image>. */
+/** `pool/image` (or `pool/namespace/image`) of an rbd network disk. */
 function rbdImageOf(disk: Node): string | undefined {
   const source = disk.source;
   if (!isNode(source)) return undefined;
   let spec: string | undefined;
   if (disk['@_type'] === 'network' && source['@_protocol'] === 'rbd' && typeof source['@_name'] === 'string') spec = source['@_name'];
-  if (disk['@_type'] === 'block' && typeof source['@_dev'] === 'string') spec = /^\/dev\/rbd\/(.+)$/.exec(source['@_dev'])?.[1];
   const image = spec?.split('@')[0] ?? '';
   const parts = image.split('/');
   return parts.length >= 2 && parts.length <= 3 && parts.every((part) => part !== '') ? image : undefined;

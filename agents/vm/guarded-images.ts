@@ -13,8 +13,8 @@ import type { VmSource } from './identity.js';
 export function imagesToGuard(vm: VmSource, dom: DomainXml, log: Logger): string[] {
   for (const disk of dom.unguardedDisks)
     log.warn(
-      `check_image_in_use cannot check ${disk} of ${dom.name}: it knows rbd network disks and /dev/rbd/<pool>/<image> devices ` +
-        'only; make sure nothing else can run this VM on another host',
+      `check_image_in_use cannot check ${disk} of ${dom.name}: it checks rbd network disks only; ` +
+        'make sure nothing else can run this VM on another host',
     );
   return [...new Set([...(vm.systemImage ? [vm.systemImage] : []), ...dom.exclusiveRbdImages])];
 }

@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 import { existsSync } from 'node:fs';
 import { Ocf, OcfError, type ResourceContext } from '../../lib/ocf/index.js';
-import { stepDeadline, waitUntil, type Deadline } from '../../lib/time/index.js';
+import { stepDeadline, waitUntil } from '../../lib/time/index.js';
 import { domainOf, fetchXmlFromRbd, readConfigFile, writeAtomically } from './config-source.js';
 import { domainNameIn, type VmContext, type VmIdentity, type VmState } from './identity.js';
 import { readClusterView } from '../../lib/cluster/index.js';
 import { imagesToGuard, requireRbdFor } from './guarded-images.js';
 import { waitUntilImagesFree } from './image-guard.js';
-import { isOwnKrbdHolder } from './krbd.js';
 import { migrationRouteProblem } from './migration.js';
 import { monitorScriptsOf, waitForMonitorScripts } from './monitor-scripts.js';
 import { rbdFor, unreachable, virshFor } from './resource.js';
@@ -30,7 +29,9 @@ export { stop } from './stop.js';
 export function validate(p: VmParams, ctx: VmContext): void {
   const action = ctx.action;
   if (action === 'start' || action === 'migrate_to' || action === 'validate-all') refuseUnsupportedStockParams(p);
-  if (action === 'start' || action === 'validate-all') validateMigration(p);
+  if (action === 'validate-all') validateMigration(p);
+  const migrationProblem = action === 'start' ? migrationRouteProblem(p) : undefined;
+  if (migrationProblem !== undefined) ctx.log.warn(`${migrationProblem}: the VM starts, but every live migration of it will fail`);
   if (action === 'start' || action === 'validate-all') warnNoEffectStockParams(p, ctx.log);
   // At level 0 too, as VirtualDomain: a node whose config file names no domain cannot run the VM (5).
   // Level 10 parses the whole XML (validateHost).
@@ -42,7 +43,7 @@ function requireDomainName(config: string): void {
     throw new OcfError(Ocf.ERR_INSTALLED, `config file ${config} names no domain (no <name> in <domain>) on this node`);
 }
 
-/** The settings a live migration uses: refused before the VM runs, at start and in validate-all. */
+/** The settings a live migration uses: refused by validate-all. */
 export function validateMigration(p: VmParams): void {
   const problem = migrationRouteProblem(p);
   if (problem !== undefined) throw new OcfError(Ocf.ERR_CONFIGURED, problem);
@@ -89,15 +90,9 @@ export async function start(p: VmParams, ctx: VmContext): Promise<void> {
   if (p.check_image_in_use) {
     const images = imagesToGuard(vm, dom, ctx.log);
     requireRbdFor(images);
-    // This node's own krbd mapping of a /dev/rbd/<pool>/<image> disk watches the image: not another host.
-    const ceph = {
-      user: rbd.user,
-      blocklist: rbd.blocklist.bind(rbd),
-      holders: async (image: string, d: Deadline) => (await rbd.holders(image, d)).filter((h) => !isOwnKrbdHolder(image, h)),
-    };
     // Up to 45 s (or half the budget) for a fenced node's stale watch to expire; the rest starts the VM.
     const waitDeadline = ctx.deadline.within(Math.min(45_000, Math.floor(ctx.deadline.remainingMs() / 2)));
-    await waitUntilImagesFree(vm.name, images, ceph, waitDeadline, { readCluster: (d) => readClusterView(d), log: ctx.log });
+    await waitUntilImagesFree(vm.name, images, rbd, waitDeadline, { readCluster: (d) => readClusterView(d), log: ctx.log });
   }
   if (p.start_resources) await startDomainResources(text, virsh, stepDeadline(ctx.deadline, 20_000));
 

@@ -140,7 +140,8 @@ async function refuseUnnamedArrival(virsh: Virsh, vm: GuessedIdentity, source: s
       ? `${vm.name} arrived from ${source} and runs here all the same; the stop that follows this failure stops it`
       : status.kind === 'unreachable'
         ? `whether ${vm.name} arrived from ${source} is unknown (libvirt: ${status.detail})`
-        : `no domain ${vm.name} runs here (${describeStatus(status)})`;
+        : `no domain named ${vm.name}, the resource's name, runs here (${describeStatus(status)}); the guest may have ` +
+          `arrived under the name the source's config file gives it`;
   throw new OcfError(Ocf.ERR_INSTALLED, `${vm.unknownBecause ?? ''}: ${here}; put the config file on every node that may run it`);
 }
 

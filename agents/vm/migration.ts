@@ -18,11 +18,13 @@ export interface MigrationRoute {
  * VirtualDomain's own rule, ^[a-z][-a-z0-9]*$, silently migrates as root instead; this agent uses
  * the user it is given, and refuses (6, in migrate_to and validate-all) what cannot be a user.
  */
-export const migrationUserPattern = /^[a-z_][a-z0-9_-]*\$?$/;
+// Wider than useradd's default: LDAP and systemd accept upper case and dots (john.doe).
+export const migrationUserPattern = /^[A-Za-z_][A-Za-z0-9._-]*\$?$/;
 
 /**
- * What makes these settings unusable for any migration, or undefined. start and validate-all refuse
- * it (6, before the VM runs anywhere); migrate_to fails with it (1: Pacemaker stops and restarts).
+ * What makes these settings unusable for any migration, or undefined. validate-all refuses it (6);
+ * start only warns (the VM runs, it cannot migrate); migrate_to fails with it (1: Pacemaker stops
+ * and restarts the VM, where 6 would stop it on every node).
  */
 export function migrationRouteProblem(route: MigrationRoute): string | undefined {
   const transport = route.migration_transport;

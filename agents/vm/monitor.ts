@@ -5,7 +5,15 @@ import { Ocf, OcfError, type MonitorResult, type ResourceContext } from '../../l
 import { sleep, stepDeadline } from '../../lib/time/index.js';
 import { fetchXmlFromRbd } from './config-source.js';
 import { qemuOf, rbdFor, savedState, virshFor } from './resource.js';
-import { vmIdentityOf, type VmContext, type VmIdentity, type VmSource, type VmState } from './identity.js';
+import {
+  vmIdentityOf,
+  vmIdentityOrGuess,
+  type GuessedIdentity,
+  type VmContext,
+  type VmIdentity,
+  type VmSource,
+  type VmState,
+} from './identity.js';
 import { monitorScriptsOf, runMonitorScripts } from './monitor-scripts.js';
 import { findAllQemuProcesses, type QemuProcess } from './qemu-process.js';
 import type { VmParams } from './spec.js';
@@ -25,7 +33,8 @@ export async function monitor(p: VmParams, ctx: VmContext): Promise<MonitorResul
     }
     await refreshConfigForProbe(p, source, ctx);
   }
-  const vm = vmIdentityOf(source, ctx.state);
+  // A probe looks before it answers, even where nothing names the domain (a guest migrated in).
+  const vm: GuessedIdentity = ctx.isProbe ? vmIdentityOrGuess(source, ctx.state, ctx.instance) : vmIdentityOf(source, ctx.state);
   const virsh = virshFor(p, query);
   let status = await virsh.domstate(vm.name, ctx.deadline.portion(0.5));
   if (status.kind === 'unreachable' && ctx.deadline.remainingMs() > 3000) {
@@ -41,7 +50,7 @@ export async function monitor(p: VmParams, ctx: VmContext): Promise<MonitorResul
       return Ocf.SUCCESS;
     }
     case 'inactive':
-      return notRunningUnlessInProc(vm, status, p, ctx);
+      return notRunningUnlessInProc(vm, status, p, ctx, vm.unknownBecause === undefined);
     case 'abnormal':
       throw new OcfError(Ocf.ERR_GENERIC, `${vm.name} is ${describeStatus(status)}`);
     case 'unreachable':
@@ -50,7 +59,13 @@ export async function monitor(p: VmParams, ctx: VmContext): Promise<MonitorResul
 }
 
 /** "Failed to get domain" is libvirt's view, not proof that the guest is gone: /proc decides. */
-async function notRunningUnlessInProc(vm: VmIdentity, status: DomainStatus, p: VmParams, ctx: ResourceContext): Promise<MonitorResult> {
+async function notRunningUnlessInProc(
+  vm: VmIdentity,
+  status: DomainStatus,
+  p: VmParams,
+  ctx: ResourceContext,
+  nameIsKnown: boolean,
+): Promise<MonitorResult> {
   endOutage(ctx);
   const processes = qemuOf(vm, ctx);
   if (processes.length > 0)
@@ -59,7 +74,7 @@ async function notRunningUnlessInProc(vm: VmIdentity, status: DomainStatus, p: V
       `libvirt at ${p.hypervisor} says ${vm.name} is ${describeStatus(status)}, but its QEMU runs here (pid ${pids(processes)}): ` +
         `a stop will kill it`,
     );
-  if (ctx.isProbe && status.kind === 'inactive' && status.state === 'shut off') {
+  if (ctx.isProbe && nameIsKnown && status.kind === 'inactive' && status.state === 'shut off') {
     // A persistent definition on a node that does not run the VM: `virsh start` there would pass the image guard.
     ctx.log.info(`${vm.name} is defined here but not running: removing that definition`);
     await virshFor(p)

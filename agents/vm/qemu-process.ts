@@ -27,8 +27,25 @@ export function isQemuOf(argv: readonly string[], domain: DomainRef): boolean {
   if (i < 0) return false;
   const value = argv[i + 1] ?? '';
   if (value === domain.name) return true;
-  const guest = value.split(',').find((part) => part.startsWith('guest='));
-  return guest === `guest=${domain.name}`;
+  return qemuOptionValues(value).some((part) => part === `guest=${domain.name}`);
+}
+
+/** The parts of a QEMU option value: split on single commas, `,,` being an escaped comma (libvirt writes `db,1` as `db,,1`). */
+export function qemuOptionValues(value: string): string[] {
+  const parts: string[] = [];
+  let current = '';
+  for (let i = 0; i < value.length; i++) {
+    if (value[i] !== ',') current += value[i];
+    else if (value[i + 1] === ',') {
+      current += ',';
+      i++;
+    } else {
+      parts.push(current);
+      current = '';
+    }
+  }
+  parts.push(current);
+  return parts;
 }
 
 /**

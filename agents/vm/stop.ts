@@ -35,11 +35,9 @@ export async function stop(p: VmParams, ctx: VmContext): Promise<void> {
   const virsh = virshFor(p, query);
   const firstQuestion = ctx.deadline.leaving(firstQuestionLeavesMs(ctx.deadline.remainingMs())).within(callMs);
   let status = await virsh.domstate(vm.name, firstQuestion);
-  // No QEMU of it here: nothing for a returning libvirtd to add, so no wait before answering.
-  if (status.kind === 'unreachable' && procTells(p) && qemuOf(vm, ctx).length === 0) return stopWithoutLibvirt(p, vm, status.detail, ctx);
   if (status.kind === 'unreachable') status = await waitForLibvirt(virsh, vm.name, status, gracefulShare, ctx);
   if (status.kind === 'unreachable') return stopWithoutLibvirt(p, vm, status.detail, ctx);
-  if (status.kind === 'inactive') return forget(p, virsh, vm, ctx, status);
+  if (status.kind === 'inactive') return forget(p, virsh, vm, ctx, status, vm.unknownBecause === undefined);
 
   if (!p.force_stop && status.kind === 'active') {
     if (p.save_config_on_stop || p.sync_config_on_stop)
@@ -52,7 +50,7 @@ export async function stop(p: VmParams, ctx: VmContext): Promise<void> {
         Math.min(5000, gracefulShare.remainingMs() / 3),
       );
     status = await shutDown(virsh, vm.name, p.shutdown_mode, gracefulShare, ctx);
-    if (status.kind === 'inactive') return forget(p, virsh, vm, ctx, status);
+    if (status.kind === 'inactive') return forget(p, virsh, vm, ctx, status, vm.unknownBecause === undefined);
   }
 
   ctx.log.info(`destroying ${vm.name}`);
@@ -62,7 +60,7 @@ export async function stop(p: VmParams, ctx: VmContext): Promise<void> {
     ctx.log.warn(`virsh destroy ${vm.name} failed: ${(e as Error).message}`);
   }
   status = await virsh.domstate(vm.name, ctx.deadline.within(Math.min(callMs, Math.floor(ctx.deadline.remainingMs() / 2))));
-  if (status.kind === 'inactive') return forget(p, virsh, vm, ctx, status);
+  if (status.kind === 'inactive') return forget(p, virsh, vm, ctx, status, vm.unknownBecause === undefined);
   return stopWithoutLibvirt(p, vm, `after destroy, libvirt says ${vm.name} is ${describeStatus(status)}`, ctx, 0);
 }
 
@@ -130,11 +128,19 @@ async function shutDown(
  * persistent definition goes, so that the VM is defined only where it runs. A domain libvirt does
  * not know (transient, or migrated away: every stop after a migration) has nothing to undefine.
  */
-async function forget(p: VmParams, virsh: Virsh, vm: VmIdentity, ctx: ResourceContext, status: DomainStatus): Promise<void> {
+async function forget(
+  p: VmParams,
+  virsh: Virsh,
+  vm: VmIdentity,
+  ctx: ResourceContext,
+  status: DomainStatus,
+  nameIsKnown: boolean,
+): Promise<void> {
   if (procTells(p) && qemuOf(vm, ctx).length > 0) return stopWithoutLibvirt(p, vm, `libvirt does not know ${vm.name} as running`, ctx, 0);
   ctx.state.remove();
   ctx.log.info(`${vm.name} is stopped`);
-  if (isNotDefined(status)) return;
+  // A definition found under a guessed name may be another VM's: left alone.
+  if (isNotDefined(status) || !nameIsKnown) return;
   // The VM is stopped whatever happens next: a slow or failing undefine must not fail the stop.
   await ctx.bestEffort(`virsh undefine ${vm.name}`, (deadline) => virsh.undefine(vm.name, deadline), { withinMs: callMs });
 }

@@ -24,13 +24,13 @@ describe('the rbd images the image guard checks', () => {
 describe('krbd devices and disks the guard cannot map', () => {
   const block = (dev: string, extra = '') => `<disk type="block" device="disk"><source dev="${dev}"/><target dev="vdy"/>${extra}</disk>`;
 
-  it('guards /dev/rbd/<pool>/[<namespace>/]<image> as that image, snapshots dropped', () => {
+  it('names krbd devices as disks it does not check: every node that may run the VM maps them (rbdmap), so each watches', () => {
     const d = parseDomainXml(
-      `<domain><name>vm1</name><devices>${block('/dev/rbd/rbd/vm1-root')}${block('/dev/rbd/rbd/ns1/vm1-data@s1')}` +
+      `<domain><name>vm1</name><devices>${block('/dev/rbd/rbd/vm1-root')}${block('/dev/rbd/rbd/vm1-root-part1')}` +
         `${block('/dev/rbd/rbd/iso', '<readonly/>')}${block('/dev/sdb')}</devices></domain>`,
     );
-    expect(d.exclusiveRbdImages).toEqual(['rbd/vm1-root', 'rbd/ns1/vm1-data']);
-    expect(d.unguardedDisks).toEqual([]);
+    expect(d.exclusiveRbdImages).toEqual([]);
+    expect(d.unguardedDisks).toEqual(['block device /dev/rbd/rbd/vm1-root (vdy)', 'block device /dev/rbd/rbd/vm1-root-part1 (vdy)']);
   });
 
   it('names the storage-pool volumes and unmapped krbd devices it cannot check, unless shared or read-only', () => {

@@ -20,6 +20,7 @@ describe('remoteUriFor', () => {
     [{ hypervisor: 'qemu:///system', migration_transport: 'ssh', migration_user: 'root' }, 'qemu+ssh://root@n2/system'],
     // a POSIX user name VirtualDomain's regex would silently drop (migrating as root)
     [{ hypervisor: 'qemu:///system', migration_transport: 'libssh2', migration_user: 'virt_user' }, 'qemu+libssh2://virt_user@n2/system'],
+    [{ hypervisor: 'qemu:///system', migration_transport: 'ssh', migration_user: 'John.Doe' }, 'qemu+ssh://John.Doe@n2/system'],
     [{ hypervisor: 'qemu:///system', migration_transport: 'ssh', migration_user: 'Bad User' }, 'qemu+ssh://n2/system'],
     [{ hypervisor: 'qemu:///system', migration_transport: 'tcp', migration_network_suffix: '-mig' }, 'qemu+tcp://n2-mig/system'],
     [{ hypervisor: 'qemu+tcp://n1:16509/system' }, 'qemu+tcp://n2:16509/system'],

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findAllQemuProcesses, findQemuProcesses, isQemuOf } from '../../../../agents/vm/qemu-process.js';
+import { findAllQemuProcesses, findQemuProcesses, isQemuOf, qemuOptionValues } from '../../../../agents/vm/qemu-process.js';
 
 // What libvirt 9 gives QEMU 7.2 (trimmed).
 const libvirtQemu = [
@@ -38,6 +38,14 @@ describe('isQemuOf', () => {
   it('recognises the older `-name <name>` form, and only QEMU binaries', () => {
     expect(isQemuOf(['qemu-kvm', '-name', 'vm1'], { name: 'vm1' })).toBe(true);
     expect(isQemuOf(['/bin/sleep', '-name', 'guest=vm1'], { name: 'vm1' })).toBe(false);
+  });
+
+  it('reads a comma in the domain name as libvirt escapes it (`,,`), and never matches a name that is only a prefix', () => {
+    const dbComma = ['qemu-system-x86_64', '-name', 'guest=db,,1,debug-threads=on'];
+    expect(isQemuOf(dbComma, { name: 'db,1' })).toBe(true);
+    expect(isQemuOf(dbComma, { name: 'db' })).toBe(false);
+    expect(isQemuOf(['qemu-system-x86_64', '-name', 'guest=db,debug-threads=on'], { name: 'db,1' })).toBe(false);
+    expect(qemuOptionValues('guest=a,,b,,,,c,debug-threads=on')).toEqual(['guest=a,b,,c', 'debug-threads=on']);
   });
 
   it('finds nothing for a domain that runs nowhere', () => {
