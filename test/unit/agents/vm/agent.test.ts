@@ -60,7 +60,7 @@ describe('vm agent: what the kit derives from its spec', () => {
   it.each([
     ['migration_user', 'Root User', "parameter migration_user must be a user name (^[A-Za-z_][A-Za-z0-9._-]*\\$?$), got 'Root User'"],
     ['migration_transport', 'sssh', "parameter migration_transport must be one of ssh, libssh, libssh2, tcp, tls, unix, ext, got 'sssh'"],
-  ])('refuses %s=%s with 6 in validate-all; start warns (the VM runs, cannot migrate); migrate_to fails 1', async (param, value, reason) => {
+  ])('refuses %s=%s with 6 in validate-all; start warns; migrate_to fails 1', async (param, value, reason) => {
     const r = await runAction(agent, 'validate-all', env({ OCF_RESKEY_config: config, [`OCF_RESKEY_${param}`]: value }));
     expect(r.exitCode).toBe(6);
     expect(r.stderr).toContain(`ocf-exit-reason:${reason}`);
