@@ -48,6 +48,7 @@ const displayOnly: Readonly<Record<string, string>> = {
   n: 'shows hosts by reverse-DNS name',
   d: 'shows hosts by reverse-DNS name',
   a: 'lists alive hosts without "is alive"',
+  m: 'host names are resolved by the agent, one address each',
 };
 // Options that replace the per-host verdicts the score is read from, or change the list of targets.
 const refused: Readonly<Record<string, string>> = {

@@ -67,11 +67,10 @@ function parseTcpEntry(entry: string): Target {
 function checkHost(host: string, entry: string): string {
   if (isIP(host) !== 0) return host;
   if (host.includes(':')) throw invalid(`host_list entry '${entry}': '${host}' is not a valid IPv6 address`);
-  if (/^\d[\dA-Fa-fXx.]*$/.test(host)) {
-    const address = inetAton(host);
-    if (address === undefined) throw invalid(`host_list entry '${entry}': '${host}' is not a valid IPv4 address`);
-    return address;
-  }
+  const address = /^\d[\dA-Fa-fXx.]*$/.test(host) ? inetAton(host) : undefined;
+  if (address !== undefined) return address;
+  if (/^[\d.]+$/.test(host)) throw invalid(`host_list entry '${entry}': '${host}' is not a valid IPv4 address`);
+  // Not a number inet_aton reads: a host name, which may look like one (3d.cafe).
   const name = host.endsWith('.') ? host.slice(0, -1) : host;
   if (name.length === 0 || name.length > 253 || !name.split('.').every((label) => hostnameLabel.test(label)))
     throw invalid(`host_list entry '${entry}' is neither an IP address nor a host name`);

@@ -81,6 +81,17 @@ interface StartedPlacement extends Placement {
   readonly loopbackPrefix?: number | undefined;
 }
 
+/** Saved by lvs_support before the address is added: only the lo copy to put back, no placement yet. */
+interface LoopbackAside {
+  readonly loopbackPrefix: number;
+}
+
+type SavedState = StartedPlacement | LoopbackAside;
+
+function placementIn(saved: SavedState | undefined): StartedPlacement | undefined {
+  return saved !== undefined && 'nic' in saved ? saved : undefined;
+}
+
 export async function start(p: VipParams, ctx: VipContext): Promise<void> {
   if ((await monitor(p, ctx).catch(() => Ocf.NOT_RUNNING)) === Ocf.SUCCESS) return; // starting twice is a success
   const address = ctx.resolved;
@@ -90,6 +101,10 @@ export async function start(p: VipParams, ctx: VipContext): Promise<void> {
   if (s.iflabel !== undefined) refuseLongLabel(placement.nic, s.iflabel);
   const broughtUp = !linkIsAdminUp(placement.nic);
   if (broughtUp) await setLinkUp(placement.nic, ctx.deadline);
+  // A failing start leaves the link as it found it.
+  const restoreLink = async (): Promise<void> => {
+    if (broughtUp) await ctx.bestEffort(`setting ${placement.nic} down again`, (d) => setLinkDown(placement.nic, d));
+  };
   const carrier = linkHasCarrier(placement.nic);
   try {
     // Before anything is added: nothing to undo but the link, and Pacemaker can try another node.
@@ -97,7 +112,7 @@ export async function start(p: VipParams, ctx: VipContext): Promise<void> {
       throw new OcfError(Ocf.ERR_GENERIC, `interface ${placement.nic} is down (no carrier); cannot serve ${address.text}`);
     await refuseIfTakenWhenAllowed(address, placement.nic, s, carrier, ctx);
   } catch (e) {
-    if (broughtUp) await ctx.bestEffort(`setting ${placement.nic} down again`, (d) => setLinkDown(placement.nic, d));
+    await restoreLink();
     throw e;
   }
 
@@ -118,6 +133,7 @@ export async function start(p: VipParams, ctx: VipContext): Promise<void> {
     );
   } catch (e) {
     await undoBeforeAddress(address, started, ctx);
+    await restoreLink();
     throw e;
   }
   ctx.state.save(started);
@@ -130,6 +146,7 @@ export async function start(p: VipParams, ctx: VipContext): Promise<void> {
     if (address.family === 6 && !s.nodad) await waitForDad(address, placement.nic, ctx);
   } catch (e) {
     await removeAfterFailedStart(address, started, ctx);
+    await restoreLink();
     throw e;
   }
   if (hasCapability(CAP_NET_RAW)) {
@@ -172,9 +189,10 @@ async function refuseIfTakenWhenAllowed(
 async function moveLoopbackCopyAside(p: VipParams, address: FloatingAddress, ctx: VipContext): Promise<number | undefined> {
   if (!p.lvs_support || address.family !== 4) return undefined;
   const onLo = findAddress(address, 'lo');
-  if (onLo?.nic !== 'lo') return undefined;
+  // Already moved by a start that ended before saving its placement: still to be put back.
+  if (onLo?.nic !== 'lo') return ctx.state.load<SavedState>()?.loopbackPrefix;
   // Saved first: a stop after a crash here still puts the copy back.
-  ctx.state.save({ nic: 'lo', prefix: onLo.prefix, family: 4, loopbackPrefix: onLo.prefix } satisfies StartedPlacement);
+  ctx.state.save({ loopbackPrefix: onLo.prefix } satisfies LoopbackAside);
   await deleteAddress(address, 'lo', onLo.prefix, ctx.deadline);
   ctx.log.info(`lvs_support: ${address.text}/${onLo.prefix} removed from lo while it runs here; stop puts it back`);
   return onLo.prefix;
@@ -189,16 +207,17 @@ async function restoreLoopbackCopy(address: FloatingAddress, prefix: number, ctx
 export async function stop(p: VipParams, ctx: VipContext): Promise<void> {
   const address = ctx.resolved;
   const s = vipSettings(p, address.family);
-  const placed = ctx.state.load<StartedPlacement>();
-  stopAnnouncer(placed?.announcerPid, address);
-  // lvs_support's saved state before the address was added names lo: only its copy to put back.
-  const added = placed?.nic === 'lo' && placed.loopbackPrefix !== undefined ? undefined : placed;
+  const saved = ctx.state.load<SavedState>();
+  const added = placementIn(saved);
+  stopAnnouncer(added?.announcerPid, address);
   const ours = added?.nic ?? (await belongsOn(s, address, ctx));
   const found = await locate(address, ours, ctx);
   if (found !== undefined && ours !== undefined && found.nic !== ours) {
     ctx.log.warn(
       `${address.text} is on ${found.nic}, not on ${ours} where this resource ${added ? 'added' : 'would add'} it: leaving it there`,
     );
+  } else if (found !== undefined && ours === undefined && found.nic === 'lo') {
+    ctx.log.info(`${address.text} is only on lo, which a floating address without nic=lo never uses: leaving it there`);
   } else if (found !== undefined) {
     await deleteAddress(address, found.nic, found.prefix, ctx.deadline);
     if ((await locate(address, found.nic, ctx))?.nic === found.nic)
@@ -206,8 +225,8 @@ export async function stop(p: VipParams, ctx: VipContext): Promise<void> {
     if (p.flush_routes) await flushRouteCache(ctx.deadline);
     ctx.log.info(`${address.text}/${found.prefix} removed from ${found.nic}`);
   }
-  if (placed?.loopbackPrefix !== undefined) await restoreLoopbackCopy(address, placed.loopbackPrefix, ctx);
-  const label = placed?.addressLabel ?? (address.family === 6 && p.lvs_ipv6_addrlabel ? p.lvs_ipv6_addrlabel_value : undefined);
+  if (saved?.loopbackPrefix !== undefined) await restoreLoopbackCopy(address, saved.loopbackPrefix, ctx);
+  const label = added?.addressLabel ?? (address.family === 6 && p.lvs_ipv6_addrlabel ? p.lvs_ipv6_addrlabel_value : undefined);
   if (label !== undefined)
     await ctx.bestEffort(`removing the address label of ${address.text}`, (d) => deleteAddressLabel(address, label, d));
   ctx.state.remove();
@@ -222,7 +241,7 @@ async function belongsOn(s: VipSettings, address: FloatingAddress, ctx: VipConte
 export async function monitor(p: VipParams, ctx: VipContext): Promise<MonitorResult> {
   const address = ctx.resolved;
   const s = vipSettings(p, address.family);
-  const placed = ctx.state.load<Placement>();
+  const placed = placementIn(ctx.state.load<SavedState>());
   let ours = placed?.nic ?? s.nic;
   if (ours !== undefined && !linkExists(ours)) {
     if (placed === undefined) return Ocf.NOT_RUNNING; // nothing of this resource can be on an interface this node lacks

@@ -158,7 +158,7 @@ async function checkTargets(c: OutscaleConnection, ctx: FenceContext): Promise<v
     plugs.length > 0
       ? await Promise.all(plugs.map((p) => c.findVm(p, ctx.deadline)))
       : await readAllVms(c.api, listFilters(c), ctx.deadline);
-  if (plugs.length === 0) checkFilterVms(vms, c.o);
+  if (plugs.length === 0) checkFilterVms(vms, c.o, ctx);
   const problems = vms
     .filter((vm) => vm.state !== 'terminated')
     .map((vm) => shutdownProblem(vm, c.o))
@@ -167,8 +167,11 @@ async function checkTargets(c: OutscaleConnection, ctx: FenceContext): Promise<v
   if (problems.length > 0) throw new FenceError(problems.at(-1)!);
 }
 
-/** The VMs of the filter: at least one, and no tag_key value on two live VMs. */
-function checkFilterVms(vms: readonly Vm[], o: OutscaleOptions): void {
+/**
+ * The VMs of the filter: at least one. A tag_key value on two live VMs is a warning: a device that
+ * fences by VM ID (pcmk_host_map) works all the same, while fencing by that tag value would fail.
+ */
+function checkFilterVms(vms: readonly Vm[], o: OutscaleOptions, ctx: FenceContext): void {
   if (vms.length === 0)
     throw new FenceError(
       `filter ${o.filter} matches no VM in this account and region: this device could fence no node; ` +
@@ -182,9 +185,9 @@ function checkFilterVms(vms: readonly Vm[], o: OutscaleOptions): void {
   }
   for (const [name, ids] of byName)
     if (ids.length > 1)
-      throw new FenceError(
-        `the tag ${o.tag_key}=${name} is on ${ids.length} VMs of filter ${o.filter} (${ids.join(', ')}): fencing ${name} would ` +
-          'fail as ambiguous; make the tag unique, or map the node to one VM ID with pcmk_host_map',
+      ctx.log.warn(
+        `the tag ${o.tag_key}=${name} is on ${ids.length} VMs of filter ${o.filter} (${ids.join(', ')}): fencing the plug ${name} ` +
+          'fails as ambiguous; make the tag unique, or map the node to one VM ID with pcmk_host_map',
       );
 }
 

@@ -93,7 +93,9 @@ export const outscaleOptions = {
   filter: string({
     valueName: 'key=value',
     order: 5,
-    desc: 'Tag that list and monitor are limited to (for example Cluster=prod); without it they see every VM of the account.',
+    desc:
+      'Tag (for example Cluster=prod) that limits list and monitor, and the VMs a plug may name: a VM without it is never ' +
+      'fenced by this device. Without it every VM of the account counts.',
   }),
   skip_race_check: flag({
     order: 6,

@@ -143,7 +143,8 @@ async function dispatch<C, V>(agent: FenceAgent<FenceOptionsSpec, C, V>, input: 
   // else, validation included, has one total budget.
   const firstPhase = isPowerAction(action) ? powerPhaseDeadline(timing.powerTimeoutS, timing.timeoutDisabled) : undefined;
   const ctx: FenceContext = { agent: agent.name, action, plugs, log, env: input.env, underFencer, deadline: Deadline.after(queryBudgetMs) };
-  const delayError = action === 'off' || action === 'reboot' || action === 'validate-all' ? delayProblem(o, timing) : undefined;
+  // monitor too: Pacemaker runs it every few minutes, validate-all only when the device changes.
+  const delayError = ['off', 'reboot', 'validate-all', 'monitor'].includes(action) ? delayProblem(o, timing) : undefined;
   if (delayError !== undefined) errors.push(delayError);
   let validated: V | undefined;
   try {

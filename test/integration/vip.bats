@@ -276,6 +276,31 @@ dead_link() {
   in_node n1 ip address del 192.0.2.62/32 dev lo
 }
 
+@test "lvs_support: a start cut off after moving the lo copy aside is not running, and the next start and stop still put the copy back" {
+  # what a start killed between removing lo's copy and adding the address leaves: the copy gone, a note of it
+  in_node n1 sh -c "echo '{\"loopbackPrefix\":32}' >/run/resource-agents/seapath-vip-$OCF_INSTANCE.json"
+  run ocf_agent n1 vip monitor ip=192.0.2.61 cidr_netmask=24 nic=eth0 lvs_support=true CRM_meta_interval=0
+  [ "$status" -eq 7 ]
+  run ocf_agent n1 vip start ip=192.0.2.61 cidr_netmask=24 nic=eth0 lvs_support=true check_duplicate=false
+  [ "$status" -eq 0 ]
+  has_address n1 192.0.2.61/24
+  run ocf_agent n1 vip stop ip=192.0.2.61 cidr_netmask=24 nic=eth0 lvs_support=true
+  [ "$status" -eq 0 ]
+  ! has_address n1 192.0.2.61/24 || false
+  in_node n1 ip -o address show dev lo | grep -q ' 192.0.2.61/32 '
+  in_node n1 ip address del 192.0.2.61/32 dev lo
+}
+
+@test "without nic, state or a route, stop leaves an address that is only on lo (an LVS-DR real server's)" {
+  in_node n1 ip address add 203.0.113.9/32 dev lo
+  run ocf_agent n1 vip monitor ip=203.0.113.9 CRM_meta_interval=0
+  [ "$status" -eq 7 ]
+  run ocf_agent n1 vip stop ip=203.0.113.9
+  [ "$status" -eq 0 ]
+  in_node n1 ip -o address show dev lo | grep -q ' 203.0.113.9/32 '
+  in_node n1 ip address del 203.0.113.9/32 dev lo
+}
+
 @test "without nic or state, the address counts only where start would add it, and stop removes it only there" {
   in_node n1 ip link add dummy7 type veth peer name dummy7p # this kernel has no dummy links
   in_node n1 ip link set dummy7 up

@@ -80,6 +80,16 @@ describe('ocf:seapath:ping dispatch', () => {
     expect(r.stderr).toContain("WARNING: timeout '0' is 0: using 5 s");
   });
 
+  it.each([
+    ['attempts', '0'],
+    ['dampen', '5x'],
+  ])('reload-agent to a malformed %s=%s succeeds, warning that the default is used', async (param, value) => {
+    const r = await runAction(agent, 'reload-agent', env({ host_list: '192.0.2.1', [param]: value }));
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr).toContain(`parameter ${param}: `);
+    expect(r.stderr).toContain('this reload-agent uses the default');
+  });
+
   it('advertises the stock parameter names and reload-agent, in meta-data valid for OCF 1.1', async () => {
     const r = await runAction(agent, 'meta-data', {});
     for (const name of ['name', 'multiplier', 'host_list', 'attempts', 'timeout', 'dampen', 'failure_score', 'options', 'debug'])

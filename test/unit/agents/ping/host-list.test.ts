@@ -79,6 +79,10 @@ describe('ping host_list', () => {
     expect(parseHostList(`tcp:${entry}:22`)).toEqual([{ kind: 'tcp', entry: `tcp:${entry}:22`, host, port: 22 }]);
   });
 
+  it.each(['3d.cafe', '4ad.de', '2b.ca'])('reads %s, which only looks like a number, as a host name', (entry) => {
+    expect(parseHostList(entry)).toEqual([{ kind: 'icmp', entry, host: entry }]);
+  });
+
   it('reads commas as separators, as the user meant, and warns', () => {
     const targets = parseHostList('192.0.2.1,192.0.2.2, gw');
     expect(targets.map((t) => t.entry)).toEqual(['192.0.2.1', '192.0.2.2', 'gw']);

@@ -383,7 +383,7 @@ describe('fence kit actions and exit codes', () => {
     expect(r.stderr).toContain('Failed: Timed out waiting to power OFF p1');
   });
 
-  it.each(['off', 'reboot', 'validate-all'])(
+  it.each(['off', 'reboot', 'validate-all', 'monitor'])(
     '%s with a delay that fills power_timeout exits 1, naming both, and turns nothing off',
     async (action) => {
       const strip = new Strip(new Map([['p1', 'on']]));
