@@ -110,7 +110,9 @@ export async function killQemuProcesses(processes: readonly QemuProcess[], termG
   const termUntil = Date.now() + Math.min(termGraceMs, Math.floor(deadline.remainingMs() / 2));
   while (alive().length > 0 && Date.now() < termUntil) await sleep(50, deadline);
   if (alive().length > 0) signalAll('SIGKILL');
-  while (alive().length > 0 && !deadline.isExpired()) await sleep(50, deadline);
+  // A process the kernel will not let us signal does not go: no use waiting for it.
+  const mayStillGo = (): boolean => alive().some((p) => !denied.has(p.pid));
+  while (mayStillGo() && !deadline.isExpired()) await sleep(50, deadline);
   const left = alive();
   return { alive: left, denied: left.filter((p) => denied.has(p.pid)).map((p) => p.pid) };
 }
