@@ -9,13 +9,14 @@ import { solicitFrom } from './solicit.js';
 import { findAddress, linkExists, linkHasCarrier, linkIsAdminUp, linkIsRunning, linkIsUp, type FoundAddress } from './interfaces.js';
 import {
   addAddress,
+  addressesOn,
   addAddressLabel,
   deleteAddress,
   deleteAddressLabel,
   flushRouteCache,
   prefixOnLink,
   routeFor,
-  setLinkDown,
+  setLinkDownIfUnchanged,
   setLinkUp,
   type Placement,
 } from './iproute.js';
@@ -100,10 +101,15 @@ export async function start(p: VipParams, ctx: VipContext): Promise<void> {
   if (!linkExists(placement.nic)) throw new OcfError(Ocf.ERR_ARGS, `interface ${placement.nic} does not exist on this node`);
   if (s.iflabel !== undefined) refuseLongLabel(placement.nic, s.iflabel);
   const broughtUp = !linkIsAdminUp(placement.nic);
+  const addressesBefore = broughtUp ? await addressesOn(placement.nic, ctx.deadline) : [];
   if (broughtUp) await setLinkUp(placement.nic, ctx.deadline);
-  // A failing start leaves the link as it found it.
+  // A failing start leaves the link down as it found it, unless another address came onto it meanwhile.
   const restoreLink = async (): Promise<void> => {
-    if (broughtUp) await ctx.bestEffort(`setting ${placement.nic} down again`, (d) => setLinkDown(placement.nic, d));
+    if (!broughtUp) return;
+    const down = await ctx.bestEffort(`setting ${placement.nic} down again`, (d) =>
+      setLinkDownIfUnchanged(placement.nic, addressesBefore, d),
+    );
+    if (down === false) ctx.log.info(`${placement.nic} was down before this start; another address came onto it since: left up`);
   };
   const carrier = linkHasCarrier(placement.nic);
   try {
@@ -123,7 +129,11 @@ export async function start(p: VipParams, ctx: VipContext): Promise<void> {
     await ctx.bestEffort(`adding the IPv6 address label ${addressLabel} of ${address.text}`, (d) =>
       addAddressLabel(address, addressLabel, d),
     );
-  const started: StartedPlacement = { ...placement, addressLabel, loopbackPrefix: await moveLoopbackCopyAside(p, address, ctx) };
+  const loopbackPrefix = await moveLoopbackCopyAside(p, address, ctx).catch(async (e: unknown) => {
+    await restoreLink();
+    throw e;
+  });
+  const started: StartedPlacement = { ...placement, addressLabel, loopbackPrefix };
   try {
     await addAddress(
       address,

@@ -17,11 +17,12 @@ const IFA_F_TENTATIVE = 0x40;
 
 /**
  * Finds the address on this node's interfaces (/proc/net/if_inet6 for IPv6, getifaddrs(3) for
- * IPv4), on `preferNic` first: the same address may also sit on lo (LVS-DR) or be a leftover elsewhere.
+ * IPv4), on `preferNic` first, lo last: the same address may also sit on lo (LVS-DR) or be a leftover elsewhere.
  */
 export function findAddress(address: FloatingAddress, preferNic?: string): FoundAddress | undefined {
   const all = address.family === 6 ? findIPv6(address.text) : findIPv4(address.text);
-  return all.find((f) => f.nic === preferNic) ?? all[0];
+  // lo last: a copy there is an LVS-DR real server's, never a floating address's own place.
+  return all.find((f) => f.nic === preferNic) ?? all.find((f) => f.nic !== 'lo') ?? all[0];
 }
 
 function findIPv4(ip: string): FoundAddress[] {

@@ -110,9 +110,27 @@ export async function setLinkUp(nic: string, deadline: Deadline): Promise<void> 
   await run(['ip', 'link', 'set', 'dev', nic, 'up'], { deadline });
 }
 
-/** Undoes setLinkUp when the start that brought the link up fails before adding the address. */
-export async function setLinkDown(nic: string, deadline: Deadline): Promise<void> {
+/** The addresses on a link, link-local ones aside (the kernel adds those itself when it comes up). */
+export async function addressesOn(nic: string, deadline: Deadline): Promise<string[]> {
+  const { stdout } = await query(['ip', '-j', 'address', 'show', 'dev', nic], { deadline });
+  const links: unknown = JSON.parse(stdout.trim() === '' ? '[]' : stdout);
+  if (!Array.isArray(links)) return [];
+  return (links as { addr_info?: { local?: unknown; prefixlen?: unknown; scope?: unknown }[] }[])
+    .flatMap((l) => l.addr_info ?? [])
+    .filter((a) => a.scope !== 'link')
+    .map((a) => `${String(a.local)}/${String(a.prefixlen)}`)
+    .sort();
+}
+
+/**
+ * Undoes setLinkUp when the start that brought the link up fails, unless the link carries other
+ * addresses than before (another resource started on it meanwhile: it is theirs now). Returns whether it did.
+ */
+export async function setLinkDownIfUnchanged(nic: string, before: readonly string[], deadline: Deadline): Promise<boolean> {
+  const now = await addressesOn(nic, deadline);
+  if (now.some((a) => !before.includes(a))) return false;
   await run(['ip', 'link', 'set', 'dev', nic, 'down'], { deadline });
+  return true;
 }
 
 /** The address's prefix if `ip` lists it on the interface: for down links, which getifaddrs leaves out. */

@@ -14,11 +14,11 @@ export interface MigrationRoute {
 }
 
 /**
- * A user name that may go in a URI: POSIX-style, as useradd accepts (virt_user, libvirtadmin).
- * VirtualDomain's own rule, ^[a-z][-a-z0-9]*$, silently migrates as root instead; this agent uses
- * the user it is given, and refuses (6, in migrate_to and validate-all) what cannot be a user.
+ * A user name that may go in a URI (virt_user, libvirtadmin, john.doe: wider than useradd's default,
+ * as LDAP and systemd accept upper case and dots). VirtualDomain's own rule, ^[a-z][-a-z0-9]*$,
+ * silently migrates as root instead; this agent uses the user it is given, and says what cannot be
+ * one (migrationRouteProblem).
  */
-// Wider than useradd's default: LDAP and systemd accept upper case and dots (john.doe).
 export const migrationUserPattern = /^[A-Za-z_][A-Za-z0-9._-]*\$?$/;
 
 /**

@@ -54,7 +54,7 @@ export async function monitor(p: VmParams, ctx: VmContext): Promise<MonitorResul
     case 'abnormal':
       throw new OcfError(Ocf.ERR_GENERIC, `${vm.name} is ${describeStatus(status)}`);
     case 'unreachable':
-      return duringOutage(vm, status.detail, p, ctx);
+      return duringOutage(vm, status.detail, p, ctx, vm.unknownBecause === undefined);
   }
 }
 
@@ -89,7 +89,7 @@ async function notRunningUnlessInProc(
  * one is reported running, with a WARNING, for libvirt_outage_grace seconds from the first monitor
  * that saw the outage, so that a libvirtd restart does not get a healthy guest recovered.
  */
-function duringOutage(vm: VmIdentity, detail: string, p: VmParams, ctx: ResourceContext): MonitorResult {
+function duringOutage(vm: VmIdentity, detail: string, p: VmParams, ctx: ResourceContext, nameIsKnown: boolean): MonitorResult {
   const processes = qemuOf(vm, ctx);
   if (processes.length === 0) {
     if (ctx.isProbe) {
@@ -103,7 +103,8 @@ function duringOutage(vm: VmIdentity, detail: string, p: VmParams, ctx: Resource
   }
   const saved = savedState(ctx);
   const since = saved?.libvirtUnreachableSince ?? Date.now();
-  if (saved?.libvirtUnreachableSince === undefined)
+  // A guessed name is never saved: saved, it would read as the name start gave the domain.
+  if (saved?.libvirtUnreachableSince === undefined && nameIsKnown)
     ctx.state.save({ ...(saved ?? { name: vm.name }), libvirtUnreachableSince: since } satisfies VmState);
   const outageS = Math.round((Date.now() - since) / 1000);
   if (ctx.isProbe || outageS < p.libvirt_outage_grace) {

@@ -158,7 +158,7 @@ async function checkTargets(c: OutscaleConnection, ctx: FenceContext): Promise<v
     plugs.length > 0
       ? await Promise.all(plugs.map((p) => c.findVm(p, ctx.deadline)))
       : await readAllVms(c.api, listFilters(c), ctx.deadline);
-  if (plugs.length === 0) checkFilterVms(vms, c.o, ctx);
+  if (plugs.length === 0) checkFilterVms(vms, c.o);
   const problems = vms
     .filter((vm) => vm.state !== 'terminated')
     .map((vm) => shutdownProblem(vm, c.o))
@@ -168,10 +168,11 @@ async function checkTargets(c: OutscaleConnection, ctx: FenceContext): Promise<v
 }
 
 /**
- * The VMs of the filter: at least one. A tag_key value on two live VMs is a warning: a device that
- * fences by VM ID (pcmk_host_map) works all the same, while fencing by that tag value would fail.
+ * The VMs of the filter: at least one, and no tag_key value on two live VMs. Nodes are found by
+ * that tag (docs/fence_outscale.md), so a namesake, even a stopped leftover, makes fencing that
+ * node fail as ambiguous: monitor says so before a fence needs it.
  */
-function checkFilterVms(vms: readonly Vm[], o: OutscaleOptions, ctx: FenceContext): void {
+function checkFilterVms(vms: readonly Vm[], o: OutscaleOptions): void {
   if (vms.length === 0)
     throw new FenceError(
       `filter ${o.filter} matches no VM in this account and region: this device could fence no node; ` +
@@ -185,9 +186,9 @@ function checkFilterVms(vms: readonly Vm[], o: OutscaleOptions, ctx: FenceContex
   }
   for (const [name, ids] of byName)
     if (ids.length > 1)
-      ctx.log.warn(
-        `the tag ${o.tag_key}=${name} is on ${ids.length} VMs of filter ${o.filter} (${ids.join(', ')}): fencing the plug ${name} ` +
-          'fails as ambiguous; make the tag unique, or map the node to one VM ID with pcmk_host_map',
+      throw new FenceError(
+        `the tag ${o.tag_key}=${name} is on ${ids.length} VMs of filter ${o.filter} (${ids.join(', ')}): fencing ${name} would ` +
+          'fail as ambiguous; make the tag unique (remove or rename the leftover), or set tag_key to a tag that is unique',
       );
 }
 

@@ -171,12 +171,17 @@ async function dispatch<C, V>(agent: FenceAgent<FenceOptionsSpec, C, V>, input: 
   }
 }
 
+// What an off needs after the delay: the request, then polls until confirmed (two reads at least).
+const minFencingS = 10;
+
 /** Pacemaker counts the delay in its own timeout, and so does the agent: a delay that fills power_timeout leaves no time to fence. */
 function delayProblem(o: KitOptions, timing: PowerTiming): string | undefined {
-  if (timing.timeoutDisabled || timing.powerTimeoutS <= 0 || o.delay < timing.powerTimeoutS) return undefined;
+  const left = Math.min(minFencingS, timing.powerTimeoutS / 2);
+  if (timing.timeoutDisabled || timing.powerTimeoutS <= 0 || o.delay === 0 || o.delay <= timing.powerTimeoutS - left) return undefined;
   return (
-    `delay (${o.delay} s) must be less than power_timeout (${timing.powerTimeoutS} s): off and reboot must ` +
-    'be confirmed within power_timeout, the delay included'
+    `delay (${o.delay} s) must leave at least ${left} s of power_timeout (${timing.powerTimeoutS} s, 40 by default): off ` +
+    'and reboot must be confirmed within power_timeout, the delay included. Lower delay, or raise power_timeout together with ' +
+    'pcmk_off_timeout and pcmk_reboot_timeout (Pacemaker kills the agent at those)'
   );
 }
 

@@ -114,9 +114,9 @@ async function dispatch(agent: ResourceAgent, action: string, env: Env, io: Io):
 
 // A stop or monitor with a malformed setting still looks at the resource: answering "stopped" or
 // "not running" from the configuration alone would hide one that runs (the kit maps 6 to 0 and 7 there).
-// A reload-agent too: its 6 would stop the resource on every node for a typo in a reloadable setting.
+// reload-agent keeps its 6: read leniently, the typo would only surface at the next start or migration.
 function looksDespiteBadSettings(action: string): boolean {
-  return action === 'stop' || action === 'monitor' || action === 'reload-agent';
+  return action === 'stop' || action === 'monitor';
 }
 
 function setAsideFor(action: string, warn: (m: string) => void): (s: SetAside) => void {

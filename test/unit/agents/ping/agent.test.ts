@@ -83,11 +83,10 @@ describe('ocf:seapath:ping dispatch', () => {
   it.each([
     ['attempts', '0'],
     ['dampen', '5x'],
-  ])('reload-agent to a malformed %s=%s succeeds, warning that the default is used', async (param, value) => {
+  ])('reload-agent to a malformed %s=%s is 6 at once, naming it, rather than at the next start', async (param, value) => {
     const r = await runAction(agent, 'reload-agent', env({ host_list: '192.0.2.1', [param]: value }));
-    expect(r.exitCode).toBe(0);
-    expect(r.stderr).toContain(`parameter ${param}: `);
-    expect(r.stderr).toContain('this reload-agent uses the default');
+    expect(r.exitCode).toBe(6);
+    expect(r.stderr).toContain(`ocf-exit-reason:parameter ${param}: `);
   });
 
   it('advertises the stock parameter names and reload-agent, in meta-data valid for OCF 1.1', async () => {

@@ -2,7 +2,7 @@
 // The vm agent's answers when libvirt cannot answer, against a process that libvirt would have
 // started (its command line is QEMU's), and which parameters each action checks.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -123,7 +123,11 @@ describe('stop without the config file or a saved state (a guest migrated in fro
     const standIn = startQemuStandIn('vmr');
     await settle();
     expect((await runAction(agent, 'monitor', env({ ...missing, ...probe }))).exitCode).toBe(0);
-    expect((await runAction(agent, 'stop', env(missing))).exitCode).toBe(0);
+    // the guessed name is not saved as if start had given it
+    expect(existsSync(join(dir, 'seapath-vm-vmr:0.json'))).toBe(false);
+    const s = await runAction(agent, 'stop', env(missing));
+    expect(s.exitCode).toBe(0);
+    expect(s.stderr).toContain('stopping the domain named after the resource, vmr, if it runs here');
     expect(alive(standIn)).toBe(false);
     expect((await runAction(agent, 'monitor', env({ ...missing, ...probe }))).exitCode).toBe(7);
   });

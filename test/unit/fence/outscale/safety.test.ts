@@ -224,10 +224,10 @@ describe('filter limits the plugs too', () => {
     expect(stateOf('i-00000012')).toBe('running');
   });
 
-  it('monitor warns when two VMs of the filter share a tag_key value: fencing by VM ID still works', async () => {
+  it('monitor fails when two VMs of the filter share a tag_key value: fencing that node would fail as ambiguous', async () => {
     const r = await agent(['action=monitor', 'filter=Cluster=pair']);
-    expect(r.exitCode).toBe(0);
-    expect(r.stderr).toContain('WARNING: the tag Name=dup is on 2 VMs of filter Cluster=pair (i-00000019, i-0000001a)');
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('Failed: the tag Name=dup is on 2 VMs of filter Cluster=pair (i-00000019, i-0000001a)');
     const off = await agent(['action=off', 'port=dup', 'filter=Cluster=pair']);
     expect(off.exitCode).toBe(1);
     expect(requests('StopVms')).toEqual([]);

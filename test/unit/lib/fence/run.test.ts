@@ -378,18 +378,24 @@ describe('fence kit actions and exit codes', () => {
 
   it('delay counts in power_timeout: a plug that settles after the rest of it is not confirmed off', async () => {
     const strip = new Strip(new Map([['p1', 'on']]), 700);
-    const r = await stdin(agentFor(strip), 'action=off\nport=p1\nstonith_status_sleep=0.1\ndelay=0.6\npower_timeout=1\n');
+    const r = await stdin(agentFor(strip), 'action=off\nport=p1\nstonith_status_sleep=0.1\ndelay=0.4\npower_timeout=1\n');
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain('Failed: Timed out waiting to power OFF p1');
   });
 
-  it.each(['off', 'reboot', 'validate-all', 'monitor'])(
-    '%s with a delay that fills power_timeout exits 1, naming both, and turns nothing off',
-    async (action) => {
+  it.each([
+    ['off', 30],
+    ['reboot', 30],
+    ['validate-all', 30],
+    ['monitor', 30],
+    ['off', 21],
+  ])(
+    '%s with a delay that leaves power_timeout less than 10 s exits 1, naming both, and turns nothing off (delay %i, power_timeout 30)',
+    async (action, delay) => {
       const strip = new Strip(new Map([['p1', 'on']]));
-      const r = await stdin(agentFor(strip), `action=${action}\nport=p1\ndelay=30\npower_timeout=30\n`);
+      const r = await stdin(agentFor(strip), `action=${action}\nport=p1\ndelay=${delay}\npower_timeout=30\n`);
       expect(r.exitCode).toBe(1);
-      expect(r.stderr).toContain('delay (30 s) must be less than power_timeout (30 s)');
+      expect(r.stderr).toContain(`delay (${delay} s) must leave at least 10 s of power_timeout (30 s, 40 by default)`);
       expect(strip.calls).toEqual([]);
     },
   );
