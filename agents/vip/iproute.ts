@@ -110,13 +110,23 @@ export async function setLinkUp(nic: string, deadline: Deadline): Promise<void> 
   await run(['ip', 'link', 'set', 'dev', nic, 'up'], { deadline });
 }
 
+interface AddressInfo {
+  readonly local?: unknown;
+  readonly prefixlen?: unknown;
+  readonly scope?: unknown;
+}
+
+/** What `ip -j address show dev NIC` lists of the link's addresses (of one family when given). */
+async function addressInfoOn(nic: string, family: Family | undefined, deadline: Deadline): Promise<AddressInfo[]> {
+  const argv: [string, ...string[]] = ['ip', '-j', ...(family ? [`-${family}`] : []), 'address', 'show', 'dev', nic];
+  const { stdout } = await query(argv, { deadline });
+  const links: unknown = JSON.parse(stdout.trim() === '' ? '[]' : stdout);
+  return Array.isArray(links) ? (links as { addr_info?: AddressInfo[] }[]).flatMap((l) => l.addr_info ?? []) : [];
+}
+
 /** The addresses on a link, link-local ones aside (the kernel adds those itself when it comes up). */
 export async function addressesOn(nic: string, deadline: Deadline): Promise<string[]> {
-  const { stdout } = await query(['ip', '-j', 'address', 'show', 'dev', nic], { deadline });
-  const links: unknown = JSON.parse(stdout.trim() === '' ? '[]' : stdout);
-  if (!Array.isArray(links)) return [];
-  return (links as { addr_info?: { local?: unknown; prefixlen?: unknown; scope?: unknown }[] }[])
-    .flatMap((l) => l.addr_info ?? [])
+  return (await addressInfoOn(nic, undefined, deadline))
     .filter((a) => a.scope !== 'link')
     .map((a) => `${String(a.local)}/${String(a.prefixlen)}`)
     .sort();
@@ -135,10 +145,6 @@ export async function setLinkDownIfUnchanged(nic: string, before: readonly strin
 
 /** The address's prefix if `ip` lists it on the interface: for down links, which getifaddrs leaves out. */
 export async function prefixOnLink(address: FloatingAddress, nic: string, deadline: Deadline): Promise<number | undefined> {
-  const { stdout } = await query(['ip', '-j', `-${address.family}`, 'address', 'show', 'dev', nic], { deadline });
-  const links: unknown = JSON.parse(stdout.trim() === '' ? '[]' : stdout);
-  if (!Array.isArray(links)) return undefined;
-  for (const link of links as { addr_info?: { local?: unknown; prefixlen?: unknown }[] }[])
-    for (const a of link.addr_info ?? []) if (a.local === address.text && typeof a.prefixlen === 'number') return a.prefixlen;
-  return undefined;
+  const found = (await addressInfoOn(nic, address.family, deadline)).find((a) => a.local === address.text);
+  return typeof found?.prefixlen === 'number' ? found.prefixlen : undefined;
 }
