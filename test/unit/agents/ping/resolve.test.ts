@@ -2,12 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import { resolveHosts } from '../../../../agents/ping/resolve.js';
 
-const silent = (): Promise<string> => new Promise(() => undefined);
-const notFound = (): Promise<string> => Promise.reject(Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' }));
+const silent = (): Promise<string[]> => new Promise(() => undefined);
+const notFound = (): Promise<string[]> => Promise.reject(Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' }));
 
 describe('host names resolved before fping, within the timeout', () => {
   it('passes addresses through and counts a name the resolver does not answer in time as unreachable', async () => {
-    const lookUp = (name: string): Promise<string> => (name === 'gw.example' ? Promise.resolve('192.0.2.1') : silent());
+    const lookUp = (name: string): Promise<string[]> => (name === 'gw.example' ? Promise.resolve(['192.0.2.1', '192.0.2.2']) : silent());
     const r = await resolveHosts(['192.0.2.9', '2001:db8::1', 'gw.example', 'slow.example'], 0, 50, lookUp);
     expect(Object.fromEntries(r)).toEqual({
       '192.0.2.9': { address: '192.0.2.9' },
@@ -26,7 +26,7 @@ describe('host names resolved before fping, within the timeout', () => {
     const asked: number[] = [];
     await resolveHosts(['gw.example'], 6, 1000, (_, family) => {
       asked.push(family);
-      return Promise.resolve('2001:db8::1');
+      return Promise.resolve(['2001:db8::1']);
     });
     expect(asked).toEqual([6]);
   });

@@ -1,0 +1,2 @@
+// SPDX-License-Identifier: Apache-2.0
+export { lookupWithin, type Lookup, type Resolved } from './lookup.js';
