@@ -39,8 +39,10 @@ crm_picture() {
   echo "crm_mon answered on none of: $*"
 }
 
+# A start still running shows as role Started with pending="Starting" (record-pending): not started yet.
 crm_where_is() {
-  crm_mon_xml | crm_xpath "string(//resource[@id='${1:?usage: crm_where_is RSC}' and @role='Started' and @failed='false']/node/@name)"
+  crm_mon_xml | crm_xpath \
+    "string(//resource[@id='${1:?usage: crm_where_is RSC}' and @role='Started' and @failed='false' and not(@pending)]/node/@name)"
 }
 crm_started_on() { [[ $(crm_where_is "$1") == "${2:?usage: crm_started_on RSC NODE}" ]]; }
 crm_started_anywhere() { [[ -n $(crm_where_is "$1") ]]; }
