@@ -1,7 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import { which } from '../../lib/exec/index.js';
 import type { Logger } from '../../lib/log/index.js';
-import { Ocf, OcfError } from '../../lib/ocf/index.js';
 import type { DomainXml } from './domain-xml.js';
 import type { VmSource } from './identity.js';
 
@@ -17,13 +15,4 @@ export function imagesToGuard(vm: VmSource, dom: DomainXml, log: Logger): string
         'make sure nothing else can run this VM on another host',
     );
   return [...new Set([...(vm.systemImage ? [vm.systemImage] : []), ...dom.exclusiveRbdImages])];
-}
-
-/** rbd is needed only when there is an image to check (5 on this node otherwise). */
-export function requireRbdFor(images: readonly string[]): void {
-  if (images.length > 0 && which('rbd') === undefined)
-    throw new OcfError(
-      Ocf.ERR_INSTALLED,
-      `rbd is not installed on this node (needed by check_image_in_use to check ${images.join(', ')}): install ceph-common`,
-    );
 }

@@ -5,7 +5,7 @@ import { stepDeadline, waitUntil } from '../../lib/time/index.js';
 import { domainOf, fetchXmlFromRbd, readConfigFile, writeAtomically } from './config-source.js';
 import { domainNameIn, type VmContext, type VmIdentity, type VmState } from './identity.js';
 import { readClusterView } from '../../lib/cluster/index.js';
-import { imagesToGuard, requireRbdFor } from './guarded-images.js';
+import { imagesToGuard } from './guarded-images.js';
 import { waitUntilImagesFree } from './image-guard.js';
 import { migrationRouteProblem } from './migration.js';
 import { monitorScriptsOf, waitForMonitorScripts } from './monitor-scripts.js';
@@ -58,7 +58,8 @@ export function validateHost(p: VmParams, ctx: VmContext): Promise<void> {
   const source = ctx.resolved;
   if (p.seapath) return Promise.resolve();
   const dom = domainOf(readConfigFile(source.config), source);
-  if (p.check_image_in_use && ctx.action === 'validate-all') requireRbdFor(imagesToGuard(source, dom, ctx.log));
+  // The warnings about disks the guard does not check; rbd itself is a tool need (tools.ts).
+  if (p.check_image_in_use && ctx.action === 'validate-all') imagesToGuard(source, dom, ctx.log);
   return Promise.resolve();
 }
 
@@ -89,7 +90,6 @@ export async function start(p: VmParams, ctx: VmContext): Promise<void> {
 
   if (p.check_image_in_use) {
     const images = imagesToGuard(vm, dom, ctx.log);
-    requireRbdFor(images);
     // Up to 45 s (or half the budget) for a fenced node's stale watch to expire; the rest starts the VM.
     const waitDeadline = ctx.deadline.within(Math.min(45_000, Math.floor(ctx.deadline.remainingMs() / 2)));
     await waitUntilImagesFree(vm.name, images, rbd, waitDeadline, { readCluster: (d) => readClusterView(d), log: ctx.log });

@@ -349,6 +349,16 @@ EOF
   [ "$(vm_state a vmnorbd)" = absent ]
 }
 
+@test "rbd missing, check_image_in_use on, an XML with an RBD disk (seapath=false): start is 5 naming the image, before touching libvirt" {
+  vm_image vmrbdgone --guest noos
+  grep -q "protocol=.rbd" "$VM_DIR/vmrbdgone.xml"
+  run vm_agent_hiding rbd a start vmrbdgone seapath=false config="$VM_DIR/vmrbdgone.xml"
+  echo "$output"
+  [ "$status" -eq 5 ]
+  [[ $(ocf_exit_reason) == "rbd is not installed on this node (needed by check_image_in_use to check "*"vmrbdgone"* ]]
+  [ "$(vm_state a vmrbdgone)" = absent ]
+}
+
 @test "a stop without virsh still kills the domain's QEMU rather than report a running VM stopped" {
   vm_image vmnovirsh --guest noos
   vm_agent a start vmnovirsh
