@@ -28,7 +28,7 @@ export { stop } from './stop.js';
  */
 export function validate(p: VmParams, ctx: VmContext): void {
   const action = ctx.action;
-  if (action === 'start' || action === 'migrate_to' || action === 'validate-all') refuseUnsupportedStockParams(p);
+  if (action === 'start' || action === 'validate-all') refuseUnsupportedStockParams(p);
   if (action === 'validate-all') validateMigration(p);
   const migrationProblem = action === 'start' ? migrationRouteProblem(p) : undefined;
   if (migrationProblem !== undefined) ctx.log.warn(`${migrationProblem}: the VM starts, but every live migration of it will fail`);

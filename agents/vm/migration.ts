@@ -27,12 +27,13 @@ export const migrationUserPattern = /^[A-Za-z_][A-Za-z0-9._-]*\$?$/;
  * and restarts the VM, where 6 would stop it on every node).
  */
 export function migrationRouteProblem(route: MigrationRoute): string | undefined {
+  // remoteuri replaces the URI that migration_transport and migration_user would build: they are unused then.
+  if (route.remoteuri !== undefined) return undefined;
   const transport = route.migration_transport;
   if (transport !== undefined && !(migrationTransports as readonly string[]).includes(transport))
     return `parameter migration_transport must be one of ${migrationTransports.join(', ')}, got '${transport}'`;
-  if (route.migration_user !== undefined && route.remoteuri === undefined && !migrationUserPattern.test(route.migration_user))
+  if (route.migration_user !== undefined && !migrationUserPattern.test(route.migration_user))
     return `parameter migration_user must be a user name (${migrationUserPattern.source}), got '${route.migration_user}'`;
-  if (route.remoteuri !== undefined) return undefined;
   try {
     remoteUriFor('target', route);
     return undefined;

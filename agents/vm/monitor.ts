@@ -4,6 +4,7 @@ import { query, which } from '../../lib/exec/index.js';
 import { Ocf, OcfError, type MonitorResult, type ResourceContext } from '../../lib/ocf/index.js';
 import { sleep, stepDeadline } from '../../lib/time/index.js';
 import { fetchXmlFromRbd } from './config-source.js';
+import { isLocalQemuUri } from './hypervisor-uri.js';
 import { qemuOf, rbdFor, savedState, virshFor } from './resource.js';
 import {
   vmIdentityOf,
@@ -67,7 +68,7 @@ async function notRunningUnlessInProc(
   nameIsKnown: boolean,
 ): Promise<MonitorResult> {
   endOutage(ctx);
-  const processes = qemuOf(vm, ctx);
+  const processes = isLocalQemuUri(p.hypervisor) ? qemuOf(vm, ctx) : [];
   if (processes.length > 0)
     throw new OcfError(
       Ocf.ERR_GENERIC,
@@ -90,6 +91,7 @@ async function notRunningUnlessInProc(
  * that saw the outage, so that a libvirtd restart does not get a healthy guest recovered.
  */
 function duringOutage(vm: VmIdentity, detail: string, p: VmParams, ctx: ResourceContext, nameIsKnown: boolean): MonitorResult {
+  if (!isLocalQemuUri(p.hypervisor)) return cannotTell(vm, detail, p, ctx, nameIsKnown);
   const processes = qemuOf(vm, ctx);
   if (processes.length === 0) {
     if (ctx.isProbe) {
@@ -118,6 +120,23 @@ function duringOutage(vm: VmIdentity, detail: string, p: VmParams, ctx: Resource
     Ocf.ERR_GENERIC,
     `cannot reach libvirt at ${p.hypervisor} to check ${vm.name} for ${outageS} s, longer than libvirt_outage_grace ` +
       `(${p.libvirt_outage_grace} s); its QEMU still runs (pid ${pids(processes)})`,
+  );
+}
+
+/**
+ * libvirt does not answer and the hypervisor is not this node's QEMU (a remote host, LXC, Xen): its
+ * guests are not QEMU processes here, so nothing can tell whether the domain runs. A probe whose name
+ * is only a guess answers as VirtualDomain without its file (not running); anything else fails.
+ */
+function cannotTell(vm: VmIdentity, detail: string, p: VmParams, ctx: ResourceContext, nameIsKnown: boolean): MonitorResult {
+  if (ctx.isProbe && !nameIsKnown) {
+    ctx.log.info(`libvirt at ${p.hypervisor} did not answer (${detail}), and nothing on this node names the domain: not running`);
+    return Ocf.NOT_RUNNING;
+  }
+  throw new OcfError(
+    Ocf.ERR_GENERIC,
+    `cannot reach libvirt at ${p.hypervisor} to check ${vm.name} (${detail}); ${p.hypervisor} is not this node's own QEMU, so its ` +
+      `processes cannot tell whether the domain runs`,
   );
 }
 

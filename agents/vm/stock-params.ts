@@ -5,8 +5,8 @@ import type { VmParams } from './spec.js';
 
 /**
  * VirtualDomain parameters this agent refuses: ignoring them would change what happens on disk.
- * Checked by start, migrate_to and validate-all only, so that stop and monitor still tell the truth
- * about a VM that the stock agent started with them.
+ * Checked by start and validate-all only, so that stop, monitor and migrate_to still act on a VM that
+ * the stock agent started with them (a 6 there would stop it on every node).
  */
 export function refuseUnsupportedStockParams(p: VmParams): void {
   if (p.snapshot !== undefined)

@@ -4,7 +4,7 @@ import { Ocf, OcfError, type ResourceContext } from '../../lib/ocf/index.js';
 import { sleep, type Deadline } from '../../lib/time/index.js';
 import { qemuOf, rbdFor, virshFor } from './resource.js';
 import { isLocalQemuUri } from './hypervisor-uri.js';
-import { vmIdentityOrGuess, type VmContext, type VmIdentity } from './identity.js';
+import { vmIdentityOrGuess, type GuessedIdentity, type VmContext, type VmIdentity } from './identity.js';
 import { killQemuProcesses } from './qemu-process.js';
 import { saveConfig } from './save-config.js';
 import type { VmParams } from './spec.js';
@@ -40,7 +40,8 @@ export async function stop(p: VmParams, ctx: VmContext): Promise<void> {
   if (status.kind === 'inactive') return forget(p, virsh, vm, ctx, status, vm.unknownBecause === undefined);
 
   if (!p.force_stop && status.kind === 'active') {
-    if (p.save_config_on_stop || p.sync_config_on_stop)
+    // Under a guessed name the running domain may be another VM: its XML must not become this resource's.
+    if ((p.save_config_on_stop || p.sync_config_on_stop) && vm.unknownBecause === undefined)
       await saveConfig(
         virsh,
         vm,
@@ -153,9 +154,16 @@ function procTells(p: VmParams): boolean {
 /**
  * libvirt cannot answer: with a local QEMU hypervisor the truth is in /proc. No QEMU of the domain
  * on this node means stopped; otherwise SIGTERM (when libvirt has not tried yet), SIGKILL, and wait.
- * With any other hypervisor nothing here can tell, so the stop fails.
+ * With any other hypervisor nothing here can tell, so the stop fails, unless nothing on this node
+ * names the domain either (a guessed name): then it is considered stopped, as VirtualDomain does without its file.
  */
-async function stopWithoutLibvirt(p: VmParams, vm: VmIdentity, why: string, ctx: ResourceContext, termGraceMs = 2000): Promise<void> {
+async function stopWithoutLibvirt(p: VmParams, vm: GuessedIdentity, why: string, ctx: ResourceContext, termGraceMs = 2000): Promise<void> {
+  if (!procTells(p) && vm.unknownBecause !== undefined) {
+    // Nothing on this node names the domain, and nothing here can look for it: VirtualDomain's answer without the file.
+    ctx.log.warn(`${vm.unknownBecause}, and libvirt at ${p.hypervisor} cannot be asked (${why}): considered stopped`);
+    ctx.state.remove();
+    return;
+  }
   if (!procTells(p))
     throw new OcfError(
       Ocf.ERR_GENERIC,

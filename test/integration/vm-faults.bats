@@ -145,13 +145,15 @@ _running_vmf() {
   local qemu
   qemu=$(_running_vmf)
   in_node a rm -f /run/resource-agents/seapath-vm-vmf.json
-  run vm_agent a stop vmf seapath=false config="$VM_DIR/absent/vmf.xml"
+  # save_config_on_stop: the domain found under a guessed name may be another VM's; its XML is not saved as this one's
+  run vm_agent a stop vmf seapath=false config="$VM_DIR/absent/vmf.xml" save_config_on_stop=true
   echo "$output"
   [ "$status" -eq 0 ]
   [[ $output == *"stopping the domain named after the resource, vmf, if it runs here"* ]]
   [[ $output != *"treating the resource as stopped"* ]]
   [ "$(vm_state a vmf)" != running ]
   ! proc_alive "$qemu" || false
+  ! in_node a test -e "$VM_DIR/absent/vmf.xml" || false
   # nothing of that name runs now: a second stop is 0, with libvirt saying so
   run vm_agent a stop vmf seapath=false config="$VM_DIR/absent/vmf.xml"
   [ "$status" -eq 0 ]

@@ -1,6 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 import { describe, expect, it } from 'vitest';
-import { migrateUriFor, remoteUriFor, splitMigrateOptions, withNetworkSuffix } from '../../../../agents/vm/migration.js';
+import {
+  migrateUriFor,
+  migrationRouteProblem,
+  remoteUriFor,
+  splitMigrateOptions,
+  withNetworkSuffix,
+} from '../../../../agents/vm/migration.js';
 
 describe('withNetworkSuffix', () => {
   it.each([
@@ -33,6 +39,23 @@ describe('remoteUriFor', () => {
 
   it('rejects a hypervisor that is not a URI', () => {
     expect(() => remoteUriFor('n2', { hypervisor: 'qemu' })).toThrow('not of the form');
+  });
+});
+
+describe('migrationRouteProblem', () => {
+  it('names a transport or a user that cannot work', () => {
+    expect(migrationRouteProblem({ hypervisor: 'qemu:///system', migration_transport: 'bogus' })).toContain('migration_transport');
+    expect(migrationRouteProblem({ hypervisor: 'qemu:///system', migration_user: 'Bad User' })).toContain('migration_user');
+  });
+
+  it('has nothing to say of them when remoteuri is set: they are not used then', () => {
+    const route = {
+      hypervisor: 'qemu:///system',
+      remoteuri: 'qemu+ssh://%n/system',
+      migration_transport: 'bogus',
+      migration_user: 'Bad User',
+    };
+    expect(migrationRouteProblem(route)).toBeUndefined();
   });
 });
 

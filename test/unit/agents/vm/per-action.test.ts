@@ -158,6 +158,25 @@ describe('stop while libvirt does not answer, with a hypervisor whose guests /pr
     },
     15_000,
   );
+
+  const lxc = { OCF_RESKEY_hypervisor: 'lxc+unix:///system?socket=/nonexistent/vm-unit/libvirt-sock' };
+  it("a probe and a recurring monitor fail 1, even with a QEMU of that name here: it is not the hypervisor's guest", async () => {
+    startQemuStandIn();
+    await settle();
+    const m = await runAction(agent, 'monitor', env({ ...lxc, ...probe }));
+    expect(m.exitCode).toBe(1);
+    expect(m.stderr).toContain("is not this node's own QEMU, so its processes cannot tell whether the domain runs");
+    expect((await runAction(agent, 'monitor', env({ ...lxc, ...recurring }))).exitCode).toBe(1);
+  });
+
+  it('where nothing on the node names the domain, a probe is 7 and a stop 0, as VirtualDomain without its file', async () => {
+    const missing = { OCF_RESOURCE_INSTANCE: 'vmr', OCF_RESKEY_config: join(dir, 'absent', 'vmr.xml'), ...lxc };
+    expect((await runAction(agent, 'monitor', env({ ...missing, ...probe }))).exitCode).toBe(7);
+    const s = await runAction(agent, 'stop', env(missing));
+    expect(s.exitCode).toBe(0);
+    expect(s.stderr).toContain('cannot be asked');
+    expect(s.stderr).toContain('considered stopped');
+  });
 });
 
 describe('VirtualDomain booleans read as ocf_is_true reads them', () => {
@@ -186,13 +205,19 @@ describe('parameters checked per action', () => {
     ['snapshot', '/var/lib/snapshots', 'parameter snapshot is not supported'],
     ['backingfile', '/var/lib/base.qcow2', 'parameter backingfile is not supported'],
     ['stateless', 'true', 'parameter stateless=true is not supported'],
-  ])('%s is refused with 6 by start, migrate_to and validate-all', async (param, value, reason) => {
-    for (const action of ['start', 'migrate_to', 'validate-all']) {
-      const r = await runAction(agent, action, env({ [`OCF_RESKEY_${param}`]: value }));
-      expect(r.exitCode).toBe(6);
-      expect(r.stderr).toContain(`ocf-exit-reason:${reason}`);
-    }
-  });
+  ])(
+    '%s is refused with 6 by start and validate-all, not by migrate_to (6 would stop a running VM everywhere)',
+    async (param, value, reason) => {
+      for (const action of ['start', 'validate-all']) {
+        const r = await runAction(agent, action, env({ [`OCF_RESKEY_${param}`]: value }));
+        expect(r.exitCode).toBe(6);
+        expect(r.stderr).toContain(`ocf-exit-reason:${reason}`);
+      }
+      const m = await runAction(agent, 'migrate_to', env({ [`OCF_RESKEY_${param}`]: value, OCF_RESKEY_CRM_meta_migrate_target: 'n2' }));
+      expect(m.exitCode).toBe(1);
+      expect(m.stderr).not.toContain(reason);
+    },
+  );
 
   it('validate-all at level 10 warns about each disk check_image_in_use does not check', async () => {
     const volumes = join(dir, 'volumes.xml');
