@@ -41,8 +41,8 @@ export async function monitor(p: PingParams, ctx: ResourceContext): Promise<Moni
   try {
     await measureAndPublish(p, ctx, state);
   } catch (e) {
-    if (e instanceof OcfError && e.code !== Ocf.ERR_GENERIC) throw new OcfError(Ocf.ERR_GENERIC, e.reason);
-    throw e;
+    if (e instanceof OcfError && e.code === Ocf.ERR_GENERIC) throw e;
+    throw new OcfError(Ocf.ERR_GENERIC, e instanceof OcfError ? e.reason : messageOf(e));
   }
   return Ocf.SUCCESS;
 }

@@ -17,7 +17,8 @@ export default defineResourceAgent({
   params: pingParams,
   actions: pingActions,
   // Stop removes the state file whatever is installed; its attrd_updater -D is best effort, as in stock.
-  requires: (_p, ctx) => (ctx.action === 'stop' ? [] : [{ tools: ['attrd_updater'] }]),
+  // A monitor answers 7 without state and 1 with it (a running resource that cannot publish), never 5.
+  requires: (_p, ctx) => (ctx.action === 'stop' || ctx.action === 'monitor' ? [] : [{ tools: ['attrd_updater'] }]),
   validate,
   validateHost,
   start,

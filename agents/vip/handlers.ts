@@ -6,7 +6,16 @@ import { isIPv4, parseAddress, parsePrefix, type FloatingAddress } from './addre
 import { announce, announceTools, refreshArp, stopAnnouncer, type AnnounceSettings } from './announce.js';
 import { askSegment } from './duplicate.js';
 import { solicitFrom } from './solicit.js';
-import { findAddress, linkExists, linkHasCarrier, linkIsAdminUp, linkIsRunning, linkIsUp, type FoundAddress } from './interfaces.js';
+import {
+  findAddress,
+  linkExists,
+  linkHasCarrier,
+  linkIsAdminUp,
+  linkIsRunning,
+  linkIsUp,
+  someLinkHidden,
+  type FoundAddress,
+} from './interfaces.js';
 import {
   addAddress,
   addressesOn,
@@ -208,9 +217,9 @@ async function moveLoopbackCopyAside(p: VipParams, address: FloatingAddress, ctx
   return onLo.prefix;
 }
 
-async function restoreLoopbackCopy(address: FloatingAddress, prefix: number, ctx: VipContext): Promise<void> {
+async function restoreLoopbackCopy(address: FloatingAddress, prefix: number, ctx: VipContext, deadline = ctx.deadline): Promise<void> {
   if (findAddress(address, 'lo')?.nic === 'lo') return;
-  await addAddress(address, { nic: 'lo', prefix, family: address.family }, { nodad: false, noprefixroute: false }, ctx.deadline);
+  await addAddress(address, { nic: 'lo', prefix, family: address.family }, { nodad: false, noprefixroute: false }, deadline);
   ctx.log.info(`lvs_support: ${address.text}/${prefix} put back on lo`);
 }
 
@@ -235,7 +244,12 @@ export async function stop(p: VipParams, ctx: VipContext): Promise<void> {
     if (p.flush_routes) await flushRouteCache(ctx.deadline);
     ctx.log.info(`${address.text}/${found.prefix} removed from ${found.nic}`);
   }
-  if (saved?.loopbackPrefix !== undefined) await restoreLoopbackCopy(address, saved.loopbackPrefix, ctx);
+  const loopbackPrefix = saved?.loopbackPrefix;
+  // As IPaddr2's stop: the floating address is gone, which is what the stop is for; a copy not put back is logged.
+  if (loopbackPrefix !== undefined)
+    await ctx.bestEffort(`putting ${address.text}/${loopbackPrefix} back on lo (lvs_support)`, (d) =>
+      restoreLoopbackCopy(address, loopbackPrefix, ctx, d),
+    );
   const label = added?.addressLabel ?? (address.family === 6 && p.lvs_ipv6_addrlabel ? p.lvs_ipv6_addrlabel_value : undefined);
   if (label !== undefined)
     await ctx.bestEffort(`removing the address label of ${address.text}`, (d) => deleteAddressLabel(address, label, d));
@@ -258,12 +272,13 @@ export async function monitor(p: VipParams, ctx: VipContext): Promise<MonitorRes
     throw new OcfError(Ocf.NOT_RUNNING, `interface ${ours} has disappeared; ${address.text} is gone with it`);
   }
   let found = await locate(address, ours, ctx);
-  if (found === undefined) return Ocf.NOT_RUNNING;
-  if (ours === undefined) {
-    // Not started here (no state) and no nic: it counts only where start would add it, as stop removes it only there.
+  // Not started here (no state) and no nic: it counts only where start would add it, as stop removes it
+  // only there. Asked only when the address may be here: seen, or on a link getifaddrs hides.
+  if (ours === undefined && (found !== undefined || (address.family === 4 && someLinkHidden()))) {
     ours = await belongsOn(s, address, ctx);
     if (ours !== undefined) found = (await locate(address, ours, ctx)) ?? found;
   }
+  if (found === undefined) return Ocf.NOT_RUNNING;
   // Elsewhere than on its interface (an LVS-DR copy on lo, a leftover): not this resource, as IPaddr2 counts it.
   if (ours !== undefined && found.nic !== ours)
     throw new OcfError(Ocf.NOT_RUNNING, `${address.text} is on ${found.nic}, not on ${ours} where it belongs`);

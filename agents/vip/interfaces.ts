@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // What monitor needs, read from the kernel without spawning a process.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { hexToIPv6, type FloatingAddress } from './address.js';
 
@@ -68,6 +68,22 @@ export function ipv4SubnetsOn(nic: string, except: string): { address: string; p
           a.family === 'IPv4' && a.address !== except && a.cidr ? [{ address: a.address, prefix: Number(a.cidr.split('/')[1]) }] : [],
         ),
   );
+}
+
+/** Every IPv4 address of this node on a running link (getifaddrs). */
+export function localIPv4Addresses(): Set<string> {
+  return new Set(
+    Object.values(networkInterfaces()).flatMap((addrs) => (addrs ?? []).flatMap((a) => (a.family === 'IPv4' ? [a.address] : []))),
+  );
+}
+
+/** True when a link's addresses are hidden from getifaddrs (no carrier, down, dormant): only `ip` lists them. */
+export function someLinkHidden(): boolean {
+  try {
+    return readdirSync('/sys/class/net').some((nic) => !linkIsRunning(nic));
+  } catch {
+    return false;
+  }
 }
 
 export function linkExists(nic: string): boolean {

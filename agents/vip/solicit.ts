@@ -9,7 +9,7 @@
 import { query, type Argv } from '../../lib/exec/index.js';
 import type { Deadline } from '../../lib/time/index.js';
 import type { FloatingAddress } from './address.js';
-import { ipv4SubnetsOn } from './interfaces.js';
+import { ipv4SubnetsOn, localIPv4Addresses } from './interfaces.js';
 
 const discardPort = 9;
 
@@ -28,14 +28,21 @@ export function solicitationCandidates(ipv4: string, prefix: number, count: numb
 
 /**
  * Where to look for a neighbour: the address's own prefix, then the interface's other subnets (a
- * floating /32, such as SEAPATH's API address, has no neighbour in its own prefix).
+ * floating /32, such as SEAPATH's API address, has no neighbour in its own prefix). Never one of
+ * the node's own addresses (`local`: another floating address, say): a datagram to it goes through lo
+ * and makes no ARP request.
  */
-export function neighbourCandidates(ipv4: string, prefix: number, subnets: readonly { address: string; prefix: number }[]): string[] {
+export function neighbourCandidates(
+  ipv4: string,
+  prefix: number,
+  subnets: readonly { address: string; prefix: number }[],
+  local: ReadonlySet<string> = new Set(),
+): string[] {
   const all = [
     ...solicitationCandidates(ipv4, prefix, 64),
     ...subnets.flatMap((s) => solicitationCandidates(s.address, s.prefix, 64).filter((a) => a !== ipv4)),
   ];
-  return [...new Set(all)];
+  return [...new Set(all)].filter((a) => !local.has(a));
 }
 
 /** The neighbour addresses `ip -j neigh show` lists (any state: a cached one would not be solicited). */
@@ -51,7 +58,9 @@ export function parseNeighbours(json: string): Set<string> {
 export async function solicitFrom(address: FloatingAddress, nic: string, prefix: number, deadline: Deadline): Promise<string | undefined> {
   const argv: Argv = ['ip', '-j', '-4', 'neigh', 'show', 'dev', nic];
   const cached = parseNeighbours((await query(argv, { deadline })).stdout);
-  const target = neighbourCandidates(address.text, prefix, ipv4SubnetsOn(nic, address.text)).find((a) => !cached.has(a));
+  const target = neighbourCandidates(address.text, prefix, ipv4SubnetsOn(nic, address.text), localIPv4Addresses()).find(
+    (a) => !cached.has(a),
+  );
   if (target === undefined) return undefined;
   await sendOneDatagram(address, target, deadline);
   return target;

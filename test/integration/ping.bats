@@ -290,7 +290,7 @@ ensure_ping_clone() {
   [ "$(attrd_value "$ATTR")" = 3 ] # the last measured value stays
 }
 
-@test "without attrd_updater: start exits 5, a probe 7 and stop 0" {
+@test "without attrd_updater: start exits 5, a probe 7 (1 once started: it cannot publish) and stop 0" {
   local env="env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin OCF_ROOT=/usr/lib/ocf OCF_RESOURCE_INSTANCE=$OCF_INSTANCE"
   env+=" OCF_RESKEY_host_list=192.0.2.21 OCF_RESKEY_name=$ATTR"
   hide="mount --bind /dev/null /usr/sbin/attrd_updater"
@@ -299,8 +299,15 @@ ensure_ping_clone() {
   [[ $(ocf_exit_reason) == "attrd_updater is not installed on this node"* ]]
   run in_node n1 unshare --mount sh -c "$hide && $env OCF_RESKEY_CRM_meta_interval=0 /usr/lib/ocf/resource.d/seapath/ping monitor"
   [ "$status" -eq 7 ]
+  in_node n1 sh -c "$env /usr/lib/ocf/resource.d/seapath/ping start"
+  run in_node n1 unshare --mount sh -c "$hide && $env OCF_RESKEY_CRM_meta_interval=0 /usr/lib/ocf/resource.d/seapath/ping monitor"
+  [ "$status" -eq 1 ]
+  [[ $(ocf_exit_reason) == "attrd_updater is not installed on this node"* ]]
   run in_node n1 unshare --mount sh -c "$hide && $env /usr/lib/ocf/resource.d/seapath/ping stop"
   [ "$status" -eq 0 ]
+  run in_node n1 sh -c "$env OCF_RESKEY_CRM_meta_interval=0 /usr/lib/ocf/resource.d/seapath/ping monitor"
+  [ "$status" -eq 7 ]
+  in_node n1 sh -c "$env /usr/lib/ocf/resource.d/seapath/ping stop" # the attribute the hidden stop could not unset
 }
 
 @test "in the cluster: the score reaches the CIB, crm_mon sees a ping resource, and losing a host drops it within one monitor plus dampen" {

@@ -175,6 +175,19 @@ dead_link() {
   ! in_node n1 ip -6 -o address show dev eth1 | grep -q 2001:db8:1::11/ || false
 }
 
+@test "without nic or state (a killed start, a leftover), a probe finds an address on a link without carrier where start would add it" {
+  dead_link
+  in_node n1 ip address add 198.51.100.13/24 dev eth1
+  run ocf_agent n1 vip monitor ip=198.51.100.13 cidr_netmask=24 CRM_meta_interval=0
+  echo "$output"
+  [ "$status" -eq 0 ]
+  run ocf_agent n1 vip stop ip=198.51.100.13 cidr_netmask=24
+  [ "$status" -eq 0 ]
+  ! in_node n1 ip -o address show dev eth1 | grep -q 198.51.100.13 || false
+  run ocf_agent n1 vip monitor ip=198.51.100.13 cidr_netmask=24 CRM_meta_interval=0
+  [ "$status" -eq 7 ]
+}
+
 @test "monitor and stop find an address on a dormant link" {
   dead_link
   ip -n "$(_segment_netns dead)" link set p1 up

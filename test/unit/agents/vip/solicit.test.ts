@@ -52,6 +52,15 @@ describe('neighbourCandidates', () => {
     ]);
   });
 
+  it("never one of the node's own addresses: a datagram to it would go through lo and make no ARP request", () => {
+    const subnets = [{ address: '192.0.2.1', prefix: 29 }];
+    expect(neighbourCandidates('192.0.2.5', 32, subnets, new Set(['192.0.2.6', '192.0.2.1']))).toEqual([
+      '192.0.2.4',
+      '192.0.2.3',
+      '192.0.2.2',
+    ]);
+  });
+
   it('nothing when the interface has no other subnet', () => {
     expect(neighbourCandidates('192.0.2.5', 32, [])).toEqual([]);
   });
