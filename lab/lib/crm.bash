@@ -10,6 +10,7 @@
 #   crm_picture [NODE...]            crm_mon -1's node list, resources and failures as text, from the
 #                                    first NODE that answers: what to print when a scenario went wrong
 #   crm_where_is RSC                 the node where RSC is Started and not failed ("" if none)
+#   crm_wait_where RSC TIMEOUT_S     that node, once there is one (fails after TIMEOUT_S)
 #   crm_started_on RSC NODE          RSC is Started on NODE
 #   crm_started_anywhere RSC         RSC is Started somewhere
 #   crm_started_elsewhere_than RSC NODE
@@ -43,6 +44,19 @@ crm_picture() {
 crm_where_is() {
   crm_mon_xml | crm_xpath \
     "string(//resource[@id='${1:?usage: crm_where_is RSC}' and @role='Started' and @failed='false' and not(@pending)]/node/@name)"
+}
+# The node RSC is Started on, once crm_mon shows one within TIMEOUT_S: during a transition (a
+# restart, a start still pending) it shows none, even just after crm_started_anywhere succeeded.
+crm_wait_where() {
+  local rsc=${1:?usage: crm_wait_where RSC TIMEOUT_S} timeout=${2:?usage: crm_wait_where RSC TIMEOUT_S} deadline on
+  deadline=$((SECONDS + timeout))
+  while ((SECONDS < deadline)); do
+    on=$(crm_where_is "$rsc")
+    [[ -n $on ]] && { printf '%s\n' "$on"; return 0; }
+    sleep 0.2
+  done
+  printf 'timeout after %ss waiting for %s to be Started\n' "$timeout" "$rsc" >&2
+  return 1
 }
 crm_started_on() { [[ $(crm_where_is "$1") == "${2:?usage: crm_started_on RSC NODE}" ]]; }
 crm_started_anywhere() { [[ -n $(crm_where_is "$1") ]]; }

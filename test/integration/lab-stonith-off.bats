@@ -32,6 +32,7 @@ teardown() {
 
 # crm_mon as NODE sees the cluster (a cut-off node has its own view).
 where_from() { CRM_NODES=$1 crm_where_is "$2"; }
+vm1_node_from() { CRM_NODES=$1 crm_wait_where vm1 "$2"; }
 started_on_from() { CRM_NODES=$1 crm_started_on vm1 "$2"; }
 started_from() { CRM_NODES=$1 crm_started_anywhere vm1; }
 started_elsewhere_from() { CRM_NODES=$1 crm_started_elsewhere_than vm1 "$2"; }
@@ -118,8 +119,7 @@ stop_cluster_daemons() {
 }
 
 @test "partition: vm1's node loses the cluster network, not Ceph; vm1 runs on the majority once the cut-off node stopped it, never twice" {
-  wait_until 180 "vm1 to start" started_from node1
-  on=$(where_from node1 vm1)
+  on=$(vm1_node_from node1 180)
   majority=() ; for n in node1 node2 node3; do [[ $n == "$on" ]] || majority+=("$n"); done
   libvirt_wait_guest_up "$SERIAL" 90
   start_sampler
@@ -130,7 +130,7 @@ stop_cluster_daemons() {
     in_node "$n" ip route add blackhole "${ADDR[$on]}/32"
   done
   wait_until 120 "vm1 to run on the majority side" started_elsewhere_from "${majority[0]}" "$on"
-  now=$(where_from "${majority[0]}" vm1)
+  now=$(vm1_node_from "${majority[0]}" 10)
   t1=$EPOCHREALTIME
   echo "# partition: vm1 Started on $now $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s after the cut" >&3
   [[ $now != "$on" ]]
@@ -150,8 +150,7 @@ stop_cluster_daemons() {
 
 @test "maintenance: Pacemaker stopped on vm1's node, vm1 left running; no second copy starts, the start names the holder and what to do" {
   wait_until 120 "three nodes online" all_online_from node1
-  wait_until 60 "vm1 to run" started_from node1
-  on=$(where_from node1 vm1)
+  on=$(vm1_node_from node1 60)
   peer=$(peer_of "$on")
   in_cluster "$peer" crm_resource --cleanup --resource vm1 >/dev/null
   # A shorter start timeout keeps the guard's wait (half of it) short: two refusals in under a minute.
@@ -186,13 +185,13 @@ stop_cluster_daemons() {
 @test "a Ceph key without osd blocklist rights: the guard refuses to start, even on a fencing; with them it blocklists, vm1 starts once" {
   wait_until 120 "three nodes online" all_online_from node1
   ceph_ceph auth get-or-create client.noblock mon 'allow r' osd 'profile rbd pool=rbd' >"$CEPH_DIR/etc/ceph.client.noblock.keyring"
-  wait_until 60 "vm1 to run" started_from node1
-  on=$(where_from node1 vm1)
+  on=$(vm1_node_from node1 60)
   peer=$(peer_of "$on")
   in_cluster "$peer" crm_resource --cleanup --resource vm1 >/dev/null
   in_cluster "$peer" crm_resource --resource vm1 --set-parameter ceph_client_id --parameter-value noblock
-  wait_until 120 "vm1 to run with the new key" started_from "$peer"
-  on=$(where_from "$peer" vm1)
+  # vm1 restarts with the new key: started_from would still see the old run before the transition.
+  in_cluster "$peer" crm_resource --wait --timeout=90
+  on=$(vm1_node_from "$peer" 120)
   peer=$(peer_of "$on")
   in_cluster "$peer" crm_attribute --type crm_config --name maintenance-mode --update true
   sleep 2

@@ -70,8 +70,7 @@ _sample_qemus() { while :; do vm1_qemus >>"$1"; sleep 0.2; done; }
 FROZEN_GROUP=seapath-lab-e2e-stuck
 
 @test "vm1 runs once, on the node whose QEMU holds its RBD image, and the vip follows it" {
-  wait_until 120 "vm1 to start" crm_started_anywhere vm1
-  on=$(crm_where_is vm1)
+  on=$(crm_wait_where vm1 120)
   [ "$(vm1_qemus)" -eq 1 ]
   for n in node1 node2 node3; do
     run in_node "$n" virsh domstate vm1

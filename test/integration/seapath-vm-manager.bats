@@ -117,8 +117,7 @@ vm_manager.create({"name": "guest1", "base_xml": open(sys.argv[1]).read(), "imag
   [ "$(param_of guest1 config)" = /etc/pacemaker/guest1.xml ]
   [ "$(primitive_attr guest1 "/operations/op[@name='stop']/@timeout")" = 30 ]
   [ "$(primitive_attr guest1 "/meta_attributes/nvpair[@name='allow-migrate']/@value")" = true ]
-  wait_until 120 "guest1 to start" crm_started_anywhere guest1
-  on=$(crm_where_is guest1)
+  on=$(crm_wait_where guest1 120)
   runs_only_on "$on" guest1
   [ "$(qemus_of guest1)" -eq 1 ]
   libvirt_wait_guest_up "$LAB_ROOT/guest1.serial" 60
