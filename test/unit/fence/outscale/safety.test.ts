@@ -208,20 +208,27 @@ describe('filter limits the plugs too', () => {
     expect(stateOf('i-00000018')).toBe('running');
   });
 
-  it('a VM ID outside the filter is refused, and nothing is stopped', async () => {
-    const r = await agent(['action=off', 'port=i-00000018', 'filter=Cluster=lab']);
+  it.each([
+    [
+      'a VM ID',
+      'off',
+      'i-00000018',
+      'i-00000018',
+      'VM i-00000018 does not carry the tag Cluster=lab (filter): this device does not fence it',
+    ],
+    [
+      'a tag plug whose only VM is',
+      'reboot',
+      'spare',
+      'i-00000012',
+      'no VM with the tag Name=spare carries the tag Cluster=lab (filter): i-00000012 is outside this device',
+    ],
+  ])('%s outside the filter is refused (%s), and nothing is stopped', async (_what, action, port, vm, reason) => {
+    const r = await agent([`action=${action}`, `port=${port}`, 'filter=Cluster=lab']);
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toContain('VM i-00000018 does not carry the tag Cluster=lab (filter): this device does not fence it');
+    expect(r.stderr).toContain(reason);
     expect(requests('StopVms')).toEqual([]);
-    expect(stateOf('i-00000018')).toBe('running');
-  });
-
-  it('a tag plug whose only VM is outside the filter is refused, and nothing is stopped', async () => {
-    const r = await agent(['action=reboot', 'port=spare', 'filter=Cluster=lab']);
-    expect(r.exitCode).toBe(1);
-    expect(r.stderr).toContain('no VM with the tag Name=spare carries the tag Cluster=lab (filter): i-00000012 is outside this device');
-    expect(requests('StopVms')).toEqual([]);
-    expect(stateOf('i-00000012')).toBe('running');
+    expect(stateOf(vm)).toBe('running');
   });
 
   it('monitor fails when two VMs of the filter share a tag_key value: fencing that node would fail as ambiguous', async () => {
