@@ -44,7 +44,9 @@ export function parseDomainXml(text: string): DomainXml {
   if (!isNode(domain)) throw new DomainXmlError('the root element is not <domain>');
   const name = textOf(domain.name);
   if (name === undefined || name === '') throw new DomainXmlError('<domain> has no <name>');
-  const vcpus = Number(textOf(domain.vcpu));
+  // The vCPUs it boots with, as `virsh dominfo`'s CPU(s): current= when set, else the maximum.
+  const current = isNode(domain.vcpu) && typeof domain.vcpu['@_current'] === 'string' ? domain.vcpu['@_current'] : undefined;
+  const vcpus = Number(current ?? textOf(domain.vcpu));
   return {
     name,
     uuid: textOf(domain.uuid)?.toLowerCase(),

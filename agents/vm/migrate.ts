@@ -40,7 +40,8 @@ export async function migrateTo(p: VmParams, ctx: VmContext): Promise<void> {
 
   const remoteUri = remoteUriFor(target, p);
   const migrateUri = migrateUriFor(target, p);
-  if (p.save_config_on_stop || p.sync_config_on_stop) await saveConfig(virshFor(p), vm, vm.systemImage ? rbdFor(p) : undefined, false, ctx);
+  if (p.save_config_on_stop || p.sync_config_on_stop)
+    await saveConfig(virshFor(p), vm, vm.systemImage ? rbdFor(p) : undefined, p.sync_config_on_stop, ctx);
   if (p.start_resources)
     await startDomainResources(readConfigFile(vm.config), new Virsh(remoteUri, query), stepDeadline(ctx.deadline, 20_000));
   const how = { remoteUri, migrateUri, bandwidthMiBs: p.migration_speed, extraOptions: splitMigrateOptions(p.migrate_options).extra };
@@ -118,7 +119,7 @@ export async function migrateFrom(p: VmParams, ctx: VmContext): Promise<void> {
   const scripts = monitorScriptsOf(p.monitor_scripts);
   if (scripts.length > 0) await waitForMonitorScripts(scripts, vm.name, stepDeadline(ctx.deadline));
   if (p.save_config_on_stop || p.sync_config_on_stop)
-    await saveConfig(virsh, vm, vm.systemImage && which('rbd') !== undefined ? rbdFor(p) : undefined, false, ctx);
+    await saveConfig(virsh, vm, vm.systemImage && which('rbd') !== undefined ? rbdFor(p) : undefined, p.sync_config_on_stop, ctx);
   if (wantsUtilization(p)) {
     try {
       await autosetUtilization(p, parseDomainXml(readConfigFile(vm.config)), ctx);

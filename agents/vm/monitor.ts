@@ -75,7 +75,13 @@ async function notRunningUnlessInProc(
       `libvirt at ${p.hypervisor} says ${vm.name} is ${describeStatus(status)}, but its QEMU runs here (pid ${pids(processes)}): ` +
         `a stop will kill it`,
     );
-  if (ctx.isProbe && nameIsKnown && status.kind === 'inactive' && status.state === 'shut off') {
+  if (ctx.isProbe && nameIsKnown && status.kind === 'inactive' && status.state === 'shut off' && status.reason === 'saved') {
+    // Saved RAM is data: a probe (maintenance mode, an unmanaged resource) does not delete it; start does.
+    ctx.log.warn(
+      `${vm.name} is defined here with a managed-save image: a manual virsh start here would resume stale RAM; ` +
+        'a start of the resource on this node removes it',
+    );
+  } else if (ctx.isProbe && nameIsKnown && status.kind === 'inactive' && status.state === 'shut off') {
     // A persistent definition on a node that does not run the VM: `virsh start` there would pass the image guard.
     ctx.log.info(`${vm.name} is defined here but not running: removing that definition`);
     await virshFor(p)

@@ -174,8 +174,10 @@ export class Virsh {
     return ['virsh', ...args];
   }
 
+  // virsh prefers VIRSH_DEFAULT_CONNECT_URI to LIBVIRT_DEFAULT_URI: one inherited from Pacemaker's
+  // environment must not send the agent to another hypervisor.
   private get env(): Record<string, string> {
-    return { LIBVIRT_DEFAULT_URI: this.uri };
+    return { LIBVIRT_DEFAULT_URI: this.uri, VIRSH_DEFAULT_CONNECT_URI: this.uri };
   }
 }
 

@@ -42,6 +42,14 @@ describe('parseDomainXml', () => {
     expect(parseDomainXml(`<domain><name>a</name>${memory}</domain>`).memoryMiB).toBe(mib);
   });
 
+  it.each([
+    ["<vcpu placement='static'>4</vcpu>", 4],
+    ["<vcpu placement='static' current='2'>8</vcpu>", 2],
+    ['<vcpu>0</vcpu>', undefined],
+  ])('counts %s as %s vCPUs, as virsh dominfo does', (vcpu, count) => {
+    expect(parseDomainXml(`<domain><name>a</name>${vcpu}</domain>`).vcpus).toBe(count);
+  });
+
   it('takes a single disk as a list too, and a domain without devices has no rbd images', () => {
     expect(
       parseDomainXml(`<domain><name>a</name><devices><disk type='network'><source protocol='rbd' name='p/i'/></disk></devices></domain>`)

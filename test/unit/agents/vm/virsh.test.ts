@@ -81,6 +81,16 @@ describe('parseJobType', () => {
   });
 });
 
+it("names the hypervisor in both of virsh's URI variables: an inherited VIRSH_DEFAULT_CONNECT_URI would win", async () => {
+  const envs: (Readonly<Record<string, string | undefined>> | undefined)[] = [];
+  const virsh = new Virsh('qemu+tcp://192.0.2.7/system', async (_argv, options) => {
+    envs.push(options.env);
+    return ok('running (booted)\n');
+  });
+  await virsh.domstate('vm1', Deadline.after(1000));
+  expect(envs).toEqual([{ LIBVIRT_DEFAULT_URI: 'qemu+tcp://192.0.2.7/system', VIRSH_DEFAULT_CONNECT_URI: 'qemu+tcp://192.0.2.7/system' }]);
+});
+
 describe('Virsh.domainNames', () => {
   it('lists running and defined domains, one per line, and asks for both', async () => {
     const asked: Argv[] = [];
