@@ -18,13 +18,20 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 /**
  * Region and API base URL, from options, then the environment, then the profile, then defaults.
- * An endpoint api.<region>.outscale.com names the signing region when no region is given.
+ * An endpoint api.<region>.outscale.com names the signing region unless the same place, or a
+ * nearer one, gives a region: a device's endpoint= is not signed with a profile's region.
  */
 export function resolveEndpoint(o: OutscaleOptions, env: Env, profile: Profile | undefined): { region: string; endpoint: URL } {
-  const override = o.endpoint ?? nonEmpty(env.OSC_ENDPOINT_API) ?? profile?.endpoint;
+  const places = [
+    { endpoint: o.endpoint, region: o.region },
+    { endpoint: nonEmpty(env.OSC_ENDPOINT_API), region: nonEmpty(env.OSC_REGION) },
+    { endpoint: profile?.endpoint, region: profile?.region },
+  ];
+  const endpointPlace = places.findIndex((p) => p.endpoint !== undefined);
+  const override = places[endpointPlace]?.endpoint;
   const endpoint = override === undefined ? undefined : parseEndpoint(override, o.insecure_http);
   const fromHost = endpoint === undefined ? undefined : /^api\.([a-z0-9-]+)\.outscale\.com$/.exec(endpoint.hostname)?.[1];
-  const region = o.region ?? nonEmpty(env.OSC_REGION) ?? profile?.region ?? fromHost ?? defaultRegion;
+  const region = regionOf(places, endpointPlace, fromHost) ?? defaultRegion;
   if (!/^[a-z0-9-]+$/.test(region)) throw new FenceError(`region '${region}' is not a region name (e.g. eu-west-2)`);
   if (endpoint === undefined) {
     if (!(knownRegions as readonly string[]).includes(region))
@@ -106,6 +113,19 @@ export function bypassesProxy(url: URL, noProxy: string | undefined): boolean {
     if (host === name || host.endsWith(`.${name}`)) return true;
   }
   return false;
+}
+
+/** The first place's region, or the endpoint's host region at the place the endpoint came from. */
+function regionOf(
+  places: readonly { region: string | undefined }[],
+  endpointPlace: number,
+  fromHost: string | undefined,
+): string | undefined {
+  for (const [i, place] of places.entries()) {
+    if (place.region !== undefined) return place.region;
+    if (i === endpointPlace && fromHost !== undefined) return fromHost;
+  }
+  return undefined;
 }
 
 function nonEmpty(v: string | undefined): string | undefined {

@@ -221,9 +221,11 @@ async function beforeFencing(c: OutscaleConnection, plugs: readonly string[], ct
     const problem = shutdownProblem(await readOnce(c, plug, ctx), c.o);
     if (problem !== undefined) throw new FenceError(problem);
   }
-  if (c.o.skip_race_check) return;
+  if (c.o.skip_race_check && !c.o.refuse_self_fencing) return;
   const own = await readOwnVmId(instanceIdUrl(c.o.metadata_url), loginTimeoutMs(c.o), ctx.deadline);
   if ('unknown' in own) {
+    if (c.o.refuse_self_fencing)
+      throw new FenceError(`${own.unknown}: refuse_self_fencing is set and this node's own VM is not known; nothing was done`);
     ctx.log.warn(`${own.unknown}; fencing without the race check (set skip_race_check=true off Outscale)`);
     return;
   }

@@ -105,7 +105,9 @@ export const outscaleOptions = {
   }),
   refuse_self_fencing: flag({
     order: 6,
-    desc: 'Refuse to stop the VM this agent runs on. Off by default: Pacemaker asks a node to fence itself only when no other node can.',
+    desc:
+      'Refuse to stop the VM this agent runs on. With skip_race_check too, and when the metadata service cannot tell which VM ' +
+      'that is, the fence fails. Off by default: Pacemaker asks a node to fence itself only when no other node can.',
   }),
   allow_terminate: flag({
     order: 6,

@@ -38,7 +38,7 @@ export function isInFilter(vm: Vm, filter: string | undefined): boolean {
  * page of ReadVms). With a filter, only VMs that carry its tag count: a VM outside it is never
  * fenced, and a namesake outside it does not make the plug ambiguous. Zero or several matches
  * fail and nothing is done. A terminated VM that kept the tag (ReadVms may show it for up to an
- * hour) does not make a live namesake ambiguous.
+ * hour) does not make a live namesake ambiguous, nor stand for one outside the filter.
  */
 export async function findTargetVm(api: OutscaleApi, plug: string, lookup: TargetLookup, deadline: Deadline): Promise<Vm> {
   const { tagKey, filter } = lookup;
@@ -56,11 +56,19 @@ export async function findTargetVm(api: OutscaleApi, plug: string, lookup: Targe
   const exact = vms.filter((v) => v.tags.get(tagKey) === plug);
   const inFilter = exact.filter((v) => isInFilter(v, filter));
   const live = inFilter.filter((v) => v.state !== 'terminated');
+  const liveOutside = exact.filter((v) => v.state !== 'terminated' && !isInFilter(v, filter));
   const candidates = live.length > 0 ? live : inFilter;
+  const retag = "nothing was done: tag the node's VM with the filter tag, or check the plug";
   if (candidates.length === 0 && exact.length > 0)
     throw new FenceError(
       `no VM with the tag ${tagKey}=${plug} carries the tag ${filter} (filter): ${exact.map((v) => v.id).join(', ')} ` +
-        "is outside this device; nothing was done: tag the node's VM with the filter tag, or check the plug",
+        `is outside this device; ${retag}`,
+    );
+  // A deleted namesake inside the filter must not stand for a live node outside it: "already off" would be false.
+  if (live.length === 0 && liveOutside.length > 0)
+    throw new FenceError(
+      `the tag ${tagKey}=${plug} is on terminated VMs only (${inFilter.map((v) => v.id).join(', ')}) within the filter ` +
+        `${filter}, and on ${liveOutside.map((v) => `${v.id} (${v.state})`).join(', ')} outside this device; ${retag}`,
     );
   if (candidates.length === 0)
     throw new FenceError(`no VM has the tag ${tagKey}=${plug}: tag the VM, set tag_key, or map the node with pcmk_host_map=${plug}:i-…`);

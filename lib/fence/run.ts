@@ -96,6 +96,11 @@ async function dispatch<C, V>(agent: FenceAgent<FenceOptionsSpec, C, V>, input: 
   for (const n of fromStdin?.malformedLines ?? []) log.warn(`ignoring line ${n} of stdin: it is not key=value`);
   for (const w of resolved.warnings) log.warn(w);
   if (o.verbose && o.verbose_level === 0) log.warn('ignoring verbose: verbose_level=0 turns debug messages off');
+  // fencing.py honours help= and version= on stdin too, and exits 0: a device holding one would
+  // answer every fence with success and stop nothing.
+  const stdinAction = fromStdin?.options.some((x) => x.name === 'action') === true;
+  if (stdinAction && (o.help || o.version))
+    return fail(`${o.help ? 'help' : 'version'} is for the command line (-h, -V), not a device option: remove it; nothing was done`);
   if (o.help) {
     io.out(usageText(agent.name, spec));
     return FenceExit.SUCCESS;

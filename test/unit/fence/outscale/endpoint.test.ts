@@ -27,11 +27,18 @@ describe('endpoint safety and proxies', () => {
     ['endpoint=https://api.cloudgouv-eu-west-1.outscale.com\n', {}, 'cloudgouv-eu-west-1'],
     ['endpoint=https://api.us-east-2.outscale.com/api/v1\n', {}, 'us-east-2'],
     ['endpoint=https://api.us-east-2.outscale.com\nregion=eu-west-2\n', {}, 'eu-west-2'],
-    ['endpoint=https://api.us-east-2.outscale.com\n', { OSC_REGION: 'us-west-1' }, 'us-west-1'],
+    ['endpoint=https://api.us-east-2.outscale.com\n', { OSC_REGION: 'us-west-1' }, 'us-east-2'],
+    ['', { OSC_ENDPOINT_API: 'https://api.us-east-2.outscale.com', OSC_REGION: 'us-west-1' }, 'us-west-1'],
+    ['', { OSC_ENDPOINT_API: 'https://api.us-east-2.outscale.com' }, 'us-east-2'],
+    ['region=us-west-1\n', { OSC_ENDPOINT_API: 'https://api.us-east-2.outscale.com' }, 'us-west-1'],
+    ['endpoint=https://osc.example.test\n', { OSC_REGION: 'us-west-1' }, 'us-west-1'],
     ['endpoint=https://osc.example.test\n', {}, 'eu-west-2'],
-  ])('an endpoint api.<region>.outscale.com signs for that region when none is given: %j %j -> %s', (text, env, region) => {
-    expect(resolveEndpoint(options(text), env, undefined).region).toBe(region);
-  });
+  ])(
+    'an endpoint api.<region>.outscale.com signs for that region unless its place or a nearer one names one: %j %j -> %s',
+    (text, env, region) => {
+      expect(resolveEndpoint(options(text), env, undefined).region).toBe(region);
+    },
+  );
 
   it.each(['http://192.0.2.10:3000', 'http://localhost:3000', 'http://api.eu-west-2.outscale.com'])(
     'plain http off loopback is refused: %s',
@@ -144,6 +151,12 @@ describe('credentials', () => {
     const o = options(`config_file=${config}\n`);
     const r = resolveEndpoint(o, {}, loadProfile(o, {}).profile);
     expect([r.region, r.endpoint.href]).toEqual(['us-east-2', 'http://127.0.0.1:7/api/v1']);
+  });
+
+  it("signs a device's endpoint for its host's region, not for the profile's region", () => {
+    const o = options(`config_file=${config}\nendpoint=https://api.eu-west-2.outscale.com\n`);
+    const r = resolveEndpoint(o, {}, loadProfile(o, {}).profile);
+    expect([r.region, r.endpoint.href]).toEqual(['eu-west-2', 'https://api.eu-west-2.outscale.com/api/v1']);
   });
 
   it.each([

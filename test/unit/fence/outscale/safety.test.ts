@@ -27,6 +27,9 @@ const vms = [
   { vmId: 'i-00000018', state: 'running', tags: { Name: 'solo', Cluster: 'other' } },
   { vmId: 'i-00000019', state: 'running', tags: { Name: 'dup', Cluster: 'pair' } },
   { vmId: 'i-0000001a', state: 'running', tags: { Name: 'dup', Cluster: 'pair' } },
+  // A node whose VM was replaced: the old one, deleted, kept its tags; the new one lacks the filter's.
+  { vmId: 'i-0000001b', state: 'terminated', tags: { Name: 'reborn', Cluster: 'lab' } },
+  { vmId: 'i-0000001c', state: 'running', tags: { Name: 'reborn' } },
 ];
 
 let h: Harness;
@@ -231,6 +234,17 @@ describe('filter limits the plugs too', () => {
     expect(stateOf(vm)).toBe('running');
   });
 
+  it('a deleted namesake inside the filter does not stand for a live VM outside it: no "Already OFF", nothing stopped', async () => {
+    const r = await agent(['action=off', 'port=reborn', 'filter=Cluster=lab']);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain(
+      'the tag Name=reborn is on terminated VMs only (i-0000001b) within the filter Cluster=lab, and on i-0000001c (running) outside',
+    );
+    expect(r.stdout).not.toContain('Success');
+    expect(requests('StopVms')).toEqual([]);
+    expect(stateOf('i-0000001c')).toBe('running');
+  });
+
   it('monitor fails when two VMs of the filter share a tag_key value: fencing that node would fail as ambiguous', async () => {
     const r = await agent(['action=monitor', 'filter=Cluster=pair']);
     expect(r.exitCode).toBe(1);
@@ -274,6 +288,28 @@ describe('self-fencing and the race check', () => {
     expect(requests('StopVms')).toEqual([]);
   });
 
+  it.each([
+    ['skip_race_check=true', 'skip_race_check=true', 'refusing to fence node1: VM i-0000000a is the VM this agent runs on'],
+    [
+      'an unreadable metadata service',
+      'metadata_url=http://127.0.0.1:9/latest/meta-data',
+      "refuse_self_fencing is set and this node's own VM is not known; nothing was done",
+    ],
+  ])('refuse_self_fencing=true still holds with %s, and sends no StopVms', async (_what, line, reason) => {
+    const r = await agent(['action=off', 'port=node1', 'refuse_self_fencing=true', line, 'login_timeout=1']);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain(reason);
+    expect(requests('StopVms')).toEqual([]);
+    expect(stateOf('i-0000000a')).toBe('running');
+  });
+
+  it('without refuse_self_fencing, an unreadable metadata service is a warning and the fence goes on', async () => {
+    const r = await agent(['action=off', 'port=node2', 'metadata_url=http://127.0.0.1:9/latest/meta-data', 'login_timeout=1']);
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr).toContain('fencing without the race check');
+    expect(stateOf('i-0000000b')).toBe('stopped');
+  });
+
   it('reads its own VM again right before StopVms, and yields while it is itself being stopped', async () => {
     const ok = await agent(['action=off', 'port=node2']);
     expect(ok.exitCode).toBe(0);
@@ -288,6 +324,23 @@ describe('self-fencing and the race check', () => {
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain("this node's own VM i-0000000a is stopping");
     expect(stateOf('i-0000000b')).toBe('running');
+  });
+});
+
+describe('help and version are for the command line', () => {
+  it.each(['help=1', 'version=1', 'version=', 'help=yes'])(
+    'a device holding %s does not answer off with success: it fails and stops nothing',
+    async (line) => {
+      const r = await agent(['action=off', 'port=node2', line]);
+      expect(r.exitCode).toBe(1);
+      expect(r.stderr).toContain('is for the command line (-h, -V), not a device option');
+      expect(requests()).toEqual([]);
+      expect(stateOf('i-0000000b')).toBe('running');
+    },
+  );
+
+  it('help=0 is no help and does not get in the way', async () => {
+    expect((await agent(['action=status', 'port=node2', 'help=0'])).exitCode).toBe(0);
   });
 });
 
