@@ -107,8 +107,8 @@ export async function killQemuProcesses(processes: readonly QemuProcess[], termG
   };
   const alive = (): QemuProcess[] => processes.filter((p) => !hasExited(p));
   signalAll('SIGTERM');
-  const termUntil = Date.now() + Math.min(termGraceMs, Math.floor(deadline.remainingMs() / 2));
-  while (alive().length > 0 && Date.now() < termUntil) await sleep(50, deadline);
+  const termUntil = performance.now() + Math.min(termGraceMs, Math.floor(deadline.remainingMs() / 2));
+  while (alive().length > 0 && performance.now() < termUntil) await sleep(50, deadline);
   if (alive().length > 0) signalAll('SIGKILL');
   // A process the kernel will not let us signal does not go: no use waiting for it.
   const mayStillGo = (): boolean => alive().some((p) => !denied.has(p.pid));

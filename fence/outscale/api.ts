@@ -75,7 +75,7 @@ export class OutscaleApi {
     });
     if (deadline.isExpired()) throw new OutscaleApiError(action, 'no time left for the request', { transient: true });
     const attempt = deadline.within(this.settings.requestTimeoutMs);
-    const startedMs = Date.now();
+    const startedMs = performance.now();
     let res: HttpResponse;
     try {
       res = await sendHttp({
@@ -88,9 +88,9 @@ export class OutscaleApi {
         ...(this.settings.ca ? { ca: this.settings.ca } : {}),
       });
     } catch (e) {
-      throw this.networkError(action, url, e, attempt.isExpired() ? Date.now() - startedMs : undefined);
+      throw this.networkError(action, url, e, attempt.isExpired() ? performance.now() - startedMs : undefined);
     }
-    this.log.debug(`${action} ${text} -> HTTP ${res.status} in ${Date.now() - startedMs} ms`);
+    this.log.debug(`${action} ${text} -> HTTP ${res.status} in ${performance.now() - startedMs} ms`);
     if (res.status === 200) {
       try {
         return JSON.parse(res.body) as unknown;

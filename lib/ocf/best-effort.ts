@@ -6,6 +6,11 @@ import type { Deadline } from '../time/index.js';
 export interface BestEffortOptions {
   /** At most this long, whatever the operation has left. */
   readonly withinMs?: number;
+  /**
+   * false for a step whose action is not decided yet: a clean-up on a failing path, an optional
+   * step before the work is done. Bounded and logged the same, but a backstop during it is a failure.
+   */
+  readonly settled?: boolean;
 }
 
 /**
@@ -35,7 +40,8 @@ export class BestEffort {
   async run<T>(what: string, step: (deadline: Deadline) => Promise<T>, options: BestEffortOptions = {}): Promise<T | undefined> {
     const remaining = this.deadline.remainingMs();
     const sub = this.deadline.within(Math.min(options.withinMs ?? Infinity, remaining - bestEffortReserveMs(remaining)));
-    this.running.push(what);
+    const settled = options.settled !== false;
+    if (settled) this.running.push(what);
     try {
       if (sub.isExpired()) throw new Error('no time left before the operation deadline');
       return await step(sub);
@@ -43,7 +49,7 @@ export class BestEffort {
       this.log.warn(`${what} (best effort) did not complete: ${e instanceof Error ? e.message : String(e)}`);
       return undefined;
     } finally {
-      this.running.splice(this.running.lastIndexOf(what), 1);
+      if (settled) this.running.splice(this.running.lastIndexOf(what), 1);
     }
   }
 }

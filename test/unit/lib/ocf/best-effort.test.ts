@@ -43,6 +43,16 @@ describe('best-effort steps', () => {
     expect(r.stderr).not.toContain('ocf-exit-reason');
   });
 
+  it('a clean-up on a failing path (settled: false) that ignores its deadline is a failure at the backstop, not a success', async () => {
+    const agent = agentStopping(async (ctx) => {
+      await ctx.bestEffort('set the link down again', () => new Promise<void>(() => undefined), { settled: false });
+      throw new Error('never reached');
+    });
+    const r = await runAction(agent, 'stop', { ...base, OCF_RESKEY_CRM_meta_timeout: '2000' });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('ocf-exit-reason:stop did not finish within its 2 s timeout\n');
+  });
+
   it('work that is not best effort still fails at the backstop', async () => {
     const agent = agentStopping(async (ctx) => {
       await ctx.bestEffort('a quick step', async () => 'done');

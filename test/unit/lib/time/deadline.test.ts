@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { budgetForTimeout, Deadline, parseDurationMs, waitUntil, WaitTimedOut } from '../../../../lib/time/index.js';
 
 describe('deadline', () => {
@@ -17,6 +17,19 @@ describe('deadline', () => {
     expect(d.portion(0.5).remainingMs()).toBeLessThanOrEqual(500);
     expect(d.within(5000).remainingMs()).toBeLessThanOrEqual(1000);
     expect(d.leaving(800).remainingMs()).toBeLessThanOrEqual(200);
+  });
+
+  it.each([30_000, -30_000])('a wall clock stepped by %i ms (chrony, PTP) neither ends nor stretches the budget', (stepMs) => {
+    const d = Deadline.after(18_000);
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + stepMs });
+    try {
+      expect(d.remainingMs()).toBeGreaterThan(17_000);
+      expect(d.remainingMs()).toBeLessThanOrEqual(18_000);
+      expect(d.within(3000).remainingMs()).toBeGreaterThan(2000);
+      expect(d.leaving(8000).remainingMs()).toBeLessThanOrEqual(10_000);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('waitUntil times out with a reason naming what it waited for', async () => {
