@@ -4,7 +4,7 @@ import { Ocf, OcfError } from '../../lib/ocf/index.js';
 import type { Deadline } from '../../lib/time/index.js';
 import { sortFpingOptions } from './fping-options.js';
 import { checkIputilsOptions } from './iputils-options.js';
-import { resolveHosts } from './resolve.js';
+import { nameBudgetMs, resolveHosts, type Resolution } from './resolve.js';
 import type { HostAnswer } from './score.js';
 import type { ProbePlan } from './timing.js';
 
@@ -46,15 +46,19 @@ export async function pingWithFping(
 ): Promise<IcmpRun> {
   const { kept, dropped } = sortFpingOptions(options);
   const family = kept.includes('-6') || kept.includes('--ipv6') ? 6 : kept.includes('-4') || kept.includes('--ipv4') ? 4 : 0;
-  // Names get what fping's probes leave of the budget, at most the timeout itself.
-  const resolveMs = Math.max(100, Math.min(plan.waitMs, deadline.remainingMs() - plan.waitMs - 200));
-  const resolutions = await resolveHosts(hosts, family, resolveMs);
+  const resolutions = await resolveHosts(hosts, family, nameBudgetMs(plan.waitMs, deadline));
+  const run = await probeAddresses(resolutions, (addresses) => runFping(addresses, plan, kept, deadline));
+  return { ...run, dropped };
+}
+
+/** Probes the addresses names resolved to, and answers per name: an unresolved one with why. */
+async function probeAddresses(resolutions: Map<string, Resolution>, probe: (addresses: string[]) => Promise<IcmpRun>): Promise<IcmpRun> {
   const addresses = [...new Set([...resolutions.values()].flatMap((r) => ('address' in r ? [r.address] : [])))];
-  const run = addresses.length > 0 ? await runFping(addresses, plan, kept, deadline) : { answers: new Map(), output: '' };
+  const run = addresses.length > 0 ? await probe(addresses) : { answers: new Map<string, HostAnswer>(), output: '' };
   const answers = new Map<string, HostAnswer>();
   for (const [host, r] of resolutions)
     answers.set(host, 'address' in r ? (run.answers.get(r.address) ?? { reachable: false, detail: 'not probed' }) : r.unresolved);
-  return { answers, output: run.output, dropped };
+  return { answers, output: run.output };
 }
 
 async function runFping(
@@ -151,6 +155,13 @@ export async function pingWithIputils(
   deadline: Deadline,
 ): Promise<IcmpRun> {
   checkIputilsOptions(options);
+  const family = options.includes('-6') ? 6 : options.includes('-4') ? 4 : 0;
+  // Names first, as with fping: ping's own getaddrinfo would be killed with it at waitMs.
+  const resolutions = await resolveHosts(hosts, family, nameBudgetMs(plan.waitMs, deadline));
+  return probeAddresses(resolutions, (addresses) => pingEach(addresses, plan, options, deadline));
+}
+
+async function pingEach(hosts: readonly string[], plan: ProbePlan, options: readonly string[], deadline: Deadline): Promise<IcmpRun> {
   const isRoot = process.getuid?.() === 0;
   // -w counts whole seconds: a sub-second timeout is enforced by killing ping at waitMs.
   const perHost = deadline.within(plan.waitMs + 200);
@@ -158,7 +169,7 @@ export async function pingWithIputils(
     hosts.map(async (host) => {
       try {
         const r = await query(iputilsArgv(host, plan, options, isRoot), { deadline: perHost, okExitCodes: [1, 2] });
-        const refusal = iputilsUsageError(r.exitCode, r.stdout, r.stderr);
+        const refusal = iputilsUsageError(r.exitCode, r.stdout, r.stderr, host);
         if (refusal !== undefined)
           throw new OcfError(Ocf.ERR_ARGS, `ping rejected its arguments (check the options parameter): ${refusal}`);
         const answer: HostAnswer =
@@ -185,12 +196,12 @@ const iputilsUsage =
  * Why ping refused to run as asked, or undefined when it probed (its statistics line is printed
  * even under -q) or failed for a reason that is about the host (`ping: HOST: Name or service not known`).
  */
-export function iputilsUsageError(exitCode: number | undefined, stdout: string, stderr: string): string | undefined {
+export function iputilsUsageError(exitCode: number | undefined, stdout: string, stderr: string, host?: string): string | undefined {
   if (exitCode === 0 || /packets transmitted/.test(stdout)) return undefined;
   return stderr
     .split('\n')
     .map((l) => l.trim())
-    .find((l) => iputilsUsage.test(l));
+    .find((l) => iputilsUsage.test(l) && (host === undefined || !l.startsWith(`ping: ${host}: `)));
 }
 
 function lastLine(text: string): string {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { connect } from 'node:net';
 import type { Deadline } from '../../lib/time/index.js';
+import { nameBudgetMs, resolveHosts } from './resolve.js';
 import type { HostAnswer } from './score.js';
 
 /**
@@ -8,7 +9,14 @@ import type { HostAnswer } from './score.js';
  * established connection counts: a refused one means the service is down, whatever the
  * network does. A silent host is given `waitMs` (the kernel resends the SYN meanwhile).
  */
-export function connectTcp(host: string, port: number, waitMs: number, deadline: Deadline): Promise<HostAnswer> {
+export async function connectTcp(host: string, port: number, waitMs: number, deadline: Deadline): Promise<HostAnswer> {
+  // A name is resolved first, in a child killed at the limit: connect's own lookup could hold the exit.
+  const [resolved] = (await resolveHosts([host], 0, nameBudgetMs(waitMs, deadline))).values();
+  if (resolved === undefined || 'unresolved' in resolved) return resolved?.unresolved ?? { reachable: false, detail: 'no address' };
+  return connectTo(resolved.address, port, waitMs, deadline);
+}
+
+function connectTo(host: string, port: number, waitMs: number, deadline: Deadline): Promise<HostAnswer> {
   return new Promise((resolve) => {
     const socket = connect({ host, port });
     const finish = (answer: HostAnswer): void => {

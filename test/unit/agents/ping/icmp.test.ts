@@ -90,6 +90,11 @@ describe("iputils ping's own refusals, told from unreachable hosts", () => {
     expect(iputilsUsageError(exitCode, stdout, stderr)).toBeUndefined();
   });
 
+  it('a host whose name holds a word of a complaint is not a refusal: its own error is about the host', () => {
+    expect(iputilsUsageError(2, '', 'ping: usage.example: Temporary failure in name resolution\n', 'usage.example')).toBeUndefined();
+    expect(iputilsUsageError(2, '', 'ping: usage error: Destination address required\n', 'usage.example')).toContain('usage error');
+  });
+
   it.each([[['-B', '1.5']], [['-c', '3', 'extra']], [['1.5']], [['--', 'x']]])(
     'refuses options %j that would give ping another destination, with 2 (this node)',
     (options) => {
