@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Telling the segment where the address lives.
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, readdirSync, readFileSync } from 'node:fs';
 import { query, run, spawnDetached, type Argv } from '../../lib/exec/index.js';
 import type { Deadline } from '../../lib/time/index.js';
 import type { FloatingAddress } from './address.js';
@@ -55,22 +55,33 @@ export async function announce(
 }
 
 /**
- * Ends a background sender left by start, if it still runs and is still the sender of this
- * address (pids are reused, and another vip's sender must be left alone).
+ * Ends the background senders of this address: the one start left (its pid is saved), and any
+ * a monitor's arp_count_refresh left, found in /proc. Each is checked to still be a sender of this
+ * address before it is killed (pid reuse). A sender that went on after the stop would claim the
+ * address for this node while another holds it.
  */
-export function stopAnnouncer(pid: number | undefined, address: FloatingAddress): void {
-  if (pid === undefined) return;
-  let argv: string[];
+export function stopAnnouncers(savedPid: number | undefined, address: FloatingAddress): void {
+  const pids = new Set<number>(savedPid !== undefined ? [savedPid] : []);
+  let entries: string[] = [];
   try {
-    argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    entries = readdirSync('/proc');
   } catch {
-    return;
+    // No /proc: only the saved pid is known.
   }
-  if (!isAnnouncerOf(argv, address)) return;
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    // Already gone between the check and the kill.
+  for (const entry of entries) if (/^\d+$/.test(entry)) pids.add(Number(entry));
+  for (const pid of pids) {
+    let argv: string[];
+    try {
+      argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    } catch {
+      continue;
+    }
+    if (!isAnnouncerOf(argv, address)) continue;
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Already gone between the check and the kill.
+    }
   }
 }
 
@@ -80,7 +91,11 @@ export function isAnnouncerOf(argv: readonly string[], address: FloatingAddress)
   return (program === sendArpPath || program === sendUaPath) && args.includes(address.text);
 }
 
-/** Gratuitous ARPs from the monitor (arp_count_refresh), with no execa load on that path. */
+/**
+ * Gratuitous ARPs from the monitor (arp_count_refresh), with no execa load on that path. With
+ * arp_bg (IPv4's default) they go on in the background, as IPaddr2 sends them: the monitor does
+ * not wait count × interval; stop ends them (stopAnnouncers).
+ */
 export async function refreshArp(
   address: FloatingAddress,
   nic: string,
@@ -88,5 +103,12 @@ export async function refreshArp(
   s: AnnounceSettings,
   deadline: Deadline,
 ): Promise<void> {
-  await query(senderArgv(address, nic, 32, count, s), { deadline });
+  const argv = senderArgv(address, nic, 32, count, s);
+  if (!s.background) {
+    await query(argv, { deadline });
+    return;
+  }
+  // A detached child's failure to start is not seen: a sender that cannot run is said here.
+  accessSync(argv[0], constants.X_OK);
+  spawnDetached(argv);
 }

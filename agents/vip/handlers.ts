@@ -3,7 +3,7 @@ import { CAP_NET_RAW, hasCapability } from '../../lib/exec/index.js';
 import { Ocf, OcfError, type MonitorResult, type ResourceContext, type ToolNeed } from '../../lib/ocf/index.js';
 import { waitUntil } from '../../lib/time/index.js';
 import { isIPv4, parseAddress, parsePrefix, type FloatingAddress } from './address.js';
-import { announce, announceTools, refreshArp, stopAnnouncer, type AnnounceSettings } from './announce.js';
+import { announce, announceTools, refreshArp, stopAnnouncers, type AnnounceSettings } from './announce.js';
 import { askSegment } from './duplicate.js';
 import { solicitFrom } from './solicit.js';
 import {
@@ -115,8 +115,10 @@ export async function start(p: VipParams, ctx: VipContext): Promise<void> {
   // A failing start leaves the link down as it found it, unless another address came onto it meanwhile.
   const restoreLink = async (): Promise<void> => {
     if (!broughtUp) return;
-    const down = await ctx.bestEffort(`setting ${placement.nic} down again`, (d) =>
-      setLinkDownIfUnchanged(placement.nic, addressesBefore, d),
+    const down = await ctx.bestEffort(
+      `setting ${placement.nic} down again`,
+      (d) => setLinkDownIfUnchanged(placement.nic, addressesBefore, d),
+      { settled: false }, // the start is failing: a backstop here must not answer success
     );
     if (down === false) ctx.log.info(`${placement.nic} was down before this start; another address came onto it since: left up`);
   };
@@ -135,8 +137,10 @@ export async function start(p: VipParams, ctx: VipContext): Promise<void> {
   const addressLabel = address.family === 6 && p.lvs_ipv6_addrlabel ? p.lvs_ipv6_addrlabel_value : undefined;
   // IPaddr2 goes on when the label cannot be added (one left by an earlier run, say); stop removes it all the same.
   if (addressLabel !== undefined)
-    await ctx.bestEffort(`adding the IPv6 address label ${addressLabel} of ${address.text}`, (d) =>
-      addAddressLabel(address, addressLabel, d),
+    await ctx.bestEffort(
+      `adding the IPv6 address label ${addressLabel} of ${address.text}`,
+      (d) => addAddressLabel(address, addressLabel, d),
+      { settled: false }, // the address is not added yet
     );
   const loopbackPrefix = await moveLoopbackCopyAside(p, address, ctx).catch(async (e: unknown) => {
     await restoreLink();
@@ -228,9 +232,11 @@ export async function stop(p: VipParams, ctx: VipContext): Promise<void> {
   const s = vipSettings(p, address.family);
   const saved = ctx.state.load<SavedState>();
   const added = placementIn(saved);
-  stopAnnouncer(added?.announcerPid, address);
+  stopAnnouncers(added?.announcerPid, address);
   const ours = added?.nic ?? (await belongsOn(s, address, ctx));
-  const found = await locate(address, ours, ctx);
+  // The copy this resource added (saved prefix, else cidr_netmask): another copy someone added is not its to remove.
+  const ourPrefix = added?.prefix ?? prefixParameter(s, address);
+  const found = await locate(address, ours, ctx, ourPrefix);
   if (found !== undefined && ours !== undefined && found.nic !== ours) {
     ctx.log.warn(
       `${address.text} is on ${found.nic}, not on ${ours} where this resource ${added ? 'added' : 'would add'} it: leaving it there`,
@@ -239,10 +245,13 @@ export async function stop(p: VipParams, ctx: VipContext): Promise<void> {
     ctx.log.info(`${address.text} is only on lo, which a floating address without nic=lo never uses: leaving it there`);
   } else if (found !== undefined) {
     await deleteAddress(address, found.nic, found.prefix, ctx.deadline);
-    if ((await locate(address, found.nic, ctx))?.nic === found.nic)
-      throw new OcfError(Ocf.ERR_GENERIC, `${address.text} is still on ${found.nic} after deleting it`);
+    const left = await locate(address, found.nic, ctx, found.prefix);
+    if (left?.nic === found.nic && left.prefix === found.prefix)
+      throw new OcfError(Ocf.ERR_GENERIC, `${address.text}/${found.prefix} is still on ${found.nic} after deleting it`);
     if (p.flush_routes) await flushRouteCache(ctx.deadline);
     ctx.log.info(`${address.text}/${found.prefix} removed from ${found.nic}`);
+    if (left?.nic === found.nic)
+      ctx.log.warn(`${address.text}/${left.prefix} is also on ${left.nic}, added by something else than this resource: leaving it there`);
   }
   const loopbackPrefix = saved?.loopbackPrefix;
   // As IPaddr2's stop: the floating address is gone, which is what the stop is for; a copy not put back is logged.
@@ -254,6 +263,16 @@ export async function stop(p: VipParams, ctx: VipContext): Promise<void> {
   if (label !== undefined)
     await ctx.bestEffort(`removing the address label of ${address.text}`, (d) => deleteAddressLabel(address, label, d));
   ctx.state.remove();
+}
+
+/** cidr_netmask as a prefix, or undefined when unset or unreadable (stop does not fail on it). */
+function prefixParameter(s: VipSettings, address: FloatingAddress): number | undefined {
+  if (s.cidrNetmask === undefined) return undefined;
+  try {
+    return parsePrefix(s.cidrNetmask, address.family);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Where this resource's address belongs without saved state: on nic, else where start would add it. */
@@ -271,7 +290,7 @@ export async function monitor(p: VipParams, ctx: VipContext): Promise<MonitorRes
     if (placed === undefined) return Ocf.NOT_RUNNING; // nothing of this resource can be on an interface this node lacks
     throw new OcfError(Ocf.NOT_RUNNING, `interface ${ours} has disappeared; ${address.text} is gone with it`);
   }
-  let found = await locate(address, ours, ctx);
+  let found = await locate(address, ours, ctx, placed?.prefix);
   // Not started here (no state) and no nic: it counts only where start would add it, as stop removes it
   // only there. Asked only when the address may be here: seen, or on a link getifaddrs hides.
   if (ours === undefined && (found !== undefined || (address.family === 4 && someLinkHidden()))) {
@@ -348,13 +367,21 @@ async function waitForDad(address: FloatingAddress, nic: string, ctx: VipContext
   );
 }
 
-/** The address on `nic` first, including on a link getifaddrs hides (no carrier, down, dormant); else anywhere. */
-async function locate(address: FloatingAddress, nic: string | undefined, ctx: VipContext): Promise<FoundAddress | undefined> {
+/**
+ * The address on `nic` first (with `prefix` first there), including on a link getifaddrs hides
+ * (no carrier, down, dormant); else anywhere.
+ */
+async function locate(
+  address: FloatingAddress,
+  nic: string | undefined,
+  ctx: VipContext,
+  prefix?: number,
+): Promise<FoundAddress | undefined> {
   if (nic !== undefined && address.family === 4 && linkExists(nic) && !linkIsRunning(nic)) {
-    const prefix = await prefixOnLink(address, nic, ctx.deadline);
-    if (prefix !== undefined) return { nic, prefix, tentative: false, dadFailed: false };
+    const onLink = await prefixOnLink(address, nic, ctx.deadline, prefix);
+    if (onLink !== undefined) return { nic, prefix: onLink, tentative: false, dadFailed: false };
   }
-  return findAddress(address, nic);
+  return findAddress(address, nic, prefix);
 }
 
 // Not a best-effort step: the start is failing, and the backstop must still report it.

@@ -17,12 +17,18 @@ const IFA_F_TENTATIVE = 0x40;
 
 /**
  * Finds the address on this node's interfaces (/proc/net/if_inet6 for IPv6, getifaddrs(3) for
- * IPv4), on `preferNic` first, lo last: the same address may also sit on lo (LVS-DR) or be a leftover elsewhere.
+ * IPv4), on `preferNic` first (with `preferPrefix` first there: someone may have added a second
+ * copy with another prefix), lo last: the same address may also sit on lo (LVS-DR) or be a leftover elsewhere.
  */
-export function findAddress(address: FloatingAddress, preferNic?: string): FoundAddress | undefined {
+export function findAddress(address: FloatingAddress, preferNic?: string, preferPrefix?: number): FoundAddress | undefined {
   const all = address.family === 6 ? findIPv6(address.text) : findIPv4(address.text);
   // lo last: a copy there is an LVS-DR real server's, never a floating address's own place.
-  return all.find((f) => f.nic === preferNic) ?? all.find((f) => f.nic !== 'lo') ?? all[0];
+  return (
+    all.find((f) => f.nic === preferNic && f.prefix === preferPrefix) ??
+    all.find((f) => f.nic === preferNic) ??
+    all.find((f) => f.nic !== 'lo') ??
+    all[0]
+  );
 }
 
 function findIPv4(ip: string): FoundAddress[] {
@@ -30,9 +36,9 @@ function findIPv4(ip: string): FoundAddress[] {
   // callers that care about down links ask `ip` (see handlers.locate).
   const found: FoundAddress[] = [];
   for (const [nic, addrs] of Object.entries(networkInterfaces())) {
-    const hit = addrs?.find((a) => a.family === 'IPv4' && a.address === ip);
-    if (hit?.cidr)
-      found.push({ nic: nic.split(':')[0] ?? nic, prefix: Number(hit.cidr.split('/')[1]), tentative: false, dadFailed: false });
+    for (const hit of addrs ?? [])
+      if (hit.family === 'IPv4' && hit.address === ip && hit.cidr)
+        found.push({ nic: nic.split(':')[0] ?? nic, prefix: Number(hit.cidr.split('/')[1]), tentative: false, dadFailed: false });
   }
   return found;
 }

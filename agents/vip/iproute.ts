@@ -144,7 +144,13 @@ export async function setLinkDownIfUnchanged(nic: string, before: readonly strin
 }
 
 /** The address's prefix if `ip` lists it on the interface: for down links, which getifaddrs leaves out. */
-export async function prefixOnLink(address: FloatingAddress, nic: string, deadline: Deadline): Promise<number | undefined> {
-  const found = (await addressInfoOn(nic, address.family, deadline)).find((a) => a.local === address.text);
+export async function prefixOnLink(
+  address: FloatingAddress,
+  nic: string,
+  deadline: Deadline,
+  preferPrefix?: number,
+): Promise<number | undefined> {
+  const copies = (await addressInfoOn(nic, address.family, deadline)).filter((a) => a.local === address.text);
+  const found = copies.find((a) => a.prefixlen === preferPrefix) ?? copies[0];
   return typeof found?.prefixlen === 'number' ? found.prefixlen : undefined;
 }

@@ -386,6 +386,33 @@ dead_link() {
   ocf_agent n1 vip stop ip=192.0.2.68 cidr_netmask=24 nic=eth0
 }
 
+@test "arp_count_refresh sends in the background (arp_bg, IPv4's default): the monitor returns while it sends, and stop ends the sender" {
+  ocf_agent n1 vip start ip=192.0.2.74 cidr_netmask=24 nic=eth0 check_duplicate=false arp_count=1
+  # 30 ARPs 200 ms apart: 6 s of sending
+  run ocf_agent n1 vip monitor ip=192.0.2.74 cidr_netmask=24 nic=eth0 arp_count_refresh=30 CRM_meta_interval=10000
+  [ "$status" -eq 0 ]
+  pgrep -f 'heartbeat/send_arp .*-r 30 eth0 192.0.2.74 '
+  run ocf_agent n1 vip stop ip=192.0.2.74 cidr_netmask=24 nic=eth0
+  [ "$status" -eq 0 ]
+  ! has_address n1 192.0.2.74/24 || false
+  sleep 0.2
+  ! pgrep -f 'heartbeat/send_arp .* 192.0.2.74 ' || false
+}
+
+@test "the address also on its interface with another prefix, added by someone else: monitor and stop act on this resource's copy only" {
+  ocf_agent n1 vip start ip=192.0.2.75 cidr_netmask=24 nic=eth0 check_duplicate=false
+  in_node n1 ip address add 192.0.2.75/32 dev eth0
+  run ocf_agent n1 vip monitor ip=192.0.2.75 cidr_netmask=24 nic=eth0 CRM_meta_interval=10000
+  [ "$status" -eq 0 ]
+  run ocf_agent n1 vip stop ip=192.0.2.75 cidr_netmask=24 nic=eth0
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ $output == *"192.0.2.75/32 is also on eth0, added by something else than this resource: leaving it there"* ]]
+  ! has_address n1 192.0.2.75/24 || false
+  has_address n1 192.0.2.75/32
+  in_node n1 ip address del 192.0.2.75/32 dev eth0
+}
+
 @test "monitor reports an address removed behind the cluster's back as not running" {
   ocf_agent n1 vip start ip=192.0.2.60 cidr_netmask=24 nic=eth0
   in_node n1 ip address del 192.0.2.60/24 dev eth0

@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: Apache-2.0
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseAddress } from '../../../../agents/vip/address.js';
+import { sendArpPath, stopAnnouncers } from '../../../../agents/vip/announce.js';
+import { sleep } from '../../../../lib/time/index.js';
+
+// A process that looks like a sender in /proc: argv[0] send_arp's path, the address among its arguments.
+function fakeSender(address: string): number {
+  const child = spawn('bash', ['-c', `exec -a ${sendArpPath} bash -c 'sleep 30; :' sender ${address}`], {
+    stdio: 'ignore',
+    detached: true,
+  });
+  child.unref();
+  return child.pid ?? -1;
+}
+
+const running = (pid: number): boolean =>
+  existsSync(`/proc/${pid}/stat`) && readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[2] !== 'Z';
+
+describe('stop ends the background senders of its address', () => {
+  it("kills a refresh sender found in /proc (no saved pid), and leaves another address's sender", async () => {
+    const ours = fakeSender('192.0.2.10');
+    const other = fakeSender('192.0.2.11');
+    await sleep(200);
+    expect(readFileSync(`/proc/${ours}/cmdline`, 'utf8').split('\0')[0]).toBe(sendArpPath);
+    stopAnnouncers(undefined, parseAddress('192.0.2.10'));
+    await sleep(100);
+    expect(running(ours)).toBe(false);
+    expect(running(other)).toBe(true);
+    process.kill(other, 'SIGKILL');
+  });
+});
