@@ -52,6 +52,16 @@ describe('ocf_log destinations (ha_log)', () => {
     expect(existsSync(ra)).toBe(false);
   });
 
+  it.each([
+    [{ OCF_RESKEY_trace_ra: '1' }, true],
+    [{ OCF_RESKEY_trace_ra: 'yes' }, true],
+    [{ OCF_TRACE_RA: 'true' }, true],
+    [{ OCF_RESKEY_trace_ra: '0' }, false],
+    [{ HA_debug: '1' }, true],
+  ])('%j: debug lines %s (crm resource trace asks stock agents for a shell trace)', (env, debug) => {
+    expect(logWith(env).stderr).toEqual(['t(r)[1]: INFO: hello\n', ...(debug ? ['t(r)[1]: DEBUG: details\n'] : [])]);
+  });
+
   it('writes to HA_LOGFILE instead of stderr when it is set', () => {
     const file = join(dir, 'ha.log');
     expect(logWith({ HA_LOGFILE: file }).stderr).toEqual([]);
