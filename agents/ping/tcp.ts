@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-import { connect } from 'node:net';
+import { connect, isIP, type LookupFunction } from 'node:net';
+import { lookupWithin } from '../../lib/net/index.js';
 import type { Deadline } from '../../lib/time/index.js';
-import { nameBudgetMs, resolveHosts } from './resolve.js';
+import { nameBudgetMs } from './resolve.js';
 import type { HostAnswer } from './score.js';
 
 /**
@@ -10,15 +11,28 @@ import type { HostAnswer } from './score.js';
  * network does. A silent host is given `waitMs` (the kernel resends the SYN meanwhile).
  */
 export async function connectTcp(host: string, port: number, waitMs: number, deadline: Deadline): Promise<HostAnswer> {
+  if (isIP(host) !== 0) return connectTo(host, port, waitMs, deadline);
   // A name is resolved first, in a child killed at the limit: connect's own lookup could hold the exit.
-  const [resolved] = (await resolveHosts([host], 0, nameBudgetMs(waitMs, deadline))).values();
-  if (resolved === undefined || 'unresolved' in resolved) return resolved?.unresolved ?? { reachable: false, detail: 'no address' };
-  return connectTo(resolved.address, port, waitMs, deadline);
+  const r = await lookupWithin(host, nameBudgetMs(waitMs, deadline));
+  if ('failed' in r) return { reachable: false, detail: r.failed };
+  return connectTo(host, port, waitMs, deadline, fixedLookup(r.addresses));
 }
 
-function connectTo(host: string, port: number, waitMs: number, deadline: Deadline): Promise<HostAnswer> {
+// Hands connect the addresses already found: it still tries them as it would its own (happy eyeballs).
+function fixedLookup(addresses: readonly string[]): LookupFunction {
+  return (_name, options, callback) => {
+    if (options.all)
+      callback(
+        null,
+        addresses.map((address) => ({ address, family: isIP(address) })),
+      );
+    else callback(null, addresses[0] ?? '', isIP(addresses[0] ?? ''));
+  };
+}
+
+function connectTo(host: string, port: number, waitMs: number, deadline: Deadline, lookup?: LookupFunction): Promise<HostAnswer> {
   return new Promise((resolve) => {
-    const socket = connect({ host, port });
+    const socket = connect({ host, port, ...(lookup ? { lookup } : {}) });
     const finish = (answer: HostAnswer): void => {
       clearTimeout(timer);
       deadline.signal.removeEventListener('abort', onAbort);
