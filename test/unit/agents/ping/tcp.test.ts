@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectTcp } from '../../../../agents/ping/tcp.js';
 import { Deadline } from '../../../../lib/time/index.js';
+import { useFakeGetent } from '../../lib/net/fake-getent.js';
 
 let server: Server;
 let port = 0;
@@ -17,29 +15,15 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 describe('tcp:NAME:PORT entries', () => {
-  const savedPath = process.env.PATH;
-  let dir: string | undefined;
-  afterEach(() => {
-    process.env.PATH = savedPath;
-    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
-    dir = undefined;
-  });
-
-  function getentAnswers(lines: string): void {
-    dir = mkdtempSync(join(tmpdir(), 'getent-'));
-    writeFileSync(join(dir, 'getent'), `#!/bin/sh\nprintf '${lines}'\n`, { mode: 0o755 });
-    process.env.PATH = `${dir}:${savedPath}`;
-  }
+  const fakeGetent = useFakeGetent();
 
   it('a name is connected to through the addresses getent found, each in turn, as connect tries its own', async () => {
-    getentAnswers('::1 STREAM svc.example\\n127.0.0.1 STREAM\\n'); // nothing listens on ::1
+    fakeGetent("printf '::1 STREAM svc.example\\n127.0.0.1 STREAM\\n'"); // nothing listens on ::1
     expect(await connectTcp('svc.example', port, 2000, Deadline.after(5000))).toEqual({ reachable: true, detail: 'connected' });
   });
 
   it('a name getent does not know is unreachable, with why', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'getent-'));
-    writeFileSync(join(dir, 'getent'), '#!/bin/sh\nexit 2\n', { mode: 0o755 });
-    process.env.PATH = `${dir}:${savedPath}`;
+    fakeGetent('exit 2');
     expect(await connectTcp('nosuch.example', port, 500, Deadline.after(5000))).toEqual({
       reachable: false,
       detail: 'Name or service not known',

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { lookupWithin, parseGetentHosts } from '../../../../lib/net/index.js';
+import { useFakeGetent } from './fake-getent.js';
 
 describe('getent ahosts output', () => {
   const out = '192.0.2.1       STREAM gw.example\n192.0.2.1       DGRAM  \n2001:db8::1     STREAM \n::ffff:192.0.2.1 RAW\n';
@@ -16,36 +16,25 @@ describe('getent ahosts output', () => {
 });
 
 describe('lookupWithin, through getent', () => {
-  const savedPath = process.env.PATH;
-  let dir: string | undefined;
-  afterEach(() => {
-    process.env.PATH = savedPath;
-    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
-    dir = undefined;
-  });
+  const fakeGetent = useFakeGetent();
 
   it('resolves a name of /etc/hosts', async () => {
     expect(await lookupWithin('localhost', 5000, 4)).toEqual({ addresses: ['127.0.0.1'] });
   });
 
   it('a lookup that does not end is killed at the limit: nothing is left running to hold the agent at its exit', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'getent-'));
-    const marker = join(dir, 'pid');
-    writeFileSync(join(dir, 'getent'), `#!/bin/sh\necho $$ >${marker}\nexec sleep 30\n`, { mode: 0o755 });
-    process.env.PATH = `${dir}:${savedPath}`;
+    const dir = fakeGetent('echo $$ >"$(dirname "$0")/pid"\nexec sleep 30');
     const started = Date.now();
     expect(await lookupWithin('silent.example', 300)).toEqual({ failed: 'the name did not resolve within 300 ms' });
     expect(Date.now() - started).toBeLessThan(2000);
-    const pid = readFileSync(marker, 'utf8').trim();
+    const pid = readFileSync(join(dir, 'pid'), 'utf8').trim();
     await new Promise((r) => setTimeout(r, 100));
     const state = existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[2] : 'gone';
     expect(['gone', 'Z']).toContain(state);
   });
 
   it("says getaddrinfo's words when the name has no address", async () => {
-    dir = mkdtempSync(join(tmpdir(), 'getent-'));
-    writeFileSync(join(dir, 'getent'), '#!/bin/sh\nexit 2\n', { mode: 0o755 });
-    process.env.PATH = `${dir}:${savedPath}`;
+    fakeGetent('exit 2');
     expect(await lookupWithin('nosuch.example', 2000)).toEqual({ failed: 'Name or service not known' });
   });
 });
