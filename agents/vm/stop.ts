@@ -114,7 +114,8 @@ async function shutDown(
   for (let polls = 1; ; polls++) {
     const status = await virsh.domstate(name, deadline.within(callMs));
     if (status.kind !== 'active') return status;
-    if (deadline.remainingMs() < 500) {
+    // Past this point the next poll, after the 500 ms sleep, could be cut short by the share's end.
+    if (deadline.remainingMs() < 1000) {
       ctx.log.info(`${name} did not shut down in time; destroying it`);
       return status;
     }
