@@ -164,7 +164,8 @@ _beat() { libvirt_guest_heartbeat "$VM_DIR/vmm.serial"; }
   local dead
   dead=$(libvirt_domain_pid b vmk)
   kill -STOP "$dead"
-  [[ $(ceph_watchers "$VM_CEPH_DIR" rbd/system_vmk) == "watcher=${VM_NODE_IP[b]}:0/"* ]]
+  # asked until it answers: one `rbd status` of a busy lab may come back empty
+  wait_until 20 "b's watch on vmk" _watched_by vmk "${VM_NODE_IP[b]}"
   OCF_TIMEOUT_MS=60000 run vm_agent a start vmk
   echo "$output"
   [ "$status" -eq 0 ]
@@ -180,4 +181,5 @@ _beat() { libvirt_guest_heartbeat "$VM_DIR/vmm.serial"; }
 }
 
 _new_boot() { local hb; hb=$(libvirt_guest_heartbeat "$VM_DIR/$1.serial") && [ "${hb%% *}" != "$2" ]; }
+_watched_by() { [[ $(ceph_watchers "$VM_CEPH_DIR" "rbd/system_$1") == "watcher=$2:0/"* ]]; }
 _lock_on() { [[ $(ceph_rbd lock ls "rbd/system_$1") == *"auto "*"$2:0/"* ]]; }
