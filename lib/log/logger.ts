@@ -2,6 +2,7 @@
 import { appendFileSync, existsSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { spawnDetached } from '../exec/detached.js';
+import { ocfIsTrue } from '../spec/values.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'err';
 
@@ -79,16 +80,14 @@ export function logSettingsFromEnv(tag: string, env: Readonly<Record<string, str
     tag,
     // trace_ra (crm resource trace) and OCF_TRACE_RA ask stock agents for a shell trace; the
     // nearest thing here is every debug line.
-    debug: ((env.HA_debug ?? '') !== '' && env.HA_debug !== '0') || asksForTrace(env.OCF_RESKEY_trace_ra) || asksForTrace(env.OCF_TRACE_RA),
+    debug:
+      ((env.HA_debug ?? '') !== '' && env.HA_debug !== '0') ||
+      ocfIsTrue(env.OCF_RESKEY_trace_ra ?? '').value ||
+      ocfIsTrue(env.OCF_TRACE_RA ?? '').value,
     ...(logfile ? { logfile } : {}),
     ...(debuglog && debuglog !== '/dev/null' && debuglog !== logfile ? { debuglog } : {}),
     ...(facility && facility !== 'none' ? { facility, syslogSocket: '/dev/log' } : {}),
   };
-}
-
-// ocf_is_true's words.
-function asksForTrace(value: string | undefined): boolean {
-  return value !== undefined && /^(1|yes|y|true|on)$/i.test(value.trim());
 }
 
 export function createLogger(settings: LogSettings, io: Io): Logger {
