@@ -114,9 +114,11 @@ async function dispatch(agent: ResourceAgent, action: string, env: Env, io: Io):
 
 // A stop or monitor with a malformed setting still looks at the resource: answering "stopped" or
 // "not running" from the configuration alone would hide one that runs (the kit maps 6 to 0 and 7 there).
-// reload-agent keeps its 6: read leniently, the typo would only surface at the next start or migration.
+// A reload-agent answering 6 would have Pacemaker stop the resource on every node (a ping clone's
+// attribute deleted, VMs moved off): as the stock agents, whose reload checks nothing, it goes on
+// with the default and a warning, which every monitor repeats until the value is fixed.
 function looksDespiteBadSettings(action: string): boolean {
-  return action === 'stop' || action === 'monitor';
+  return action === 'stop' || action === 'monitor' || action === 'reload-agent';
 }
 
 function setAsideFor(action: string, warn: (m: string) => void): (s: SetAside) => void {
