@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import { CAP_NET_RAW, hasCapability } from '../../lib/exec/index.js';
+import { CAP_NET_ADMIN, CAP_NET_RAW, hasCapability } from '../../lib/exec/index.js';
 import { Ocf, OcfError, type MonitorResult, type ResourceContext, type ToolNeed } from '../../lib/ocf/index.js';
 import { waitUntil } from '../../lib/time/index.js';
 import { isIPv4, parseAddress, parsePrefix, type FloatingAddress } from './address.js';
@@ -105,6 +105,7 @@ function placementIn(saved: SavedState | undefined): StartedPlacement | undefine
 export async function start(p: VipParams, ctx: VipContext): Promise<void> {
   if ((await monitor(p, ctx).catch(() => Ocf.NOT_RUNNING)) === Ocf.SUCCESS) return; // starting twice is a success
   const address = ctx.resolved;
+  refuseWithoutNetAdmin(`add ${address.text}`);
   const s = vipSettings(p, address.family);
   const placement = await choosePlacement(s, address, ctx);
   if (!linkExists(placement.nic)) throw new OcfError(Ocf.ERR_ARGS, `interface ${placement.nic} does not exist on this node`);
@@ -244,6 +245,7 @@ export async function stop(p: VipParams, ctx: VipContext): Promise<void> {
   } else if (found !== undefined && ours === undefined && found.nic === 'lo') {
     ctx.log.info(`${address.text} is only on lo, which a floating address without nic=lo never uses: leaving it there`);
   } else if (found !== undefined) {
+    refuseWithoutNetAdmin(`remove ${address.text} from ${found.nic}`);
     await deleteAddress(address, found.nic, found.prefix, ctx.deadline);
     const left = await locate(address, found.nic, ctx, found.prefix);
     if (left?.nic === found.nic && left.prefix === found.prefix)
@@ -263,6 +265,20 @@ export async function stop(p: VipParams, ctx: VipContext): Promise<void> {
   if (label !== undefined)
     await ctx.bestEffort(`removing the address label of ${address.text}`, (d) => deleteAddressLabel(address, label, d));
   ctx.state.remove();
+}
+
+/**
+ * IPaddr2 answers 4 (insufficient privileges) to a start or stop by a user other than root; what
+ * changing an address takes is cap_net_admin, which a hardened service may also lack as root.
+ * A stop with nothing to remove needs no privilege, so it is only asked for once there is.
+ */
+function refuseWithoutNetAdmin(what: string): void {
+  if (!hasCapability(CAP_NET_ADMIN))
+    throw new OcfError(
+      Ocf.ERR_PERM,
+      `cannot ${what}: this process lacks cap_net_admin ` +
+        "(the agent must run as root, with cap_net_admin in the service's capability bounding set)",
+    );
 }
 
 /** cidr_netmask as a prefix, or undefined when unset or unreadable (stop does not fail on it). */

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import { readFileSync } from 'node:fs';
 
+/** linux/capability.h: interface addresses, links and routes. */
+export const CAP_NET_ADMIN = 12;
 /** linux/capability.h: raw and packet sockets (ARP, ICMP echo as root). */
 export const CAP_NET_RAW = 13;
 

@@ -6,4 +6,4 @@ export { spawnDetached } from './detached.js';
 export type { Detached, DetachedOptions } from './detached.js';
 export { which } from './which.js';
 export { ExecFailed, lastLines } from './exec-failed.js';
-export { CAP_NET_RAW, effectiveHas, hasCapability } from './capability.js';
+export { CAP_NET_ADMIN, CAP_NET_RAW, effectiveHas, hasCapability } from './capability.js';
