@@ -13,7 +13,7 @@ VERSION := $(shell awk -F'[()]' 'NR == 1 { print $$2 }' packaging/debian/changel
 DEB := dist/seapath-agents_$(VERSION)_$(ARCH).deb
 SIM := dist/outscale-sim.cjs
 HARDEN := dist/harden
-SOURCES := $(shell find lib agents fence src -name '*.ts' 2>/dev/null) packaging/build-sea.sh packaging/sea-snapshot.ts packaging/sea-blob.ts packaging/node-snapshot.ts packaging/execa-asset.ts package.json
+SOURCES := $(shell find lib agents fence src -name '*.ts' 2>/dev/null) packaging/build-sea.sh packaging/sea-snapshot.ts packaging/sea-blob.ts packaging/node-snapshot.ts packaging/execa-asset.ts package.json package-lock.json
 
 .PHONY: all deps deps-build build typecheck lint format man install deb sim harden test test-unit test-integration bench bench-scale soak demo lab-up lab-status lab-down clean
 
@@ -24,8 +24,12 @@ deps-build:
 deps:
 	@packaging/deps.sh
 
-typecheck: deps-build
+# Once per change of what tsconfig.json includes: lint and the build both ask for it.
+TYPED := $(shell find lib agents fence src lab packaging test/unit bench -name '*.ts' 2>/dev/null) vitest.config.ts tsconfig.json package-lock.json
+dist/.typechecked: $(TYPED)
 	$(TSC) --noEmit -p .
+	@mkdir -p dist && touch $@
+typecheck: deps-build dist/.typechecked
 
 # Types, then Biome's formatter and lint rules (biome.json), shellcheck (.shellcheckrc) and lines of at
 # most 140 characters, all run before it fails; docs/lint.md says why each. `make format` applies the formatter.

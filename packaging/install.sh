@@ -8,12 +8,26 @@ bin=$1; dest=${2:-}
 libdir=/usr/lib/seapath-agents
 ocfdir=/usr/lib/ocf/resource.d/seapath
 mandir=/usr/share/man
-install -D -m 0755 "$bin" "$dest$libdir/seapath-agents"
+# Pacemaker may run an agent at any moment of an install: a file written in place is missing or
+# not yet executable meanwhile (5 or 4 from pacemaker-execd, which bans the resource from the node).
+# So each file is written beside its place and renamed over it, and an unchanged one is left alone.
+place_file() { # MODE SOURCE TARGET
+  local mode=$1 src=$2 target=$3
+  [[ -f $target ]] && cmp -s "$src" "$target" && [[ $(stat -c %a "$target") == "${mode#0}" ]] && return 0
+  install -D -m "$mode" "$src" "$target.new"
+  mv -f "$target.new" "$target"
+}
+place_link() { # TARGET LINK
+  [[ -L $2 && $(readlink "$2") == "$1" ]] && return 0
+  ln -sfn "$1" "$2.new"
+  mv -fT "$2.new" "$2"
+}
+place_file 0755 "$bin" "$dest$libdir/seapath-agents"
 install -d "$dest$ocfdir" "$dest/usr/sbin"
 # Relative links (Debian policy 10.5), so they resolve inside DESTDIR and chroots too.
 # shellcheck disable=SC2013 # the lists hold one agent name a line, no blanks
 for agent in $(cat packaging/resource-agents.list); do
-  ln -sfn ../../../seapath-agents/seapath-agents "$dest$ocfdir/$agent"
+  place_link ../../../seapath-agents/seapath-agents "$dest$ocfdir/$agent"
   install -D -m 0644 "dist/man/man7/ocf_seapath_$agent.7" "$dest$mandir/man7/ocf_seapath_$agent.7"
 done
 # systemd ordering for the vm agent: static drop-ins, present from boot, no daemon-reload by agents
@@ -23,7 +37,7 @@ install -D -m 0644 -t "$dest$unitdir" packaging/systemd/resource-agents-deps.tar
 install -D -m 0644 -t "$dest/usr/lib/systemd/system" packaging/systemd/seapath-agents-pin.service
 # shellcheck disable=SC2013 # the lists hold one agent name a line, no blanks
 for agent in $(cat packaging/fence-agents.list); do
-  ln -sfn ../lib/seapath-agents/seapath-agents "$dest/usr/sbin/$agent"
+  place_link ../lib/seapath-agents/seapath-agents "$dest/usr/sbin/$agent"
   install -D -m 0644 "dist/man/man8/$agent.8" "$dest$mandir/man8/$agent.8"
 done
 resource_agents=$(paste -sd, packaging/resource-agents.list)
