@@ -32,6 +32,12 @@ export async function fetchXmlFromRbd(vm: VmSource, rbd: Rbd, deadline: Deadline
       throw new OcfError(Ocf.ERR_GENERIC, `cannot read the domain XML of ${image}: ${e.message}`, { cause: e });
     throw e;
   }
+  if (meta.kind === 'no-pool')
+    throw new OcfError(
+      Ocf.ERR_CONFIGURED,
+      `RBD pool ${image.slice(0, image.lastIndexOf('/'))} of ${image} does not exist: set pool to the pool that holds ` +
+        `system_${imageKeyOf(vm.config)}`,
+    );
   if (meta.kind === 'no-image')
     throw new OcfError(
       Ocf.ERR_CONFIGURED,

@@ -148,7 +148,9 @@ async function refuseUnnamedArrival(virsh: Virsh, vm: GuessedIdentity, source: s
 
 /**
  * Polls libvirt until the domain has arrived and runs here. Not here, or not in a running state, is
- * a failed migration. Returns without a verdict once `abandoned` is aborted.
+ * a failed migration. libvirt not answering is asked again until the timeout, as VirtualDomain's
+ * migrate_from does: a libvirtd restart on the target must not fail a migration that worked.
+ * Returns without a verdict once `abandoned` is aborted.
  */
 async function waitForArrival(
   p: VmParams,
@@ -158,19 +160,27 @@ async function waitForArrival(
   ctx: VmContext,
   abandoned?: AbortSignal,
 ): Promise<void> {
+  let warned = false;
   for (;;) {
     const status = await virsh.domstate(name, stepDeadline(ctx.deadline, 10_000));
     if (abandoned?.aborted === true) return;
-    if (status.kind === 'unreachable') throw unreachable(p, status.detail);
     if (status.kind === 'inactive')
       throw new OcfError(
         Ocf.ERR_GENERIC,
         `${name} did not arrive from ${source}: it is ${describeStatus(status)} here, so migrate_to did not move it`,
       );
     if (status.kind === 'abnormal') throw new OcfError(Ocf.ERR_GENERIC, `${name} arrived from ${source} but is ${describeStatus(status)}`);
-    if (!isIncomingMigration(status)) return;
-    if (ctx.deadline.remainingMs() < 500) throw new OcfError(Ocf.ERR_GENERIC, `timed out waiting for ${name} to arrive from ${source}`);
-    await sleep(250, ctx.deadline);
+    if (status.kind === 'active' && !isIncomingMigration(status)) return;
+    if (status.kind === 'unreachable' && !warned) {
+      ctx.log.warn(`cannot reach libvirt at ${p.hypervisor} (${status.detail}): asking again until the timeout`);
+      warned = true;
+    }
+    // a step's deadline leaves 1 s before the action's: below 1.5 s, no further question can be answered
+    if (ctx.deadline.remainingMs() < 1500) {
+      const last = status.kind === 'unreachable' ? `libvirt at ${p.hypervisor} does not answer (${status.detail})` : describeStatus(status);
+      throw new OcfError(Ocf.ERR_GENERIC, `timed out waiting for ${name} to arrive from ${source}: ${last}`);
+    }
+    await sleep(status.kind === 'unreachable' ? 1000 : 250, ctx.deadline);
   }
 }
 

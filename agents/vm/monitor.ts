@@ -75,19 +75,16 @@ async function notRunningUnlessInProc(
       `libvirt at ${p.hypervisor} says ${vm.name} is ${describeStatus(status)}, but its QEMU runs here (pid ${pids(processes)}): ` +
         `a stop will kill it`,
     );
-  if (ctx.isProbe && nameIsKnown && status.kind === 'inactive' && status.state === 'shut off' && status.reason === 'saved') {
-    // Saved RAM is data: a probe (maintenance mode, an unmanaged resource) does not delete it; start does.
+  // A probe changes nothing (maintenance mode, an unmanaged resource; and `virsh undefine` deletes a
+  // config kept in /etc/libvirt/qemu): a persistent definition is only reported; start and stop remove it.
+  if (ctx.isProbe && nameIsKnown && status.kind === 'inactive' && status.state === 'shut off')
     ctx.log.warn(
-      `${vm.name} is defined here with a managed-save image: a manual virsh start here would resume stale RAM; ` +
-        'a start of the resource on this node removes it',
+      status.reason === 'saved'
+        ? `${vm.name} is defined here with a managed-save image: a manual virsh start here would resume stale RAM; ` +
+            'a start of the resource on this node removes it'
+        : `${vm.name} is defined here but not running: a manual virsh start here would bypass the image guard; ` +
+            'a start or stop of the resource on this node removes that definition',
     );
-  } else if (ctx.isProbe && nameIsKnown && status.kind === 'inactive' && status.state === 'shut off') {
-    // A persistent definition on a node that does not run the VM: `virsh start` there would pass the image guard.
-    ctx.log.info(`${vm.name} is defined here but not running: removing that definition`);
-    await virshFor(p)
-      .undefine(vm.name, stepDeadline(ctx.deadline))
-      .catch((e: unknown) => ctx.log.warn(`cannot undefine ${vm.name}: ${(e as Error).message}`));
-  }
   return Ocf.NOT_RUNNING;
 }
 

@@ -15,19 +15,22 @@ export interface QemuProcess {
 }
 
 /**
- * True when a command line is the QEMU that libvirt runs for `domain`: `-uuid <uuid>` when the
- * UUID is known, or `-name guest=<name>,…` (or the older `-name <name>`). Either is enough: a
- * domain recreated from an edited XML may carry a new UUID, and a renamed one its old name.
+ * True when a command line is the QEMU that libvirt runs for `domain`: `-name guest=<name>,…` (or
+ * the older `-name <name>`) decides, since libvirt renames only inactive domains, so a running
+ * QEMU carries its domain's current name. The UUID is the same across hosts for two domains
+ * (libvirt refuses a duplicate on one host only, and a stale /etc/pacemaker/<vm>.xml or a copied
+ * XML keeps an old one): a QEMU naming another guest is never this domain's, whatever its
+ * `-uuid`, or a stop would kill another VM. `-uuid` counts only for a QEMU given no name.
  */
 export function isQemuOf(argv: readonly string[], domain: DomainRef): boolean {
   if (!isQemu(argv)) return false;
-  const uuid = argv[argv.indexOf('-uuid') + 1];
-  if (domain.uuid !== undefined && argv.includes('-uuid') && (uuid ?? '').toLowerCase() === domain.uuid.toLowerCase()) return true;
   const i = argv.indexOf('-name');
-  if (i < 0) return false;
-  const value = argv[i + 1] ?? '';
-  if (value === domain.name) return true;
-  return qemuOptionValues(value).some((part) => part === `guest=${domain.name}`);
+  if (i >= 0) {
+    const value = argv[i + 1] ?? '';
+    return value === domain.name || qemuOptionValues(value).some((part) => part === `guest=${domain.name}`);
+  }
+  const j = argv.indexOf('-uuid');
+  return domain.uuid !== undefined && j >= 0 && (argv[j + 1] ?? '').toLowerCase() === domain.uuid.toLowerCase();
 }
 
 /** The parts of a QEMU option value: split on single commas, `,,` being an escaped comma (libvirt writes `db,1` as `db,,1`). */

@@ -31,7 +31,11 @@ export interface HeldLock {
 const allNonZero = Array.from({ length: 255 }, (_, i) => i + 1);
 
 /** The result of reading one image-meta key. */
-export type ImageMeta = { readonly kind: 'value'; readonly value: string } | { readonly kind: 'no-image' } | { readonly kind: 'no-key' };
+export type ImageMeta =
+  | { readonly kind: 'value'; readonly value: string }
+  | { readonly kind: 'no-pool' }
+  | { readonly kind: 'no-image' }
+  | { readonly kind: 'no-key' };
 
 const noEntry = /\(2\) No such file or directory/;
 
@@ -51,6 +55,7 @@ export class Rbd {
     const argv = this.argv('image-meta', 'get', image, key);
     const r = await this.exec(argv, { deadline, okExitCodes: [1, 2] });
     if (r.exitCode === 0) return { kind: 'value', value: r.stdout.replace(/\n$/, '') };
+    if (/error opening pool/.test(r.stderr) && noEntry.test(r.stderr)) return { kind: 'no-pool' };
     if (/error opening image/.test(r.stderr) && noEntry.test(r.stderr)) return { kind: 'no-image' };
     if (/failed to get metadata/.test(r.stderr) && noEntry.test(r.stderr)) return { kind: 'no-key' };
     throw new ExecFailed(argv, r.exitCode, r.stderr, false);

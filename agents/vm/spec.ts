@@ -45,7 +45,8 @@ export const vmParams = {
   }),
   migration_user: string({
     desc:
-      'User in the remote libvirt URI (user@target), as with VirtualDomain; a POSIX user name (^[a-z_][a-z0-9_-]*$). ' +
+      'User in the remote libvirt URI (user@target), as with VirtualDomain; a user name as useradd takes it ' +
+      '(^[A-Za-z_][A-Za-z0-9._-]*[$]?$). ' +
       'Ignored when remoteuri is set.',
     reloadable: true,
   }),
@@ -81,16 +82,16 @@ export const vmParams = {
   }),
   autoset_utilization_cpu: ocfBoolean({
     reloadable: true,
-    default: false,
+    default: true,
     desc: "At start and after a migration, set the resource's `cpu` utilization to the domain's vCPU count.",
   }),
   autoset_utilization_hv_memory: ocfBoolean({
     reloadable: true,
-    default: false,
+    default: true,
     desc: "At start and after a migration, set the resource's `hv_memory` utilization to the domain's memory in MiB.",
   }),
   autoset_utilization_host_memory: ocfBoolean({
-    default: false,
+    default: true,
     reloadable: true,
     desc: "At start and after a migration, set the resource's `host_memory` utilization to the domain's maximum memory in MiB.",
   }),

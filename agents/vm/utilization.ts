@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import { XMLParser } from 'fast-xml-parser';
 import { run } from '../../lib/exec/index.js';
 import type { ResourceContext } from '../../lib/ocf/index.js';
 import type { DomainXml } from './domain-xml.js';
@@ -17,10 +18,12 @@ export function wantsUtilization(p: VmParams): boolean {
 }
 
 /**
- * Copies the domain's size into the resource's utilization when asked (autoset_utilization_*), or
- * deletes it (unset_utilization_* with autoset off), once at start or after a migration, never from
- * monitor. host_memory and hv_memory are both the domain's maximum memory, as VirtualDomain reads
- * them from `virsh dominfo`. Best effort: placement data must not fail a VM that runs.
+ * Copies the domain's size into the resource's utilization when asked (autoset_utilization_*, on
+ * by default as in VirtualDomain), or deletes it (unset_utilization_* with autoset off), once at
+ * start or after a migration, never from monitor. host_memory and hv_memory are both the domain's
+ * maximum memory, as VirtualDomain reads them from `virsh dominfo`. One CIB read, and a write only
+ * for a value that differs (VirtualDomain reads each attribute on every monitor). Best effort:
+ * placement data must not fail a VM that runs.
  */
 export async function autosetUtilization(p: VmParams, dom: Pick<DomainXml, 'vcpus' | 'memoryMiB'>, ctx: ResourceContext): Promise<void> {
   const wanted: [string, number | undefined][] = [];
@@ -32,8 +35,17 @@ export async function autosetUtilization(p: VmParams, dom: Pick<DomainXml, 'vcpu
   choose('cpu', p.autoset_utilization_cpu, p.unset_utilization_cpu, dom.vcpus);
   choose('host_memory', p.autoset_utilization_host_memory, p.unset_utilization_host_memory, dom.memoryMiB);
   choose('hv_memory', p.autoset_utilization_hv_memory, p.unset_utilization_hv_memory, dom.memoryMiB);
+  if (wanted.length === 0 && unwanted.length === 0) return;
   const resource = ctx.instance.replace(/:\d+$/, '');
+  let current: ReadonlyMap<string, string>;
+  try {
+    current = await utilizationOf(resource, ctx);
+  } catch (e) {
+    ctx.log.warn(`cannot read the utilization of ${resource} from the CIB, leaving it as it is: ${(e as Error).message}`);
+    return;
+  }
   for (const attribute of unwanted) {
+    if (!current.has(attribute)) continue;
     try {
       await run(['crm_resource', '--resource', resource, '--utilization', '--delete-parameter', attribute], {
         deadline: ctx.deadline.within(5000),
@@ -48,6 +60,7 @@ export async function autosetUtilization(p: VmParams, dom: Pick<DomainXml, 'vcpu
       ctx.log.warn(`cannot set utilization ${attribute}: the domain XML does not say`);
       continue;
     }
+    if (current.get(attribute) === String(value)) continue;
     try {
       await run(
         ['crm_resource', '--resource', resource, '--utilization', '--set-parameter', attribute, '--parameter-value', String(value)],
@@ -59,4 +72,31 @@ export async function autosetUtilization(p: VmParams, dom: Pick<DomainXml, 'vcpu
       ctx.log.warn(`cannot set utilization ${attribute}=${value} of ${resource}: ${(e as Error).message}`);
     }
   }
+}
+
+const cibParser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  parseAttributeValue: false,
+  isArray: (name) => name === 'utilization' || name === 'nvpair',
+});
+
+/** The resource's utilization in the CIB, name to value; empty when it has none (cibadmin's 105). */
+async function utilizationOf(resource: string, ctx: ResourceContext): Promise<ReadonlyMap<string, string>> {
+  const r = await run(['cibadmin', '--query', '--xpath', `//primitive[@id='${resource}']/utilization`], {
+    deadline: ctx.deadline.within(5000),
+    okExitCodes: [105],
+  });
+  return r.exitCode === 105 ? new Map() : parseUtilization(r.stdout);
+}
+
+/** `cibadmin --query --xpath …/utilization` output: one element, or several inside `<xpath-query>`. */
+export function parseUtilization(xml: string): ReadonlyMap<string, string> {
+  type Utilization = { nvpair?: { name?: string; value?: string }[] };
+  const doc = cibParser.parse(xml) as { utilization?: Utilization[]; 'xpath-query'?: { utilization?: Utilization[] } };
+  const blocks = doc.utilization ?? doc['xpath-query']?.utilization ?? [];
+  const values = new Map<string, string>();
+  for (const pair of blocks.flatMap((u) => u.nvpair ?? []))
+    if (pair.name !== undefined && pair.value !== undefined) values.set(pair.name, pair.value);
+  return values;
 }

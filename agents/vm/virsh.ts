@@ -55,9 +55,9 @@ export function describeStatus(status: DomainStatus): string {
   return status.reason ? `${status.state} (${status.reason})` : status.state;
 }
 
-/** True for a domain that is only arriving here: the incoming side of a live migration. */
+/** True for a domain that is only arriving here: the incoming side of a live migration (virsh's reason words). */
 export function isIncomingMigration(status: DomainStatus): boolean {
-  return status.kind === 'active' && status.state === 'paused' && (status.reason === 'migration' || status.reason === 'starting up');
+  return status.kind === 'active' && status.state === 'paused' && (status.reason === 'migrating' || status.reason === 'starting up');
 }
 
 /** The virsh commands the agent runs, each bounded by the deadline it is given. */

@@ -47,29 +47,36 @@ setup() {
 }
 
 @test "changing migration and guard parameters reloads the agent (OCF 1.1 reload-agent): the running VM keeps its QEMU" {
-  [ "$(vm_state a vmc1)" = running ] || skip "needs vmc1 from the previous test"
-  local pid p
+  vm_needs a vmc1
+  local pid p reloads
   pid=$(libvirt_domain_pid a vmc1)
+  reloads=$(_reloads)
   in_cluster a crm_resource --resource vmc1 --set-parameter migration_transport --parameter-value tcp
   in_cluster a crm_resource --resource vmc1 --set-parameter migration_user --parameter-value virt_user
   in_cluster a crm_resource --resource vmc1 --set-parameter migrate_options --parameter-value "--p2p --auto-converge"
   in_cluster a crm_resource --resource vmc1 --set-parameter check_image_in_use --parameter-value false
-  wait_until 30 "a reload-agent of vmc1" _reloaded || { cluster_logs a 60; false; }
+  wait_until 30 "a reload-agent of vmc1" _reloaded_since "$reloads" || { cluster_logs a 60; false; }
   cluster_wait_resource a vmc1 Started 30
   [ "$(libvirt_domain_pid a vmc1)" = "$pid" ]
+  reloads=$(_reloads)
   for p in migration_transport migration_user migrate_options check_image_in_use; do
     in_cluster a crm_resource --resource vmc1 --delete-parameter "$p"
   done
-  sleep 3
+  wait_until 30 "a reload-agent of vmc1 after the deletions" _reloaded_since "$reloads" || { cluster_logs a 60; false; }
   cluster_wait_resource a vmc1 Started 30
   [ "$(libvirt_domain_pid a vmc1)" = "$pid" ]
+  run _stops
+  [ "$output" = 0 ]
 }
 
-# the controller logs "Result of reload-agent operation for vmc1 on a: ok"
-_reloaded() { grep -q 'Result of reload-agent operation for vmc1 on a: ok' "$(node_dir a)/fs/var/log/pacemaker/pacemaker.log"; }
+# the controller logs "Result of reload-agent operation for vmc1 on a: ok" (and of stop, had it restarted)
+_pacemaker_log() { echo "$(node_dir a)/fs/var/log/pacemaker/pacemaker.log"; }
+_reloads() { grep -c 'Result of reload-agent operation for vmc1 on a: ok' "$(_pacemaker_log)"; }
+_reloaded_since() { (($(_reloads) > $1)); }
+_stops() { grep -c 'Result of stop operation for vmc1 on a' "$(_pacemaker_log)"; }
 
 @test "a VM killed behind the cluster's back is found by the monitor and started again" {
-  [ "$(vm_state a vmc1)" = running ] || skip "needs vmc1 from the previous test"
+  vm_needs a vmc1
   local pid
   pid=$(libvirt_domain_pid a vmc1)
   libvirt_virsh a destroy vmc1
@@ -80,7 +87,7 @@ _reloaded() { grep -q 'Result of reload-agent operation for vmc1 on a: ok' "$(no
 }
 
 @test "crm resource stop stops the VM and leaves no definition; start runs it again" {
-  [ "$(vm_state a vmc1)" = running ] || skip "needs vmc1 from the previous tests"
+  vm_needs a vmc1
   # a booted guest powers off on ACPI: stop is graceful (a guest still booting would be destroyed)
   wait_until 60 "vmc1's guest to be up" _guest_up_not ""
   local boot
@@ -97,15 +104,23 @@ _reloaded() { grep -q 'Result of reload-agent operation for vmc1 on a: ok' "$(no
 }
 
 # the guest's last heartbeat is of a boot other than $1, up for 2 s (its ACPI button is ready)
-@test "autoset_utilization_cpu and _hv_memory (off by default) copy the domain's size into utilization at start" {
-  ! _utilization_is cpu 1 || false
-  in_cluster a crm resource param vmc1 set autoset_utilization_cpu true
-  in_cluster a crm resource param vmc1 set autoset_utilization_hv_memory true
+@test "autoset_utilization_* (on by default, as VirtualDomain) copy the domain size into utilization at start; unset_* deletes it" {
   local boot
   boot=$(libvirt_guest_heartbeat "$VM_DIR/vmc1.serial" | cut -d' ' -f1)
   in_cluster a crm resource start vmc1
   cluster_wait_resource a vmc1 Started 60
   wait_until 20 "utilization cpu=1" _utilization_is cpu 1
+  _utilization_is hv_memory 96
+  _utilization_is host_memory 96
+  wait_until 60 "vmc1's guest to boot" _guest_up_not "$boot"
+  in_cluster a crm resource stop vmc1
+  cluster_wait_resource a vmc1 Stopped 60
+  in_cluster a crm resource param vmc1 set autoset_utilization_cpu false
+  in_cluster a crm resource param vmc1 set unset_utilization_cpu true
+  boot=$(libvirt_guest_heartbeat "$VM_DIR/vmc1.serial" | cut -d' ' -f1)
+  in_cluster a crm resource start vmc1
+  cluster_wait_resource a vmc1 Started 60
+  wait_until 20 "utilization cpu deleted" _utilization_is cpu ""
   _utilization_is hv_memory 96
   wait_until 60 "vmc1's guest to boot" _guest_up_not "$boot"
   in_cluster a crm resource stop vmc1

@@ -63,7 +63,7 @@ _has_watcher() { [ -n "$(ceph_watchers "$VM_CEPH_DIR" "$1")" ]; }
 }
 
 @test "stop shuts the booted guest down through ACPI, forgets the definition, and a second stop is 0" {
-  [ "$(vm_state a vm1)" = running ] || skip "needs vm1 from the previous test"
+  vm_needs a vm1
   libvirt_wait_guest_up "$VM_DIR/vm1.serial" 60
   run vm_agent a stop vm1
   echo "$output"
@@ -71,7 +71,7 @@ _has_watcher() { [ -n "$(ceph_watchers "$VM_CEPH_DIR" "$1")" ]; }
   [[ $output == *"shutting down vm1"* ]]
   [[ $output != *"destroying vm1"* ]]
   [ "$(vm_state a vm1)" = absent ]
-  [ -z "$(ceph_watchers "$VM_CEPH_DIR" rbd/system_vm1)" ]
+  ceph_unwatched "$VM_CEPH_DIR" rbd/system_vm1
   vm_monitor_is a vm1 7 10000
   vm_monitor_is a vm1 7 0
   run vm_agent a stop vm1
@@ -210,10 +210,40 @@ _has_watcher() { [ -n "$(ceph_watchers "$VM_CEPH_DIR" "$1")" ]; }
   run vm_agent a stop vmsaved force_stop=true
   [ "$status" -eq 0 ]
   [ "$(vm_state a vmsaved)" = absent ]
-  # a definition without saved RAM is removed by a probe: a manual virsh start there would pass the guard
+  # a probe changes nothing: a definition without saved RAM is reported, and a stop removes it
   libvirt_virsh a define "$VM_DIR/vmsaved.def.xml" >/dev/null
-  vm_monitor_is a vmsaved 7 0
+  run vm_agent a monitor vmsaved CRM_meta_interval=0
+  [ "$status" -eq 7 ]
+  [[ $output == *"vmsaved is defined here but not running: a manual virsh start here would bypass the image guard"* ]]
+  [ "$(vm_state a vmsaved)" = "shut off" ]
+  run vm_agent a stop vmsaved
+  [ "$status" -eq 0 ]
   [ "$(vm_state a vmsaved)" = absent ]
+}
+
+@test "config in libvirt's own directory (/etc/libvirt/qemu): a probe keeps the definition; start, stop rewrite the file undefine deletes" {
+  vm_image vmlv --guest noos
+  local conf=/etc/libvirt/qemu/vmlv.xml params=(seapath=false config=/etc/libvirt/qemu/vmlv.xml)
+  libvirt_virsh a define "$VM_DIR/vmlv.xml" >/dev/null
+  in_node a test -f "$conf"
+  run vm_agent a monitor vmlv CRM_meta_interval=0 "${params[@]}"
+  [ "$status" -eq 7 ]
+  [ "$(vm_state a vmlv)" = "shut off" ]
+  in_node a test -f "$conf"
+  run vm_agent a start vmlv "${params[@]}"
+  [ "$status" -eq 0 ]
+  [ "$(vm_state a vmlv)" = running ]
+  in_node a test -f "$conf"
+  run vm_agent a stop vmlv force_stop=true "${params[@]}"
+  [ "$status" -eq 0 ]
+  # defined again (libvirtd reads its directory when it restarts): stop undefines it and keeps the file
+  libvirt_virsh a define "$VM_DIR/vmlv.xml" >/dev/null
+  run vm_agent a stop vmlv "${params[@]}"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$(vm_state a vmlv)" = absent ]
+  in_node a test -f "$conf"
+  in_node a rm -f "$conf"
 }
 
 @test "a stop that leaves libvirt without the domain runs no virsh undefine: nothing is left to undefine" {
@@ -321,6 +351,10 @@ EOF
   [ "$status" -eq 6 ]
   [[ $(ocf_exit_reason) == "RBD image rbd/system_vmnoimage does not exist"* ]]
   vm_monitor_is a vmnoimage 7 0
+  # a pool that does not exist is the same configuration error, not a failure to try on every node
+  run vm_agent a start vmnoimage pool=nopool
+  [ "$status" -eq 6 ]
+  [[ $(ocf_exit_reason) == "RBD pool nopool of nopool/system_vmnoimage does not exist: set pool to the pool that holds system_vmnoimage" ]]
 }
 
 @test "bad input: virsh or rbd missing on this node is 5 for start, 7 for a probe, 0 for stop" {

@@ -31,8 +31,7 @@ const recurring = { OCF_RESKEY_CRM_meta_interval: '10000' };
 
 let qemu: ChildProcess | undefined;
 /** A process whose /proc/<pid>/cmdline is the one libvirt gives QEMU for domain `name` (vmq). */
-function startQemuStandIn(name = 'vmq'): ChildProcess {
-  const id = name === 'vmq' ? uuid : '0b2f6a3c-0000-4f5a-8b9c-0d1e2f3a4b5c';
+function startQemuStandIn(name = 'vmq', id = name === 'vmq' ? uuid : '0b2f6a3c-0000-4f5a-8b9c-0d1e2f3a4b5c'): ChildProcess {
   qemu = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', '--', '-name', `guest=${name},debug-threads=on`, '-uuid', id], {
     argv0: '/usr/bin/qemu-system-x86_64',
     stdio: 'ignore',
@@ -97,6 +96,23 @@ describe("libvirt unreachable, the domain's QEMU alive in /proc", () => {
     expect(s.exitCode).toBe(0);
     expect(s.stderr).toMatch(/libvirt does not answer .*: asking again for up to \d+ s before killing vmq's QEMU/);
     expect(alive(standIn)).toBe(false);
+  });
+
+  it("another domain's QEMU with vmq's UUID (a stale or copied XML) is not vmq's: probe 7, and stop leaves it running", async () => {
+    const other = startQemuStandIn('vmother', uuid);
+    await settle();
+    expect((await runAction(agent, 'monitor', env(probe))).exitCode).toBe(7);
+    const s = await runAction(agent, 'stop', env({}));
+    expect(s.exitCode).toBe(0);
+    expect(s.stderr).not.toContain('killing its QEMU');
+    expect(alive(other)).toBe(true);
+  });
+
+  it('migrate_from asks libvirt again until its timeout, then says it timed out and that libvirt did not answer', async () => {
+    const r = await runAction(agent, 'migrate_from', env({ OCF_RESKEY_CRM_meta_migrate_source: 'n1' }));
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr.match(/WARNING: cannot reach libvirt at .*: asking again until the timeout/g)).toHaveLength(1);
+    expect(r.stderr).toMatch(/ocf-exit-reason:timed out waiting for vmq to arrive from n1: libvirt at \S+ does not answer \(/);
   });
 
   it('without a QEMU, a probe is 7 and a stop 0', async () => {

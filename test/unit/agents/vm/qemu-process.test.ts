@@ -25,14 +25,22 @@ const libvirtQemu = [
 describe('isQemuOf', () => {
   it.each([
     [{ name: 'vm1', uuid: '0B2F6A3C-1D4E-4F5A-8B9C-0D1E2F3A4B5C' }, true],
-    [{ name: 'other', uuid: '0b2f6a3c-1d4e-4f5a-8b9c-0d1e2f3a4b5c' }, true], // the uuid decides when known
-    [{ name: 'vm1', uuid: 'ffffffff-1d4e-4f5a-8b9c-0d1e2f3a4b5c' }, true], // or guest=<name>: a recreated domain may have a new uuid
+    // another domain with the same uuid (a stale or copied XML, another host's domain): never this one's QEMU
+    [{ name: 'other', uuid: '0b2f6a3c-1d4e-4f5a-8b9c-0d1e2f3a4b5c' }, false],
+    [{ name: 'vm1', uuid: 'ffffffff-1d4e-4f5a-8b9c-0d1e2f3a4b5c' }, true], // guest=<name> decides: a recreated domain may have a new uuid
     [{ name: 'vm2', uuid: 'ffffffff-1d4e-4f5a-8b9c-0d1e2f3a4b5c' }, false],
     [{ name: 'vm1' }, true],
     [{ name: 'vm' }, false],
     [{ name: 'vm10' }, false],
   ])('libvirt QEMU of vm1 matches %o: %s', (domain, expected) => {
     expect(isQemuOf(libvirtQemu, domain)).toBe(expected);
+  });
+
+  it('goes by -uuid only for a QEMU given no -name', () => {
+    const unnamed = libvirtQemu.filter((_, i) => i !== 1 && i !== 2);
+    expect(isQemuOf(unnamed, { name: 'vm1', uuid: '0b2f6a3c-1d4e-4f5a-8b9c-0d1e2f3a4b5c' })).toBe(true);
+    expect(isQemuOf(unnamed, { name: 'vm1', uuid: 'ffffffff-1d4e-4f5a-8b9c-0d1e2f3a4b5c' })).toBe(false);
+    expect(isQemuOf(unnamed, { name: 'vm1' })).toBe(false);
   });
 
   it('recognises the older `-name <name>` form, and only QEMU binaries', () => {

@@ -105,3 +105,24 @@ describe('Rbd.blocklist', () => {
     await expect(new Rbd({}, exec).blocklist(lock.address, Deadline.after(1000), lock)).rejects.toThrow(ExecFailed);
   });
 });
+
+describe('Rbd.imageMeta', () => {
+  const answering =
+    (stderr: string, exitCode = 2): Exec =>
+    () =>
+      Promise.resolve({ stdout: '', stderr, exitCode });
+
+  // rbd's words for each case (Ceph 16): what the exit reason and its code are chosen from
+  it.each([
+    ["rbd: error opening pool 'nopool': (2) No such file or directory", 'no-pool'],
+    ['rbd: error opening image system_vm1: (2) No such file or directory', 'no-image'],
+    ['rbd: failed to get metadata xml of image : (2) No such file or directory', 'no-key'],
+  ])('%j is %s', async (stderr, kind) => {
+    expect(await new Rbd({}, answering(stderr)).imageMeta('nopool/system_vm1', 'xml', Deadline.after(1000))).toEqual({ kind });
+  });
+
+  it("any other failure is thrown with rbd's words", async () => {
+    const rbd = new Rbd({}, answering("rbd: error opening pool 'rbd': (1) Operation not permitted", 1));
+    await expect(rbd.imageMeta('rbd/system_vm1', 'xml', Deadline.after(1000))).rejects.toThrow('Operation not permitted');
+  });
+});

@@ -61,7 +61,8 @@ describe('parseDomstate', () => {
 
 describe('isIncomingMigration', () => {
   it.each([
-    ['paused (migration)\n', true],
+    ['paused (migrating)\n', true],
+    ['paused (migration)\n', false], // not a word virsh prints
     ['paused (starting up)\n', true],
     ['paused (user)\n', false],
     ['running (migrated)\n', false],
