@@ -11,14 +11,15 @@
 # image: a violation, appended to OUT_DIR/violations with their pids and nodes. A migration's
 # switch-over makes them overlap for at most 1.2 s (the source stops before the target runs).
 # OUT_DIR/samples counts the samples taken; OUT_DIR/max-qemus the most QEMUs one guest ever had,
-# OUT_DIR/max-executing the most of them executing at once ("GUEST COUNT" lines).
+# OUT_DIR/max-executing the most of them executing at once ("GUEST COUNT" lines); OUT_DIR/max-gap-ms
+# the longest time between two samples (the sampler is blind in between; lab/soak.sh checks it).
 set -uo pipefail
 out=${1:?usage: soak-sampler.sh OUT_DIR [INTERVAL_S]}
 interval=${2:-0.5}
 mkdir -p "$out"
 : >"$out/violations"
 declare -A prev_ns=() last_ran=() runs=() overlap_since=() flagged=() max=() max_exec=()
-samples=0
+samples=0 prev_sample_ms="" max_gap_ms=0
 RAN_WITHIN_MS=1200 OVERLAP_MS=3000
 
 vcpu_ns() { # PID: total on-CPU ns of its vCPU threads
@@ -34,6 +35,8 @@ vcpu_ns() { # PID: total on-CPU ns of its vCPU threads
 
 while :; do
   now=$(($(date +%s%N) / 1000000))
+  [[ -n $prev_sample_ms ]] && ((now - prev_sample_ms > max_gap_ms)) && max_gap_ms=$((now - prev_sample_ms))
+  prev_sample_ms=$now
   declare -A executing=() count=() seen=()
   for p in $(pgrep -f '^/usr/bin/qemu-system-x86_64 ' || true); do
     st=$(cut -d' ' -f3 "/proc/$p/stat" 2>/dev/null) || continue
@@ -78,6 +81,7 @@ while :; do
   unset executing count seen
   samples=$((samples + 1))
   echo "$samples" >"$out/samples"
+  echo "$max_gap_ms" >"$out/max-gap-ms"
   for g in "${!max[@]}"; do echo "$g ${max[$g]}"; done >"$out/max-qemus"
   for g in "${!max_exec[@]}"; do echo "$g ${max_exec[$g]}"; done >"$out/max-executing"
   sleep "$interval"

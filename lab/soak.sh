@@ -21,7 +21,8 @@
 #   cloud-503  the cloud API answers 503 to everything for 20 s; half the time a node crashes meanwhile
 #   move       a VM moved to another node (crm_resource --move), then the move cleared
 # Invariants, checked continuously (lab/soak-sampler.sh) or after each fault:
-#   two-writers  no VM has two QEMUs executing at once (machine-wide /proc, vCPU run time)
+#   two-writers  no VM has two QEMUs executing at once (machine-wide /proc, vCPU run time); the
+#                sampler ran to the end, never blind for more than SAMPLER_MAX_GAP_MS
 #   stale-writer after recovery, no RBD watcher of a VM's image from another node that is alive
 #                and not blocklisted
 #   not-running  every VM Started once, every node online, within SOAK_BOUND after the fault
@@ -46,6 +47,8 @@ VMS=${SOAK_VMS:-3}
 BOUND=${SOAK_BOUND:-120}
 QUIET=${SOAK_QUIET:-12}
 FLAVOUR=${SOAK_AGENTS:-seapath}
+# Two QEMUs executing together count once seen for 3 s; a sampler blind for G ms can miss up to G + 3 s.
+SAMPLER_MAX_GAP_MS=3000
 KINDS=(crash power-off cut libvirtd osd migration cloud-503 move)
 W=$(mktemp -d /tmp/seapath-soak.XXXXXX)
 RANDOM=$SEED
@@ -300,8 +303,15 @@ if [[ $failed != 0 ]]; then
   violation failed-actions "$failed failed actions after cleanup: $failures"
 fi
 scale_all_online || violation offline "not every node online at the end"
-kill "$SAMPLER" 2>/dev/null; wait "$SAMPLER" 2>/dev/null; SAMPLER=
+# A sampler that died, or stalled longer than an overlap it must see, did not watch the whole run.
+kill "$SAMPLER" 2>/dev/null || violation two-writers "the sampler had exited before the end: the run was not watched throughout"
+wait "$SAMPLER" 2>/dev/null
+SAMPLER=
 while read -r line; do [[ -n $line ]] && violation two-writers "$line"; done <"$W/sampler/violations"
+max_gap_ms=$(cat "$W/sampler/max-gap-ms" 2>/dev/null || echo unknown)
+if ! [[ $max_gap_ms =~ ^[0-9]+$ ]] || ((max_gap_ms > SAMPLER_MAX_GAP_MS)); then
+  violation two-writers "the sampler was blind for $max_gap_ms ms at once (more than $SAMPLER_MAX_GAP_MS)"
+fi
 
 # --- the table -------------------------------------------------------------------------------------
 stats() { tr ' ' '\n' <<<"$1" | grep . | sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) { print "- -"; exit }
@@ -322,7 +332,8 @@ done
 echo
 samples=$(cat "$W/sampler/samples" 2>/dev/null || echo 0)
 most_qemus=$(sort -k2 -n "$W/sampler/max-qemus" 2>/dev/null | tail -1 | cut -d' ' -f2)
-echo "Invariant violations: ${nviol:-0} (sampler: $samples samples of /proc; most QEMUs one VM had at once: $most_qemus)"
+echo "Invariant violations: ${nviol:-0} (sampler: $samples samples of /proc, at most $max_gap_ms ms apart;" \
+  "most QEMUs one VM had at once: $most_qemus)"
 [[ ${nviol:-0} == 0 ]] || sed 's/^/  - /' "$W/violations"
 echo "Seed: $SEED (replay: SOAK_SEED=$SEED SOAK_ROUNDS=$ROUNDS SOAK_VMS=$VMS make soak)"
 [[ ${nviol:-0} == 0 ]] && finish 0

@@ -282,11 +282,21 @@ ceph_set_xml() {
   ceph_rbd image-meta set "$pool/system_$vm" xml "$(<"$xml")" >/dev/null
 }
 
-# ceph_watchers DIR IMAGE: the watcher lines of `rbd status` ("watcher=ADDR:0/NONCE client.N ...")
+# ceph_watchers DIR IMAGE: the watcher lines of `rbd status` ("watcher=ADDR:0/NONCE client.N ...");
+# fails (printing nothing) when rbd does not answer, so that no caller takes that for "no watcher".
 ceph_watchers() {
-  local dir=${1:?usage: ceph_watchers DIR POOL/IMAGE} img=${2:?POOL/IMAGE}
+  local dir=${1:?usage: ceph_watchers DIR POOL/IMAGE} img=${2:?POOL/IMAGE} out
   ceph_use "$dir" || return 1
-  ceph_rbd status "$img" | grep -o 'watcher=[^ ]* client\.[0-9]*' || true
+  out=$(ceph_rbd status "$img") || { _ceph_fail "rbd status $img failed"; return 1; }
+  [[ $out == *Watchers:* ]] || { _ceph_fail "rbd status $img: no Watchers section in: $out"; return 1; }
+  grep -o 'watcher=[^ ]* client\.[0-9]*' <<<"$out" || true
+}
+
+# ceph_unwatched DIR IMAGE: rbd answered, and the image has no watcher
+ceph_unwatched() {
+  local watchers
+  watchers=$(ceph_watchers "$@") || return 1
+  [[ -z $watchers ]] || { echo "still watched: $watchers" >&2; return 1; }
 }
 
 # ceph_mount_etc DIR CMD_PREFIX...: inside a node's private mount namespace (e.g.

@@ -83,3 +83,15 @@ check() { awk -v ips="$IPS" -f "$CHECK" "$BL" "$SAMPLES"; }
   [ "$output" = 99 ]
   [[ $stderr == *"none executing"* ]]
 }
+
+@test "samples more than 3 s apart (the sampler was blind), or none at all: 99, printed" {
+  samples 100 101 "node1 192.0.2.11:0/1 node1"
+  samples 104.2 105 "node1 192.0.2.11:0/1 node1"
+  run --separate-stderr check
+  [ "$output" = 99 ]
+  [[ $stderr == *"the sampler was blind between samples at 101.000-104.200"* ]]
+  : >"$SAMPLES"
+  run --separate-stderr check
+  [ "$output" = 99 ]
+  [[ $stderr == *"no samples"* ]]
+}

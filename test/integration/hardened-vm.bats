@@ -37,7 +37,7 @@ setup() {
 }
 
 @test "hardened: migrate_to and migrate_from move the running guest a -> b; it keeps its boot" {
-  [ "$(vm_state a vmh)" = running ] || skip "needs vmh on a"
+  vm_needs a vmh
   libvirt_wait_guest_up "$VM_DIR/vmh.serial" 60
   local boot
   boot=$(libvirt_guest_heartbeat "$VM_DIR/vmh.serial" | cut -d' ' -f1)
@@ -54,7 +54,7 @@ setup() {
 }
 
 @test "hardened: stop on the source after the migration is 0; stop on the target shuts the guest down" {
-  [ "$(vm_state b vmh)" = running ] || skip "needs vmh on b"
+  vm_needs b vmh
   run vm_agent a stop vmh
   [ "$status" -eq 0 ]
   [ "$(vm_state b vmh)" = running ]
@@ -62,6 +62,6 @@ setup() {
   echo "$output"
   [ "$status" -eq 0 ]
   [ "$(vm_state b vmh)" = absent ]
-  [ -z "$(ceph_watchers "$VM_CEPH_DIR" rbd/system_vmh)" ]
+  ceph_unwatched "$VM_CEPH_DIR" rbd/system_vmh
   vm_monitor_is b vmh 7 0
 }

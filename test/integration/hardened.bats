@@ -67,6 +67,7 @@ has_address() { in_node "$1" ip -o address show dev eth0 | grep -q " $2 "; }
 no_address() { ! has_address "$@"; }
 peer_maps_to_n1() { [[ $(in_node p1 ip neigh show "$1" dev eth0) == *"lladdr $(in_node n1 cat /sys/class/net/eth0/address) "* ]]; }
 attrd_value() { in_cluster n1 attrd_updater -Q -n "$1" 2>/dev/null | sed -n 's/.*value="\([^"]*\)".*/\1/p'; }
+attrd_is() { [ "$(attrd_value "$1")" = "$2" ]; } # NAME VALUE ("" for unset), read at each call
 status_field() { awk -v f="$1:" '$1 == f { print $2 }' "/proc/$2/status"; }
 syscall_via_perl() { perl -e 'require "syscall.ph"; syscall(&{"SYS_$ARGV[0]"}, 0, 0, 0, 0); print "survived\n"' "$1"; }
 
@@ -114,7 +115,9 @@ syscall_via_perl() { perl -e 'require "syscall.ph"; syscall(&{"SYS_$ARGV[0]"}, 0
   [ "$status" -eq 1 ]
 }
 
-@test "vip start, monitor, stop under the wrapper: the address comes and goes, a peer that cached it elsewhere learns the new MAC" {
+@test "vip validate-all, start, monitor, stop under the wrapper: the address comes and goes, a peer that cached it learns the new MAC" {
+  run ocf_agent n1 vip validate-all ip=192.0.2.40 cidr_netmask=24 OCF_CHECK_LEVEL=10
+  [ "$status" -eq 0 ]
   # p1 still maps the address to the node that held it before (a failover): a stale entry
   in_node p1 ip neigh replace 192.0.2.40 dev eth0 lladdr 02:00:00:00:00:99 nud stale
   sleep 1.1 # the kernel lets an ARP override an entry only after its locktime (1 s)
@@ -147,18 +150,22 @@ syscall_via_perl() { perl -e 'require "syscall.ph"; syscall(&{"SYS_$ARGV[0]"}, 0
   [ "$status" -eq 0 ]
 }
 
-@test "ping start, monitor, stop under the wrapper: tcp: probes publish the score to attrd" {
+@test "ping validate-all, start, monitor, reload-agent, stop under the wrapper: tcp: probes publish the score to attrd" {
   local attr=hdp$BATS_TEST_NUMBER
   local params=(name="$attr" host_list="tcp:192.0.2.21:7000 tcp:192.0.2.21:7001" multiplier=100 dampen=0 timeout=1)
   run ocf_agent n1 ping start "${params[@]}"
   echo "$output"
   [ "$status" -eq 0 ]
-  wait_until 10 "$attr = 100" test "$(attrd_value "$attr")" = 100
+  wait_until 10 "$attr = 100" attrd_is "$attr" 100
   run ocf_agent n1 ping monitor "${params[@]}" CRM_meta_interval=10000
+  [ "$status" -eq 0 ]
+  run ocf_agent n1 ping validate-all "${params[@]}" OCF_CHECK_LEVEL=10
+  [ "$status" -eq 0 ]
+  run ocf_agent n1 ping reload-agent "${params[@]}"
   [ "$status" -eq 0 ]
   run ocf_agent n1 ping stop "${params[@]}"
   [ "$status" -eq 0 ]
-  wait_until 10 "$attr unset" test -z "$(attrd_value "$attr")"
+  wait_until 10 "$attr unset" attrd_is "$attr" ""
 }
 
 @test "ping of an ICMP host under the wrapper fails the monitor and says why (fping cannot run without cap_net_raw); the score stays" {
@@ -166,7 +173,7 @@ syscall_via_perl() { perl -e 'require "syscall.ph"; syscall(&{"SYS_$ARGV[0]"}, 0
   local params=(name="$attr" multiplier=100 dampen=0 timeout=1)
   run ocf_agent n1 ping start "${params[@]}" host_list="tcp:192.0.2.21:7000"
   [ "$status" -eq 0 ]
-  wait_until 10 "$attr = 100" test "$(attrd_value "$attr")" = 100
+  wait_until 10 "$attr = 100" attrd_is "$attr" 100
   run ocf_agent n1 ping monitor "${params[@]}" host_list="192.0.2.21 tcp:192.0.2.21:7000" CRM_meta_interval=10000
   echo "$output"
   [ "$status" -eq 1 ]
@@ -193,15 +200,20 @@ syscall_via_perl() { perl -e 'require "syscall.ph"; syscall(&{"SYS_$ARGV[0]"}, 0
   OCF_INSTANCE=hdsig ocf_agent n1 ping stop "${params[@]}"
 }
 
-@test "fence_outscale metadata, monitor, list, status, off, on, reboot under the wrapper act on the cloud" {
+@test "fence_outscale metadata, validate-all, monitor, list, list-status, status, off, on, reboot under the wrapper act on the cloud" {
   run --separate-stderr in_node "$FO_NODE" "$HARDEN" /usr/sbin/fence_outscale -o metadata
   [ "$status" -eq 0 ]
   [[ $output == *'<resource-agent name="fence_outscale"'* ]]
+  run --separate-stderr fo_agent action=validate-all
+  [ "$status" -eq 0 ]
   run --separate-stderr fo_agent action=monitor
   [ "$status" -eq 0 ]
   run --separate-stderr fo_agent action=list
   [ "$status" -eq 0 ]
   [ "$output" = "$(printf 'i-0000000a,node1\ni-0000000b,node2')" ]
+  run --separate-stderr fo_agent action=list-status
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(printf 'i-0000000a,node1,on\ni-0000000b,node2,on')" ]
   run --separate-stderr fo_agent action=status port=node2
   [ "$status" -eq 0 ]
   [ "$output" = "Status: ON" ]

@@ -282,3 +282,16 @@ SUITE
   [[ $output == *"integration: 1 passed, 1 failed"* ]]
   [ -z "$(pgrep -f "bats-exec-test.*$suite")" ]
 }
+
+@test "test/run-integration.sh: a skipped test is counted apart and fails the run" {
+  local suite=$BATS_TEST_TMPDIR/suite.bats
+  cat >"$suite" <<'SUITE'
+@test "skips" { skip "no precondition"; }
+@test "passes" { true; }
+SUITE
+  run timeout 60 "$BATS_TEST_DIRNAME/../run-integration.sh" "$suite"
+  echo "$output"
+  [ "$status" -eq 1 ]
+  [[ $output == *"integration: skipped: ok 1 skips "*"# skip no precondition"* ]]
+  [[ $output == *"integration: 1 passed, 0 failed, 1 skipped"* ]]
+}

@@ -66,6 +66,12 @@ vm1_qemus() {
   done | wc -l
 }
 
+# every NODE's CIB has maintenance-mode on (then a node whose Pacemaker stops leaves vm1 running)
+maintenance_seen_by() {
+  local n
+  for n in "$@"; do in_cluster "$n" crm_mon -1 --output-as=xml 2>/dev/null | grep -q 'maintenance-mode="true"' || return 1; done
+}
+
 # Every 0.2 s, from one process holding one Ceph connection (helpers/copies-sampler.py):
 # "EPOCH QEMU_NODES WATCHER_ADDRESSES EXECUTING_NODES" into $SAMPLES.
 start_sampler() {
@@ -87,7 +93,9 @@ start_sampler() {
 # (helpers/writable-copies.awk: a live migration's switch-over is one copy moving). Ceph blocklists
 # for an hour by default, so an entry was added at its expiry minus 3600 s.
 max_writable_copies() {
-  kill "$SAMPLER" 2>/dev/null; SAMPLER=
+  # a sampler that died early sampled only part of the window: not a pass
+  kill "$SAMPLER" 2>/dev/null || { echo "the sampler had exited (see $LAB_ROOT/sampler-$BATS_TEST_NUMBER.log)" >&2; echo 99; return 1; }
+  SAMPLER=
   local bl=$BATS_TEST_TMPDIR/blocklist addr expiry
   : >"$bl"
   while read -r addr expiry _; do
@@ -136,7 +144,8 @@ stop_cluster_daemons() {
   [[ $now != "$on" ]]
   # The cut-off node lost quorum and stopped its copy before the majority's guard let vm1 start.
   run in_node "$on" virsh domstate vm1
-  [[ $output != running* ]]
+  [[ $output == *"failed to get domain"* || $output == shut* ]]
+  [[ $(qemu_nodes) != *"$on"* ]]
   for n in "${majority[@]}"; do
     in_node "$on" ip route del blackhole "${ADDR[$n]}/32"
     in_node "$n" ip route del blackhole "${ADDR[$on]}/32"
@@ -156,7 +165,7 @@ stop_cluster_daemons() {
   # A shorter start timeout keeps the guard's wait (half of it) short: two refusals in under a minute.
   in_cluster "$peer" pcs resource update vm1 op start timeout=30s
   in_cluster "$peer" crm_attribute --type crm_config --name maintenance-mode --update true
-  sleep 2
+  wait_until 20 "maintenance mode on $on and $peer" maintenance_seen_by "$on" "$peer"
   start_sampler
   stop_cluster_daemons "$on"
   wait_until 60 "$on to be offline" offline_from "$peer" "$on"
@@ -194,7 +203,7 @@ stop_cluster_daemons() {
   on=$(vm1_node_from "$peer" 120)
   peer=$(peer_of "$on")
   in_cluster "$peer" crm_attribute --type crm_config --name maintenance-mode --update true
-  sleep 2
+  wait_until 20 "maintenance mode on $on and $peer" maintenance_seen_by "$on" "$peer"
   start_sampler
   # The node leaves the cluster entirely, vm1 still running there; an admin wrongly confirms it down.
   stop_cluster_daemons "$on" corosync
@@ -209,6 +218,7 @@ stop_cluster_daemons() {
   [ "$status" -ne 0 ]
   [ "$(qemu_nodes)" = "$on" ]
   run ceph_ceph osd blocklist ls
+  [ "$status" -eq 0 ]
   [[ $output != *"${ADDR[$on]}:0/"* ]]
   # The same with a key that may blocklist: the old copy is fenced off Ceph, then vm1 starts.
   in_cluster "$peer" crm_resource --resource vm1 --delete-parameter ceph_client_id

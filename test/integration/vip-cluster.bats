@@ -88,6 +88,7 @@ clone_start_failed() {
   wait_until 20 "peer2 to reach 198.51.100.10 again" in_node peer2 ping -c 1 -W 1 198.51.100.10
   cluster_wait_resource c1 lvip Started 5
   run in_cluster c1 crm_mon -1 --output-as=xml
+  [ "$status" -eq 0 ]
   [[ $output != *'<failure op_key="lvip_'* ]]
   in_cluster c1 pcs resource delete lvip
 }

@@ -85,8 +85,8 @@ mac_of() { in_node "$1" cat /sys/class/net/eth0/address; }
 @test "IPv6: start waits for duplicate address detection and announces the address to the peer" {
   in_node peer ping -c 1 -W 2 2001:db8::11 # the peer knows n1 on the segment
   in_node peer timeout 10 tcpdump -l -n -i eth0 -c 1 'icmp6 and ip6[40] == 136 and src host 2001:db8::41' \
-    >"$BATS_TEST_TMPDIR/na" 2>/dev/null &
-  sleep 1
+    >"$BATS_TEST_TMPDIR/na" 2>"$BATS_TEST_TMPDIR/na.err" &
+  wait_until 5 "tcpdump listening on the peer" grep -q "listening on eth0" "$BATS_TEST_TMPDIR/na.err"
   run ocf_agent n1 vip start ip=2001:db8::41 cidr_netmask=64 nic=eth0
   [ "$status" -eq 0 ]
   run in_node n1 ip -6 -o address show dev eth0
@@ -254,7 +254,7 @@ dead_link() {
     echo "$bad -> $status $(ocf_exit_reason)"
     [ "$status" -eq 6 ]
     [[ $(ocf_exit_reason) == "${bad%%=*}"* ]]
-    ! in_node n1 ip -o address show | grep -q 192.0.2.66
+    ! in_node n1 ip -o address show | grep -q 192.0.2.66 || false
   done
   # each reason says what ignoring the parameter would do
   run ocf_agent n1 vip start ip=192.0.2.66 cidr_netmask=24 nic=eth0 network_namespace=blue
@@ -395,8 +395,8 @@ dead_link() {
   run ocf_agent n1 vip stop ip=192.0.2.74 cidr_netmask=24 nic=eth0
   [ "$status" -eq 0 ]
   ! has_address n1 192.0.2.74/24 || false
-  sleep 0.2
-  ! pgrep -f 'heartbeat/send_arp .* 192.0.2.74 ' || false
+  # well before its 6 s of sending would have ended by itself
+  wait_until 1 "stop to end send_arp" bash -c "! pgrep -f 'heartbeat/send_arp .* 192.0.2.74 '"
 }
 
 @test "the address also on its interface with another prefix, added by someone else: monitor and stop act on this resource's copy only" {

@@ -67,6 +67,7 @@ _where() { # prints the node libvirt runs vmlm on
   [[ $(ceph_watchers "$VM_CEPH_DIR" rbd/system_vmlm) == "watcher=${VM_NODE_IP[$to]}:0/"* ]]
   # no failed operation anywhere (the source's stop after the migration was 0)
   run in_cluster a crm_mon -1 --include=failures --output-as=xml
+  [ "$status" -eq 0 ]
   [[ $output != *'<failure '* ]]
   in_cluster a crm resource clear vmlm
 }

@@ -40,7 +40,7 @@ _libvirtd_pid() { _libvirt_daemon_pid a; }
 _libvirtd_pause() { kill -STOP "$(_libvirtd_pid)"; }
 _libvirtd_resume() { local p; p=$(_libvirtd_pid) && kill -CONT "$p"; }
 _libvirtd_restart() { LIBVIRT_HELPER_QUIET=1 LIBVIRT_EXEC="in_node a" libvirt_start a "${VM_NODE_IP[a]}"; }
-_no_watcher() { [ -z "$(ceph_watchers "$VM_CEPH_DIR" "$1")" ]; }
+_no_watcher() { ceph_unwatched "$VM_CEPH_DIR" "$1"; }
 _running_vmf() {
   [ "$(vm_state a vmf)" = running ] || vm_agent a start vmf >/dev/null 2>&1
   libvirt_domain_pid a vmf
@@ -130,7 +130,7 @@ _running_vmf() {
   [ "$status" -eq 0 ]
   [[ $output == *"killing its QEMU (pid $qemu)"* ]]
   ! proc_alive "$qemu" || false
-  [ -z "$(ceph_watchers "$VM_CEPH_DIR" rbd/system_vmf)" ]
+  ceph_unwatched "$VM_CEPH_DIR" rbd/system_vmf
   # still without libvirtd: nothing runs, so a second stop is 0 and a probe 7 (checked in /proc)
   run vm_agent a stop vmf
   [ "$status" -eq 0 ]
@@ -138,7 +138,7 @@ _running_vmf() {
   _libvirtd_restart
   [ "$(vm_state a vmf)" != running ]
   vm_monitor_is a vmf 7 10000
-  wait_until 20 "the killed QEMU's watch to expire" _no_watcher rbd/system_vmf
+  _no_watcher rbd/system_vmf
 }
 
 @test "stop on a node without the config file or a saved state (a guest migrated in): it stops the domain named after the resource" {

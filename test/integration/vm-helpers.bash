@@ -102,10 +102,25 @@ vm_agent_hiding() {
     hide "$path" env -i "${VM_ENV[@]}" /usr/lib/ocf/resource.d/seapath/vm "$action"
 }
 
+# vm_state NODE VM: libvirt's domstate, or "absent" when libvirt says it has no such domain;
+# "unknown: ..." (status 1) when libvirt does not answer, which no assertion takes for absent.
 vm_state() {
   local out
-  out=$(libvirt_virsh "$1" domstate "$2" 2>&1) || { echo absent; return 0; }
-  echo "$out"
+  if out=$(libvirt_virsh "$1" domstate "$2" 2>&1); then
+    echo "$out"
+  elif [[ $out == *"failed to get domain"* || $out == *"Domain not found"* ]]; then
+    echo absent
+  else
+    echo "unknown: $out"
+    return 1
+  fi
+}
+
+# vm_needs NODE VM: a test that builds on an earlier one's result fails, rather than skips, without it
+vm_needs() {
+  local state
+  state=$(vm_state "$1" "$2")
+  [[ $state == running ]] || { echo "precondition: $2 runs on $1 (it is: $state)" >&2; return 1; }
 }
 
 vm_load

@@ -143,9 +143,9 @@ setup() {
 
 @test "destroy on b releases the watcher and the lock" {
   libvirt_virsh b destroy vm1
-  run ceph_watchers "$CEPH_DIR_T" rbd/system_vm1
-  [ -z "$output" ]
+  ceph_unwatched "$CEPH_DIR_T" rbd/system_vm1
   run ceph_rbd lock ls rbd/system_vm1
+  [ "$status" -eq 0 ]
   [[ $output != *auto* ]]
 }
 

@@ -56,7 +56,7 @@ _beat() { libvirt_guest_heartbeat "$VM_DIR/vmm.serial"; }
 }
 
 @test "the stop Pacemaker runs on the source after a migration is 0 and leaves the guest on the target alone" {
-  [ "$(vm_state b vmm)" = running ] || skip "needs vmm on b"
+  vm_needs b vmm
   local pid
   pid=$(libvirt_domain_pid b vmm)
   run vm_agent a stop vmm
@@ -67,7 +67,7 @@ _beat() { libvirt_guest_heartbeat "$VM_DIR/vmm.serial"; }
 }
 
 @test "migration back b -> a over a migration network (suffix) on migrateport, with downtime and speed set" {
-  [ "$(vm_state b vmm)" = running ] || skip "needs vmm on b"
+  vm_needs b vmm
   local before boot n
   before=$(_beat); boot=${before%% *}
   run vm_agent b migrate_to vmm migration_transport=tcp migration_network_suffix=-mig migrateport=49170 \
@@ -88,7 +88,7 @@ _beat() { libvirt_guest_heartbeat "$VM_DIR/vmm.serial"; }
 }
 
 @test "a half-done migration: migrate_from where the guest already arrived is 0; where it never left, 1 at once" {
-  [ "$(vm_state a vmm)" = running ] || skip "needs vmm on a"
+  vm_needs a vmm
   # Pacemaker's partial migration: migrate_to succeeded, migrate_from runs (again) on the target
   run vm_agent a migrate_from vmm CRM_meta_migrate_source=b CRM_meta_migrate_target=a
   [ "$status" -eq 0 ]
@@ -143,7 +143,7 @@ _beat() { libvirt_guest_heartbeat "$VM_DIR/vmm.serial"; }
 }
 
 @test "split brain for real: vmm runs on a (behind the cluster's back); start on b refuses and starts nothing" {
-  [ "$(vm_state a vmm)" = running ] || skip "needs vmm on a"
+  vm_needs a vmm
   run vm_agent b start vmm
   [ "$status" -eq 1 ]
   [[ $(ocf_exit_reason) == "refusing to start vmm: held by "*"client."*" at ${VM_NODE_IP[a]}:0/"*"rbd/system_vmm is held by"* ]]

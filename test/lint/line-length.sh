@@ -12,6 +12,7 @@ mapfile -t files < <(
   { git ls-files --cached --others --exclude-standard -- '*.ts' | grep -vE '(\.generated\.ts$|^lab/vendor/)'
     test/lint/shell-files.sh; } | while IFS= read -r f; do [ -f "$f" ] && printf '%s\n' "$f"; done
 )
+((${#files[@]})) || { echo "line-length: no source found (is this a git work tree?)" >&2; exit 1; }
 long=0
 while IFS= read -r hit; do
   file=${hit%%:*}; rest=${hit#*:}; line=${rest%%:*}; text=${rest#*:}

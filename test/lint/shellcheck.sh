@@ -6,6 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 mapfile -t files < <(test/lint/shell-files.sh)
+# the list comes from git: outside a work tree it is empty, which must not pass for "all clean"
+((${#files[@]})) || { echo "shellcheck: no shell source found (is this a git work tree?)" >&2; exit 1; }
 helpers=(); scripts=()
 for f in "${files[@]}"; do
   if [[ $f == *.bash ]]; then helpers+=("$f"); else scripts+=("$f"); fi

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Outscale error responses: `{Errors:[{Code,Type,Details}], ResponseContext:{RequestId}}` (spec ErrorResponse).
-// Codes and statuses from research/anchors-fence.md §3.6; the auth codes are not published, so they are a choice.
+// Codes and statuses from osc-sdk-python gateway_errors.yaml and the user guide's "API Throttling";
+// the auth codes are not published, so they are a choice.
 
 export interface ApiErrorItem {
   readonly Code: string;

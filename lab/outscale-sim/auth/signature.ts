@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Verifies SigV4-style request signatures in both variants the Outscale API accepts
-// (research/anchors-fence.md §3.2). Written independently of the agent's signer on purpose:
+// (SigV4 as osc-sdk-python signs OSC4 and aws4fetch signs AWS4). Written independently of the agent's signer on purpose:
 // the simulator is the second opinion that proves the agent signs correctly.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 

@@ -6,11 +6,14 @@
 # BLOCKLIST: "ADDRESS EPOCH_ADDED" lines. SAMPLES: "EPOCH QEMU_NODES WATCHERS EXECUTING_NODES", an
 # executing node written "NODE+" while it is a migration's target in its switch-over: a source and
 # such a target writing together are one copy moving, not two. Every sample with two copies is
-# printed on stderr. Prints 99 when QEMUs were seen but never one executing: the sampler cannot
-# tell, which must not pass for "no second copy".
+# printed on stderr. Prints 99 when QEMUs were seen but never one executing (the sampler cannot
+# tell), or when two samples are more than MAXGAP s apart (default 3: the sampler was blind then),
+# neither of which must pass for "no second copy".
 BEGIN { n = split(ips, kv, ","); for (i = 1; i <= n; i++) { split(kv[i], p, "="); ip[p[1]] = p[2] } }
 FILENAME == ARGV[1] { added[$1] = $2; next } # an empty BLOCKLIST must not swallow the samples
 {
+  if (sampled && $1 - last > (maxgap ? maxgap : 3)) { blind = blind " " last "-" $1 }
+  sampled = 1; last = $1
   writable = 0; moving = 0; nq = split($2, q, ","); nw = split($3, w, ",")
   delete running; delete target
   ne = split($4, e, ",")
@@ -32,6 +35,8 @@ FILENAME == ARGV[1] { added[$1] = $2; next } # an empty BLOCKLIST must not swall
   if (copies > 1) print "two writable copies at " $0 > "/dev/stderr"
 }
 END {
+  if (!sampled) { print "no samples" > "/dev/stderr"; print 99; exit }
+  if (blind != "") { print "the sampler was blind between samples at" blind > "/dev/stderr"; print 99; exit }
   if (seen_qemu && !seen_executing) { print "the sampler saw QEMUs but none executing" > "/dev/stderr"; print 99; exit }
   print max + 0
 }

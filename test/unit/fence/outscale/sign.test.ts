@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { signRequest, type SignableRequest } from '../../../../fence/outscale/sign.js';
 
-// Vectors from research/anchors-fence.md §3.2, checked there against osc-sdk-python (OSC4) and aws4fetch (AWS4).
+// Vectors computed with osc-sdk-python (OSC4) and aws4fetch (AWS4) when the signer was written.
 const base: Omit<SignableRequest, 'version' | 'contentType'> = {
   method: 'POST',
   host: 'api.eu-west-2.outscale.com',

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Vectors from research/anchors-fence.md §3.2, checked there against osc-sdk-python, aws4fetch and npm aws4.
+// Vectors computed with osc-sdk-python, aws4fetch and npm aws4 when the signer was written.
 import { describe, expect, it } from 'vitest';
 import { verifySignature, type ReceivedRequest, type SignatureExpectations } from '../../../../lab/outscale-sim/auth/signature.js';
 
