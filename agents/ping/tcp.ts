@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { connect, isIP, type LookupFunction } from 'node:net';
-import { lookupWithin } from '../../lib/net/index.js';
+import { fixedLookup, lookupWithin } from '../../lib/net/index.js';
 import type { Deadline } from '../../lib/time/index.js';
 import { nameBudgetMs } from './resolve.js';
 import type { HostAnswer } from './score.js';
@@ -16,18 +16,6 @@ export async function connectTcp(host: string, port: number, waitMs: number, dea
   const r = await lookupWithin(host, nameBudgetMs(waitMs, deadline));
   if ('failed' in r) return { reachable: false, detail: r.failed };
   return connectTo(host, port, waitMs, deadline, fixedLookup(r.addresses));
-}
-
-// Hands connect the addresses already found: it still tries them as it would its own (happy eyeballs).
-function fixedLookup(addresses: readonly string[]): LookupFunction {
-  return (_name, options, callback) => {
-    if (options.all)
-      callback(
-        null,
-        addresses.map((address) => ({ address, family: isIP(address) })),
-      );
-    else callback(null, addresses[0] ?? '', isIP(addresses[0] ?? ''));
-  };
 }
 
 function connectTo(host: string, port: number, waitMs: number, deadline: Deadline, lookup?: LookupFunction): Promise<HostAnswer> {

@@ -84,6 +84,7 @@ export class OutscaleApi {
         headers: { 'content-type': contentType, host: url.host, 'user-agent': 'fence_outscale', ...auth },
         body: text,
         signal: attempt.signal,
+        resolveWithinMs: attempt.remainingMs(),
         ...(this.settings.proxy ? { proxy: this.settings.proxy } : {}),
         ...(this.settings.ca ? { ca: this.settings.ca } : {}),
       });
@@ -122,6 +123,15 @@ export class OutscaleApi {
   }
 
   private networkError(action: string, url: URL, e: unknown, timedOutAfterMs: number | undefined): OutscaleApiError {
+    const code = (e as { code?: unknown }).code;
+    // The name's own limit is the request's: say it was the resolver, not the API, that did not answer.
+    if (code === 'EAI_AGAIN')
+      return new OutscaleApiError(
+        action,
+        `cannot reach ${url.host}: ${(e as { hostname?: unknown }).hostname ?? url.hostname}: ${(e as Error).message} ` +
+          '(EAI_AGAIN): check the DNS servers of /etc/resolv.conf',
+        { transient: true, cause: e },
+      );
     if (timedOutAfterMs !== undefined)
       return new OutscaleApiError(
         action,
@@ -134,7 +144,6 @@ export class OutscaleApi {
         transient: isRetryableStatus(e.status),
         cause: e,
       });
-    const code = (e as { code?: unknown }).code;
     if (typeof code === 'string' && isCertificateError(code))
       return new OutscaleApiError(
         action,

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 import http from 'node:http';
 import https from 'node:https';
-import { isIP } from 'node:net';
+import { isIP, type LookupFunction } from 'node:net';
 import tls from 'node:tls';
 import type { Duplex } from 'node:stream';
+import { fixedLookup, lookupWithin } from '../../lib/net/index.js';
 
 /** One HTTP exchange, bounded by `signal` (the per-request timeout and the operation's deadline). */
 export interface HttpRequest {
@@ -16,6 +17,8 @@ export interface HttpRequest {
   readonly proxy?: URL;
   /** Certificate authorities to trust instead of Node's defaults (already including them). */
   readonly ca?: readonly string[];
+  /** How long the name of the host connected to (the proxy's, else the URL's) may take to resolve. */
+  readonly resolveWithinMs: number;
 }
 
 export interface HttpResponse {
@@ -47,12 +50,30 @@ export class ProxyRefused extends Error {
  * explicitly, so NODE_TLS_REJECT_UNAUTHORIZED=0 in Pacemaker's environment cannot turn the
  * check off. fetch is not used: it has no proxy support in Node 24 without a flag.
  */
+/**
+ * Node's own lookup runs getaddrinfo on a thread that the process's exit waits for: with a silent
+ * DNS server the answer was printed, and the exit came seconds later. The name is resolved in a
+ * child killed at the limit (lib/net), as the resource agents do; an address needs no lookup.
+ */
+async function lookupFor(hostname: string, limitMs: number): Promise<LookupFunction | undefined> {
+  const host = hostname.replace(/^\[(.*)\]$/, '$1');
+  if (isIP(host) !== 0) return undefined;
+  const r = await lookupWithin(host, limitMs);
+  if ('addresses' in r) return fixedLookup(r.addresses);
+  // Node's codes for the same two cases, which the API client's retry rule and messages read.
+  throw Object.assign(new Error(r.failed), {
+    code: r.notFound ? 'ENOTFOUND' : 'EAI_AGAIN',
+    hostname: host,
+  });
+}
+
 export async function sendHttp(r: HttpRequest): Promise<HttpResponse> {
   const isHttps = r.url.protocol === 'https:';
   const port = Number(r.url.port || (isHttps ? 443 : 80));
   const headers: Record<string, string> = { ...r.headers };
   if (r.body !== undefined) headers['content-length'] = String(Buffer.byteLength(r.body));
 
+  const lookup = await lookupFor((r.proxy ?? r.url).hostname, r.resolveWithinMs);
   if (r.proxy && !isHttps) {
     // Plain HTTP through a proxy: the absolute URL goes in the request line.
     const auth = proxyAuthorization(r.proxy);
@@ -64,11 +85,12 @@ export async function sendHttp(r: HttpRequest): Promise<HttpResponse> {
         path: r.url.href,
         headers: { ...headers, ...auth },
         signal: r.signal,
+        ...(lookup ? { lookup } : {}),
       }),
       r.body,
     );
   }
-  const tunnel = r.proxy ? await openTunnel(r.proxy, r.url.hostname, port, r.signal) : undefined;
+  const tunnel = r.proxy ? await openTunnel(r.proxy, r.url.hostname, port, r.signal, lookup) : undefined;
   const options: https.RequestOptions = {
     host: r.url.hostname,
     port,
@@ -78,6 +100,7 @@ export async function sendHttp(r: HttpRequest): Promise<HttpResponse> {
     signal: r.signal,
     rejectUnauthorized: true,
     ...(r.ca ? { ca: [...r.ca] } : {}),
+    ...(lookup && !tunnel ? { lookup } : {}),
     ...(tunnel
       ? {
           createConnection: () =>
@@ -112,11 +135,12 @@ function exchange(req: http.ClientRequest, body: string | undefined): Promise<Ht
   });
 }
 
-function openTunnel(proxy: URL, host: string, port: number, signal: AbortSignal): Promise<Duplex> {
+function openTunnel(proxy: URL, host: string, port: number, signal: AbortSignal, lookup: LookupFunction | undefined): Promise<Duplex> {
   return new Promise((resolve, reject) => {
     const req = http.request({
       host: proxy.hostname,
       port: Number(proxy.port || 80),
+      ...(lookup ? { lookup } : {}),
       method: 'CONNECT',
       path: `${host}:${port}`,
       headers: { host: `${host}:${port}`, ...proxyAuthorization(proxy) },

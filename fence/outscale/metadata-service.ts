@@ -22,7 +22,13 @@ export function instanceIdUrl(text: string): URL {
 export async function readOwnVmId(url: URL, timeoutMs: number, deadline: Deadline): Promise<{ vmId: string } | { unknown: string }> {
   const attempt = deadline.within(timeoutMs);
   try {
-    const res = await sendHttp({ url, method: 'GET', headers: { host: url.host }, signal: attempt.signal });
+    const res = await sendHttp({
+      url,
+      method: 'GET',
+      headers: { host: url.host },
+      signal: attempt.signal,
+      resolveWithinMs: attempt.remainingMs(),
+    });
     const text = res.body.trim();
     if (res.status !== 200) return { unknown: `the metadata service at ${url.href} answered HTTP ${res.status}` };
     if (!vmIdPattern.test(text)) return { unknown: `the metadata service at ${url.href} answered something that is not a VM ID` };

@@ -1,2 +1,2 @@
 // SPDX-License-Identifier: Apache-2.0
-export { lookupWithin, parseGetentHosts, type Lookup, type Resolved } from './lookup.js';
+export { fixedLookup, lookupWithin, parseGetentHosts, type Lookup, type Resolved } from './lookup.js';

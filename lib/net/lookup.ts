@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
+import { isIP, type LookupFunction } from 'node:net';
 import { ExecFailed, query } from '../exec/index.js';
 import { Deadline } from '../time/index.js';
 
 /** Resolves a name to its addresses of `family` (0: any), in getaddrinfo's order. */
 export type Lookup = (name: string, family: 0 | 4 | 6) => Promise<string[]>;
 
-/** A name's addresses, or why it has none. */
-export type Resolved = { readonly addresses: readonly string[] } | { readonly failed: string };
+/** A name's addresses, or why it has none (`notFound`: the resolver said so, rather than not answering in time). */
+export type Resolved = { readonly addresses: readonly string[] } | { readonly failed: string; readonly notFound: boolean };
 
 const getentDatabase = { 0: 'ahosts', 4: 'ahostsv4', 6: 'ahostsv6' } as const;
 
@@ -39,12 +40,15 @@ export function parseGetentHosts(stdout: string, family: 0 | 4 | 6): string[] {
 export async function lookupWithin(name: string, limitMs: number, family: 0 | 4 | 6 = 0, lookup?: Lookup): Promise<Resolved> {
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<Resolved>((done) => {
-    timer = setTimeout(() => done({ failed: `the name did not resolve within ${Math.round(limitMs)} ms` }), Math.max(0, limitMs));
+    timer = setTimeout(
+      () => done({ failed: `the name did not resolve within ${Math.round(limitMs)} ms`, notFound: false }),
+      Math.max(0, limitMs),
+    );
     timer.unref();
   });
   const answer = (lookup ?? getentLookup(limitMs))(name, family).then(
-    (addresses): Resolved => (addresses.length > 0 ? { addresses } : { failed: 'no address' }),
-    (e: unknown): Resolved => ({ failed: lookupError(e, limitMs) }),
+    (addresses): Resolved => (addresses.length > 0 ? { addresses } : { failed: 'no address', notFound: true }),
+    (e: unknown): Resolved => ({ failed: lookupError(e, limitMs), notFound: (e as NodeJS.ErrnoException).code === 'ENOTFOUND' }),
   );
   try {
     return await Promise.race([answer, expired]);
@@ -59,4 +63,19 @@ function lookupError(e: unknown, limitMs: number): string {
   if (code === 'ENOTFOUND') return 'Name or service not known';
   if (code === 'EAI_AGAIN') return 'Temporary failure in name resolution';
   return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * A `lookup` for net.connect or http.request that hands over addresses already resolved (by
+ * lookupWithin): the connection still tries them as it would its own (happy eyeballs).
+ */
+export function fixedLookup(addresses: readonly string[]): LookupFunction {
+  return (_name, options, callback) => {
+    if (options.all)
+      callback(
+        null,
+        addresses.map((address) => ({ address, family: isIP(address) })),
+      );
+    else callback(null, addresses[0] ?? '', isIP(addresses[0] ?? ''));
+  };
 }

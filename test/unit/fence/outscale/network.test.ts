@@ -2,7 +2,7 @@
 // fence_outscale's network conventions against the simulator served over HTTPS (a certificate made here with
 // openssl) and its HTTP proxy listener: certificate checks that the environment cannot turn off, proxies from the
 // environment, a proxy password that stays secret, and which failures are retried.
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ import { startProxy, type RunningProxy } from '../../../../lab/outscale-sim/http
 import { startServer, type RunningServer } from '../../../../lab/outscale-sim/http/server.js';
 import { Simulator } from '../../../../lab/outscale-sim/simulator.js';
 import { accessKey, baseConfig, secretKey } from '../../lab/outscale-sim/sim-harness.js';
+import { useFakeGetent } from '../../lib/net/fake-getent.js';
 import { selfSigned } from './self-signed.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fo-net-'));
@@ -197,5 +198,43 @@ describe('retries only for what can heal', () => {
     ['DEPTH_ZERO_SELF_SIGNED_CERT', false],
   ])('%s heals: %s', (code, heals) => {
     expect(networkErrorHeals(code)).toBe(heals);
+  });
+});
+
+describe('the endpoint named, resolved in a getent child (lib/net), never by getaddrinfo in this process', () => {
+  const fakeGetent = useFakeGetent();
+  const named = () => plainServer.apiUrl.replace('127.0.0.1', 'api.lab.test');
+
+  it('a name getent resolves is reached at the address it gives', async () => {
+    fakeGetent('[ "$2" = api.lab.test ] || exit 2; echo "127.0.0.1       STREAM api.lab.test"');
+    const r = await agent(['action=status', 'port=node2', `endpoint=${named()}`, 'insecure_http=true']);
+    expect(r.stdout).toBe('Status: ON\n');
+    expect(r.exitCode).toBe(0);
+  });
+
+  it('a name that does not exist fails at once, not retried, naming it', async () => {
+    fakeGetent('exit 2');
+    const r = await agent(['action=status', 'port=node2', `endpoint=${named()}`, 'insecure_http=true']);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('the name api.lab.test does not exist (ENOTFOUND; not retried)');
+    expect(sim.log.list()).toEqual([]);
+  });
+
+  it('a resolver that does not answer costs the request timeout, then is retried; the getent child is killed', async () => {
+    const pids = join(dir, 'getent-pids');
+    fakeGetent(`echo $$ >>${pids}; exec sleep 30`);
+    const started = performance.now();
+    const r = await agent(['action=status', 'port=node2', `endpoint=${named()}`, 'insecure_http=true', 'shell_timeout=1']);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('retry 2 of 2');
+    expect(r.stderr).toMatch(/Failed: ReadVms: cannot reach api\.lab\.test:\d+: api\.lab\.test: the name did not resolve within \d+ ms \(EAI_AGAIN\)/);
+    expect(performance.now() - started).toBeLessThan(15_000); // 3 attempts of 1 s, not 3 of 30
+    const children = readFileSync(pids, 'utf8').trim().split('\n');
+    expect(children.length).toBe(3); // tried, retried twice
+    await new Promise((r) => setTimeout(r, 100)); // the last one is killed as the attempt gives up
+    for (const pid of children) {
+      const state = existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[2] : 'gone';
+      expect(['gone', 'Z']).toContain(state);
+    }
   });
 });

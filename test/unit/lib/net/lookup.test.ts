@@ -25,7 +25,7 @@ describe('lookupWithin, through getent', () => {
   it('a lookup that does not end is killed at the limit: nothing is left running to hold the agent at its exit', async () => {
     const dir = fakeGetent('echo $$ >"$(dirname "$0")/pid"\nexec sleep 30');
     const started = Date.now();
-    expect(await lookupWithin('silent.example', 300)).toEqual({ failed: 'the name did not resolve within 300 ms' });
+    expect(await lookupWithin('silent.example', 300)).toEqual({ failed: 'the name did not resolve within 300 ms', notFound: false });
     expect(Date.now() - started).toBeLessThan(2000);
     const pid = readFileSync(join(dir, 'pid'), 'utf8').trim();
     await new Promise((r) => setTimeout(r, 100));
@@ -35,6 +35,6 @@ describe('lookupWithin, through getent', () => {
 
   it("says getaddrinfo's words when the name has no address", async () => {
     fakeGetent('exit 2');
-    expect(await lookupWithin('nosuch.example', 2000)).toEqual({ failed: 'Name or service not known' });
+    expect(await lookupWithin('nosuch.example', 2000)).toEqual({ failed: 'Name or service not known', notFound: true });
   });
 });
