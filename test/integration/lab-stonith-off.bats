@@ -181,7 +181,9 @@ stop_cluster_daemons() {
   [ "$(max_qemus)" -le 1 ]
   # Back to normal: the node rejoins, its probe finds vm1 running there. Pacemaker may then move it
   # live (the pingd rule bans the rejoined node until its ping clone sets pingd again): what must
-  # hold is one Started vm1 and one QEMU, never a second copy.
+  # hold is one Started vm1 and one QEMU, never a second copy (a sampler of its own for this part:
+  # the first one ended with the check above).
+  start_sampler
   stop_cluster_daemons "$on" corosync
   cluster_restart "$on"
   in_cluster "$peer" crm_resource --cleanup --resource vm1 >/dev/null
