@@ -129,7 +129,7 @@ export class OutscaleApi {
       return new OutscaleApiError(
         action,
         `cannot reach ${url.host}: ${(e as { hostname?: unknown }).hostname ?? url.hostname}: ${(e as Error).message} ` +
-          '(EAI_AGAIN): check the DNS servers of /etc/resolv.conf',
+          '(EAI_AGAIN): check endpoint, proxy and the DNS servers of /etc/resolv.conf',
         { transient: true, cause: e },
       );
     if (timedOutAfterMs !== undefined)

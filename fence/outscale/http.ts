@@ -60,11 +60,11 @@ async function lookupFor(hostname: string, limitMs: number): Promise<LookupFunct
   if (isIP(host) !== 0) return undefined;
   const r = await lookupWithin(host, limitMs);
   if ('addresses' in r) return fixedLookup(r.addresses);
-  // Node's codes for the same two cases, which the API client's retry rule and messages read.
-  throw Object.assign(new Error(r.failed), {
-    code: r.notFound ? 'ENOTFOUND' : 'EAI_AGAIN',
-    hostname: host,
-  });
+  // getent exits 2 both for a name that does not exist and for a DNS server that did not answer:
+  // as it cannot tell them apart, either may heal (EAI_AGAIN, retried), rather than fail a fencing
+  // at once on a resolver's hiccup.
+  const why = r.notFound ? 'getent found no address for it (no such name, or no DNS server answered)' : r.failed;
+  throw Object.assign(new Error(why), { code: 'EAI_AGAIN', hostname: host });
 }
 
 export async function sendHttp(r: HttpRequest): Promise<HttpResponse> {

@@ -55,8 +55,8 @@ export const fenceOutscale = defineFenceAgent({
       `power_timeout. monitor, list, ` +
       `list-status, status and validate-all finish within 15 s, whatever shell_timeout and api_retries are, to fit ` +
       `Pacemaker's default 20 s operation timeout. Each API request is bounded by shell_timeout (0: no per-request limit). ` +
-      `Requests that may heal (throttling, 5xx, timeouts, refused or reset connections, EAI_AGAIN) are retried api_retries ` +
-      `times with a short backoff; 401, 403, a proxy's 407, ENOTFOUND and untrusted certificates are not (four bad signatures ` +
+      `Requests that may heal (throttling, 5xx, timeouts, refused or reset connections, a name that does not resolve) are ` +
+      `retried api_retries times with a short backoff; 401, 403, a proxy's 407 and untrusted certificates are not (four bad signatures ` +
       `in a row lock the access key). The metadata service and secret_key_script are bounded by login_timeout (0: by the ` +
       `action's budget only).`,
     'Vm states':

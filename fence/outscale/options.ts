@@ -131,9 +131,9 @@ export const outscaleOptions = {
     order: 7,
     desc:
       'Retries of an API call that failed in a way that may heal, with backoff. Retried: throttled (429, 503), failed (5xx), ' +
-      'timed out, refused or reset connections, a DNS server that did not answer (EAI_AGAIN). Never retried: 401 and 403 (bad ' +
-      'signatures lock the key), other 4xx, ' +
-      "a proxy's 407, a name that does not exist (ENOTFOUND), an untrusted certificate.",
+      'timed out, refused or reset connections, a name that does not resolve (EAI_AGAIN: a name that does not exist and a DNS ' +
+      'server that did not answer look the same). Never retried: 401 and 403 (bad signatures lock the key), other 4xx, ' +
+      "a proxy's 407, an untrusted certificate.",
   }),
   power_timeout: override(standardOptions.power_timeout, {
     default: 40,

@@ -386,6 +386,9 @@ dead_link() {
   ocf_agent n1 vip stop ip=192.0.2.68 cidr_netmask=24 nic=eth0
 }
 
+# (a function, not bash -c: pgrep -f would find that shell's own command line)
+_no_send_arp_for() { ! pgrep -f "heartbeat/send_arp .* $1 "; }
+
 @test "arp_count_refresh sends in the background (arp_bg, IPv4's default): the monitor returns while it sends, and stop ends the sender" {
   ocf_agent n1 vip start ip=192.0.2.74 cidr_netmask=24 nic=eth0 check_duplicate=false arp_count=1
   # 30 ARPs 200 ms apart: 6 s of sending
@@ -396,7 +399,7 @@ dead_link() {
   [ "$status" -eq 0 ]
   ! has_address n1 192.0.2.74/24 || false
   # well before its 6 s of sending would have ended by itself
-  wait_until 1 "stop to end send_arp" bash -c "! pgrep -f 'heartbeat/send_arp .* 192.0.2.74 '"
+  wait_until 1 "stop to end send_arp" _no_send_arp_for 192.0.2.74
 }
 
 @test "the address also on its interface with another prefix, added by someone else: monitor and stop act on this resource's copy only" {
