@@ -77,10 +77,17 @@ export function tools(p: VipParams, ctx: VipContext): ToolNeed[] {
   return [{ tools: ['ip'] }, ...(announces ? [{ tools: announceTools(ctx.resolved.family), neededFor: `to announce ${p.ip}` }] : [])];
 }
 
-/** Checks of this node before start and at validate-all level 10. */
+/**
+ * Checks of this node before start and at validate-all level 10. validate-all also finds the
+ * interface and prefix start would use (the route, as IPaddr2's findif at every level) and checks
+ * the label against it; start does that itself when it places the address.
+ */
 export async function validateHost(p: VipParams, ctx: VipContext): Promise<void> {
   const s = vipSettings(p, ctx.resolved.family);
   if (s.nic !== undefined && !linkExists(s.nic)) throw new OcfError(Ocf.ERR_ARGS, `interface ${s.nic} does not exist on this node`);
+  if (ctx.action !== 'validate-all') return;
+  const placement = await choosePlacement(s, ctx.resolved, ctx);
+  if (s.iflabel !== undefined) refuseLongLabel(placement.nic, s.iflabel);
 }
 
 /** What start saved: where the address went, and what else it changed, for stop to undo. */

@@ -464,10 +464,20 @@ _no_send_arp_for() { ! pgrep -f "heartbeat/send_arp .* $1 "; }
   [ "$status" -eq 0 ]
 }
 
-@test "no route to the address and no nic: 2 with a reason saying what to set" {
+@test "no route to the address and no nic: 2 with a reason saying what to set, from start and validate-all level 10" {
   run ocf_agent n1 vip start ip=203.0.113.5
   [ "$status" -eq 2 ]
   [[ $(ocf_exit_reason) == "no directly connected route on this node covers 203.0.113.5: set nic and cidr_netmask"* ]]
+  run ocf_agent n1 vip validate-all ip=203.0.113.5 OCF_CHECK_LEVEL=10
+  [ "$status" -eq 2 ]
+  [[ $(ocf_exit_reason) == "no directly connected route on this node covers 203.0.113.5: set nic and cidr_netmask"* ]]
+  # level 10 checks the label against the interface the route gives, as start does
+  run ocf_agent n1 vip validate-all ip=192.0.2.72 iflabel=longlabel12 OCF_CHECK_LEVEL=10
+  [ "$status" -eq 6 ]
+  [ "$(ocf_exit_reason)" = "label eth0:longlabel12 is longer than the kernel's 15 characters; shorten iflabel" ]
+  run ocf_agent n1 vip validate-all ip=192.0.2.72 iflabel=short OCF_CHECK_LEVEL=10
+  [ "$status" -eq 0 ]
+  ! has_address n1 192.0.2.72 || false
 }
 
 @test "a missing tool: 5 from start, 7 from a probe, 0 from stop" {
