@@ -237,5 +237,5 @@ describe('the endpoint named, resolved in a getent child (lib/net), never by get
       const state = existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[2] : 'gone';
       expect(['gone', 'Z']).toContain(state);
     }
-  });
+  }, 30_000); // three attempts of 1 s and their backoff, past vitest's 5 s default on a loaded machine
 });
