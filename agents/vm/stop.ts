@@ -149,7 +149,13 @@ async function forget(
   // `virsh undefine` deletes a config kept in libvirt's own directory: it is written back, as start does.
   const config = readIfExists(vm.config);
   await ctx.bestEffort(`virsh undefine ${vm.name}`, (deadline) => virsh.undefine(vm.name, deadline), { withinMs: callMs });
-  if (config !== undefined && !existsSync(vm.config)) writeAtomically(vm.config, config);
+  if (config === undefined || existsSync(vm.config)) return;
+  try {
+    writeAtomically(vm.config, config);
+  } catch (e) {
+    // The VM is stopped: a stop that failed here would get the node fenced for a file.
+    ctx.log.warn(`virsh undefine removed ${vm.config} and it cannot be written back: ${(e as Error).message}`);
+  }
 }
 
 function readIfExists(path: string): string | undefined {
