@@ -5,20 +5,30 @@
 //   NoNewPrivileges=yes                  prctl(PR_SET_NO_NEW_PRIVS)
 //   SystemCallFilter=@system-service     seccomp allow-list, any other syscall kills the process
 // Each one fails loudly: a wrapper that silently applies nothing would make every test pass.
+// --systemd-seccomp adds the seccomp rules by which systemd 252 (Debian 12) enforces
+// MemoryDenyWriteExecute=yes and RestrictNamespaces=yes, stricter than PR_SET_MDWE: any mprotect()
+// asking for PROT_EXEC is refused, no namespace can be entered or made, and clone3 (whose flags a
+// filter cannot read) answers ENOSYS, so that glibc falls back to clone.
 //
-// usage: harden [--syscalls FILE] [--caps CAP,CAP...] [--] CMD [ARG...]
+// usage: harden [--syscalls FILE] [--caps CAP,CAP...] [--systemd-seccomp] [--] CMD [ARG...]
 //   --syscalls  allow-list, one name a line, '#' comments (default: system-service.syscalls,
 //               compiled in; lab/harden/gen-syscalls.sh regenerates it)
 //   --caps      bounding set (default: Debian's drop-in, chown,dac_override,kill,setgid,setuid,
 //               net_admin,setpcap; "" keeps none)
 #include <errno.h>
+#include <sched.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/shm.h>
 #include <unistd.h>
 
+#ifndef CLONE_NEWTIME // Linux 5.6
+#define CLONE_NEWTIME 0x80
+#endif
 #ifndef PR_SET_MDWE // Linux 6.3; Debian 12's headers are 6.1
 #define PR_SET_MDWE 65
 #define PR_MDWE_REFUSE_EXEC_GAIN 1
@@ -45,7 +55,7 @@ static void die(const char *what) {
 }
 
 static void usage(const char *why) {
-  fprintf(stderr, "harden: %s\nusage: harden [--syscalls FILE] [--caps CAP,CAP...] [--] CMD [ARG...]\n", why);
+  fprintf(stderr, "harden: %s\nusage: harden [--syscalls FILE] [--caps CAP,CAP...] [--systemd-seccomp] [--] CMD [ARG...]\n", why);
   exit(2);
 }
 
@@ -116,11 +126,42 @@ static void load_syscall_filter(char *list) {
   seccomp_release(ctx);
 }
 
+static void must(int rc, const char *what) {
+  if (rc != 0) {
+    errno = -rc;
+    die(what);
+  }
+}
+
+static void load_systemd_rules(void) {
+  scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+  if (!ctx) usage("seccomp_init failed");
+  const uint32_t eperm = SCMP_ACT_ERRNO(EPERM);
+  must(seccomp_rule_add(ctx, eperm, SCMP_SYS(mmap), 1, SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_WRITE | PROT_EXEC, PROT_WRITE | PROT_EXEC)),
+       "mmap rule");
+  must(seccomp_rule_add(ctx, eperm, SCMP_SYS(mprotect), 1, SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, PROT_EXEC)), "mprotect rule");
+  must(seccomp_rule_add(ctx, eperm, SCMP_SYS(pkey_mprotect), 1, SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, PROT_EXEC)),
+       "pkey_mprotect rule");
+  must(seccomp_rule_add(ctx, eperm, SCMP_SYS(shmat), 1, SCMP_A2(SCMP_CMP_MASKED_EQ, SHM_EXEC, SHM_EXEC)), "shmat rule");
+  static const unsigned long namespaces[] = {CLONE_NEWNS,  CLONE_NEWUTS,    CLONE_NEWIPC, CLONE_NEWUSER,
+                                             CLONE_NEWPID, CLONE_NEWCGROUP, CLONE_NEWNET, CLONE_NEWTIME};
+  for (size_t i = 0; i < sizeof namespaces / sizeof namespaces[0]; i++) {
+    must(seccomp_rule_add(ctx, eperm, SCMP_SYS(unshare), 1, SCMP_A0(SCMP_CMP_MASKED_EQ, namespaces[i], namespaces[i])), "unshare rule");
+    must(seccomp_rule_add(ctx, eperm, SCMP_SYS(clone), 1, SCMP_A0(SCMP_CMP_MASKED_EQ, namespaces[i], namespaces[i])), "clone rule");
+  }
+  must(seccomp_rule_add(ctx, eperm, SCMP_SYS(setns), 0), "setns rule");
+  must(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0), "clone3 rule");
+  must(seccomp_load(ctx), "seccomp_load (systemd rules)");
+  seccomp_release(ctx);
+}
+
 int main(int argc, char **argv) {
   const char *syscalls_file = NULL, *caps = debian_caps;
+  int systemd_rules = 0;
   int i = 1;
   for (; i < argc && argv[i][0] == '-'; i++) {
     if (strcmp(argv[i], "--") == 0) { i++; break; }
+    if (strcmp(argv[i], "--systemd-seccomp") == 0) { systemd_rules = 1; continue; }
     if (i + 1 >= argc) usage("option without a value");
     if (strcmp(argv[i], "--syscalls") == 0) syscalls_file = argv[++i];
     else if (strcmp(argv[i], "--caps") == 0) caps = argv[++i];
@@ -133,6 +174,7 @@ int main(int argc, char **argv) {
   bound_capabilities(caps);
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) die("PR_SET_NO_NEW_PRIVS");
   if (prctl(PR_SET_MDWE, PR_MDWE_REFUSE_EXEC_GAIN, 0, 0, 0) != 0) die("PR_SET_MDWE (Linux >= 6.3)");
+  if (systemd_rules) load_systemd_rules();
   load_syscall_filter(list); // last: from here on, only the allowed syscalls
   execvp(argv[i], argv + i);
   die(argv[i]);

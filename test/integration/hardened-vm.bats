@@ -18,7 +18,7 @@ teardown_file() {
 setup() {
   load vm-helpers
   # shellcheck disable=SC2034 # read by the helpers (fo_agent, ocf_agent, vm_agent)
-  OCF_WRAPPER=("$BATS_TEST_DIRNAME/../../dist/harden")
+  OCF_WRAPPER=("$BATS_TEST_DIRNAME/../../dist/harden" --systemd-seccomp)
 }
 
 @test "hardened: a probe says 7; start fetches the XML from RBD and runs the guest; monitor says 0" {

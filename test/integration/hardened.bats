@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: Apache-2.0
 # The installed agents under what SEAPATH's hardened pacemaker.service applies, through the wrapper
 # dist/harden (lab/harden: MemoryDenyWriteExecute, SystemCallFilter=@system-service killing on
-# anything else, NoNewPrivileges, Debian's CapabilityBoundingSet): the wrapper bites; vip, ping and
-# fence_outscale run every action under it; a one-node cluster whose pacemakerd runs under it
+# anything else, NoNewPrivileges, Debian's CapabilityBoundingSet; for the agents' actions also
+# --systemd-seccomp, systemd 252's seccomp rules for MemoryDenyWriteExecute and RestrictNamespaces):
+# the wrapper bites; vip, ping and fence_outscale run every action under it; a one-node cluster whose pacemakerd runs under it
 # starts an agent, and an agent that cannot work there (a stricter filter) is a failed action.
 # A SIGUSR1 opens no debugger in an agent.
 # The vm agent's actions: hardened-vm.bats.
@@ -56,8 +57,9 @@ setup() {
   load ../../lab/lib/cluster
   load helpers/ocf
   load fence-outscale-helpers
+  # systemd 252's seccomp rules too: the strictest of the two ways MemoryDenyWriteExecute is enforced
   # shellcheck disable=SC2034 # read by the helpers (fo_agent, ocf_agent, vm_agent)
-  OCF_WRAPPER=("$HARDEN")
+  OCF_WRAPPER=("$HARDEN" --systemd-seccomp)
   # shellcheck disable=SC2034 # read by the helpers (fo_agent, ocf_agent, vm_agent)
   FO_ENV=()
   export OCF_INSTANCE="hd-$BATS_TEST_NUMBER"
@@ -94,12 +96,23 @@ syscall_via_perl() { perl -e 'require "syscall.ph"; syscall(&{"SYS_$ARGV[0]"}, 0
   [[ $output == *$'NoNewPrivs:\t1'* ]]
   [[ $output == *$'Seccomp:\t2'* ]]
   [[ $output == *$'CapBnd:\t'$CAPBND* ]]
+  # --systemd-seccomp: what systemd 252 refuses beyond PR_SET_MDWE (mprotect asking PROT_EXEC again),
+  # and RestrictNamespaces=yes (a user namespace needs no capability, so only the rule stops it)
+  run "$HARDEN" "$BATS_TEST_DIRNAME/helpers/mprotect-exec.py"
+  [ "$output" = "mprotect 0 0" ]
+  run "$HARDEN" --systemd-seccomp "$BATS_TEST_DIRNAME/helpers/mprotect-exec.py"
+  [ "$output" = "mprotect -1 1" ] # EPERM
+  run "$HARDEN" unshare --user true
+  [ "$status" -eq 0 ]
+  run "$HARDEN" --systemd-seccomp unshare --user true
+  [ "$status" -ne 0 ]
+  [[ $output == *"Operation not permitted"* ]]
 }
 
 @test "the installed executable prints every agent's meta-data under the wrapper, with nothing on stderr" {
   local a
   for a in vip ping vm VirtualDomain; do
-    run --separate-stderr "$HARDEN" "/usr/lib/ocf/resource.d/seapath/$a" meta-data
+    run --separate-stderr "$HARDEN" --systemd-seccomp "/usr/lib/ocf/resource.d/seapath/$a" meta-data
     [ "$status" -eq 0 ]
     [[ $output == *"<resource-agent name=\"$a\""* ]]
     [ -z "$stderr" ]
@@ -201,7 +214,7 @@ syscall_via_perl() { perl -e 'require "syscall.ph"; syscall(&{"SYS_$ARGV[0]"}, 0
 }
 
 @test "fence_outscale metadata, validate-all, monitor, list, list-status, status, off, on, reboot under the wrapper act on the cloud" {
-  run --separate-stderr in_node "$FO_NODE" "$HARDEN" /usr/sbin/fence_outscale -o metadata
+  run --separate-stderr in_node "$FO_NODE" "$HARDEN" --systemd-seccomp /usr/sbin/fence_outscale -o metadata
   [ "$status" -eq 0 ]
   [[ $output == *'<resource-agent name="fence_outscale"'* ]]
   run --separate-stderr fo_agent action=validate-all
