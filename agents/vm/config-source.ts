@@ -85,12 +85,23 @@ export function domainOf(text: string, vm: VmSource): DomainXml {
   }
 }
 
+/** The config file's text, or undefined when it cannot be read: for callers to whom the file is optional. */
+export function configTextIfReadable(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
 /** The UUID in the config file, if it is there and parses; for finding QEMU without libvirt. */
 export function uuidFromConfig(path: string): string | undefined {
+  const text = configTextIfReadable(path);
+  if (text === undefined) return undefined; // only a hint: without it, QEMU is found by the domain name
   try {
-    return parseDomainXml(readFileSync(path, 'utf8')).uuid;
+    return parseDomainXml(text).uuid;
   } catch {
-    return undefined; // only a hint: without it, QEMU is found by the domain name
+    return undefined;
   }
 }
 

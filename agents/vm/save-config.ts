@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-import { readFileSync } from 'node:fs';
 import { run, which } from '../../lib/exec/index.js';
 import type { ResourceContext } from '../../lib/ocf/index.js';
-import { writeAtomically, xmlMetaKey } from './config-source.js';
+import { configTextIfReadable, writeAtomically, xmlMetaKey } from './config-source.js';
 import { parseDomainXml } from './domain-xml.js';
 import type { VmIdentity } from './identity.js';
 import type { Rbd } from './rbd.js';
@@ -29,7 +28,7 @@ export async function saveConfig(
     parseDomainXml(xml);
     // '-' makes virt-xml-validate copy stdin to a file: given /dev/stdin, a pipe, it says "does not exist".
     if (which('virt-xml-validate') !== undefined) await run(['virt-xml-validate', '-', 'domain'], { deadline, input: xml });
-    if (currentText(vm.config) === xml) return;
+    if (configTextIfReadable(vm.config) === xml) return;
     writeAtomically(vm.config, xml);
     ctx.log.info(`saved the definition of ${vm.name} to ${vm.config}`);
     if (vm.systemImage !== undefined && rbd !== undefined && /\bpasswd=/.test(xml)) {
@@ -46,13 +45,5 @@ export async function saveConfig(
     }
   } catch (e) {
     ctx.log.warn(`cannot save the definition of ${vm.name} to ${vm.config}: ${(e as Error).message}`);
-  }
-}
-
-function currentText(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
   }
 }

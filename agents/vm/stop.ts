@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { query, which } from '../../lib/exec/index.js';
 import { Ocf, OcfError, type ResourceContext } from '../../lib/ocf/index.js';
 import { sleep, type Deadline } from '../../lib/time/index.js';
@@ -7,7 +7,7 @@ import { qemuOf, rbdFor, virshFor } from './resource.js';
 import { isLocalQemuUri } from './hypervisor-uri.js';
 import { vmIdentityOrGuess, type GuessedIdentity, type VmContext, type VmIdentity } from './identity.js';
 import { killQemuProcesses } from './qemu-process.js';
-import { writeAtomically } from './config-source.js';
+import { configTextIfReadable, writeAtomically } from './config-source.js';
 import { saveConfig } from './save-config.js';
 import type { VmParams } from './spec.js';
 import { firstQuestionLeavesMs, stopReservesMs } from './stop-budget.js';
@@ -147,7 +147,7 @@ async function forget(
   if (isNotDefined(status) || !nameIsKnown) return;
   // The VM is stopped whatever happens next: a slow or failing undefine must not fail the stop.
   // `virsh undefine` deletes a config kept in libvirt's own directory: it is written back, as start does.
-  const config = readIfExists(vm.config);
+  const config = configTextIfReadable(vm.config);
   await ctx.bestEffort(`virsh undefine ${vm.name}`, (deadline) => virsh.undefine(vm.name, deadline), { withinMs: callMs });
   if (config === undefined || existsSync(vm.config)) return;
   try {
@@ -155,14 +155,6 @@ async function forget(
   } catch (e) {
     // The VM is stopped: a stop that failed here would get the node fenced for a file.
     ctx.log.warn(`virsh undefine removed ${vm.config} and it cannot be written back: ${(e as Error).message}`);
-  }
-}
-
-function readIfExists(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
   }
 }
 
