@@ -2,6 +2,7 @@
 import { clearNodeAttribute, setNodeAttribute } from '../../lib/cluster/index.js';
 import { ExecFailed } from '../../lib/exec/index.js';
 import { Ocf, OcfError, type MonitorResult, type ResourceContext } from '../../lib/ocf/index.js';
+import { isRecord, isString, messageOf } from '../../lib/unknown/index.js';
 import { parseHostList, type Target } from './host-list.js';
 import { probeTargets } from './probe.js';
 import { connectivityScore, describeUnreachable, effectiveFailureScore, isBelowFailureScore, type Verdict } from './score.js';
@@ -14,10 +15,14 @@ interface PingState {
   readonly unreachable: readonly string[];
 }
 
+function isPingState(value: unknown): value is PingState {
+  return isRecord(value) && Array.isArray(value.unreachable) && value.unreachable.every(isString);
+}
+
 /** Probes, publishes the score, and creates the state file that makes monitor answer "running". */
 export async function start(p: PingParams, ctx: ResourceContext): Promise<void> {
   if (!ctx.state.exists()) ctx.state.save({ unreachable: [] } satisfies PingState);
-  await measureAndPublish(p, ctx, ctx.state.load<PingState>());
+  await measureAndPublish(p, ctx, ctx.state.load(isPingState));
 }
 
 /**
@@ -36,10 +41,9 @@ export async function stop(p: PingParams, ctx: ResourceContext): Promise<void> {
  * "not running" (a probe would leave the state and the attribute behind) nor a cluster-wide 6.
  */
 export async function monitor(p: PingParams, ctx: ResourceContext): Promise<MonitorResult> {
-  const state = ctx.state.load<PingState>();
-  if (state === undefined) return Ocf.NOT_RUNNING;
+  if (!ctx.state.exists()) return Ocf.NOT_RUNNING;
   try {
-    await measureAndPublish(p, ctx, state);
+    await measureAndPublish(p, ctx, ctx.state.load(isPingState));
   } catch (e) {
     if (e instanceof OcfError && e.code === Ocf.ERR_GENERIC) throw e;
     throw new OcfError(Ocf.ERR_GENERIC, e instanceof OcfError ? e.reason : messageOf(e));
@@ -102,8 +106,4 @@ function timeoutMs(p: PingParams, targets: readonly Target[], ctx: ResourceConte
   if (p.timeout?.ms !== undefined) return configuredTimeoutMs(p.timeout.ms);
   const operationMs = ctx.meta.timeout !== undefined ? Number(ctx.meta.timeout) || undefined : undefined;
   return stockDefaultTimeoutMs(operationMs, targets.length, p.attempts);
-}
-
-function messageOf(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }

@@ -29,6 +29,7 @@ import {
   setLinkUp,
   type Placement,
 } from './iproute.js';
+import { isSavedState, placementIn, type LoopbackAside, type StartedPlacement } from './saved-state.js';
 import type { VipParams } from './spec.js';
 import { noEffectWarnings, refuseClone, refuseOtherNamespace, refuseUnimplemented, vipSettings, type VipSettings } from './stock-params.js';
 
@@ -88,25 +89,6 @@ export async function validateHost(p: VipParams, ctx: VipContext): Promise<void>
   if (ctx.action !== 'validate-all') return;
   const placement = await choosePlacement(s, ctx.resolved, ctx);
   if (s.iflabel !== undefined) refuseLongLabel(placement.nic, s.iflabel);
-}
-
-/** What start saved: where the address went, and what else it changed, for stop to undo. */
-interface StartedPlacement extends Placement {
-  readonly announcerPid?: number | undefined;
-  readonly addressLabel?: number | undefined;
-  /** lvs_support: the prefix of the copy on lo that start removed, to put back at stop. */
-  readonly loopbackPrefix?: number | undefined;
-}
-
-/** Saved by lvs_support before the address is added: only the lo copy to put back, no placement yet. */
-interface LoopbackAside {
-  readonly loopbackPrefix: number;
-}
-
-type SavedState = StartedPlacement | LoopbackAside;
-
-function placementIn(saved: SavedState | undefined): StartedPlacement | undefined {
-  return saved !== undefined && 'nic' in saved ? saved : undefined;
 }
 
 export async function start(p: VipParams, ctx: VipContext): Promise<void> {
@@ -221,7 +203,7 @@ async function moveLoopbackCopyAside(p: VipParams, address: FloatingAddress, ctx
   if (!p.lvs_support || address.family !== 4) return undefined;
   const onLo = findAddress(address, 'lo');
   // Already moved by a start that ended before saving its placement: still to be put back.
-  if (onLo?.nic !== 'lo') return ctx.state.load<SavedState>()?.loopbackPrefix;
+  if (onLo?.nic !== 'lo') return ctx.state.load(isSavedState)?.loopbackPrefix;
   // Saved first: a stop after a crash here still puts the copy back.
   ctx.state.save({ loopbackPrefix: onLo.prefix } satisfies LoopbackAside);
   await deleteAddress(address, 'lo', onLo.prefix, ctx.deadline);
@@ -238,7 +220,7 @@ async function restoreLoopbackCopy(address: FloatingAddress, prefix: number, ctx
 export async function stop(p: VipParams, ctx: VipContext): Promise<void> {
   const address = ctx.resolved;
   const s = vipSettings(p, address.family);
-  const saved = ctx.state.load<SavedState>();
+  const saved = ctx.state.load(isSavedState);
   const added = placementIn(saved);
   stopAnnouncers(added?.announcerPid, address);
   const ours = added?.nic ?? (await belongsOn(s, address, ctx));
@@ -307,7 +289,7 @@ async function belongsOn(s: VipSettings, address: FloatingAddress, ctx: VipConte
 export async function monitor(p: VipParams, ctx: VipContext): Promise<MonitorResult> {
   const address = ctx.resolved;
   const s = vipSettings(p, address.family);
-  const placed = placementIn(ctx.state.load<SavedState>());
+  const placed = placementIn(ctx.state.load(isSavedState));
   let ours = placed?.nic ?? s.nic;
   if (ours !== undefined && !linkExists(ours)) {
     if (placed === undefined) return Ocf.NOT_RUNNING; // nothing of this resource can be on an interface this node lacks

@@ -9,7 +9,7 @@ import { imagesToGuard } from './guarded-images.js';
 import { waitUntilImagesFree } from './image-guard.js';
 import { migrationRouteProblem } from './migration.js';
 import { monitorScriptsOf, waitForMonitorScripts } from './monitor-scripts.js';
-import { rbdFor, unreachable, virshFor } from './resource.js';
+import { rbdFor, savedState, unreachable, virshFor } from './resource.js';
 import type { VmParams } from './spec.js';
 import { startDomainResources } from './start-resources.js';
 import { refuseUnsupportedStockParams, warnNoEffectStockParams } from './stock-params.js';
@@ -79,7 +79,7 @@ export async function start(p: VmParams, ctx: VmContext): Promise<void> {
   if (before.kind === 'unreachable') throw unreachable(p, before.detail);
   if (before.kind === 'active') {
     ctx.log.info(`${vm.name} is already running`);
-    if (!ctx.state.exists()) ctx.state.save({ name: vm.name, uuid: dom.uuid } satisfies VmState);
+    if (savedState(ctx) === undefined) ctx.state.save({ name: vm.name, uuid: dom.uuid } satisfies VmState);
     return;
   }
   if (before.kind === 'abnormal') {

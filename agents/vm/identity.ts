@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { basename, isAbsolute } from 'node:path';
 import { Ocf, OcfError, type ResourceContext } from '../../lib/ocf/index.js';
 import type { StateStore } from '../../lib/state/index.js';
+import { isAbsentOr, isFiniteNumber, isRecord, isString } from '../../lib/unknown/index.js';
 import type { VmParams } from './spec.js';
 
 /** Where a resource's domain XML comes from, decided from its parameters alone. */
@@ -24,6 +25,12 @@ export interface VmState {
   readonly uuid?: string | undefined;
   /** When monitors first found libvirt unreachable while QEMU ran (ms since the epoch); cleared once it answers. */
   readonly libvirtUnreachableSince?: number | undefined;
+}
+
+export function isVmState(value: unknown): value is VmState {
+  return (
+    isRecord(value) && isString(value.name) && isAbsentOr(value.uuid, isString) && isAbsentOr(value.libvirtUnreachableSince, isFiniteNumber)
+  );
 }
 
 /** What every vm hook works on: the resource's XML source, resolved once per action by the kit. */
@@ -86,7 +93,7 @@ export function vmIdentityOf(source: VmSource, state: Pick<StateStore, 'load'>):
   } catch (e) {
     unreadable = `cannot read config file ${source.config}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
   }
-  const saved = state.load<VmState>()?.name;
+  const saved = state.load(isVmState)?.name;
   if (saved !== undefined) return { ...source, name: saved };
   if (source.systemImage !== undefined) return { ...source, name: imageKeyOf(source.config) };
   throw new OcfError(Ocf.ERR_INSTALLED, `${unreadable}, so the domain name is unknown on this node`);

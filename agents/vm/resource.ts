@@ -3,7 +3,7 @@
 import { run } from '../../lib/exec/index.js';
 import { Ocf, OcfError, type ResourceContext } from '../../lib/ocf/index.js';
 import { uuidFromConfig } from './config-source.js';
-import type { VmIdentity, VmState } from './identity.js';
+import { isVmState, type VmIdentity, type VmState } from './identity.js';
 import { findQemuProcesses, type QemuProcess } from './qemu-process.js';
 import { Rbd } from './rbd.js';
 import type { VmParams } from './spec.js';
@@ -22,7 +22,7 @@ export function unreachable(p: VmParams, detail: string): OcfError {
 }
 
 export function savedState(ctx: ResourceContext): VmState | undefined {
-  return ctx.state.load<VmState>();
+  return ctx.state.load(isVmState);
 }
 
 /** The domain's QEMU processes on this node, found in /proc by name and UUID. */

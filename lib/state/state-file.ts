@@ -5,8 +5,13 @@ import { join } from 'node:path';
 /** What an agent decided at start and its monitor reads back, so monitor never re-detects. */
 export interface StateStore {
   readonly path: string;
+  /** The file is there, whatever it holds. */
   exists(): boolean;
-  load<T>(): T | undefined;
+  /**
+   * What the file holds when `isT` accepts it; undefined when it is absent, not JSON, or of another
+   * shape (a file written by another version, or damaged): the agent then acts as without it.
+   */
+  load<T>(isT: (value: unknown) => value is T): T | undefined;
   save(value: unknown): void;
   remove(): void;
 }
@@ -17,8 +22,11 @@ export function stateFile(dir: string, agent: string, instance: string): StateSt
   const path = join(dir, `seapath-${agent}-${safeInstance}.json`);
   return {
     path,
-    exists: () => load() !== undefined,
-    load: <T>() => load() as T | undefined,
+    exists: () => existsSync(path),
+    load<T>(isT: (value: unknown) => value is T): T | undefined {
+      const value = load();
+      return isT(value) ? value : undefined;
+    },
     save(value: unknown) {
       mkdirSync(dir, { recursive: true, mode: 0o755 });
       const tmp = `${path}.${process.pid}.tmp`;

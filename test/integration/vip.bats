@@ -56,6 +56,18 @@ mac_of() { in_node "$1" cat /sys/class/net/eth0/address; }
   ! has_address n1 192.0.2.30/24 || false
 }
 
+@test "a state file of another shape (another version, a damaged disk) fails neither monitor nor stop" {
+  ocf_agent n1 vip start ip=192.0.2.76 cidr_netmask=24 nic=eth0 check_duplicate=false
+  for saved in 'null' '{"nic":7}' '[]'; do
+    in_node n1 sh -c "printf '%s\n' '$saved' >/run/resource-agents/seapath-vip-$OCF_INSTANCE.json"
+    run ocf_agent n1 vip monitor ip=192.0.2.76 cidr_netmask=24 nic=eth0 CRM_meta_interval=10000
+    [ "$status" -eq 0 ]
+  done
+  run ocf_agent n1 vip stop ip=192.0.2.76 cidr_netmask=24 nic=eth0
+  [ "$status" -eq 0 ]
+  ! has_address n1 192.0.2.76/24 || false
+}
+
 @test "a second start succeeds and leaves one address; a second stop succeeds" {
   ocf_agent n1 vip start ip=192.0.2.31 cidr_netmask=24 nic=eth0
   run ocf_agent n1 vip start ip=192.0.2.31 cidr_netmask=24 nic=eth0
