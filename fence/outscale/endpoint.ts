@@ -90,12 +90,14 @@ export function parseProxy(text: string | undefined, from = 'proxy'): URL | unde
  * http_proxy/HTTP_PROXY for http, lowercase first, unless no_proxy/NO_PROXY names the host.
  */
 export function proxyFor(o: OutscaleOptions, env: Env, endpoint: URL): { url: URL; from: string } | undefined {
-  if (nonEmpty(o.proxy) !== undefined) return { url: parseProxy(o.proxy)!, from: 'the proxy option' };
+  const option = parseProxy(o.proxy);
+  if (option !== undefined) return { url: option, from: 'the proxy option' };
   const names = endpoint.protocol === 'https:' ? ['https_proxy', 'HTTPS_PROXY'] : ['http_proxy', 'HTTP_PROXY'];
   const name = names.find((n) => nonEmpty(env[n]) !== undefined);
   if (name === undefined) return undefined;
   if (bypassesProxy(endpoint, env.no_proxy ?? env.NO_PROXY)) return undefined;
-  return { url: parseProxy(env[name], name)!, from: name };
+  const url = parseProxy(env[name], name);
+  return url === undefined ? undefined : { url, from: name };
 }
 
 /** no_proxy entries: `*`, host names (a leading dot or not: the domain and its subdomains), IP addresses, each with an optional :port. */
@@ -128,6 +130,7 @@ function regionOf(
   return undefined;
 }
 
+/** A setting with something in it: unset, empty and blank are all "not set". */
 function nonEmpty(v: string | undefined): string | undefined {
-  return v === undefined || v === '' ? undefined : v;
+  return v === undefined || v.trim() === '' ? undefined : v;
 }

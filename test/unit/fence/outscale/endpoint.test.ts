@@ -64,6 +64,8 @@ describe('endpoint safety and proxies', () => {
     [https, { HTTPS_PROXY: 'http://p.test:1', NO_PROXY: '*' }, undefined],
     [https, { HTTPS_PROXY: 'http://p.test:1', NO_PROXY: 'api.eu-west-2.outscale.com:8443' }, 'p.test:1'],
     [https, { HTTPS_PROXY: 'http://p.test:1', NO_PROXY: 'example.com,scale.com' }, 'p.test:1'],
+    [https, { https_proxy: '  ', HTTPS_PROXY: 'http://upper.test:2' }, 'upper.test:2'],
+    [https, { HTTPS_PROXY: ' ' }, undefined],
   ])('proxy for %s with %j: %s', (url, env, host) => {
     expect(proxyFor(options(''), env, url)?.url.host).toBe(host);
   });
@@ -72,6 +74,11 @@ describe('endpoint safety and proxies', () => {
     expect(proxyFor(options('proxy=http://opt.test:8080\n'), { HTTPS_PROXY: 'http://env.test:1', NO_PROXY: '*' }, https)?.url.host).toBe(
       'opt.test:8080',
     );
+  });
+
+  it('a blank proxy option is no proxy option: the environment decides', () => {
+    expect(proxyFor(options('proxy= \n'), { HTTPS_PROXY: 'http://env.test:1' }, https)?.url.host).toBe('env.test:1');
+    expect(proxyFor(options('proxy= \n'), {}, https)).toBeUndefined();
   });
 
   it('NO_PROXY matches IP addresses exactly', () => {
