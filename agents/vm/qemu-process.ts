@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { sleep, type Deadline } from '../../lib/time/index.js';
+import { qemuUids, systemQemuUserFiles, type QemuUserFiles } from './qemu-user.js';
 
 /** How to recognise a domain's QEMU on the command line libvirt gives it. */
 export interface DomainRef {
@@ -56,23 +57,25 @@ export function qemuOptionValues(value: string): string[] {
  * does not know the domain, so that stop and monitors can still tell whether the VM runs here.
  * Processes in another network namespace belong to another node (lab nodes share one pid
  * namespace) and are left out; one whose namespace cannot be read counts as this node's, since
- * missing a running QEMU would let the VM start twice.
+ * missing a running QEMU would let the VM start twice. Only processes of root or of libvirt's
+ * QEMU user count (qemu-user.ts): another user's imitation is not the domain's QEMU.
  */
-export function findQemuProcesses(domain: DomainRef, proc = '/proc'): QemuProcess[] {
-  return qemuProcessesWhere((argv) => isQemuOf(argv, domain), proc);
+export function findQemuProcesses(domain: DomainRef, proc = '/proc', users = systemQemuUserFiles): QemuProcess[] {
+  return qemuProcessesWhere((argv) => isQemuOf(argv, domain), proc, users);
 }
 
 /** Any QEMU on this node, whatever domain it runs (same rules as findQemuProcesses). */
-export function findAllQemuProcesses(proc = '/proc'): QemuProcess[] {
-  return qemuProcessesWhere(isQemu, proc);
+export function findAllQemuProcesses(proc = '/proc', users = systemQemuUserFiles): QemuProcess[] {
+  return qemuProcessesWhere(isQemu, proc, users);
 }
 
 function isQemu(argv: readonly string[]): boolean {
   return /qemu/.test(argv[0] ?? '');
 }
 
-function qemuProcessesWhere(matches: (argv: readonly string[]) => boolean, proc: string): QemuProcess[] {
+function qemuProcessesWhere(matches: (argv: readonly string[]) => boolean, proc: string, users: QemuUserFiles): QemuProcess[] {
   const ownNet = netNamespaceOf(`${proc}/self`);
+  let trusted: ReadonlySet<number> | undefined; // read only once a command line matches: most scans find none
   const found: QemuProcess[] = [];
   for (const entry of readdirSync(proc)) {
     if (!/^\d+$/.test(entry)) continue;
@@ -81,6 +84,9 @@ function qemuProcessesWhere(matches: (argv: readonly string[]) => boolean, proc:
     const stat = statOf(`${proc}/${entry}`);
     if (stat === undefined || stat.state === 'Z' || stat.state === 'X') continue;
     if (inOtherNetNamespace(ownNet, netNamespaceOf(`${proc}/${entry}`))) continue;
+    // An unreadable uid counts as libvirt's, as an unreadable namespace counts as ours: a QEMU missed is a VM run twice.
+    const uid = realUidOf(`${proc}/${entry}`);
+    if (uid !== undefined && !(trusted ??= qemuUids(users)).has(uid)) continue;
     found.push({ pid: Number(entry), startTime: stat.startTime });
   }
   return found;
@@ -137,6 +143,12 @@ function cmdlineOf(dir: string): string[] | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The real uid (the first of status's Uid line): a process can change its effective uid or dumpability, not this. */
+function realUidOf(dir: string): number | undefined {
+  const m = /^Uid:\s+(\d+)/m.exec(attempt(() => readFileSync(`${dir}/status`, 'utf8')) ?? '');
+  return m?.[1] !== undefined ? Number(m[1]) : undefined;
 }
 
 function statOf(dir: string): { state: string; startTime: string } | undefined {

@@ -31,10 +31,11 @@ const recurring = { OCF_RESKEY_CRM_meta_interval: '10000' };
 
 let qemu: ChildProcess | undefined;
 /** A process whose /proc/<pid>/cmdline is the one libvirt gives QEMU for domain `name` (vmq). */
-function startQemuStandIn(name = 'vmq', id = name === 'vmq' ? uuid : '0b2f6a3c-0000-4f5a-8b9c-0d1e2f3a4b5c'): ChildProcess {
+function startQemuStandIn(name = 'vmq', id = name === 'vmq' ? uuid : '0b2f6a3c-0000-4f5a-8b9c-0d1e2f3a4b5c', uid?: number): ChildProcess {
   qemu = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', '--', '-name', `guest=${name},debug-threads=on`, '-uuid', id], {
     argv0: '/usr/bin/qemu-system-x86_64',
     stdio: 'ignore',
+    ...(uid !== undefined ? { uid, gid: uid } : {}),
   });
   return qemu;
 }
@@ -106,6 +107,16 @@ describe("libvirt unreachable, the domain's QEMU alive in /proc", () => {
     expect(s.exitCode).toBe(0);
     expect(s.stderr).not.toContain('killing its QEMU');
     expect(alive(other)).toBe(true);
+  });
+
+  it("a local user's process that calls itself vmq's QEMU is not: probe 7, and stop leaves it running", async () => {
+    const imitation = startQemuStandIn('vmq', uuid, 65534); // nobody
+    await settle();
+    expect((await runAction(agent, 'monitor', env(probe))).exitCode).toBe(7);
+    const s = await runAction(agent, 'stop', env({}));
+    expect(s.exitCode).toBe(0);
+    expect(s.stderr).not.toContain('killing its QEMU');
+    expect(alive(imitation)).toBe(true);
   });
 
   it('migrate_from asks libvirt again until its timeout, then says it timed out and that libvirt did not answer', async () => {

@@ -112,4 +112,35 @@ describe('isQemuOf', () => {
       .sort();
     expect(pids).toEqual([201, 203]);
   });
+
+  it("counts only root's and libvirt's QEMU user's processes: another user's imitation is not the domain's QEMU", () => {
+    const proc = mkdtempSync(join(tmpdir(), 'vm-proc-'));
+    const etc = mkdtempSync(join(tmpdir(), 'vm-etc-'));
+    const users = { qemuConf: join(etc, 'qemu.conf'), passwd: join(etc, 'passwd') };
+    writeFileSync(
+      users.passwd,
+      'root:x:0:0::/root:/bin/bash\nlibvirt-qemu:x:64055:108::/var/lib/libvirt:/usr/sbin/nologin\nqemu:x:107:107::/:/sbin/nologin\n',
+    );
+    const task = (pid: string, uid: number | undefined): void => {
+      mkdirSync(join(proc, pid), { recursive: true });
+      writeFileSync(join(proc, pid, 'cmdline'), `${libvirtQemu.join('\0')}\0`);
+      writeFileSync(join(proc, pid, 'stat'), `${pid} (qemu-system-x86) S ${Array.from({ length: 20 }, (_, i) => i + 4).join(' ')}\n`);
+      if (uid !== undefined) writeFileSync(join(proc, pid, 'status'), `Name:\tqemu-system-x86\nUid:\t${uid}\t0\t0\t0\n`);
+    };
+    task('301', 0);
+    task('302', 64055); // Debian's libvirt-qemu, qemu.conf naming no user
+    task('303', 1000); // a local user's process named after the domain
+    task('304', 65534);
+    task('305', undefined); // no status to read: counts, as a QEMU missed is a VM run twice
+    task('306', 107);
+    const found = (): number[] =>
+      findQemuProcesses({ name: 'vm1' }, proc, users)
+        .map((q) => q.pid)
+        .sort();
+    expect(found()).toEqual([301, 302, 305]);
+    writeFileSync(users.qemuConf, '# user = "root"\nuser = "qemu"\ngroup = "qemu"\n');
+    expect(found()).toEqual([301, 305, 306]);
+    writeFileSync(users.qemuConf, 'user = "+1000"\n');
+    expect(found()).toEqual([301, 303, 305]);
+  });
 });
