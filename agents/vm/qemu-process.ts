@@ -86,7 +86,10 @@ function qemuProcessesWhere(matches: (argv: readonly string[]) => boolean, proc:
     if (inOtherNetNamespace(ownNet, netNamespaceOf(`${proc}/${entry}`))) continue;
     // An unreadable uid counts as libvirt's, as an unreadable namespace counts as ours: a QEMU missed is a VM run twice.
     const uid = realUidOf(`${proc}/${entry}`);
-    if (uid !== undefined && !(trusted ??= qemuUids(users)).has(uid)) continue;
+    if (uid !== undefined) {
+      trusted ??= qemuUids(users);
+      if (!trusted.has(uid)) continue;
+    }
     found.push({ pid: Number(entry), startTime: stat.startTime });
   }
   return found;
