@@ -17,6 +17,9 @@ export interface DomainXml {
    * the VM (rbdmap) watches the image from each of them.
    */
   readonly unguardedDisks: readonly string[];
+  /** The storage pools of volume disks and the virtual networks of interfaces (start_resources), each once, sorted. */
+  readonly storagePools: readonly string[];
+  readonly networks: readonly string[];
 }
 
 /** Why an XML text is not a usable domain; the caller turns it into an exit reason. */
@@ -30,7 +33,7 @@ const parser = new XMLParser({
   parseTagValue: false,
   parseAttributeValue: false,
   trimValues: true,
-  isArray: (_name, jpath) => jpath === 'domain.devices.disk',
+  isArray: (_name, jpath) => jpath === 'domain.devices.disk' || jpath === 'domain.devices.interface',
 });
 
 type Node = Record<string, unknown>;
@@ -55,7 +58,24 @@ export function parseDomainXml(text: string): DomainXml {
     rbdImages: rbdImagesOf(domain.devices),
     exclusiveRbdImages: rbdImagesOf(domain.devices, isExclusive),
     unguardedDisks: unguardedDisksOf(domain.devices),
+    storagePools: sourceNames(disksOf(domain.devices), 'volume', 'pool'),
+    networks: sourceNames(interfacesOf(domain.devices), 'network', 'network'),
   };
+}
+
+/** The `<source attribute=…>` of the devices of `type`, each once, sorted. */
+function sourceNames(devices: readonly Node[], type: string, attribute: string): string[] {
+  const names = new Set<string>();
+  for (const device of devices) {
+    const value = device['@_type'] === type && isNode(device.source) ? device.source[`@_${attribute}`] : undefined;
+    if (typeof value === 'string' && value !== '') names.add(value);
+  }
+  return [...names].sort();
+}
+
+function interfacesOf(devices: unknown): Node[] {
+  if (!isNode(devices) || !Array.isArray(devices.interface)) return [];
+  return (devices.interface as unknown[]).filter(isNode);
 }
 
 function isExclusive(disk: Node): boolean {

@@ -94,7 +94,7 @@ export async function start(p: VmParams, ctx: VmContext): Promise<void> {
     const waitDeadline = ctx.deadline.within(Math.min(45_000, Math.floor(ctx.deadline.remainingMs() / 2)));
     await waitUntilImagesFree(vm.name, images, rbd, waitDeadline, { readCluster: (d) => readClusterView(d), log: ctx.log });
   }
-  if (p.start_resources) await startDomainResources(text, virsh, stepDeadline(ctx.deadline, 20_000));
+  if (p.start_resources) await startDomainResources(dom, virsh, stepDeadline(ctx.deadline, 20_000));
 
   ctx.log.info(`starting ${vm.name}`);
   await virsh.create(vm.config, stepDeadline(ctx.deadline));

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { ExecFailed, query, which } from '../../lib/exec/index.js';
 import { Ocf, OcfError, type ResourceContext } from '../../lib/ocf/index.js';
 import { sleep, stepDeadline, type Deadline } from '../../lib/time/index.js';
-import { fetchXmlFromRbd, readConfigFile } from './config-source.js';
+import { domainOf, fetchXmlFromRbd, readConfigFile } from './config-source.js';
 import { parseDomainXml } from './domain-xml.js';
 import { rbdFor, unreachable, virshFor } from './resource.js';
 import { vmIdentityOf, vmIdentityOrGuess, type GuessedIdentity, type VmContext, type VmIdentity, type VmState } from './identity.js';
@@ -43,7 +43,7 @@ export async function migrateTo(p: VmParams, ctx: VmContext): Promise<void> {
   if (p.save_config_on_stop || p.sync_config_on_stop)
     await saveConfig(virshFor(p), vm, vm.systemImage ? rbdFor(p) : undefined, p.sync_config_on_stop, ctx);
   if (p.start_resources)
-    await startDomainResources(readConfigFile(vm.config), new Virsh(remoteUri, query), stepDeadline(ctx.deadline, 20_000));
+    await startDomainResources(domainOf(readConfigFile(vm.config), vm), new Virsh(remoteUri, query), stepDeadline(ctx.deadline, 20_000));
   const how = { remoteUri, migrateUri, bandwidthMiBs: p.migration_speed, extraOptions: splitMigrateOptions(p.migrate_options).extra };
   ctx.log.info(`live-migrating ${vm.name} to ${target}: ${virsh.migrateArgv(vm.name, how).join(' ')}`);
   const deadline = ctx.deadline.leaving(abortReserveMs);

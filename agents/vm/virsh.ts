@@ -69,7 +69,7 @@ export class Virsh {
 
   async domstate(name: string, deadline: Deadline): Promise<DomainStatus> {
     try {
-      return parseDomstate(await this.exec(this.argv('domstate', '--reason', name), { deadline, env: this.env, okExitCodes: [1] }));
+      return parseDomstate(await this.exec(this.argv('domstate', ['--reason'], name), { deadline, env: this.env, okExitCodes: [1] }));
     } catch (e) {
       if (e instanceof ExecFailed)
         return { kind: 'unreachable', detail: e.timedOut ? `virsh domstate got no answer from ${this.uri} in time` : e.message };
@@ -80,7 +80,7 @@ export class Virsh {
   /** Every domain libvirt knows here, running or only defined; undefined when libvirt does not answer. */
   async domainNames(deadline: Deadline): Promise<string[] | undefined> {
     try {
-      const r = await this.exec(this.argv('list', '--all', '--name'), { deadline, env: this.env });
+      const r = await this.exec(this.argv('list', ['--all', '--name']), { deadline, env: this.env });
       return r.stdout
         .split('\n')
         .map((l) => l.trim())
@@ -93,37 +93,37 @@ export class Virsh {
 
   /** Starts a transient domain from an XML file: libvirt forgets it once it stops, as with VirtualDomain. */
   async create(file: string, deadline: Deadline): Promise<void> {
-    await this.exec(this.argv('create', file), { deadline, env: this.env });
+    await this.exec(this.argv('create', [], file), { deadline, env: this.env });
   }
 
   /** Asks the guest to power off (ACPI, or `mode`); returns once libvirt has passed the request on. */
   async shutdown(name: string, deadline: Deadline, mode?: string): Promise<void> {
-    await this.exec(this.argv('shutdown', name, ...(mode ? ['--mode', mode] : [])), { deadline, env: this.env });
+    await this.exec(this.argv('shutdown', mode ? ['--mode', mode] : [], name), { deadline, env: this.env });
   }
 
   /** The definition libvirt would boot next (`dumpxml --inactive --security-info`), for save_config_on_stop. */
   async dumpInactiveXml(name: string, deadline: Deadline): Promise<string> {
-    return (await this.exec(this.argv('dumpxml', '--inactive', '--security-info', name), { deadline, env: this.env })).stdout;
+    return (await this.exec(this.argv('dumpxml', ['--inactive', '--security-info'], name), { deadline, env: this.env })).stdout;
   }
 
   /** Starts a storage pool that is not running, or refreshes one that is (start_resources). */
   async startOrRefreshPool(pool: string, deadline: Deadline): Promise<void> {
-    const info = await this.exec(this.argv('pool-info', pool), { deadline, env: this.env });
+    const info = await this.exec(this.argv('pool-info', [], pool), { deadline, env: this.env });
     const running = /^State:\s+running\s*$/m.test(info.stdout);
-    await this.exec(this.argv(running ? 'pool-refresh' : 'pool-start', pool), { deadline, env: this.env });
+    await this.exec(this.argv(running ? 'pool-refresh' : 'pool-start', [], pool), { deadline, env: this.env });
   }
 
   /** Starts a virtual network that is not active (start_resources). */
   async startNetwork(network: string, deadline: Deadline): Promise<void> {
-    const info = await this.exec(this.argv('net-info', network), { deadline, env: this.env });
-    if (!/^Active:\s+yes\s*$/m.test(info.stdout)) await this.exec(this.argv('net-start', network), { deadline, env: this.env });
+    const info = await this.exec(this.argv('net-info', [], network), { deadline, env: this.env });
+    if (!/^Active:\s+yes\s*$/m.test(info.stdout)) await this.exec(this.argv('net-start', [], network), { deadline, env: this.env });
   }
 
   /** Kills QEMU (libvirt: SIGTERM, then SIGKILL); a domain already off or gone counts as done. */
   async destroy(name: string, deadline: Deadline): Promise<void> {
-    const r = await this.exec(this.argv('destroy', name), { deadline, env: this.env, okExitCodes: [1] });
+    const r = await this.exec(this.argv('destroy', [], name), { deadline, env: this.env, okExitCodes: [1] });
     if (r.exitCode !== 0 && !/domain is not running|failed to get domain|domain not found/i.test(r.stderr))
-      throw new ExecFailed(this.argv('destroy', name), r.exitCode, r.stderr, false);
+      throw new ExecFailed(this.argv('destroy', [], name), r.exitCode, r.stderr, false);
   }
 
   /**
@@ -132,23 +132,22 @@ export class Virsh {
    * for VirtualDomain's transient domains. A domain already gone counts as done.
    */
   async undefine(name: string, deadline: Deadline): Promise<void> {
-    const argv = this.argv('undefine', '--managed-save', '--snapshots-metadata', '--checkpoints-metadata', '--keep-nvram', name);
+    const argv = this.argv('undefine', ['--managed-save', '--snapshots-metadata', '--checkpoints-metadata', '--keep-nvram'], name);
     const r = await this.exec(argv, { deadline, env: this.env, okExitCodes: [1] });
     if (r.exitCode !== 0 && !notFound.test(r.stderr)) throw new ExecFailed(argv, r.exitCode, r.stderr, false);
   }
 
   async domuuid(name: string, deadline: Deadline): Promise<string> {
-    return (await this.exec(this.argv('domuuid', name), { deadline, env: this.env })).stdout.trim().toLowerCase();
+    return (await this.exec(this.argv('domuuid', [], name), { deadline, env: this.env })).stdout.trim().toLowerCase();
   }
 
   /** argv of the live migration, so that the log can show it. */
   migrateArgv(name: string, options: LiveMigration): [string, ...string[]] {
     // Transient on the target, as the domain is here; a persistent one (defined by hand) is undefined here.
-    const argv = this.argv('migrate', '--live', '--undefinesource', ...options.extraOptions);
-    if (options.bandwidthMiBs > 0) argv.push('--bandwidth', String(options.bandwidthMiBs));
-    argv.push(name, options.remoteUri);
-    if (options.migrateUri !== undefined) argv.push('--migrateuri', options.migrateUri);
-    return argv;
+    const flags = ['--live', '--undefinesource', ...options.extraOptions];
+    if (options.bandwidthMiBs > 0) flags.push('--bandwidth', String(options.bandwidthMiBs));
+    if (options.migrateUri !== undefined) flags.push('--migrateuri', options.migrateUri);
+    return this.argv('migrate', flags, name, options.remoteUri);
   }
 
   async migrate(name: string, options: LiveMigration, deadline: Deadline): Promise<void> {
@@ -156,22 +155,24 @@ export class Virsh {
   }
 
   async setMaxDowntime(name: string, ms: number, deadline: Deadline): Promise<void> {
-    await this.exec(this.argv('migrate-setmaxdowntime', name, String(ms)), { deadline, env: this.env });
+    await this.exec(this.argv('migrate-setmaxdowntime', [], name, String(ms)), { deadline, env: this.env });
   }
 
   /** True while a job (here: the outgoing migration) runs on the domain. */
   async hasActiveJob(name: string, deadline: Deadline): Promise<boolean> {
-    const r = await this.exec(this.argv('domjobinfo', name), { deadline, env: this.env });
+    const r = await this.exec(this.argv('domjobinfo', [], name), { deadline, env: this.env });
     return parseJobType(r.stdout) === 'unbounded';
   }
 
   async abortJob(name: string, deadline: Deadline): Promise<void> {
-    await this.exec(this.argv('domjobabort', name), { deadline, env: this.env });
+    await this.exec(this.argv('domjobabort', [], name), { deadline, env: this.env });
   }
 
   // The URI goes in the environment so that argv[1] is the subcommand, which ExecFailed names.
-  private argv(...args: string[]): [string, ...string[]] {
-    return ['virsh', ...args];
+  // `--` ends the options: a domain, pool or network name may begin with '-' (libvirt allows
+  // `--domain=other`), and would otherwise be read as an option naming another domain.
+  private argv(subcommand: string, flags: readonly string[], ...positional: string[]): [string, ...string[]] {
+    return positional.length === 0 ? ['virsh', subcommand, ...flags] : ['virsh', subcommand, ...flags, '--', ...positional];
   }
 
   // virsh prefers VIRSH_DEFAULT_CONNECT_URI to LIBVIRT_DEFAULT_URI: one inherited from Pacemaker's

@@ -1,19 +1,23 @@
 // SPDX-License-Identifier: Apache-2.0
 import { describe, expect, it } from 'vitest';
 import { monitorScriptsOf, runMonitorScripts } from '../../../../agents/vm/monitor-scripts.js';
-import { resourcesNamedIn } from '../../../../agents/vm/start-resources.js';
+import { parseDomainXml } from '../../../../agents/vm/domain-xml.js';
 import { Deadline } from '../../../../lib/time/index.js';
 
-describe('resourcesNamedIn (start_resources)', () => {
-  it('finds the pools and networks a domain XML names, each once, as VirtualDomain does', () => {
-    const xml = `<domain><devices>
+describe('the pools and networks start_resources starts', () => {
+  it('are those of volume disks and network interfaces, each once; names in comments or metadata are not', () => {
+    const xml = `<domain><name>vm1</name>
+      <!-- pool='old-images' network='retired' -->
+      <metadata><app:note xmlns:app='urn:x' pool='not-a-pool' network='not-a-net'/></metadata>
+      <devices>
       <disk type='volume'><source pool="images" volume='a.qcow2'/></disk>
       <disk type='volume'><source pool='images' volume='b.qcow2'/></disk>
       <interface type='network'><source network='lan'/></interface>
       <interface type='network'><source network="backup"/></interface>
       <disk type='network'><source protocol='rbd' name='rbd/system_vm1'/></disk>
     </devices></domain>`;
-    expect(resourcesNamedIn(xml)).toEqual({ pools: ['images'], networks: ['backup', 'lan'] });
+    const dom = parseDomainXml(xml);
+    expect([dom.storagePools, dom.networks]).toEqual([['images'], ['backup', 'lan']]);
   });
 });
 

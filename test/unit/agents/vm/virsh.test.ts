@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { describe, expect, it } from 'vitest';
 import { Virsh, isIncomingMigration, isNotDefined, parseDomstate, parseJobType } from '../../../../agents/vm/virsh.js';
-import { ExecFailed, type Argv } from '../../../../lib/exec/index.js';
+import { ExecFailed, run, type Argv } from '../../../../lib/exec/index.js';
 import { Deadline } from '../../../../lib/time/index.js';
 
 const ok = (stdout: string) => ({ exitCode: 0, stdout, stderr: '' });
@@ -90,6 +90,23 @@ it("names the hypervisor in both of virsh's URI variables: an inherited VIRSH_DE
   });
   await virsh.domstate('vm1', Deadline.after(1000));
   expect(envs).toEqual([{ LIBVIRT_DEFAULT_URI: 'qemu+tcp://192.0.2.7/system', VIRSH_DEFAULT_CONNECT_URI: 'qemu+tcp://192.0.2.7/system' }]);
+});
+
+it("a domain name that begins with '-' is a name, not an option naming another domain (real virsh, libvirt's test driver)", async () => {
+  // test:///default holds one running domain, "test"; without `--` virsh reads "--domain=test" as the option.
+  const virsh = new Virsh('test:///default', run);
+  expect((await virsh.domstate('test', Deadline.after(10_000))).kind).toBe('active');
+  const dashed = await virsh.domstate('--domain=test', Deadline.after(10_000));
+  expect(isNotDefined(dashed)).toBe(true);
+  await expect(virsh.destroy('--domain=test', Deadline.after(10_000))).resolves.toBeUndefined();
+  expect(
+    virsh.migrateArgv('--domain=test', {
+      extraOptions: ['--verbose'],
+      bandwidthMiBs: 0,
+      remoteUri: 'qemu+ssh://n2/system',
+      migrateUri: undefined,
+    }),
+  ).toEqual(['virsh', 'migrate', '--live', '--undefinesource', '--verbose', '--', '--domain=test', 'qemu+ssh://n2/system']);
 });
 
 describe('Virsh.domainNames', () => {
