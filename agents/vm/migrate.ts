@@ -41,7 +41,7 @@ export async function migrateTo(p: VmParams, ctx: VmContext): Promise<void> {
   const remoteUri = remoteUriFor(target, p);
   const migrateUri = migrateUriFor(target, p);
   if (p.save_config_on_stop || p.sync_config_on_stop)
-    await saveConfig(virshFor(p), vm, vm.systemImage ? rbdFor(p) : undefined, p.sync_config_on_stop, ctx);
+    await saveConfig(virshFor(p), vm, vm.systemImage ? rbdFor(p) : undefined, p.sync_config_on_stop, ctx, ctx.deadline.within(5000));
   if (p.start_resources)
     await startDomainResources(domainOf(readConfigFile(vm.config), vm), new Virsh(remoteUri, query), stepDeadline(ctx.deadline, 20_000));
   const how = { remoteUri, migrateUri, bandwidthMiBs: p.migration_speed, extraOptions: splitMigrateOptions(p.migrate_options).extra };
@@ -118,15 +118,21 @@ export async function migrateFrom(p: VmParams, ctx: VmContext): Promise<void> {
   ctx.log.info(`${vm.name} runs here after its migration from ${source}`);
   const scripts = monitorScriptsOf(p.monitor_scripts);
   if (scripts.length > 0) await waitForMonitorScripts(scripts, vm.name, stepDeadline(ctx.deadline));
-  if (p.save_config_on_stop || p.sync_config_on_stop)
-    await saveConfig(virsh, vm, vm.systemImage && which('rbd') !== undefined ? rbdFor(p) : undefined, p.sync_config_on_stop, ctx);
-  if (wantsUtilization(p)) {
-    try {
-      await autosetUtilization(p, parseDomainXml(readConfigFile(vm.config)), ctx);
-    } catch (e) {
-      ctx.log.warn(`cannot set utilization: ${(e as Error).message}`);
-    }
+  // The guest runs here: what follows cannot turn the migration into a failure, even at the timeout.
+  if (p.save_config_on_stop || p.sync_config_on_stop) {
+    const rbd = vm.systemImage && which('rbd') !== undefined ? rbdFor(p) : undefined;
+    await ctx.bestEffort(
+      `saving the definition of ${vm.name}`,
+      (deadline) => saveConfig(virsh, vm, rbd, p.sync_config_on_stop, ctx, deadline),
+      {
+        withinMs: 5000,
+      },
+    );
   }
+  if (wantsUtilization(p))
+    await ctx.bestEffort(`setting the utilization of ${vm.name}`, (deadline) =>
+      autosetUtilization(p, parseDomainXml(readConfigFile(vm.config)), ctx, deadline),
+    );
 }
 
 /**

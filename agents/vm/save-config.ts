@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { run, which } from '../../lib/exec/index.js';
 import type { ResourceContext } from '../../lib/ocf/index.js';
+import type { Deadline } from '../../lib/time/index.js';
 import { configTextIfReadable, writeAtomically, xmlMetaKey } from './config-source.js';
 import { parseDomainXml } from './domain-xml.js';
 import type { VmIdentity } from './identity.js';
@@ -19,9 +20,8 @@ export async function saveConfig(
   rbd: Rbd | undefined,
   sync: boolean,
   ctx: ResourceContext,
-  budgetMs = 5000,
+  deadline: Deadline,
 ): Promise<void> {
-  const deadline = ctx.deadline.within(budgetMs);
   try {
     const xml = await virsh.dumpInactiveXml(vm.name, deadline);
     if (xml.trim() === '') return ctx.log.warn(`the definition of ${vm.name} is empty: ${vm.config} is left as it is`);

@@ -50,7 +50,7 @@ export async function stop(p: VmParams, ctx: VmContext): Promise<void> {
         vm.systemImage ? rbdFor(p) : undefined,
         p.sync_config_on_stop,
         ctx,
-        Math.min(5000, gracefulShare.remainingMs() / 3),
+        ctx.deadline.within(Math.min(5000, gracefulShare.remainingMs() / 3)),
       );
     status = await shutDown(virsh, vm.name, p.shutdown_mode, gracefulShare, ctx);
     if (status.kind === 'inactive') return forget(p, virsh, vm, ctx, status, vm.unknownBecause === undefined);

@@ -2,7 +2,9 @@
 import { XMLParser } from 'fast-xml-parser';
 import { run } from '../../lib/exec/index.js';
 import type { ResourceContext } from '../../lib/ocf/index.js';
+import type { Deadline } from '../../lib/time/index.js';
 import type { DomainXml } from './domain-xml.js';
+import { resourceNameOf } from './identity.js';
 import type { VmParams } from './spec.js';
 
 /** True when start or an arriving migration has utilization to set or delete. */
@@ -25,7 +27,12 @@ export function wantsUtilization(p: VmParams): boolean {
  * for a value that differs (VirtualDomain reads each attribute on every monitor). Best effort:
  * placement data must not fail a VM that runs.
  */
-export async function autosetUtilization(p: VmParams, dom: Pick<DomainXml, 'vcpus' | 'memoryMiB'>, ctx: ResourceContext): Promise<void> {
+export async function autosetUtilization(
+  p: VmParams,
+  dom: Pick<DomainXml, 'vcpus' | 'memoryMiB'>,
+  ctx: ResourceContext,
+  deadline: Deadline,
+): Promise<void> {
   const wanted: [string, number | undefined][] = [];
   const unwanted: string[] = [];
   const choose = (attribute: string, autoset: boolean, unset: boolean, value: number | undefined): void => {
@@ -36,10 +43,10 @@ export async function autosetUtilization(p: VmParams, dom: Pick<DomainXml, 'vcpu
   choose('host_memory', p.autoset_utilization_host_memory, p.unset_utilization_host_memory, dom.memoryMiB);
   choose('hv_memory', p.autoset_utilization_hv_memory, p.unset_utilization_hv_memory, dom.memoryMiB);
   if (wanted.length === 0 && unwanted.length === 0) return;
-  const resource = ctx.instance.replace(/:\d+$/, '');
+  const resource = resourceNameOf(ctx.instance);
   let current: ReadonlyMap<string, string>;
   try {
-    current = await utilizationOf(resource, ctx);
+    current = await utilizationOf(resource, deadline);
   } catch (e) {
     ctx.log.warn(`cannot read the utilization of ${resource} from the CIB, leaving it as it is: ${(e as Error).message}`);
     return;
@@ -48,7 +55,7 @@ export async function autosetUtilization(p: VmParams, dom: Pick<DomainXml, 'vcpu
     if (!current.has(attribute)) continue;
     try {
       await run(['crm_resource', '--resource', resource, '--utilization', '--delete-parameter', attribute], {
-        deadline: ctx.deadline.within(5000),
+        deadline: deadline.within(5000),
         okExitCodes: [105],
       });
     } catch (e) {
@@ -65,7 +72,7 @@ export async function autosetUtilization(p: VmParams, dom: Pick<DomainXml, 'vcpu
       await run(
         ['crm_resource', '--resource', resource, '--utilization', '--set-parameter', attribute, '--parameter-value', String(value)],
         {
-          deadline: ctx.deadline.within(5000),
+          deadline: deadline.within(5000),
         },
       );
     } catch (e) {
@@ -82,9 +89,9 @@ const cibParser = new XMLParser({
 });
 
 /** The resource's utilization in the CIB, name to value; empty when it has none (cibadmin's 105). */
-async function utilizationOf(resource: string, ctx: ResourceContext): Promise<ReadonlyMap<string, string>> {
+async function utilizationOf(resource: string, deadline: Deadline): Promise<ReadonlyMap<string, string>> {
   const r = await run(['cibadmin', '--query', '--xpath', `//primitive[@id='${resource}']/utilization`], {
-    deadline: ctx.deadline.within(5000),
+    deadline: deadline.within(5000),
     okExitCodes: [105],
   });
   return r.exitCode === 105 ? new Map() : parseUtilization(r.stdout);
