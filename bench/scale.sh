@@ -72,7 +72,7 @@ measure() { # FLAVOUR N
   if [[ $flavour == stock ]]; then
     export LAB_HARDENED=0; unset CLUSTER_PACEMAKERD_WRAPPER
   else
-    unset LAB_HARDENED; export CLUSTER_PACEMAKERD_WRAPPER=$REPO/dist/harden
+    unset LAB_HARDENED CLUSTER_PACEMAKERD_WRAPPER # lab/lab.sh sets the hardening wrapper
   fi
   "$LAB" up >/dev/null || { note "lab up failed"; return 1; }
   lab_anchor; node_setup lab >/dev/null; ceph_use "$LAB_ROOT/ceph" >/dev/null

@@ -51,9 +51,11 @@ source "$REPO/lab/outscale-sim/sim.bash"
 export SIM_EXEC="in_node cloud" SIM_DIR=$LAB_ROOT SIM_URL=http://127.0.0.1:$LAB_SIM_PORT SIM_LOG_FILE=$LAB_ROOT/sim-requests.jsonl
 
 # Pacemaker, so every agent, runs under what SEAPATH's hardened pacemaker.service applies
-# (lab/harden: MemoryDenyWriteExecute, @system-service, no_new_privs, capability bounding set).
+# (lab/harden: MemoryDenyWriteExecute, @system-service, no_new_privs, capability bounding set),
+# with systemd 252's own seccomp rules for MemoryDenyWriteExecute and RestrictNamespaces.
 # LAB_HARDENED=0 runs it plain, for comparison only.
-[[ ${LAB_HARDENED:-1} == 0 ]] || export CLUSTER_PACEMAKERD_WRAPPER=$REPO/dist/harden
+LAB_HARDEN=$REPO/dist/harden
+[[ ${LAB_HARDENED:-1} == 0 ]] || export CLUSTER_PACEMAKERD_WRAPPER="$LAB_HARDEN --systemd-seccomp"
 LAB_GATEWAY_PORT=7
 
 say() { printf '[lab %s] %s\n' "$(date +%T)" "$*"; }
@@ -164,9 +166,9 @@ lab_up() {
     "require('net').createServer((s) => s.end()).listen($LAB_GATEWAY_PORT)" </dev/null >/dev/null 2>&1 &
   disown $! 2>/dev/null
   if [[ -n ${CLUSTER_PACEMAKERD_WRAPPER:-} ]]; then
-    [[ -x $CLUSTER_PACEMAKERD_WRAPPER ]] || "$REPO/lab/harden/build.sh" "$CLUSTER_PACEMAKERD_WRAPPER" >/dev/null ||
-      die "cannot build lab/harden"
-    say "hardening: Pacemaker runs under lab/harden (MemoryDenyWriteExecute, @system-service, no_new_privs, SEAPATH's bounding set)"
+    [[ -x $LAB_HARDEN ]] || "$REPO/lab/harden/build.sh" "$LAB_HARDEN" >/dev/null || die "cannot build lab/harden"
+    say "hardening: Pacemaker runs under $CLUSTER_PACEMAKERD_WRAPPER (MemoryDenyWriteExecute as systemd 252 enforces it," \
+      "RestrictNamespaces, @system-service, no_new_privs, SEAPATH's bounding set)"
   fi
   say "cluster: Corosync + Pacemaker on ${LAB_NODES[*]} (seeded CIB, stonith enabled)"
   cluster_start_nodes "${LAB_NODES[*]}" stonith-enabled=true stonith-timeout=60s >/dev/null || die "cluster"

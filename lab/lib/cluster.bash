@@ -19,8 +19,9 @@
 #       `corosync -f` and `pacemakerd` with a clean environment and waits (bounded by
 #       $CLUSTER_START_TIMEOUT, 60 s) until the node is online and a DC is elected.
 #       Writes the time it took, in ms, to "$(node_dir NAME)/cluster/start.ms".
-#       $CLUSTER_PACEMAKERD_WRAPPER (a command path) runs pacemakerd, so every daemon and agent,
-#       under it: lab/lab.sh sets the hardening wrapper (dist/harden).
+#       $CLUSTER_PACEMAKERD_WRAPPER (a command path and its options, split on spaces) runs
+#       pacemakerd, so every daemon and agent, under it: lab/lab.sh sets the hardening wrapper
+#       (dist/harden --systemd-seccomp).
 #   cluster_start_nodes "NAME1 NAME2..." [PROP=VALUE...]
 #       The same for a multi-node cluster (every node needs an IPv4 address on eth0,
 #       on the same segment; two nodes get `two_node: 1`). Waits until all are online.
@@ -190,7 +191,9 @@ _cluster_launch() {
   fi
   [[ -n $(_cluster_pids_named "$name" corosync) ]] ||
     { _cluster_die "corosync exited in node $name"; cluster_logs "$name" 20 >&2; return 1; }
-  _cluster_spawn "$name" "$dir/cluster/pacemakerd.out" ${CLUSTER_PACEMAKERD_WRAPPER:+"$CLUSTER_PACEMAKERD_WRAPPER"} pacemakerd || return
+  local -a wrapper=()
+  read -ra wrapper <<<"${CLUSTER_PACEMAKERD_WRAPPER:-}"
+  _cluster_spawn "$name" "$dir/cluster/pacemakerd.out" "${wrapper[@]}" pacemakerd || return
 }
 
 # _cluster_up_or_dead NAME SPAWNED_PID DAEMON CMD...: succeeds when CMD works in the node, or (to

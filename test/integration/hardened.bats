@@ -5,7 +5,7 @@
 # anything else, NoNewPrivileges, Debian's CapabilityBoundingSet; for the agents' actions also
 # --systemd-seccomp, systemd 252's seccomp rules for MemoryDenyWriteExecute and RestrictNamespaces):
 # the wrapper bites; vip, ping and fence_outscale run every action under it; a one-node cluster whose pacemakerd runs under it
-# starts an agent, and an agent that cannot work there (a stricter filter) is a failed action.
+# (with --systemd-seccomp, as the lab's) starts an agent, and an agent that cannot work there (a stricter filter) is a failed action.
 # A SIGUSR1 opens no debugger in an agent.
 # The vm agent's actions: hardened-vm.bats.
 
@@ -28,7 +28,7 @@ setup_file() {
   # A TCP service on p1 port 7000 for ping's tcp: probes; killed with the node.
   in_node p1 setsid "$NODE_BIN" -e 'require("net").createServer((s) => s.end()).listen(7000)' </dev/null >/dev/null 2>&1 3>&- &
   wait_until 10 "a listener on p1:7000" in_node p1 sh -c 'ss -Hltn "sport = :7000" | grep -q 7000'
-  CLUSTER_PACEMAKERD_WRAPPER=$HARDEN cluster_start n1
+  CLUSTER_PACEMAKERD_WRAPPER="$HARDEN --systemd-seccomp" cluster_start n1
   fo_config '. + {
   "timings": { "stopMs": 500, "forceStopMs": 200, "startMs": 200 },
   "vms": [

@@ -191,7 +191,7 @@ FROZEN_GROUP=seapath-lab-e2e-stuck
   wait_until 120 "$victim to rejoin" crm_node_online "$victim"
 }
 
-@test "every node's Pacemaker runs hardened (lab/harden), rejoined nodes too: execd and fenced have NoNewPrivs, Seccomp, the bounding set" {
+@test "every node's Pacemaker runs hardened (harden --systemd-seccomp), rejoined nodes too: execd and fenced have its limits" {
   [[ ${LAB_HARDENED:-1} != 0 ]] || skip "LAB_HARDENED=0: the lab runs Pacemaker plain"
   wait_until 120 "all nodes online" all_online
   local n d pid
@@ -201,6 +201,8 @@ FROZEN_GROUP=seapath-lab-e2e-stuck
       [ -n "$pid" ]
       grep -qx $'NoNewPrivs:\t1' "/proc/$pid/status"
       grep -qx $'Seccomp:\t2' "/proc/$pid/status"
+      # @system-service, and systemd 252's rules for MemoryDenyWriteExecute and RestrictNamespaces
+      grep -qx $'Seccomp_filters:\t2' "/proc/$pid/status"
       # Debian's drop-in: chown dac_override kill setgid setuid net_admin setpcap
       grep -qx $'CapBnd:\t00000000000011e3' "/proc/$pid/status"
     done
