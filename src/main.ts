@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import { basename } from 'node:path';
+import { killLiveChildren } from '../lib/exec/index.js';
 import { failWhenUnanswered, runAction } from '../lib/ocf/index.js';
+import { messageOf } from '../lib/unknown/index.js';
 import { fenceAgents, resourceAgents } from './agents.js';
 import { warmUp } from './snapshot-warm-up.js';
 
@@ -38,20 +40,23 @@ async function main(): Promise<number> {
 }
 
 // The only exit of the program. Exiting explicitly ends work a handler left behind after its
-// deadline (stdout and stderr are synchronous for pipes and files on Linux, so nothing is lost).
+// deadline (stdout and stderr are synchronous for pipes and files on Linux, so nothing is lost),
+// and so do the children it still waited for.
+function exit(code: number): never {
+  killLiveChildren();
+  process.exit(code);
+}
+
 function start(): void {
-  failWhenUnanswered(
-    process,
-    (code) => process.exit(code),
-    (text) => process.stderr.write(text),
-  );
-  main().then(
-    (code) => process.exit(code),
-    (e: unknown) => {
-      process.stderr.write(`ocf-exit-reason:internal error: ${e instanceof Error ? e.message : String(e)}\n`);
-      process.exit(1);
-    },
-  );
+  // A reader that went away (a pipe to `head`, a closed ssh session) must not turn the action's
+  // answer into a crash while it runs: what cannot be written is dropped.
+  process.stdout.on('error', () => {});
+  process.stderr.on('error', () => {});
+  failWhenUnanswered(process, exit, (text) => process.stderr.write(text));
+  main().then(exit, (e: unknown) => {
+    process.stderr.write(`ocf-exit-reason:internal error: ${messageOf(e)}\n`);
+    exit(1);
+  });
 }
 
 // The shipped executable runs V8 --jitless (MemoryDenyWriteExecute on SEAPATH hosts), where V8

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 import { resolveProgram, type Argv, type RunOptions, type RunResult } from './run.js';
+import { errnoCode } from '../unknown/index.js';
 import { ExecFailed } from './exec-failed.js';
+import { trackChild } from './live-children.js';
 
 /**
  * `run` for hot paths (recurring monitors): the same contract, on node:child_process directly,
@@ -12,24 +14,31 @@ export function query(argv: Argv, options: RunOptions): Promise<RunResult> {
   const { execFile } = process.getBuiltinModule('node:child_process');
   const [program, ...args] = argv;
   return new Promise((resolve, reject) => {
+    const { signal } = options.deadline;
+    if (signal.aborted) return reject(new ExecFailed(argv, undefined, '', true, false, ''));
     let child: ReturnType<typeof execFile>;
+    let forget = (): void => {};
+    // The deadline kills with SIGKILL: execFile would pass its signal on to spawn, which sends SIGTERM
+    // (its killSignal serves only execFile's own timeout), and a child that traps it runs on.
+    const onAbort = (): void => {
+      child.kill('SIGKILL');
+    };
     try {
       child = execFile(
         resolveProgram(program),
         args,
         {
-          signal: options.deadline.signal,
-          killSignal: 'SIGKILL',
           maxBuffer: 16 * 1024 * 1024,
           env: { ...process.env, ...options.env, LC_ALL: 'C' },
           encoding: 'utf8',
         },
         (error, stdout, stderr) => {
+          signal.removeEventListener('abort', onAbort);
+          forget();
           if (!error) return resolve({ stdout, stderr, exitCode: 0 });
           const e = error as NodeJS.ErrnoException & { code?: string | number; killed?: boolean };
           if (e.code === 'ENOENT') return reject(new ExecFailed(argv, undefined, stderr, false, true));
-          if (e.name === 'AbortError' || options.deadline.signal.aborted)
-            return reject(new ExecFailed(argv, undefined, stderr, true, false, stdout));
+          if (signal.aborted) return reject(new ExecFailed(argv, undefined, stderr, true, false, stdout));
           const exitCode = typeof e.code === 'number' ? e.code : -1;
           if ((options.okExitCodes ?? []).includes(exitCode)) return resolve({ stdout, stderr, exitCode });
           reject(new ExecFailed(argv, exitCode >= 0 ? exitCode : undefined, stderr, false, false, stdout));
@@ -37,9 +46,11 @@ export function query(argv: Argv, options: RunOptions): Promise<RunResult> {
       );
     } catch (e) {
       // Node throws execve's EPERM (file capabilities outside the bounding set) at once.
-      if ((e as NodeJS.ErrnoException).code === 'EPERM') return reject(new ExecFailed(argv, undefined, '', false, false, '', true));
+      if (errnoCode(e) === 'EPERM') return reject(new ExecFailed(argv, undefined, '', false, false, '', true));
       return reject(e);
     }
+    forget = trackChild(child);
+    signal.addEventListener('abort', onAbort, { once: true });
     if (options.input !== undefined) child.stdin?.end(options.input);
     else child.stdin?.end();
   });

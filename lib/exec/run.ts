@@ -2,6 +2,7 @@
 import type { Deadline } from '../time/index.js';
 import { ExecFailed } from './exec-failed.js';
 import { loadExeca } from './execa.js';
+import { trackChild } from './live-children.js';
 import { which } from './which.js';
 
 export type Argv = readonly [string, ...string[]];
@@ -31,14 +32,16 @@ export async function run(argv: Argv, options: RunOptions): Promise<RunResult> {
   const execa = await loadExeca();
   const [program, ...args] = argv;
   const file = resolveProgram(program);
-  const r = await execa(file, args, {
+  const subprocess = execa(file, args, {
     cancelSignal: options.deadline.signal,
-    forceKillAfterDelay: 500, // execa's default is 5 s: past our margin before Pacemaker's SIGKILL
+    killSignal: 'SIGKILL', // as Pacemaker at its timeout: a child that traps SIGTERM would run on
     reject: false,
     stripFinalNewline: false,
     env: { ...options.env, LC_ALL: 'C' },
     ...(options.input !== undefined ? { input: options.input } : { stdin: 'ignore' }),
   });
+  const forget = trackChild(subprocess);
+  const r = await subprocess.finally(forget);
   const stdout = typeof r.stdout === 'string' ? r.stdout : '';
   const stderr = typeof r.stderr === 'string' ? r.stderr : '';
   if (r.failed && r.exitCode === undefined && !r.isCanceled && spawnErrorCode(r.cause) === 'ENOENT')

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 import { describe, expect, it } from 'vitest';
-import { ExecFailed, query, run, which } from '../../../../lib/exec/index.js';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ExecFailed, killLiveChildren, query, run, which } from '../../../../lib/exec/index.js';
 import { Deadline } from '../../../../lib/time/index.js';
 
 describe.each([
@@ -30,6 +33,28 @@ describe.each([
     const err = await exec(['sleep', '30'], { deadline: Deadline.after(300) }).catch((e: unknown) => e);
     expect((err as ExecFailed).timedOut).toBe(true);
     expect(Date.now() - began).toBeLessThan(2000);
+  });
+
+  it('kills with SIGKILL at the deadline: a program that ignores SIGTERM does not run on', async () => {
+    const pidFile = join(mkdtempSync(join(tmpdir(), 'exec-')), 'pid');
+    const began = Date.now();
+    const err = await exec(['bash', '-c', `trap '' TERM; echo $$ > ${pidFile}; while :; do sleep 0.1; done`], {
+      deadline: Deadline.after(500),
+    }).catch((e: unknown) => e);
+    expect((err as ExecFailed).timedOut).toBe(true);
+    expect(Date.now() - began).toBeLessThan(2000);
+    expect(existsSync(`/proc/${readFileSync(pidFile, 'utf8').trim()}`)).toBe(false);
+  });
+
+  it('leaves no child running once the agent exits (killLiveChildren, called by the exit)', async () => {
+    const pidFile = join(mkdtempSync(join(tmpdir(), 'exec-')), 'pid');
+    const pending = exec(['bash', '-c', `echo $$ > ${pidFile}; exec sleep 30`], { deadline: Deadline.after(30_000) }).catch(
+      (e: unknown) => e,
+    );
+    while (!existsSync(pidFile) || readFileSync(pidFile, 'utf8') === '') await new Promise((r) => setTimeout(r, 20));
+    killLiveChildren();
+    expect(await pending).toBeInstanceOf(ExecFailed);
+    expect(existsSync(`/proc/${readFileSync(pidFile, 'utf8').trim()}`)).toBe(false);
   });
 
   it('reports a missing program as not installed', async () => {
