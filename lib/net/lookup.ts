@@ -18,7 +18,8 @@ const getentDatabase = { 0: 'ahosts', 4: 'ahostsv4', 6: 'ahostsv6' } as const;
  */
 function getentLookup(limitMs: number): Lookup {
   return async (name, family) => {
-    const r = await query(['getent', getentDatabase[family], name], { deadline: Deadline.after(limitMs), okExitCodes: [2] });
+    // '--': a host name may begin with '-' (a URL allows it), which getent would take for an option.
+    const r = await query(['getent', getentDatabase[family], '--', name], { deadline: Deadline.after(limitMs), okExitCodes: [2] });
     if (r.exitCode === 2) throw Object.assign(new Error(`getent: ${name} not found`), { code: 'ENOTFOUND' });
     return parseGetentHosts(r.stdout, family);
   };

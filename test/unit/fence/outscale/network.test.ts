@@ -206,7 +206,7 @@ describe('the endpoint named, resolved in a getent child (lib/net), never by get
   const named = () => plainServer.apiUrl.replace('127.0.0.1', 'api.lab.test');
 
   it('a name getent resolves is reached at the address it gives', async () => {
-    fakeGetent('[ "$2" = api.lab.test ] || exit 2; echo "127.0.0.1       STREAM api.lab.test"');
+    fakeGetent('[ "$3" = api.lab.test ] || exit 2; echo "127.0.0.1       STREAM api.lab.test"');
     const r = await agent(['action=status', 'port=node2', `endpoint=${named()}`, 'insecure_http=true']);
     expect(r.stdout).toBe('Status: ON\n');
     expect(r.exitCode).toBe(0);

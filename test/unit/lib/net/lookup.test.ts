@@ -22,6 +22,10 @@ describe('lookupWithin, through getent', () => {
     expect(await lookupWithin('localhost', 5000, 4)).toEqual({ addresses: ['127.0.0.1'] });
   });
 
+  it("a name that begins with '-' is a name for getent, not an option (-sfiles would list /etc/hosts)", async () => {
+    expect(await lookupWithin('-sfiles', 5000, 4)).toEqual({ failed: 'Name or service not known', notFound: true });
+  });
+
   it('a lookup that does not end is killed at the limit: nothing is left running to hold the agent at its exit', async () => {
     const dir = fakeGetent('echo $$ >"$(dirname "$0")/pid"\nexec sleep 30');
     const started = Date.now();
