@@ -27,6 +27,10 @@ export const migrationUserPattern = /^[A-Za-z_][A-Za-z0-9._-]*\$?$/;
  * and restarts the VM, where 6 would stop it on every node).
  */
 export function migrationRouteProblem(route: MigrationRoute): string | undefined {
+  // It becomes part of a host name in a URI: anything else would add to the URI (a path, libvirt's ?query parameters).
+  const suffix = route.migration_network_suffix;
+  if (suffix !== undefined && !/^[A-Za-z0-9.-]*$/.test(suffix))
+    return `parameter migration_network_suffix must be part of a host name (letters, digits, '-' and '.'), got '${suffix}'`;
   // remoteuri replaces the URI that migration_transport and migration_user would build: they are unused then.
   if (route.remoteuri !== undefined) return undefined;
   const transport = route.migration_transport;

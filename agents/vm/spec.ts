@@ -66,7 +66,8 @@ export const vmParams = {
     reloadable: true,
     desc:
       'Appended to the target node name (before the first dot of a FQDN) to reach it over a dedicated ' +
-      'migration network: it names the host in the remote libvirt URI and in the migration URI tcp://<node><suffix>.',
+      'migration network: it names the host in the remote libvirt URI and in the migration URI tcp://<node><suffix>. ' +
+      "Letters, digits, '-' and '.' only.",
   }),
   migrateuri: string({
     reloadable: true,

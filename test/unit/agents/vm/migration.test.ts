@@ -48,6 +48,14 @@ describe('migrationRouteProblem', () => {
     expect(migrationRouteProblem({ hypervisor: 'qemu:///system', migration_user: 'Bad User' })).toContain('migration_user');
   });
 
+  it('refuses a network suffix that is more than host name characters (it would add to the URI), remoteuri or not', () => {
+    for (const remoteuri of [undefined, 'qemu+ssh://%n/system'])
+      expect(migrationRouteProblem({ hypervisor: 'qemu:///system', remoteuri, migration_network_suffix: '/system?no_verify=1#' })).toBe(
+        "parameter migration_network_suffix must be part of a host name (letters, digits, '-' and '.'), got '/system?no_verify=1#'",
+      );
+    expect(migrationRouteProblem({ hypervisor: 'qemu:///system', migration_network_suffix: '-mig.lan' })).toBeUndefined();
+  });
+
   it('has nothing to say of them when remoteuri is set: they are not used then', () => {
     const route = {
       hypervisor: 'qemu:///system',
