@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { ExecFailed } from '../../lib/exec/index.js';
 import type { Deadline } from '../../lib/time/index.js';
 import { Ocf, OcfError } from '../../lib/ocf/index.js';
+import { writeFileAtomically } from '../../lib/state/index.js';
 import { DomainXmlError, parseDomainXml, type DomainXml } from './domain-xml.js';
 import { imageKeyOf, type VmSource } from './identity.js';
 import type { ImageMeta, Rbd } from './rbd.js';
@@ -52,7 +52,7 @@ export async function fetchXmlFromRbd(vm: VmSource, rbd: Rbd, deadline: Deadline
     );
   // Only a usable XML is cached: a bad one leaves no stray file for later actions to trust.
   domainOf(meta.value, vm);
-  writeAtomically(vm.config, meta.value);
+  writeConfigFile(vm.config, meta.value);
   return meta.value;
 }
 
@@ -105,9 +105,7 @@ export function uuidFromConfig(path: string): string | undefined {
   }
 }
 
-export function writeAtomically(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o755 });
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, text.endsWith('\n') ? text : `${text}\n`, { mode: 0o600 });
-  renameSync(tmp, path);
+/** Writes a domain XML to the config file (mode 0600: it may hold a VNC password), ending with a newline. */
+export function writeConfigFile(path: string, text: string): void {
+  writeFileAtomically(path, text.endsWith('\n') ? text : `${text}\n`);
 }

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { Ocf, OcfError, type ResourceContext } from '../../lib/ocf/index.js';
 import { stepDeadline, waitUntil } from '../../lib/time/index.js';
-import { domainOf, fetchXmlFromRbd, readConfigFile, writeAtomically } from './config-source.js';
+import { domainOf, fetchXmlFromRbd, readConfigFile, writeConfigFile } from './config-source.js';
 import { domainNameIn, type VmContext, type VmIdentity, type VmState } from './identity.js';
 import { readClusterView } from '../../lib/cluster/index.js';
 import { imagesToGuard } from './guarded-images.js';
@@ -120,5 +120,5 @@ export async function start(p: VmParams, ctx: VmContext): Promise<void> {
 async function undefineLeftover(virsh: Virsh, vm: VmIdentity, text: string, ctx: ResourceContext): Promise<void> {
   ctx.log.info(`${vm.name} is defined here but not running: removing that definition (and any saved RAM image) before starting it`);
   await virsh.undefine(vm.name, stepDeadline(ctx.deadline, 10_000));
-  if (!existsSync(vm.config)) writeAtomically(vm.config, text);
+  if (!existsSync(vm.config)) writeConfigFile(vm.config, text);
 }

@@ -2,7 +2,7 @@
 import { run, which } from '../../lib/exec/index.js';
 import type { ResourceContext } from '../../lib/ocf/index.js';
 import type { Deadline } from '../../lib/time/index.js';
-import { configTextIfReadable, writeAtomically, xmlMetaKey } from './config-source.js';
+import { configTextIfReadable, writeConfigFile, xmlMetaKey } from './config-source.js';
 import { parseDomainXml } from './domain-xml.js';
 import type { VmIdentity } from './identity.js';
 import type { Rbd } from './rbd.js';
@@ -29,7 +29,7 @@ export async function saveConfig(
     // '-' makes virt-xml-validate copy stdin to a file: given /dev/stdin, a pipe, it says "does not exist".
     if (which('virt-xml-validate') !== undefined) await run(['virt-xml-validate', '-', 'domain'], { deadline, input: xml });
     if (configTextIfReadable(vm.config) === xml) return;
-    writeAtomically(vm.config, xml);
+    writeConfigFile(vm.config, xml);
     ctx.log.info(`saved the definition of ${vm.name} to ${vm.config}`);
     if (vm.systemImage !== undefined && rbd !== undefined && /\bpasswd=/.test(xml)) {
       ctx.log.warn(

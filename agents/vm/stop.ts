@@ -7,7 +7,7 @@ import { qemuOf, rbdFor, virshFor } from './resource.js';
 import { isLocalQemuUri } from './hypervisor-uri.js';
 import { vmIdentityOrGuess, type GuessedIdentity, type VmContext, type VmIdentity } from './identity.js';
 import { killQemuProcesses } from './qemu-process.js';
-import { configTextIfReadable, writeAtomically } from './config-source.js';
+import { configTextIfReadable, writeConfigFile } from './config-source.js';
 import { saveConfig } from './save-config.js';
 import type { VmParams } from './spec.js';
 import { firstQuestionLeavesMs, stopReservesMs } from './stop-budget.js';
@@ -151,7 +151,7 @@ async function forget(
   await ctx.bestEffort(`virsh undefine ${vm.name}`, (deadline) => virsh.undefine(vm.name, deadline), { withinMs: callMs });
   if (config === undefined || existsSync(vm.config)) return;
   try {
-    writeAtomically(vm.config, config);
+    writeConfigFile(vm.config, config);
   } catch (e) {
     // The VM is stopped: a stop that failed here would get the node fenced for a file.
     ctx.log.warn(`virsh undefine removed ${vm.config} and it cannot be written back: ${(e as Error).message}`);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomically } from './atomic-file.js';
 
 /** What an agent decided at start and its monitor reads back, so monitor never re-detects. */
 export interface StateStore {
@@ -28,10 +29,7 @@ export function stateFile(dir: string, agent: string, instance: string): StateSt
       return isT(value) ? value : undefined;
     },
     save(value: unknown) {
-      mkdirSync(dir, { recursive: true, mode: 0o755 });
-      const tmp = `${path}.${process.pid}.tmp`;
-      writeFileSync(tmp, `${JSON.stringify(value)}\n`, { mode: 0o600 });
-      renameSync(tmp, path);
+      writeFileAtomically(path, `${JSON.stringify(value)}\n`);
     },
     remove() {
       rmSync(path, { force: true });
