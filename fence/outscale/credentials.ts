@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, readFileSync, statSync, type Stats } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { inspect } from 'node:util';
 import { FenceError } from '../../lib/fence/index.js';
 import { ExecFailed, query } from '../../lib/exec/index.js';
 import type { Deadline } from '../../lib/time/index.js';
+import { errnoCode } from '../../lib/unknown/index.js';
 import type { OutscaleOptions } from './options.js';
 
 /** A secret that prints as *** wherever it ends up by mistake (logs, JSON, errors, inspect). */
@@ -171,16 +172,23 @@ export function readSecretFile(path: string, what: string, warn: Warn | undefine
   return text;
 }
 
-/** Before it is run, and by validate-all, which does not run it: the script must be an executable file. */
+/**
+ * Before it is run, and by validate-all, which does not run it: an executable file given by its
+ * absolute path (a bare name would be looked for in PATH, not where it was checked), that only
+ * root (or this agent's user) can change: root runs it, so whoever can write it holds root.
+ */
 function checkScript(path: string): void {
-  let isFile: boolean;
+  if (!isAbsolute(path)) throw new FenceError(`secret_key_script ${path} must be an absolute path`);
+  let st: Stats;
   try {
-    isFile = statSync(path).isFile();
+    st = statSync(path);
   } catch (e) {
-    const code = (e as { code?: unknown }).code;
-    throw new FenceError(`secret_key_script ${path} cannot be found (${typeof code === 'string' ? code : 'stat error'})`);
+    throw new FenceError(`secret_key_script ${path} cannot be found (${errnoCode(e) ?? 'stat error'})`);
   }
-  if (!isFile) throw new FenceError(`secret_key_script ${path} is not a file`);
+  if (!st.isFile()) throw new FenceError(`secret_key_script ${path} is not a file`);
+  const uid = process.geteuid?.() ?? 0;
+  if (st.uid !== 0 && st.uid !== uid) throw new FenceError(`secret_key_script ${path} belongs to uid ${st.uid}: chown root ${path}`);
+  if ((st.mode & 0o022) !== 0) throw new FenceError(`secret_key_script ${path} is writable by others than its owner: chmod go-w ${path}`);
   try {
     accessSync(path, constants.X_OK);
   } catch {

@@ -28,7 +28,9 @@ export const outscaleOptions = {
   secret_key_script: string({
     valueName: 'path',
     order: 3,
-    desc: 'Program whose output is the secret key. It is run with no arguments and no shell, within login_timeout.',
+    desc:
+      'Program whose output is the secret key, by its absolute path; owned by root and writable by no one else. ' +
+      'It is run with no arguments and no shell, within login_timeout.',
   }),
   profile: string({ valueName: 'name', order: 3, desc: 'Profile in the configuration file. Default: OSC_PROFILE, then default.' }),
   config_file: string({

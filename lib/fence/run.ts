@@ -9,9 +9,9 @@ import { fenceAgentXml } from './metadata-xml.js';
 import type { FenceOptionsSpec } from './option-spec.js';
 import { knownName, parseArgvOptions } from './parse-argv.js';
 import { parseStdinOptions } from './parse-stdin.js';
-import { closeSync, openSync } from 'node:fs';
 import { isTimeoutDisabled, powerPhaseDeadline, queryBudgetMs, type PowerTiming } from './power-loop.js';
 import { runDeviceAction, type KitOptions } from './actions.js';
+import { debugFileProblem } from './debug-file.js';
 import { actionSpellingProblem, withOptionAsAction } from './action-spelling.js';
 import { resolveOptions } from './resolve-options.js';
 import { fenceActions, standardOptions, type FenceAction } from './standard-options.js';
@@ -212,22 +212,18 @@ function isVerbose(o: KitOptions): boolean {
 function loggerFor(name: string, o: KitOptions, env: FenceRunInput['env'], io: Io): Logger {
   const fromEnv = logSettingsFromEnv(`${name}[${process.pid}]`, env);
   // fencing.py: every line on stderr, and in debug_file when given (debug lines included).
-  // A debug file holds requests and answers: created readable by root only (an existing one keeps its mode).
-  if (o.debug_file !== undefined) {
-    try {
-      closeSync(openSync(o.debug_file, 'a', 0o600));
-    } catch {
-      // A debug file that cannot be created must not change the action's result.
-    }
-  }
-  return createLogger(
+  // A debug file that cannot be used must not change the action's result: it is left out, with a warning.
+  const refused = o.debug_file !== undefined ? debugFileProblem(o.debug_file) : undefined;
+  const log = createLogger(
     {
       ...fromEnv,
       debug: fromEnv.debug || isVerbose(o),
       alwaysStderr: true,
       alwaysDebuglog: true,
-      ...(o.debug_file !== undefined ? { debuglog: o.debug_file } : {}),
+      ...(o.debug_file !== undefined && refused === undefined ? { debuglog: o.debug_file } : {}),
     },
     o.quiet ? { out: io.out, err: () => undefined } : io,
   );
+  if (refused !== undefined) log.warn(`debug_file ${o.debug_file} is not written: ${refused}`);
+  return log;
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Files that hold secrets: warnings when others can read them, and validate-all's check of secret_key_script.
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -52,12 +52,25 @@ describe('secret files', () => {
   it.each([
     ['missing', undefined, 'cannot be found (ENOENT)'],
     ['not executable', 0o600, 'is not executable: chmod 700'],
-  ])('validate-all fails when secret_key_script is %s, without running it', async (_what, mode, text) => {
-    const path = mode === undefined ? join(dir, 'no-such-script') : file('script.sh', `#!/bin/sh\ntouch ${dir}/ran\necho SK\n`, mode);
+    ['writable by its group', 0o770, 'is writable by others than its owner: chmod go-w'],
+    ['writable by anyone', 0o757, 'is writable by others than its owner: chmod go-w'],
+    ["another user's", 'nobody', 'belongs to uid 65534: chown root'],
+  ] as const)('validate-all fails when secret_key_script is %s, without running it', async (_what, mode, text) => {
+    const path =
+      mode === undefined
+        ? join(dir, 'no-such-script')
+        : file('script.sh', `#!/bin/sh\ntouch ${dir}/ran\necho SK\n`, mode === 'nobody' ? 0o700 : mode);
+    if (mode === 'nobody') chownSync(path, 65534, 65534);
     const r = await validate([`secret_key_script=${path}`]);
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain(`secret_key_script ${path} ${text}`);
     expect(r.stderr).toContain('validate-all failed');
+  });
+
+  it('secret_key_script must be an absolute path: a bare name would run whatever PATH finds', async () => {
+    const r = await validate(['secret_key_script=script.sh']);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('secret_key_script script.sh must be an absolute path');
   });
 
   it('validate-all accepts an executable secret_key_script', async () => {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { chownSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -233,6 +233,26 @@ describe('fence kit actions and exit codes', () => {
     const r = await stdin(agentFor(new Strip(new Map([['p1', 'on']]))), `action=status\nport=p1\nverbose=1\ndebug_file=${file}\n`);
     expect(r.exitCode).toBe(0);
     expect(statSync(file).mode & 0o777).toBe(0o600);
+    rmSync(dir, { recursive: true });
+  });
+
+  it('debug_file is not written through a symbolic link nor into a file another user owns: the action goes on, with a warning', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fence-kit-'));
+    const victim = join(dir, 'victim');
+    writeFileSync(victim, 'untouched\n');
+    symlinkSync(victim, join(dir, 'link.log'));
+    const planted = join(dir, 'planted.log');
+    writeFileSync(planted, '', { mode: 0o666 });
+    chownSync(planted, 65534, 65534); // nobody's: a user who would read what root writes there
+    const agent = agentFor(new Strip(new Map([['p1', 'on']])));
+    const viaLink = await stdin(agent, `action=status\nport=p1\nverbose=1\ndebug_file=${join(dir, 'link.log')}\n`);
+    expect(viaLink.exitCode).toBe(0);
+    expect(viaLink.stderr).toContain(`debug_file ${join(dir, 'link.log')} is not written: it is a symbolic link`);
+    expect(readFileSync(victim, 'utf8')).toBe('untouched\n');
+    const intoPlanted = await stdin(agent, `action=status\nport=p1\nverbose=1\ndebug_file=${planted}\n`);
+    expect(intoPlanted.exitCode).toBe(0);
+    expect(intoPlanted.stderr).toContain(`debug_file ${planted} is not written: it belongs to uid 65534`);
+    expect(readFileSync(planted, 'utf8')).toBe('');
     rmSync(dir, { recursive: true });
   });
 
