@@ -236,7 +236,7 @@ describe('fence kit actions and exit codes', () => {
     rmSync(dir, { recursive: true });
   });
 
-  it('debug_file is not written through a symbolic link nor into a file another user owns: the action goes on, with a warning', async () => {
+  it("debug_file is not written through a symbolic link nor into another user's file: the action goes on, with a warning", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fence-kit-'));
     const victim = join(dir, 'victim');
     writeFileSync(victim, 'untouched\n');
