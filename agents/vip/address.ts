@@ -55,16 +55,6 @@ export function canonicalIPv6(text: string): string {
   return new URL(`http://[${text}]/`).hostname.slice(1, -1);
 }
 
-/** The 32-hex-digit form used by /proc/net/if_inet6. */
-export function ipv6ToHex(text: string): string {
-  const [left = '', right] = canonicalIPv6(text).split('::');
-  const parse = (s: string): string[] => (s === '' ? [] : s.split(':'));
-  const l = parse(left);
-  const r = right === undefined ? [] : parse(right);
-  const zeros = Array<string>(8 - l.length - r.length).fill('0');
-  return [...l, ...zeros, ...r].map((g) => g.padStart(4, '0')).join('');
-}
-
 /** The canonical text of a /proc/net/if_inet6 address. */
 export function hexToIPv6(hex: string): string {
   const groups = hex.match(/.{4}/g) ?? [];

@@ -223,5 +223,3 @@ function nodeOf(verdict: HolderVerdict | undefined): string {
 function fencedAt(verdict: HolderVerdict | undefined): string {
   return verdict?.kind === 'fenced' ? new Date(verdict.fencedAtMs).toISOString() : '?';
 }
-
-export { holderHost };

@@ -20,12 +20,6 @@ export function stopReservesMs(budgetMs: number): StopReserves {
   return { destroyMs, killMs };
 }
 
-/** The graceful share of a stop budget, after the reserves. */
-export function gracefulShareMs(budgetMs: number): number {
-  const r = stopReservesMs(budgetMs);
-  return Math.max(0, budgetMs - r.destroyMs - r.killMs);
-}
-
 /**
  * What the stop's first libvirt question leaves of a `budgetMs` budget: the kill reserve, so that a
  * hung libvirtd cannot take the time to kill QEMU without it, but never more than half the budget,

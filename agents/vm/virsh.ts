@@ -137,10 +137,6 @@ export class Virsh {
     if (r.exitCode !== 0 && !notFound.test(r.stderr)) throw new ExecFailed(argv, r.exitCode, r.stderr, false);
   }
 
-  async domuuid(name: string, deadline: Deadline): Promise<string> {
-    return (await this.exec(this.argv('domuuid', [], name), { deadline, env: this.env })).stdout.trim().toLowerCase();
-  }
-
   /** argv of the live migration, so that the log can show it. */
   migrateArgv(name: string, options: LiveMigration): [string, ...string[]] {
     // Transient on the target, as the domain is here; a persistent one (defined by hand) is undefined here.

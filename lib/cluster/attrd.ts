@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: Apache-2.0
-import { ExecFailed } from '../exec/exec-failed.js';
 import { query } from '../exec/query.js';
 import type { Deadline } from '../time/index.js';
 
@@ -22,23 +21,6 @@ export async function setNodeAttribute(name: string, value: string, dampenMs: nu
 /** Unsets this node's attribute: attrd cannot delete one, `-D` sets it to the empty value. */
 export async function clearNodeAttribute(name: string, dampenMs: number, o: AttrdOptions): Promise<void> {
   await query(['attrd_updater', '-D', '-n', name, '-d', formatDelay(dampenMs)], o);
-}
-
-/** This node's value of `name` as attrd holds it now; undefined when unset, empty or never set. */
-export async function readNodeAttribute(name: string, o: AttrdOptions): Promise<string | undefined> {
-  try {
-    return parseAttrdQuery((await query(['attrd_updater', '-Q', '-n', name], o)).stdout);
-  } catch (e) {
-    // 2.1.5 exits 78 with "attribute does not exist"; match the words, not the code.
-    if (e instanceof ExecFailed && /does not exist/.test(e.stderr)) return undefined;
-    throw e;
-  }
-}
-
-/** The value in `name="pingd" host="node1" value="300"`; undefined when empty or absent. */
-export function parseAttrdQuery(stdout: string): string | undefined {
-  const m = /\bvalue="([^"]*)"/.exec(stdout);
-  return m?.[1] ? m[1] : undefined;
 }
 
 // Pacemaker reads delays with crm_get_msec, which takes whole numbers with a unit.

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-export { setNodeAttribute, clearNodeAttribute, readNodeAttribute, parseAttrdQuery } from './attrd.js';
+export { setNodeAttribute, clearNodeAttribute } from './attrd.js';
 export type { AttrdOptions } from './attrd.js';
 export { readClusterView, parseCrmMonNodes, parseCorosyncNodelist, parseCorosyncMembers } from './nodes.js';
 export type { ClusterNode, ClusterView, ClusterViewOptions } from './nodes.js';

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { describe, expect, it } from 'vitest';
 import { budgetForTimeout } from '../../../../lib/time/index.js';
-import { firstQuestionLeavesMs, gracefulShareMs, stopReservesMs } from '../../../../agents/vm/stop-budget.js';
+import { firstQuestionLeavesMs, stopReservesMs } from '../../../../agents/vm/stop-budget.js';
 
 describe('stop budget', () => {
   it.each([
@@ -13,11 +13,8 @@ describe('stop budget', () => {
   ])('a %i ms stop shuts down for %i ms, keeps %i ms for destroy and %i ms to kill', (timeoutMs, graceful, destroy, kill) => {
     const budget = budgetForTimeout(timeoutMs);
     expect(stopReservesMs(budget)).toEqual({ destroyMs: destroy, killMs: kill });
-    expect(gracefulShareMs(budget)).toBe(graceful);
-  });
-
-  it('never gives the graceful phase a negative share', () => {
-    expect(gracefulShareMs(1_000)).toBe(0);
+    // what stop leaves to the shutdown: the budget less both reserves
+    expect(budget - destroy - kill).toBe(graceful);
   });
 
   it.each([

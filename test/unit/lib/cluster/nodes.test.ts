@@ -5,7 +5,6 @@ import { parseCorosyncMembers, parseCorosyncNodelist, parseCrmMonNodes, readClus
 import { lastFencingOf, parseFenceHistory, parsePacemakerTime } from '../../../../lib/cluster/fence-history.js';
 import { parseNodeStates } from '../../../../lib/cluster/node-states.js';
 import { resolveWithin } from '../../../../lib/cluster/resolve.js';
-import { holderHost } from '../../../../agents/vm/holder-evidence.js';
 import { Deadline } from '../../../../lib/time/index.js';
 
 // Shapes as Pacemaker 2.1.5 and Corosync 3.1.7 print them in the lab (crm_mon --include=nodes,fencing).
@@ -78,15 +77,6 @@ describe('cluster nodes', () => {
       ]),
     );
     expect(parseCorosyncMembers(cmap)).toEqual(new Set(['node1']));
-  });
-
-  it.each([
-    ['192.0.2.12:0/1102383160', '192.0.2.12'],
-    ['v2:192.0.2.12:0/77', '192.0.2.12'],
-    ['[2001:db8::12]:0/77', '2001:db8::12'],
-    ['v2:[2001:db8::12]:0/77', '2001:db8::12'],
-  ])('takes the host of RBD client address %s', (address, host) => {
-    expect(holderHost(address)).toBe(host);
   });
 });
 
