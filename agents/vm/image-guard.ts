@@ -3,7 +3,7 @@ import { ExecFailed } from '../../lib/exec/index.js';
 import type { ClusterView } from '../../lib/cluster/index.js';
 import { Ocf, OcfError, type ResourceContext } from '../../lib/ocf/index.js';
 import { sleep, type Deadline } from '../../lib/time/index.js';
-import { holderHost, judgeHolder, type HolderVerdict } from './holder-evidence.js';
+import { judgeHolder, type HolderVerdict } from './holder-evidence.js';
 import { formatHolder, type HeldLock, type ImageHolder } from './rbd.js';
 
 /** What the guard asks of Ceph; `Rbd` in production, an in-memory Ceph in unit tests. */
