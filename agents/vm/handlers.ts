@@ -9,7 +9,7 @@ import { imagesToGuard } from './guarded-images.js';
 import { waitUntilImagesFree } from './image-guard.js';
 import { migrationRouteProblem } from './migration.js';
 import { monitorScriptsOf, waitForMonitorScripts } from './monitor-scripts.js';
-import { rbdFor, savedState, unreachable, virshFor } from './resource.js';
+import { rbdFor, savedState, libvirtUnreachable, virshFor } from './resource.js';
 import type { VmParams } from './spec.js';
 import { startDomainResources } from './start-resources.js';
 import { refuseUnsupportedStockParams, warnNoEffectStockParams } from './stock-params.js';
@@ -76,7 +76,7 @@ export async function start(p: VmParams, ctx: VmContext): Promise<void> {
   const vm: VmIdentity = { ...source, name: dom.name };
   const virsh = virshFor(p);
   const before = await virsh.domstate(vm.name, stepDeadline(ctx.deadline, 10_000));
-  if (before.kind === 'unreachable') throw unreachable(p, before.detail);
+  if (before.kind === 'unreachable') throw libvirtUnreachable(p, before.detail);
   if (before.kind === 'active') {
     ctx.log.info(`${vm.name} is already running`);
     if (savedState(ctx) === undefined) ctx.state.save({ name: vm.name, uuid: dom.uuid } satisfies VmState);

@@ -5,7 +5,7 @@ import { Ocf, OcfError, type ResourceContext } from '../../lib/ocf/index.js';
 import { sleep, stepDeadline, type Deadline } from '../../lib/time/index.js';
 import { domainOf, fetchXmlFromRbd, readConfigFile } from './config-source.js';
 import { parseDomainXml } from './domain-xml.js';
-import { rbdFor, unreachable, virshFor } from './resource.js';
+import { rbdFor, libvirtUnreachable, virshFor } from './resource.js';
 import { vmIdentityOf, vmIdentityOrGuess, type GuessedIdentity, type VmContext, type VmIdentity, type VmState } from './identity.js';
 import { migrateUriFor, migrationRouteProblem, remoteUriFor, splitMigrateOptions } from './migration.js';
 import { monitorScriptsOf, waitForMonitorScripts } from './monitor-scripts.js';
@@ -34,7 +34,7 @@ export async function migrateTo(p: VmParams, ctx: VmContext): Promise<void> {
   // Migration time is downtime budget: child_process directly, without loading execa.
   const virsh = virshFor(p, query);
   const status = await virsh.domstate(vm.name, stepDeadline(ctx.deadline, 10_000));
-  if (status.kind === 'unreachable') throw unreachable(p, status.detail);
+  if (status.kind === 'unreachable') throw libvirtUnreachable(p, status.detail);
   if (status.kind !== 'active')
     throw new OcfError(Ocf.ERR_GENERIC, `cannot migrate ${vm.name} to ${target}: it is not running here (${describeStatus(status)})`);
 
@@ -80,42 +80,42 @@ export async function migrateTo(p: VmParams, ctx: VmContext): Promise<void> {
  * migration): that fails at once rather than waiting for the timeout.
  */
 export async function migrateFrom(p: VmParams, ctx: VmContext): Promise<void> {
-  const xml = ctx.resolved;
-  const source = ctx.migrateSource ?? 'the source node';
+  const source = ctx.resolved;
+  const sourceNode = ctx.migrateSource ?? 'the source node';
   const virsh = virshFor(p, query);
-  const known = vmIdentityOrGuess(xml, ctx.state, ctx.instance);
-  if (known.unknownBecause !== undefined) return refuseUnnamedArrival(virsh, known, source, ctx);
+  const known = vmIdentityOrGuess(source, ctx.state, ctx.instance);
+  if (known.unknownBecause !== undefined) return refuseUnnamedArrival(virsh, known, sourceNode, ctx);
   // The local copy of the XML names the domain; the VM runs whether or not it can be made (rbd is optional here).
   const fetching =
-    xml.systemImage && !existsSync(xml.config) && which('rbd') !== undefined
-      ? fetchXmlFromRbd(xml, rbdFor(p, query), stepDeadline(ctx.deadline, 10_000)).then(
+    source.systemImage && !existsSync(source.config) && which('rbd') !== undefined
+      ? fetchXmlFromRbd(source, rbdFor(p, query), stepDeadline(ctx.deadline, 10_000)).then(
           () => undefined,
-          (e: unknown) => ctx.log.warn(`cannot refresh ${xml.config}: ${(e as Error).message}`),
+          (e: unknown) => ctx.log.warn(`cannot refresh ${source.config}: ${(e as Error).message}`),
         )
       : undefined;
   let vm: VmIdentity;
   if (fetching === undefined) {
-    vm = vmIdentityOf(xml, ctx.state);
-    await waitForArrival(p, virsh, vm.name, source, ctx);
+    vm = vmIdentityOf(source, ctx.state);
+    await waitForArrival(p, virsh, vm.name, sourceNode, ctx);
   } else {
     // A node that never ran the VM fetches its XML first (the first migration there). Meanwhile the
     // domain is awaited under the name it has when the fetch fails (vm_manager's: the config's),
     // and that answer counts only once the fetched XML names the same domain.
-    const guess = vmIdentityOf(xml, ctx.state).name;
+    const guess = vmIdentityOf(source, ctx.state).name;
     const early = new AbortController();
-    const arrival = waitForArrival(p, virsh, guess, source, ctx, early.signal);
+    const arrival = waitForArrival(p, virsh, guess, sourceNode, ctx, early.signal);
     arrival.catch(() => undefined); // awaited below, or abandoned when the guess was wrong
     await fetching;
-    vm = vmIdentityOf(xml, ctx.state);
+    vm = vmIdentityOf(source, ctx.state);
     if (vm.name === guess) await arrival;
     else {
       early.abort();
-      await waitForArrival(p, virsh, vm.name, source, ctx);
+      await waitForArrival(p, virsh, vm.name, sourceNode, ctx);
     }
   }
   // The UUID for finding QEMU without libvirt comes from the config file when stop needs it.
   ctx.state.save({ name: vm.name } satisfies VmState);
-  ctx.log.info(`${vm.name} runs here after its migration from ${source}`);
+  ctx.log.info(`${vm.name} runs here after its migration from ${sourceNode}`);
   const scripts = monitorScriptsOf(p.monitor_scripts);
   if (scripts.length > 0) await waitForMonitorScripts(scripts, vm.name, stepDeadline(ctx.deadline));
   // The guest runs here: what follows cannot turn the migration into a failure, even at the timeout.

@@ -17,7 +17,7 @@ export function rbdFor(p: VmParams, exec: Exec = run): Rbd {
   return new Rbd({ id: p.ceph_client_id, conf: p.ceph_conf, keyring: p.ceph_keyring }, exec);
 }
 
-export function unreachable(p: VmParams, detail: string): OcfError {
+export function libvirtUnreachable(p: VmParams, detail: string): OcfError {
   return new OcfError(Ocf.ERR_GENERIC, `cannot reach libvirt at ${p.hypervisor}: ${detail}`);
 }
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { readFileSync } from 'node:fs';
 import tls from 'node:tls';
-import { FenceError, type FenceContext } from '../../lib/fence/index.js';
+import { FenceError, type FenceContext, type Env } from '../../lib/fence/index.js';
 import type { Logger } from '../../lib/log/index.js';
 import type { Deadline } from '../../lib/time/index.js';
 import { OutscaleApi } from './api.js';
@@ -25,7 +25,7 @@ export interface OutscaleConnection {
 }
 
 /** Where and with what the API is reached: resolved from the options, environment and profile once per call. */
-export interface ApiSettings {
+export interface ResolvedSettings {
   readonly region: string;
   readonly endpoint: URL;
   readonly proxy?: { readonly url: URL; readonly from: string };
@@ -33,13 +33,11 @@ export interface ApiSettings {
   readonly credentials: FoundCredentials;
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
-
 /**
  * Checks the options without network and resolves the API settings: what validate-all and every
  * action start with. A secret_key_script is checked, not run.
  */
-export function resolveSettings(o: OutscaleOptions, ctx: FenceContext): ApiSettings {
+export function resolveSettings(o: OutscaleOptions, ctx: FenceContext): ResolvedSettings {
   const warn = (m: string): void => ctx.log.warn(m);
   const profile = loadProfile(o, ctx.env, warn);
   const { region, endpoint } = resolveEndpoint(o, ctx.env, profile.profile);
@@ -75,7 +73,7 @@ export function loginTimeoutMs(o: OutscaleOptions): number {
 }
 
 /** Builds the client from the resolved settings. Runs secret_key_script within login_timeout. */
-export async function connect(o: OutscaleOptions, ctx: FenceContext, settings: ApiSettings): Promise<OutscaleConnection> {
+export async function connect(o: OutscaleOptions, ctx: FenceContext, settings: ResolvedSettings): Promise<OutscaleConnection> {
   const { region, endpoint, proxy, ca } = settings;
   const credentials = await readCredentials(settings.credentials, ctx.deadline.within(loginTimeoutMs(o)));
   const via = proxy ? ` through proxy ${proxy.url.host} (${proxy.from})` : '';

@@ -3,7 +3,7 @@ import { accessSync, constants, readFileSync, statSync, type Stats } from 'node:
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { inspect } from 'node:util';
-import { FenceError } from '../../lib/fence/index.js';
+import { FenceError, type Env } from '../../lib/fence/index.js';
 import { ExecFailed, query } from '../../lib/exec/index.js';
 import type { Deadline } from '../../lib/time/index.js';
 import { errnoCode } from '../../lib/unknown/index.js';
@@ -44,7 +44,6 @@ export interface Profile {
   readonly endpoint?: string;
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
 type Warn = (message: string) => void;
 
 /** Warns when a file that holds a secret is readable by its group or by others. */

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import { FenceError } from '../../lib/fence/index.js';
+import { FenceError, type Env } from '../../lib/fence/index.js';
 import type { Profile } from './credentials.js';
 import type { OutscaleOptions } from './options.js';
 
@@ -13,8 +13,6 @@ export const knownRegions = [
   'us-west-1',
 ] as const;
 export const defaultRegion = 'eu-west-2';
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 /**
  * Region and API base URL, from options, then the environment, then the profile, then defaults.

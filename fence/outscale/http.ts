@@ -45,12 +45,6 @@ export class ProxyRefused extends Error {
 }
 
 /**
- * Sends a request with node:http(s). TLS certificates are always verified against Node's
- * bundled CAs plus NODE_EXTRA_CA_CERTS, or the given ones: rejectUnauthorized is set
- * explicitly, so NODE_TLS_REJECT_UNAUTHORIZED=0 in Pacemaker's environment cannot turn the
- * check off. fetch is not used: it has no proxy support in Node 24 without a flag.
- */
-/**
  * Node's own lookup runs getaddrinfo on a thread that the process's exit waits for: with a silent
  * DNS server the answer was printed, and the exit came seconds later. The name is resolved in a
  * child killed at the limit (lib/net), as the resource agents do; an address needs no lookup.
@@ -67,6 +61,12 @@ async function lookupFor(hostname: string, limitMs: number): Promise<LookupFunct
   throw Object.assign(new Error(why), { code: 'EAI_AGAIN', hostname: host });
 }
 
+/**
+ * Sends a request with node:http(s). TLS certificates are always verified against Node's
+ * bundled CAs plus NODE_EXTRA_CA_CERTS, or the given ones: rejectUnauthorized is set
+ * explicitly, so NODE_TLS_REJECT_UNAUTHORIZED=0 in Pacemaker's environment cannot turn the
+ * check off. fetch is not used: it has no proxy support in Node 24 without a flag.
+ */
 export async function sendHttp(r: HttpRequest): Promise<HttpResponse> {
   const isHttps = r.url.protocol === 'https:';
   const port = Number(r.url.port || (isHttps ? 443 : 80));

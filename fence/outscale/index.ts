@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { defineFenceAgent, FenceError, fenceMain, type FenceContext, type Power, type SetPowerAnswer } from '../../lib/fence/index.js';
 import { sleep } from '../../lib/time/index.js';
-import { connect, loginTimeoutMs, resolveSettings, type ApiSettings, type OutscaleConnection } from './connection.js';
+import { connect, loginTimeoutMs, resolveSettings, type OutscaleConnection, type ResolvedSettings } from './connection.js';
 import { OutscaleApiError } from './errors.js';
 import { instanceIdUrl, readOwnVmId } from './metadata-service.js';
 import { outscaleOptions, type OutscaleOptions } from './options.js';
@@ -197,7 +197,7 @@ function checkFilterVms(vms: readonly Vm[], o: OutscaleOptions): void {
  * refusal fails validation; an API that cannot be reached is only a warning, as validate-all
  * is about the configuration.
  */
-async function checkTargetsBestEffort(o: OutscaleOptions, settings: ApiSettings, ctx: FenceContext): Promise<void> {
+async function checkTargetsBestEffort(o: OutscaleOptions, settings: ResolvedSettings, ctx: FenceContext): Promise<void> {
   if (ctx.plugs.length === 0 && o.filter === undefined) return;
   let c: OutscaleConnection;
   try {

@@ -10,6 +10,9 @@ export type Power = 'on' | 'off';
 export type AgentOptionsSpec<S extends FenceOptionsSpec> = Omit<StandardOptions, keyof S> & S;
 export type AgentOptions<S extends FenceOptionsSpec> = FenceOptionsOf<AgentOptionsSpec<S>>;
 
+/** The environment the agent was run with, read once. */
+export type Env = Readonly<Record<string, string | undefined>>;
+
 /** What a callback knows about the run it is part of; read from the environment once, by the kit. */
 export interface FenceContext {
   readonly agent: string;
@@ -19,7 +22,7 @@ export interface FenceContext {
   readonly log: Logger;
   /** The budget of the current step (a power phase, a list, a monitor). API calls stay within it. */
   readonly deadline: Deadline;
-  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly env: Env;
   /** Run by pacemaker-fenced (PCMK_service=pacemaker-fenced), which SIGKILLs the agent at its timeout. */
   readonly underFencer: boolean;
   /**

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 export { defineFenceAgent } from './define.js';
-export type { AgentOptions, FenceAgent, FenceContext, ListedPlug, Power, SetPowerAnswer } from './define.js';
+export type { AgentOptions, Env, FenceAgent, FenceContext, ListedPlug, Power, SetPowerAnswer } from './define.js';
 export { FenceExit } from './exit-codes.js';
 export { FenceError } from './fence-error.js';
 export { integer, override, select, string } from '../spec/core.js';

@@ -184,7 +184,7 @@ function delayProblem(o: KitOptions, timing: PowerTiming): string | undefined {
   const left = Math.min(minFencingS, timing.powerTimeoutS / 2);
   if (timing.timeoutDisabled || timing.powerTimeoutS <= 0 || o.delay === 0 || o.delay <= timing.powerTimeoutS - left) return undefined;
   return (
-    `delay (${o.delay} s) must leave at least ${left} s of power_timeout (${timing.powerTimeoutS} s, 40 by default): off ` +
+    `delay (${o.delay} s) must leave at least ${left} s of power_timeout (${timing.powerTimeoutS} s): off ` +
     'and reboot must be confirmed within power_timeout, the delay included. Lower delay, or raise power_timeout together with ' +
     'pcmk_off_timeout and pcmk_reboot_timeout (Pacemaker kills the agent at those)'
   );

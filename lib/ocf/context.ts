@@ -31,14 +31,14 @@ export interface ResourceContext<D = unknown> {
   readonly migrateTarget: string | undefined;
   /** Where output goes (meta-data, usage, fence-style listings). */
   readonly out: (text: string) => void;
+  /** What the agent's `resolve` derived from the parameters for this action (undefined without one). */
+  readonly resolved: D;
   /**
    * Runs a step that cannot change the action's outcome (cleanup after the work is done) with a
    * sub-deadline ending before the backstop; a failure or timeout is logged as a warning and
    * yields undefined. Call it only once the action has succeeded: if the backstop fires while
    * the step runs, the action answers success.
    */
-  /** What the agent's `resolve` derived from the parameters for this action (undefined without one). */
-  readonly resolved: D;
   readonly bestEffort: <T>(what: string, step: (deadline: Deadline) => Promise<T>, options?: BestEffortOptions) => Promise<T | undefined>;
 }
 
