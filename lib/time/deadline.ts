@@ -28,8 +28,10 @@ export class Deadline {
     return new Deadline(now() + Math.max(0, budgetMs));
   }
 
+  // A fired signal is expiry, even a millisecond early by performance.now(): libuv times its timers
+  // from the loop's cached clock, so a request aborted by the signal must also read as timed out.
   remainingMs(): number {
-    return Math.max(0, this.atMs - now());
+    return this.signal.aborted ? 0 : Math.max(0, this.atMs - now());
   }
 
   isExpired(): boolean {
