@@ -8,6 +8,7 @@ import { checkIputilsOptions } from './iputils-options.js';
 import { icmpTool, installedIcmpTool } from './probe.js';
 import { splitOptions, useFping } from './settings.js';
 import type { PingParams } from './spec.js';
+import { errnoCode } from '../../lib/unknown/index.js';
 
 /**
  * Consistency of the parameters alone: an empty host_list is wrong on every node (6). What the
@@ -53,7 +54,7 @@ function checkStateDirectory(dir: string): void {
     writeFileSync(probe, '');
     rmSync(probe, { force: true });
   } catch (e) {
-    const why = (e as NodeJS.ErrnoException).code ?? String(e);
+    const why = errnoCode(e) ?? String(e);
     throw new OcfError(
       Ocf.ERR_ARGS,
       `the state directory ${dir} (HA_RSCTMP) is not writable on this node (${why}): the agent keeps its state file there`,

@@ -3,6 +3,7 @@
 import { ExecFailed, query, which } from '../../lib/exec/index.js';
 import type { Deadline } from '../../lib/time/index.js';
 import type { FloatingAddress } from './address.js';
+import { messageOf } from '../../lib/unknown/index.js';
 
 /** What the segment said: a clear "free" or "taken", or why it could not be asked. */
 export type SegmentAnswer =
@@ -37,7 +38,7 @@ export async function askSegment(address: FloatingAddress, nic: string, deadline
       why: `arping -D exited 1 without naming a host that answered: ${(r.stderr || r.stdout).trim().split('\n').pop() ?? ''}`,
     };
   } catch (e) {
-    return { state: 'unknown', why: e instanceof Error ? e.message : String(e) };
+    return { state: 'unknown', why: messageOf(e) };
   }
 }
 

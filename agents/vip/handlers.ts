@@ -32,6 +32,7 @@ import {
 import { isSavedState, placementIn, type LoopbackAside, type StartedPlacement } from './saved-state.js';
 import type { VipParams } from './spec.js';
 import { noEffectWarnings, refuseClone, refuseOtherNamespace, refuseUnimplemented, vipSettings, type VipSettings } from './stock-params.js';
+import { messageOf } from '../../lib/unknown/index.js';
 
 /** What every vip hook works on: the address of `ip`, parsed once per action by the kit (resolve). */
 export type VipContext = ResourceContext<FloatingAddress>;
@@ -394,9 +395,7 @@ async function removeAfterFailedStart(address: FloatingAddress, placed: StartedP
   try {
     await deleteAddress(address, placed.nic, placed.prefix, ctx.deadline);
   } catch (e) {
-    ctx.log.err(
-      `could not remove ${address.text} from ${placed.nic} after the failed start: ${e instanceof Error ? e.message : String(e)}`,
-    );
+    ctx.log.err(`could not remove ${address.text} from ${placed.nic} after the failed start: ${messageOf(e)}`);
   }
   await undoBeforeAddress(address, placed, ctx);
 }
@@ -407,7 +406,7 @@ async function undoBeforeAddress(address: FloatingAddress, placed: StartedPlacem
     if (placed.loopbackPrefix !== undefined) await restoreLoopbackCopy(address, placed.loopbackPrefix, ctx);
     if (placed.addressLabel !== undefined) await deleteAddressLabel(address, placed.addressLabel, ctx.deadline);
   } catch (e) {
-    ctx.log.err(`could not undo the failed start of ${address.text}: ${e instanceof Error ? e.message : String(e)}`);
+    ctx.log.err(`could not undo the failed start of ${address.text}: ${messageOf(e)}`);
   }
   ctx.state.remove();
 }

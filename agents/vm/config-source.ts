@@ -7,6 +7,7 @@ import { writeFileAtomically } from '../../lib/state/index.js';
 import { DomainXmlError, parseDomainXml, type DomainXml } from './domain-xml.js';
 import { imageKeyOf, type VmSource } from './identity.js';
 import type { ImageMeta, Rbd } from './rbd.js';
+import { errnoCode, messageOf } from '../../lib/unknown/index.js';
 
 /** The metadata key of system_<vm> where SEAPATH's vm_manager keeps the domain XML. */
 export const xmlMetaKey = 'xml';
@@ -61,9 +62,9 @@ export function readConfigFile(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
+    const code = errnoCode(e);
     if (code === 'ENOENT') throw new OcfError(Ocf.ERR_INSTALLED, `config file ${path} does not exist on this node`);
-    throw new OcfError(Ocf.ERR_INSTALLED, `cannot read config file ${path}: ${(e as Error).message}`);
+    throw new OcfError(Ocf.ERR_INSTALLED, `cannot read config file ${path}: ${messageOf(e)}`);
   }
 }
 

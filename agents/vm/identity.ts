@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { basename, isAbsolute } from 'node:path';
 import { Ocf, OcfError, type ResourceContext } from '../../lib/ocf/index.js';
 import type { StateStore } from '../../lib/state/index.js';
-import { isAbsentOr, isFiniteNumber, isRecord, isString } from '../../lib/unknown/index.js';
+import { errnoCode, isAbsentOr, isFiniteNumber, isRecord, isString, messageOf } from '../../lib/unknown/index.js';
 import type { VmParams } from './spec.js';
 
 /** Where a resource's domain XML comes from, decided from its parameters alone. */
@@ -91,7 +91,7 @@ export function vmIdentityOf(source: VmSource, state: Pick<StateStore, 'load'>):
     if (name !== undefined) return { ...source, name };
     unreadable = `config file ${source.config} has no domain <name>`;
   } catch (e) {
-    unreadable = `cannot read config file ${source.config}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
+    unreadable = `cannot read config file ${source.config}: ${errnoCode(e) ?? messageOf(e)}`;
   }
   const saved = state.load(isVmState)?.name;
   if (saved !== undefined) return { ...source, name: saved };

@@ -5,6 +5,7 @@ import { Ocf, OcfError, type ResourceContext } from '../../lib/ocf/index.js';
 import { sleep, type Deadline } from '../../lib/time/index.js';
 import { judgeHolder, type HolderVerdict } from './holder-evidence.js';
 import { formatHolder, type HeldLock, type ImageHolder } from './rbd.js';
+import { messageOf } from '../../lib/unknown/index.js';
 
 /** What the guard asks of Ceph; `Rbd` in production, an in-memory Ceph in unit tests. */
 export interface HolderSource {
@@ -48,7 +49,7 @@ export async function waitUntilImagesFree(
   let view: Promise<ClusterView | undefined> | undefined;
   const readView = (): Promise<ClusterView | undefined> =>
     (view ??= options.readCluster(waitDeadline.within(10_000)).catch((e: unknown) => {
-      log.info(`cannot read the cluster's state, so no holder can be proven gone by fencing: ${(e as Error).message}`);
+      log.info(`cannot read the cluster's state, so no holder can be proven gone by fencing: ${messageOf(e)}`);
       return undefined;
     }));
   const blocklisted = new Set<string>();
@@ -168,7 +169,7 @@ async function blocklistFenced(
     await ceph.blocklist(h.address, deadline, lock);
   } catch (e) {
     const denied = e instanceof ExecFailed && (e.exitCode === 13 || /EACCES|access denied|permission denied/i.test(e.stderr));
-    const detail = e instanceof ExecFailed ? e.message : (e as Error).message;
+    const detail = e instanceof ExecFailed ? e.message : messageOf(e);
     throw new OcfError(
       denied ? Ocf.ERR_PERM : Ocf.ERR_GENERIC,
       // The first 128 characters (all Pacemaker keeps) name the user, the client and the remedy.

@@ -15,6 +15,7 @@ import type { VmParams } from './spec.js';
 import { sshFailureCause } from './ssh-failure.js';
 import { autosetUtilization, wantsUtilization } from './utilization.js';
 import { describeStatus, isIncomingMigration, Virsh } from './virsh.js';
+import { messageOf } from '../../lib/unknown/index.js';
 
 // Kept after `virsh migrate` for aborting a migration that ran out of time.
 const abortReserveMs = 4000;
@@ -61,7 +62,7 @@ export async function migrateTo(p: VmParams, ctx: VmContext): Promise<void> {
       );
     const abortFailed = await virsh.abortJob(vm.name, stepDeadline(ctx.deadline, 3000)).then(
       () => undefined,
-      (err: unknown) => (err as Error).message,
+      (err: unknown) => messageOf(err),
     );
     throw new OcfError(
       Ocf.ERR_GENERIC,
@@ -90,7 +91,7 @@ export async function migrateFrom(p: VmParams, ctx: VmContext): Promise<void> {
     source.systemImage && !existsSync(source.config) && which('rbd') !== undefined
       ? fetchXmlFromRbd(source, rbdFor(p, query), stepDeadline(ctx.deadline, 10_000)).then(
           () => undefined,
-          (e: unknown) => ctx.log.warn(`cannot refresh ${source.config}: ${(e as Error).message}`),
+          (e: unknown) => ctx.log.warn(`cannot refresh ${source.config}: ${messageOf(e)}`),
         )
       : undefined;
   let vm: VmIdentity;
@@ -215,7 +216,7 @@ async function setDowntimeOnceRunning(
         await virsh.setMaxDowntime(name, ms, deadline.within(callMs));
         ctx.log.info(`maximum downtime of ${name}'s migration set to ${ms} ms`);
       } catch (e) {
-        ctx.log.warn(`cannot set the maximum downtime of ${name}'s migration: ${(e as Error).message}`);
+        ctx.log.warn(`cannot set the maximum downtime of ${name}'s migration: ${messageOf(e)}`);
       }
       return;
     }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { migrationTransports } from './spec.js';
+import { messageOf } from '../../lib/unknown/index.js';
 
 /** The parameters that say how to reach a migration target. */
 export interface MigrationRoute {
@@ -42,7 +43,7 @@ export function migrationRouteProblem(route: MigrationRoute): string | undefined
     remoteUriFor('target', route);
     return undefined;
   } catch (e) {
-    return `parameter hypervisor: ${(e as Error).message}`;
+    return `parameter hypervisor: ${messageOf(e)}`;
   }
 }
 

@@ -19,6 +19,7 @@ import { monitorScriptsOf, runMonitorScripts } from './monitor-scripts.js';
 import { findAllQemuProcesses, type QemuProcess } from './qemu-process.js';
 import type { VmParams } from './spec.js';
 import { describeStatus, type DomainStatus } from './virsh.js';
+import { messageOf } from '../../lib/unknown/index.js';
 
 /**
  * One libvirt query, checked against /proc whenever libvirt cannot vouch for the answer: a domain
@@ -177,6 +178,6 @@ async function refreshConfigForProbe(p: VmParams, source: VmSource, ctx: Resourc
     await fetchXmlFromRbd(source, rbdFor(p, query), stepDeadline(ctx.deadline.portion(0.3)));
     ctx.log.info(`fetched the domain XML from ${source.systemImage} into ${source.config}`);
   } catch (e) {
-    ctx.log.info(`probe: could not fetch the domain XML from ${source.systemImage}: ${(e as Error).message}`);
+    ctx.log.info(`probe: could not fetch the domain XML from ${source.systemImage}: ${messageOf(e)}`);
   }
 }

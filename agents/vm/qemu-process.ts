@@ -2,6 +2,7 @@
 import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { sleep, type Deadline } from '../../lib/time/index.js';
 import { qemuUids, systemQemuUserFiles, type QemuUserFiles } from './qemu-user.js';
+import { errnoCode } from '../../lib/unknown/index.js';
 
 /** How to recognise a domain's QEMU on the command line libvirt gives it. */
 export interface DomainRef {
@@ -135,7 +136,7 @@ function signalRefused(pid: number, signal: NodeJS.Signals): boolean {
     process.kill(pid, signal);
     return false;
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+    return errnoCode(e) === 'EPERM';
   }
 }
 

@@ -7,6 +7,7 @@ import { parseDomainXml } from './domain-xml.js';
 import type { VmIdentity } from './identity.js';
 import type { Rbd } from './rbd.js';
 import type { Virsh } from './virsh.js';
+import { messageOf } from '../../lib/unknown/index.js';
 
 /**
  * save_config_on_stop: writes the domain's definition back to config when it changed and is a
@@ -44,6 +45,6 @@ export async function saveConfig(
       ctx.log.info(`synchronised ${vm.config} with csync2`);
     }
   } catch (e) {
-    ctx.log.warn(`cannot save the definition of ${vm.name} to ${vm.config}: ${(e as Error).message}`);
+    ctx.log.warn(`cannot save the definition of ${vm.name} to ${vm.config}: ${messageOf(e)}`);
   }
 }

@@ -3,6 +3,7 @@ import type { Deadline } from '../../lib/time/index.js';
 import { Ocf, OcfError } from '../../lib/ocf/index.js';
 import type { DomainXml } from './domain-xml.js';
 import type { Virsh } from './virsh.js';
+import { messageOf } from '../../lib/unknown/index.js';
 
 /**
  * start_resources: starts the pools and networks the domain needs on the hypervisor `virsh` talks
@@ -13,12 +14,12 @@ import type { Virsh } from './virsh.js';
 export async function startDomainResources(dom: DomainXml, virsh: Virsh, deadline: Deadline): Promise<void> {
   for (const pool of dom.storagePools) {
     await virsh.startOrRefreshPool(pool, deadline).catch((e: unknown) => {
-      throw new OcfError(Ocf.ERR_GENERIC, `cannot start storage pool ${pool} at ${virsh.uri}: ${(e as Error).message}`, { cause: e });
+      throw new OcfError(Ocf.ERR_GENERIC, `cannot start storage pool ${pool} at ${virsh.uri}: ${messageOf(e)}`, { cause: e });
     });
   }
   for (const network of dom.networks) {
     await virsh.startNetwork(network, deadline).catch((e: unknown) => {
-      throw new OcfError(Ocf.ERR_GENERIC, `cannot start network ${network} at ${virsh.uri}: ${(e as Error).message}`, { cause: e });
+      throw new OcfError(Ocf.ERR_GENERIC, `cannot start network ${network} at ${virsh.uri}: ${messageOf(e)}`, { cause: e });
     });
   }
 }

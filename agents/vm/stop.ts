@@ -12,6 +12,7 @@ import { saveConfig } from './save-config.js';
 import type { VmParams } from './spec.js';
 import { firstQuestionLeavesMs, stopReservesMs } from './stop-budget.js';
 import { describeStatus, isNotDefined, type DomainStatus, type Virsh } from './virsh.js';
+import { messageOf } from '../../lib/unknown/index.js';
 
 // One virsh call while stopping: enough for a loaded libvirtd, short enough that a hung one
 // (Ceph lost quorum, libvirtd stuck) cannot eat the budget.
@@ -60,7 +61,7 @@ export async function stop(p: VmParams, ctx: VmContext): Promise<void> {
   try {
     await virsh.destroy(vm.name, ctx.deadline.leaving(reserves.killMs));
   } catch (e) {
-    ctx.log.warn(`virsh destroy ${vm.name} failed: ${(e as Error).message}`);
+    ctx.log.warn(`virsh destroy ${vm.name} failed: ${messageOf(e)}`);
   }
   status = await virsh.domstate(vm.name, ctx.deadline.within(Math.min(callMs, Math.floor(ctx.deadline.remainingMs() / 2))));
   if (status.kind === 'inactive') return forget(p, virsh, vm, ctx, status, vm.unknownBecause === undefined);
@@ -103,15 +104,15 @@ async function shutDown(
     try {
       await virsh.shutdown(name, deadline.within(callMs), mode);
     } catch (e) {
-      ctx.log.warn(`virsh shutdown --mode ${mode} ${name} failed (${(e as Error).message}): asking without a mode`);
+      ctx.log.warn(`virsh shutdown --mode ${mode} ${name} failed (${messageOf(e)}): asking without a mode`);
       await virsh.shutdown(name, deadline.within(callMs));
     }
   };
   try {
     await request();
   } catch (e) {
-    ctx.log.warn(`virsh shutdown ${name} failed: ${(e as Error).message}; destroying it`);
-    return { kind: 'unreachable', detail: (e as Error).message };
+    ctx.log.warn(`virsh shutdown ${name} failed: ${messageOf(e)}; destroying it`);
+    return { kind: 'unreachable', detail: messageOf(e) };
   }
   for (let polls = 1; ; polls++) {
     const status = await virsh.domstate(name, deadline.within(callMs));
@@ -154,7 +155,7 @@ async function forget(
     writeConfigFile(vm.config, config);
   } catch (e) {
     // The VM is stopped: a stop that failed here would get the node fenced for a file.
-    ctx.log.warn(`virsh undefine removed ${vm.config} and it cannot be written back: ${(e as Error).message}`);
+    ctx.log.warn(`virsh undefine removed ${vm.config} and it cannot be written back: ${messageOf(e)}`);
   }
 }
 

@@ -6,6 +6,7 @@ import type { Deadline } from '../../lib/time/index.js';
 import type { DomainXml } from './domain-xml.js';
 import { resourceNameOf } from './identity.js';
 import type { VmParams } from './spec.js';
+import { messageOf } from '../../lib/unknown/index.js';
 
 /** True when start or an arriving migration has utilization to set or delete. */
 export function wantsUtilization(p: VmParams): boolean {
@@ -48,7 +49,7 @@ export async function autosetUtilization(
   try {
     current = await utilizationOf(resource, deadline);
   } catch (e) {
-    ctx.log.warn(`cannot read the utilization of ${resource} from the CIB, leaving it as it is: ${(e as Error).message}`);
+    ctx.log.warn(`cannot read the utilization of ${resource} from the CIB, leaving it as it is: ${messageOf(e)}`);
     return;
   }
   for (const attribute of unwanted) {
@@ -59,7 +60,7 @@ export async function autosetUtilization(
         okExitCodes: [105],
       });
     } catch (e) {
-      ctx.log.warn(`cannot delete utilization ${attribute} of ${resource}: ${(e as Error).message}`);
+      ctx.log.warn(`cannot delete utilization ${attribute} of ${resource}: ${messageOf(e)}`);
     }
   }
   for (const [attribute, value] of wanted) {
@@ -76,7 +77,7 @@ export async function autosetUtilization(
         },
       );
     } catch (e) {
-      ctx.log.warn(`cannot set utilization ${attribute}=${value} of ${resource}: ${(e as Error).message}`);
+      ctx.log.warn(`cannot set utilization ${attribute}=${value} of ${resource}: ${messageOf(e)}`);
     }
   }
 }

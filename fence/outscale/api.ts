@@ -6,6 +6,7 @@ import { OutscaleApiError } from './errors.js';
 import { ProxyRefused, sendHttp, type HttpResponse } from './http.js';
 import { backoffMs, fencingBackoff, isRetryableStatus, type BackoffPolicy } from './retry.js';
 import { signRequest, type SignatureVersion } from './sign.js';
+import { errnoCode, messageOf } from '../../lib/unknown/index.js';
 
 /** Where and how the client talks to the API; resolved once per call of the agent. */
 export interface ApiSettings {
@@ -123,12 +124,12 @@ export class OutscaleApi {
   }
 
   private networkError(action: string, url: URL, e: unknown, timedOutAfterMs: number | undefined): OutscaleApiError {
-    const code = (e as { code?: unknown }).code;
+    const code = errnoCode(e);
     // The name's own limit is the request's: say it was the resolver, not the API, that did not answer.
     if (code === 'EAI_AGAIN')
       return new OutscaleApiError(
         action,
-        `cannot reach ${url.host}: ${(e as { hostname?: unknown }).hostname ?? url.hostname}: ${(e as Error).message} ` +
+        `cannot reach ${url.host}: ${(e as { hostname?: unknown }).hostname ?? url.hostname}: ${messageOf(e)} ` +
           '(EAI_AGAIN): check endpoint, proxy and the DNS servers of /etc/resolv.conf',
         { transient: true, cause: e },
       );
@@ -158,8 +159,8 @@ export class OutscaleApi {
           `(ENOTFOUND; not retried): check endpoint and proxy`,
         { transient: false, cause: e },
       );
-    const why = typeof code === 'string' ? code : e instanceof Error ? e.message : String(e);
-    const transient = networkErrorHeals(typeof code === 'string' ? code : undefined);
+    const why = code ?? messageOf(e);
+    const transient = networkErrorHeals(code);
     return new OutscaleApiError(action, this.redact(`cannot reach ${url.host}: ${why}${transient ? '' : ' (not retried)'}`), {
       transient,
       cause: e,

@@ -11,6 +11,7 @@ import { instanceIdUrl } from './metadata-service.js';
 import type { OutscaleOptions } from './options.js';
 import { findTargetVm, plugProblem, type TargetLookup } from './target.js';
 import type { Vm } from './vms.js';
+import { errnoCode } from '../../lib/unknown/index.js';
 
 /** What one call of the agent works with: the options, a signed API client, and plug → VM answers. */
 export interface OutscaleConnection {
@@ -105,8 +106,8 @@ function readCaFile(path: string | undefined): string[] | undefined {
   try {
     pem = readFileSync(path, 'utf8');
   } catch (e) {
-    const code = (e as { code?: unknown }).code;
-    throw new FenceError(`cannot read ca_file ${path}: ${typeof code === 'string' ? code : 'read error'}`);
+    const code = errnoCode(e);
+    throw new FenceError(`cannot read ca_file ${path}: ${code ?? 'read error'}`);
   }
   if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new FenceError(`ca_file ${path} holds no PEM certificate`);
   return [...tls.rootCertificates, pem];

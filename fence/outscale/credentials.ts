@@ -71,9 +71,9 @@ export function loadProfile(o: OutscaleOptions, env: Env, warn?: Warn): { profil
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    const code = (e as { code?: unknown }).code;
+    const code = errnoCode(e);
     if (code === 'ENOENT' && explicitFile === undefined && !explicitProfile) return { where: file };
-    throw new FenceError(`cannot read the Outscale configuration file ${file}: ${typeof code === 'string' ? code : String(e)}`);
+    throw new FenceError(`cannot read the Outscale configuration file ${file}: ${code ?? String(e)}`);
   }
   let json: unknown;
   try {
@@ -164,8 +164,8 @@ export function readSecretFile(path: string, what: string, warn: Warn | undefine
   try {
     text = readFileSync(path, 'utf8').trim();
   } catch (e) {
-    const code = (e as { code?: unknown }).code;
-    throw new FenceError(`cannot read ${what} ${path}: ${typeof code === 'string' ? code : 'read error'}`);
+    const code = errnoCode(e);
+    throw new FenceError(`cannot read ${what} ${path}: ${code ?? 'read error'}`);
   }
   warnIfShared(path, what, warn);
   return text;

@@ -7,6 +7,7 @@ import { instanceIdUrl, readOwnVmId } from './metadata-service.js';
 import { outscaleOptions, type OutscaleOptions } from './options.js';
 import { fencedStates, isVmStateName, vmStateToPower, vmStateToPowerAwaiting } from './states.js';
 import { readAllVms, readVms, startVms, stopVms, type Vm, type VmFilters, type VmStateChange } from './vms.js';
+import { messageOf } from '../../lib/unknown/index.js';
 
 /** fence_outscale: power fencing of Outscale VMs through the Outscale API (OAPI). */
 export const fenceOutscale = defineFenceAgent({
@@ -205,7 +206,7 @@ async function checkTargetsBestEffort(o: OutscaleOptions, settings: ResolvedSett
     await checkTargets(c, ctx);
   } catch (e) {
     if (e instanceof FenceError) throw e;
-    ctx.log.warn(`could not read the targets' VmInitiatedShutdownBehavior: ${e instanceof Error ? e.message : String(e)}`);
+    ctx.log.warn(`could not read the targets' VmInitiatedShutdownBehavior: ${messageOf(e)}`);
   }
 }
 
@@ -263,9 +264,7 @@ async function stopVm(c: OutscaleConnection, plug: string, ctx: FenceContext): P
     try {
       ownState = (await readVms(c.api, { filters: { VmIds: [own] } }, ctx.deadline)).vms[0]?.state;
     } catch (e) {
-      ctx.log.warn(
-        `could not read this node's own VM ${own} (${e instanceof Error ? e.message : String(e)}); fencing without the own-state check`,
-      );
+      ctx.log.warn(`could not read this node's own VM ${own} (${messageOf(e)}); fencing without the own-state check`);
     }
     if (ownState !== undefined && ownState !== 'running' && ownState !== 'pending')
       throw new FenceError(

@@ -2,6 +2,7 @@
 import type { Deadline } from '../../lib/time/index.js';
 import { sendHttp } from './http.js';
 import { vmIdPattern } from './target.js';
+import { errnoCode } from '../../lib/unknown/index.js';
 
 const instanceIdPath = '/latest/meta-data/instance-id';
 
@@ -38,7 +39,7 @@ export async function readOwnVmId(url: URL, timeoutMs: number, deadline: Deadlin
       const bound = Number.isFinite(timeoutMs) ? `${Math.round(timeoutMs / 100) / 10} s` : "the action's time budget";
       return { unknown: `the metadata service at ${url.href} did not answer within ${bound}` };
     }
-    const code = (e as { code?: unknown }).code;
-    return { unknown: `the metadata service at ${url.href} cannot be reached (${typeof code === 'string' ? code : String(e)})` };
+    const code = errnoCode(e);
+    return { unknown: `the metadata service at ${url.href} cannot be reached (${code ?? String(e)})` };
   }
 }

@@ -4,6 +4,7 @@ import { ExecFailed } from './exec-failed.js';
 import { loadExeca } from './execa.js';
 import { trackChild } from './live-children.js';
 import { which } from './which.js';
+import { errnoCode } from '../unknown/index.js';
 
 export type Argv = readonly [string, ...string[]];
 
@@ -44,9 +45,9 @@ export async function run(argv: Argv, options: RunOptions): Promise<RunResult> {
   const r = await subprocess.finally(forget);
   const stdout = typeof r.stdout === 'string' ? r.stdout : '';
   const stderr = typeof r.stderr === 'string' ? r.stderr : '';
-  if (r.failed && r.exitCode === undefined && !r.isCanceled && spawnErrorCode(r.cause) === 'ENOENT')
+  if (r.failed && r.exitCode === undefined && !r.isCanceled && errnoCode(r.cause) === 'ENOENT')
     throw new ExecFailed(argv, undefined, stderr, false, true);
-  if (r.failed && r.exitCode === undefined && !r.isCanceled && spawnErrorCode(r.cause) === 'EPERM')
+  if (r.failed && r.exitCode === undefined && !r.isCanceled && errnoCode(r.cause) === 'EPERM')
     throw new ExecFailed(argv, undefined, stderr, false, false, '', true);
   const exitCode = r.exitCode ?? -1;
   if (r.isCanceled || r.timedOut) throw new ExecFailed(argv, r.exitCode, stderr, true, false, stdout);
@@ -61,8 +62,4 @@ export async function run(argv: Argv, options: RunOptions): Promise<RunResult> {
  */
 export function resolveProgram(program: string): string {
   return which(program) ?? program;
-}
-
-function spawnErrorCode(cause: unknown): unknown {
-  return typeof cause === 'object' && cause !== null ? (cause as { code?: unknown }).code : undefined;
 }

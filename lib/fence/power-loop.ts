@@ -3,6 +3,7 @@ import { Deadline, sleep } from '../time/index.js';
 import type { FenceAgent, FenceContext, Power } from './define.js';
 import { FenceError } from './fence-error.js';
 import type { FenceOptionsSpec } from './option-spec.js';
+import { messageOf } from '../unknown/index.js';
 
 /**
  * "Poll until killed", as a finite bound so timers stay valid. Only an explicit
@@ -97,7 +98,7 @@ export async function setPowerAndWait<C>(
       } catch (e) {
         if (!isTransient(e) && !ctx.deadline.isExpired()) throw e;
         lastError = e;
-        ctx.log.warn(`could not read the power of ${plug}, polling on: ${e instanceof Error ? e.message : String(e)}`);
+        ctx.log.warn(`could not read the power of ${plug}, polling on: ${messageOf(e)}`);
       }
     }
     if (pending.length === 0) return already ? 'already' : 'done';

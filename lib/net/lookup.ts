@@ -2,6 +2,7 @@
 import { isIP, type LookupFunction } from 'node:net';
 import { ExecFailed, query } from '../exec/index.js';
 import { Deadline } from '../time/index.js';
+import { errnoCode, messageOf } from '../unknown/index.js';
 
 /** Resolves a name to its addresses of `family` (0: any), in getaddrinfo's order. */
 export type Lookup = (name: string, family: 0 | 4 | 6) => Promise<string[]>;
@@ -49,7 +50,7 @@ export async function lookupWithin(name: string, limitMs: number, family: 0 | 4 
   });
   const answer = (lookup ?? getentLookup(limitMs))(name, family).then(
     (addresses): Resolved => (addresses.length > 0 ? { addresses } : { failed: 'no address', notFound: true }),
-    (e: unknown): Resolved => ({ failed: lookupError(e, limitMs), notFound: (e as NodeJS.ErrnoException).code === 'ENOTFOUND' }),
+    (e: unknown): Resolved => ({ failed: lookupError(e, limitMs), notFound: errnoCode(e) === 'ENOTFOUND' }),
   );
   try {
     return await Promise.race([answer, expired]);
@@ -60,10 +61,10 @@ export async function lookupWithin(name: string, limitMs: number, family: 0 | 4 
 
 function lookupError(e: unknown, limitMs: number): string {
   if (e instanceof ExecFailed && e.timedOut) return `the name did not resolve within ${Math.round(limitMs)} ms`;
-  const code = (e as NodeJS.ErrnoException).code;
+  const code = errnoCode(e);
   if (code === 'ENOTFOUND') return 'Name or service not known';
   if (code === 'EAI_AGAIN') return 'Temporary failure in name resolution';
-  return e instanceof Error ? e.message : String(e);
+  return messageOf(e);
 }
 
 /**

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { Logger } from '../log/logger.js';
 import type { Deadline } from '../time/index.js';
+import { messageOf } from '../unknown/index.js';
 
 /** Options of one best-effort step. */
 export interface BestEffortOptions {
@@ -46,7 +47,7 @@ export class BestEffort {
       if (sub.isExpired()) throw new Error('no time left before the operation deadline');
       return await step(sub);
     } catch (e) {
-      this.log.warn(`${what} (best effort) did not complete: ${e instanceof Error ? e.message : String(e)}`);
+      this.log.warn(`${what} (best effort) did not complete: ${messageOf(e)}`);
       return undefined;
     } finally {
       if (settled) this.running.splice(this.running.lastIndexOf(what), 1);
