@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { isRecord } from '../../lib/unknown/index.js';
 
 /** What the agent needs from a libvirt domain XML. */
 export interface DomainXml {
@@ -44,11 +45,11 @@ export function parseDomainXml(text: string): DomainXml {
   if (valid !== true) throw new DomainXmlError(`not well-formed XML (line ${valid.err.line}: ${valid.err.msg})`);
   const doc = parser.parse(text) as Node;
   const domain = doc.domain;
-  if (!isNode(domain)) throw new DomainXmlError('the root element is not <domain>');
+  if (!isRecord(domain)) throw new DomainXmlError('the root element is not <domain>');
   const name = textOf(domain.name);
   if (name === undefined || name === '') throw new DomainXmlError('<domain> has no <name>');
   // The vCPUs it boots with, as `virsh dominfo`'s CPU(s): current= when set, else the maximum.
-  const current = isNode(domain.vcpu) && typeof domain.vcpu['@_current'] === 'string' ? domain.vcpu['@_current'] : undefined;
+  const current = isRecord(domain.vcpu) && typeof domain.vcpu['@_current'] === 'string' ? domain.vcpu['@_current'] : undefined;
   const vcpus = Number(current ?? textOf(domain.vcpu));
   return {
     name,
@@ -67,15 +68,15 @@ export function parseDomainXml(text: string): DomainXml {
 function sourceNames(devices: readonly Node[], type: string, attribute: string): string[] {
   const names = new Set<string>();
   for (const device of devices) {
-    const value = device['@_type'] === type && isNode(device.source) ? device.source[`@_${attribute}`] : undefined;
+    const value = device['@_type'] === type && isRecord(device.source) ? device.source[`@_${attribute}`] : undefined;
     if (typeof value === 'string' && value !== '') names.add(value);
   }
   return [...names].sort();
 }
 
 function interfacesOf(devices: unknown): Node[] {
-  if (!isNode(devices) || !Array.isArray(devices.interface)) return [];
-  return (devices.interface as unknown[]).filter(isNode);
+  if (!isRecord(devices) || !Array.isArray(devices.interface)) return [];
+  return (devices.interface as unknown[]).filter(isRecord);
 }
 
 function isExclusive(disk: Node): boolean {
@@ -83,8 +84,8 @@ function isExclusive(disk: Node): boolean {
 }
 
 function disksOf(devices: unknown): Node[] {
-  if (!isNode(devices) || !Array.isArray(devices.disk)) return [];
-  return (devices.disk as unknown[]).filter(isNode);
+  if (!isRecord(devices) || !Array.isArray(devices.disk)) return [];
+  return (devices.disk as unknown[]).filter(isRecord);
 }
 
 function rbdImagesOf(devices: unknown, keep: (disk: Node) => boolean = () => true): string[] {
@@ -100,7 +101,7 @@ function rbdImagesOf(devices: unknown, keep: (disk: Node) => boolean = () => tru
 /** `pool/image` (or `pool/namespace/image`) of an rbd network disk. */
 function rbdImageOf(disk: Node): string | undefined {
   const source = disk.source;
-  if (!isNode(source)) return undefined;
+  if (!isRecord(source)) return undefined;
   let spec: string | undefined;
   if (disk['@_type'] === 'network' && source['@_protocol'] === 'rbd' && typeof source['@_name'] === 'string') spec = source['@_name'];
   const image = spec?.split('@')[0] ?? '';
@@ -112,8 +113,8 @@ function unguardedDisksOf(devices: unknown): string[] {
   const found: string[] = [];
   for (const disk of disksOf(devices)) {
     if (!isExclusive(disk) || rbdImageOf(disk) !== undefined) continue;
-    const source = isNode(disk.source) ? disk.source : {};
-    const target = isNode(disk.target) && typeof disk.target['@_dev'] === 'string' ? ` (${disk.target['@_dev']})` : '';
+    const source = isRecord(disk.source) ? disk.source : {};
+    const target = isRecord(disk.target) && typeof disk.target['@_dev'] === 'string' ? ` (${disk.target['@_dev']})` : '';
     const attr = (name: string): string => String(source[`@_${name}`] ?? '?');
     if (disk['@_type'] === 'volume') found.push(`volume ${attr('volume')} of pool ${attr('pool')}${target}`);
     else if (disk['@_type'] === 'block' && attr('dev').startsWith('/dev/rbd')) found.push(`block device ${attr('dev')}${target}`);
@@ -142,7 +143,7 @@ const bytesPerUnit: Record<string, number> = {
 function memoryMiBOf(memory: unknown): number | undefined {
   const amount = Number(textOf(memory));
   if (!Number.isFinite(amount) || amount <= 0) return undefined;
-  const unit = (isNode(memory) && typeof memory['@_unit'] === 'string' ? memory['@_unit'] : 'KiB').toLowerCase();
+  const unit = (isRecord(memory) && typeof memory['@_unit'] === 'string' ? memory['@_unit'] : 'KiB').toLowerCase();
   const perUnit = bytesPerUnit[unit];
   return perUnit === undefined ? undefined : Math.round((amount * perUnit) / 1024 ** 2);
 }
@@ -150,11 +151,7 @@ function memoryMiBOf(memory: unknown): number | undefined {
 function textOf(value: unknown): string | undefined {
   if (typeof value === 'string') return value.trim();
   if (typeof value === 'number') return String(value);
-  if (isNode(value) && typeof value['#text'] === 'string') return value['#text'].trim();
-  if (isNode(value) && typeof value['#text'] === 'number') return String(value['#text']);
+  if (isRecord(value) && typeof value['#text'] === 'string') return value['#text'].trim();
+  if (isRecord(value) && typeof value['#text'] === 'number') return String(value['#text']);
   return undefined;
-}
-
-function isNode(value: unknown): value is Node {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -2,6 +2,7 @@
 import { ExecFailed } from '../../lib/exec/index.js';
 import type { Deadline } from '../../lib/time/index.js';
 import type { Exec } from './virsh.js';
+import { isRecord } from '../../lib/unknown/index.js';
 
 /** Who rbd commands run as; from the ceph_* parameters. */
 export interface CephClient {
@@ -161,8 +162,4 @@ function parseJson(text: string, what: string): unknown {
   } catch {
     throw new Error(`${what} printed something that is not JSON: ${text.slice(0, 120)}`);
   }
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

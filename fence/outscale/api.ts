@@ -6,7 +6,7 @@ import { OutscaleApiError } from './errors.js';
 import { ProxyRefused, sendHttp, type HttpResponse } from './http.js';
 import { backoffMs, fencingBackoff, isRetryableStatus, type BackoffPolicy } from './retry.js';
 import { signRequest, type SignatureVersion } from './sign.js';
-import { errnoCode, messageOf } from '../../lib/unknown/index.js';
+import { errnoCode, isRecord, messageOf } from '../../lib/unknown/index.js';
 
 /** Where and how the client talks to the API; resolved once per call of the agent. */
 export interface ApiSettings {
@@ -202,10 +202,10 @@ function isCertificateError(code: string): boolean {
 export function parseErrorBody(body: string): { code?: string; type?: string; details?: string; requestId?: string } {
   try {
     const json = JSON.parse(body) as unknown;
-    if (typeof json === 'object' && json !== null) {
-      const errors = (json as { Errors?: unknown }).Errors;
-      const first = Array.isArray(errors) ? (errors[0] as Record<string, unknown> | undefined) : undefined;
-      const ctx = (json as { ResponseContext?: { RequestId?: unknown } }).ResponseContext;
+    if (isRecord(json)) {
+      const errors = json.Errors;
+      const first = Array.isArray(errors) && isRecord(errors[0]) ? errors[0] : undefined;
+      const ctx = isRecord(json.ResponseContext) ? json.ResponseContext : undefined;
       const str = (v: unknown): string | undefined => (typeof v === 'string' || typeof v === 'number' ? String(v) : undefined);
       const out: { code?: string; type?: string; details?: string; requestId?: string } = {};
       const code = str(first?.Code);

@@ -6,7 +6,7 @@ import { inspect } from 'node:util';
 import { FenceError, type Env } from '../../lib/fence/index.js';
 import { ExecFailed, query } from '../../lib/exec/index.js';
 import type { Deadline } from '../../lib/time/index.js';
-import { errnoCode } from '../../lib/unknown/index.js';
+import { errnoCode, isRecord } from '../../lib/unknown/index.js';
 import type { OutscaleOptions } from './options.js';
 
 /** A secret that prints as *** wherever it ends up by mistake (logs, JSON, errors, inspect). */
@@ -81,15 +81,15 @@ export function loadProfile(o: OutscaleOptions, env: Env, warn?: Warn): { profil
   } catch {
     throw new FenceError(`the Outscale configuration file ${file} is not valid JSON`);
   }
-  const entry = typeof json === 'object' && json !== null ? (json as Record<string, unknown>)[name] : undefined;
-  if (typeof entry !== 'object' || entry === null) {
+  const entry = isRecord(json) ? json[name] : undefined;
+  if (!isRecord(entry)) {
     if (!explicitProfile) return { where: file };
     throw new FenceError(`profile '${name}' is not in ${file}: add it, or set profile= to one that is`);
   }
-  const p = entry as Record<string, unknown>;
+  const p = entry;
   if (typeof p.secret_key === 'string' && p.secret_key !== '') warnIfShared(file, 'the Outscale configuration file', warn);
   const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
-  const endpoints = typeof p.endpoints === 'object' && p.endpoints !== null ? (p.endpoints as Record<string, unknown>) : {};
+  const endpoints = isRecord(p.endpoints) ? p.endpoints : {};
   const profile: Profile = {
     ...(str(p.access_key) ? { accessKey: str(p.access_key) } : {}),
     ...(str(p.secret_key) ? { secretKey: str(p.secret_key) } : {}),

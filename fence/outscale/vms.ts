@@ -2,6 +2,7 @@
 import type { Deadline } from '../../lib/time/index.js';
 import type { OutscaleApi } from './api.js';
 import { OutscaleApiError } from './errors.js';
+import { isRecord } from '../../lib/unknown/index.js';
 
 /** The fields of an Outscale `Vm` the agent uses. */
 export interface Vm {
@@ -63,9 +64,9 @@ export async function stopVms(api: OutscaleApi, vmIds: readonly string[], deadli
 
 /** The Vms list of a StopVms or StartVms answer; entries without the three fields are left out. */
 export function parseStateChanges(answer: unknown): VmStateChange[] {
-  const list = isObject(answer) && Array.isArray(answer.Vms) ? (answer.Vms as unknown[]) : [];
+  const list = isRecord(answer) && Array.isArray(answer.Vms) ? (answer.Vms as unknown[]) : [];
   return list.flatMap((raw) =>
-    isObject(raw) && typeof raw.VmId === 'string' && typeof raw.PreviousState === 'string' && typeof raw.CurrentState === 'string'
+    isRecord(raw) && typeof raw.VmId === 'string' && typeof raw.PreviousState === 'string' && typeof raw.CurrentState === 'string'
       ? [{ id: raw.VmId, previousState: raw.PreviousState, currentState: raw.CurrentState }]
       : [],
   );
@@ -77,15 +78,15 @@ export async function startVms(api: OutscaleApi, vmIds: readonly string[], deadl
 
 /** Types a ReadVms answer; a missing or odd field is a protocol error, not an empty list. */
 export function parseReadVms(answer: unknown): { vms: Vm[]; nextPageToken?: string } {
-  const vmsField = isObject(answer) ? answer.Vms : undefined;
+  const vmsField = isRecord(answer) ? answer.Vms : undefined;
   if (!Array.isArray(vmsField)) throw new OutscaleApiError('ReadVms', 'the answer has no Vms list', { transient: false });
   const vms = vmsField.map((raw: unknown): Vm => {
-    if (!isObject(raw) || typeof raw.VmId !== 'string' || typeof raw.State !== 'string')
+    if (!isRecord(raw) || typeof raw.VmId !== 'string' || typeof raw.State !== 'string')
       throw new OutscaleApiError('ReadVms', 'the answer has a VM without VmId or State', { transient: false });
     const tags = new Map<string, string>();
     if (Array.isArray(raw.Tags))
       for (const t of raw.Tags as unknown[])
-        if (isObject(t) && typeof t.Key === 'string' && typeof t.Value === 'string') tags.set(t.Key, t.Value);
+        if (isRecord(t) && typeof t.Key === 'string' && typeof t.Value === 'string') tags.set(t.Key, t.Value);
     return {
       id: raw.VmId,
       state: raw.State,
@@ -93,10 +94,6 @@ export function parseReadVms(answer: unknown): { vms: Vm[]; nextPageToken?: stri
       ...(typeof raw.VmInitiatedShutdownBehavior === 'string' ? { shutdownBehavior: raw.VmInitiatedShutdownBehavior } : {}),
     };
   });
-  const token = isObject(answer) && typeof answer.NextPageToken === 'string' ? answer.NextPageToken : undefined;
+  const token = isRecord(answer) && typeof answer.NextPageToken === 'string' ? answer.NextPageToken : undefined;
   return token !== undefined ? { vms, nextPageToken: token } : { vms };
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
