@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Telling the segment where the address lives.
-import { accessSync, constants, readdirSync, readFileSync } from 'node:fs';
+import { accessSync, constants } from 'node:fs';
 import { query, run, spawnDetached, type Argv } from '../../lib/exec/index.js';
+import { processesWhere, type ProcessEntry } from '../../lib/proc/index.js';
 import type { Deadline } from '../../lib/time/index.js';
 import type { FloatingAddress } from './address.js';
 
@@ -34,7 +35,7 @@ function senderArgv(address: FloatingAddress, nic: string, prefix: number, count
  * Gratuitous ARPs (IPv4) or unsolicited neighbour advertisements (IPv6) so peers update their caches.
  * The first goes out before start returns, so a failure to send is reported; with `background`
  * the rest follow in the background, spaced by the interval, as IPaddr2 does, so they do not
- * delay the start. Returns the background sender's pid: stop must end it, or it would go on claiming the address.
+ * delay the start. stop ends the background sender (stopAnnouncers), or it would go on claiming the address.
  */
 export async function announce(
   address: FloatingAddress,
@@ -43,42 +44,31 @@ export async function announce(
   count: number,
   s: AnnounceSettings,
   deadline: Deadline,
-): Promise<number | undefined> {
-  if (count <= 0 || nic === 'lo') return undefined;
+): Promise<void> {
+  if (count <= 0 || nic === 'lo') return;
   if (!s.background) {
     await run(senderArgv(address, nic, prefix, count, s), { deadline });
-    return undefined;
+    return;
   }
   await run(senderArgv(address, nic, prefix, 1, s), { deadline });
-  if (count <= 1) return undefined;
-  return spawnDetached(senderArgv(address, nic, prefix, count - 1, s)).pid;
+  if (count > 1) spawnDetached(senderArgv(address, nic, prefix, count - 1, s));
 }
 
 /**
- * Ends the background senders of this address: the one start left (its pid is saved), and any
- * a monitor's arp_count_refresh left, found in /proc. Each is checked to still be a sender of this
- * address before it is killed (pid reuse). A sender that went on after the stop would claim the
- * address for this node while another holds it.
+ * Ends the background senders of this address, found in /proc by their command line: the one
+ * start left, and any a monitor's arp_count_refresh left; only this node's (its network namespace).
+ * A sender that went on after the stop would claim the address for this node while another holds it.
  */
-export function stopAnnouncers(savedPid: number | undefined, address: FloatingAddress): void {
-  const pids = new Set<number>(savedPid !== undefined ? [savedPid] : []);
-  let entries: string[] = [];
+export function stopAnnouncers(address: FloatingAddress): void {
+  let senders: ProcessEntry[];
   try {
-    entries = readdirSync('/proc');
+    senders = processesWhere((argv) => isAnnouncerOf(argv, address));
   } catch {
-    // No /proc: only the saved pid is known.
+    return; // no /proc to look in: nothing can be found, nor killed safely
   }
-  for (const entry of entries) if (/^\d+$/.test(entry)) pids.add(Number(entry));
-  for (const pid of pids) {
-    let argv: string[];
+  for (const p of senders) {
     try {
-      argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-    } catch {
-      continue;
-    }
-    if (!isAnnouncerOf(argv, address)) continue;
-    try {
-      process.kill(pid, 'SIGKILL');
+      process.kill(p.pid, 'SIGKILL');
     } catch {
       // Already gone between the check and the kill.
     }

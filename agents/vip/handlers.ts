@@ -164,10 +164,9 @@ export async function start(p: VipParams, ctx: VipContext): Promise<void> {
     throw e;
   }
   if (hasCapability(CAP_NET_RAW)) {
-    const announcerPid = await ctx.bestEffort(`announcing ${address.text} on ${placement.nic}`, (deadline) =>
+    await ctx.bestEffort(`announcing ${address.text} on ${placement.nic}`, (deadline) =>
       announce(address, placement.nic, placement.prefix, p.arp_count, announceSettings(p, s), deadline),
     );
-    if (announcerPid !== undefined) ctx.state.save({ ...started, announcerPid } satisfies StartedPlacement);
   } else if (p.arp_count > 0 && placement.nic !== 'lo') {
     const neighbour = await ctx.bestEffort(`announcing ${address.text} on ${placement.nic}`, (deadline) =>
       address.family === 4 ? solicitFrom(address, placement.nic, placement.prefix, deadline) : Promise.resolve(undefined),
@@ -223,7 +222,7 @@ export async function stop(p: VipParams, ctx: VipContext): Promise<void> {
   const s = vipSettings(p, address.family);
   const saved = ctx.state.load(isSavedState);
   const added = placementIn(saved);
-  stopAnnouncers(added?.announcerPid, address);
+  stopAnnouncers(address);
   const ours = added?.nic ?? (await belongsOn(s, address, ctx));
   // The copy this resource added (saved prefix, else cidr_netmask): another copy someone added is not its to remove.
   const ourPrefix = added?.prefix ?? prefixParameter(s, address);

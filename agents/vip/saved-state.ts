@@ -5,7 +5,6 @@ import type { Placement } from './iproute.js';
 
 /** What start saved: where the address went, and what else it changed, for stop to undo. */
 export interface StartedPlacement extends Placement {
-  readonly announcerPid?: number | undefined;
   readonly addressLabel?: number | undefined;
   /** lvs_support: the prefix of the copy on lo that start removed, to put back at stop. */
   readonly loopbackPrefix?: number | undefined;
@@ -25,7 +24,6 @@ export function isSavedState(value: unknown): value is SavedState {
     isString(value.nic) &&
     isFiniteNumber(value.prefix) &&
     (value.family === 4 || value.family === 6) &&
-    isAbsentOr(value.announcerPid, isFiniteNumber) &&
     isAbsentOr(value.addressLabel, isFiniteNumber)
   );
 }

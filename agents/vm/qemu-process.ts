@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { hasExited, processesWhere, realUidOf } from '../../lib/proc/index.js';
 import { sleep, type Deadline } from '../../lib/time/index.js';
 import { qemuUids, systemQemuUserFiles, type QemuUserFiles } from './qemu-user.js';
 import { errnoCode } from '../../lib/unknown/index.js';
@@ -75,31 +75,18 @@ function isQemu(argv: readonly string[]): boolean {
 }
 
 function qemuProcessesWhere(matches: (argv: readonly string[]) => boolean, proc: string, users: QemuUserFiles): QemuProcess[] {
-  const ownNet = netNamespaceOf(`${proc}/self`);
   let trusted: ReadonlySet<number> | undefined; // read only once a command line matches: most scans find none
   const found: QemuProcess[] = [];
-  for (const entry of readdirSync(proc)) {
-    if (!/^\d+$/.test(entry)) continue;
-    const argv = cmdlineOf(`${proc}/${entry}`);
-    if (argv === undefined || !matches(argv)) continue;
-    const stat = statOf(`${proc}/${entry}`);
-    if (stat === undefined || stat.state === 'Z' || stat.state === 'X') continue;
-    if (inOtherNetNamespace(ownNet, netNamespaceOf(`${proc}/${entry}`))) continue;
+  for (const p of processesWhere(matches, proc)) {
     // An unreadable uid counts as libvirt's, as an unreadable namespace counts as ours: a QEMU missed is a VM run twice.
-    const uid = realUidOf(`${proc}/${entry}`);
+    const uid = realUidOf(p.pid, proc);
     if (uid !== undefined) {
       trusted ??= qemuUids(users);
       if (!trusted.has(uid)) continue;
     }
-    found.push({ pid: Number(entry), startTime: stat.startTime });
+    found.push({ pid: p.pid, startTime: p.startTime });
   }
   return found;
-}
-
-/** A process has exited (or is a zombie waiting to be reaped, which no longer runs the guest). */
-export function hasExited(p: QemuProcess): boolean {
-  const stat = statOf(`/proc/${p.pid}`);
-  return stat === undefined || stat.state === 'Z' || stat.state === 'X' || stat.startTime !== p.startTime;
 }
 
 /** What is left after killQemuProcesses: processes still alive, and those this process may not signal. */
@@ -137,60 +124,5 @@ function signalRefused(pid: number, signal: NodeJS.Signals): boolean {
     return false;
   } catch (e) {
     return errnoCode(e) === 'EPERM';
-  }
-}
-
-function cmdlineOf(dir: string): string[] | undefined {
-  try {
-    const raw = readFileSync(`${dir}/cmdline`, 'utf8');
-    return raw === '' ? undefined : raw.replace(/\0$/, '').split('\0');
-  } catch {
-    return undefined;
-  }
-}
-
-/** The real uid (the first of status's Uid line): a process can change its effective uid or dumpability, not this. */
-function realUidOf(dir: string): number | undefined {
-  const m = /^Uid:\s+(\d+)/m.exec(attempt(() => readFileSync(`${dir}/status`, 'utf8')) ?? '');
-  return m?.[1] !== undefined ? Number(m[1]) : undefined;
-}
-
-function statOf(dir: string): { state: string; startTime: string } | undefined {
-  try {
-    const raw = readFileSync(`${dir}/stat`, 'utf8');
-    // The command name (field 2) may hold spaces and parentheses: fields start after the last ')'.
-    const fields = raw.slice(raw.lastIndexOf(')') + 2).split(' ');
-    return { state: fields[0] ?? '?', startTime: fields[19] ?? '?' };
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Two ways to name a process's network namespace. `ns/net` needs ptrace rights over the process,
- * which SEAPATH's capability bounding set (no cap_sys_ptrace) lacks for QEMU (not dumpable);
- * `net/dev` does not, and procfs gives each namespace's entries inode numbers of their own.
- */
-interface NetNamespace {
-  readonly link?: string | undefined;
-  readonly devInode?: number | undefined;
-}
-
-function netNamespaceOf(dir: string): NetNamespace {
-  return { link: attempt(() => readlinkSync(`${dir}/ns/net`)), devInode: attempt(() => statSync(`${dir}/net/dev`).ino) };
-}
-
-/** Only a namespace known to differ rules a process out: one that cannot be compared counts as ours. */
-function inOtherNetNamespace(own: NetNamespace, other: NetNamespace): boolean {
-  if (own.link !== undefined && other.link !== undefined) return own.link !== other.link;
-  if (own.devInode !== undefined && other.devInode !== undefined) return own.devInode !== other.devInode;
-  return false;
-}
-
-function attempt<T>(read: () => T): T | undefined {
-  try {
-    return read();
-  } catch {
-    return undefined;
   }
 }

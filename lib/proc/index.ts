@@ -1,0 +1,3 @@
+// SPDX-License-Identifier: Apache-2.0
+export { hasExited, processesWhere, realUidOf } from './processes.js';
+export type { ProcessEntry } from './processes.js';
