@@ -175,7 +175,7 @@ async function pingEach(hosts: readonly string[], plan: ProbePlan, options: read
         const answer: HostAnswer =
           r.exitCode === 0
             ? { reachable: true, detail: 'answered' }
-            : { reachable: false, detail: lastLine(r.stderr) || `no answer within ${plan.waitMs} ms` };
+            : { reachable: false, detail: lastLines(r.stderr, 1) || `no answer within ${plan.waitMs} ms` };
         return [host, answer, `${r.stdout}${r.stderr}`] as const;
       } catch (e) {
         if (e instanceof ExecFailed && e.timedOut)
@@ -202,8 +202,4 @@ export function iputilsUsageError(exitCode: number | undefined, stdout: string, 
     .split('\n')
     .map((l) => l.trim())
     .find((l) => iputilsUsage.test(l) && (host === undefined || !l.startsWith(`ping: ${host}: `)));
-}
-
-function lastLine(text: string): string {
-  return text.trim().split('\n').pop()?.trim() ?? '';
 }

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 import type { Logger } from '../../lib/log/index.js';
-import { ocfIsTrue } from '../../lib/spec/index.js';
+import { ocfIsTrue, wordsOf } from '../../lib/spec/index.js';
 import type { PingParams } from './spec.js';
 
 /** The `options` parameter as the words handed to fping or ping. */
 export function splitOptions(p: PingParams): string[] {
-  return (p.options ?? '').split(/\s+/).filter((o) => o !== '');
+  return wordsOf(p.options);
 }
 
 /** use_fping as ocf_is_true reads it: only a true word is true (use_fping=2 means ping). */

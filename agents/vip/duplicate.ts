@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Asking the segment whether another host already answers for an IPv4 address.
-import { ExecFailed, query, which } from '../../lib/exec/index.js';
+import { ExecFailed, lastLines, query, which } from '../../lib/exec/index.js';
 import type { Deadline } from '../../lib/time/index.js';
 import type { FloatingAddress } from './address.js';
 import { messageOf } from '../../lib/unknown/index.js';
@@ -35,7 +35,7 @@ export async function askSegment(address: FloatingAddress, nic: string, deadline
     if (reply?.[1]) return { state: 'taken', by: reply[1] };
     return {
       state: 'unknown',
-      why: `arping -D exited 1 without naming a host that answered: ${(r.stderr || r.stdout).trim().split('\n').pop() ?? ''}`,
+      why: `arping -D exited 1 without naming a host that answered: ${lastLines(r.stderr || r.stdout, 1)}`,
     };
   } catch (e) {
     return { state: 'unknown', why: messageOf(e) };

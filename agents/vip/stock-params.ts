@@ -2,7 +2,7 @@
 // IPaddr2's parameters, read with IPaddr2's meanings: aliases and old forms resolved, what this
 // agent does not implement refused (6) where ignoring it would change the network, the rest warned about.
 import { Ocf, OcfError, type ResourceContext } from '../../lib/ocf/index.js';
-import { ocfIsTrue } from '../../lib/spec/index.js';
+import { ocfIsTrue, wordsOf } from '../../lib/spec/index.js';
 import type { Family } from './address.js';
 import type { VipParams } from './spec.js';
 
@@ -39,7 +39,7 @@ export function vipSettings(p: VipParams, family: Family): VipSettings {
     checkIPv4Duplicate: p.run_arping !== undefined && p.run_arping.trim() !== '' ? ocfIsTrue(p.run_arping).value : p.check_duplicate,
     nodad: p.nodad !== undefined && p.nodad.trim() !== '' ? ocfIsTrue(p.nodad).value : !p.check_duplicate,
     arpBackground: bg ? ocfIsTrue(bg).value : family === 4,
-    sendArpOptions: sender === 'send_arp' ? (p.send_arp_opts ?? '').split(/\s+/).filter((o) => o !== '') : [],
+    sendArpOptions: sender === 'send_arp' ? wordsOf(p.send_arp_opts) : [],
   };
 }
 

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import { wordsOf } from '../../lib/spec/index.js';
 import { migrationTransports } from './spec.js';
 import { messageOf } from '../../lib/unknown/index.js';
 
@@ -100,7 +101,7 @@ const ownOptions = new Set(['--live', '--undefinesource']);
  * `--migrateuri <uri>`) taken out as the migration URI; %n in it is the target node.
  */
 export function splitMigrateOptions(options: string | undefined): { extra: string[]; migrateUri: string | undefined } {
-  const words = (options ?? '').split(/\s+/).filter((w) => w !== '');
+  const words = wordsOf(options);
   const extra: string[] = [];
   let migrateUri: string | undefined;
   for (let i = 0; i < words.length; i++) {

@@ -2,10 +2,11 @@
 import { ExecFailed, lastLines, query } from '../../lib/exec/index.js';
 import { sleep, type Deadline } from '../../lib/time/index.js';
 import { Ocf, OcfError } from '../../lib/ocf/index.js';
+import { wordsOf } from '../../lib/spec/index.js';
 
 /** monitor_scripts as VirtualDomain reads them: programs separated by spaces. */
 export function monitorScriptsOf(value: string | undefined): string[] {
-  return (value ?? '').split(/\s+/).filter((s) => s !== '');
+  return wordsOf(value);
 }
 
 /**

@@ -2,7 +2,7 @@
 export { string, integer, boolean, select, duration, custom, override, defaultText } from './core.js';
 export type { Declaration, PresentOf, SpecTable, ValueKind, ValueSpec, ValuesOf } from './core.js';
 export { ocfBoolean, parseParams } from './params.js';
-export { ocfIsTrue } from './values.js';
+export { ocfIsTrue, wordsOf } from './values.js';
 export type { Parsed } from './values.js';
 export type { DurationUnit } from '../time/index.js';
 export type { ParamSpec, ParamsSpec, ParamsOf, ParamOptions, ParamFields } from './params.js';

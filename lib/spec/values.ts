@@ -37,3 +37,11 @@ export function ocfIsTrue(raw: string): { value: boolean; known: boolean } {
   const value = ocfTrueWords.has(raw.trim());
   return { value, known: value || ['no', 'false', '0', 'off'].includes(raw.trim().toLowerCase()) };
 }
+
+/**
+ * A parameter that lists words (options handed to a program, paths), split as the shell agents'
+ * unquoted expansion splits it: on runs of whitespace, no quoting. Unset or blank is no word.
+ */
+export function wordsOf(raw: string | undefined): string[] {
+  return (raw ?? '').split(/\s+/).filter((w) => w !== '');
+}
