@@ -72,7 +72,9 @@ async function measureAndPublish(p: PingParams, ctx: ResourceContext, state: Pin
 
   const score = connectivityScore(verdicts, p.multiplier);
   try {
-    await setNodeAttribute(p.name, String(score), p.dampen, { deadline: ctx.deadline });
+    // Over a little before the backstop, so that a hung attrd is named in the exit reason.
+    const publishDeadline = ctx.deadline.leaving(Math.min(500, ctx.deadline.remainingMs() / 4));
+    await setNodeAttribute(p.name, String(score), p.dampen, { deadline: publishDeadline });
   } catch (e) {
     if (e instanceof ExecFailed && e.notFound)
       throw new OcfError(Ocf.ERR_INSTALLED, 'attrd_updater is not installed on this node (pacemaker-cli-utils)');

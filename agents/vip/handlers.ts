@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { CAP_NET_ADMIN, CAP_NET_RAW, hasCapability } from '../../lib/exec/index.js';
 import { Ocf, OcfError, type MonitorResult, type ResourceContext, type ToolNeed } from '../../lib/ocf/index.js';
-import { waitUntil } from '../../lib/time/index.js';
+import { stepDeadline, waitUntil } from '../../lib/time/index.js';
 import { isIPv4, parseAddress, parsePrefix, type FloatingAddress } from './address.js';
 import { announce, announceTools, refreshArp, stopAnnouncers, type AnnounceSettings } from './announce.js';
 import { askSegment } from './duplicate.js';
@@ -102,7 +102,8 @@ export async function start(p: VipParams, ctx: VipContext): Promise<void> {
   if (s.iflabel !== undefined) refuseLongLabel(placement.nic, s.iflabel);
   const broughtUp = !linkIsAdminUp(placement.nic);
   const addressesBefore = broughtUp ? await addressesOn(placement.nic, ctx.deadline) : [];
-  if (broughtUp) await setLinkUp(placement.nic, ctx.deadline);
+  // Steps that change the node end a second before the backstop: their own error, and the undo, come first.
+  if (broughtUp) await setLinkUp(placement.nic, stepDeadline(ctx.deadline));
   // A failing start leaves the link down as it found it, unless another address came onto it meanwhile.
   const restoreLink = async (): Promise<void> => {
     if (!broughtUp) return;
@@ -143,7 +144,7 @@ export async function start(p: VipParams, ctx: VipContext): Promise<void> {
       address,
       placement,
       { broadcast: p.broadcast, label, preferredLft: p.preferred_lft, nodad: s.nodad, noprefixroute: p.noprefixroute },
-      ctx.deadline,
+      stepDeadline(ctx.deadline),
     );
   } catch (e) {
     await undoBeforeAddress(address, started, ctx);
@@ -206,7 +207,7 @@ async function moveLoopbackCopyAside(p: VipParams, address: FloatingAddress, ctx
   if (onLo?.nic !== 'lo') return ctx.state.load(isSavedState)?.loopbackPrefix;
   // Saved first: a stop after a crash here still puts the copy back.
   ctx.state.save({ loopbackPrefix: onLo.prefix } satisfies LoopbackAside);
-  await deleteAddress(address, 'lo', onLo.prefix, ctx.deadline);
+  await deleteAddress(address, 'lo', onLo.prefix, stepDeadline(ctx.deadline));
   ctx.log.info(`lvs_support: ${address.text}/${onLo.prefix} removed from lo while it runs here; stop puts it back`);
   return onLo.prefix;
 }

@@ -165,7 +165,7 @@ async function withinDeadline(ctx: ResourceContext, bestEffort: BestEffort, work
         resolve(Ocf.SUCCESS);
         return;
       }
-      reject(new OcfError(Ocf.ERR_GENERIC, `${ctx.action} did not finish within its ${Math.round(ctx.timeoutMs / 1000)} s timeout`));
+      reject(new OcfError(Ocf.ERR_GENERIC, `${ctx.action} did not finish within its ${secondsText(ctx.timeoutMs)} timeout`));
     };
     if (ctx.deadline.signal.aborted) onAbort();
     else ctx.deadline.signal.addEventListener('abort', onAbort, { once: true });
@@ -175,6 +175,11 @@ async function withinDeadline(ctx: ResourceContext, bestEffort: BestEffort, work
   } finally {
     if (onAbort) ctx.deadline.signal.removeEventListener('abort', onAbort);
   }
+}
+
+/** `20 s`; below 10 s with a tenth (`1.4 s`), so that a short timeout is not shown as a rounder one. */
+function secondsText(ms: number): string {
+  return ms < 10_000 ? `${Number((ms / 1000).toFixed(1))} s` : `${Math.round(ms / 1000)} s`;
 }
 
 function needsTools(action: string, checkLevel: number): boolean {

@@ -187,6 +187,8 @@ describe('action dispatch', () => {
     expect(r.exitCode).toBe(1);
     expect(Date.now() - began).toBeLessThan(2000);
     expect(r.stderr).toContain('ocf-exit-reason:start did not finish within its 2 s timeout\n');
+    const short = await runAction(hanging, 'start', { ...base, OCF_RESKEY_CRM_meta_timeout: '1400' });
+    expect(short.stderr).toContain('ocf-exit-reason:start did not finish within its 1.4 s timeout\n');
   });
 });
 
