@@ -53,7 +53,7 @@ export class Rbd {
   }
 
   async imageMeta(image: string, key: string, deadline: Deadline): Promise<ImageMeta> {
-    const argv = this.argv('image-meta', 'get', image, key);
+    const argv = this.argv(['image-meta', 'get'], [], image, key);
     const r = await this.exec(argv, { deadline, okExitCodes: [1, 2] });
     if (r.exitCode === 0) return { kind: 'value', value: r.stdout.replace(/\n$/, '') };
     if (/error opening pool/.test(r.stderr) && noEntry.test(r.stderr)) return { kind: 'no-pool' };
@@ -64,14 +64,14 @@ export class Rbd {
 
   /** Sets an image metadata key; rbd takes the value in argv only, so it must hold no secret. */
   async setImageMeta(image: string, key: string, value: string, deadline: Deadline): Promise<void> {
-    await this.exec(this.argv('image-meta', 'set', image, key, value), { deadline });
+    await this.exec(this.argv(['image-meta', 'set'], [], image, key, value), { deadline });
   }
 
   /** Watchers and lockers of an image, read in parallel. */
   async holders(image: string, deadline: Deadline): Promise<ImageHolder[]> {
     const [status, locks] = await Promise.all([
-      this.exec(this.argv('status', '--format', 'json', image), { deadline }),
-      this.exec(this.argv('lock', 'ls', '--format', 'json', image), { deadline }),
+      this.exec(this.argv(['status'], ['--format', 'json'], image), { deadline }),
+      this.exec(this.argv(['lock', 'ls'], ['--format', 'json'], image), { deadline }),
     ]);
     return [...parseRbdWatchers(status.stdout), ...parseRbdLocks(locks.stdout)];
   }
@@ -87,29 +87,31 @@ export class Rbd {
   async blocklist(address: string, deadline: Deadline, lock?: HeldLock): Promise<void> {
     if (lock !== undefined && lock.address === address) {
       const breakLock = this.argv(
-        'lock',
-        'rm',
+        ['lock', 'rm'],
+        ['--rbd-blocklist-on-break-lock=true', '--rbd-blocklist-expire-seconds=0'],
         lock.image,
         lock.lockId,
         lock.client,
-        '--rbd-blocklist-on-break-lock=true',
-        '--rbd-blocklist-expire-seconds=0',
       );
       const r = await this.exec(breakLock, { deadline, okExitCodes: allNonZero });
       if (r.exitCode === 0) return;
     }
-    await this.exec(this.argv('osd', 'blocklist', 'add', address).map((a, i) => (i === 0 ? 'ceph' : a)) as [string, ...string[]], {
-      deadline,
-    });
+    await this.exec(['ceph', 'osd', 'blocklist', 'add', address, ...this.clientOptions()], { deadline });
   }
 
   // Client options after the subcommand, so that argv[1] is the subcommand, which ExecFailed names.
-  private argv(...args: string[]): [string, ...string[]] {
-    const argv: [string, ...string[]] = ['rbd', ...args];
-    if (this.client.id) argv.push('--id', this.client.id);
-    if (this.client.conf) argv.push('--conf', this.client.conf);
-    if (this.client.keyring) argv.push('--keyring', this.client.keyring);
-    return argv;
+  // `--` ends the options: a lock id is any Ceph client's choice, and one beginning with '-' would
+  // otherwise be read as an option (rbd: "unrecognised option").
+  private argv(subcommand: readonly string[], flags: readonly string[], ...positional: string[]): [string, ...string[]] {
+    return ['rbd', ...subcommand, ...flags, ...this.clientOptions(), '--', ...positional];
+  }
+
+  private clientOptions(): string[] {
+    const options: string[] = [];
+    if (this.client.id) options.push('--id', this.client.id);
+    if (this.client.conf) options.push('--conf', this.client.conf);
+    if (this.client.keyring) options.push('--keyring', this.client.keyring);
+    return options;
   }
 }
 

@@ -91,6 +91,8 @@ const cibParser = new XMLParser({
 
 /** The resource's utilization in the CIB, name to value; empty when it has none (cibadmin's 105). */
 async function utilizationOf(resource: string, deadline: Deadline): Promise<ReadonlyMap<string, string>> {
+  // The id goes into an XPath string literal: Pacemaker ids are XML ids, which hold no quote; anything else is not asked.
+  if (!/^[A-Za-z0-9_.:-]+$/.test(resource)) throw new Error(`'${resource}' is not a Pacemaker resource id`);
   const r = await run(['cibadmin', '--query', '--xpath', `//primitive[@id='${resource}']/utilization`], {
     deadline: deadline.within(5000),
     okExitCodes: [105],
