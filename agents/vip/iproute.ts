@@ -2,6 +2,7 @@
 // The iproute2 calls of start and stop; monitor reads the kernel directly (interfaces.ts), but for
 // an address on a link without carrier (prefixOnLink), which it asks `ip` about through `query`.
 import { query, run } from '../../lib/exec/index.js';
+import { isRecord } from '../../lib/unknown/index.js';
 import type { Deadline } from '../../lib/time/index.js';
 import type { Family, FloatingAddress } from './address.js';
 
@@ -121,7 +122,8 @@ async function addressInfoOn(nic: string, family: Family | undefined, deadline: 
   const argv: [string, ...string[]] = ['ip', '-j', ...(family ? [`-${family}`] : []), 'address', 'show', 'dev', nic];
   const { stdout } = await query(argv, { deadline });
   const links: unknown = JSON.parse(stdout.trim() === '' ? '[]' : stdout);
-  return Array.isArray(links) ? (links as { addr_info?: AddressInfo[] }[]).flatMap((l) => l.addr_info ?? []) : [];
+  if (!Array.isArray(links)) return [];
+  return links.flatMap((l: unknown) => (isRecord(l) && Array.isArray(l.addr_info) ? l.addr_info.filter(isRecord) : []));
 }
 
 /** The addresses on a link, link-local ones aside (the kernel adds those itself when it comes up). */

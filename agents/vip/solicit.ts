@@ -7,6 +7,7 @@
 // merge step), as from a gratuitous ARP. IPv6 has no such broadcast: a neighbour solicitation goes
 // to the target's solicited-node group only, so peers find a moved IPv6 address by NUD.
 import { query, type Argv } from '../../lib/exec/index.js';
+import { isRecord } from '../../lib/unknown/index.js';
 import type { Deadline } from '../../lib/time/index.js';
 import type { FloatingAddress } from './address.js';
 import { ipv4SubnetsOn, localIPv4Addresses } from './interfaces.js';
@@ -47,8 +48,9 @@ export function neighbourCandidates(
 
 /** The neighbour addresses `ip -j neigh show` lists (any state: a cached one would not be solicited). */
 export function parseNeighbours(json: string): Set<string> {
-  const rows = JSON.parse(json || '[]') as { dst?: string }[];
-  return new Set(rows.flatMap((r) => (r.dst === undefined ? [] : [r.dst])));
+  const rows: unknown = JSON.parse(json.trim() === '' ? '[]' : json);
+  if (!Array.isArray(rows)) return new Set();
+  return new Set(rows.flatMap((r: unknown) => (isRecord(r) && typeof r.dst === 'string' ? [r.dst] : [])));
 }
 
 /**

@@ -28,6 +28,7 @@ export function spawnDetached(argv: Argv, options: DetachedOptions = {}): Detach
   child.on('error', onError);
   child.stdin?.on('error', onError);
   child.unref();
-  (child.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+  // A pipe's stream is a net.Socket, whose unref lets the exit go on while the reader drains it.
+  if (child.stdin !== null && 'unref' in child.stdin && typeof child.stdin.unref === 'function') child.stdin.unref();
   return { pid: child.pid, stdin: child.stdin ?? undefined };
 }
