@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { ExecFailed } from '../../../../lib/exec/exec-failed.js';
 import type { ClusterNode, ClusterView } from '../../../../lib/cluster/nodes.js';
+import type { Logger } from '../../../../lib/log/index.js';
 import { Deadline } from '../../../../lib/time/index.js';
 import { Ocf } from '../../../../lib/ocf/exit-codes.js';
 import { OcfError } from '../../../../lib/ocf/ocf-error.js';
@@ -97,11 +98,11 @@ const fencedAfter = [{ target: 'node3', action: 'reboot', status: 'success', com
 
 const lines: string[] = [];
 const log = {
-  info: (m: string) => lines.push(m),
-  warn: (m: string) => lines.push(m),
-  error: (m: string) => lines.push(m),
+  info: (m: string) => void lines.push(m),
+  warn: (m: string) => void lines.push(m),
+  err: (m: string) => void lines.push(m),
   debug: () => undefined,
-};
+} satisfies Logger;
 
 async function guard(ceph: InMemoryCeph, view: ClusterView | Error, waitMs = 300): Promise<{ error?: OcfError; clusterReads: number }> {
   let clusterReads = 0;
@@ -112,7 +113,7 @@ async function guard(ceph: InMemoryCeph, view: ClusterView | Error, waitMs = 300
   try {
     await waitUntilImagesFree('vm1', [...ceph.images.keys()], ceph, Deadline.after(waitMs), {
       readCluster,
-      log: log as never,
+      log,
       everyMs: 50,
     });
     return { clusterReads };

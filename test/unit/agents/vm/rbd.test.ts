@@ -68,13 +68,14 @@ describe('Rbd.blocklist', () => {
         'rbd',
         'lock',
         'rm',
-        'rbd/system_vm1',
-        'auto 1398',
-        'client.4137',
         '--rbd-blocklist-on-break-lock=true',
         '--rbd-blocklist-expire-seconds=0',
         '--id',
         'agent',
+        '--',
+        'rbd/system_vm1',
+        'auto 1398',
+        'client.4137',
       ],
     ]);
   });
