@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import { xmlAttributes } from './xml-attributes.js';
 
 /** One entry of Pacemaker's fencing history (`<fence_event>` of crm_mon or stonith_admin XML). */
 export interface FenceEvent {
@@ -15,7 +16,7 @@ export interface FenceEvent {
 export function parseFenceHistory(xml: string): FenceEvent[] {
   const events: FenceEvent[] = [];
   for (const m of xml.matchAll(/<fence_event\s([^>]*?)\/?>/g)) {
-    const attrs = new Map([...(m[1] ?? '').matchAll(/([\w-]+)="([^"]*)"/g)].map((a) => [a[1] ?? '', a[2] ?? '']));
+    const attrs = xmlAttributes(m[1] ?? '');
     const target = attrs.get('target');
     const action = attrs.get('action');
     if (target === undefined || action === undefined) continue;

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+import { xmlAttributes } from './xml-attributes.js';
 
 /** What the CIB status section says of one node. */
 export interface NodeState {
@@ -17,7 +18,7 @@ export interface NodeState {
 export function parseNodeStates(xml: string): Map<string, NodeState> {
   const states = new Map<string, NodeState>();
   for (const m of xml.matchAll(/<node_state\s([^>]*?)(?:\/>|>([\s\S]*?)<\/node_state>)/g)) {
-    const attrs = attributes(m[1] ?? '');
+    const attrs = xmlAttributes(m[1] ?? '');
     const name = attrs.get('uname');
     if (name === undefined) continue;
     const inCcmValue = attrs.get('in_ccm') ?? 'false';
@@ -25,7 +26,7 @@ export function parseNodeStates(xml: string): Map<string, NodeState> {
     // Since Pacemaker 2.1.7 in_ccm and crmd hold the epoch second the node joined instead of true/online.
     for (const joined of [inCcmValue, attrs.get('crmd') ?? '']) if (/^\d+$/.test(joined)) times.push(Number(joined) * 1000);
     for (const op of (m[2] ?? '').matchAll(/<lrm_rsc_op\s([^>]*?)\/?>/g)) {
-      const opAttrs = attributes(op[1] ?? '');
+      const opAttrs = xmlAttributes(op[1] ?? '');
       for (const key of ['last-rc-change', 'last-run']) {
         const v = opAttrs.get(key);
         if (v !== undefined && /^\d+$/.test(v)) times.push(Number(v) * 1000);
@@ -35,8 +36,4 @@ export function parseNodeStates(xml: string): Map<string, NodeState> {
     states.set(name, { inCcm: inCcmValue !== 'false', ...(lastActiveAtMs !== undefined ? { lastActiveAtMs } : {}) });
   }
   return states;
-}
-
-function attributes(text: string): Map<string, string> {
-  return new Map([...text.matchAll(/([\w-]+)="([^"]*)"/g)].map((a) => [a[1] ?? '', a[2] ?? '']));
 }

@@ -5,6 +5,7 @@ import type { Deadline } from '../time/index.js';
 import { parseFenceHistory, type FenceEvent } from './fence-history.js';
 import { parseNodeStates } from './node-states.js';
 import { resolveWithin, type LookupAll } from './resolve.js';
+import { xmlAttributes } from './xml-attributes.js';
 
 /** A cluster node as Pacemaker and Corosync see it, with the addresses it is known by. */
 export interface ClusterNode {
@@ -69,7 +70,7 @@ export async function readClusterView(deadline: Deadline, options: ClusterViewOp
 export function parseCrmMonNodes(xml: string): { name: string; online: boolean; unclean: boolean }[] {
   const nodes: { name: string; online: boolean; unclean: boolean }[] = [];
   for (const m of xml.matchAll(/<node\s([^>]*?)\/?>/g)) {
-    const attrs = new Map([...(m[1] ?? '').matchAll(/([\w-]+)="([^"]*)"/g)].map((a) => [a[1] ?? '', a[2] ?? '']));
+    const attrs = xmlAttributes(m[1] ?? '');
     const name = attrs.get('name');
     if (name === undefined || !attrs.has('online')) continue;
     nodes.push({ name, online: attrs.get('online') === 'true', unclean: attrs.get('unclean') === 'true' });
