@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { query } from '../exec/query.js';
-import type { Deadline } from '../time/index.js';
+import { formatDurationMs, type Deadline } from '../time/index.js';
 
 // attrd_updater reaches pacemaker-attrd over libqb's abstract unix sockets, which belong to a
 // network namespace: these calls work only from the cluster's own namespace.
@@ -15,15 +15,10 @@ export interface AttrdOptions {
  * never apply). attrd writes the value to the CIB once it has been stable for `dampenMs`.
  */
 export async function setNodeAttribute(name: string, value: string, dampenMs: number, o: AttrdOptions): Promise<void> {
-  await query(['attrd_updater', '-n', name, '-B', value, '-d', formatDelay(dampenMs)], o);
+  await query(['attrd_updater', '-n', name, '-B', value, '-d', formatDurationMs(dampenMs)], o);
 }
 
 /** Unsets this node's attribute: attrd cannot delete one, `-D` sets it to the empty value. */
 export async function clearNodeAttribute(name: string, dampenMs: number, o: AttrdOptions): Promise<void> {
-  await query(['attrd_updater', '-D', '-n', name, '-d', formatDelay(dampenMs)], o);
-}
-
-// Pacemaker reads delays with crm_get_msec, which takes whole numbers with a unit.
-function formatDelay(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000}s` : `${Math.round(ms)}ms`;
+  await query(['attrd_updater', '-D', '-n', name, '-d', formatDurationMs(dampenMs)], o);
 }

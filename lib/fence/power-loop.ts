@@ -4,6 +4,7 @@ import type { FenceAgent, FenceContext, Power } from './define.js';
 import { FenceError } from './fence-error.js';
 import type { FenceOptionsSpec } from './option-spec.js';
 import { messageOf } from '../unknown/index.js';
+import { parseBoolean } from '../spec/values.js';
 
 /**
  * "Poll until killed", as a finite bound so timers stay valid. Only an explicit
@@ -24,12 +25,11 @@ export const queryBudgetMs = 15_000;
 /** reboot's power-on phase: what is left of power_timeout, within these bounds (see runDeviceAction). */
 export const rebootOnPhaseMs = { min: 5_000, max: 15_000 } as const;
 
-const trueWords = new Set(['1', 'yes', 'on', 'true', 'y']);
-
 /** Whether on/off poll until Pacemaker kills the agent: only when the admin asks (disable_timeout=true). */
 export function isTimeoutDisabled(disableTimeout: string | undefined): boolean {
-  if (disableTimeout === undefined || disableTimeout.trim() === '') return false;
-  return trueWords.has(disableTimeout.trim().toLowerCase());
+  if (disableTimeout === undefined) return false;
+  const parsed = parseBoolean(disableTimeout);
+  return 'value' in parsed && parsed.value;
 }
 
 /** The budget of one power phase (off, or on): power_timeout seconds; 0 or disable_timeout means until killed. */

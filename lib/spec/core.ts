@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // One way to declare a typed value read from text: resource-agent parameters (params.ts) and
 // fence-agent options (lib/fence/option-spec.ts) are both tables of these, with their own extra fields.
-import { parseDurationMs, type DurationUnit } from '../time/index.js';
+import { formatDurationMs, parseDurationMs, type DurationUnit } from '../time/index.js';
 import { parseBoolean, parseInteger, type Parsed } from './values.js';
 
 /** What every declared value has, whatever reads it. */
@@ -102,7 +102,7 @@ export function duration<const O extends Declaration<number> & { readonly unit: 
       },
       'string',
     ),
-    format: (ms: number) => (ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`),
+    format: formatDurationMs,
   };
 }
 

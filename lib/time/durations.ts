@@ -24,3 +24,8 @@ export function parseDurationMs(text: string, bareUnit: DurationUnit = 's'): num
   const factor = unitMs[(m[2] || bareUnit).toLowerCase()];
   return factor === undefined ? undefined : Math.round(Number(m[1]) * factor);
 }
+
+/** A duration as Pacemaker's crm_get_msec reads one: whole seconds (`5s`), else whole milliseconds (`1500ms`). */
+export function formatDurationMs(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${Math.round(ms)}ms`;
+}

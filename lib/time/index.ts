@@ -2,5 +2,5 @@
 export { Deadline, maxTimerMs } from './deadline.js';
 export { budgetForTimeout, stepDeadline } from './budget.js';
 export { sleep, waitUntil, WaitTimedOut } from './wait.js';
-export { parseDurationMs } from './durations.js';
+export { formatDurationMs, parseDurationMs } from './durations.js';
 export type { DurationUnit } from './durations.js';
