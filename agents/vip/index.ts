@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 import { defineResourceAgent } from '../../lib/ocf/index.js';
-import { monitor, resolve, start, stop, tools, validate, validateHost } from './handlers.js';
+import { monitor } from './monitor.js';
+import { start } from './start.js';
+import { stop } from './stop.js';
+import { resolve, tools, validate, validateHost } from './validate.js';
 import { vipActions, vipParams } from './spec.js';
 
 export default defineResourceAgent({
