@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-import { defineFenceAgent, FenceError, fenceMain, type FenceContext, type Power, type SetPowerAnswer } from '../../lib/fence/index.js';
-import { sleep } from '../../lib/time/index.js';
-import { connect, loginTimeoutMs, resolveSettings, type OutscaleConnection, type ResolvedSettings } from './connection.js';
-import { OutscaleApiError } from './errors.js';
-import { instanceIdUrl, readOwnVmId } from './metadata-service.js';
-import { outscaleOptions, type OutscaleOptions } from './options.js';
+import { defineFenceAgent, FenceError, fenceMain, type Power } from '../../lib/fence/index.js';
+import { connect, resolveSettings } from './connection.js';
+import { outscaleOptions } from './options.js';
 import { fencedStates, isVmStateName, vmStateToPower, vmStateToPowerAwaiting } from './states.js';
-import { readAllVms, readVms, startVms, stopVms, type Vm, type VmFilters, type VmStateChange } from './vms.js';
-import { messageOf } from '../../lib/unknown/index.js';
+import { readAllVms, readVms, tagFilters } from './vms.js';
+import { beforeFencing } from './own-state-check.js';
+import { startVm, stopVm } from './power.js';
+import { checkTargets, checkTargetsBestEffort } from './target-checks.js';
 
 /** fence_outscale: power fencing of Outscale VMs through the Outscale API (OAPI). */
 export const fenceOutscale = defineFenceAgent({
@@ -102,7 +101,7 @@ export const fenceOutscale = defineFenceAgent({
     return undefined;
   },
   async list(c, ctx) {
-    const vms = await readAllVms(c.api, listFilters(c), ctx.deadline);
+    const vms = await readAllVms(c.api, tagFilters(c.o.filter), ctx.deadline);
     return vms.map((vm) => {
       const alias = vm.tags.get(c.o.tag_key);
       const power: Power | undefined = isVmStateName(vm.state) ? vmStateToPower[vm.state] : undefined;
@@ -122,200 +121,3 @@ export const fenceOutscale = defineFenceAgent({
 });
 
 export default fenceMain(fenceOutscale);
-
-function listFilters(c: OutscaleConnection): VmFilters {
-  return c.o.filter !== undefined ? { Tags: [c.o.filter] } : {};
-}
-
-/**
- * Why a stop cannot fence this VM, or undefined. `terminate` makes a stop delete the VM (and
- * the volumes set to go with it): refused unless allow_terminate. `restart` makes it boot again
- * at once, so off could never see it stopped, and a reboot could not tell a restart from a VM
- * that never went down: always refused.
- */
-export function shutdownProblem(vm: Vm, o: OutscaleOptions): string | undefined {
-  const behaviour = vm.shutdownBehavior;
-  const name = vm.tags.get(o.tag_key);
-  const which = `VM ${vm.id}${name !== undefined ? ` (${name})` : ''}`;
-  const fix = `run UpdateVm with VmInitiatedShutdownBehavior=stop on ${vm.id}`;
-  if (behaviour === 'terminate' && !o.allow_terminate)
-    return (
-      `${which} has VmInitiatedShutdownBehavior=terminate: a stop would delete it. Refused: ${fix}, or set allow_terminate=true ` +
-      `to fence it anyway`
-    );
-  if (behaviour === 'restart')
-    return `${which} has VmInitiatedShutdownBehavior=restart: a stop restarts it, so it can never be confirmed off. Refused: ${fix}`;
-  return undefined;
-}
-
-/**
- * monitor and validate-all: every target (the plugs, else the filter's VMs) can be fenced by a
- * stop. Without plugs, the filter must match a VM, and no two live VMs in it may share a
- * tag_key value (a fence of that node would fail as ambiguous).
- */
-async function checkTargets(c: OutscaleConnection, ctx: FenceContext): Promise<void> {
-  const plugs = ctx.plugs;
-  const vms =
-    plugs.length > 0
-      ? await Promise.all(plugs.map((p) => c.findVm(p, ctx.deadline)))
-      : await readAllVms(c.api, listFilters(c), ctx.deadline);
-  if (plugs.length === 0) checkFilterVms(vms, c.o);
-  const problems = vms
-    .filter((vm) => vm.state !== 'terminated')
-    .map((vm) => shutdownProblem(vm, c.o))
-    .filter((p) => p !== undefined);
-  for (const p of problems.slice(0, -1)) ctx.log.err(p);
-  if (problems.length > 0) throw new FenceError(problems.at(-1)!);
-}
-
-/**
- * The VMs of the filter: at least one, and no tag_key value on two live VMs. Nodes are found by
- * that tag (docs/fence_outscale.md), so a namesake, even a stopped leftover, makes fencing that
- * node fail as ambiguous: monitor says so before a fence needs it.
- */
-function checkFilterVms(vms: readonly Vm[], o: OutscaleOptions): void {
-  if (vms.length === 0)
-    throw new FenceError(
-      `filter ${o.filter} matches no VM in this account and region: this device could fence no node; ` +
-        'check the tag (key=value, case-sensitive), the region and the endpoint',
-    );
-  const byName = new Map<string, string[]>();
-  for (const vm of vms) {
-    const name = vm.tags.get(o.tag_key);
-    if (name === undefined || vm.state === 'terminated') continue;
-    byName.set(name, [...(byName.get(name) ?? []), vm.id]);
-  }
-  for (const [name, ids] of byName)
-    if (ids.length > 1)
-      throw new FenceError(
-        `the tag ${o.tag_key}=${name} is on ${ids.length} VMs of filter ${o.filter} (${ids.join(', ')}): fencing ${name} would ` +
-          'fail as ambiguous; make the tag unique (remove or rename the leftover), or set tag_key to a tag that is unique',
-      );
-}
-
-/**
- * validate-all: the targets' shutdown behaviour when there is a plug or a filter to read. A
- * refusal fails validation; an API that cannot be reached is only a warning, as validate-all
- * is about the configuration.
- */
-async function checkTargetsBestEffort(o: OutscaleOptions, settings: ResolvedSettings, ctx: FenceContext): Promise<void> {
-  if (ctx.plugs.length === 0 && o.filter === undefined) return;
-  let c: OutscaleConnection;
-  try {
-    c = await connect(o, ctx, settings);
-    await checkTargets(c, ctx);
-  } catch (e) {
-    if (e instanceof FenceError) throw e;
-    ctx.log.warn(`could not read the targets' VmInitiatedShutdownBehavior: ${messageOf(e)}`);
-  }
-}
-
-/**
- * Race protection, before any plug is stopped: every target can be fenced by a stop, and this
- * node's own VM is known (metadata service). Fencing its own VM is allowed unless
- * refuse_self_fencing: Pacemaker asks for it only when no other node can. The own-state check
- * itself runs right before each StopVms (stopVm). The targets are as the kit's first power
- * read just found them.
- */
-async function beforeFencing(c: OutscaleConnection, plugs: readonly string[], ctx: FenceContext): Promise<void> {
-  for (const plug of plugs) {
-    const problem = shutdownProblem(await readOnce(c, plug, ctx), c.o);
-    if (problem !== undefined) throw new FenceError(problem);
-  }
-  if (c.o.skip_race_check && !c.o.refuse_self_fencing) return;
-  const own = await readOwnVmId(instanceIdUrl(c.o.metadata_url), loginTimeoutMs(c.o), ctx.deadline);
-  if ('unknown' in own) {
-    if (c.o.refuse_self_fencing)
-      throw new FenceError(`${own.unknown}: refuse_self_fencing is set and this node's own VM is not known; nothing was done`);
-    ctx.log.warn(`${own.unknown}; fencing without the race check (set skip_race_check=true off Outscale)`);
-    return;
-  }
-  c.ownVmId = own.vmId;
-  for (const plug of plugs) {
-    const vm = await readOnce(c, plug, ctx);
-    if (vm.id !== own.vmId) continue;
-    if (c.o.refuse_self_fencing)
-      throw new FenceError(
-        `refusing to fence ${plug}: VM ${vm.id} is the VM this agent runs on (metadata service), and refuse_self_fencing is set`,
-      );
-    ctx.log.warn(
-      `fencing ${plug}, the VM this agent runs on (${vm.id}): Pacemaker asks a node to fence itself only when no other node can`,
-    );
-  }
-}
-
-/**
- * StopVms with ForceStop, unless the VM is already deleted. Right before it, this node's own VM
- * is read again: in a two-node split both nodes may pass the first check within
- * one API round trip, so the later one to get here sees itself stopping and yields. That is best
- * effort; pcmk_delay_max or priority-fencing-delay is what separates the two.
- */
-async function stopVm(c: OutscaleConnection, plug: string, ctx: FenceContext): Promise<SetPowerAnswer> {
-  const vm = await readOnce(c, plug, ctx);
-  const problem = shutdownProblem(vm, c.o);
-  if (problem !== undefined) throw new FenceError(problem);
-  if (vm.state === 'terminated') {
-    ctx.log.info(`VM ${vm.id} (plug ${plug}) is terminated: nothing to stop`);
-    return { wasAtTarget: true };
-  }
-  const own = c.ownVmId;
-  if (own !== undefined && own !== vm.id && !c.o.skip_race_check) {
-    let ownState: string | undefined;
-    try {
-      ownState = (await readVms(c.api, { filters: { VmIds: [own] } }, ctx.deadline)).vms[0]?.state;
-    } catch (e) {
-      ctx.log.warn(`could not read this node's own VM ${own} (${messageOf(e)}); fencing without the own-state check`);
-    }
-    if (ownState !== undefined && ownState !== 'running' && ownState !== 'pending')
-      throw new FenceError(
-        `refusing to fence ${plug}: this node's own VM ${own} is ${ownState}, so it is being fenced itself; ` +
-          `set skip_race_check=true to override`,
-      );
-  }
-  if (vm.shutdownBehavior === 'terminate')
-    ctx.log.warn(`VM ${vm.id} has VmInitiatedShutdownBehavior=terminate and allow_terminate is set: this stop deletes it`);
-  try {
-    return stopAnswer(vm.id, await stopVms(c.api, [vm.id], ctx.deadline), ctx);
-  } catch (e) {
-    // 6003 InvalidState: the VM cannot be stopped because it is already going down (shutting-down).
-    if (!(e instanceof OutscaleApiError && e.code === '6003')) throw e;
-    const now = await c.findVm(plug, ctx.deadline);
-    if (!goingDown.has(now.state)) throw e;
-    ctx.log.info(`StopVms: VM ${vm.id} is ${now.state}, already going down (6003): waiting for it to be stopped or terminated`);
-    return { wasAtTarget: false };
-  }
-}
-
-/**
- * What StopVms said of the VM: stopped before the request, or not. An answer that does not
- * name the VM counts as "not stopped", so the kit asks for more than one stopped read.
- */
-function stopAnswer(vmId: string, changes: readonly VmStateChange[], ctx: FenceContext): SetPowerAnswer {
-  const change = changes.find((ch) => ch.id === vmId);
-  if (change === undefined) {
-    ctx.log.debug(`StopVms did not say what state VM ${vmId} was in: its stop is confirmed by two reads`);
-    return { wasAtTarget: false };
-  }
-  ctx.log.debug(`StopVms: VM ${vmId} was ${change.previousState}, is now ${change.currentState}`);
-  return { wasAtTarget: change.previousState === 'stopped' };
-}
-
-/** The VM as this call last read it (the kit's first power read of off), else read now. */
-async function readOnce(c: OutscaleConnection, plug: string, ctx: FenceContext): Promise<Vm> {
-  return c.lastRead(plug) ?? (await c.findVm(plug, ctx.deadline));
-}
-
-const goingDown = new Set(['stopping', 'shutting-down', 'stopped', 'terminated']);
-
-/** StartVms; a VM that is still stopping is waited for first (it cannot be started before it is stopped). */
-async function startVm(c: OutscaleConnection, plug: string, ctx: FenceContext): Promise<void> {
-  let vm = await c.findVm(plug, ctx.deadline);
-  if (vm.state === 'stopping' || vm.state === 'shutting-down')
-    ctx.log.info(`VM ${vm.id} (plug ${plug}) is ${vm.state}: waiting for it to be stopped before starting it`);
-  while (vm.state === 'stopping' || vm.state === 'shutting-down') {
-    if (ctx.deadline.remainingMs() < 100) throw new FenceError(`Timed out waiting to power ON ${plug}: VM ${vm.id} is still ${vm.state}`);
-    await sleep(Math.max(100, c.o.stonith_status_sleep * 1000), ctx.deadline);
-    vm = await c.findVm(plug, ctx.deadline);
-  }
-  await startVms(c.api, [vm.id], ctx.deadline);
-}

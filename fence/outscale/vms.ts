@@ -20,6 +20,11 @@ export interface VmFilters {
   readonly Tags?: readonly string[];
 }
 
+/** The VMs the filter option names (list, monitor, the plugs allowed): its tag, or every VM without one. */
+export function tagFilters(filter: string | undefined): VmFilters {
+  return filter !== undefined ? { Tags: [filter] } : {};
+}
+
 /** One page of ReadVms. */
 export async function readVms(
   api: OutscaleApi,
