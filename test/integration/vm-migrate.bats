@@ -38,7 +38,7 @@ _beat() { libvirt_guest_heartbeat "$VM_DIR/vmm.serial"; }
     CRM_meta_migrate_source=a CRM_meta_migrate_target=b
   echo "$output"
   [ "$status" -eq 0 ]
-  [[ $output == *"live-migrating vmm to b: virsh migrate --live --undefinesource $options vmm qemu+tcp://b/system"* ]]
+  [[ $output == *"live-migrating vmm to b: virsh migrate --live --undefinesource $options -- vmm qemu+tcp://b/system"* ]]
   # the guest has arrived: migrate_from needs virsh only, not rbd
   run vm_agent_hiding rbd b migrate_from vmm migration_transport=tcp CRM_meta_migrate_source=a CRM_meta_migrate_target=b
   echo "$output"
@@ -74,7 +74,7 @@ _beat() { libvirt_guest_heartbeat "$VM_DIR/vmm.serial"; }
     migration_downtime=300 migration_speed=1000 CRM_meta_migrate_source=b CRM_meta_migrate_target=a
   echo "$output"
   [ "$status" -eq 0 ]
-  [[ $output == *" vmm qemu+tcp://a-mig/system --migrateuri tcp://a-mig:49170"* ]]
+  [[ $output == *" --migrateuri tcp://a-mig:49170 -- vmm qemu+tcp://a-mig/system"* ]]
   # set while the migration job ran (VirtualDomain's `sleep 2` would miss a migration this short)
   [[ $output == *"maximum downtime of vmm's migration set to 300 ms"* ]]
   run vm_agent a migrate_from vmm CRM_meta_migrate_source=b CRM_meta_migrate_target=a
