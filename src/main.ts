@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { basename } from 'node:path';
 import { killLiveChildren } from '../lib/exec/index.js';
+import { ownAgeMs } from '../lib/proc/index.js';
 import { failWhenUnanswered, runAction } from '../lib/ocf/index.js';
 import { messageOf } from '../lib/unknown/index.js';
 import { fenceAgents, resourceAgents } from './agents.js';
@@ -26,10 +27,8 @@ async function main(): Promise<number> {
   const loadResource = resourceAgents[name];
   if (loadResource) {
     const agent = await loadResource();
-    const result = await runAction(agent, args[0] ?? '', process.env, {
-      out: (t) => process.stdout.write(t),
-      err: (t) => process.stderr.write(t),
-    });
+    const io = { out: (t: string) => process.stdout.write(t), err: (t: string) => process.stderr.write(t) };
+    const result = await runAction(agent, args[0] ?? '', process.env, io, ownAgeMs());
     return result.exitCode;
   }
   const loadFence = fenceAgents[name];

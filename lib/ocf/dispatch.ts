@@ -35,7 +35,11 @@ function supportedActions(agent: ResourceAgent): string[] {
  * Runs one OCF action of `agent` against `env` and returns what the process would print and exit
  * with. Only src/main.ts turns this into a real exit; unit tests call it directly.
  */
-export async function runAction(agent: ResourceAgent, action: string, env: Env, io?: Io): Promise<ActionResult> {
+/**
+ * `spentMs`: what the operation's timeout has already lost before this call, counted by Pacemaker
+ * from the fork (src/main.ts passes the process's age: the executable's start).
+ */
+export async function runAction(agent: ResourceAgent, action: string, env: Env, io?: Io, spentMs = 0): Promise<ActionResult> {
   let stdout = '';
   let stderr = '';
   const sink: Io = {
@@ -48,11 +52,11 @@ export async function runAction(agent: ResourceAgent, action: string, env: Env, 
       io?.err(t);
     },
   };
-  const exitCode = await dispatch(agent, action, env, sink);
+  const exitCode = await dispatch(agent, action, env, sink, spentMs);
   return { exitCode, stdout, stderr };
 }
 
-async function dispatch(agent: ResourceAgent, action: string, env: Env, io: Io): Promise<number> {
+async function dispatch(agent: ResourceAgent, action: string, env: Env, io: Io, spentMs: number): Promise<number> {
   const actions = supportedActions(agent);
   if (!actions.includes(action)) {
     io.err(usage(agent, actions));
@@ -72,7 +76,7 @@ async function dispatch(agent: ResourceAgent, action: string, env: Env, io: Io):
     return Ocf.SUCCESS;
   }
 
-  const { ctx: base, bestEffort } = contextFor(agent, action, env, io);
+  const { ctx: base, bestEffort } = contextFor(agent, action, env, io, spentMs);
   const finish = (code: OcfCode, reason: string, asIs = false): number => {
     const outcome = asIs ? { code, reason } : outcomeOf(action, base.isProbe, code, reason);
     if (outcome.note) base.log.info(outcome.note);
@@ -215,7 +219,13 @@ function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' / ').trim();
 }
 
-function contextFor(agent: ResourceAgent, action: string, env: Env, io: Io): { ctx: ResourceContext<undefined>; bestEffort: BestEffort } {
+function contextFor(
+  agent: ResourceAgent,
+  action: string,
+  env: Env,
+  io: Io,
+  spentMs: number,
+): { ctx: ResourceContext<undefined>; bestEffort: BestEffort } {
   const meta = metaFromEnv(env);
   const instance = env.OCF_RESOURCE_INSTANCE ?? agent.name;
   const intervalMs = Number(meta.interval ?? '0') || 0;
@@ -223,7 +233,7 @@ function contextFor(agent: ResourceAgent, action: string, env: Env, io: Io): { c
   const timeoutMs = timeoutFrom(meta.timeout, advertised ? (parseDurationMs(advertised.timeout) ?? 20_000) : 20_000);
   const rsctmp = env.HA_RSCTMP ?? '/run/resource-agents';
   const log = createLogger(logSettingsFromEnv(`${agent.name}(${instance})[${process.pid}]`, env), io);
-  const deadline = Deadline.after(budgetForTimeout(timeoutMs));
+  const deadline = Deadline.after(budgetForTimeout(timeoutMs) - spentMs);
   const bestEffort = new BestEffort(deadline, log);
   const ctx: ResourceContext<undefined> = {
     agent: agent.name,

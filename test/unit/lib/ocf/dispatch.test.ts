@@ -190,6 +190,15 @@ describe('action dispatch', () => {
     const short = await runAction(hanging, 'start', { ...base, OCF_RESKEY_CRM_meta_timeout: '1400' });
     expect(short.stderr).toContain('ocf-exit-reason:start did not finish within its 1.4 s timeout\n');
   });
+
+  it("counts the time spent before the call (the executable's start) against the timeout", async () => {
+    const hanging = agentThrowing(Ocf.ERR_GENERIC, { start: () => sleep(60_000) });
+    const began = Date.now();
+    // a 2 s timeout keeps 1.5 s for itself; 1.2 s of them went on starting the process
+    const r = await runAction(hanging, 'start', { ...base, OCF_RESKEY_CRM_meta_timeout: '2000' }, undefined, 1200);
+    expect(r.exitCode).toBe(1);
+    expect(Date.now() - began).toBeLessThan(800);
+  });
 });
 
 describe('parameters the agent does not declare', () => {
