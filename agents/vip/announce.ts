@@ -5,6 +5,8 @@ import { query, run, spawnDetached, type Argv } from '../../lib/exec/index.js';
 import { processesWhere, type ProcessEntry } from '../../lib/proc/index.js';
 import type { Deadline } from '../../lib/time/index.js';
 import type { FloatingAddress } from './address.js';
+import type { VipParams } from './spec.js';
+import type { VipSettings } from './stock-params.js';
 
 // resource-agents' senders: Node cannot send raw ARP or ICMPv6, and iputils arping only
 // spaces packets by whole seconds.
@@ -23,6 +25,11 @@ export interface AnnounceSettings {
   readonly sendArpOptions: readonly string[];
   /** Announcements after the first go on in the background (start does not wait for them). */
   readonly background: boolean;
+}
+
+/** The announce settings of a resource: IPaddr2's arp_interval, send_arp_opts and arp_bg. */
+export function announceSettings(p: VipParams, s: VipSettings): AnnounceSettings {
+  return { intervalMs: p.arp_interval, sendArpOptions: s.sendArpOptions, background: s.arpBackground };
 }
 
 function senderArgv(address: FloatingAddress, nic: string, prefix: number, count: number, s: AnnounceSettings): Argv {

@@ -2,14 +2,13 @@
 // vip monitor: the kernel's address list, read without starting any process.
 import { CAP_NET_RAW, hasCapability } from '../../lib/exec/index.js';
 import { Ocf, OcfError, type MonitorResult } from '../../lib/ocf/index.js';
-import { refreshArp } from './announce.js';
+import { announceSettings, refreshArp } from './announce.js';
 import { linkExists, linkIsUp, someLinkHidden } from './interfaces.js';
 import { isSavedState, placementIn } from './saved-state.js';
 import type { VipParams } from './spec.js';
 import { vipSettings } from './stock-params.js';
 import type { VipContext } from './context.js';
 import { belongsOn, locate } from './placement.js';
-import { announceSettings } from './start.js';
 
 /** One look at the kernel's addresses (`ip` only for a link getifaddrs hides); no process unless arp_count_refresh asks for ARPs. */
 export async function monitor(p: VipParams, ctx: VipContext): Promise<MonitorResult> {

@@ -4,7 +4,7 @@ import { CAP_NET_RAW, hasCapability } from '../../lib/exec/index.js';
 import { Ocf, OcfError } from '../../lib/ocf/index.js';
 import { stepDeadline, waitUntil } from '../../lib/time/index.js';
 import type { FloatingAddress } from './address.js';
-import { announce, type AnnounceSettings } from './announce.js';
+import { announce, announceSettings } from './announce.js';
 import { askSegment } from './duplicate.js';
 import { solicitFrom } from './solicit.js';
 import { findAddress, linkExists, linkHasCarrier, linkIsAdminUp } from './interfaces.js';
@@ -132,10 +132,6 @@ async function refuseIfTakenWhenAllowed(
     ctx.log.warn(
       `no cap_net_raw (outside this service's capability bounding set): ${address.text} is added without arping's duplicate address check`,
     );
-}
-
-export function announceSettings(p: VipParams, s: VipSettings): AnnounceSettings {
-  return { intervalMs: p.arp_interval, sendArpOptions: s.sendArpOptions, background: s.arpBackground };
 }
 
 // Refuses only on a clear answer from another host; "cannot tell" never blocks a start.
