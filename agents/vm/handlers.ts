@@ -9,7 +9,10 @@ import { imagesToGuard } from './guarded-images.js';
 import { waitUntilImagesFree } from './image-guard.js';
 import { migrationRouteProblem } from './migration.js';
 import { monitorScriptsOf, waitForMonitorScripts } from './monitor-scripts.js';
-import { rbdFor, savedState, libvirtUnreachable, virshFor } from './resource.js';
+import { radosLocksFor, rbdFor, savedState, libvirtUnreachable, virshFor } from './resource.js';
+import type { DomainXml } from './domain-xml.js';
+import type { Rbd } from './rbd.js';
+import { takeStartLocks, type HeldStartLocks } from './start-lock.js';
 import type { VmParams } from './spec.js';
 import { startDomainResources } from './start-resources.js';
 import { refuseUnsupportedStockParams, warnNoEffectStockParams } from './stock-params.js';
@@ -88,16 +91,15 @@ export async function start(p: VmParams, ctx: VmContext): Promise<void> {
   }
   if (!isNotDefined(before)) await undefineLeftover(virsh, vm, text, ctx);
 
-  if (p.check_image_in_use) {
-    const images = imagesToGuard(vm, dom, ctx.log);
-    // Up to 45 s (or half the budget) for a fenced node's stale watch to expire; the rest starts the VM.
-    const waitDeadline = ctx.deadline.within(Math.min(45_000, Math.floor(ctx.deadline.remainingMs() / 2)));
-    await waitUntilImagesFree(vm.name, images, rbd, waitDeadline, { readCluster: (d) => readClusterView(d), log: ctx.log });
+  const startLocks = p.check_image_in_use ? await guardImages(p, vm, dom, rbd, ctx) : undefined;
+  try {
+    if (p.start_resources) await startDomainResources(dom, virsh, stepDeadline(ctx.deadline, 20_000));
+    ctx.log.info(`starting ${vm.name}`);
+    await virsh.create(vm.config, stepDeadline(ctx.deadline));
+  } finally {
+    // QEMU has the images open, or never will: its watch, not the lock, is what another start meets now.
+    await startLocks?.release(ctx.deadline.within(5000));
   }
-  if (p.start_resources) await startDomainResources(dom, virsh, stepDeadline(ctx.deadline, 20_000));
-
-  ctx.log.info(`starting ${vm.name}`);
-  await virsh.create(vm.config, stepDeadline(ctx.deadline));
   ctx.state.save({ name: vm.name, uuid: dom.uuid } satisfies VmState);
   await waitUntil(
     `${vm.name} to run`,
@@ -110,6 +112,32 @@ export async function start(p: VmParams, ctx: VmContext): Promise<void> {
   ctx.log.info(`${vm.name} is running`);
   // The guest runs: a slow CIB cannot turn the start into a failure, even at the timeout.
   await ctx.bestEffort(`setting the utilization of ${vm.name}`, (deadline) => autosetUtilization(p, dom, ctx, deadline));
+}
+
+/**
+ * The image guard: under the images' start locks, waits until no other client holds them. Up to
+ * 45 s (or half the budget) for another start to end or a fenced node's stale watch to expire;
+ * the rest starts the VM. Returns the locks, held until QEMU has the images open.
+ */
+async function guardImages(p: VmParams, vm: VmIdentity, dom: DomainXml, rbd: Rbd, ctx: VmContext): Promise<HeldStartLocks | undefined> {
+  const images = imagesToGuard(vm, dom, ctx.log);
+  if (images.length === 0) return undefined;
+  const waitDeadline = ctx.deadline.within(Math.min(45_000, Math.floor(ctx.deadline.remainingMs() / 2)));
+  const locks = await takeStartLocks(vm.name, images, {
+    headerOf: (image, deadline) => rbd.headerObject(image, deadline),
+    locks: radosLocksFor(p),
+    node: ctx.nodeName,
+    waitDeadline,
+    actionDeadline: ctx.deadline,
+    log: ctx.log,
+  });
+  try {
+    await waitUntilImagesFree(vm.name, images, rbd, waitDeadline, { readCluster: (d) => readClusterView(d), log: ctx.log });
+  } catch (e) {
+    await locks.release(ctx.deadline.within(5000));
+    throw e;
+  }
+  return locks;
 }
 
 /**

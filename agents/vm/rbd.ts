@@ -31,6 +31,13 @@ export interface HeldLock {
 /** Exit codes 1-255: a failed `rbd lock rm` is an answer (blocklist another way), not an error. */
 const allNonZero = Array.from({ length: 255 }, (_, i) => i + 1);
 
+/** The RADOS object that holds an image's header, where librbd keeps its lock and watch. */
+export interface HeaderObject {
+  readonly pool: string;
+  readonly namespace: string | undefined;
+  readonly object: string;
+}
+
 /** The result of reading one image-meta key. */
 export type ImageMeta =
   | { readonly kind: 'value'; readonly value: string }
@@ -65,6 +72,22 @@ export class Rbd {
   /** Sets an image metadata key; rbd takes the value in argv only, so it must hold no secret. */
   async setImageMeta(image: string, key: string, value: string, deadline: Deadline): Promise<void> {
     await this.exec(this.argv(['image-meta', 'set'], [], image, key, value), { deadline });
+  }
+
+  /** The header object of `pool/image` or `pool/namespace/image`: `rbd_header.<id>` (`<image>.rbd` for format 1). */
+  async headerObject(image: string, deadline: Deadline): Promise<HeaderObject> {
+    const parts = image.split('/');
+    const name = parts.at(-1) ?? image;
+    const r = await this.exec(this.argv(['info'], ['--format', 'json'], image), { deadline });
+    const info = parseJson(r.stdout, 'rbd info');
+    const id = isRecord(info) && typeof info.id === 'string' && info.id !== '' ? info.id : undefined;
+    const format = isRecord(info) ? info.format : undefined;
+    if (id === undefined && format !== 1) throw new Error(`rbd info of ${image} names no image id: ${r.stdout.slice(0, 120)}`);
+    return {
+      pool: parts[0] ?? image,
+      namespace: parts.length === 3 ? parts[1] : undefined,
+      object: id !== undefined ? `rbd_header.${id}` : `${name}.rbd`,
+    };
   }
 
   /** Watchers and lockers of an image, read in parallel. */
@@ -107,12 +130,17 @@ export class Rbd {
   }
 
   private clientOptions(): string[] {
-    const options: string[] = [];
-    if (this.client.id) options.push('--id', this.client.id);
-    if (this.client.conf) options.push('--conf', this.client.conf);
-    if (this.client.keyring) options.push('--keyring', this.client.keyring);
-    return options;
+    return cephClientOptions(this.client);
   }
+}
+
+/** `--id`, `--conf`, `--keyring` as rbd, rados and ceph all take them. */
+export function cephClientOptions(client: CephClient): string[] {
+  const options: string[] = [];
+  if (client.id) options.push('--id', client.id);
+  if (client.conf) options.push('--conf', client.conf);
+  if (client.keyring) options.push('--keyring', client.keyring);
+  return options;
 }
 
 /** Watchers from `rbd status --format json`: `{"watchers":[{"address":…,"client":4125,…}]}`. */
@@ -157,7 +185,7 @@ export function formatHolder(h: ImageHolder): string {
   return `${h.client} at ${h.address} (${h.kind === 'lock' ? `lock '${h.lockId ?? '?'}'` : 'watcher'})`;
 }
 
-function parseJson(text: string, what: string): unknown {
+export function parseJson(text: string, what: string): unknown {
   if (text.trim() === '') return undefined;
   try {
     return JSON.parse(text) as unknown;

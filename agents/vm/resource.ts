@@ -5,7 +5,8 @@ import { Ocf, OcfError, type ResourceContext } from '../../lib/ocf/index.js';
 import { uuidFromConfig } from './config-source.js';
 import { isVmState, type VmIdentity, type VmState } from './identity.js';
 import { findQemuProcesses, type QemuProcess } from './qemu-process.js';
-import { Rbd } from './rbd.js';
+import { Rbd, type CephClient } from './rbd.js';
+import { RadosLocks } from './start-lock.js';
 import type { VmParams } from './spec.js';
 import { Virsh, type Exec } from './virsh.js';
 
@@ -14,7 +15,15 @@ export function virshFor(p: VmParams, exec: Exec = run): Virsh {
 }
 
 export function rbdFor(p: VmParams, exec: Exec = run): Rbd {
-  return new Rbd({ id: p.ceph_client_id, conf: p.ceph_conf, keyring: p.ceph_keyring }, exec);
+  return new Rbd(cephClientOf(p), exec);
+}
+
+export function radosLocksFor(p: VmParams, exec: Exec = run): RadosLocks {
+  return new RadosLocks(cephClientOf(p), exec);
+}
+
+function cephClientOf(p: VmParams): CephClient {
+  return { id: p.ceph_client_id, conf: p.ceph_conf, keyring: p.ceph_keyring };
 }
 
 export function libvirtUnreachable(p: VmParams, detail: string): OcfError {

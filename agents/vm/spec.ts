@@ -199,7 +199,9 @@ export const vmParams = {
       'rbd disk of the XML not marked shareable or readonly) has a watcher or a lock: another host is probably ' +
       'running the VM, for instance after a split brain. A holder is released only on evidence that it cannot ' +
       'write: it went away, or its node was fenced after it was last active (it is then blocklisted, which ' +
-      'needs the osd blocklist capability). Turn off only if something else guarantees that the VM runs once.',
+      'needs the osd blocklist capability). The check and the start run under a start lock on each image (a RADOS ' +
+      "lock 'seapath-start' on its header object, taken with rados), so that two starts at the same moment cannot " +
+      'both find the image free. Turn off only if something else guarantees that the VM runs once.',
     shortdesc: 'Refuse to start a VM whose RBD image is in use',
   }),
   ceph_client_id: string({

@@ -6,8 +6,8 @@ import type { VmContext } from './identity.js';
 import type { VmParams } from './spec.js';
 
 /**
- * The programs each action needs. A start: virsh, rbd for the XML in RBD or for the image guard,
- * csync2 to sync the XML at stop. An arriving migration, a monitor, a migrate_to: virsh.
+ * The programs each action needs. A start: virsh, rbd for the XML in RBD or for the image guard
+ * (rados too, for its start lock), csync2 to sync the XML at stop. An arriving migration, a monitor, a migrate_to: virsh.
  * A stop needs none: without virsh it kills the domain's QEMU itself.
  */
 export function vmTools(p: VmParams, ctx: VmContext): ToolNeed[] {
@@ -16,6 +16,7 @@ export function vmTools(p: VmParams, ctx: VmContext): ToolNeed[] {
     case 'validate-all':
       return [
         { tools: [...(p.seapath ? ['virsh', 'rbd'] : ['virsh']), ...(p.sync_config_on_stop ? ['csync2'] : [])] },
+        ...(p.seapath && p.check_image_in_use ? [{ tools: ['rados'], neededFor: 'by check_image_in_use for the start lock' }] : []),
         ...imageCheckNeed(p, ctx),
       ];
     case 'monitor':
@@ -39,5 +40,5 @@ function imageCheckNeed(p: VmParams, ctx: VmContext): ToolNeed[] {
   } catch {
     return [];
   }
-  return images.length > 0 ? [{ tools: ['rbd'], neededFor: `by check_image_in_use to check ${images.join(', ')}` }] : [];
+  return images.length > 0 ? [{ tools: ['rbd', 'rados'], neededFor: `by check_image_in_use to check ${images.join(', ')}` }] : [];
 }

@@ -153,6 +153,52 @@ _beat() { libvirt_guest_heartbeat "$VM_DIR/vmm.serial"; }
   [ "$(vm_state a vmm)" = absent ]
 }
 
+@test "split brain, two starts at the same moment on a and b: one runs the VM, the other refuses; neither QEMU runs twice" {
+  vm_image vmr --guest noos
+  local round rc_a rc_b
+  for round in 1 2 3; do
+    OCF_TIMEOUT_MS=10000 vm_agent a start vmr >"$VM_DIR/race-a.out" 2>&1 &
+    local pid_a=$!
+    OCF_TIMEOUT_MS=10000 vm_agent b start vmr >"$VM_DIR/race-b.out" 2>&1 &
+    local pid_b=$!
+    rc_a=0 rc_b=0
+    wait "$pid_a" || rc_a=$?
+    wait "$pid_b" || rc_b=$?
+    echo "round $round: a $rc_a, b $rc_b"
+    cat "$VM_DIR/race-a.out" "$VM_DIR/race-b.out"
+    [ $((rc_a + rc_b)) -eq 1 ]
+    [ "$(vm_state a vmr)" = "$([ "$rc_a" -eq 0 ] && echo running || echo absent)" ]
+    [ "$(vm_state b vmr)" = "$([ "$rc_b" -eq 0 ] && echo running || echo absent)" ]
+    grep -q "refusing to start vmr: " "$VM_DIR/race-$([ "$rc_a" -eq 1 ] && echo a || echo b).out"
+    # the start lock went with the start that won: nothing of it is left to hold up a later start
+    [[ $(ceph_rados --pool=rbd lock info "$(_header_of vmr)" seapath-start) != *'"cookie"'* ]]
+    vm_agent a stop vmr force_stop=true
+    vm_agent b stop vmr force_stop=true
+    wait_until 20 "vmr's image to be free" ceph_unwatched "$VM_CEPH_DIR" rbd/system_vmr
+  done
+}
+
+@test "a start lock of another node's start on the image: start waits for it, and refuses naming that node when it stays" {
+  vm_image vml --guest noos
+  local header
+  header=$(_header_of vml)
+  ceph_rados --pool=rbd lock get "$header" seapath-start --lock-cookie other --lock-duration 60 \
+    --lock-description "vml starting on nodeX"
+  OCF_TIMEOUT_MS=8000 run vm_agent a start vml
+  echo "$output"
+  [ "$status" -eq 1 ]
+  [[ $(ocf_exit_reason) == "refusing to start vml: nodeX is starting it (start lock on rbd/system_vml"* ]]
+  [ "$(vm_state a vml)" = absent ]
+  # released within the wait: the start goes on
+  (sleep 3 && ceph_rados --pool=rbd lock break "$header" seapath-start "$(_start_locker "$header")" --lock-cookie other) &
+  OCF_TIMEOUT_MS=30000 run vm_agent a start vml
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ $output == *"nodeX is starting vml"*"waiting"* ]]
+  [ "$(vm_state a vml)" = running ]
+  vm_agent a stop vml force_stop=true
+}
+
 @test "failover after a node dies: its dead QEMU's watch expires, its exclusive lock is stale, start on the survivor runs the VM" {
   vm_agent b start vmk
   libvirt_wait_guest_up "$VM_DIR/vmk.serial" 60
@@ -180,6 +226,8 @@ _beat() { libvirt_guest_heartbeat "$VM_DIR/vmm.serial"; }
   vm_agent b stop vmk
 }
 
+_header_of() { echo "rbd_header.$(ceph_rbd info --format json "rbd/system_$1" | jq -r .id)"; }
+_start_locker() { ceph_rados --pool=rbd lock info "$1" seapath-start | jq -r '.lockers[0].name'; }
 _new_boot() { local hb; hb=$(libvirt_guest_heartbeat "$VM_DIR/$1.serial") && [ "${hb%% *}" != "$2" ]; }
 _watched_by() { [[ $(ceph_watchers "$VM_CEPH_DIR" "rbd/system_$1") == "watcher=$2:0/"* ]]; }
 _lock_on() { [[ $(ceph_rbd lock ls "rbd/system_$1") == *"auto "*"$2:0/"* ]]; }
