@@ -1,13 +1,23 @@
 // SPDX-License-Identifier: Apache-2.0
-import { lstatSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { writeFileAtomically } from '../../../../lib/state/index.js';
 
 describe('writeFileAtomically', () => {
-  it('replaces the file whole, mode 0600, and leaves nothing beside it', () => {
+  const dirs: string[] = [];
+  const tempDir = (): string => {
     const dir = mkdtempSync(join(tmpdir(), 'atomic-'));
+    dirs.push(dir);
+    return dir;
+  };
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('replaces the file whole, mode 0600, and leaves nothing beside it', () => {
+    const dir = tempDir();
     const path = join(dir, 'sub', 'vm1.xml');
     writeFileAtomically(path, 'one\n');
     writeFileAtomically(path, 'two\n');
@@ -17,7 +27,7 @@ describe('writeFileAtomically', () => {
   });
 
   it('replaces a symbolic link at the path instead of writing through it', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'atomic-'));
+    const dir = tempDir();
     const victim = join(dir, 'victim');
     writeFileSync(victim, 'untouched\n');
     const path = join(dir, 'vm1.xml');
