@@ -10,7 +10,8 @@
 #   SOAK_QUIET   seconds the cluster must stay whole to count as recovered (default 12: longer than
 #                the VMs' 10 s monitor interval, so a failure the fault causes later is seen)
 #   SOAK_AGENTS  seapath (default) or stock
-#   SOAK_KEEP_LAB=1 keeps the lab; SOAK_LOGS=DIR keeps the lab's logs there
+#   SOAK_KEEP_LAB=1 keeps the lab; SOAK_REUSE_LAB=1 runs on a lab a soak kept, as it is (with the
+#                same SOAK_VMS and SOAK_AGENTS); SOAK_LOGS=DIR keeps the lab's logs there
 # Fault kinds (each cycle of 8 rounds is a seeded permutation of all of them):
 #   crash      Corosync and Pacemaker of a node holding a VM killed (it must be fenced)
 #   power-off  every process of such a node killed, its NIC dark (it must be fenced)
@@ -77,12 +78,17 @@ trap 'log "interrupted"; finish 2' INT TERM
 # --- the lab ---------------------------------------------------------------------------------------
 log "seed $SEED, $ROUNDS rounds, $VMS VMs, agents: $FLAVOUR (replay: SOAK_SEED=$SEED SOAK_ROUNDS=$ROUNDS SOAK_VMS=$VMS)"
 LAB_STARTED=1
-"$LAB" up >"$W/lab-up.log" 2>&1 || { cat "$W/lab-up.log"; log "lab up failed"; finish 2; }
-lab_anchor
-node_setup lab >/dev/null
-ceph_use "$LAB_ROOT/ceph" >/dev/null
-(scale_prepare "$FLAVOUR" "$VMS") || { log "deploy failed"; finish 2; }
-scale_create "$FLAVOUR" "$VMS" || { log "the VMs could not be created"; finish 2; }
+if [[ -n ${SOAK_REUSE_LAB:-} ]] && lab_is_up; then
+  log "reusing the lab at $LAB_ROOT"
+  ceph_use "$LAB_ROOT/ceph" >/dev/null
+else
+  "$LAB" up >"$W/lab-up.log" 2>&1 || { cat "$W/lab-up.log"; log "lab up failed"; finish 2; }
+  lab_anchor
+  node_setup lab >/dev/null
+  ceph_use "$LAB_ROOT/ceph" >/dev/null
+  (scale_prepare "$FLAVOUR" "$VMS") || { log "deploy failed"; finish 2; }
+  scale_create "$FLAVOUR" "$VMS" || { log "the VMs could not be created"; finish 2; }
+fi
 wait_until 180 "every VM Started" scale_all_started "$VMS" || { log "the VMs did not start"; finish 2; }
 log "lab up, $VMS VMs Started"
 "$REPO/lab/soak-sampler.sh" "$W/sampler" </dev/null >/dev/null 2>&1 &

@@ -7,8 +7,15 @@
 GUEST=/var/cache/seapath-agents/guest
 SAMPLER="$BATS_TEST_DIRNAME/../../lab/soak-sampler.sh"
 
+SOAK_LAB=/var/lib/seapath-lab-soak-test
+
 setup_file() {
   "$BATS_TEST_DIRNAME/../../lab/guest/build.sh" >/dev/null
+}
+
+# The short soak keeps its lab for the failing one; whatever ran, nothing of it stays.
+teardown_file() {
+  [ ! -e "$SOAK_LAB" ] || LAB_ROOT=$SOAK_LAB "$BATS_TEST_DIRNAME/../../lab/lab.sh" down >/dev/null 2>&1 || true
 }
 
 # A QEMU running the lab's guest under the name "guest=soaktest", as libvirt names its QEMUs.
@@ -55,21 +62,21 @@ teardown() {
 }
 
 @test "a short soak: 3 rounds of random faults on the lab, every invariant held" {
-  run env SOAK_ROUNDS=3 SOAK_LAB_ROOT=/var/lib/seapath-lab-soak-test \
-    SOAK_LOGS="${BATS_RUN_TMPDIR:-/tmp}/soak-logs" "$BATS_TEST_DIRNAME/../../lab/soak.sh"
+  run env SOAK_ROUNDS=3 SOAK_LAB_ROOT="$SOAK_LAB" SOAK_KEEP_LAB=1 "$BATS_TEST_DIRNAME/../../lab/soak.sh"
   echo "$output"
   [ "$status" -eq 0 ]
   [[ $output == *"Invariant violations: 0 "* ]]
   # three faults injected and three recovered, over the table's rows
   [ "$(grep '^| [a-z0-9-]* | [0-9]' <<<"$output" | awk -F'|' '{ i += $3; r += $4 } END { print i, r }')" = "3 3" ]
   [[ $output == *"Seed: "* ]]
-  [ ! -e /var/lib/seapath-lab-soak-test ]
 }
 
 @test "a soak whose cluster does not recover within the bound fails, shows the cluster, and stops faulting it" {
   # seed 2 crashes a node first; with a 1 s bound that round does not recover, and round 2 finds the
   # cluster not whole: its victim not fenced yet (crm_mon may still show it online for a few seconds)
-  run env SOAK_ROUNDS=8 SOAK_SEED=2 SOAK_BOUND=1 SOAK_LAB_ROOT=/var/lib/seapath-lab-soak-test "$BATS_TEST_DIRNAME/../../lab/soak.sh"
+  # on the short soak's lab when it kept one (a lab up and deploy less), on a new one otherwise
+  run env SOAK_ROUNDS=8 SOAK_SEED=2 SOAK_BOUND=1 SOAK_LAB_ROOT="$SOAK_LAB" SOAK_REUSE_LAB=1 \
+    SOAK_LOGS="${BATS_RUN_TMPDIR:-/tmp}/soak-logs" "$BATS_TEST_DIRNAME/../../lab/soak.sh"
   echo "$output"
   [ "$status" -eq 1 ]
   [[ $output == *"round 1/8: crash"* ]]
@@ -79,5 +86,5 @@ teardown() {
   [[ $output == *"### Soak: seed 2, 1 of 8 rounds (stopped: the cluster did not recover)"* ]]
   [[ $output != *"round 2/8:"* ]]
   [[ $output != *"Invariant violations: 0 "* ]]
-  [ ! -e /var/lib/seapath-lab-soak-test ]
+  [ ! -e "$SOAK_LAB" ]
 }
