@@ -152,16 +152,20 @@ async function takeOne(
       throw lockFailure(vmName, image, 'cannot take its start lock', e);
     });
     if (answer === 'taken') return;
-    const holder = (await locks.holders(header, waitDeadline.within(10_000)).catch(() => []))[0];
-    if (holder === undefined) continue; // given back in between
-    const who = holderOf(holder);
-    const lock = `start lock on ${image} held by ${holder.name} at ${holder.address} until ${holder.expiration}`;
+    // Who holds it is for the messages only: one given back in between, or unreadable, is waited on all the same.
+    const holder: StartLocker | undefined = (await locks.holders(header, waitDeadline.within(10_000)).catch(() => []))[0];
+    const who = holder !== undefined ? holderOf(holder) : 'another client';
+    const lock =
+      holder !== undefined
+        ? `start lock on ${image} held by ${holder.name} at ${holder.address} until ${holder.expiration}`
+        : `start lock on ${image}`;
     if (waitDeadline.remainingMs() < everyMs + 500)
       throw new OcfError(
         Ocf.ERR_GENERIC,
         // Pacemaker keeps the first 128 characters of an exit reason: who and what first.
         `refusing to start ${vmName}: ${who} is starting it (${lock}). Two starts of one VM at once: ` +
-          `are the nodes in one cluster? If that start is dead, its lock expires by then; or break it: ${breakCommand(header, holder)}`,
+          'are the nodes in one cluster? If that start is dead, its lock expires by then' +
+          (holder !== undefined ? `; or break it: ${breakCommand(header, holder)}` : ''),
       );
     if (lock !== reported)
       log.info(`${who} is starting ${vmName} (${lock}): waiting up to ${Math.round(waitDeadline.remainingMs() / 1000)} s for it to end`);

@@ -126,6 +126,25 @@ describe('takeStartLocks', () => {
     expect([...locks.held.keys()]).toEqual(['rbd_header.system_vm1']);
   });
 
+  it('waits on a lock whose holder cannot be read, without a busy loop, then refuses', async () => {
+    const locks = new InMemoryLocks();
+    locks.held.set('rbd_header.system_vm1', otherStart);
+    let takes = 0;
+    const take = locks.take.bind(locks);
+    locks.take = (...args) => {
+      takes++;
+      return take(...args);
+    };
+    locks.holders = () => Promise.reject(new Error('rados lock info exited 1'));
+    // 0.9 s of waiting, a try every 0.1 s: about nine tries; a loop without its sleep makes hundreds
+    const error = await takeStartLocks('vm1', ['rbd/system_vm1'], { ...options(locks, [], 1500), everyMs: 100 }).catch((e: unknown) => e);
+    expect((error as OcfError).message).toMatch(
+      /^refusing to start vm1: another client is starting it \(start lock on rbd\/system_vm1\)\./,
+    );
+    expect(takes).toBeGreaterThan(1);
+    expect(takes).toBeLessThanOrEqual(12);
+  });
+
   it('a Ceph user that may not lock: 4 (ERR_PERM), naming the caps it needs', async () => {
     const denied = new ExecFailed(['rados', 'lock', 'get'], 1, 'ERROR: failed locking: (1) Operation not permitted', false);
     const locks = new InMemoryLocks({ object: 'rbd_header.system_vm1', error: denied });
