@@ -1,19 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
 import { existsSync } from 'node:fs';
+import { readClusterView, type ClusterView } from '../../lib/cluster/index.js';
 import { Ocf, OcfError, type ResourceContext } from '../../lib/ocf/index.js';
-import { stepDeadline, waitUntil } from '../../lib/time/index.js';
+import { stepDeadline, waitUntil, type Deadline } from '../../lib/time/index.js';
 import { domainOf, fetchXmlFromRbd, readConfigFile, writeConfigFile } from './config-source.js';
-import { domainNameIn, type VmContext, type VmIdentity, type VmState } from './identity.js';
-import { readClusterView } from '../../lib/cluster/index.js';
+import type { DomainXml } from './domain-xml.js';
 import { imagesToGuard } from './guarded-images.js';
+import { domainNameIn, type VmContext, type VmIdentity, type VmState } from './identity.js';
 import { waitUntilImagesFree } from './image-guard.js';
 import { migrationRouteProblem } from './migration.js';
 import { monitorScriptsOf, waitForMonitorScripts } from './monitor-scripts.js';
-import { radosLocksFor, rbdFor, savedState, libvirtUnreachable, virshFor } from './resource.js';
-import type { DomainXml } from './domain-xml.js';
 import type { Rbd } from './rbd.js';
-import { takeStartLocks, type HeldStartLocks } from './start-lock.js';
+import { libvirtUnreachable, radosLocksFor, rbdFor, savedState, virshFor } from './resource.js';
 import type { VmParams } from './spec.js';
+import { takeStartLocks, type HeldStartLocks } from './start-lock.js';
 import { startDomainResources } from './start-resources.js';
 import { refuseUnsupportedStockParams, warnNoEffectStockParams } from './stock-params.js';
 import { autosetUtilization } from './utilization.js';
@@ -96,10 +96,12 @@ export async function start(p: VmParams, ctx: VmContext): Promise<void> {
     if (p.start_resources) await startDomainResources(dom, virsh, stepDeadline(ctx.deadline, 20_000));
     ctx.log.info(`starting ${vm.name}`);
     await virsh.create(vm.config, stepDeadline(ctx.deadline));
-  } finally {
-    // QEMU has the images open, or never will: its watch, not the lock, is what another start meets now.
-    await startLocks?.release(ctx.deadline.within(5000));
+  } catch (e) {
+    await startLocks?.release(stepDeadline(ctx.deadline, 5000), e);
+    throw e;
   }
+  // QEMU has the images open: its watch, not the lock, is what another start meets now.
+  await startLocks?.release(stepDeadline(ctx.deadline, 5000));
   ctx.state.save({ name: vm.name, uuid: dom.uuid } satisfies VmState);
   await waitUntil(
     `${vm.name} to run`,
@@ -123,18 +125,22 @@ async function guardImages(p: VmParams, vm: VmIdentity, dom: DomainXml, rbd: Rbd
   const images = imagesToGuard(vm, dom, ctx.log);
   if (images.length === 0) return undefined;
   const waitDeadline = ctx.deadline.within(Math.min(45_000, Math.floor(ctx.deadline.remainingMs() / 2)));
+  let cluster: Promise<ClusterView> | undefined;
+  const readCluster = (deadline: Deadline): Promise<ClusterView> => (cluster ??= readClusterView(deadline));
   const locks = await takeStartLocks(vm.name, images, {
     headerOf: (image, deadline) => rbd.headerObject(image, deadline),
     locks: radosLocksFor(p),
     node: ctx.nodeName,
+    user: rbd.user,
     waitDeadline,
     actionDeadline: ctx.deadline,
+    readCluster: () => readCluster(waitDeadline.within(10_000)).catch(() => undefined),
     log: ctx.log,
   });
   try {
-    await waitUntilImagesFree(vm.name, images, rbd, waitDeadline, { readCluster: (d) => readClusterView(d), log: ctx.log });
+    await waitUntilImagesFree(vm.name, images, rbd, waitDeadline, { readCluster, log: ctx.log });
   } catch (e) {
-    await locks.release(ctx.deadline.within(5000));
+    await locks.release(stepDeadline(ctx.deadline, 5000));
     throw e;
   }
   return locks;

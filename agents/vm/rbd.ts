@@ -2,7 +2,7 @@
 import { ExecFailed } from '../../lib/exec/index.js';
 import type { Deadline } from '../../lib/time/index.js';
 import type { Exec } from './virsh.js';
-import { isRecord } from '../../lib/unknown/index.js';
+import { isRecord, parseJsonOutput } from '../../lib/unknown/index.js';
 
 /** Who rbd commands run as; from the ceph_* parameters. */
 export interface CephClient {
@@ -79,7 +79,7 @@ export class Rbd {
     const parts = image.split('/');
     const name = parts.at(-1) ?? image;
     const r = await this.exec(this.argv(['info'], ['--format', 'json'], image), { deadline });
-    const info = parseJson(r.stdout, 'rbd info');
+    const info = parseJsonOutput(r.stdout, 'rbd info');
     const id = isRecord(info) && typeof info.id === 'string' && info.id !== '' ? info.id : undefined;
     const format = isRecord(info) ? info.format : undefined;
     if (id === undefined && format !== 1) throw new Error(`rbd info of ${image} names no image id: ${r.stdout.slice(0, 120)}`);
@@ -145,7 +145,7 @@ export function cephClientOptions(client: CephClient): string[] {
 
 /** Watchers from `rbd status --format json`: `{"watchers":[{"address":…,"client":4125,…}]}`. */
 export function parseRbdWatchers(json: string): ImageHolder[] {
-  const doc = parseJson(json, 'rbd status');
+  const doc = parseJsonOutput(json, 'rbd status');
   const watchers = isRecord(doc) && Array.isArray(doc.watchers) ? (doc.watchers as unknown[]) : [];
   return watchers.filter(isRecord).map((w) => ({
     kind: 'watcher' as const,
@@ -160,7 +160,7 @@ export function parseRbdWatchers(json: string): ImageHolder[] {
  * since Octopus, an object keyed by lock id before.
  */
 export function parseRbdLocks(json: string): ImageHolder[] {
-  const doc = parseJson(json, 'rbd lock ls');
+  const doc = parseJsonOutput(json, 'rbd lock ls');
   const entries: [string | undefined, unknown][] = Array.isArray(doc)
     ? doc.map((l): [string | undefined, unknown] => [undefined, l])
     : isRecord(doc)
@@ -183,13 +183,4 @@ export function parseRbdLocks(json: string): ImageHolder[] {
 /** `client.4125 at 198.51.100.11:0/123 (watcher)`: one holder in an exit reason. */
 export function formatHolder(h: ImageHolder): string {
   return `${h.client} at ${h.address} (${h.kind === 'lock' ? `lock '${h.lockId ?? '?'}'` : 'watcher'})`;
-}
-
-export function parseJson(text: string, what: string): unknown {
-  if (text.trim() === '') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new Error(`${what} printed something that is not JSON: ${text.slice(0, 120)}`);
-  }
 }

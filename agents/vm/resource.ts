@@ -6,7 +6,7 @@ import { uuidFromConfig } from './config-source.js';
 import { isVmState, type VmIdentity, type VmState } from './identity.js';
 import { findQemuProcesses, type QemuProcess } from './qemu-process.js';
 import { Rbd, type CephClient } from './rbd.js';
-import { RadosLocks } from './start-lock.js';
+import { RadosLocks } from './rados-locks.js';
 import type { VmParams } from './spec.js';
 import { Virsh, type Exec } from './virsh.js';
 

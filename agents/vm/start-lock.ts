@@ -1,101 +1,48 @@
 // SPDX-License-Identifier: Apache-2.0
 import { randomBytes } from 'node:crypto';
+import type { ClusterView } from '../../lib/cluster/index.js';
 import { ExecFailed } from '../../lib/exec/index.js';
 import type { Logger } from '../../lib/log/index.js';
 import { Ocf, OcfError } from '../../lib/ocf/index.js';
-import { sleep, type Deadline } from '../../lib/time/index.js';
-import { isRecord, messageOf } from '../../lib/unknown/index.js';
-import { cephClientOptions, parseJson, type CephClient, type HeaderObject } from './rbd.js';
-import type { Exec } from './virsh.js';
-
-/** The lock's name on the header object. librbd's own lock there is `rbd_lock`: QEMU never meets this one. */
-export const startLockName = 'seapath-start';
-
-/** A holder of the start lock, as `rados lock info` names it. */
-export interface StartLocker {
-  readonly name: string;
-  readonly cookie: string;
-  readonly description: string;
-  readonly expiration: string;
-  readonly address: string;
-}
-
-/** Where start locks live: `RadosLocks` in production, an in-memory store in unit tests. */
-export interface StartLockStore {
-  /** Takes the start lock for `durationS`; 'busy' while another holder has it. */
-  take(header: HeaderObject, cookie: string, durationS: number, description: string, deadline: Deadline): Promise<'taken' | 'busy'>;
-  holders(header: HeaderObject, deadline: Deadline): Promise<StartLocker[]>;
-  release(header: HeaderObject, locker: StartLocker, deadline: Deadline): Promise<void>;
-}
-
-/** The advisory-lock commands of `rados` on one header object. */
-export class RadosLocks implements StartLockStore {
-  constructor(
-    private readonly client: CephClient,
-    private readonly exec: Exec,
-  ) {}
-
-  async take(header: HeaderObject, cookie: string, durationS: number, description: string, deadline: Deadline): Promise<'taken' | 'busy'> {
-    const flags = ['--lock-cookie', cookie, '--lock-duration', String(durationS), '--lock-description', description];
-    const argv = this.argv(['lock', 'get'], header, flags);
-    const r = await this.exec(argv, { deadline, okExitCodes: [1] });
-    if (r.exitCode === 0) return 'taken';
-    if (/\(16\) Device or resource busy/.test(r.stderr)) return 'busy';
-    throw new ExecFailed(argv, r.exitCode, r.stderr, false);
-  }
-
-  async holders(header: HeaderObject, deadline: Deadline): Promise<StartLocker[]> {
-    const r = await this.exec(this.argv(['lock', 'info'], header, []), { deadline });
-    return parseStartLockers(r.stdout);
-  }
-
-  async release(header: HeaderObject, locker: StartLocker, deadline: Deadline): Promise<void> {
-    await this.exec(this.argv(['lock', 'break'], header, ['--lock-cookie', locker.cookie], locker.name), { deadline });
-  }
-
-  // As for rbd: the subcommand first, for ExecFailed's message; names after `--`.
-  private argv(subcommand: readonly string[], header: HeaderObject, flags: readonly string[], ...more: string[]): [string, ...string[]] {
-    const where = [`--pool=${header.pool}`, ...(header.namespace !== undefined ? [`--namespace=${header.namespace}`] : [])];
-    return ['rados', ...subcommand, ...flags, ...where, ...cephClientOptions(this.client), '--', header.object, startLockName, ...more];
-  }
-}
-
-/** The lockers in `rados lock info` JSON: `{"name":…,"lockers":[{"name":"client.4120","cookie":…,…}]}`. */
-export function parseStartLockers(json: string): StartLocker[] {
-  const doc = parseJson(json, 'rados lock info');
-  const lockers = isRecord(doc) && Array.isArray(doc.lockers) ? (doc.lockers as unknown[]) : [];
-  const text = (v: unknown): string => (typeof v === 'string' ? v : '');
-  return lockers.filter(isRecord).map((l) => ({
-    name: text(l.name),
-    cookie: text(l.cookie),
-    description: text(l.description),
-    expiration: text(l.expiration),
-    address: text(l.addr),
-  }));
-}
+import { sleep, stepDeadline, type Deadline } from '../../lib/time/index.js';
+import { messageOf } from '../../lib/unknown/index.js';
+import { judgeHolder } from './holder-evidence.js';
+import { breakCommand, type StartLocker, type StartLockStore } from './rados-locks.js';
+import type { HeaderObject } from './rbd.js';
 
 export interface StartLockOptions {
   readonly headerOf: (image: string, deadline: Deadline) => Promise<HeaderObject>;
   readonly locks: StartLockStore;
   /** The node this start runs on, named in the lock for whoever meets it. */
   readonly node: string;
-  /** How long to wait for another start to end. */
+  /** The Ceph user the commands run as, for exit reasons (`client.admin`). */
+  readonly user: string;
+  /** How long to wait for another start to end; the guard's look needs the last seconds of it. */
   readonly waitDeadline: Deadline;
   /** The action's own deadline: the lock expires a little after it, should this process be killed. */
   readonly actionDeadline: Deadline;
+  /** The cluster, read at most once per action; undefined where it cannot be read. */
+  readonly readCluster: () => Promise<ClusterView | undefined>;
   readonly log: Logger;
   readonly everyMs?: number;
 }
 
 export interface HeldStartLocks {
-  /** Gives the locks back; a failure is a warning (each expires on its own), never the action's. */
-  release(deadline: Deadline): Promise<void>;
+  /**
+   * Gives the locks back once the start is over, unless it failed by timing out (`failure`): libvirt
+   * may then still be starting QEMU, which opens the images later, so the locks stay until they
+   * expire. A failure to give one back is a warning, never the action's.
+   */
+  release(deadline: Deadline, failure?: unknown): Promise<void>;
 }
 
-interface Taken {
+interface Target {
   readonly image: string;
   readonly header: HeaderObject;
 }
+
+// What the guard's look after the locks needs at least: rbd status and rbd lock ls, a cluster read.
+const lookReserveMs = 3000;
 
 /**
  * Takes the start lock of every image the guard checks, waiting while another node's start holds
@@ -103,80 +50,120 @@ interface Taken {
  * the images open: from then on its watch is what any other start meets. Without it two starts at
  * the same moment (a split brain with STONITH off, a start by hand) both find the images free and
  * both run the VM. A RADOS advisory lock on the image's header object, taken for the action's
- * budget: Ceph lets it expire should this process be killed holding it.
+ * budget: Ceph lets it expire should this process be killed holding it. The lock of a start whose
+ * node was fenced since (judgeHolder) is broken.
  */
 export async function takeStartLocks(vmName: string, images: readonly string[], options: StartLockOptions): Promise<HeldStartLocks> {
-  const { locks, log, waitDeadline } = options;
+  const { locks, log } = options;
   const cookie = randomBytes(8).toString('hex');
-  const description = `${vmName} starting on ${options.node}`;
   // The same order on every node, so that two starts never each hold one image the other waits for.
-  const sorted = [...images].sort();
-  const headers = await Promise.all(
-    sorted.map((image) =>
-      options.headerOf(image, waitDeadline.within(10_000)).catch((e: unknown) => {
-        throw lockFailure(vmName, image, 'cannot find its header object', e);
-      }),
-    ),
+  const targets: Target[] = await Promise.all(
+    [...images].sort().map(async (image) => {
+      try {
+        return { image, header: await options.headerOf(image, options.waitDeadline.within(10_000)) };
+      } catch (e) {
+        throw lockFailure(vmName, image, 'cannot find its header object', options.user, e);
+      }
+    }),
   );
-  const taken: Taken[] = [];
+  // Before each take: a `lock get` that timed out may have taken the lock all the same.
+  const tried: Target[] = [];
   const held: HeldStartLocks = {
-    release: (deadline) => releaseAll(taken, cookie, locks, log, deadline),
+    release: async (deadline, failure) => {
+      if (failure instanceof ExecFailed && failure.timedOut) {
+        log.warn(`keeping the start lock of ${vmName} until it expires: libvirt may still be starting it`);
+        return;
+      }
+      await releaseAll(tried, cookie, locks, log, deadline);
+    },
   };
   try {
-    for (const [i, image] of sorted.entries()) {
-      const header = headers[i] as HeaderObject;
-      await takeOne(vmName, image, header, cookie, description, options);
-      taken.push({ image, header });
+    for (const target of targets) {
+      tried.push(target);
+      await takeOne(vmName, target, cookie, options);
     }
   } catch (e) {
-    await held.release(waitDeadline.within(5000));
+    await releaseAll(tried, cookie, locks, log, stepDeadline(options.actionDeadline, 5000));
     throw e;
   }
   return held;
 }
 
-async function takeOne(
-  vmName: string,
-  image: string,
-  header: HeaderObject,
-  cookie: string,
-  description: string,
-  options: StartLockOptions,
-): Promise<void> {
+async function takeOne(vmName: string, { image, header }: Target, cookie: string, options: StartLockOptions): Promise<void> {
   const { locks, log, waitDeadline } = options;
   const everyMs = options.everyMs ?? 500;
+  const lockDeadline = waitDeadline.leaving(lookReserveMs);
+  const description = `${vmName} starting on ${options.node}`;
+  const broken = new Set<string>();
   let reported = '';
   for (;;) {
     const durationS = Math.ceil(options.actionDeadline.remainingMs() / 1000) + 5;
-    const answer = await locks.take(header, cookie, durationS, description, waitDeadline.within(10_000)).catch((e: unknown) => {
-      throw lockFailure(vmName, image, 'cannot take its start lock', e);
-    });
+    let answer: 'taken' | 'busy';
+    try {
+      answer = await locks.take(header, cookie, durationS, description, waitDeadline.within(10_000));
+    } catch (e) {
+      throw lockFailure(vmName, image, 'cannot take its start lock', options.user, e);
+    }
     if (answer === 'taken') return;
     // Who holds it is for the messages only: one given back in between, or unreadable, is waited on all the same.
     const holder: StartLocker | undefined = (await locks.holders(header, waitDeadline.within(10_000)).catch(() => []))[0];
+    if (holder !== undefined && !broken.has(holder.cookie) && (await breakIfFenced(vmName, image, header, holder, options))) {
+      broken.add(holder.cookie);
+      continue;
+    }
     const who = holder !== undefined ? holderOf(holder) : 'another client';
     const lock =
       holder !== undefined
         ? `start lock on ${image} held by ${holder.name} at ${holder.address} until ${holder.expiration}`
         : `start lock on ${image}`;
-    if (waitDeadline.remainingMs() < everyMs + 500)
+    if (lockDeadline.remainingMs() < everyMs + 500)
       throw new OcfError(
         Ocf.ERR_GENERIC,
         // Pacemaker keeps the first 128 characters of an exit reason: who and what first.
         `refusing to start ${vmName}: ${who} is starting it (${lock}). Two starts of one VM at once: ` +
-          'are the nodes in one cluster? If that start is dead, its lock expires by then' +
-          (holder !== undefined ? `; or break it: ${breakCommand(header, holder)}` : ''),
+          'are the nodes in one cluster? A start that died leaves its lock until its own timeout ends' +
+          (holder !== undefined ? `; to remove it by hand: ${breakCommand(header, holder)}` : ''),
       );
     if (lock !== reported)
-      log.info(`${who} is starting ${vmName} (${lock}): waiting up to ${Math.round(waitDeadline.remainingMs() / 1000)} s for it to end`);
+      log.info(`${who} is starting ${vmName} (${lock}): waiting up to ${Math.round(lockDeadline.remainingMs() / 1000)} s for it to end`);
     reported = lock;
-    await sleep(everyMs, waitDeadline);
+    await sleep(everyMs, lockDeadline);
   }
 }
 
-async function releaseAll(taken: readonly Taken[], cookie: string, locks: StartLockStore, log: Logger, deadline: Deadline): Promise<void> {
+/** Breaks the lock of a start whose node was fenced after it was last active: that start is dead. */
+async function breakIfFenced(
+  vmName: string,
+  image: string,
+  header: HeaderObject,
+  holder: StartLocker,
+  options: StartLockOptions,
+): Promise<boolean> {
+  const verdict = judgeHolder(
+    vmName,
+    { kind: 'lock', client: holder.name, address: holder.address, lockId: holder.cookie },
+    await options.readCluster(),
+  );
+  if (verdict.kind !== 'fenced') return false;
+  try {
+    await options.locks.release(header, holder, options.waitDeadline.within(10_000));
+  } catch (e) {
+    options.log.warn(`cannot break the start lock on ${image} of ${verdict.node}, fenced: ${messageOf(e)}`);
+    return false;
+  }
+  options.log.info(`broke the start lock on ${image} of ${verdict.node}, fenced at ${new Date(verdict.fencedAtMs).toISOString()}`);
+  return true;
+}
+
+async function releaseAll(
+  targets: readonly Target[],
+  cookie: string,
+  locks: StartLockStore,
+  log: Logger,
+  deadline: Deadline,
+): Promise<void> {
   await Promise.all(
-    taken.map(async ({ image, header }) => {
+    targets.map(async ({ image, header }) => {
       try {
         const ours = (await locks.holders(header, deadline)).find((l) => l.cookie === cookie);
         if (ours !== undefined) await locks.release(header, ours, deadline);
@@ -187,21 +174,16 @@ async function releaseAll(taken: readonly Taken[], cookie: string, locks: StartL
   );
 }
 
-function breakCommand(header: HeaderObject, holder: StartLocker): string {
-  const where = `--pool=${header.pool}${header.namespace !== undefined ? ` --namespace=${header.namespace}` : ''}`;
-  return `rados ${where} lock break ${header.object} ${startLockName} ${holder.name} --lock-cookie ${holder.cookie}`;
-}
-
 function holderOf(locker: StartLocker): string {
   return /^.+ starting on (\S+)$/.exec(locker.description)?.[1] ?? `${locker.name} at ${locker.address}`;
 }
 
-function lockFailure(vmName: string, image: string, what: string, e: unknown): OcfError {
+function lockFailure(vmName: string, image: string, what: string, user: string, e: unknown): OcfError {
   const denied = e instanceof ExecFailed && /\((1|13)\) (Operation not permitted|Permission denied)/.test(e.stderr);
   const detail = e instanceof ExecFailed && e.timedOut ? 'Ceph did not answer in time' : messageOf(e);
   return new OcfError(
     denied ? Ocf.ERR_PERM : Ocf.ERR_GENERIC,
-    `refusing to start ${vmName}: ${image}: ${what}${denied ? ': the Ceph user needs osd caps profile rbd' : ''}: ${detail}`,
+    `refusing to start ${vmName}: ${image}: ${what}${denied ? `: ${user} needs osd caps profile rbd` : ''}: ${detail}`,
     { cause: e },
   );
 }

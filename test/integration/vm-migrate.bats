@@ -191,7 +191,9 @@ _beat() { libvirt_guest_heartbeat "$VM_DIR/vmm.serial"; }
   [ "$(vm_state a vml)" = absent ]
   # released within the wait: the start goes on
   (sleep 3 && ceph_rados --pool=rbd lock break "$header" seapath-start "$(_start_locker "$header")" --lock-cookie other) &
+  local breaker=$!
   OCF_TIMEOUT_MS=30000 run vm_agent a start vml
+  wait "$breaker"
   echo "$output"
   [ "$status" -eq 0 ]
   [[ $output == *"nodeX is starting vml"*"waiting"* ]]
