@@ -31,25 +31,18 @@ const recurring = { OCF_RESKEY_CRM_meta_interval: '10000' };
 
 let qemu: ChildProcess | undefined;
 /** A process whose /proc/<pid>/cmdline is the one libvirt gives QEMU for domain `name` (vmq). */
-function startQemuStandIn(name = 'vmq', id = name === 'vmq' ? uuid : '0b2f6a3c-0000-4f5a-8b9c-0d1e2f3a4b5c'): ChildProcess {
-  qemu = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', '--', '-name', `guest=${name},debug-threads=on`, '-uuid', id], {
+function startQemuStandIn(name = 'vmq', id = name === 'vmq' ? uuid : '0b2f6a3c-0000-4f5a-8b9c-0d1e2f3a4b5c', uid?: number): ChildProcess {
+  // As another user, /bin/sh: this checkout's node may sit where that user cannot go.
+  const [program, loop] =
+    uid === undefined ? [process.execPath, ['-e', 'setInterval(() => {}, 1000)', '--']] : ['/bin/sh', ['-c', 'while :; do sleep 1; done']];
+  qemu = spawn(program, [...loop, '-name', `guest=${name},debug-threads=on`, '-uuid', id], {
     argv0: '/usr/bin/qemu-system-x86_64',
     stdio: 'ignore',
+    ...(uid !== undefined ? { cwd: '/', uid, gid: uid } : {}),
   });
   return qemu;
 }
 
-/** The same command line from a process of `uid` (/bin/sh: this checkout's node may sit where that user cannot go). */
-function startQemuImitation(uid: number): ChildProcess {
-  qemu = spawn('/bin/sh', ['-c', 'while :; do sleep 1; done', '-name', 'guest=vmq,debug-threads=on', '-uuid', uuid], {
-    argv0: '/usr/bin/qemu-system-x86_64',
-    stdio: 'ignore',
-    cwd: '/',
-    uid,
-    gid: uid,
-  });
-  return qemu;
-}
 const alive = (p: ChildProcess): boolean => {
   try {
     return !/^\S+ \(.*\) [ZX]/.test(readFileSync(`/proc/${p.pid}/stat`, 'utf8'));
@@ -121,7 +114,7 @@ describe("libvirt unreachable, the domain's QEMU alive in /proc", () => {
   });
 
   it("a local user's process that calls itself vmq's QEMU is not: probe 7, and stop leaves it running", async () => {
-    const imitation = startQemuImitation(65534); // nobody
+    const imitation = startQemuStandIn('vmq', uuid, 65534); // nobody
     await settle();
     expect((await runAction(agent, 'monitor', env(probe))).exitCode).toBe(7);
     const s = await runAction(agent, 'stop', env({}));
