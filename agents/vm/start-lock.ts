@@ -4,7 +4,7 @@ import type { ClusterView } from '../../lib/cluster/index.js';
 import { ExecFailed } from '../../lib/exec/index.js';
 import type { Logger } from '../../lib/log/index.js';
 import { Ocf, OcfError } from '../../lib/ocf/index.js';
-import { sleep, stepDeadline, type Deadline } from '../../lib/time/index.js';
+import { stepDeadline, waitUntil, WaitTimedOut, type Deadline } from '../../lib/time/index.js';
 import { messageOf } from '../../lib/unknown/index.js';
 import { judgeHolder } from './holder-evidence.js';
 import { breakCommand, type StartLocker, type StartLockStore } from './rados-locks.js';
@@ -91,44 +91,58 @@ export async function takeStartLocks(vmName: string, images: readonly string[], 
 
 async function takeOne(vmName: string, { image, header }: Target, cookie: string, options: StartLockOptions): Promise<void> {
   const { locks, log, waitDeadline } = options;
-  const everyMs = options.everyMs ?? 500;
   const lockDeadline = waitDeadline.leaving(lookReserveMs);
   const description = `${vmName} starting on ${options.node}`;
   const broken = new Set<string>();
-  let reported = '';
-  for (;;) {
+  const tryTake = async (): Promise<boolean> => {
     const durationS = Math.ceil(options.actionDeadline.remainingMs() / 1000) + 5;
-    let answer: 'taken' | 'busy';
     try {
-      answer = await locks.take(header, cookie, durationS, description, waitDeadline.within(10_000));
+      return (await locks.take(header, cookie, durationS, description, waitDeadline.within(10_000))) === 'taken';
     } catch (e) {
       throw lockFailure(vmName, image, 'cannot take its start lock', options.user, e);
     }
-    if (answer === 'taken') return;
-    // Who holds it is for the messages only: one given back in between, or unreadable, is waited on all the same.
-    const holder: StartLocker | undefined = (await locks.holders(header, waitDeadline.within(10_000)).catch(() => []))[0];
-    if (holder !== undefined && !broken.has(holder.cookie) && (await breakIfFenced(vmName, image, header, holder, options))) {
-      broken.add(holder.cookie);
-      continue;
-    }
-    const who = holder !== undefined ? holderOf(holder) : 'another client';
-    const lock =
-      holder !== undefined
-        ? `start lock on ${image} held by ${holder.name} at ${holder.address} until ${holder.expiration}`
-        : `start lock on ${image}`;
-    if (lockDeadline.remainingMs() < everyMs + 500)
-      throw new OcfError(
-        Ocf.ERR_GENERIC,
-        // Pacemaker keeps the first 128 characters of an exit reason: who and what first.
-        `refusing to start ${vmName}: ${who} is starting it (${lock}). Two starts of one VM at once: ` +
-          'are the nodes in one cluster? A start that died leaves its lock until its own timeout ends' +
-          (holder !== undefined ? `; to remove it by hand: ${breakCommand(header, holder)}` : ''),
-      );
-    if (lock !== reported)
-      log.info(`${who} is starting ${vmName} (${lock}): waiting up to ${Math.round(lockDeadline.remainingMs() / 1000)} s for it to end`);
-    reported = lock;
-    await sleep(everyMs, lockDeadline);
+  };
+  let holder: StartLocker | undefined;
+  let reported = '';
+  try {
+    await waitUntil(
+      `the start lock on ${image}`,
+      async () => {
+        if (await tryTake()) return true;
+        // Who holds it is for the messages only: one given back in between, or unreadable, is waited on all the same.
+        holder = (await locks.holders(header, waitDeadline.within(10_000)).catch(() => []))[0];
+        if (holder !== undefined && !broken.has(holder.cookie) && (await breakIfFenced(vmName, image, header, holder, options))) {
+          broken.add(holder.cookie);
+          return tryTake();
+        }
+        const lock = describeLock(image, holder);
+        if (lock !== reported)
+          log.info(
+            `${whoHolds(holder)} is starting ${vmName} (${lock}): ` +
+              `waiting up to ${Math.round(lockDeadline.remainingMs() / 1000)} s for it to end`,
+          );
+        reported = lock;
+        return false;
+      },
+      lockDeadline,
+      options.everyMs ?? 500,
+    );
+  } catch (e) {
+    if (!(e instanceof WaitTimedOut)) throw e;
+    throw new OcfError(
+      Ocf.ERR_GENERIC,
+      // Pacemaker keeps the first 128 characters of an exit reason: who and what first.
+      `refusing to start ${vmName}: ${whoHolds(holder)} is starting it (${describeLock(image, holder)}). Two starts of one VM at once: ` +
+        'are the nodes in one cluster? A start that died leaves its lock until its own timeout ends' +
+        (holder !== undefined ? `; to remove it by hand: ${breakCommand(header, holder)}` : ''),
+    );
   }
+}
+
+function describeLock(image: string, holder: StartLocker | undefined): string {
+  return holder !== undefined
+    ? `start lock on ${image} held by ${holder.name} at ${holder.address} until ${holder.expiration}`
+    : `start lock on ${image}`;
 }
 
 /** Breaks the lock of a start whose node was fenced after it was last active: that start is dead. */
@@ -174,7 +188,8 @@ async function releaseAll(
   );
 }
 
-function holderOf(locker: StartLocker): string {
+function whoHolds(locker: StartLocker | undefined): string {
+  if (locker === undefined) return 'another client';
   return /^.+ starting on (\S+)$/.exec(locker.description)?.[1] ?? `${locker.name} at ${locker.address}`;
 }
 
