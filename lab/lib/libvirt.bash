@@ -100,7 +100,7 @@ libvirt_virsh() {
   local uri
   uri=$(libvirt_uri "${1:?usage: libvirt_virsh NAME ARGS...}") || return 1
   shift
-  timeout "${LIBVIRT_VIRSH_TIMEOUT_S:-30}" virsh -q -c "$uri" "$@"
+  timeout --kill-after=5 "${LIBVIRT_VIRSH_TIMEOUT_S:-30}" virsh -q -c "$uri" "$@"
 }
 
 # libvirt_exec NAME CMD...: run CMD where node NAME's libvirtd runs (its namespaces)
@@ -208,15 +208,19 @@ libvirt_start() {
   local listen=
   [ -n "$addr" ] && listen=--listen
   local daemon="exec setsid tini -s -- /usr/sbin/libvirtd $listen --pid-file /run/libvirt/libvirtd.pid"
+  # The shell that waits for libvirtd (in node mode it runs the function $exec names) lives as long as
+  # libvirtd: it makes its redirections itself and closes every other fd. (`proc_spawn ... >log &`
+  # left it holding bash's saved copies of the caller's stdout: a soak that restarted libvirtd and
+  # kept its lab never let the test reading its output see the end of it.)
   if [ -n "$exec" ]; then
     # node mode: the mounts go into the node's mount namespace (it has private propagation)
     # shellcheck disable=SC2086
     $exec /bin/sh -c "$mounts" || { _libvirt_fail "bind mounts in node $name failed"; return 1; }
     # shellcheck disable=SC2086
-    proc_spawn $exec /bin/sh -c "$daemon" </dev/null >"$d/log/libvirtd.stdout" 2>&1 &
+    (exec </dev/null >"$d/log/libvirtd.stdout" 2>&1 && proc_close_fds && $exec /bin/sh -c "$daemon") &
   else
-    proc_spawn setsid unshare --mount --propagation private -- /bin/sh -c "$mounts; $daemon" \
-      </dev/null >"$d/log/libvirtd.stdout" 2>&1 &
+    (exec </dev/null >"$d/log/libvirtd.stdout" 2>&1 && proc_close_fds &&
+      exec setsid unshare --mount --propagation private -- /bin/sh -c "$mounts; $daemon") &
   fi
   disown $! 2>/dev/null
 
@@ -226,7 +230,7 @@ libvirt_start() {
       pid=$(_libvirt_daemon_pid "$name") || pid=
     fi
     if [ -n "$pid" ] && [ -S "$d/run/libvirt-sock" ] &&
-      timeout 5 virsh -q -c "$(libvirt_uri "$name")" version >/dev/null 2>&1; then
+      timeout --kill-after=2 5 virsh -q -c "$(libvirt_uri "$name")" version >/dev/null 2>&1; then
       ready=1; break
     fi
     if [ -n "$pid" ] && ! proc_alive "$pid"; then
@@ -242,7 +246,7 @@ libvirt_start() {
   if [ -n "$addr" ]; then
     ready="" deadline=$(($(proc_now_ms) + 10000))
     while (($(proc_now_ms) < deadline)); do
-      libvirt_exec "$name" timeout 5 virsh -q -c "qemu+tcp://$addr:$LIBVIRT_TCP_PORT/system" version \
+      libvirt_exec "$name" timeout --kill-after=2 5 virsh -q -c "qemu+tcp://$addr:$LIBVIRT_TCP_PORT/system" version \
         >/dev/null 2>&1 && { ready=1; break; }
       sleep 0.05
     done

@@ -10,13 +10,19 @@
 #                                prints those still alive, rc 1 if any
 #   proc_spawn CMD...            run CMD with every fd above 2 closed: a daemon must not keep a
 #                                pipe of its caller open (bats waits for EOF on its fds: a daemon
-#                                holding one hangs the whole run)
+#                                holding one hangs the whole run). For a CMD that forks its daemon
+#                                and returns: `proc_spawn CMD &` would leave the shell running the
+#                                function (it waits for CMD) with every fd of the caller, bash's
+#                                saved copies of redirected ones too. In the background, use
+#                                `(exec <in >out 2>&1 && proc_close_fds && exec CMD) &`.
 #   proc_freeze NAME PID...      move the PIDs into the cgroup-v1 freezer group NAME and freeze
 #                                them: in D state, they survive SIGKILL (as a process stuck on its
 #                                storage does) until thawed; rc 2 where there is no v1 freezer
 #   proc_thaw NAME               thaw the group NAME (a pending SIGKILL then lands) and remove it
 #                                once empty; nothing when it does not exist
 #   proc_thaw_groups_of PID...   thaw the freezer groups the PIDs are in (a power cut ends them)
+#   proc_descendants PID [SID]   pids of PID's descendants (one a line, parents first); with SID,
+#                                only those in that session (not the daemons they started)
 #   proc_now_ms                  wall clock in ms
 #   now                          wall clock, seconds with decimals
 #   since START [END]            seconds from START to END (default: now), one decimal
@@ -99,6 +105,18 @@ proc_thaw_groups_of() {
     echo THAWED >"$freezer_root$group/freezer.state" 2>/dev/null || true
   done
   return 0
+}
+
+proc_descendants() {
+  ps -e -o pid=,ppid=,sid= | awk -v root="${1:?usage: proc_descendants PID [SID]}" -v sid="${2:-}" '
+    { parent[$1] = $2; session[$1] = $3; order[NR] = $1 }
+    END {
+      for (i = 1; i <= NR; i++) {
+        p = order[i]; depth = 0
+        for (q = p; q in parent && q != root && q > 1 && depth < 64; depth++) q = parent[q]
+        if (q == root && p != root && (sid == "" || session[p] + 0 == sid + 0)) print depth, p
+      }
+    }' | sort -n -s -k1,1 | cut -d' ' -f2
 }
 
 proc_now_ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
