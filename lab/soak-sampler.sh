@@ -33,7 +33,11 @@ vcpu_ns() { # PID: total on-CPU ns of its vCPU threads
   echo "$sum"
 }
 
+parent=$PPID
 while :; do
+  # a soak that died without ending its sampler (killed, or a bug) leaves none behind
+  read -r _ _ _ ppid _ <"/proc/$BASHPID/stat"
+  [[ $ppid == "$parent" ]] || exit 0
   now=$(($(date +%s%N) / 1000000))
   [[ -n $prev_sample_ms ]] && ((now - prev_sample_ms > max_gap_ms)) && max_gap_ms=$((now - prev_sample_ms))
   prev_sample_ms=$now

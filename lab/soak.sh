@@ -10,6 +10,9 @@
 #   SOAK_QUIET   seconds the cluster must stay whole to count as recovered (default 12: longer than
 #                the VMs' 10 s monitor interval, so a failure the fault causes later is seen)
 #   SOAK_AGENTS  seapath (default) or stock
+#   SOAK_TIMEOUT_S  seconds after which the soak counts as hung (default: 600 + rounds x (2 x bound
+#                + quiet + 90), more than the slowest run that does not hang): it prints what it was
+#                running, ends it and exits 2
 #   SOAK_KEEP_LAB=1 keeps the lab; SOAK_REUSE_LAB=1 runs on a lab a soak kept, as it is (with the
 #                same SOAK_VMS and SOAK_AGENTS); SOAK_LOGS=DIR keeps the lab's logs there
 # Fault kinds (each cycle of 8 rounds is a seeded permutation of all of them):
@@ -64,16 +67,47 @@ pick() { local i=$((RANDOM % $#)); shift "$i"; REPLY=$1; }
 
 SAMPLER=
 LAB_STARTED=
+WATCHDOG=
 finish() {
   local rc=$1
+  trap - INT TERM
   [[ -n $SAMPLER ]] && kill "$SAMPLER" 2>/dev/null && wait "$SAMPLER" 2>/dev/null
   SAMPLER=
+  # (once it fired, it goes on: what ignored its SIGTERM gets a SIGKILL)
+  [[ -n $WATCHDOG && ! -e $W/hung ]] && kill "$WATCHDOG" 2>/dev/null
+  WATCHDOG=
   if [[ -n $LAB_STARTED && -z ${SOAK_KEEP_LAB:-} ]]; then
     LAB_SAVE_LOGS=${SOAK_LOGS:-} "$LAB" down >/dev/null 2>&1 || log "lab down failed"
   fi
   exit "$rc"
 }
-trap 'log "interrupted"; finish 2' INT TERM
+trap 'if [[ -e $W/hung ]]; then log "stopped: the soak hung (above: in what)"; else log "interrupted"; fi; finish 2' INT TERM
+
+# A command of the soak that never returns (a cluster tool waiting on a daemon that will not answer)
+# must not hang the soak, nor CI that runs it: past SOAK_TIMEOUT_S the watchdog shows what the soak
+# was running, ends it (not the lab's daemons: they run in sessions of their own) and stops the soak.
+TIMEOUT=${SOAK_TIMEOUT_S:-$((600 + ROUNDS * (2 * BOUND + QUIET + 90)))}
+soak_watchdog() {
+  local end pids self=$BASHPID
+  end=$(($(date +%s) + TIMEOUT))
+  # short sleeps, their output nowhere: killed with its subshell, none holds the soak's output open
+  while (($(date +%s) < end)); do sleep 1 >/dev/null 2>&1; done
+  touch "$W/hung"
+  # (not itself: in the list, it would end with its first kill)
+  pids=$(proc_descendants "$$" "$(ps -o sid= -p "$$")" | grep -vx "$self")
+  log "the soak has run for ${TIMEOUT}s (SOAK_TIMEOUT_S): it hangs; what it runs:"
+  # shellcheck disable=SC2086 # one pid a word
+  [[ -z $pids ]] || ps --forest -o pid=,etime=,args= -p "$(echo $pids | tr ' ' ,)" | sed 's/^/    /'
+  # The soak's trap first: bash runs it as soon as the command it waits for ends, before what follows.
+  kill -TERM "$$"
+  # shellcheck disable=SC2086
+  kill -TERM $pids 2>/dev/null
+  sleep 2
+  # shellcheck disable=SC2086
+  kill -KILL $pids 2>/dev/null
+}
+soak_watchdog </dev/null 3>&- &
+WATCHDOG=$!
 
 # --- the lab ---------------------------------------------------------------------------------------
 log "seed $SEED, $ROUNDS rounds, $VMS VMs, agents: $FLAVOUR (replay: SOAK_SEED=$SEED SOAK_ROUNDS=$ROUNDS SOAK_VMS=$VMS)"
@@ -91,10 +125,12 @@ else
 fi
 wait_until 180 "every VM Started" scale_all_started "$VMS" || { log "the VMs did not start"; finish 2; }
 log "lab up, $VMS VMs Started"
-"$REPO/lab/soak-sampler.sh" "$W/sampler" </dev/null >/dev/null 2>&1 &
+"$REPO/lab/soak-sampler.sh" "$W/sampler" </dev/null >/dev/null 2>&1 3>&- &
 SAMPLER=$!
 
 # --- helpers ---------------------------------------------------------------------------------------
+# crm_resource waits up to 60 s for the controller's answers; bounded whatever it meets.
+crm_resource_on_node1() { in_cluster node1 timeout --kill-after=5 90 crm_resource "$@"; }
 node_of_vm_id() { local n; for n in "${LAB_NODES[@]}"; do [[ $(vm_id_of "$n") != "$1" ]] || echo "$n"; done; }
 other_node() { local n; for n in "${LAB_NODES[@]}"; do [[ $n != "$1" ]] && echo "$n"; done; }
 pm_log() { echo "$(node_dir "$1")/fs/var/log/pacemaker/pacemaker.log"; }
@@ -214,7 +250,7 @@ fault_migration() {
   # shellcheck disable=SC2046
   pick $(other_node "$src"); dst=$REPLY
   log "migrate $vm $src -> $dst, kill the target QEMU halfway"
-  in_cluster node1 crm_resource --move --resource "$vm" --node "$dst" >/dev/null 2>&1
+  crm_resource_on_node1 --move --resource "$vm" --node "$dst" >/dev/null 2>&1
   for ((i = 0; i < 400; i++)); do p=$(qemu_of "$dst" "$vm"); [[ -n $p ]] && break; sleep 0.05; done
   if [[ -n $p ]]; then
     sleep 0.3
@@ -243,7 +279,7 @@ fault_move() {
   # shellcheck disable=SC2046
   pick $(other_node "$src"); dst=$REPLY
   log "move $vm $src -> $dst"
-  in_cluster node1 crm_resource --move --resource "$vm" --node "$dst" >/dev/null 2>&1
+  crm_resource_on_node1 --move --resource "$vm" --node "$dst" >/dev/null 2>&1
   wait_until "$BOUND" "$vm on $dst" vm_on "$vm" "$dst" >/dev/null 2>&1 ||
     violation not-running "$vm did not reach $dst"
   echo "$vm" >"$W/clear"
@@ -285,7 +321,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
   fi
   UNFENCED=
   [[ -z $victim ]] || fenced_since_mark | grep -qx "$victim" || UNFENCED=$victim
-  [[ -s $W/clear ]] && in_cluster node1 crm_resource --clear --resource "$(cat "$W/clear")" >/dev/null 2>&1
+  [[ -s $W/clear ]] && crm_resource_on_node1 --clear --resource "$(cat "$W/clear")" >/dev/null 2>&1
   for n in $(fenced_since_mark); do
     if [[ $n != "$victim" ]]; then
       violation fenced "round $r ($kind${victim:+ of $victim}): $n fenced; scheduler: $(fence_reasons "$n")"
@@ -294,12 +330,12 @@ for ((r = 1; r <= ROUNDS; r++)); do
   check_watchers
   # What failed in this round is cleaned up now, so that the next fault starts from a clean slate.
   if [[ $(crm_mon_xml | crm_xpath 'count(//failures/failure)') != 0 ]]; then
-    in_cluster node1 crm_resource --cleanup >/dev/null 2>&1
+    crm_resource_on_node1 --cleanup >/dev/null 2>&1
   fi
 done
 
 # --- the end ---------------------------------------------------------------------------------------
-in_cluster node1 crm_resource --cleanup >/dev/null 2>&1
+crm_resource_on_node1 --cleanup >/dev/null 2>&1
 mark_logs
 await_recovery "$(now)" >/dev/null || violation not-running "not whole after the cleanup at the end"
 for n in $(fenced_since_mark); do violation fenced "after the last round: $n fenced; scheduler: $(fence_reasons "$n")"; done

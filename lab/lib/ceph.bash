@@ -88,9 +88,9 @@ ceph_use() {
 
 # ceph_rbd ARGS... / ceph_ceph ARGS... / ceph_rados ARGS...: run as client.admin (or --id X),
 # where the cluster lives (CEPH_EXEC), bounded by CEPH_CMD_TIMEOUT_S (default 20 s)
-ceph_rbd() { _ceph_daemon timeout "${CEPH_CMD_TIMEOUT_S:-20}" rbd --conf "$CEPH_CONF" "$@"; }
-ceph_ceph() { _ceph_daemon timeout "${CEPH_CMD_TIMEOUT_S:-20}" ceph --conf "$CEPH_CONF" --connect-timeout 10 "$@"; }
-ceph_rados() { _ceph_daemon timeout "${CEPH_CMD_TIMEOUT_S:-20}" rados --conf "$CEPH_CONF" "$@"; }
+ceph_rbd() { _ceph_daemon timeout --kill-after=5 "${CEPH_CMD_TIMEOUT_S:-20}" rbd --conf "$CEPH_CONF" "$@"; }
+ceph_ceph() { _ceph_daemon timeout --kill-after=5 "${CEPH_CMD_TIMEOUT_S:-20}" ceph --conf "$CEPH_CONF" --connect-timeout 10 "$@"; }
+ceph_rados() { _ceph_daemon timeout --kill-after=5 "${CEPH_CMD_TIMEOUT_S:-20}" rados --conf "$CEPH_CONF" "$@"; }
 
 # ceph_start DIR [ADDR]: bootstrap a new cluster in DIR (must not hold one already).
 #   ADDR: mon/OSD address (default: $CEPH_ADDR, else a free 127.118.x.y on loopback)
@@ -182,7 +182,7 @@ EOF
   # the mon is up when a C++ client (30 ms, not the 150 ms python CLI) gets the osdmap
   local deadline=$(($(proc_now_ms) + CEPH_HELPER_WAIT_S * 1000)) up=
   while (($(proc_now_ms) < deadline)); do
-    _ceph_daemon timeout 3 rados --conf "$conf" lspools >/dev/null 2>&1 && { up=1; break; }
+    _ceph_daemon timeout --kill-after=2 3 rados --conf "$conf" lspools >/dev/null 2>&1 && { up=1; break; }
     sleep 0.1
   done
   [ -n "$up" ] ||

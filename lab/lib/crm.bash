@@ -25,7 +25,7 @@ crm_mon_xml() {
   # shellcheck disable=SC2086 # a list of node names
   (($#)) || set -- ${CRM_NODES:-node1 node2 node3}
   for n in "$@"; do
-    in_cluster "$n" timeout 10 crm_mon -1 --inactive --include=attributes --output-as=xml 2>/dev/null && return 0
+    in_cluster "$n" timeout --kill-after=5 10 crm_mon -1 --inactive --include=attributes --output-as=xml 2>/dev/null && return 0
   done
   return 1
 }
@@ -35,7 +35,7 @@ crm_picture() {
   # shellcheck disable=SC2086 # a list of node names
   (($#)) || set -- ${CRM_NODES:-node1 node2 node3}
   for n in "$@"; do
-    in_cluster "$n" timeout 10 crm_mon -1 --include=failcounts 2>/dev/null | sed -n '/^Node List:/,$p' | grep . && return 0
+    in_cluster "$n" timeout --kill-after=5 10 crm_mon -1 --include=failcounts 2>/dev/null | sed -n '/^Node List:/,$p' | grep . && return 0
   done
   echo "crm_mon answered on none of: $*"
 }

@@ -31,7 +31,21 @@ qemu_guest() { # SERIAL_FILE [QEMU OPTIONS...]
 teardown() {
   # shellcheck disable=SC2086 # one word each
   [ -z "${PIDS:-}" ] || kill $PIDS 2>/dev/null || true
-  wait 2>/dev/null || true
+  # shellcheck disable=SC2086
+  [ -z "${PIDS:-}" ] || wait $PIDS 2>/dev/null || true
+  # a soak the suite's test timeout ended: what it had printed
+  [ -n "${SOAK_SHOWN:-}" ] || [ ! -s "$BATS_TEST_TMPDIR/soak.out" ] || cat "$BATS_TEST_TMPDIR/soak.out"
+}
+
+# Runs lab/soak.sh with the environment ENV... and sets status and output as `run` does. Its output
+# goes to a file, not through a pipe `run` would read to its end: a daemon that inherited the pipe
+# would keep the test waiting after the soak ended.
+soak() { # ENV...
+  status=0
+  env "$@" "$BATS_TEST_DIRNAME/../../lab/soak.sh" </dev/null >"$BATS_TEST_TMPDIR/soak.out" 2>&1 || status=$?
+  output=$(<"$BATS_TEST_TMPDIR/soak.out")
+  echo "$output"
+  SOAK_SHOWN=1
 }
 
 @test "the sampler reports two QEMUs executing one guest" {
@@ -62,8 +76,7 @@ teardown() {
 }
 
 @test "a short soak: 3 rounds of random faults on the lab, every invariant held" {
-  run env SOAK_ROUNDS=3 SOAK_LAB_ROOT="$SOAK_LAB" SOAK_KEEP_LAB=1 "$BATS_TEST_DIRNAME/../../lab/soak.sh"
-  echo "$output"
+  soak SOAK_ROUNDS=3 SOAK_LAB_ROOT="$SOAK_LAB" SOAK_KEEP_LAB=1 SOAK_TIMEOUT_S=600
   [ "$status" -eq 0 ]
   [[ $output == *"Invariant violations: 0 "* ]]
   # three faults injected and three recovered, over the table's rows
@@ -75,9 +88,8 @@ teardown() {
   # seed 2 crashes a node first; with a 1 s bound that round does not recover, and round 2 finds the
   # cluster not whole: its victim not fenced yet (crm_mon may still show it online for a few seconds)
   # on the short soak's lab when it kept one (a lab up and deploy less), on a new one otherwise
-  run env SOAK_ROUNDS=8 SOAK_SEED=2 SOAK_BOUND=1 SOAK_LAB_ROOT="$SOAK_LAB" SOAK_REUSE_LAB=1 \
-    SOAK_LOGS="${BATS_RUN_TMPDIR:-/tmp}/soak-logs" "$BATS_TEST_DIRNAME/../../lab/soak.sh"
-  echo "$output"
+  soak SOAK_ROUNDS=8 SOAK_SEED=2 SOAK_BOUND=1 SOAK_LAB_ROOT="$SOAK_LAB" SOAK_REUSE_LAB=1 SOAK_TIMEOUT_S=400 \
+    SOAK_LOGS="${BATS_RUN_TMPDIR:-/tmp}/soak-logs"
   [ "$status" -eq 1 ]
   [[ $output == *"round 1/8: crash"* ]]
   [[ $output == *"VIOLATION not-running: round 1 (crash of node"*"not every VM Started and node online after 1s"* ]]
@@ -86,5 +98,18 @@ teardown() {
   [[ $output == *"### Soak: seed 2, 1 of 8 rounds (stopped: the cluster did not recover)"* ]]
   [[ $output != *"round 2/8:"* ]]
   [[ $output != *"Invariant violations: 0 "* ]]
+  [ ! -e "$SOAK_LAB" ]
+}
+
+@test "a soak that hangs shows what it was running, ends it and the lab, and exits 2" {
+  # 5 s is shorter than the lab's start: the soak "hangs" in lab.sh up
+  soak SOAK_ROUNDS=1 SOAK_LAB_ROOT="$SOAK_LAB" SOAK_TIMEOUT_S=5
+  [ "$status" -eq 2 ]
+  [[ $output == *"the soak has run for 5s (SOAK_TIMEOUT_S): it hangs; what it runs:"* ]]
+  [[ $output == *"lab/lab.sh up"* ]]
+  [[ $output == *"stopped: the soak hung (above: in what)"* ]]
+  [[ $output != *"round 1/1:"* ]]
+  # its lab is down (lab.sh down checks that no namespace, process or mount of it is left)
+  [[ $output != *"lab down failed"* ]]
   [ ! -e "$SOAK_LAB" ]
 }
