@@ -11,6 +11,12 @@ source lab/lib/proc.bash
 # long to finish its last teardown before the session is killed and the run fails. (The lab's
 # daemons start their own sessions; the lab's teardown stops them.)
 exit_grace_s=${INTEGRATION_EXIT_GRACE_S:-300}
+# A test that hangs (a command waiting on what never comes, or `run` reading a pipe that a daemon
+# inherited) would hold the run until CI's limit: when nothing is reported for stall_s (the slowest
+# test takes ~130 s here), the run shows what bats' processes are doing and ends, failed.
+# (BATS_TEST_TIMEOUT does not free a test reading such a pipe, and bats 1.13 leaves its countdown
+# running after a test that fails, holding bats' output for as long.)
+stall_s=${INTEGRATION_STALL_S:-600}
 log=$(mktemp)
 exec {tap}> >(tee "$log")
 tee_pid=$!
@@ -28,8 +34,18 @@ left_behind() {
 }
 
 hung=
+stalled=
 all_reported_at=
+lines=0
+last_line_at=$SECONDS
 while proc_alive "$bats_pid"; do
+  if (($(wc -l <"$log") != lines)); then
+    lines=$(wc -l <"$log")
+    last_line_at=$SECONDS
+  elif ((SECONDS - last_line_at > stall_s)); then
+    stalled=1
+    break
+  fi
   if [[ -z $all_reported_at ]]; then
     p=$(planned)
     [[ -n $p ]] && (($(reported) >= p)) && all_reported_at=$SECONDS
@@ -39,7 +55,11 @@ while proc_alive "$bats_pid"; do
   fi
   sleep 1
 done
-if [[ -n $hung ]]; then
+if [[ -n $stalled ]]; then
+  echo "integration: nothing reported for ${stall_s}s: a test hangs; bats' processes:"
+  ps --forest -o pid=,etime=,args= -s "$bats_pid" | sed 's/^/  /'
+  hung=1
+elif [[ -n $hung ]]; then
   echo "integration: bats did not exit ${exit_grace_s}s after its last test; what the tests left running:"
   left_behind | sed 's/^/  /'
 else

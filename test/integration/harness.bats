@@ -283,6 +283,25 @@ SUITE
   [ -z "$(pgrep -f "bats-exec-test.*$suite")" ]
 }
 
+@test "test/run-integration.sh: a test stuck reading a pipe a daemon holds: the run shows bats' processes and ends" {
+  local suite=$BATS_TEST_TMPDIR/suite.bats marker="hang-$$-$RANDOM"
+  # `run` reads its command's output to the end: a daemon of another session that inherited it keeps
+  # it open, the command itself long gone; killing the test's processes does not end that read
+  cat >"$suite" <<SUITE
+@test "waits on a pipe a daemon holds" { run bash -c "setsid bash -c 'exec -a $marker sleep 40' 3>&- &"; }
+@test "passes" { true; }
+SUITE
+  run env INTEGRATION_STALL_S=4 timeout 30 "$BATS_TEST_DIRNAME/../run-integration.sh" "$suite"
+  pkill -f -- "^$marker" || true
+  echo "$output"
+  [ "$status" -eq 1 ] # not 124: the run ended by itself
+  [[ $output == *"integration: nothing reported for 4s: a test hangs; bats' processes:"* ]]
+  [[ $output == *"waits_on_a_pipe_a_daemon_holds"* ]]
+  [[ $output == *"integration: 0 passed, 0 failed, 0 skipped"* ]]
+  [[ $output == *"integration: only 0 of 2 planned tests ran"* ]]
+  [ -z "$(pgrep -f "bats-exec-test.*$suite")" ]
+}
+
 @test "test/run-integration.sh: a skipped test is counted apart and fails the run" {
   local suite=$BATS_TEST_TMPDIR/suite.bats
   cat >"$suite" <<'SUITE'

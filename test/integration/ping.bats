@@ -242,8 +242,9 @@ ensure_ping_clone() {
   # while a monitor of 20 s runs (timeout 20000/1/3/1100 = 6 s)
   in_node p1 ip address del 192.0.2.23/24 dev eth0
   (sleep 2; in_node p1 ip address add 192.0.2.23/24 dev eth0) 3>&- &
+  local readd=$!
   OCF_TIMEOUT_MS=20000 run ocf_agent n1 ping monitor host_list=192.0.2.23 name="$ATTR" dampen=0 CRM_meta_interval=10000
-  wait
+  wait "$readd"
   echo "$output"
   [ "$status" -eq 0 ]
   [ "$(attrd_value "$ATTR")" = 1 ]

@@ -98,13 +98,14 @@ mac_of() { in_node "$1" cat /sys/class/net/eth0/address; }
   in_node peer ping -c 1 -W 2 2001:db8::11 # the peer knows n1 on the segment
   in_node peer timeout 10 tcpdump -l -n -i eth0 -c 1 'icmp6 and ip6[40] == 136 and src host 2001:db8::41' \
     >"$BATS_TEST_TMPDIR/na" 2>"$BATS_TEST_TMPDIR/na.err" &
+  local capture=$!
   wait_until 5 "tcpdump listening on the peer" grep -q "listening on eth0" "$BATS_TEST_TMPDIR/na.err"
   run ocf_agent n1 vip start ip=2001:db8::41 cidr_netmask=64 nic=eth0
   [ "$status" -eq 0 ]
   run in_node n1 ip -6 -o address show dev eth0
   [[ $output == *"2001:db8::41/64"* ]]
   [[ $output != *"2001:db8::41/64"*tentative* ]]
-  wait
+  wait "$capture"
   grep -q 'neighbor advertisement, tgt is 2001:db8::41' "$BATS_TEST_TMPDIR/na"
   run in_node peer ping -c 1 -W 2 2001:db8::41
   [ "$status" -eq 0 ]

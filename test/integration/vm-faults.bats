@@ -97,8 +97,9 @@ _running_vmf() {
   qemu=$(_running_vmf)
   libvirt_kill a
   ( sleep 3; _libvirtd_restart ) &
+  local restart=$!
   OCF_TIMEOUT_MS=30000 run vm_agent a stop vmf
-  wait
+  wait "$restart"
   echo "$output"
   [ "$status" -eq 0 ]
   [[ $output == *"libvirt does not answer"*"asking again for up to"* ]]
