@@ -382,8 +382,8 @@ node_spawn() {
   shift 2
   (($#)) || _node_die "$usage" || return
   pid=$(node_pid "$name") || return
-  # every fd above 2 closed: a daemon holding a caller's pipe (bats' among them) keeps its reader waiting
-  (proc_close_fds && exec nsenter -t "$pid" --net --mount --uts --wd=/ -- "$@") </dev/null >>"$log" 2>&1 &
+  # nsenter itself, at once (not a shell closing fds first): callers freeze, kill and look up this pid
+  nsenter -t "$pid" --net --mount --uts --wd=/ -- "$@" </dev/null >>"$log" 2>&1 3>&- &
   pid=$!
   disown "$pid" 2>/dev/null || true
   printf '%s\n' "$pid"
