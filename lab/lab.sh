@@ -72,7 +72,7 @@ lab_anchor() {
     export NODE_OWNER_PID=$pid
     return 0
   fi
-  setsid bash -c 'exec -a seapath-lab-anchor sleep infinity' </dev/null >/dev/null 2>&1 &
+  setsid bash -c 'exec -a seapath-lab-anchor sleep infinity' </dev/null >/dev/null 2>&1 3>&- &
   echo $! >"$LAB_ROOT/anchor.pid"
   disown $! 2>/dev/null
   export NODE_OWNER_PID=$!

@@ -70,14 +70,16 @@ LAB_STARTED=
 WATCHDOG=
 finish() {
   local rc=$1
-  trap - INT TERM
+  # a signal now (the watchdog's, if it fired meanwhile) must not cut the lab's teardown short
+  trap 'log "stopping already"' INT TERM
+  [[ -e $W/osd-paused ]] && ceph_resume "$LAB_ROOT/ceph" osd
   [[ -n $SAMPLER ]] && kill "$SAMPLER" 2>/dev/null && wait "$SAMPLER" 2>/dev/null
   SAMPLER=
   # (once it fired, it goes on: what ignored its SIGTERM gets a SIGKILL)
   [[ -n $WATCHDOG && ! -e $W/hung ]] && kill "$WATCHDOG" 2>/dev/null
   WATCHDOG=
   if [[ -n $LAB_STARTED && -z ${SOAK_KEEP_LAB:-} ]]; then
-    LAB_SAVE_LOGS=${SOAK_LOGS:-} "$LAB" down >/dev/null 2>&1 || log "lab down failed"
+    LAB_SAVE_LOGS=${SOAK_LOGS:-} timeout --kill-after=10 300 "$LAB" down >/dev/null 2>&1 || log "lab down failed"
   fi
   exit "$rc"
 }
@@ -241,7 +243,9 @@ fault_libvirtd() {
 }
 fault_osd() {
   log "stop Ceph's OSD for 5 s"
+  touch "$W/osd-paused" # resumed by finish if the soak ends meanwhile
   ceph_pause "$LAB_ROOT/ceph" osd; sleep 5; ceph_resume "$LAB_ROOT/ceph" osd
+  rm -f "$W/osd-paused"
 }
 fault_migration() {
   local vm src dst p i

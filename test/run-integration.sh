@@ -33,6 +33,22 @@ left_behind() {
     END { for (p in line) if (!(parent[p] in line) && p != '"$bats_pid"') print line[p] }'
 }
 
+# Processes of a third session (neither bats' nor this script's) holding a pipe one of bats' processes
+# holds: a daemon that inherited a test's output keeps the test reading it.
+pipe_holders_elsewhere() {
+  local own_sid
+  own_sid=$(ps -o sid= -p $$)
+  awk -v bats="$bats_pid" -v own="$own_sid" '
+    FNR == NR { session[$1] = $2 + 0; next }
+    { split($1, a, "/"); pid = a[3]; holders[$2] = holders[$2] " " pid; if (session[pid] == bats + 0) shared[$2] = 1 }
+    END {
+      for (p in shared) {
+        n = split(holders[p], h, " ")
+        for (i = 1; i <= n; i++) if (session[h[i]] != bats + 0 && session[h[i]] != own + 0) print h[i]
+      }
+    }' <(ps -e -o pid=,sid=) <(find /proc/[0-9]*/fd -lname 'pipe:*' -printf '%h %l\n' 2>/dev/null) | sort -un
+}
+
 hung=
 stalled=
 all_reported_at=
@@ -58,6 +74,12 @@ done
 if [[ -n $stalled ]]; then
   echo "integration: nothing reported for ${stall_s}s: a test hangs; bats' processes:"
   ps --forest -o pid=,etime=,args= -s "$bats_pid" | sed 's/^/  /'
+  holders=$(pipe_holders_elsewhere)
+  if [[ -n $holders ]]; then
+    echo "integration: processes of other sessions holding a pipe of bats' processes:"
+    # shellcheck disable=SC2086 # one pid a word
+    ps -o pid=,etime=,args= -p "$(echo $holders | tr ' ' ,)" | sed 's/^/  /'
+  fi
   hung=1
 elif [[ -n $hung ]]; then
   echo "integration: bats did not exit ${exit_grace_s}s after its last test; what the tests left running:"

@@ -12,6 +12,8 @@ RNG=$REPO/spec/ocf-ra-api-1.1.rng
 setup_file() {
   load helpers/debian-root
   cd "$REPO" || return 1
+  # a line before the long silence of a cold build (test/run-integration.sh ends a run silent for 600 s)
+  echo "# building the package, then a Debian root (a few minutes when its cache is cold)" >&3
   local built
   # shellcheck disable=SC2001 # a prefix on every line
   built=$(make -s deb 2>&1) || { sed 's/^/# /' <<<"$built" >&3; return 1; }

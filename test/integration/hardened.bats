@@ -26,7 +26,7 @@ setup_file() {
   node_create n1 192.0.2.11/24
   node_peer n1 p1 192.0.2.21/24
   # A TCP service on p1 port 7000 for ping's tcp: probes; killed with the node.
-  in_node p1 setsid "$NODE_BIN" -e 'require("net").createServer((s) => s.end()).listen(7000)' </dev/null >/dev/null 2>&1 3>&- &
+  node_spawn p1 /dev/null setsid "$NODE_BIN" -e 'require("net").createServer((s) => s.end()).listen(7000)' >/dev/null
   wait_until 10 "a listener on p1:7000" in_node p1 sh -c 'ss -Hltn "sport = :7000" | grep -q 7000'
   CLUSTER_PACEMAKERD_WRAPPER="$HARDEN --systemd-seccomp" cluster_start n1
   fo_config '. + {

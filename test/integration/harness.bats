@@ -297,6 +297,7 @@ SUITE
   [ "$status" -eq 1 ] # not 124: the run ended by itself
   [[ $output == *"integration: nothing reported for 4s: a test hangs; bats' processes:"* ]]
   [[ $output == *"waits_on_a_pipe_a_daemon_holds"* ]]
+  [[ $output == *"integration: processes of other sessions holding a pipe of bats' processes:"*"$marker"* ]]
   [[ $output == *"integration: 0 passed, 0 failed, 0 skipped"* ]]
   [[ $output == *"integration: only 0 of 2 planned tests ran"* ]]
   [ -z "$(pgrep -f "bats-exec-test.*$suite")" ]
