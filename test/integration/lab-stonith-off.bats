@@ -162,8 +162,8 @@ stop_cluster_daemons() {
   on=$(vm1_node_from node1 60)
   peer=$(peer_of "$on")
   in_cluster "$peer" crm_resource --cleanup --resource vm1 >/dev/null
-  # A shorter start timeout keeps the guard's wait (half of it) short: two refusals in under a minute.
-  in_cluster "$peer" pcs resource update vm1 op start timeout=30s
+  # A shorter start timeout keeps the guard's wait (half of it) short: two refusals in half a minute.
+  in_cluster "$peer" pcs resource update vm1 op start timeout=20s
   in_cluster "$peer" crm_attribute --type crm_config --name maintenance-mode --update true
   wait_until 20 "maintenance mode on $on and $peer" maintenance_seen_by "$on" "$peer"
   start_sampler

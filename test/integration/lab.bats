@@ -60,6 +60,10 @@ vm1_qemu_pids() {
 vm1_qemus() { vm1_qemu_pids | wc -l; }
 sim_requests() { jq -c "select(.operation == \"$1\")" "$LAB_ROOT/sim-requests.jsonl"; }
 vm_id_of() { printf 'i-%08x\n' "$((0x5ea9a700 + ${1#node}))"; }
+# At least COUNT StopVms the simulator answered 503 after line LINES of its request log.
+refused_stops_reach() { # LINES COUNT
+  (($(tail -n +"$(($1 + 1))" "$LAB_ROOT/sim-requests.jsonl" | jq -c 'select(.operation == "StopVms" and .status == 503)' | wc -l) >= $2))
+}
 # Samples the number of vm1 QEMUs every 0.2 s into FILE until the returned pid is killed.
 watch_qemus() {
   (proc_close_fds && _sample_qemus "$1") </dev/null >/dev/null 2>&1 &
@@ -142,8 +146,10 @@ FROZEN_GROUP=seapath-lab-e2e-stuck
   "$LAB" sim-faults '{"operations":{"StopVms":{"failures":{"count":1000,"status":503}}}}'
   samples=$BATS_TEST_TMPDIR/qemus
   watcher=$(watch_qemus "$samples")
+  log_lines=$(wc -l <"$LAB_ROOT/sim-requests.jsonl")
   "$LAB" crash "$victim"
-  sleep 25 # fencing is attempted and fails, again and again
+  # fencing is attempted and fails, again and again (fence_outscale retries within its power_timeout)
+  wait_until 90 "five StopVms of $victim to be refused" refused_stops_reach "$log_lines" 5
   # The survivors list vm1 as still Started on the unclean victim; it must be Started nowhere else.
   run crm_started_elsewhere_than vm1 "$victim"
   failed_status=$status

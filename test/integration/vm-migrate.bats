@@ -202,7 +202,12 @@ _beat() { libvirt_guest_heartbeat "$VM_DIR/vmm.serial"; }
 }
 
 @test "failover after a node dies: its dead QEMU's watch expires, its exclusive lock is stale, start on the survivor runs the VM" {
+  # The OSD drops a silent watch osd_client_watch_timeout after its last ping, and librbd pings every
+  # 5 s: with the file's 5 s a stopped QEMU's watch can be gone before the start looks (0.5-3.5 s here).
+  # 10 s, set when b's QEMU takes its watch, leaves it 5-10 s: the start sees it and waits.
+  ceph_ceph config set osd osd_client_watch_timeout 10
   vm_agent b start vmk
+  ceph_ceph config set osd osd_client_watch_timeout 5
   libvirt_wait_guest_up "$VM_DIR/vmk.serial" 60
   [[ $(ceph_rbd lock ls rbd/system_vmk) == *"auto "*"${VM_NODE_IP[b]}:0/"* ]]
   local before
