@@ -4,13 +4,12 @@ import { readClusterView, type ClusterView } from '../../lib/cluster/index.js';
 import { Ocf, OcfError, type ResourceContext } from '../../lib/ocf/index.js';
 import { stepDeadline, waitUntil, type Deadline } from '../../lib/time/index.js';
 import { domainOf, fetchXmlFromRbd, readConfigFile, writeConfigFile } from './config-source.js';
-import type { DomainXml } from './domain-xml.js';
 import { imagesToGuard } from './guarded-images.js';
 import { domainNameIn, type VmContext, type VmIdentity, type VmState } from './identity.js';
 import { waitUntilImagesFree } from './image-guard.js';
 import { migrationRouteProblem } from './migration.js';
 import { monitorScriptsOf, waitForMonitorScripts } from './monitor-scripts.js';
-import type { Rbd } from './rbd.js';
+import type { HeaderObject, Rbd } from './rbd.js';
 import { libvirtUnreachable, radosLocksFor, rbdFor, savedState, virshFor } from './resource.js';
 import type { VmParams } from './spec.js';
 import { takeStartLocks, type HeldStartLocks } from './start-lock.js';
@@ -78,6 +77,9 @@ export async function start(p: VmParams, ctx: VmContext): Promise<void> {
   const dom = domainOf(text, source);
   const vm: VmIdentity = { ...source, name: dom.name };
   const virsh = virshFor(p);
+  const images = p.check_image_in_use ? imagesToGuard(vm, dom, ctx.log) : [];
+  // The header objects the start locks go on, looked up while libvirt answers: one rbd run less to wait for.
+  const headers = lookUpHeaders(rbd, images, stepDeadline(ctx.deadline, 10_000));
   const before = await virsh.domstate(vm.name, stepDeadline(ctx.deadline, 10_000));
   if (before.kind === 'unreachable') throw libvirtUnreachable(p, before.detail);
   if (before.kind === 'active') {
@@ -91,7 +93,7 @@ export async function start(p: VmParams, ctx: VmContext): Promise<void> {
   }
   if (!isNotDefined(before)) await undefineLeftover(virsh, vm, text, ctx);
 
-  const startLocks = p.check_image_in_use ? await guardImages(p, vm, dom, rbd, ctx) : undefined;
+  const startLocks = images.length > 0 ? await guardImages(p, vm, images, headers, rbd, ctx) : undefined;
   try {
     if (p.start_resources) await startDomainResources(dom, virsh, stepDeadline(ctx.deadline, 20_000));
     ctx.log.info(`starting ${vm.name}`);
@@ -100,20 +102,33 @@ export async function start(p: VmParams, ctx: VmContext): Promise<void> {
     await startLocks?.release(stepDeadline(ctx.deadline, 5000), e);
     throw e;
   }
-  // QEMU has the images open: its watch, not the lock, is what another start meets now.
-  await startLocks?.release(stepDeadline(ctx.deadline, 5000));
-  ctx.state.save({ name: vm.name, uuid: dom.uuid } satisfies VmState);
-  await waitUntil(
-    `${vm.name} to run`,
-    async () => (await virsh.domstate(vm.name, stepDeadline(ctx.deadline, 5000))).kind === 'active',
-    stepDeadline(ctx.deadline),
-    250,
-  );
-  const scripts = monitorScriptsOf(p.monitor_scripts);
-  if (scripts.length > 0) await waitForMonitorScripts(scripts, vm.name, stepDeadline(ctx.deadline));
-  ctx.log.info(`${vm.name} is running`);
-  // The guest runs: a slow CIB cannot turn the start into a failure, even at the timeout.
-  await ctx.bestEffort(`setting the utilization of ${vm.name}`, (deadline) => autosetUtilization(p, dom, ctx, deadline));
+  // QEMU has the images open: its watch, not the lock, is what another start meets now. The locks go
+  // back while the start waits for the domain to run (a release never fails the start), and before it ends.
+  const released = startLocks?.release(stepDeadline(ctx.deadline, 5000));
+  try {
+    ctx.state.save({ name: vm.name, uuid: dom.uuid } satisfies VmState);
+    await waitUntil(
+      `${vm.name} to run`,
+      async () => (await virsh.domstate(vm.name, stepDeadline(ctx.deadline, 5000))).kind === 'active',
+      stepDeadline(ctx.deadline),
+      250,
+    );
+    const scripts = monitorScriptsOf(p.monitor_scripts);
+    if (scripts.length > 0) await waitForMonitorScripts(scripts, vm.name, stepDeadline(ctx.deadline));
+    ctx.log.info(`${vm.name} is running`);
+    // The guest runs: a slow CIB cannot turn the start into a failure, even at the timeout.
+    await ctx.bestEffort(`setting the utilization of ${vm.name}`, (deadline) => autosetUtilization(p, dom, ctx, deadline));
+  } finally {
+    await released;
+  }
+}
+
+/** A lookup per image, started at once; a failed one fails where its header is used (the start lock). */
+function lookUpHeaders(rbd: Rbd, images: readonly string[], deadline: Deadline): ReadonlyMap<string, Promise<HeaderObject>> {
+  const headers = new Map(images.map((image) => [image, rbd.headerObject(image, deadline)] as const));
+  // A start that ends before it takes the locks (the VM already runs) never reads them.
+  for (const header of headers.values()) header.catch(() => undefined);
+  return headers;
 }
 
 /**
@@ -121,14 +136,19 @@ export async function start(p: VmParams, ctx: VmContext): Promise<void> {
  * 45 s (or half the budget) for another start to end or a fenced node's stale watch to expire;
  * the rest starts the VM. Returns the locks, held until QEMU has the images open.
  */
-async function guardImages(p: VmParams, vm: VmIdentity, dom: DomainXml, rbd: Rbd, ctx: VmContext): Promise<HeldStartLocks | undefined> {
-  const images = imagesToGuard(vm, dom, ctx.log);
-  if (images.length === 0) return undefined;
+async function guardImages(
+  p: VmParams,
+  vm: VmIdentity,
+  images: readonly string[],
+  headers: ReadonlyMap<string, Promise<HeaderObject>>,
+  rbd: Rbd,
+  ctx: VmContext,
+): Promise<HeldStartLocks> {
   const waitDeadline = ctx.deadline.within(Math.min(45_000, Math.floor(ctx.deadline.remainingMs() / 2)));
   let cluster: Promise<ClusterView> | undefined;
   const readCluster = (deadline: Deadline): Promise<ClusterView> => (cluster ??= readClusterView(deadline));
   const locks = await takeStartLocks(vm.name, images, {
-    headerOf: (image, deadline) => rbd.headerObject(image, deadline),
+    headerOf: (image, deadline) => headers.get(image) ?? rbd.headerObject(image, deadline),
     locks: radosLocksFor(p),
     node: ctx.nodeName,
     user: rbd.user,
