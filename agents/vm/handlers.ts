@@ -17,6 +17,7 @@ import { startDomainResources } from './start-resources.js';
 import { refuseUnsupportedStockParams, warnNoEffectStockParams } from './stock-params.js';
 import { autosetUtilization } from './utilization.js';
 import { describeStatus, isNotDefined, type Virsh } from './virsh.js';
+import { messageOf } from '../../lib/unknown/index.js';
 
 // The longer handlers have their own files.
 export { migrateFrom, migrateTo } from './migrate.js';
@@ -78,8 +79,9 @@ export async function start(p: VmParams, ctx: VmContext): Promise<void> {
   const vm: VmIdentity = { ...source, name: dom.name };
   const virsh = virshFor(p);
   const images = p.check_image_in_use ? imagesToGuard(vm, dom, ctx.log) : [];
-  // The header objects the start locks go on, looked up while libvirt answers: one rbd run less to wait for.
-  const headers = lookUpHeaders(rbd, images, stepDeadline(ctx.deadline, 10_000));
+  // The header objects the start locks go on, looked up while libvirt answers: one rbd run less to wait
+  // for. Within the guard's wait (guardImages), which a lookup must not outlast.
+  const headers = lookUpHeaders(rbd, images, ctx.deadline.within(Math.min(10_000, Math.floor(ctx.deadline.remainingMs() / 2))));
   const before = await virsh.domstate(vm.name, stepDeadline(ctx.deadline, 10_000));
   if (before.kind === 'unreachable') throw libvirtUnreachable(p, before.detail);
   if (before.kind === 'active') {
@@ -104,7 +106,9 @@ export async function start(p: VmParams, ctx: VmContext): Promise<void> {
   }
   // QEMU has the images open: its watch, not the lock, is what another start meets now. The locks go
   // back while the start waits for the domain to run (a release never fails the start), and before it ends.
-  const released = startLocks?.release(stepDeadline(ctx.deadline, 5000));
+  const released = startLocks
+    ?.release(stepDeadline(ctx.deadline, 5000))
+    .catch((e: unknown) => ctx.log.warn(`cannot give back the start locks of ${vm.name}: ${messageOf(e)}`));
   try {
     ctx.state.save({ name: vm.name, uuid: dom.uuid } satisfies VmState);
     await waitUntil(

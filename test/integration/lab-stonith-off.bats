@@ -199,6 +199,8 @@ stop_cluster_daemons() {
   on=$(vm1_node_from node1 60)
   peer=$(peer_of "$on")
   in_cluster "$peer" crm_resource --cleanup --resource vm1 >/dev/null
+  # room for the guard's wait, the blocklist and the start (not the maintenance test's 20 s)
+  in_cluster "$peer" pcs resource update vm1 op start timeout=30s
   in_cluster "$peer" crm_resource --resource vm1 --set-parameter ceph_client_id --parameter-value noblock
   # vm1 restarts with the new key: started_from would still see the old run before the transition.
   in_cluster "$peer" crm_resource --wait --timeout=90

@@ -60,9 +60,11 @@ vm1_qemu_pids() {
 vm1_qemus() { vm1_qemu_pids | wc -l; }
 sim_requests() { jq -c "select(.operation == \"$1\")" "$LAB_ROOT/sim-requests.jsonl"; }
 vm_id_of() { printf 'i-%08x\n' "$((0x5ea9a700 + ${1#node}))"; }
-# At least COUNT StopVms the simulator answered 503 after line LINES of its request log.
-refused_stops_reach() { # LINES COUNT
-  (($(tail -n +"$(($1 + 1))" "$LAB_ROOT/sim-requests.jsonl" | jq -c 'select(.operation == "StopVms" and .status == 503)' | wc -l) >= $2))
+# At least COUNT StopVms of NODE's VM the simulator answered 503 after line LINES of its request log.
+refused_stops_reach() { # LINES NODE COUNT
+  # shellcheck disable=SC2016 # $vm is jq's
+  local refused='select(.operation == "StopVms" and .status == 503 and (tostring | contains($vm)))'
+  (($(tail -n +"$(($1 + 1))" "$LAB_ROOT/sim-requests.jsonl" | jq -c --arg vm "$(vm_id_of "$2")" "$refused" | wc -l) >= $3))
 }
 # Samples the number of vm1 QEMUs every 0.2 s into FILE until the returned pid is killed.
 watch_qemus() {
@@ -148,8 +150,9 @@ FROZEN_GROUP=seapath-lab-e2e-stuck
   watcher=$(watch_qemus "$samples")
   log_lines=$(wc -l <"$LAB_ROOT/sim-requests.jsonl")
   "$LAB" crash "$victim"
-  # fencing is attempted and fails, again and again (fence_outscale retries within its power_timeout)
-  wait_until 90 "five StopVms of $victim to be refused" refused_stops_reach "$log_lines" 5
+  # fencing is attempted and fails, again and again: fence_outscale asks 1 + api_retries (4) times a
+  # call, so ten refusals are two fence calls
+  wait_until 120 "ten StopVms of $victim to be refused" refused_stops_reach "$log_lines" "$victim" 10
   # The survivors list vm1 as still Started on the unclean victim; it must be Started nowhere else.
   run crm_started_elsewhere_than vm1 "$victim"
   failed_status=$status
