@@ -32,8 +32,7 @@ export async function migrateTo(p: VmParams, ctx: VmContext): Promise<void> {
   // restart the VM, where 6 would stop it on every node.
   const problem = migrationRouteProblem(p);
   if (problem !== undefined) throw new OcfError(Ocf.ERR_GENERIC, `cannot migrate ${vm.name} to ${target}: ${problem}`);
-  // Migration time is downtime budget: child_process directly, without loading execa.
-  const virsh = virshFor(p, query);
+  const virsh = virshFor(p);
   const status = await virsh.domstate(vm.name, stepDeadline(ctx.deadline, 10_000));
   if (status.kind === 'unreachable') throw libvirtUnreachable(p, status.detail);
   if (status.kind !== 'active')
@@ -83,13 +82,13 @@ export async function migrateTo(p: VmParams, ctx: VmContext): Promise<void> {
 export async function migrateFrom(p: VmParams, ctx: VmContext): Promise<void> {
   const source = ctx.resolved;
   const sourceNode = ctx.migrateSource ?? 'the source node';
-  const virsh = virshFor(p, query);
+  const virsh = virshFor(p);
   const known = vmIdentityOrGuess(source, ctx.state, ctx.instance);
   if (known.unknownBecause !== undefined) return refuseUnnamedArrival(virsh, known, sourceNode, ctx);
   // The local copy of the XML names the domain; the VM runs whether or not it can be made (rbd is optional here).
   const fetching =
     source.systemImage && !existsSync(source.config) && which('rbd') !== undefined
-      ? fetchXmlFromRbd(source, rbdFor(p, query), stepDeadline(ctx.deadline, 10_000)).then(
+      ? fetchXmlFromRbd(source, rbdFor(p), stepDeadline(ctx.deadline, 10_000)).then(
           () => undefined,
           (e: unknown) => ctx.log.warn(`cannot refresh ${source.config}: ${messageOf(e)}`),
         )

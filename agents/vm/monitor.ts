@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { existsSync } from 'node:fs';
-import { query, which } from '../../lib/exec/index.js';
+import { which } from '../../lib/exec/index.js';
 import { Ocf, OcfError, type MonitorResult, type ResourceContext } from '../../lib/ocf/index.js';
 import { sleep, stepDeadline } from '../../lib/time/index.js';
 import { fetchXmlFromRbd } from './config-source.js';
@@ -37,7 +37,7 @@ export async function monitor(p: VmParams, ctx: VmContext): Promise<MonitorResul
   }
   // A probe looks before it answers, even where nothing names the domain (a guest migrated in).
   const vm: GuessedIdentity = ctx.isProbe ? vmIdentityOrGuess(source, ctx.state, ctx.instance) : vmIdentityOf(source, ctx.state);
-  const virsh = virshFor(p, query);
+  const virsh = virshFor(p);
   let status = await virsh.domstate(vm.name, ctx.deadline.portion(0.5));
   if (status.kind === 'unreachable' && ctx.deadline.remainingMs() > 3000) {
     // A libvirtd restart takes about a second: ask once more before looking in /proc.
@@ -164,7 +164,7 @@ function pids(processes: readonly QemuProcess[]): string {
  */
 async function noDomainHere(p: VmParams, ctx: ResourceContext): Promise<boolean> {
   if (findAllQemuProcesses().length > 0) return false;
-  const names = await virshFor(p, query).domainNames(ctx.deadline.portion(0.2));
+  const names = await virshFor(p).domainNames(ctx.deadline.portion(0.2));
   return names !== undefined && names.length === 0;
 }
 
@@ -175,7 +175,7 @@ async function noDomainHere(p: VmParams, ctx: ResourceContext): Promise<boolean>
 async function refreshConfigForProbe(p: VmParams, source: VmSource, ctx: ResourceContext): Promise<void> {
   if (which('rbd') === undefined) return;
   try {
-    await fetchXmlFromRbd(source, rbdFor(p, query), stepDeadline(ctx.deadline.portion(0.3)));
+    await fetchXmlFromRbd(source, rbdFor(p), stepDeadline(ctx.deadline.portion(0.3)));
     ctx.log.info(`fetched the domain XML from ${source.systemImage} into ${source.config}`);
   } catch (e) {
     ctx.log.info(`probe: could not fetch the domain XML from ${source.systemImage}: ${messageOf(e)}`);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // What the vm handlers share: the resource's libvirt and Ceph clients, its saved state, its QEMU.
-import { run } from '../../lib/exec/index.js';
+import { query } from '../../lib/exec/index.js';
 import { Ocf, OcfError, type ResourceContext } from '../../lib/ocf/index.js';
 import { uuidFromConfig } from './config-source.js';
 import { isVmState, type VmIdentity, type VmState } from './identity.js';
@@ -10,15 +10,17 @@ import { RadosLocks } from './rados-locks.js';
 import type { VmParams } from './spec.js';
 import { Virsh, type Exec } from './virsh.js';
 
-export function virshFor(p: VmParams, exec: Exec = run): Virsh {
+// Every vm action spawns through node:child_process (`query`), never execa: loading execa and its
+// per-call cost were half of a start's own CPU (~85 ms, bench/README.md), paid by every VM at a cold start.
+export function virshFor(p: VmParams, exec: Exec = query): Virsh {
   return new Virsh(p.hypervisor, exec);
 }
 
-export function rbdFor(p: VmParams, exec: Exec = run): Rbd {
+export function rbdFor(p: VmParams, exec: Exec = query): Rbd {
   return new Rbd(cephClientOf(p), exec);
 }
 
-export function radosLocksFor(p: VmParams, exec: Exec = run): RadosLocks {
+export function radosLocksFor(p: VmParams, exec: Exec = query): RadosLocks {
   return new RadosLocks(cephClientOf(p), exec);
 }
 

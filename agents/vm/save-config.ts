@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import { run, which } from '../../lib/exec/index.js';
+import { query, which } from '../../lib/exec/index.js';
 import type { ResourceContext } from '../../lib/ocf/index.js';
 import type { Deadline } from '../../lib/time/index.js';
 import { configTextIfReadable, writeConfigFile, xmlMetaKey } from './config-source.js';
@@ -28,7 +28,7 @@ export async function saveConfig(
     if (xml.trim() === '') return ctx.log.warn(`the definition of ${vm.name} is empty: ${vm.config} is left as it is`);
     parseDomainXml(xml);
     // '-' makes virt-xml-validate copy stdin to a file: given /dev/stdin, a pipe, it says "does not exist".
-    if (which('virt-xml-validate') !== undefined) await run(['virt-xml-validate', '-', 'domain'], { deadline, input: xml });
+    if (which('virt-xml-validate') !== undefined) await query(['virt-xml-validate', '-', 'domain'], { deadline, input: xml });
     if (configTextIfReadable(vm.config) === xml) return;
     writeConfigFile(vm.config, xml);
     ctx.log.info(`saved the definition of ${vm.name} to ${vm.config}`);
@@ -41,7 +41,7 @@ export async function saveConfig(
       ctx.log.info(`saved the definition of ${vm.name} to the '${xmlMetaKey}' metadata of ${vm.systemImage}`);
     }
     if (sync) {
-      await run(['csync2', '-x', vm.config], { deadline });
+      await query(['csync2', '-x', vm.config], { deadline });
       ctx.log.info(`synchronised ${vm.config} with csync2`);
     }
   } catch (e) {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { existsSync } from 'node:fs';
-import { query, which } from '../../lib/exec/index.js';
+import { which } from '../../lib/exec/index.js';
 import { Ocf, OcfError, type ResourceContext } from '../../lib/ocf/index.js';
 import { sleep, type Deadline } from '../../lib/time/index.js';
 import { qemuOf, rbdFor, virshFor } from './resource.js';
@@ -34,8 +34,7 @@ export async function stop(p: VmParams, ctx: VmContext): Promise<void> {
   const reserves = stopReservesMs(ctx.deadline.remainingMs());
   const gracefulShare = ctx.deadline.leaving(reserves.destroyMs + reserves.killMs);
   if (which('virsh') === undefined) return stopWithoutLibvirt(p, vm, 'virsh is not installed', ctx);
-  // Every stop on a source after a live migration, and every failover's, pays the agent's start: no execa.
-  const virsh = virshFor(p, query);
+  const virsh = virshFor(p);
   const firstQuestion = ctx.deadline.leaving(firstQuestionLeavesMs(ctx.deadline.remainingMs())).within(callMs);
   let status = await virsh.domstate(vm.name, firstQuestion);
   if (status.kind === 'unreachable') status = await waitForLibvirt(virsh, vm.name, status, gracefulShare, ctx);

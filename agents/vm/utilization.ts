@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { XMLParser } from 'fast-xml-parser';
-import { run } from '../../lib/exec/index.js';
+import { query } from '../../lib/exec/index.js';
 import type { ResourceContext } from '../../lib/ocf/index.js';
 import type { Deadline } from '../../lib/time/index.js';
 import type { DomainXml } from './domain-xml.js';
@@ -55,7 +55,7 @@ export async function autosetUtilization(
   for (const attribute of unwanted) {
     if (!current.has(attribute)) continue;
     try {
-      await run(['crm_resource', '--resource', resource, '--utilization', '--delete-parameter', attribute], {
+      await query(['crm_resource', '--resource', resource, '--utilization', '--delete-parameter', attribute], {
         deadline: deadline.within(5000),
         okExitCodes: [105],
       });
@@ -70,7 +70,7 @@ export async function autosetUtilization(
     }
     if (current.get(attribute) === String(value)) continue;
     try {
-      await run(
+      await query(
         ['crm_resource', '--resource', resource, '--utilization', '--set-parameter', attribute, '--parameter-value', String(value)],
         {
           deadline: deadline.within(5000),
@@ -93,7 +93,7 @@ const cibParser = new XMLParser({
 async function utilizationOf(resource: string, deadline: Deadline): Promise<ReadonlyMap<string, string>> {
   // The id goes into an XPath string literal: Pacemaker ids are XML ids, which hold no quote; anything else is not asked.
   if (!/^[A-Za-z0-9_.:-]+$/.test(resource)) throw new Error(`'${resource}' is not a Pacemaker resource id`);
-  const r = await run(['cibadmin', '--query', '--xpath', `//primitive[@id='${resource}']/utilization`], {
+  const r = await query(['cibadmin', '--query', '--xpath', `//primitive[@id='${resource}']/utilization`], {
     deadline: deadline.within(5000),
     okExitCodes: [105],
   });

@@ -2,7 +2,7 @@
 import { ExecFailed, lastLines, type Argv, type RunOptions, type RunResult } from '../../lib/exec/index.js';
 import type { Deadline } from '../../lib/time/index.js';
 
-/** `run` or `query`: the monitor path passes `query` so it never loads execa. */
+/** How a program runs: `query` in the agent, a scripted answer in unit tests. */
 export type Exec = (argv: Argv, options: RunOptions) => Promise<RunResult>;
 
 /** A domain's state as libvirt reports it, or why libvirt could not say. */

@@ -5,8 +5,8 @@ import { ExecFailed } from './exec-failed.js';
 import { trackChild } from './live-children.js';
 
 /**
- * `run` for hot paths (recurring monitors): the same contract, on node:child_process directly,
- * without loading execa at every agent call.
+ * `run` for hot paths (recurring monitors, every vm action): the same contract, on
+ * node:child_process directly, without loading execa at every agent call.
  */
 export function query(argv: Argv, options: RunOptions): Promise<RunResult> {
   // Loaded on first use: child_process pulls in net, stream and dgram, which an agent
@@ -51,6 +51,9 @@ export function query(argv: Argv, options: RunOptions): Promise<RunResult> {
     }
     forget = trackChild(child);
     signal.addEventListener('abort', onAbort, { once: true });
+    // A program that exits without reading its input answers by its exit status: the EPIPE of
+    // the write would otherwise be an unhandled 'error' event, which ends the agent.
+    child.stdin?.on('error', () => {});
     if (options.input !== undefined) child.stdin?.end(options.input);
     else child.stdin?.end();
   });

@@ -25,9 +25,9 @@ export interface RunResult {
 }
 
 /**
- * Runs a program from an argument array under the operation's deadline, through execa.
- * For starts; recurring monitors, vm's stop and live migrations use `query`, which
- * avoids execa's load cost.
+ * Runs a program from an argument array under the operation's deadline, through execa: vip's
+ * address changes. The vm agent and every recurring monitor use `query`, which avoids execa's
+ * load and per-call cost (half of a vm start's own CPU, bench/README.md).
  */
 export async function run(argv: Argv, options: RunOptions): Promise<RunResult> {
   const execa = await loadExeca();

@@ -11,7 +11,7 @@ export function budgetForTimeout(timeoutMs: number): number {
   return Math.floor(timeoutMs - margin);
 }
 
-// Time left after a step times out: to kill its child (execa escalates to SIGKILL after 500 ms)
+// Time left after a step times out: to kill its child (SIGKILL, lib/exec)
 // and report why, before the kit's own deadline answers with a generic reason.
 const reasonMarginMs = 1000;
 

@@ -66,6 +66,14 @@ describe.each([
   it('feeds input on stdin', async () => {
     expect((await exec(['cat'], { deadline: Deadline.after(5000), input: 'secret' })).stdout).toBe('secret');
   });
+
+  it('answers by the exit status when the program exits without reading its input (EPIPE)', async () => {
+    const err = await exec(['sh', '-c', 'exit 2'], { deadline: Deadline.after(5000), input: 'x'.repeat(4_000_000) }).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(ExecFailed);
+    expect((err as ExecFailed).exitCode).toBe(2);
+  });
 });
 
 describe('which', () => {
