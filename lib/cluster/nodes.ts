@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import { run } from '../exec/run.js';
+import { query } from '../exec/query.js';
 import type { Argv, RunOptions, RunResult } from '../exec/run.js';
 import type { Deadline } from '../time/index.js';
 import { parseFenceHistory, type FenceEvent } from './fence-history.js';
@@ -41,7 +41,8 @@ export interface ClusterViewOptions {
  * Any of the three programs failing fails the whole view: a partial view could prove what it should not.
  */
 export async function readClusterView(deadline: Deadline, options: ClusterViewOptions = {}): Promise<ClusterView> {
-  const exec = options.exec ?? run;
+  // query, not execa: the vm start that reads the cluster is typically a failover's.
+  const exec = options.exec ?? query;
   const [mon, cib, cmap] = await Promise.all([
     exec(['crm_mon', '-1', '--output-as=xml', '--include=nodes,fencing'], { deadline }),
     exec(['cibadmin', '--query', '--scope', 'status'], { deadline }),

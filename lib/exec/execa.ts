@@ -10,7 +10,7 @@ let loaded: Promise<Execa> | undefined;
  * execa, loaded at its first use. In the single executable it is not in the startup snapshot that
  * every agent run deserializes (its 240 KB of source cost a vip monitor, which never runs a program
  * through it, 0.9 ms: bench/README.md) but a separate bundle stored as an asset, compiled here by
- * the start, stop and migrate paths that use it. Elsewhere (tests, plain node) it is imported.
+ * vip's start and stop, which use it. Elsewhere (tests, plain node) it is imported.
  */
 export function loadExeca(): Promise<Execa> {
   loaded ??= fromAsset() ?? import('execa').then((m) => m.execa);

@@ -19,7 +19,7 @@ export function query(argv: Argv, options: RunOptions): Promise<RunResult> {
     let child: ReturnType<typeof execFile>;
     let forget = (): void => {};
     // The deadline kills with SIGKILL: execFile would pass its signal on to spawn, which sends SIGTERM
-    // (its killSignal serves only execFile's own timeout), and a child that traps it runs on.
+    // (its killSignal serves only execFile's own kills), and a child that traps it runs on.
     const onAbort = (): void => {
       child.kill('SIGKILL');
     };
@@ -29,6 +29,7 @@ export function query(argv: Argv, options: RunOptions): Promise<RunResult> {
         args,
         {
           maxBuffer: 16 * 1024 * 1024,
+          killSignal: 'SIGKILL', // execFile's own kill, at maxBuffer: a child that traps SIGTERM would run on
           env: { ...process.env, ...options.env, LC_ALL: 'C' },
           encoding: 'utf8',
         },

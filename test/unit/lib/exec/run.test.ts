@@ -76,6 +76,18 @@ describe.each([
   });
 });
 
+describe('query', () => {
+  it('kills with SIGKILL a program whose output passes its limit: one that ignores SIGTERM does not run on', async () => {
+    const began = Date.now();
+    const err = await query(['bash', '-c', "trap '' TERM; head -c 20000000 /dev/zero; sleep 30"], {
+      deadline: Deadline.after(20_000),
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ExecFailed);
+    expect((err as ExecFailed).timedOut).toBe(false);
+    expect(Date.now() - began).toBeLessThan(10_000);
+  });
+});
+
 describe('which', () => {
   it('finds programs without spawning and misses absent ones', () => {
     expect(which('sh')).toMatch(/\/sh$/);
