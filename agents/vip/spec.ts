@@ -163,5 +163,6 @@ export type VipParams = ParamsOf<typeof vipParams>;
 export const vipActions: ActionsSpec = {
   start: { timeout: '20s' },
   stop: { timeout: '20s' },
+  status: { timeout: '20s', interval: '10s', depth: 0 },
   monitor: { timeout: '20s', interval: '10s', depth: 0 },
 };

@@ -224,6 +224,7 @@ export type VmParams = ParamsOf<typeof vmParams>;
 export const vmActions: ActionsSpec = {
   start: { timeout: '90s' },
   stop: { timeout: '90s' },
+  status: { timeout: '30s', interval: '10s', depth: 0 },
   monitor: { timeout: '30s', interval: '10s', depth: 0 },
   migrate_to: { timeout: '120s' },
   migrate_from: { timeout: '60s' },

@@ -3,6 +3,8 @@
 # ocf:seapath:vip, installed, driven as pacemaker-execd drives it, in nodes made of network
 # namespaces on a private segment (TEST-NET addresses only; the host is never touched).
 
+bats_require_minimum_version 1.5.0
+
 setup_file() {
   load ../../lab/lib/node
   node_setup vip
@@ -73,11 +75,18 @@ mac_of() { in_node "$1" cat /sys/class/net/eth0/address; }
   run ocf_agent n1 vip start ip=192.0.2.31 cidr_netmask=24 nic=eth0
   [ "$status" -eq 0 ]
   [ "$(in_node n1 ip -o address show dev eth0 | grep -c ' 192.0.2.31/24 ')" -eq 1 ]
+  # IPaddr2's status: the monitor under another name, and its words on stdout
+  run --separate-stderr ocf_agent n1 vip status ip=192.0.2.31 cidr_netmask=24 nic=eth0
+  [ "$status" -eq 0 ]
+  [ "$output" = running ]
   ocf_agent n1 vip stop ip=192.0.2.31 cidr_netmask=24 nic=eth0
   run ocf_agent n1 vip stop ip=192.0.2.31 cidr_netmask=24 nic=eth0
   [ "$status" -eq 0 ]
   run ocf_agent n1 vip monitor ip=192.0.2.31 CRM_meta_interval=10000
   [ "$status" -eq 7 ]
+  run --separate-stderr ocf_agent n1 vip status ip=192.0.2.31 cidr_netmask=24 nic=eth0
+  [ "$status" -eq 7 ]
+  [ "$output" = stopped ]
 }
 
 @test "failover: the peer's ARP cache follows the address to the second node without asking" {

@@ -3,6 +3,8 @@
 # ocf:seapath:vm on one libvirt node (a) with its disk and XML in a real Ceph (node ceph):
 # ocf-tester, start/monitor/stop on RBD, bad input, and the split-brain guard.
 
+bats_require_minimum_version 1.5.0
+
 setup_file() {
   load vm-helpers
   vm_lab_up a
@@ -54,6 +56,10 @@ _has_watcher() { [ -n "$(ceph_watchers "$VM_CEPH_DIR" "$1")" ]; }
   [[ $(ceph_watchers "$VM_CEPH_DIR" rbd/system_vm1) == "watcher=${VM_NODE_IP[a]}:0/"* ]]
   vm_monitor_is a vm1 0 10000
   vm_monitor_is a vm1 0 0
+  # VirtualDomain's status: the monitor under another name (IPaddr2's words on stdout)
+  VM_AGENT=VirtualDomain run --separate-stderr vm_agent a status vm1
+  [ "$status" -eq 0 ]
+  [ "$output" = running ]
   # starting a running VM succeeds and leaves it alone
   local pid
   pid=$(libvirt_domain_pid a vm1)
@@ -74,6 +80,9 @@ _has_watcher() { [ -n "$(ceph_watchers "$VM_CEPH_DIR" "$1")" ]; }
   ceph_unwatched "$VM_CEPH_DIR" rbd/system_vm1
   vm_monitor_is a vm1 7 10000
   vm_monitor_is a vm1 7 0
+  VM_AGENT=VirtualDomain run --separate-stderr vm_agent a status vm1
+  [ "$status" -eq 7 ]
+  [ "$output" = stopped ]
   run vm_agent a stop vm1
   [ "$status" -eq 0 ]
 }

@@ -134,8 +134,39 @@ describe('action dispatch', () => {
     expect(r.stderr).not.toContain('ocf-exit-reason:');
   });
 
-  it.each(['promote', 'frobnicate', '', 'migrate_to', 'reload-agent'])('unknown or unsupported action %j exits 3', async (action) => {
-    expect((await runAction(running, action, base)).exitCode).toBe(3);
+  it.each(['promote', 'frobnicate', '', 'migrate_to', 'reload-agent', 'status'])(
+    'unknown or unsupported action %j exits 3',
+    async (action) => {
+      expect((await runAction(running, action, base)).exitCode).toBe(3);
+    },
+  );
+
+  it('an agent that lists status answers it with its monitor, as VirtualDomain and IPaddr2 do', async () => {
+    const withStatus = defineResourceAgent({
+      ...running,
+      actions: { ...running.actions, status: { timeout: '20s', interval: '10s', depth: 0 } },
+    });
+    const env = { ...base, OCF_RESOURCE_INSTANCE: 'st', OCF_RESKEY_name: 'x' };
+    expect((await runAction(withStatus, 'methods', {})).stdout.split('\n')).toContain('status');
+    expect((await runAction(withStatus, 'meta-data', {})).stdout).toContain(
+      '<action name="status" timeout="20s" interval="10s" depth="0"/>',
+    );
+    // by hand (no interval) a stopped resource is 7 with no exit reason, as a probe; recurring, with one
+    const byHand = await runAction(withStatus, 'status', env);
+    expect(byHand.exitCode).toBe(7);
+    expect(byHand.stdout).toBe('stopped\n');
+    expect(byHand.stderr).not.toContain('ocf-exit-reason:');
+    expect((await runAction(withStatus, 'status', { ...env, ...recurring })).stderr).toContain('ocf-exit-reason:t st is not running');
+    expect((await runAction(withStatus, 'start', env)).exitCode).toBe(0);
+    const up = await runAction(withStatus, 'status', env);
+    expect(up.exitCode).toBe(0);
+    expect(up.stdout).toBe('running\n');
+    expect((await runAction(withStatus, 'status', { ...env, ...recurring })).exitCode).toBe(0);
+    // an unusable configuration: 7 by hand (nothing can run), 1 when recurring, never 6
+    const unusable = agentThrowing(Ocf.ERR_CONFIGURED, { actions: withStatus.actions });
+    expect((await runAction(unusable, 'status', base)).exitCode).toBe(7);
+    expect((await runAction(unusable, 'status', { ...base, ...recurring })).exitCode).toBe(1);
+    expect((await runAction(running, 'methods', {})).stdout.split('\n')).not.toContain('status');
   });
 
   it('meta-data and usage work with no environment at all', async () => {
