@@ -48,7 +48,7 @@ export async function runDeviceAction<C>(
     }
     case 'on': {
       // fencing.py: 1 + retry_on attempts, each one asking again and polling for power_timeout.
-      const nextPhase = (): Deadline => powerPhaseDeadline(timing.powerTimeoutS, timing.timeoutDisabled);
+      const nextPhase = (): Deadline => powerPhaseDeadline(timing);
       const r = await powerOnWithRetries(agent, c, plugs, 1 + o.retry_on, timing, ctx, nextPhase);
       io.out(r === 'already' ? 'Success: Already ON\n' : 'Success: Powered ON\n');
       return FenceExit.SUCCESS;
@@ -56,12 +56,19 @@ export async function runDeviceAction<C>(
     case 'reboot': {
       await setPowerAndWait(agent, c, plugs, 'off', timing, ctx);
       // As fencing.py: the node is fenced once it is off; power-on is best effort, with
-      // retry_on attempts. Unlike fencing.py under Pacemaker, its wait is bounded (what is left
-      // of the action's power_timeout, 5 to 15 s): a slow boot must not make Pacemaker kill, and
-      // then retry, a reboot whose off was confirmed.
-      const onPhase = Deadline.after(Math.min(rebootOnPhaseMs.max, Math.max(rebootOnPhaseMs.min, ctx.deadline.remainingMs())));
+      // retry_on attempts (none with retry_on=0: the node stays off). Unlike fencing.py under
+      // Pacemaker, its wait is bounded (power_wait, then what is left of the action's
+      // power_timeout, 5 to 15 s): a slow boot must not make Pacemaker kill, and then retry, a
+      // reboot whose off was confirmed.
+      if (o.retry_on === 0) {
+        ctx.log.info(`${plugs.join(', ')} is off (fenced); not powering on: retry_on=0`);
+        io.out('Success: Rebooted\n');
+        return FenceExit.SUCCESS;
+      }
+      const pollMs = Math.min(rebootOnPhaseMs.max, Math.max(rebootOnPhaseMs.min, ctx.deadline.remainingMs()));
+      const onPhase = Deadline.after(Math.round(timing.powerWaitS * 1000) + pollMs);
       try {
-        await powerOnWithRetries(agent, c, plugs, Math.max(1, o.retry_on), timing, { ...ctx, deadline: onPhase }, () => onPhase);
+        await powerOnWithRetries(agent, c, plugs, o.retry_on, timing, { ...ctx, deadline: onPhase }, () => onPhase);
       } catch (e) {
         ctx.log.warn(`${plugs.join(', ')} is off (fenced); power-on is still pending: ${reasonOf(e)}`);
       }

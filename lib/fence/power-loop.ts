@@ -32,9 +32,14 @@ export function isTimeoutDisabled(disableTimeout: string | undefined): boolean {
   return 'value' in parsed && parsed.value;
 }
 
-/** The budget of one power phase (off, or on): power_timeout seconds; 0 or disable_timeout means until killed. */
-export function powerPhaseDeadline(powerTimeoutS: number, timeoutDisabled: boolean): Deadline {
-  return Deadline.after(timeoutDisabled || powerTimeoutS <= 0 ? untilKilledMs : Math.round(powerTimeoutS * 1000));
+/**
+ * The budget of one power phase (off, or on): power_wait, then power_timeout seconds of polls, as
+ * fencing.py counts them (its power_timeout starts after the power_wait sleep); 0 or
+ * disable_timeout means until killed.
+ */
+export function powerPhaseDeadline(timing: PowerTiming): Deadline {
+  if (timing.timeoutDisabled || timing.powerTimeoutS <= 0) return Deadline.after(untilKilledMs);
+  return Deadline.after(Math.round((timing.powerWaitS + timing.powerTimeoutS) * 1000));
 }
 
 /** What a power phase needs from the options. */

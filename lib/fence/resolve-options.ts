@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-import { longName, type FenceOptionsOf, type FenceOptionsSpec } from './option-spec.js';
+import { isFlag, longName, type FenceOptionsOf, type FenceOptionsSpec } from './option-spec.js';
+import { parseBoolean } from '../spec/values.js';
 import { knownName } from './parse-argv.js';
 import type { RawOption } from './parse-stdin.js';
 
@@ -10,6 +11,10 @@ export interface ResolvedOptions<S extends FenceOptionsSpec> {
   readonly values: FenceOptionsOf<S>;
   readonly errors: string[];
   readonly warnings: string[];
+}
+
+function isBooleanWord(value: string): boolean {
+  return value.trim() !== '' && 'value' in parseBoolean(value);
 }
 
 /**
@@ -37,6 +42,12 @@ export function resolveOptions<S extends FenceOptionsSpec>(raw: readonly RawOpti
           `pass ${key}=… on stdin, or use the environment, a configuration file or a ` +
           `${o.secret ? `${key}_file/${key}_script` : `${key}_password_file`} option`,
       );
+      continue;
+    }
+    // fencing.py ignores a flag whose stdin value is not one of its boolean words, an empty one
+    // included: `allow_terminate=` must not switch on what it guards.
+    if (source === 'stdin' && isFlag(o) && !isBooleanWord(value)) {
+      warnings.push(`ignoring ${key}=${value.trim()}: a flag takes 1, yes, on, true, 0, no, off or false; it stays ${String(o.default)}`);
       continue;
     }
     const parsed = o.parse(value);

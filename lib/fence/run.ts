@@ -143,10 +143,10 @@ async function dispatch<C, V>(agent: FenceAgent<FenceOptionsSpec, C, V>, input: 
     statusSleepS: o.stonith_status_sleep,
     timeoutDisabled: isTimeoutDisabled(o.disable_timeout),
   };
-  // off and reboot: power_timeout counts from here, so the delay and the connection are inside it (reboot's
-  // power-on phase comes after, bounded in runDeviceAction). on gets power_timeout per attempt. Everything
-  // else, validation included, has one total budget.
-  const firstPhase = isPowerAction(action) ? powerPhaseDeadline(timing.powerTimeoutS, timing.timeoutDisabled) : undefined;
+  // off and reboot: power_timeout counts from here, so the delay and the connection are inside it, power_wait
+  // is not (as in fencing.py); reboot's power-on phase comes after, bounded in runDeviceAction. on gets
+  // power_wait + power_timeout per attempt. Everything else, validation included, has one total budget.
+  const firstPhase = isPowerAction(action) ? powerPhaseDeadline(timing) : undefined;
   const ctx: FenceContext = { agent: agent.name, action, plugs, log, env: input.env, underFencer, deadline: Deadline.after(queryBudgetMs) };
   // monitor too: Pacemaker runs it every few minutes, validate-all only when the device changes.
   const delayError = ['off', 'reboot', 'validate-all', 'monitor'].includes(action) ? delayProblem(o, timing) : undefined;

@@ -86,7 +86,12 @@ export const standardOptions = {
     order: 200,
     desc: 'Test X seconds for status change after ON/OFF. Honoured under Pacemaker too; 0 means no limit.',
   }),
-  power_wait: second({ valueName: 'seconds', default: 0, order: 200, desc: 'Wait X seconds after issuing ON/OFF.' }),
+  power_wait: second({
+    valueName: 'seconds',
+    default: 0,
+    order: 200,
+    desc: 'Wait X seconds after issuing ON/OFF. power_timeout counts after this wait, as in fencing.py.',
+  }),
   shell_timeout: second({ valueName: 'seconds', default: 3, order: 200, desc: 'Wait X seconds for cmd prompt after issuing command.' }),
   stonith_status_sleep: second({
     valueName: 'seconds',
@@ -101,7 +106,7 @@ export const standardOptions = {
     order: 201,
     desc:
       'Count of attempts to retry power on. The on action tries 1 + retry_on times, as fencing.py does; reboot tries retry_on ' +
-      'times (at least once).',
+      'times, and with 0 leaves the node off.',
   }),
 } as const;
 

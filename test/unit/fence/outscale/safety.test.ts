@@ -97,6 +97,18 @@ describe('a stop that would destroy the VM is refused', () => {
     expect(stateOf('i-0000000e')).toBe('terminated');
   });
 
+  it.each(['allow_terminate=', 'allow_terminate=enabled'])(
+    '%s on stdin is not allow_terminate=true (as fencing.py, a warning): the VM is refused, not deleted',
+    async (line) => {
+      const r = await agent(['action=off', 'port=doomed', line]);
+      expect(r.exitCode).toBe(1);
+      expect(r.stderr).toContain(`ignoring ${line.trim()}: a flag takes 1, yes, on, true, 0, no, off or false; it stays false`);
+      expect(r.stderr).toContain('VM i-0000000e (doomed) has VmInitiatedShutdownBehavior=terminate');
+      expect(requests('StopVms')).toEqual([]);
+      expect(stateOf('i-0000000e')).toBe('running');
+    },
+  );
+
   it('allow_terminate does not make a restart-on-shutdown VM fenceable', async () => {
     const r = await agent(['action=off', 'port=phoenix', 'allow_terminate=true']);
     expect(r.exitCode).toBe(1);
@@ -328,7 +340,7 @@ describe('self-fencing and the race check', () => {
 });
 
 describe('help and version are for the command line', () => {
-  it.each(['help=1', 'version=1', 'version=', 'help=yes'])(
+  it.each(['help=1', 'version=1', 'help=yes'])(
     'a device holding %s does not answer off with success: it fails and stops nothing',
     async (line) => {
       const r = await agent(['action=off', 'port=node2', line]);
@@ -339,8 +351,8 @@ describe('help and version are for the command line', () => {
     },
   );
 
-  it('help=0 is no help and does not get in the way', async () => {
-    expect((await agent(['action=status', 'port=node2', 'help=0'])).exitCode).toBe(0);
+  it.each(['help=0', 'version='])('%s is no help and does not get in the way (an empty value is ignored, as fencing.py)', async (line) => {
+    expect((await agent(['action=status', 'port=node2', line])).exitCode).toBe(0);
   });
 });
 

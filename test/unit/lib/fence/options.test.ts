@@ -74,10 +74,19 @@ describe('stdin options, as pacemaker-fenced writes them', () => {
   it.each([
     ['power_timeout=soon\n', 'power_timeout: expected a time in seconds'],
     ['retry_on=-1\n', 'retry_on: must be at least 0'],
-    ['skip_race_check=maybe\n', 'skip_race_check: expected true or false'],
   ])('%j is an error naming the option', (text, message) => {
     expect(fromStdin(text).errors.join('\n')).toContain(message);
   });
+
+  it.each(['skip_race_check=maybe\n', 'skip_race_check=\n'])(
+    '%j: a flag without a boolean word is left unset, with a warning (fencing.py)',
+    (text) => {
+      const r = fromStdin(text);
+      expect(r.errors).toEqual([]);
+      expect(r.values.skip_race_check).toBe(false);
+      expect(r.warnings.join('\n')).toContain('ignoring skip_race_check=');
+    },
+  );
 });
 
 describe('command-line options, for admins', () => {

@@ -396,6 +396,33 @@ describe('fence kit actions and exit codes', () => {
     expect(Date.now() - started).toBeLessThan(1500);
   });
 
+  it('power_timeout counts after power_wait, as in fencing.py: a plug that settles within both is confirmed off', async () => {
+    const strip = new Strip(new Map([['p1', 'on']]), 700);
+    const r = await stdin(agentFor(strip), 'action=off\nport=p1\nstonith_status_sleep=0.1\npower_wait=0.5\npower_timeout=0.5\n');
+    expect(r.stderr).not.toContain('Timed out');
+    expect(r.stdout).toBe('Success: Powered OFF\n');
+    expect(r.exitCode).toBe(0);
+  });
+
+  it('reboot with retry_on=0 leaves the node off, as fencing.py: off confirmed, no power-on asked', async () => {
+    const strip = new Strip(new Map([['p1', 'on']]));
+    const r = await stdin(agentFor(strip), `action=reboot\nport=p1\nretry_on=0\n${fast}`);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toBe('Success: Rebooted\n');
+    expect(strip.calls).toEqual(['off p1']);
+    expect(strip.get('p1')).toBe('off');
+  });
+
+  it.each(['verbose=', 'verbose=lots'])(
+    'a flag with a value that is no boolean word on stdin (%s) is ignored with a warning',
+    async (line) => {
+      const r = await stdin(agentFor(new Strip(new Map([['p1', 'on']]))), `action=status\nport=p1\n${line}\n`);
+      expect(r.exitCode).toBe(0);
+      expect(r.stderr).toContain(`ignoring ${line}: a flag takes 1, yes, on, true, 0, no, off or false; it stays false`);
+      expect(r.stderr).not.toContain('DEBUG: reading p1');
+    },
+  );
+
   it('delay counts in power_timeout: a plug that settles after the rest of it is not confirmed off', async () => {
     const strip = new Strip(new Map([['p1', 'on']]), 700);
     const r = await stdin(agentFor(strip), 'action=off\nport=p1\nstonith_status_sleep=0.1\ndelay=0.4\npower_timeout=1\n');
