@@ -49,9 +49,10 @@ export const fenceOutscale = defineFenceAgent({
       `(power_wait, default 0, is not: as in fencing.py, power_timeout counts after it), ` +
       `under pacemaker-fenced too (unlike fencing.py, which there sets disable_timeout and polls until Pacemaker kills it): ` +
       `a VM that never stops fails with "Timed out waiting to power OFF"; power_timeout=0 or disable_timeout=true waits until ` +
-      `Pacemaker's SIGKILL at pcmk_off_timeout. Reboot succeeds once off is confirmed; its power-on phase waits what is left ` +
-      `of power_timeout, at least 5 s and at most 15 s, then logs that power-on is still pending: a reboot answers within ` +
-      `power_timeout + 5 s. Keep power_timeout at least 15 s below pcmk_off_timeout and pcmk_reboot_timeout (Pacemaker's ` +
+      `Pacemaker's SIGKILL at pcmk_off_timeout. Reboot succeeds once off is confirmed; its power-on phase waits power_wait, then ` +
+      `what is left of power_timeout, at least 5 s and at most 15 s, then logs that power-on is still pending: a reboot ` +
+      `answers within power_timeout + 2 x power_wait + 5 s. Keep that at least 15 s below pcmk_off_timeout and ` +
+      `pcmk_reboot_timeout (Pacemaker's ` +
       `default for both is stonith-timeout, 60 s), and raise them together. on gives each of its 1 + retry_on attempts ` +
       `power_wait + power_timeout; reboot with retry_on=0 leaves the VM stopped. monitor, list, ` +
       `list-status, status and validate-all finish within 15 s, whatever shell_timeout and api_retries are, to fit ` +

@@ -140,10 +140,11 @@ export const outscaleOptions = {
   power_timeout: override(standardOptions.power_timeout, {
     default: 40,
     desc:
-      'Test X seconds for status change after ON/OFF. Off and reboot count it from the start of the action, delay included; ' +
-      "reboot's power-on then takes at most 5 s more. Honoured under Pacemaker too, so a VM that never stops fails with " +
-      '"Timed out waiting to power OFF" instead of being killed silently; 0 means no limit. The default, 40, fits Pacemaker\'s ' +
-      'default 60 s timeout: raise it together with pcmk_off_timeout and pcmk_reboot_timeout, at least 15 s below them.',
+      'Test X seconds for status change after ON/OFF. Off and reboot count it from the start of the action, delay included, ' +
+      "power_wait not (as in fencing.py); reboot's power-on then takes power_wait and at most 5 s more. Honoured under " +
+      'Pacemaker too, so a VM that never stops fails with "Timed out waiting to power OFF" instead of being killed silently; ' +
+      "0 means no limit. The default, 40, fits Pacemaker's default 60 s timeout: raise it together with pcmk_off_timeout and " +
+      'pcmk_reboot_timeout, keeping power_timeout + 2 x power_wait at least 15 s below them.',
   }),
   shell_timeout: override(standardOptions.shell_timeout, {
     default: 10,

@@ -92,7 +92,7 @@ async function powerOnWithRetries<C>(
   let ctx = firstCtx;
   for (let attempt = 1; ; attempt++) {
     try {
-      // Within a reboot the attempts share the bounded phase; on gives each its power_timeout.
+      // Within a reboot the attempts share the bounded phase; on gives each power_wait + power_timeout.
       return await setPowerAndWait(agent, c, plugs, 'on', timing, ctx);
     } catch (e) {
       if (attempt >= attempts) throw e;

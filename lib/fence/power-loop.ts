@@ -22,7 +22,7 @@ export const untilKilledMs = 24 * 3600 * 1000;
  */
 export const queryBudgetMs = 15_000;
 
-/** reboot's power-on phase: what is left of power_timeout, within these bounds (see runDeviceAction). */
+/** reboot's power-on phase after power_wait: what is left of power_timeout, within these bounds (see runDeviceAction). */
 export const rebootOnPhaseMs = { min: 5_000, max: 15_000 } as const;
 
 /** Whether on/off poll until Pacemaker kills the agent: only when the admin asks (disable_timeout=true). */

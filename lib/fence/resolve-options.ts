@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
 import { isFlag, longName, type FenceOptionsOf, type FenceOptionsSpec } from './option-spec.js';
-import { parseBoolean } from '../spec/values.js';
 import { knownName } from './parse-argv.js';
 import type { RawOption } from './parse-stdin.js';
 
@@ -13,8 +12,11 @@ export interface ResolvedOptions<S extends FenceOptionsSpec> {
   readonly warnings: string[];
 }
 
+// fencing.py's words for a flag on stdin (parseBoolean also takes y and n: not here, where fencing.py ignores them).
+const stdinFlagWords = new Set(['1', 'yes', 'on', 'true', '0', 'no', 'off', 'false']);
+
 function isBooleanWord(value: string): boolean {
-  return value.trim() !== '' && 'value' in parseBoolean(value);
+  return stdinFlagWords.has(value.trim().toLowerCase());
 }
 
 /**

@@ -90,7 +90,7 @@ export const standardOptions = {
     valueName: 'seconds',
     default: 0,
     order: 200,
-    desc: 'Wait X seconds after issuing ON/OFF. power_timeout counts after this wait, as in fencing.py.',
+    desc: 'Wait X seconds after issuing ON/OFF. The power_timeout counts after this wait, as in fencing.py.',
   }),
   shell_timeout: second({ valueName: 'seconds', default: 3, order: 200, desc: 'Wait X seconds for cmd prompt after issuing command.' }),
   stonith_status_sleep: second({

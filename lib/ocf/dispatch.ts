@@ -65,8 +65,7 @@ async function dispatch(agent: ResourceAgent, asked: string, env: Env, io: Io, s
     return Ocf.ERR_UNIMPLEMENTED;
   }
   // VirtualDomain's and IPaddr2's status, kept for scripts that call it: the monitor, by every measure
-  // (a run by hand, with no interval, is a probe; pcs copies no status operation into the CIB),
-  // printing `running` or `stopped` as IPaddr2's does.
+  // (a run by hand, with no interval, is a probe; pcs copies no status operation into the CIB).
   const action = asked === 'status' ? 'monitor' : asked;
   if (action === 'meta-data') {
     io.out(await metaData(agent));
@@ -89,10 +88,14 @@ async function dispatch(agent: ResourceAgent, asked: string, env: Env, io: Io, s
       if (outcome.code !== Ocf.NOT_RUNNING) base.log.err(`${action} failed (${ocfCodeName(outcome.code)}): ${outcome.reason}`);
       io.err(`${exitReasonPrefix}${oneLine(outcome.reason)}\n`);
     }
-    // IPaddr2's words for its status; its exit code says the same
-    if (asked === 'status' && (outcome.code === Ocf.SUCCESS || outcome.code === Ocf.NOT_RUNNING))
-      io.out(outcome.code === Ocf.SUCCESS ? 'running\n' : 'stopped\n');
     return outcome.code;
+  };
+  // IPaddr2's words for its status, when the monitor itself found the resource running or not: a
+  // status that could not look (a tool or a setting missing) prints nothing.
+  const told = (exit: number, found: OcfCode): number => {
+    if (asked === 'status' && exit === found && (found === Ocf.SUCCESS || found === Ocf.NOT_RUNNING))
+      io.out(found === Ocf.SUCCESS ? 'running\n' : 'stopped\n');
+    return exit;
   };
 
   let p: ParamsOf<ParamsSpec>;
@@ -115,12 +118,12 @@ async function dispatch(agent: ResourceAgent, asked: string, env: Env, io: Io, s
 
   try {
     const code = await withinDeadline(ctx, bestEffort, () => runHandler(agent, action, p, ctx));
-    return finish(code, code === Ocf.NOT_RUNNING ? `${agent.name} ${ctx.instance} is not running` : '');
+    return told(finish(code, code === Ocf.NOT_RUNNING ? `${agent.name} ${ctx.instance} is not running` : ''), code);
   } catch (e) {
     // Validation found the tools; a stop that then cannot run one has not stopped anything (5, as stock).
     if (action === 'stop' && e instanceof ExecFailed && e.notFound) return finish(Ocf.ERR_INSTALLED, e.message, true);
     const { code, reason } = asOcf(e);
-    return finish(code, reason);
+    return told(finish(code, reason), code);
   }
 }
 

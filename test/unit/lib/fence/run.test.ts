@@ -14,6 +14,7 @@ class Strip {
     private readonly powers: Map<string, Power>,
     private readonly settleMs = 150,
     private readonly stuck = new Set<string>(),
+    private readonly onSettleMs = settleMs,
   ) {}
   get(plug: string): Power {
     const t = this.targets.get(plug);
@@ -24,7 +25,7 @@ class Strip {
   }
   set(plug: string, power: Power): void {
     this.calls.push(`${power} ${plug}`);
-    this.targets.set(plug, { power, atMs: Date.now() + this.settleMs });
+    this.targets.set(plug, { power, atMs: Date.now() + (power === 'on' ? this.onSettleMs : this.settleMs) });
   }
 }
 
@@ -404,6 +405,16 @@ describe('fence kit actions and exit codes', () => {
     expect(r.exitCode).toBe(0);
   });
 
+  it("reboot's power-on phase is power_wait, then its bounded polls (at least 5 s): a plug on within both is not pending", async () => {
+    // off settles in 0.15 s; on in 6 s: past the 5 s floor of polls, within power_wait (1.5 s) + 5 s
+    const strip = new Strip(new Map([['p1', 'on']]), 150, new Set(), 6000);
+    const r = await stdin(agentFor(strip), 'action=reboot\nport=p1\nstonith_status_sleep=0.1\npower_wait=1.5\npower_timeout=2\n');
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr).not.toContain('power-on is still pending');
+    expect(strip.calls).toEqual(['off p1', 'on p1']);
+    expect(strip.get('p1')).toBe('on');
+  }, 20_000);
+
   it('reboot with retry_on=0 leaves the node off, as fencing.py: off confirmed, no power-on asked', async () => {
     const strip = new Strip(new Map([['p1', 'on']]));
     const r = await stdin(agentFor(strip), `action=reboot\nport=p1\nretry_on=0\n${fast}`);
@@ -413,7 +424,7 @@ describe('fence kit actions and exit codes', () => {
     expect(strip.get('p1')).toBe('off');
   });
 
-  it.each(['verbose=', 'verbose=lots'])(
+  it.each(['verbose=', 'verbose=lots', 'verbose=y'])(
     'a flag with a value that is no boolean word on stdin (%s) is ignored with a warning',
     async (line) => {
       const r = await stdin(agentFor(new Strip(new Map([['p1', 'on']]))), `action=status\nport=p1\n${line}\n`);

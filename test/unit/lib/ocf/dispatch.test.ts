@@ -164,7 +164,11 @@ describe('action dispatch', () => {
     expect((await runAction(withStatus, 'status', { ...env, ...recurring })).exitCode).toBe(0);
     // an unusable configuration: 7 by hand (nothing can run), 1 when recurring, never 6
     const unusable = agentThrowing(Ocf.ERR_CONFIGURED, { actions: withStatus.actions });
-    expect((await runAction(unusable, 'status', base)).exitCode).toBe(7);
+    const cannotLook = await runAction(unusable, 'status', base);
+    expect(cannotLook.exitCode).toBe(7);
+    expect(cannotLook.stdout).toBe(''); // not "stopped": it could not tell
+    const missingTool = agentThrowing(Ocf.ERR_GENERIC, { actions: withStatus.actions, requires: ['no-such-tool-anywhere'] });
+    expect(await runAction(missingTool, 'status', base)).toMatchObject({ exitCode: 7, stdout: '' });
     expect((await runAction(unusable, 'status', { ...base, ...recurring })).exitCode).toBe(1);
     expect((await runAction(running, 'methods', {})).stdout.split('\n')).not.toContain('status');
   });
