@@ -56,8 +56,9 @@ export function second<const O extends FenceOptionOptions<number>>(o: O): Built<
 /**
  * A flag, false unless given. A bare flag on the command line (`--verbose`) is true; on stdin a
  * flag needs a boolean word, and any other value, an empty one included, leaves it unset with a
- * warning (resolveOptions), as fencing.py does. `skip_race_check=0` means false: fencing.py keeps "0" in its options map, where a presence
- * test reads it as true (the latent bug in fence_aws); here 0/no/off/false are false.
+ * warning (resolveOptions), as fencing.py does. `skip_race_check=0` means false: fencing.py keeps
+ * "0" in its options map, where a presence test reads it as true (the latent bug in fence_aws);
+ * here 0/no/off/false are false.
  */
 export function flag<const O extends FenceOptionOptions<boolean>>(o: O): Built<boolean, O & { default: boolean }> {
   const parse = (raw: string): Parsed<boolean> => (raw.trim() === '' ? { value: true } : parseBoolean(raw));
