@@ -398,17 +398,18 @@ describe('fence kit actions and exit codes', () => {
   });
 
   it('power_timeout counts after power_wait, as in fencing.py: a plug that settles within both is confirmed off', async () => {
-    const strip = new Strip(new Map([['p1', 'on']]), 700);
-    const r = await stdin(agentFor(strip), 'action=off\nport=p1\nstonith_status_sleep=0.1\npower_wait=0.5\npower_timeout=0.5\n');
+    // off lands at 1 s: after power_timeout alone (0.8 s), well within power_wait + power_timeout (2.3 s)
+    const strip = new Strip(new Map([['p1', 'on']]), 1000);
+    const r = await stdin(agentFor(strip), 'action=off\nport=p1\nstonith_status_sleep=0.1\npower_wait=1.5\npower_timeout=0.8\n');
     expect(r.stderr).not.toContain('Timed out');
     expect(r.stdout).toBe('Success: Powered OFF\n');
     expect(r.exitCode).toBe(0);
   });
 
   it("reboot's power-on phase is power_wait, then its bounded polls (at least 5 s): a plug on within both is not pending", async () => {
-    // off settles in 0.15 s; on in 6 s: past the 5 s floor of polls, within power_wait (1.5 s) + 5 s
+    // off settles in 0.15 s; on in 6 s: past the 5 s floor of polls, well within power_wait (3 s) + 5 s
     const strip = new Strip(new Map([['p1', 'on']]), 150, new Set(), 6000);
-    const r = await stdin(agentFor(strip), 'action=reboot\nport=p1\nstonith_status_sleep=0.1\npower_wait=1.5\npower_timeout=2\n');
+    const r = await stdin(agentFor(strip), 'action=reboot\nport=p1\nstonith_status_sleep=0.1\npower_wait=3\npower_timeout=2\n');
     expect(r.exitCode).toBe(0);
     expect(r.stderr).not.toContain('power-on is still pending');
     expect(strip.calls).toEqual(['off p1', 'on p1']);
