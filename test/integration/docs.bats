@@ -92,6 +92,15 @@ doc_examples_accepted() {
 # pcs takes the CIB file as an option (-f); crmsh reads CIB_file.
 with_cib() { if [ "$1" = pcs ]; then echo "pcs -f $2 ${3#pcs }"; else echo "$3"; fi; }
 
+# crmsh creates its user directories at every start, with no guard against a second crm doing the
+# same (userdir.mv_user_files: isdir, then makedirs): on a machine where they do not exist yet, the
+# documents' crm runs side by side fail with FileExistsError. Each test gets a home of its own,
+# made beforehand.
+setup() {
+  export HOME=$BATS_TEST_TMPDIR/home XDG_CONFIG_HOME=$BATS_TEST_TMPDIR/home/.config XDG_CACHE_HOME=$BATS_TEST_TMPDIR/home/.cache
+  mkdir -p -m 0700 "$XDG_CONFIG_HOME/crm" "$XDG_CACHE_HOME/crm"
+}
+
 @test "every crm configure example of the README and docs/ is accepted by crmsh" {
   examples_accepted crm
   echo "# $total crm configure examples accepted" >&3
