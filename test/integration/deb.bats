@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: Apache-2.0
+# integration-lane: side
 # The Debian package: built by `make deb`, checked by lintian, installed with apt into a clean Debian 12
 # root that already holds SEAPATH's own files in /usr/lib/ocf/resource.d/seapath (ptpstatus, and the
 # VirtualDomain its Ansible copies there), upgraded, then purged. The tests run in order on one root.

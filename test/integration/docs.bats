@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: Apache-2.0
+# integration-lane: side
 # Every configuration example of README.md and docs/ is accepted by the real crmsh and pcs, against an
 # offline CIB (CIB_file, pcs -f) and the installed agents' meta-data: a misspelt parameter, a missing
 # required one or a wrong syntax fails here. And every crm example exists in pcs form, and back.
@@ -98,7 +99,7 @@ with_cib() { if [ "$1" = pcs ]; then echo "pcs -f $2 ${3#pcs }"; else echo "$3";
 # made beforehand.
 setup() {
   export HOME=$BATS_TEST_TMPDIR/home XDG_CONFIG_HOME=$BATS_TEST_TMPDIR/home/.config XDG_CACHE_HOME=$BATS_TEST_TMPDIR/home/.cache
-  mkdir -p -m 0700 "$XDG_CONFIG_HOME/crm" "$XDG_CACHE_HOME/crm"
+  mkdir -p "$XDG_CONFIG_HOME/crm" "$XDG_CACHE_HOME/crm"
 }
 
 @test "every crm configure example of the README and docs/ is accepted by crmsh" {

@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: Apache-2.0
+# integration-lane: side
 # Drop-in behaviours of issue 12 observed from outside: vip flush_routes in the kernel's route
 # cache, and the kit's logging as ocf_log does it, in a real one-node cluster's pacemaker.log.
 #

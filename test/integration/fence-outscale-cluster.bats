@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: Apache-2.0
+# integration-lane: side
 # A real fencing run: a one-node Pacemaker cluster with a fence_outscale stonith device (no pcmk_host_map:
 # node names resolve through the VMs' Name tags and Pacemaker's dynamic-list), the Outscale API simulator
 # in the same test node, and `stonith_admin --fence` / `--reboot` of another node.

@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: Apache-2.0
+# integration-lane: side
 # fence_outscale, installed (/usr/sbin/fence_outscale), driven as pacemaker-fenced drives it (key=value on
 # stdin, no argv, PCMK_service=pacemaker-fenced, SIGKILL at the timeout) against the Outscale API simulator.
 # The agent and the simulator share one test node: nothing can reach an address outside it.

@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: Apache-2.0
+# integration-lane: side
 # The installed agents under what SEAPATH's hardened pacemaker.service applies, through the wrapper
 # dist/harden (lab/harden: MemoryDenyWriteExecute, SystemCallFilter=@system-service killing on
 # anything else, NoNewPrivileges, Debian's CapabilityBoundingSet; for the agents' actions also
@@ -202,9 +203,11 @@ syscall_via_perl() { perl -e 'require "syscall.ph"; syscall(&{"SYS_$ARGV[0]"}, 0
   # nothing answers at 192.0.2.99: the monitor waits for its probe for a few seconds
   OCF_INSTANCE=hdsig ocf_agent n1 ping monitor "${params[@]}" CRM_meta_interval=10000 >"$out" 2>&1 &
   job=$!
-  wait_until 5 "the ping monitor running" pgrep -f "$agent" || { cat "$out"; false; }
+  # n1's processes only: a cluster beside this one runs the same monitor
+  local in_n1=(--ns "$(node_pid n1)" --nslist net)
+  wait_until 5 "the ping monitor running" pgrep "${in_n1[@]}" -f "$agent" || { cat "$out"; false; }
   sleep 0.5 # past Node's start, where the inspector's signal handler would be in place
-  pkill -USR1 -f "$agent"
+  pkill "${in_n1[@]}" -USR1 -f "$agent"
   wait "$job" || rc=$?
   cat "$out"
   [ "$rc" -eq 0 ]

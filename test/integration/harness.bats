@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: Apache-2.0
+# integration-lane: side
 #
 # Self-test of the shared harness (lab/lib/node.bash, lab/lib/cluster.bash): nodes
 # are isolated namespaces on a private segment, a real one-node Pacemaker cluster
@@ -314,4 +315,35 @@ SUITE
   [ "$status" -eq 1 ]
   [[ $output == *"integration: skipped: ok 1 skips "*"# skip no precondition"* ]]
   [[ $output == *"integration: 1 passed, 0 failed, 1 skipped"* ]]
+}
+
+@test "test/integration-lanes.sh: a side lane runs beside the main one; lines name their lane, the last sums both; a lane failing fails" {
+  local dir=$BATS_TEST_TMPDIR/suite
+  mkdir -p "$dir"
+  # Each lane's first test waits for the other's: run one after the other, both would fail.
+  cat >"$dir/main.bats" <<'SUITE'
+@test "main meets side" {
+  touch "$LANES_MARK/main"
+  for _ in $(seq 100); do [ ! -e "$LANES_MARK/side" ] || return 0; sleep 0.1; done
+  false
+}
+@test "main passes" { true; }
+SUITE
+  cat >"$dir/side.bats" <<'SUITE'
+# integration-lane: side
+@test "side meets main" {
+  touch "$LANES_MARK/side"
+  for _ in $(seq 100); do [ ! -e "$LANES_MARK/main" ] || return 0; sleep 0.1; done
+  false
+}
+@test "side fails" { false; }
+SUITE
+  run env INTEGRATION_DIR="$dir" LANES_MARK="$BATS_TEST_TMPDIR" timeout 60 "$BATS_TEST_DIRNAME/../integration-lanes.sh"
+  echo "$output"
+  [ "$status" -eq 1 ]
+  [[ $output == *"[main] ok 1 main meets side"* ]]
+  [[ $output == *"[main] ok 2 main passes"* ]]
+  [[ $output == *"[side] ok 1 side meets main"* ]]
+  [[ $output == *"[side] not ok 2 side fails"* ]]
+  [ "${lines[-1]}" = "integration: 3 passed, 1 failed, 0 skipped" ]
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: Apache-2.0
+# integration-lane: side
 # ocf:seapath:ping, installed, in a one-node cluster (node n1) whose pacemaker-attrd receives the
 # score, probing hosts on a peer node (p1) of the same segment. TEST-NET addresses only.
 

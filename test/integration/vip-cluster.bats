@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: Apache-2.0
+# integration-lane: side
 # ocf:seapath:vip through Pacemaker's own tools and a real one-node cluster in a namespace.
 
 setup_file() {

@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: Apache-2.0
+# integration-lane: side
 # ocf:seapath:vip, installed, driven as pacemaker-execd drives it, in nodes made of network
 # namespaces on a private segment (TEST-NET addresses only; the host is never touched).
 
