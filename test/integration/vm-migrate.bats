@@ -142,6 +142,25 @@ _beat() { libvirt_guest_heartbeat "$VM_DIR/vmm.serial"; }
   [ "$(vm_state a vmm)" = running ]
 }
 
+@test "a migration that outlasts migrate_to's timeout is aborted: 1 saying so, the guest runs on in the source, nothing on the target" {
+  vm_needs a vmm
+  local before boot n
+  before=$(_beat); boot=${before%% *}
+  # 1 MiB/s: the guest's pages take well over the few seconds an 8 s timeout leaves the migration
+  OCF_TIMEOUT_MS=8000 run vm_agent a migrate_to vmm migration_transport=tcp migration_speed=1 \
+    CRM_meta_migrate_source=a CRM_meta_migrate_target=b
+  echo "$output"
+  [ "$status" -eq 1 ]
+  [ "$(ocf_exit_reason)" = "live migration of vmm to b did not finish within the migrate_to timeout; it was aborted" ]
+  [ "$(vm_state a vmm)" = running ]
+  wait_until 10 "the target's half to be gone" eval '[ "$(vm_state b vmm)" = absent ]'
+  # the same boot goes on beating on the source, and its disk stays watched from there only
+  n=$(_beat | cut -d' ' -f3)
+  libvirt_wait_guest_beats_after "$VM_DIR/vmm.serial" "$boot" "$((n + 3))" 20
+  [[ $(ceph_watchers "$VM_CEPH_DIR" rbd/system_vmm) == "watcher=${VM_NODE_IP[a]}:0/"* ]]
+  [ "$(ceph_watchers "$VM_CEPH_DIR" rbd/system_vmm | wc -l)" -eq 1 ]
+}
+
 @test "split brain for real: vmm runs on a (behind the cluster's back); start on b refuses and starts nothing" {
   vm_needs a vmm
   run vm_agent b start vmm
