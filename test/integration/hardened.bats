@@ -196,6 +196,15 @@ syscall_via_perl() { perl -e 'require "syscall.ph"; syscall(&{"SYS_$ARGV[0]"}, 0
   ocf_agent n1 ping stop name="$attr" host_list="tcp:192.0.2.21:7000"
 }
 
+# PID blocks, ignores or catches SIGUSR1 (signal 10: bit 9 of /proc's masks).
+_sigusr1_set() {
+  local key mask
+  while read -r key mask; do
+    case $key in SigBlk: | SigIgn: | SigCgt:) ((0x$mask & 0x200)) && return 0 ;; esac
+  done <"/proc/$1/status"
+  return 1
+}
+
 @test "SIGUSR1 opens no debugger in a running agent (Node's inspector has no authentication): the agent ignores it and goes on" {
   local out=$BATS_TEST_TMPDIR/agent.out rc=0 job agent='^/usr/lib/ocf/resource.d/seapath/ping monitor$'
   local params=(name=hdsig host_list=tcp:192.0.2.99:7000 timeout=4 dampen=0)
@@ -204,10 +213,14 @@ syscall_via_perl() { perl -e 'require "syscall.ph"; syscall(&{"SYS_$ARGV[0]"}, 0
   OCF_INSTANCE=hdsig ocf_agent n1 ping monitor "${params[@]}" CRM_meta_interval=10000 >"$out" 2>&1 &
   job=$!
   # n1's processes only: a cluster beside this one runs the same monitor
-  local in_n1=(--ns "$(node_pid n1)" --nslist net)
+  local in_n1=(--ns "$(node_pid n1)" --nslist net) pid
   wait_until 5 "the ping monitor running" pgrep "${in_n1[@]}" -f "$agent" || { cat "$out"; false; }
+  pid=$(pgrep "${in_n1[@]}" -f "$agent")
+  # Until Node's start sets what SIGUSR1 does (blocked, ignored or caught), the default would end the
+  # process: on a cold page cache that start can be slow.
+  wait_until 5 "SIGUSR1 set by Node" _sigusr1_set "$pid"
   sleep 0.5 # past Node's start, where the inspector's signal handler would be in place
-  pkill "${in_n1[@]}" -USR1 -f "$agent"
+  kill -USR1 "$pid"
   wait "$job" || rc=$?
   cat "$out"
   [ "$rc" -eq 0 ]

@@ -409,15 +409,17 @@ dead_link() {
   ocf_agent n1 vip stop ip=192.0.2.68 cidr_netmask=24 nic=eth0
 }
 
+# n1's senders only (a cluster in the other lane may announce an address of its own).
 # (a function, not bash -c: pgrep -f would find that shell's own command line)
-_no_send_arp_for() { ! pgrep -f "heartbeat/send_arp .* $1 "; }
+_send_arp_in_n1() { pgrep --ns "$(node_pid n1)" --nslist net -f "heartbeat/send_arp $1"; }
+_no_send_arp_for() { ! _send_arp_in_n1 ".* $1 "; }
 
 @test "arp_count_refresh sends in the background (arp_bg, IPv4's default): the monitor returns while it sends, and stop ends the sender" {
   ocf_agent n1 vip start ip=192.0.2.74 cidr_netmask=24 nic=eth0 check_duplicate=false arp_count=1
   # 30 ARPs 200 ms apart: 6 s of sending
   run ocf_agent n1 vip monitor ip=192.0.2.74 cidr_netmask=24 nic=eth0 arp_count_refresh=30 CRM_meta_interval=10000
   [ "$status" -eq 0 ]
-  pgrep -f 'heartbeat/send_arp .*-r 30 eth0 192.0.2.74 '
+  _send_arp_in_n1 '.*-r 30 eth0 192.0.2.74 '
   run ocf_agent n1 vip stop ip=192.0.2.74 cidr_netmask=24 nic=eth0
   [ "$status" -eq 0 ]
   ! has_address n1 192.0.2.74/24 || false

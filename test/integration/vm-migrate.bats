@@ -26,6 +26,7 @@ teardown() {
 }
 
 _beat() { libvirt_guest_heartbeat "$VM_DIR/vmm.serial"; }
+_absent_on() { [ "$(vm_state "$1" "$2")" = absent ]; }
 
 @test "migrate_to and migrate_from move the running guest a -> b over tcp with migrate_options; same boot; the target needs no rbd" {
   vm_agent a start vmm
@@ -153,7 +154,7 @@ _beat() { libvirt_guest_heartbeat "$VM_DIR/vmm.serial"; }
   [ "$status" -eq 1 ]
   [ "$(ocf_exit_reason)" = "live migration of vmm to b did not finish within the migrate_to timeout; it was aborted" ]
   [ "$(vm_state a vmm)" = running ]
-  wait_until 10 "the target's half to be gone" eval '[ "$(vm_state b vmm)" = absent ]'
+  wait_until 10 "the target's half to be gone" _absent_on b vmm
   # the same boot goes on beating on the source, and its disk stays watched from there only
   n=$(_beat | cut -d' ' -f3)
   libvirt_wait_guest_beats_after "$VM_DIR/vmm.serial" "$boot" "$((n + 3))" 20
