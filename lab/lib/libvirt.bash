@@ -219,8 +219,12 @@ libvirt_start() {
     # shellcheck disable=SC2086
     (exec </dev/null >"$d/log/libvirtd.stdout" 2>&1 && proc_close_fds && $exec /bin/sh -c "$daemon") &
   else
+    # The new mount namespace starts with copies of the host's nsfs mounts (/run/netns/*): they would keep
+    # the namespaces of nodes torn down meanwhile (another lane's) alive as long as this libvirtd.
+    # shellcheck disable=SC2016 # $t is the inner shell's
+    local unpin='findmnt -rn -t nsfs -o TARGET | sort -r | while read -r t; do umount -l "$t" 2>/dev/null || true; done'
     (exec </dev/null >"$d/log/libvirtd.stdout" 2>&1 && proc_close_fds &&
-      exec setsid unshare --mount --propagation private -- /bin/sh -c "$mounts; $daemon") &
+      exec setsid unshare --mount --propagation private -- /bin/sh -c "$unpin; $mounts; $daemon") &
   fi
   disown $! 2>/dev/null
 
