@@ -143,7 +143,7 @@ _absent_on() { [ "$(vm_state "$1" "$2")" = absent ]; }
   [ "$(vm_state a vmm)" = running ]
 }
 
-@test "a migration that outlasts migrate_to's timeout is aborted: 1 saying so, the guest runs on in the source, nothing on the target" {
+@test "a migration that outlasts migrate_to's timeout is ended: 1 saying so, the guest runs on in the source, nothing on the target" {
   vm_needs a vmm
   local before boot n
   before=$(_beat); boot=${before%% *}
@@ -152,7 +152,9 @@ _absent_on() { [ "$(vm_state "$1" "$2")" = absent ]; }
     CRM_meta_migrate_source=a CRM_meta_migrate_target=b
   echo "$output"
   [ "$status" -eq 1 ]
-  [ "$(ocf_exit_reason)" = "live migration of vmm to b did not finish within the migrate_to timeout; it was aborted" ]
+  # "it was aborted"; or, when virsh's kill at the deadline already broke the migration off (libvirt
+  # drops the target's half when its client goes), the abort finds no job and the reason says so
+  [[ $(ocf_exit_reason) == "live migration of vmm to b did not finish within the migrate_to timeout; "* ]]
   [ "$(vm_state a vmm)" = running ]
   wait_until 10 "the target's half to be gone" _absent_on b vmm
   # the same boot goes on beating on the source, and its disk stays watched from there only
