@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { ExecFailed, query, which } from '../../lib/exec/index.js';
 import { Ocf, OcfError, type ResourceContext } from '../../lib/ocf/index.js';
-import { sleep, stepDeadline, type Deadline } from '../../lib/time/index.js';
+import { expiry, sleep, stepDeadline, type Deadline } from '../../lib/time/index.js';
 import { domainOf, fetchXmlFromRbd, readConfigFile } from './config-source.js';
 import { parseDomainXml } from './domain-xml.js';
 import { rbdFor, libvirtUnreachable, virshFor } from './resource.js';
@@ -17,8 +17,11 @@ import { autosetUtilization, wantsUtilization } from './utilization.js';
 import { describeStatus, isIncomingMigration, Virsh } from './virsh.js';
 import { messageOf } from '../../lib/unknown/index.js';
 
-// Kept after `virsh migrate` for aborting a migration that ran out of time.
-const abortReserveMs = 4000;
+// A migration still running this long before migrate_to's deadline is aborted, while virsh still
+// waits on it: killing virsh first can break the migration off, and then nothing is left to abort.
+const abortReserveMs = 5000;
+// virsh's own deadline: after an abort, time for it to end, then for one look at the domain.
+const virshReserveMs = 2000;
 // One virsh call beside the running migration.
 const callMs = 3000;
 
@@ -46,32 +49,69 @@ export async function migrateTo(p: VmParams, ctx: VmContext): Promise<void> {
     await startDomainResources(domainOf(readConfigFile(vm.config), vm), new Virsh(remoteUri, query), stepDeadline(ctx.deadline, 20_000));
   const how = { remoteUri, migrateUri, bandwidthMiBs: p.migration_speed, extraOptions: splitMigrateOptions(p.migrate_options).extra };
   ctx.log.info(`live-migrating ${vm.name} to ${target}: ${virsh.migrateArgv(vm.name, how).join(' ')}`);
-  const deadline = ctx.deadline.leaving(abortReserveMs);
-  const migration = virsh.migrate(vm.name, how, deadline);
-  if (p.migration_downtime > 0) void setDowntimeOnceRunning(virsh, vm.name, p.migration_downtime, migration, deadline, ctx);
-  try {
-    await migration;
-  } catch (e) {
-    if (!(e instanceof ExecFailed)) throw e;
-    if (!e.timedOut)
-      throw new OcfError(
-        Ocf.ERR_GENERIC,
-        `live migration of ${vm.name} to ${target} failed: ${sshFailureCause(remoteUri, e.stderr) ?? e.message}`,
-        { cause: e },
-      );
-    const abortFailed = await virsh.abortJob(vm.name, stepDeadline(ctx.deadline, 3000)).then(
-      () => undefined,
-      (err: unknown) => messageOf(err),
-    );
+  const abortAt = ctx.deadline.leaving(abortReserveMs);
+  const migration = virsh.migrate(vm.name, how, ctx.deadline.leaving(virshReserveMs));
+  if (p.migration_downtime > 0) void setDowntimeOnceRunning(virsh, vm.name, p.migration_downtime, migration, abortAt, ctx);
+  const outcome = migration.then(
+    (): MigrationOutcome => ({ failed: false }),
+    (error: unknown): MigrationOutcome => ({ failed: true, error }),
+  );
+  let ended = await Promise.race([outcome, expiry(abortAt)]);
+  let abort: string | undefined;
+  if (ended === undefined) {
+    ctx.log.warn(`live migration of ${vm.name} to ${target} still runs close to the migrate_to timeout: aborting it`);
+    abort = await abortUntilEnded(virsh, vm.name, outcome, ctx);
+    ended = await outcome;
+  }
+  if (!ended.failed) {
+    // an abort that came too late to stop it: the VM runs on the target
+    if (abort !== undefined) ctx.log.info(`${vm.name}'s migration finished all the same: ${abort}`);
+    ctx.state.remove();
+    ctx.log.info(`${vm.name} migrated to ${target}`);
+    return;
+  }
+  const e = ended.error;
+  if (!(e instanceof ExecFailed)) throw e;
+  if (abort === undefined && !e.timedOut)
     throw new OcfError(
       Ocf.ERR_GENERIC,
-      `live migration of ${vm.name} to ${target} did not finish within the migrate_to timeout; ` +
-        (abortFailed === undefined ? 'it was aborted' : `aborting it failed (${abortFailed}), so ${vm.name} may have reached ${target}`),
+      `live migration of ${vm.name} to ${target} failed: ${sshFailureCause(remoteUri, e.stderr) ?? e.message}`,
       { cause: e },
     );
+  throw new OcfError(
+    Ocf.ERR_GENERIC,
+    `live migration of ${vm.name} to ${target} did not finish within the migrate_to timeout; ` +
+      `${abort ?? 'virsh was ended at its deadline'}, and ${await whereAfterTimeout(virsh, vm.name, target, ctx)}`,
+    { cause: e },
+  );
+}
+
+type MigrationOutcome = { readonly failed: false } | { readonly failed: true; readonly error: unknown };
+
+/**
+ * Aborts the migration job, asking again while virsh runs on: libvirt has no job yet while virsh
+ * connects to the target, and none any more once the migration has ended.
+ */
+async function abortUntilEnded(virsh: Virsh, name: string, outcome: Promise<MigrationOutcome>, ctx: VmContext): Promise<string> {
+  const virshEnds = ctx.deadline.leaving(virshReserveMs);
+  for (;;) {
+    const failure = await virsh.abortJob(name, virshEnds.within(callMs)).then(
+      () => undefined,
+      (error: unknown) => messageOf(error),
+    );
+    if (failure === undefined) return 'it was aborted';
+    const ended = await Promise.race([outcome, sleep(250, virshEnds).then(() => undefined)]);
+    if (ended !== undefined || virshEnds.isExpired()) return `aborting it failed (${failure})`;
   }
-  ctx.state.remove();
-  ctx.log.info(`${vm.name} migrated to ${target}`);
+}
+
+/** Where the domain is after a migration that ran out of time, as this node's libvirt sees it. */
+async function whereAfterTimeout(virsh: Virsh, name: string, target: string, ctx: VmContext): Promise<string> {
+  const status = await virsh.domstate(name, stepDeadline(ctx.deadline));
+  if (status.kind === 'active' && status.state === 'running') return `${name} runs on here`;
+  if (status.kind === 'inactive') return `${name} no longer runs here, so it may have reached ${target}`;
+  if (status.kind === 'unreachable') return `whether ${name} still runs here is unknown (${status.detail})`;
+  return `${name} is ${describeStatus(status)} here`;
 }
 
 /**

@@ -17,6 +17,13 @@ export async function sleep(ms: number, deadline?: Deadline): Promise<void> {
   await delay(waitMs, undefined, { signal: deadline?.signal }).catch(() => undefined);
 }
 
+/** Resolves (to undefined) once the deadline has passed: one side of a race against work that may end first. */
+export function expiry(deadline: Deadline): Promise<undefined> {
+  const { signal } = deadline;
+  if (signal.aborted) return Promise.resolve(undefined);
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(undefined), { once: true }));
+}
+
 /**
  * Polls `isDone` every `everyMs` until it answers true, or throws WaitTimedOut
  * once the deadline leaves no room for another poll.

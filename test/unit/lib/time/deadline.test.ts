@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { describe, expect, it, vi } from 'vitest';
-import { budgetForTimeout, Deadline, parseDurationMs, waitUntil, WaitTimedOut } from '../../../../lib/time/index.js';
+import { budgetForTimeout, Deadline, expiry, parseDurationMs, waitUntil, WaitTimedOut } from '../../../../lib/time/index.js';
 
 describe('deadline', () => {
   it.each([
@@ -42,6 +42,16 @@ describe('deadline', () => {
     let calls = 0;
     await waitUntil('three calls', async () => ++calls >= 3, Deadline.after(5000), 10);
     expect(calls).toBe(3);
+  });
+
+  it('expiry loses a race to work that ends first, and wins one against work that outlasts the deadline', async () => {
+    const quick = new Promise<string>((resolve) => setTimeout(() => resolve('done'), 20));
+    expect(await Promise.race([quick, expiry(Deadline.after(2000))])).toBe('done');
+    const slow = new Promise<string>((resolve) => setTimeout(() => resolve('done'), 2000));
+    const started = performance.now();
+    expect(await Promise.race([slow, expiry(Deadline.after(50))])).toBeUndefined();
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(await expiry(Deadline.after(0))).toBeUndefined();
   });
 
   it.each([
