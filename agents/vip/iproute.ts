@@ -2,7 +2,7 @@
 // The iproute2 calls of start and stop; monitor reads the kernel directly (interfaces.ts), but for
 // an address on a link without carrier (prefixOnLink), which it asks `ip` about through `query`.
 import { query, run } from '../../lib/exec/index.js';
-import { isRecord } from '../../lib/unknown/index.js';
+import { isRecord, parseJsonOutput } from '../../lib/unknown/index.js';
 import type { Deadline } from '../../lib/time/index.js';
 import type { Family, FloatingAddress } from './address.js';
 
@@ -59,7 +59,7 @@ export async function routeFor(
 
 /** Typed view of `ip -j route list` output; default, blackhole, unreachable and gatewayed routes are dropped. */
 export function parseRoutes(json: string): { nic: string | undefined; prefix: number | undefined; metric: number }[] {
-  const parsed: unknown = JSON.parse(json.trim() === '' ? '[]' : json);
+  const parsed = parseJsonOutput(json, 'ip -j route list');
   if (!Array.isArray(parsed)) return [];
   return (parsed as RouteJson[])
     .filter(
@@ -121,7 +121,7 @@ interface AddressInfo {
 async function addressInfoOn(nic: string, family: Family | undefined, deadline: Deadline): Promise<AddressInfo[]> {
   const argv: [string, ...string[]] = ['ip', '-j', ...(family ? [`-${family}`] : []), 'address', 'show', 'dev', nic];
   const { stdout } = await query(argv, { deadline });
-  const links: unknown = JSON.parse(stdout.trim() === '' ? '[]' : stdout);
+  const links = parseJsonOutput(stdout, 'ip -j address show');
   if (!Array.isArray(links)) return [];
   return links.flatMap((l: unknown) => (isRecord(l) && Array.isArray(l.addr_info) ? l.addr_info.filter(isRecord) : []));
 }

@@ -7,7 +7,7 @@
 // merge step), as from a gratuitous ARP. IPv6 has no such broadcast: a neighbour solicitation goes
 // to the target's solicited-node group only, so peers find a moved IPv6 address by NUD.
 import { query, type Argv } from '../../lib/exec/index.js';
-import { isRecord } from '../../lib/unknown/index.js';
+import { isRecord, parseJsonOutput } from '../../lib/unknown/index.js';
 import type { Deadline } from '../../lib/time/index.js';
 import type { FloatingAddress } from './address.js';
 import { ipv4SubnetsOn, localIPv4Addresses } from './interfaces.js';
@@ -48,7 +48,7 @@ export function neighbourCandidates(
 
 /** The neighbour addresses `ip -j neigh show` lists (any state: a cached one would not be solicited). */
 export function parseNeighbours(json: string): Set<string> {
-  const rows: unknown = JSON.parse(json.trim() === '' ? '[]' : json);
+  const rows = parseJsonOutput(json, 'ip -j neigh show');
   if (!Array.isArray(rows)) return new Set();
   return new Set(rows.flatMap((r: unknown) => (isRecord(r) && typeof r.dst === 'string' ? [r.dst] : [])));
 }

@@ -50,7 +50,8 @@ export async function migrateTo(p: VmParams, ctx: VmContext): Promise<void> {
   const how = { remoteUri, migrateUri, bandwidthMiBs: p.migration_speed, extraOptions: splitMigrateOptions(p.migrate_options).extra };
   ctx.log.info(`live-migrating ${vm.name} to ${target}: ${virsh.migrateArgv(vm.name, how).join(' ')}`);
   const abortAt = ctx.deadline.leaving(abortReserveMs);
-  const migration = virsh.migrate(vm.name, how, ctx.deadline.leaving(virshReserveMs));
+  const virshEnds = ctx.deadline.leaving(virshReserveMs);
+  const migration = virsh.migrate(vm.name, how, virshEnds);
   if (p.migration_downtime > 0) void setDowntimeOnceRunning(virsh, vm.name, p.migration_downtime, migration, abortAt, ctx);
   const outcome = migration.then(
     (): MigrationOutcome => ({ failed: false }),
@@ -60,7 +61,7 @@ export async function migrateTo(p: VmParams, ctx: VmContext): Promise<void> {
   let abort: string | undefined;
   if (ended === undefined) {
     ctx.log.warn(`live migration of ${vm.name} to ${target} still runs close to the migrate_to timeout: aborting it`);
-    abort = await abortUntilEnded(virsh, vm.name, outcome, ctx);
+    abort = await abortUntilEnded(virsh, vm.name, outcome, virshEnds);
     ended = await outcome;
   }
   if (!ended.failed) {
@@ -92,8 +93,7 @@ type MigrationOutcome = { readonly failed: false } | { readonly failed: true; re
  * Aborts the migration job, asking again while virsh runs on: libvirt has no job yet while virsh
  * connects to the target, and none any more once the migration has ended.
  */
-async function abortUntilEnded(virsh: Virsh, name: string, outcome: Promise<MigrationOutcome>, ctx: VmContext): Promise<string> {
-  const virshEnds = ctx.deadline.leaving(virshReserveMs);
+async function abortUntilEnded(virsh: Virsh, name: string, outcome: Promise<MigrationOutcome>, virshEnds: Deadline): Promise<string> {
   for (;;) {
     const failure = await virsh.abortJob(name, virshEnds.within(callMs)).then(
       () => undefined,

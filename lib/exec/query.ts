@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { resolveProgram, type Argv, type RunOptions, type RunResult } from './run.js';
 import { errnoCode } from '../unknown/index.js';
-import { ExecFailed } from './exec-failed.js';
+import { ExecFailed, outputLimitBytes } from './exec-failed.js';
 import { trackChild } from './live-children.js';
 
 /**
@@ -28,7 +28,7 @@ export function query(argv: Argv, options: RunOptions): Promise<RunResult> {
         resolveProgram(program),
         args,
         {
-          maxBuffer: 16 * 1024 * 1024,
+          maxBuffer: outputLimitBytes,
           killSignal: 'SIGKILL', // execFile's own kill, at maxBuffer: a child that traps SIGTERM would run on
           env: { ...process.env, ...options.env, LC_ALL: 'C' },
           encoding: 'utf8',
@@ -40,6 +40,8 @@ export function query(argv: Argv, options: RunOptions): Promise<RunResult> {
           const e = error as NodeJS.ErrnoException & { code?: string | number; killed?: boolean };
           if (e.code === 'ENOENT') return reject(new ExecFailed(argv, undefined, stderr, false, true));
           if (signal.aborted) return reject(new ExecFailed(argv, undefined, stderr, true, false, stdout));
+          if (e.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER')
+            return reject(new ExecFailed(argv, undefined, stderr, false, false, stdout, false, true));
           const exitCode = typeof e.code === 'number' ? e.code : -1;
           if ((options.okExitCodes ?? []).includes(exitCode)) return resolve({ stdout, stderr, exitCode });
           reject(new ExecFailed(argv, exitCode >= 0 ? exitCode : undefined, stderr, false, false, stdout));

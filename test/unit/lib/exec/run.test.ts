@@ -76,6 +76,7 @@ describe.each([
   });
 });
 
+// run (execa, vip's address changes only) keeps execa's own limit.
 describe('query', () => {
   it('kills with SIGKILL a program whose output passes its limit: one that ignores SIGTERM does not run on', async () => {
     const pidFile = join(mkdtempSync(join(tmpdir(), 'exec-')), 'pid');
@@ -83,8 +84,10 @@ describe('query', () => {
       deadline: Deadline.after(20_000),
     }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ExecFailed);
-    // Killed at the limit, not at the deadline.
+    // Killed at the limit, not at the deadline, and said so.
     expect((err as ExecFailed).timedOut).toBe(false);
+    expect((err as ExecFailed).outputTooLarge).toBe(true);
+    expect((err as ExecFailed).message).toBe('bash -c wrote more than 16 MiB of output and was killed');
     expect(existsSync(`/proc/${readFileSync(pidFile, 'utf8').trim()}`)).toBe(false);
   });
 });
