@@ -15,6 +15,7 @@ import type { VmParams } from './spec.js';
 import { sshFailureCause } from './ssh-failure.js';
 import { autosetUtilization, wantsUtilization } from './utilization.js';
 import { describeStatus, isIncomingMigration, Virsh } from './virsh.js';
+import { abortUntilEnded, whereAfterTimeout, type MigrationOutcome } from './migration-abort.js';
 import { messageOf } from '../../lib/unknown/index.js';
 
 // A migration still running this long before migrate_to's deadline is aborted, while virsh still
@@ -79,39 +80,13 @@ export async function migrateTo(p: VmParams, ctx: VmContext): Promise<void> {
       `live migration of ${vm.name} to ${target} failed: ${sshFailureCause(remoteUri, e.stderr) ?? e.message}`,
       { cause: e },
     );
+  const where = await whereAfterTimeout(virsh, vm.name, target, stepDeadline(ctx.deadline));
   throw new OcfError(
     Ocf.ERR_GENERIC,
     `live migration of ${vm.name} to ${target} did not finish within the migrate_to timeout; ` +
-      `${abort ?? 'virsh was ended at its deadline'}, and ${await whereAfterTimeout(virsh, vm.name, target, ctx)}`,
+      `${abort ?? 'virsh was ended at its deadline'}, and ${where}`,
     { cause: e },
   );
-}
-
-type MigrationOutcome = { readonly failed: false } | { readonly failed: true; readonly error: unknown };
-
-/**
- * Aborts the migration job, asking again while virsh runs on: libvirt has no job yet while virsh
- * connects to the target, and none any more once the migration has ended.
- */
-async function abortUntilEnded(virsh: Virsh, name: string, outcome: Promise<MigrationOutcome>, virshEnds: Deadline): Promise<string> {
-  for (;;) {
-    const failure = await virsh.abortJob(name, virshEnds.within(callMs)).then(
-      () => undefined,
-      (error: unknown) => messageOf(error),
-    );
-    if (failure === undefined) return 'it was aborted';
-    const ended = await Promise.race([outcome, sleep(250, virshEnds).then(() => undefined)]);
-    if (ended !== undefined || virshEnds.isExpired()) return `aborting it failed (${failure})`;
-  }
-}
-
-/** Where the domain is after a migration that ran out of time, as this node's libvirt sees it. */
-async function whereAfterTimeout(virsh: Virsh, name: string, target: string, ctx: VmContext): Promise<string> {
-  const status = await virsh.domstate(name, stepDeadline(ctx.deadline));
-  if (status.kind === 'active' && status.state === 'running') return `${name} runs on here`;
-  if (status.kind === 'inactive') return `${name} no longer runs here, so it may have reached ${target}`;
-  if (status.kind === 'unreachable') return `whether ${name} still runs here is unknown (${status.detail})`;
-  return `${name} is ${describeStatus(status)} here`;
 }
 
 /**
