@@ -20,9 +20,9 @@ import { messageOf } from '../../lib/unknown/index.js';
 
 // A migration still running this long before migrate_to's deadline is aborted, while virsh still
 // waits on it: killing virsh first can break the migration off, and then nothing is left to abort.
-const abortReserveMs = 5000;
+const abortReserveMs = 4000;
 // virsh's own deadline: after an abort, time for it to end, then for one look at the domain.
-const virshReserveMs = 2000;
+const virshReserveMs = 1500;
 // One virsh call beside the running migration.
 const callMs = 3000;
 
