@@ -238,3 +238,33 @@ stop_cluster_daemons() {
   wait_until 120 "three nodes online" all_online_from "$peer"
   [ "$(vm1_qemus)" -eq 1 ]
 }
+
+@test "power cut: vm1's node dies, nobody fences it; vm1 starts once on a survivor after the dead QEMU's watch expired; the node comes back" {
+  wait_until 120 "three nodes online" all_online_from node1
+  on=$(vm1_node_from node1 60)
+  peer=$(peer_of "$on")
+  in_cluster "$peer" crm_resource --cleanup --resource vm1 >/dev/null
+  in_cluster "$peer" crm_resource --wait --timeout=90
+  on=$(vm1_node_from "$peer" 60)
+  peer=$(peer_of "$on")
+  libvirt_wait_guest_up "$SERIAL" 90
+  start_sampler
+  t0=$EPOCHREALTIME
+  # What the simulator's StopVms does: every process of the node dies, QEMU's included, its NIC goes dark.
+  "$LAB" power-off "$on"
+  wait_until 120 "vm1 to start on a survivor" started_elsewhere_from "$peer" "$on"
+  t1=$EPOCHREALTIME
+  now=$(vm1_node_from "$peer" 10)
+  echo "# power cut: vm1 Started on $now $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s after" \
+    "($(start_failures_from "$peer") start(s) refused on the way)" >&3
+  [ "$(qemu_nodes)" = "$now" ]
+  [ "$(max_qemus)" -le 1 ] # the dead QEMU was gone before the new one began
+  # The node boots and rejoins: its probe finds no vm1. (Pacemaker may then move vm1 live, as after
+  # the maintenance test: one copy moving.)
+  "$LAB" power-on "$on"
+  wait_until 120 "three nodes online" all_online_from "$peer"
+  in_cluster "$peer" crm_resource --wait --timeout=90
+  wait_until 30 "vm1 to stay Started" started_from "$peer"
+  [ "$(vm1_qemus)" -eq 1 ]
+  [ "$(max_writable_copies)" -le 1 ]
+}
