@@ -239,7 +239,7 @@ stop_cluster_daemons() {
   [ "$(vm1_qemus)" -eq 1 ]
 }
 
-@test "power cut: vm1's node dies, nobody fences it; vm1 starts once on a survivor after the dead QEMU's watch expired; the node comes back" {
+@test "power cut: vm1's node dies, nobody fences it; vm1 starts once on a survivor when the dead QEMU's watch expired; it comes back" {
   wait_until 120 "three nodes online" all_online_from node1
   on=$(vm1_node_from node1 60)
   peer=$(peer_of "$on")
