@@ -105,6 +105,8 @@ max_writable_copies() {
   awk -v ips="node1=${ADDR[node1]},node2=${ADDR[node2]},node3=${ADDR[node3]}" \
     -f "$BATS_TEST_DIRNAME/helpers/writable-copies.awk" "$bl" "$SAMPLES"
 }
+_blocklisted() { ceph_ceph osd blocklist ls 2>/dev/null | grep -q "^$1 "; }
+_no_vm1_on() { [[ $(qemu_nodes) != *"$1"* ]]; }
 max_qemus() { awk '{ n = ($2 == "-") ? 0 : split($2, q, ","); if (n > m) m = n } END { print m + 0 }' "$SAMPLES"; }
 sample_rate() {
   awk 'NR == 1 { a = $1 } { b = $1 } END { if (NR > 1) printf "%d samples, one every %.2f s", NR, (b - a) / (NR - 1) }' "$SAMPLES"
@@ -267,4 +269,33 @@ stop_cluster_daemons() {
   wait_until 30 "vm1 to stay Started" started_from "$peer"
   [ "$(vm1_qemus)" -eq 1 ]
   [ "$(max_writable_copies)" -le 1 ]
+}
+
+@test "isolation: vm1's node loses every link, Ceph's too; vm1 starts on the majority once the lost copy's watch expired, blocklisted" {
+  wait_until 120 "three nodes online" all_online_from node1
+  on=$(vm1_node_from node1 60)
+  majority=() ; for n in node1 node2 node3; do [[ $n == "$on" ]] || majority+=("$n"); done
+  libvirt_wait_guest_up "$SERIAL" 90
+  lost=$(ceph_watchers "$CEPH_DIR" rbd/system_vm1 | grep -o "${ADDR[$on]}:0/[0-9]*")
+  [ -n "$lost" ]
+  start_sampler
+  t0=$EPOCHREALTIME
+  in_node "$on" ip link set eth0 down
+  wait_until 120 "vm1 to run on the majority side" started_elsewhere_from "${majority[0]}" "$on"
+  t1=$EPOCHREALTIME
+  now=$(vm1_node_from "${majority[0]}" 10)
+  echo "# isolation: vm1 Started on $now $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s after the cut" \
+    "($(start_failures_from "${majority[0]}") start(s) refused on the way)" >&3
+  # The copy left on the isolated node cannot write once its link is back: its client is blocklisted.
+  wait_until 20 "$lost, the isolated copy's client, to be blocklisted" _blocklisted "$lost"
+  # The isolated node lost quorum and stops its copy, with Ceph out of reach.
+  wait_until 90 "$on to stop its copy of vm1" _no_vm1_on "$on"
+  echo "# isolation: $on's copy gone $(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }') s after the cut" >&3
+  in_node "$on" ip link set eth0 up
+  wait_until 120 "three nodes online" all_online_from "${majority[0]}"
+  in_cluster "${majority[0]}" crm_resource --wait --timeout=90
+  wait_until 30 "vm1 to stay Started" started_from "${majority[0]}"
+  [ "$(vm1_qemus)" -eq 1 ]
+  [ "$(max_writable_copies)" -le 1 ]
+  echo "# isolation: at most $(max_qemus) vm1 QEMU(s) at once ($(sample_rate))" >&3
 }
