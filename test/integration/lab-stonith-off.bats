@@ -118,6 +118,15 @@ settle() {
   in_cluster node1 crm_resource --cleanup --resource vm1 >/dev/null
   in_cluster node1 crm_resource --wait --timeout=90
 }
+# After a node came back, as NODE sees it: three nodes online, no transition left, vm1 Started with
+# one QEMU, and never two copies that could write since the sampler began (which it stops).
+one_copy_after_rejoin() {
+  wait_until 120 "three nodes online" all_online_from "$1"
+  in_cluster "$1" crm_resource --wait --timeout=90
+  wait_until 30 "vm1 to stay Started" started_from "$1"
+  [ "$(vm1_qemus)" -eq 1 ]
+  [ "$(max_writable_copies)" -le 1 ]
+}
 _blocklisted() { ceph_ceph osd blocklist ls 2>/dev/null | grep -q "^$1 "; }
 _no_vm1_on() { [[ $(qemu_nodes) != *"$1"* ]]; }
 max_qemus() { awk '{ n = ($2 == "-") ? 0 : split($2, q, ","); if (n > m) m = n } END { print m + 0 }' "$SAMPLES"; }
@@ -275,11 +284,7 @@ stop_cluster_daemons() {
   # the maintenance test: one copy moving.)
   "$LAB" power-on "$on"
   POWERED_OFF=
-  wait_until 120 "three nodes online" all_online_from "$peer"
-  in_cluster "$peer" crm_resource --wait --timeout=90
-  wait_until 30 "vm1 to stay Started" started_from "$peer"
-  [ "$(vm1_qemus)" -eq 1 ]
-  [ "$(max_writable_copies)" -le 1 ]
+  one_copy_after_rejoin "$peer"
 }
 
 @test "isolation: vm1's node loses every link, Ceph's too; vm1 starts on the majority once the lost copy's watch expired, blocklisted" {
@@ -306,10 +311,6 @@ stop_cluster_daemons() {
   echo "# isolation: $on's copy gone $(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }') s after the cut" >&3
   in_node "$on" ip link set eth0 up
   ISOLATED=
-  wait_until 120 "three nodes online" all_online_from "${majority[0]}"
-  in_cluster "${majority[0]}" crm_resource --wait --timeout=90
-  wait_until 30 "vm1 to stay Started" started_from "${majority[0]}"
-  [ "$(vm1_qemus)" -eq 1 ]
-  [ "$(max_writable_copies)" -le 1 ]
+  one_copy_after_rejoin "${majority[0]}"
   echo "# isolation: at most $(max_qemus) vm1 QEMU(s) at once ($(sample_rate))" >&3
 }
