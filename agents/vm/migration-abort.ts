@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { messageOf } from '../../lib/unknown/index.js';
-import { sleep, type Deadline } from '../../lib/time/index.js';
+import { waitUntil, WaitTimedOut, type Deadline } from '../../lib/time/index.js';
 import { describeStatus, type Virsh } from './virsh.js';
 
 /** How `virsh migrate` ended. */
@@ -22,15 +22,20 @@ export async function abortUntilEnded(
   outcome: Promise<MigrationOutcome>,
   virshEnds: Deadline,
 ): Promise<string> {
-  for (;;) {
-    const failure = await virsh.abortJob(name, virshEnds.within(abortCallMs)).then(
+  let ended = false;
+  void outcome.then(() => (ended = true));
+  let failure: string | undefined;
+  const aborted = async (): Promise<boolean> => {
+    failure = await virsh.abortJob(name, virshEnds.within(abortCallMs)).then(
       () => undefined,
       (error: unknown) => messageOf(error),
     );
-    if (failure === undefined) return 'it was aborted';
-    const ended = await Promise.race([outcome, sleep(askAgainMs, virshEnds).then(() => undefined)]);
-    if (ended !== undefined || virshEnds.isExpired()) return `aborting it failed (${failure})`;
-  }
+    return failure === undefined || ended;
+  };
+  await waitUntil(`${name}'s migration job to be aborted`, aborted, virshEnds, askAgainMs).catch((e: unknown) => {
+    if (!(e instanceof WaitTimedOut)) throw e;
+  });
+  return failure === undefined ? 'it was aborted' : `aborting it failed (${failure})`;
 }
 
 /** Where the domain is after a migration that ran out of time, as this node's libvirt sees it. */
