@@ -12,15 +12,16 @@
 #       (kept off nodes without connectivity), target-role ROLE (default Started: every VM is
 #       probed on every node and started at once). No vip.
 #   scale_vms N          prints vm1..vmN
-#   scale_all_started N  every VM Started once, not failed, on an online node
+#   scale_all_started N [NOT_ON]  every VM Started once, not failed, on an online node (other than NOT_ON)
 #   scale_all_online     the three nodes online
 
 scale_vms() { local i; for ((i = 1; i <= $1; i++)); do echo "vm$i"; done; }
 
-# Every VM Started on exactly one online node, none failed or with a pending action.
+# Every VM Started on exactly one online node (not NOT_ON), none failed or with a pending action.
 scale_all_started() {
-  local x want=$1
+  local x want=$1 not_on=${2:-}
   local started="starts-with(@id,'vm') and @role='Started' and @failed='false' and @nodes_running_on='1' and not(@pending)"
+  [[ -z $not_on ]] || started+=" and not(node/@name='$not_on')"
   x=$(crm_mon_xml) || return 1
   [[ $(crm_xpath "count(//resources/resource[$started])" <<<"$x") == "$want" ]]
 }

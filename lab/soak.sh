@@ -4,12 +4,15 @@
 # shellcheck source-path=SCRIPTDIR
 # make soak: rounds of random faults on the three-node lab with SOAK_VMS VMs, checked by invariants.
 #   SOAK_SEED    the seed (default: from the clock); the same seed replays the same faults and targets
-#   SOAK_ROUNDS  rounds (default 8: every fault kind once, in a seeded order; fits in 10 minutes)
+#   SOAK_ROUNDS  rounds (default: every fault kind once, in a seeded order; fits in 10 minutes)
 #   SOAK_VMS     VMs, each a guest on its own RBD image, allow-migrate, pingd rule (default 3)
-#   SOAK_BOUND   seconds a round may take to recover (default 120)
+#   SOAK_BOUND   seconds a round may take to recover (default 120; 180 with SOAK_STONITH=off)
 #   SOAK_QUIET   seconds the cluster must stay whole to count as recovered (default 12: longer than
 #                the VMs' 10 s monitor interval, so a failure the fault causes later is seen)
 #   SOAK_AGENTS  seapath (default) or stock
+#   SOAK_STONITH on (default: fence_outscale fences) or off (SEAPATH's default: stonith-enabled=false,
+#                no-quorum-policy=stop; nobody fences, the image guard alone keeps a VM from running
+#                twice, and the soak itself brings a faulted node back)
 #   SOAK_TIMEOUT_S  seconds after which the soak counts as hung (default: 600 + rounds x (2 x bound
 #                + quiet + 90), more than the slowest run that does not hang): it prints what it was
 #                running, ends it and exits 2
@@ -24,6 +27,13 @@
 #   migration  a live migration whose target QEMU is killed halfway
 #   cloud-503  the cloud API answers 503 to everything for 20 s; half the time a node crashes meanwhile
 #   move       a VM moved to another node (crm_resource --move), then the move cleared
+# With SOAK_STONITH=off (7 kinds, no cloud-503: nothing calls the cloud), a node fault is undone by
+# the soak once the cluster has reacted to it, as an admin would:
+#   crash      the survivors' starts of the node's VMs must be refused (its QEMUs run on); then the
+#              node's cluster stack is started again and finds its VMs running there
+#   power-off  the node's VMs must start on the survivors; then the node is powered on
+#   cut        a partition: the node's links to the other nodes blackholed, Ceph still reachable; it
+#              loses quorum and stops its VMs, which must then start on the majority; then healed
 # Invariants, checked continuously (lab/soak-sampler.sh) or after each fault:
 #   two-writers  no VM has two QEMUs executing at once (machine-wide /proc, vCPU run time); the
 #                sampler ran to the end, never blind for more than SAMPLER_MAX_GAP_MS
@@ -31,7 +41,8 @@
 #                and not blocklisted
 #   not-running  every VM Started once, every node online, within SOAK_BOUND after the fault
 #   fenced       no node fenced unless the fault took it off the cluster (the fence agent's StopVms
-#                in the simulator's log against the fault's victim); the scheduler's reason is shown
+#                in the simulator's log against the fault's victim); the scheduler's reason is shown.
+#                With SOAK_STONITH=off, any fencing at all
 # At the end, after crm_resource --cleanup: no failed action, every node online.
 # Prints a table per fault kind and the seed; exit 0 only with 0 violations.
 set -uo pipefail
@@ -46,14 +57,20 @@ source "$LAB"
 source "$REPO/lab/scale.bash"
 
 SEED=${SOAK_SEED:-$(($(date +%s%N) / 1000 % 32768))}
-ROUNDS=${SOAK_ROUNDS:-8}
 VMS=${SOAK_VMS:-3}
-BOUND=${SOAK_BOUND:-120}
 QUIET=${SOAK_QUIET:-12}
 FLAVOUR=${SOAK_AGENTS:-seapath}
+STONITH=${SOAK_STONITH:-on}
+[[ $STONITH == on || $STONITH == off ]] || { echo "soak: SOAK_STONITH is on or off, not '$STONITH'" >&2; exit 2; }
 # Two QEMUs executing together count once seen for 3 s; a sampler blind for G ms can miss up to G + 3 s.
 SAMPLER_MAX_GAP_MS=3000
 KINDS=(crash power-off cut libvirtd osd migration cloud-503 move)
+[[ $STONITH == on ]] || KINDS=(crash power-off cut libvirtd osd migration move)
+ROUNDS=${SOAK_ROUNDS:-${#KINDS[@]}}
+# With STONITH off a crash takes two refused starts (the guard waits 45 s for the holder each time)
+# and the node's return.
+BOUND=${SOAK_BOUND:-120}
+[[ -n ${SOAK_BOUND:-} || $STONITH == on ]] || BOUND=180
 W=$(mktemp -d /tmp/seapath-soak.XXXXXX)
 RANDOM=$SEED
 
@@ -73,6 +90,7 @@ finish() {
   # a signal now (the watchdog's, if it fired meanwhile) must not cut the lab's teardown short
   trap 'log "stopping already"' INT TERM
   [[ -e $W/osd-paused ]] && ceph_resume "$LAB_ROOT/ceph" osd
+  [[ -s $W/partitioned ]] && partition "$(cat "$W/partitioned")" del
   [[ -n $SAMPLER ]] && kill "$SAMPLER" 2>/dev/null && wait "$SAMPLER" 2>/dev/null
   SAMPLER=
   # (once it fired, it goes on: what ignored its SIGTERM gets a SIGKILL)
@@ -112,7 +130,8 @@ soak_watchdog </dev/null 3>&- &
 WATCHDOG=$!
 
 # --- the lab ---------------------------------------------------------------------------------------
-log "seed $SEED, $ROUNDS rounds, $VMS VMs, agents: $FLAVOUR (replay: SOAK_SEED=$SEED SOAK_ROUNDS=$ROUNDS SOAK_VMS=$VMS)"
+REPLAY="SOAK_SEED=$SEED SOAK_ROUNDS=$ROUNDS SOAK_VMS=$VMS${SOAK_STONITH:+ SOAK_STONITH=$STONITH}"
+log "seed $SEED, $ROUNDS rounds, $VMS VMs, agents: $FLAVOUR, STONITH $STONITH (replay: $REPLAY)"
 LAB_STARTED=1
 if [[ -n ${SOAK_REUSE_LAB:-} ]] && lab_is_up; then
   log "reusing the lab at $LAB_ROOT"
@@ -125,6 +144,14 @@ else
   (scale_prepare "$FLAVOUR" "$VMS") || { log "deploy failed"; finish 2; }
   scale_create "$FLAVOUR" "$VMS" || { log "the VMs could not be created"; finish 2; }
 fi
+# The lab fences (its default, no-quorum-policy=ignore) or runs as SEAPATH deploys it by default
+# (configure_ha_disable_stonith); set on a reused lab too, which a soak of the other kind may have kept.
+props=(stonith-enabled=true no-quorum-policy=ignore)
+[[ $STONITH == on ]] || props=(stonith-enabled=false no-quorum-policy=stop)
+for prop in "${props[@]}"; do
+  in_cluster node1 crm_attribute --type crm_config --name "${prop%%=*}" --update "${prop#*=}" >/dev/null ||
+    { log "cluster property $prop could not be set"; finish 2; }
+done
 wait_until 180 "every VM Started" scale_all_started "$VMS" || { log "the VMs did not start"; finish 2; }
 log "lab up, $VMS VMs Started"
 "$REPO/lab/soak-sampler.sh" "$W/sampler" </dev/null >/dev/null 2>&1 3>&- &
@@ -289,6 +316,82 @@ fault_move() {
   echo "$vm" >"$W/clear"
 }
 
+# --- the node faults with STONITH off: nobody fences; the soak undoes the fault once the cluster reacted
+# The cluster as the nodes other than NODE see it (a node cut off has a view of its own).
+from_survivors_of() { CRM_NODES="$(other_node "$1" | tr '\n' ' ')" "${@:2}"; }
+node_offline() { [[ $(crm_mon_xml | crm_xpath "string(//nodes/node[@name='$1']/@online)") == false ]]; }
+# NODE offline, every VM Started once and none on NODE, as the others see it.
+vms_moved_off() { from_survivors_of "$1" node_offline "$1" && from_survivors_of "$1" scale_all_started "$VMS" "$1"; }
+# The newest failed start of VM, as the others see it: its exit reason (Pacemaker keeps 128 characters).
+start_refusal() { # NODE VM
+  from_survivors_of "$1" crm_mon_xml | crm_xpath "string((//failure[@op_key='${2}_start_0'])[last()]/@exitreason)"
+}
+starts_refused() { # NODE VM...
+  local n=$1 vm
+  for vm in "${@:2}"; do [[ -n $(start_refusal "$n" "$vm") ]] || return 1; done
+}
+seconds_since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+# NODE's links to the other nodes blackholed (add) or back (del); Ceph and the gateway stay reachable.
+partition() { # NODE add|del
+  local o
+  for o in $(other_node "$1"); do
+    in_node "$1" ip route "$2" blackhole "${LAB_ADDR[$o]}/32"
+    in_node "$o" ip route "$2" blackhole "${LAB_ADDR[$1]}/32"
+  done
+}
+
+fault_crash_unfenced() {
+  local n vm held=() reason t
+  victim_node; n=$REPLY
+  for vm in $(scale_vms "$VMS"); do [[ $(crm_where_is "$vm") != "$n" ]] || held+=("$vm"); done
+  log "crash $n; ${held[*]} run on there, nobody fences it"
+  t=$(now)
+  "$LAB" crash "$n"
+  # The survivors try to start those VMs: the guard must refuse each (their QEMUs still hold the images).
+  if WAIT_INTERVAL=1 wait_until "$BOUND" "starts of ${held[*]} refused" starts_refused "$n" "${held[@]}" >/dev/null 2>&1; then
+    for vm in "${held[@]}"; do
+      reason=$(start_refusal "$n" "$vm")
+      log "$vm's start refused ($(seconds_since "$t") s after the crash): $reason"
+      [[ $reason == "refusing to start $vm: held by $n ("* ]] ||
+        violation guard "$vm, running on crashed $n: a start on a survivor failed, but not as held by $n: $reason"
+    done
+  else
+    violation guard "$n crashed: the survivors' starts of ${held[*]} were not all refused within ${BOUND}s"
+  fi
+  log "start the cluster stack on $n again"
+  cluster_restart "$n" >/dev/null 2>&1 || violation not-running "the cluster stack on $n did not start again"
+}
+fault_power-off_unfenced() {
+  local n t
+  victim_node; n=$REPLY
+  log "power off $n; nobody fences it"
+  t=$(now)
+  "$LAB" power-off "$n"
+  if WAIT_INTERVAL=1 wait_until "$BOUND" "$n's VMs to start on the others" vms_moved_off "$n" >/dev/null 2>&1; then
+    log "$n's VMs run on the others $(seconds_since "$t") s after the power-off"
+  else
+    violation not-running "$n powered off: its VMs did not start on the others within ${BOUND}s"
+  fi
+  log "power $n on"
+  "$LAB" power-on "$n"
+}
+fault_cut_unfenced() {
+  local n t
+  victim_node; n=$REPLY
+  log "partition: $n's links to the other nodes cut, Ceph still reachable; nobody fences it"
+  echo "$n" >"$W/partitioned" # healed by finish if the soak ends meanwhile
+  t=$(now)
+  partition "$n" add
+  if WAIT_INTERVAL=1 wait_until "$BOUND" "$n's VMs to start on the majority" vms_moved_off "$n" >/dev/null 2>&1; then
+    log "$n's VMs run on the majority $(seconds_since "$t") s after the cut"
+  else
+    violation not-running "$n cut off: its VMs did not start on the majority within ${BOUND}s"
+  fi
+  log "heal the partition"
+  partition "$n" del
+  rm -f "$W/partitioned"
+}
+
 # --- the rounds --------------------------------------------------------------------------------------
 declare -A N_FAULTS=() N_RECOVERED=() TIMES=()
 order=()
@@ -310,7 +413,9 @@ for ((r = 1; r <= ROUNDS; r++)); do
   rm -f "$W/clear"
   log "round $r/$ROUNDS: $kind"
   t0=$(now)
-  "fault_$kind" 3>"$W/victim"
+  fault=fault_$kind
+  [[ $STONITH == on ]] || ! declare -F "${fault}_unfenced" >/dev/null || fault+=_unfenced
+  "$fault" 3>"$W/victim"
   ran=$r
   victim=$(cat "$W/victim")
   N_FAULTS[$kind]=$((${N_FAULTS[$kind]:-0} + 1))
@@ -366,7 +471,7 @@ nviol=$(grep -c . "$W/violations" 2>/dev/null || true)
 echo
 rounds="$ROUNDS rounds"
 ((ran == ROUNDS)) || rounds="$ran of $ROUNDS rounds (stopped: the cluster did not recover)"
-echo "### Soak: seed $SEED, $rounds, $VMS VMs, agents $FLAVOUR"
+echo "### Soak: seed $SEED, $rounds, $VMS VMs, agents $FLAVOUR, STONITH $STONITH"
 echo
 echo "| fault | injected | recovered | recovery median s | recovery max s |"
 echo "| --- | ---: | ---: | ---: | ---: |"
@@ -381,6 +486,6 @@ most_qemus=$(sort -k2 -n "$W/sampler/max-qemus" 2>/dev/null | tail -1 | cut -d' 
 echo "Invariant violations: ${nviol:-0} (sampler: $samples samples of /proc, at most $max_gap_ms ms apart;" \
   "most QEMUs one VM had at once: $most_qemus)"
 [[ ${nviol:-0} == 0 ]] || sed 's/^/  - /' "$W/violations"
-echo "Seed: $SEED (replay: SOAK_SEED=$SEED SOAK_ROUNDS=$ROUNDS SOAK_VMS=$VMS make soak)"
+echo "Seed: $SEED (replay: $REPLAY make soak)"
 [[ ${nviol:-0} == 0 ]] && finish 0
 finish 1

@@ -16,7 +16,8 @@ source lab/lib/proc.bash
 exit_grace_s=${INTEGRATION_EXIT_GRACE_S:-300}
 # A test that hangs (a command waiting on what never comes, or `run` reading a pipe that a daemon
 # inherited) would hold the run until CI's limit: when nothing is reported for stall_s (the slowest
-# test takes ~130 s here), the run shows what bats' processes are doing and ends, failed.
+# test, the short soak with STONITH off, takes up to ~170 s here), the run shows what bats'
+# processes are doing and ends, failed.
 # (BATS_TEST_TIMEOUT does not free a test reading such a pipe, and bats 1.13 leaves its countdown
 # running after a test that fails, holding bats' output for as long.)
 stall_s=${INTEGRATION_STALL_S:-600}
