@@ -27,6 +27,11 @@ export interface FenceOptionFields {
    * this one does, and it is then refused on the command line like a `secret` option.
    */
   readonly holdsSecret?: (raw: string) => boolean;
+  /**
+   * What a value that does not parse becomes, with a warning, instead of failing the run. Only
+   * for a setting that must not stop a fencing: fencing.py reads a bad verbose_level as 0.
+   */
+  readonly invalidBecomes?: string | number | boolean;
 }
 
 /** What an option declares besides its type (the required flag applies to the actions that act on a plug only). */

@@ -53,6 +53,11 @@ export function resolveOptions<S extends FenceOptionsSpec>(raw: readonly RawOpti
       continue;
     }
     const parsed = o.parse(value);
+    if ('error' in parsed && o.invalidBecomes !== undefined) {
+      warnings.push(`ignoring ${key}=${value.trim()} (${parsed.error}): using ${String(o.invalidBecomes)}`);
+      values[key] = o.invalidBecomes;
+      continue;
+    }
     if ('error' in parsed) {
       errors.push(secret ? `${key}: the value is not valid` : `${key}: ${parsed.error}`);
       continue;

@@ -58,6 +58,7 @@ export const standardOptions = {
   verbose_level: integer({
     valueName: 'level',
     min: 0,
+    invalidBecomes: 0,
     order: 52,
     desc: "Level of debugging detail: above 0 is verbose (debug messages), 0 is not, whatever 'verbose' says.",
   }),

@@ -387,6 +387,24 @@ describe('fence kit actions and exit codes', () => {
     expect(r.stderr.includes('DEBUG: reading p1')).toBe(debug);
   });
 
+  it.each([
+    ['verbose_level=abc on stdin', 'verbose_level=abc\nverbose=1\n', [], 'ignoring verbose_level=abc'],
+    ['verbose_level= (empty) on stdin', 'verbose_level=\n', [], 'ignoring verbose_level='],
+    ['--verbose-level=-1 on the command line', '', ['--verbose-level=-1', '-v'], 'ignoring verbose_level=-1'],
+  ])('%s is read as 0 with a warning, as fencing.py does: the action runs, without debug messages', async (_what, text, argv, warning) => {
+    const strip = new Strip(new Map([['p1', 'on']]));
+    const agent = agentFor(strip);
+    const r =
+      argv.length > 0
+        ? await runFenceAgent(agent, { argv: ['-o', 'off', '-n', 'p1', ...argv], env: {} })
+        : await stdin(agent, `action=off\nport=p1\n${text}`);
+    expect(r.exitCode).toBe(0);
+    expect(strip.get('p1')).toBe('off');
+    expect(r.stderr).toContain(warning);
+    expect(r.stderr).toContain(': using 0');
+    expect(r.stderr.includes('DEBUG:')).toBe(false);
+  });
+
   it('delay waits before off, and not before status', async () => {
     const strip = new Strip(new Map([['p1', 'off']]));
     let started = Date.now();
