@@ -96,6 +96,15 @@ teardown() {
   [ "$(jq -c .body <<<"${lines[0]}")" = '{"VmIds":["i-00000011"],"ForceStop":true}' ]
 }
 
+@test "a verbose_level that does not parse does not stop a fencing: read as 0 with a warning, as fencing.py" {
+  run --separate-stderr fo_agent action=off nodename=node5 port=node5 verbose=1 verbose_level=high
+  [ "$status" -eq 0 ]
+  [ "$output" = "Success: Powered OFF" ]
+  [ "$(fo_vm_state i-00000011)" = stopped ]
+  [[ $stderr == *"ignoring verbose_level=high ("*"): using 0"* ]]
+  [[ $stderr != *DEBUG* ]]
+}
+
 @test "off by VM id (plug=, Pacemaker 3.x) exits 0 and the VM is stopped" {
   run --separate-stderr fo_agent action=off nodename=node5 plug=i-00000011
   [ "$status" -eq 0 ]
