@@ -23,8 +23,6 @@ export interface FenceContext {
   /** The budget of the current step (a power phase, a list, a monitor). API calls stay within it. */
   readonly deadline: Deadline;
   readonly env: Env;
-  /** Run by pacemaker-fenced (PCMK_service=pacemaker-fenced), which SIGKILLs the agent at its timeout. */
-  readonly underFencer: boolean;
   /**
    * During on and off (the first read and the polls): the power the kit wants. A device with
    * transitional states reports the old power until the change is complete (a VM still

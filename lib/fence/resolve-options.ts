@@ -54,7 +54,8 @@ export function resolveOptions<S extends FenceOptionsSpec>(raw: readonly RawOpti
     }
     const parsed = o.parse(value);
     if ('error' in parsed && o.invalidBecomes !== undefined) {
-      warnings.push(`ignoring ${key}=${value.trim()} (${parsed.error}): using ${String(o.invalidBecomes)}`);
+      const what = secret ? `the value of ${key}` : `${key}=${value.trim()} (${parsed.error})`;
+      warnings.push(`ignoring ${what}: using ${String(o.invalidBecomes)}`);
       values[key] = o.invalidBecomes;
       continue;
     }

@@ -136,7 +136,6 @@ async function dispatch<C, V>(agent: FenceAgent<FenceOptionsSpec, C, V>, input: 
     .filter((p) => p !== '');
   if (needsPlug(action) && plugs.length === 0)
     errors.push('no plug given: set plug= on stdin (port= with Pacemaker 2.1), or -n/--plug on the command line');
-  const underFencer = input.env.PCMK_service === 'pacemaker-fenced';
   const timing: PowerTiming = {
     powerTimeoutS: o.power_timeout,
     powerWaitS: o.power_wait,
@@ -147,7 +146,7 @@ async function dispatch<C, V>(agent: FenceAgent<FenceOptionsSpec, C, V>, input: 
   // is not (as in fencing.py); reboot's power-on phase comes after, bounded in runDeviceAction. on gets
   // power_wait + power_timeout per attempt. Everything else, validation included, has one total budget.
   const firstPhase = isPowerAction(action) ? powerPhaseDeadline(timing) : undefined;
-  const ctx: FenceContext = { agent: agent.name, action, plugs, log, env: input.env, underFencer, deadline: Deadline.after(queryBudgetMs) };
+  const ctx: FenceContext = { agent: agent.name, action, plugs, log, env: input.env, deadline: Deadline.after(queryBudgetMs) };
   // monitor too: Pacemaker runs it every few minutes, validate-all only when the device changes.
   const delayError = ['off', 'reboot', 'validate-all', 'monitor'].includes(action) ? delayProblem(o, timing) : undefined;
   if (delayError !== undefined) errors.push(delayError);

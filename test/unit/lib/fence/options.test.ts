@@ -51,6 +51,20 @@ describe('stdin options, as pacemaker-fenced writes them', () => {
     expect(r.values.region).toBe('x');
   });
 
+  it("reads a value that does not parse as the option's invalidBecomes, with a warning that never echoes a secret", () => {
+    const lenient = {
+      level: second({ invalidBecomes: 0, desc: 'Level.' }),
+      pin: second({ secret: true, invalidBecomes: 1, desc: 'A secret number.' }),
+    };
+    const r = resolveOptions(parseStdinOptions('level=high\npin=s3cr3t\n').options, lenient, 'stdin');
+    expect(r.errors).toEqual([]);
+    expect(r.values).toEqual({ level: 0, pin: 1 });
+    expect(r.warnings).toEqual([
+      "ignoring level=high (expected a time in seconds, got 'high'): using 0",
+      'ignoring the value of pin: using 1',
+    ]);
+  });
+
   it('warns about unknown names and ignores them, like fencing.py', () => {
     const r = fromStdin('bogus=1\nplug=i-1\n');
     expect(r.errors).toEqual([]);
