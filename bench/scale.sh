@@ -49,7 +49,6 @@ busiest_node() {
   for n in "${LAB_NODES[@]}"; do c=$(vms_on "$n"); ((${c:-0} > most)) && { most=${c:-0}; best=$n; }; done
   echo "$best $most"
 }
-all_started_off() { scale_all_started "$1" && [[ $(vms_on "$2") == 0 ]]; }
 pingd_everywhere() { local n; for n in "${LAB_NODES[@]}"; do [[ $(cluster_attribute node1 pingd "$n") == 1000 ]] || return 1; done; }
 balanced() {
   local n
@@ -110,7 +109,7 @@ measure() { # FLAVOUR N
   in_cluster node1 pcs stonith update outscale pcmk_reboot_action=off >/dev/null 2>&1 || note "pcmk_reboot_action=off"
   t=$(now)
   "$LAB" crash "$victim"
-  wait_until 300 "the VMs of $victim on survivors" all_started_off "$count" "$victim" >/dev/null || note "node death: not recovered"
+  wait_until 300 "the VMs of $victim on survivors" scale_all_started "$count" "$victim" >/dev/null || note "node death: not recovered"
   death=$(since "$t")
   note "$flavour N=$count: death of $victim with $k VMs: ${death}s"
   in_cluster node1 pcs stonith update outscale pcmk_reboot_action=reboot >/dev/null 2>&1
@@ -121,7 +120,7 @@ measure() { # FLAVOUR N
   read -r victim dk <<<"$(busiest_node)"
   t=$(now)
   in_cluster node1 crm node standby "$victim" >/dev/null 2>&1 || in_cluster node1 pcs node standby "$victim" >/dev/null 2>&1
-  wait_until 300 "$victim drained" all_started_off "$count" "$victim" >/dev/null || note "drain did not finish"
+  wait_until 300 "$victim drained" scale_all_started "$count" "$victim" >/dev/null || note "drain did not finish"
   drain=$(since "$t")
   note "$flavour N=$count: drain of $victim with $dk VMs: ${drain}s"
   LAB_SAVE_LOGS=${SCALE_LOGS:+$SCALE_LOGS/$flavour-$count} "$LAB" down >/dev/null
