@@ -18,6 +18,7 @@
 #                                      default stonith-enabled=false no-quorum-policy=stop)
 #        lab.sh power-off NODE | power-on NODE   (what the simulator's StopVms / StartVms do)
 #        lab.sh crash NODE                         (the node stops answering the cluster; fencing follows)
+#        lab.sh partition NODE add|del             (NODE's links to the other nodes cut or back; Ceph stays)
 #        lab.sh sshd NODE                          (start NODE's sshd if it is not running)
 #        lab.sh x NODE CMD...                      (run CMD inside NODE)
 #        lab.sh sim-faults JSON                    (the simulator's injected faults, e.g. '{}' for none)
@@ -310,6 +311,19 @@ lab_crash() {
   done
 }
 
+# A partition: NODE's links to the other cluster nodes blackholed both ways (add) or back (del); the
+# storage (Ceph), cloud and gateway stay reachable. Every route is tried; fails if one could not be.
+lab_partition() {
+  local n=${1:-} how=${2:-} o rc=0
+  [[ " ${LAB_NODES[*]} " == *" $n "* && ($how == add || $how == del) ]] || die "usage: lab.sh partition NODE add|del"
+  for o in "${LAB_NODES[@]}"; do
+    [[ $o == "$n" ]] && continue
+    in_node "$n" ip route "$how" blackhole "${LAB_ADDR[$o]}/32" || rc=1
+    in_node "$o" ip route "$how" blackhole "${LAB_ADDR[$n]}/32" || rc=1
+  done
+  return "$rc"
+}
+
 lab_down() {
   lab_anchor; node_setup lab
   if [[ -n ${LAB_SAVE_LOGS:-} ]]; then
@@ -349,6 +363,7 @@ case ${1:-} in
   power-off) lab_power_off "${2:-}" ;;
   power-on) lab_power_on "${2:-}" ;;
   crash) lab_crash "${2:-}" ;;
+  partition) lab_anchor; node_setup lab; lab_partition "${2:-}" "${3:-}" ;;
   sshd) lab_anchor; node_setup lab; seapath_start_sshd "${2:?usage: lab.sh sshd NODE}" ;;
   x) lab_anchor; node_setup lab; shift; in_node "$@" ;;
   sim-faults) lab_sim_faults "${2:-}" ;;

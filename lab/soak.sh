@@ -90,7 +90,7 @@ finish() {
   # a signal now (the watchdog's, if it fired meanwhile) must not cut the lab's teardown short
   trap 'log "stopping already"' INT TERM
   [[ -e $W/osd-paused ]] && ceph_resume "$LAB_ROOT/ceph" osd
-  [[ -s $W/partitioned ]] && partition "$(cat "$W/partitioned")" del
+  [[ -s $W/partitioned ]] && lab_partition "$(cat "$W/partitioned")" del
   [[ -n $SAMPLER ]] && kill "$SAMPLER" 2>/dev/null && wait "$SAMPLER" 2>/dev/null
   SAMPLER=
   # (once it fired, it goes on: what ignored its SIGTERM gets a SIGKILL)
@@ -319,9 +319,8 @@ fault_move() {
 # --- the node faults with STONITH off: nobody fences; the soak undoes the fault once the cluster reacted
 # The cluster as the nodes other than NODE see it (a node cut off has a view of its own).
 from_survivors_of() { CRM_NODES="$(other_node "$1" | tr '\n' ' ')" "${@:2}"; }
-node_offline() { [[ $(crm_mon_xml | crm_xpath "string(//nodes/node[@name='$1']/@online)") == false ]]; }
 # NODE offline, every VM Started once and none on NODE, as the others see it.
-vms_moved_off() { from_survivors_of "$1" node_offline "$1" && from_survivors_of "$1" scale_all_started "$VMS" "$1"; }
+vms_moved_off() { from_survivors_of "$1" crm_node_offline "$1" && from_survivors_of "$1" scale_all_started "$VMS" "$1"; }
 # The newest failed start of VM, as the others see it: its exit reason (Pacemaker keeps 128 characters).
 start_refusal() { # NODE VM
   from_survivors_of "$1" crm_mon_xml | crm_xpath "string((//failure[@op_key='${2}_start_0'])[last()]/@exitreason)"
@@ -331,14 +330,6 @@ starts_refused() { # NODE VM...
   for vm in "${@:2}"; do [[ -n $(start_refusal "$n" "$vm") ]] || return 1; done
 }
 seconds_since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
-# NODE's links to the other nodes blackholed (add) or back (del); Ceph and the gateway stay reachable.
-partition() { # NODE add|del
-  local o
-  for o in $(other_node "$1"); do
-    in_node "$1" ip route "$2" blackhole "${LAB_ADDR[$o]}/32"
-    in_node "$o" ip route "$2" blackhole "${LAB_ADDR[$1]}/32"
-  done
-}
 
 fault_crash_unfenced() {
   local n vm held=() reason t
@@ -381,14 +372,14 @@ fault_cut_unfenced() {
   log "partition: $n's links to the other nodes cut, Ceph still reachable; nobody fences it"
   echo "$n" >"$W/partitioned" # healed by finish if the soak ends meanwhile
   t=$(now)
-  partition "$n" add
+  lab_partition "$n" add
   if WAIT_INTERVAL=1 wait_until "$BOUND" "$n's VMs to start on the majority" vms_moved_off "$n" >/dev/null 2>&1; then
     log "$n's VMs run on the majority $(seconds_since "$t") s after the cut"
   else
     violation not-running "$n cut off: its VMs did not start on the majority within ${BOUND}s"
   fi
   log "heal the partition"
-  partition "$n" del
+  lab_partition "$n" del
   rm -f "$W/partitioned"
 }
 

@@ -15,6 +15,7 @@
 #   crm_started_anywhere RSC         RSC is Started somewhere
 #   crm_started_elsewhere_than RSC NODE
 #   crm_node_online NODE             crm_mon shows NODE online
+#   crm_node_offline NODE            crm_mon shows NODE offline (known to the cluster, not online)
 #   crm_online_count                 how many nodes crm_mon shows online
 # CRM_NODES="n1 n2" (env) picks the nodes asked, e.g. `CRM_NODES=node2 crm_where_is vm1` to ask node2 only.
 
@@ -67,5 +68,8 @@ crm_started_elsewhere_than() {
 }
 crm_node_online() {
   [[ $(crm_mon_xml | crm_xpath "string(//nodes/node[@name='${1:?usage: crm_node_online NODE}']/@online)") == true ]]
+}
+crm_node_offline() {
+  [[ $(crm_mon_xml | crm_xpath "string(//nodes/node[@name='${1:?usage: crm_node_offline NODE}']/@online)") == false ]]
 }
 crm_online_count() { crm_mon_xml | crm_xpath "count(//nodes/node[@online='true'])"; }

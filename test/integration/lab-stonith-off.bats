@@ -31,6 +31,7 @@ teardown() {
   # a test that failed half-way gives the next one its node back
   [[ -z ${POWERED_OFF:-} ]] || "$LAB" power-on "$POWERED_OFF" || true
   [[ -z ${ISOLATED:-} ]] || in_node "$ISOLATED" ip link set eth0 up || true
+  [[ -z ${PARTITIONED:-} ]] || "$LAB" partition "$PARTITIONED" del || true
 }
 
 # crm_mon as NODE sees the cluster (a cut-off node has its own view).
@@ -40,7 +41,7 @@ started_on_from() { CRM_NODES=$1 crm_started_on vm1 "$2"; }
 started_from() { CRM_NODES=$1 crm_started_anywhere vm1; }
 started_elsewhere_from() { CRM_NODES=$1 crm_started_elsewhere_than vm1 "$2"; }
 online_from() { CRM_NODES=$1 crm_node_online "$2"; }
-offline_from() { [[ $(crm_mon_xml "$1" | crm_xpath "string(//nodes/node[@name='$2']/@online)") == false ]]; }
+offline_from() { CRM_NODES=$1 crm_node_offline "$2"; }
 all_online_from() { [[ $(CRM_NODES=$1 crm_online_count) == 3 ]]; }
 peer_of() { [[ $1 == node1 ]] && echo node2 || echo node1; }
 # The exit reason of the newest failed vm1 start, as Pacemaker keeps it (128 characters at most).
@@ -157,10 +158,8 @@ stop_cluster_daemons() {
   start_sampler
   t0=$EPOCHREALTIME
   # Only the cluster's traffic between nodes is cut: the storage node (Ceph) stays reachable from all.
-  for n in "${majority[@]}"; do
-    in_node "$on" ip route add blackhole "${ADDR[$n]}/32"
-    in_node "$n" ip route add blackhole "${ADDR[$on]}/32"
-  done
+  PARTITIONED=$on
+  "$LAB" partition "$on" add
   wait_until 120 "vm1 to run on the majority side" started_elsewhere_from "${majority[0]}" "$on"
   now=$(vm1_node_from "${majority[0]}" 10)
   t1=$EPOCHREALTIME
@@ -170,10 +169,8 @@ stop_cluster_daemons() {
   run in_node "$on" virsh domstate vm1
   [[ $output == *"failed to get domain"* || $output == shut* ]]
   [[ $(qemu_nodes) != *"$on"* ]]
-  for n in "${majority[@]}"; do
-    in_node "$on" ip route del blackhole "${ADDR[$n]}/32"
-    in_node "$n" ip route del blackhole "${ADDR[$on]}/32"
-  done
+  "$LAB" partition "$on" del
+  PARTITIONED=
   wait_until 120 "the partition to heal: three nodes online" all_online_from "${majority[0]}"
   wait_until 30 "vm1 to stay Started" started_from "$on"
   [ "$(vm1_qemus)" -eq 1 ]
