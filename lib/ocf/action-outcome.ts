@@ -11,18 +11,21 @@ export interface Outcome {
 }
 
 const unusableHere = new Set<number>([Ocf.ERR_ARGS, Ocf.ERR_INSTALLED, Ocf.ERR_CONFIGURED, Ocf.ERR_PERM]);
+// What says the resource cannot be running here. Lacking a privilege says nothing of the kind: a stop
+// refused one has not stopped anything (IPaddr2's stop as a non-root user exits 4, and the node is fenced).
+const cannotRunHere = new Set<number>([Ocf.ERR_ARGS, Ocf.ERR_INSTALLED, Ocf.ERR_CONFIGURED]);
 
 /**
  * The one place that maps an error to an exit code per action (ocf-rarun's handle_invalid_env):
  * - stop of an unusable configuration exits 0: the resource cannot be running, and a failed
- *   stop gets the node fenced;
+ *   stop gets the node fenced; a stop without the privileges it needs keeps its 4;
  * - a probe exits 7 when the resource cannot be running here;
  * - a recurring monitor never exits 6 (that would stop the resource on every node), nor 2 or 5;
  * - everything else keeps its code.
  */
 export function outcomeOf(action: string, isProbe: boolean, code: OcfCode, reason: string): Outcome {
   if (code === Ocf.SUCCESS) return { code };
-  if (action === 'stop' && unusableHere.has(code)) return { code: Ocf.SUCCESS, note: `stop: treating the resource as stopped: ${reason}` };
+  if (action === 'stop' && cannotRunHere.has(code)) return { code: Ocf.SUCCESS, note: `stop: treating the resource as stopped: ${reason}` };
   if (action === 'monitor') {
     if (isProbe && (unusableHere.has(code) || code === Ocf.NOT_RUNNING))
       return { code: Ocf.NOT_RUNNING, ...(code !== Ocf.NOT_RUNNING ? { note: `probe: not running here: ${reason}` } : {}) };

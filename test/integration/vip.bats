@@ -174,6 +174,24 @@ dead_link() {
   [[ $(ocf_exit_reason) == "interface eth1 is down"* ]]
 }
 
+@test "a link the start brings up gets its carrier a moment later: the start waits for it, then announces; check_link_status=true passes" {
+  dead_link
+  in_node n1 ip link set eth1 down
+  # the segment's side of eth1 comes up a second after the start brought eth1 up
+  ( sleep 1; ip -n "$(_segment_netns dead)" link set p1 up ) &
+  local upper=$!
+  run ocf_agent n1 vip start ip=198.51.100.12 cidr_netmask=24 nic=eth1 check_link_status=true
+  wait "$upper"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ $output != *"no carrier"* ]]
+  [[ $output == *"198.51.100.12/24 added on eth1"* ]]
+  run ocf_agent n1 vip monitor ip=198.51.100.12 cidr_netmask=24 nic=eth1 check_link_status=true CRM_meta_interval=10000
+  [ "$status" -eq 0 ]
+  ocf_agent n1 vip stop ip=198.51.100.12 cidr_netmask=24 nic=eth1
+  ip -n "$(_segment_netns dead)" link set p1 down
+}
+
 @test "by default, an address on a link without carrier is added, monitored as running and removed by stop (IPv4 and IPv6, no DAD wait)" {
   dead_link
   run ocf_agent n1 vip start ip=198.51.100.11 cidr_netmask=24 nic=eth1
@@ -243,6 +261,23 @@ dead_link() {
   run ocf_agent n1 vip monitor ip=192.0.2.63 cidr_netmask=24 nic=eth0 CRM_meta_interval=0
   [ "$status" -eq 7 ]
   in_node n1 ip address del 192.0.2.63/32 dev lo
+}
+
+@test "cidr_netmask without nic: the interface whose network covers ip/cidr_netmask, as findif matches it; else the narrowest route" {
+  segment_create narrow
+  in_node n1 test -e /sys/class/net/eth2 || node_attach n1 narrow eth2 192.0.2.129/25
+  # eth0 holds 192.0.2.0/24, eth2 the narrower 192.0.2.128/25 inside it
+  run ocf_agent n1 vip start ip=192.0.2.150 cidr_netmask=24 check_duplicate=false
+  local with=$status on_eth0
+  on_eth0=$(in_node n1 ip -o address show dev eth0 | grep -c ' 192.0.2.150/24 ' || true)
+  ocf_agent n1 vip stop ip=192.0.2.150 cidr_netmask=24 || true
+  run ocf_agent n1 vip start ip=192.0.2.151 check_duplicate=false
+  local without=$status on_eth2
+  on_eth2=$(in_node n1 ip -o address show dev eth2 | grep -c ' 192.0.2.151/25 ' || true)
+  ocf_agent n1 vip stop ip=192.0.2.151 || true
+  in_node n1 ip link del eth2
+  [ "$with" -eq 0 ] && [ "$on_eth0" -eq 1 ]
+  [ "$without" -eq 0 ] && [ "$on_eth2" -eq 1 ]
 }
 
 @test "without nic, only a directly connected route is used: never one through a gateway" {
@@ -503,6 +538,34 @@ _no_send_arp_for() { ! _send_arp_in_n1 ".* $1 "; }
   run ocf_agent n1 vip validate-all ip=192.0.2.72 iflabel=short OCF_CHECK_LEVEL=10
   [ "$status" -eq 0 ]
   ! has_address n1 192.0.2.72 || false
+}
+
+# ocf_agent ARGS..., run as a service whose capability bounding set lacks cap_net_admin
+without_net_admin() {
+  # shellcheck disable=SC2034 # read by ocf_agent
+  local -a OCF_WRAPPER=(setpriv --inh-caps=-net_admin --bounding-set=-net_admin)
+  ocf_agent "$@"
+}
+
+@test "without cap_net_admin: start, and a stop with the address to remove, answer 4 and change nothing; a stop with nothing to remove: 0" {
+  local -a env=(ip=192.0.2.74 cidr_netmask=24 nic=eth0 check_duplicate=false)
+  run without_net_admin n1 vip start "${env[@]}"
+  [ "$status" -eq 4 ]
+  [[ $(ocf_exit_reason) == "cannot add 192.0.2.74"*"lacks cap_net_admin"* ]]
+  ! has_address n1 192.0.2.74/24 || false
+  run without_net_admin n1 vip stop "${env[@]}"
+  [ "$status" -eq 0 ]
+  ocf_agent n1 vip start "${env[@]}"
+  # a stop that cannot remove the address has not stopped the resource: never 0 (the address would
+  # then answer on two nodes)
+  run without_net_admin n1 vip stop "${env[@]}"
+  [ "$status" -eq 4 ]
+  [[ $(ocf_exit_reason) == "cannot remove 192.0.2.74 from eth0: this process lacks cap_net_admin"* ]]
+  has_address n1 192.0.2.74/24
+  run ocf_agent n1 vip monitor "${env[@]}" CRM_meta_interval=10000
+  [ "$status" -eq 0 ]
+  ocf_agent n1 vip stop "${env[@]}"
+  ! has_address n1 192.0.2.74/24 || false
 }
 
 @test "a missing tool: 5 from start, 7 from a probe, 0 from stop" {

@@ -115,6 +115,8 @@ describe('action dispatch', () => {
     [Ocf.ERR_ARGS, 'start', {}, 2],
     [Ocf.ERR_ARGS, 'monitor', probe, 7],
     [Ocf.ERR_ARGS, 'stop', {}, 0],
+    [Ocf.ERR_PERM, 'stop', {}, 4], // refused a privilege, the stop removed nothing: never "stopped"
+    [Ocf.ERR_PERM, 'monitor', probe, 7],
     [Ocf.ERR_GENERIC, 'stop', {}, 1], // a real stop failure is reported: the node gets fenced
     [Ocf.ERR_GENERIC, 'monitor', probe, 1],
     [Ocf.NOT_RUNNING, 'monitor', recurring, 7],
