@@ -31,12 +31,15 @@ interface RouteJson {
 
 /**
  * The most specific directly connected route covering the address (findif: `scope link` for
- * IPv4, and never a route through a gateway): its device and prefix length.
+ * IPv4, and never a route through a gateway): its device and prefix length. With a prefix
+ * (cidr_netmask), only routes covering the whole address/prefix network count, as findif matches
+ * `ip/cidr_netmask`: a narrower route on another interface is not the address's network.
  */
 export async function routeFor(
   address: FloatingAddress,
   nic: string | undefined,
   deadline: Deadline,
+  prefix?: number,
 ): Promise<{ nic: string; prefix: number } | undefined> {
   const argv = [
     'ip',
@@ -45,7 +48,7 @@ export async function routeFor(
     'route',
     'list',
     'match',
-    address.text,
+    prefix !== undefined ? `${address.text}/${prefix}` : address.text,
     ...(address.family === 4 ? ['scope', 'link'] : []),
     ...(nic ? ['dev', nic] : []),
   ] as const;

@@ -19,7 +19,7 @@ export function prefixParameter(s: VipSettings, address: FloatingAddress): numbe
 
 /** Where this resource's address belongs without saved state: on nic, else where start would add it. */
 export async function belongsOn(s: VipSettings, address: FloatingAddress, ctx: VipContext): Promise<string | undefined> {
-  return s.nic ?? (await routeFor(address, undefined, ctx.deadline).catch(() => undefined))?.nic;
+  return s.nic ?? (await routeFor(address, undefined, ctx.deadline, prefixParameter(s, address)).catch(() => undefined))?.nic;
 }
 
 // nic and prefix come from the parameters, else from the covering route: decided once, here.
@@ -27,7 +27,7 @@ export async function choosePlacement(s: VipSettings, address: FloatingAddress, 
   const prefix = s.cidrNetmask !== undefined ? parsePrefix(s.cidrNetmask, address.family) : undefined;
   if (s.nic !== undefined && prefix !== undefined) return { nic: s.nic, prefix, family: address.family };
   if (s.nic !== undefined && !linkExists(s.nic)) throw new OcfError(Ocf.ERR_ARGS, `interface ${s.nic} does not exist on this node`);
-  const route = await routeFor(address, s.nic, ctx.deadline);
+  const route = await routeFor(address, s.nic, ctx.deadline, prefix);
   if (route === undefined)
     throw new OcfError(
       Ocf.ERR_ARGS,

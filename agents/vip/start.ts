@@ -49,7 +49,7 @@ export async function start(p: VipParams, ctx: VipContext): Promise<void> {
     );
     if (down === false) ctx.log.info(`${placement.nic} was down before this start; another address came onto it since: left up`);
   };
-  const carrier = linkHasCarrier(placement.nic);
+  const carrier = broughtUp ? await carrierAfterLinkUp(placement.nic, ctx) : linkHasCarrier(placement.nic);
   try {
     // Before anything is added: nothing to undo but the link, and Pacemaker can try another node.
     if (!carrier && p.check_link_status)
@@ -114,6 +114,29 @@ export async function start(p: VipParams, ctx: VipContext): Promise<void> {
     );
   }
   ctx.log.info(`${address.text}/${placement.prefix} added on ${placement.nic}`);
+}
+
+// Up to this long, and a quarter of what is left of the start, for a link this start brought up.
+const carrierWaitMs = 5000;
+
+/**
+ * A link this start brought up gets its carrier a moment later (autonegotiation takes 1–3 s on a
+ * physical NIC). Looked at at once, it would have the start skip the duplicate check and the
+ * announcements (peers would keep the old node's MAC), or fail with check_link_status.
+ */
+async function carrierAfterLinkUp(nic: string, ctx: VipContext): Promise<boolean> {
+  const waitMs = Math.floor(Math.min(carrierWaitMs, ctx.deadline.remainingMs() / 4));
+  const hasCarrier = await waitUntil(
+    `carrier on ${nic}`,
+    () => Promise.resolve(linkHasCarrier(nic)),
+    ctx.deadline.within(waitMs),
+    100,
+  ).then(
+    () => true,
+    () => false,
+  );
+  if (!hasCarrier) ctx.log.info(`${nic}, brought up by this start, still has no carrier after ${(waitMs / 1000).toFixed(1)} s`);
+  return hasCarrier;
 }
 
 // Without cap_net_raw (SEAPATH's hardened pacemaker.service drops it) neither arping nor

@@ -60,7 +60,6 @@ export function refuseUnimplemented(p: VipParams, family: Family): void {
   };
   if (p.unique_clone_address)
     refuse('unique_clone_address=true (one address per clone instance) is not supported by this agent: it manages one address, not cloned');
-  if (p.lvs_ipv6_addrlabel && family === 4) refuse('lvs_ipv6_addrlabel applies to IPv6 addresses only; unset it for an IPv4 ip');
   const sender = p.arp_sender?.trim();
   if (sender && !arpSenders.includes(sender)) refuse(`arp_sender '${sender}' is not one of ${arpSenders.join(', ')}`);
 }
@@ -90,6 +89,8 @@ export function noEffectWarnings(p: VipParams, family: Family): string[] {
     );
   if (p.lvs_ipv6_addrlabel_value !== 99 && !p.lvs_ipv6_addrlabel)
     w.push('lvs_ipv6_addrlabel_value has no effect while lvs_ipv6_addrlabel is false');
+  // IPaddr2 4.12 refused it (6); from 4.15 it is true by default and IPv4 addresses ignore it.
+  if (family === 4 && p.lvs_ipv6_addrlabel) w.push('lvs_ipv6_addrlabel has no effect on an IPv4 address, as in IPaddr2 4.15 and later');
   if (family === 4 && p.nodad !== undefined) w.push('nodad has no effect on an IPv4 address');
   if (family === 4 && p.preferred_lft !== 'forever') w.push(`preferred_lft '${p.preferred_lft}' has no effect on an IPv4 address`);
   if (family === 6 && (p.iflabel !== undefined || p.nic?.includes(':')))

@@ -33,7 +33,8 @@ export async function stop(p: VipParams, ctx: VipContext): Promise<void> {
     const left = await locate(address, found.nic, ctx, found.prefix);
     if (left?.nic === found.nic && left.prefix === found.prefix)
       throw new OcfError(Ocf.ERR_GENERIC, `${address.text}/${found.prefix} is still on ${found.nic} after deleting it`);
-    if (p.flush_routes) await flushRouteCache(ctx.deadline);
+    // As IPaddr2's (which ignores its result): the address is gone, which is what the stop is for.
+    if (p.flush_routes) await ctx.bestEffort('flushing the route cache (flush_routes)', (d) => flushRouteCache(d));
     ctx.log.info(`${address.text}/${found.prefix} removed from ${found.nic}`);
     if (left?.nic === found.nic)
       ctx.log.warn(`${address.text}/${left.prefix} is also on ${left.nic}, added by something else than this resource: leaving it there`);

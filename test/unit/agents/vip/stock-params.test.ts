@@ -58,7 +58,6 @@ describe('IPaddr2 parameters read as IPaddr2 reads them', () => {
   it.each([
     [{ network_namespace: 'blue' }, "network_namespace 'blue' is not supported"],
     [{ unique_clone_address: 'yes' }, 'unique_clone_address=true'],
-    [{ lvs_ipv6_addrlabel: 'true' }, 'lvs_ipv6_addrlabel applies to IPv6 addresses only'],
     [{ arp_sender: 'carrier_pigeon' }, "arp_sender 'carrier_pigeon' is not one of"],
   ])('refuses %j with 6 from start, validate-all; stop exits 0', async (params, reason) => {
     for (const action of ['start', 'validate-all']) {
@@ -88,6 +87,8 @@ describe('IPaddr2 parameters read as IPaddr2 reads them', () => {
         '(meant for iputils_arping) are not used',
     ],
     [{ nodad: 'true' }, 'nodad has no effect on an IPv4 address'],
+    // IPaddr2 4.12 refused it; 4.15 made it true by default, and IPv4 ignores it
+    [{ lvs_ipv6_addrlabel: 'true' }, 'lvs_ipv6_addrlabel has no effect on an IPv4 address, as in IPaddr2 4.15 and later'],
     [{ netmask: '24', cidr_netmask: '24' }, "netmask '24' has no effect: cidr_netmask is set"],
     [{ preferred_lft: 'abc' }, "preferred_lft 'abc' has no effect on an IPv4 address"],
     [{ ip: '2001:db8::10', iflabel: 'web' }, 'an interface label (iflabel, or nic=NIC:LABEL) has no effect on an IPv6 address'],
