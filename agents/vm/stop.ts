@@ -113,12 +113,20 @@ async function shutDown(
     ctx.log.warn(`virsh shutdown ${name} failed: ${messageOf(e)}; destroying it`);
     return { kind: 'unreachable', detail: messageOf(e) };
   }
+  let warnedUnreachable = false;
   for (let polls = 1; ; polls++) {
     const status = await virsh.domstate(name, deadline.within(callMs));
-    if (status.kind !== 'active') return status;
+    // libvirtd restarting mid-shutdown says nothing of the guest, which may still be powering off:
+    // going on to destroy (and, libvirt still away, to SIGKILL) would cut its shutdown short.
+    if (status.kind === 'unreachable' && !warnedUnreachable) {
+      warnedUnreachable = true;
+      ctx.log.warn(`libvirt does not answer while ${name} shuts down (${status.detail}): still waiting for the guest`);
+    }
+    if (status.kind !== 'active' && status.kind !== 'unreachable') return status;
     // Past this point the next poll, after the 500 ms sleep, could be cut short by the share's end.
     if (deadline.remainingMs() < 1000) {
-      ctx.log.info(`${name} did not shut down in time; destroying it`);
+      const libvirtAway = status.kind === 'unreachable' ? ' (libvirt still does not answer)' : '';
+      ctx.log.info(`${name} did not shut down in time${libvirtAway}; destroying it`);
       return status;
     }
     // A guest still booting misses the ACPI power button: press it again every few seconds.

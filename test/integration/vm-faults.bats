@@ -109,6 +109,26 @@ _running_vmf() {
   [ "$(vm_state a vmf)" = absent ]
 }
 
+@test "libvirtd restarting while the guest shuts down: stop waits out its graceful share, destroys through libvirt, never kills QEMU" {
+  local qemu out=$BATS_TEST_TMPDIR/stop.out
+  qemu=$(_running_vmf) # a guest that ignores ACPI: the stop waits its whole graceful share
+  OCF_TIMEOUT_MS=30000 vm_agent a stop vmf >"$out" 2>&1 &
+  local stopper=$!
+  wait_until 10 "the shutdown to begin" grep -q "shutting down vmf" "$out"
+  libvirt_kill a
+  sleep 3
+  _libvirtd_restart
+  wait "$stopper"
+  local rc=$?
+  cat "$out"
+  [ "$rc" -eq 0 ]
+  [[ $(<"$out") == *"libvirt does not answer while vmf shuts down"*"still waiting for the guest"* ]]
+  [[ $(<"$out") == *"did not shut down in time; destroying it"* ]]
+  [[ $(<"$out") != *"killing its QEMU"* ]]
+  ! proc_alive "$qemu" || false
+  [ "$(vm_state a vmf)" = absent ]
+}
+
 @test "libvirtd hung (SIGSTOP): the monitor answers within its timeout instead of hanging: 0 with a warning, QEMU being alive" {
   _running_vmf >/dev/null
   _libvirtd_pause
