@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-import { readFileSync } from 'node:fs';
+import { chownSync, lstatSync, readFileSync, readlinkSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { ExecFailed } from '../../lib/exec/index.js';
 import type { Deadline } from '../../lib/time/index.js';
 import { Ocf, OcfError } from '../../lib/ocf/index.js';
@@ -106,7 +107,47 @@ export function uuidFromConfig(path: string): string | undefined {
   }
 }
 
-/** Writes a domain XML to the config file (mode 0600: it may hold a VNC password), ending with a newline. */
+/**
+ * Writes a domain XML to the config file, ending with a newline: a new file gets mode 0600 (it may
+ * hold a VNC password), one that exists keeps its mode and owner. A config that is a link (to a file
+ * the nodes share) is written where it points, as VirtualDomain's `cat >` does: replacing the link
+ * with a file of this node's would let the nodes' copies drift apart. A link is followed only when
+ * this process owns it, so that one planted by another user cannot make it write elsewhere.
+ */
 export function writeConfigFile(path: string, text: string): void {
-  writeFileAtomically(path, text.endsWith('\n') ? text : `${text}\n`);
+  const target = linkTarget(path) ?? path;
+  const existing = statIfExists(target);
+  writeFileAtomically(target, text.endsWith('\n') ? text : `${text}\n`, existing ? existing.mode & 0o7777 : 0o600);
+  if (existing !== undefined && (existing.uid !== process.getuid?.() || existing.gid !== process.getgid?.()))
+    chownSync(target, existing.uid, existing.gid);
+}
+
+function linkTarget(path: string): string | undefined {
+  const link = lstatIfExists(path);
+  if (link === undefined || !link.isSymbolicLink() || link.uid !== process.getuid?.()) return undefined;
+  try {
+    return realpathSync(path);
+  } catch (e) {
+    // A link to a file not there yet (restored after undefine): written where it points.
+    if (errnoCode(e) === 'ENOENT') return resolve(dirname(path), readlinkSync(path));
+    throw e;
+  }
+}
+
+function statIfExists(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch (e) {
+    if (errnoCode(e) === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
+function lstatIfExists(path: string): Stats | undefined {
+  try {
+    return lstatSync(path);
+  } catch (e) {
+    if (errnoCode(e) === 'ENOENT') return undefined;
+    throw e;
+  }
 }

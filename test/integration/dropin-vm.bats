@@ -75,6 +75,26 @@ retitle() { libvirt_virsh a desc "$1" --live --title --new-desc "$2" >/dev/null;
   [ "$(vm_state a vmsame)" = absent ]
 }
 
+@test "save_config_on_stop through a config that is a link (to a shared file): the link stays, its target is written, its mode kept" {
+  local config=$VM_DIR/etc/vmlink.xml shared=$VM_DIR/shared/vmlink.xml
+  vm_image vmlink --guest noos
+  mkdir -p "$VM_DIR/shared"
+  cp "$VM_DIR/vmlink.xml" "$shared"
+  chmod 0644 "$shared"
+  ln -sfn "$shared" "$config"
+  vm_agent a start vmlink save_config_on_stop=true seapath=false
+  retitle vmlink "saved through the link"
+  OCF_TIMEOUT_MS=8000 run vm_agent a stop vmlink save_config_on_stop=true seapath=false
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ $output == *"saved the definition of vmlink to $config"* ]]
+  [ -L "$config" ]
+  [ "$(readlink "$config")" = "$shared" ]
+  grep -q '<title>saved through the link</title>' "$shared"
+  [ "$(stat -c %a "$shared")" = 644 ]
+  [ "$(vm_state a vmlink)" = absent ]
+}
+
 @test "sync_config_on_stop: without csync2 on the node start is 5 naming it, as VirtualDomain's check_binary; nothing starts" {
   vm_image vmsync --guest noos
   if command -v csync2 >/dev/null; then
