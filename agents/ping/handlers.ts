@@ -100,7 +100,12 @@ function noteChanges(verdicts: readonly Verdict[], state: PingState | undefined,
   if (lost.length === 0 && back.length === 0) return;
   if (lost.length > 0) ctx.log.warn(`lost: ${describeUnreachable(lost)}`);
   if (back.length > 0) ctx.log.info(`reachable again: ${back.join(', ')}`);
-  ctx.state.save({ unreachable } satisfies PingState);
+  // Only what gets logged depends on it: the score is published, and a full /run must not fail the monitor.
+  try {
+    ctx.state.save({ unreachable } satisfies PingState);
+  } catch (e) {
+    ctx.log.warn(`cannot record the hosts found unreachable (${messageOf(e)}): the next monitor logs the same changes again`);
+  }
 }
 
 // The timeout parameter, or the stock agent's formula from the operation timeout when unset.

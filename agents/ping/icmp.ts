@@ -74,6 +74,7 @@ async function runFping(
   // Arguments fping refuses are this node's matter (2): ping may take them on another node.
   const r = await query(argv, { deadline, okExitCodes: [1, 2] }).catch((e: unknown) => {
     if (!(e instanceof ExecFailed) || e.notFound || e.notPermitted) throw e;
+    if (bindFailure(e.stderr) !== undefined) return { exitCode: e.exitCode, stdout: e.stdout, stderr: e.stderr };
     if (e.exitCode === 3) throw new OcfError(Ocf.ERR_ARGS, `fping rejected its arguments (check the options parameter): ${e.message}`);
     if (e.timedOut)
       throw new OcfError(
@@ -82,6 +83,8 @@ async function runFping(
       );
     throw new OcfError(Ocf.ERR_GENERIC, `fping could not probe the hosts: ${e.message}`);
   });
+  const unbound = r.exitCode !== 0 ? bindFailure(r.stderr) : undefined;
+  if (unbound !== undefined) return { answers: allUnreachable(addresses, `fping ${unbound}`), output: r.stderr };
   const { answers, measured } = parseFpingOutput(r.stdout, r.stderr, addresses, plan);
   // fping 5.1 exits 1 for an unknown option too, with no word about any host.
   if (!measured && r.exitCode !== 0) {
@@ -91,6 +94,24 @@ async function runFping(
     throw new OcfError(Ocf.ERR_GENERIC, `fping reported on no host: ${why}`);
   }
   return { answers, output: `${r.stdout}${r.stderr}` };
+}
+
+/**
+ * The interface or source address the options bind to (-I, -S; ping's -I) is not on this node now:
+ * a bond, VLAN or Open vSwitch port being recreated. No host is reachable through it, which is what
+ * the score then says, as the stock agent's does; the options themselves are not wrong, so this is
+ * neither a refusal (2) nor a failure to measure (1), and the score comes back with the interface.
+ * A bind refused for want of a privilege is not this: that is this node's tools, and fails.
+ */
+export function bindFailure(stderr: string): string | undefined {
+  return stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .find((l) => /(SO_BIND?TODEVICE|bind).*: (No such device|Cannot assign requested address)$/.test(l));
+}
+
+function allUnreachable(hosts: readonly string[], detail: string): Map<string, HostAnswer> {
+  return new Map(hosts.map((h) => [h, { reachable: false, detail }]));
 }
 
 /**
@@ -169,6 +190,8 @@ async function pingEach(hosts: readonly string[], plan: ProbePlan, options: read
     hosts.map(async (host) => {
       try {
         const r = await query(iputilsArgv(host, plan, options, isRoot), { deadline: perHost, okExitCodes: [1, 2] });
+        const unbound = r.exitCode !== 0 ? bindFailure(r.stderr) : undefined;
+        if (unbound !== undefined) return [host, { reachable: false, detail: unbound }, r.stderr] as const;
         const refusal = iputilsUsageError(r.exitCode, r.stdout, r.stderr, host);
         if (refusal !== undefined)
           throw new OcfError(Ocf.ERR_ARGS, `ping rejected its arguments (check the options parameter): ${refusal}`);

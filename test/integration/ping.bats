@@ -81,6 +81,16 @@ ensure_ping_clone() {
   in_node n1 test -f "/run/resource-agents/seapath-ping-$OCF_INSTANCE.json"
 }
 
+@test "dampen in any unit Pacemaker reads (10seconds, 1minute, 500usec) is taken, as the stock agent passes it to attrd" {
+  local d
+  for d in 10seconds 1minute 500usec; do
+    run ocf_agent n1 ping validate-all host_list="$HOSTS3" name="$ATTR" dampen="$d"
+    [ "$status" -eq 0 ]
+  done
+  start_then_monitor 3 host_list="$HOSTS3" name="$ATTR" dampen=2seconds timeout=1
+  [[ $output != *"parameter dampen"* ]]
+}
+
 @test "an unreachable host is not counted, and the exit reason of failure_score names it" {
   local params=(host_list="$HOSTS3 192.0.2.99" name="$ATTR" multiplier=10 dampen=0 timeout=1)
   run ocf_agent n1 ping start "${params[@]}" failure_score=40
@@ -289,6 +299,34 @@ ensure_ping_clone() {
   run ocf_agent n1 ping monitor host_list="$HOSTS3" name="$ATTR" dampen=0 timeout=1 use_fping=0 options="-Z" CRM_meta_interval=10000
   [ "$status" -eq 1 ]
   [ "$(attrd_value "$ATTR")" = 3 ] # the last measured value stays
+}
+
+@test "an interface or source address the options bind to that is missing (an OVS port recreated) scores 0, not a failure, and comes back" {
+  local fping
+  for fping in 1 0; do
+    local -a p=(host_list="$HOSTS3" name="$ATTR" dampen=0 timeout=1 use_fping="$fping")
+    run ocf_agent n1 ping start "${p[@]}" options="-I pgnone0"
+    echo "use_fping=$fping -I: $status $output"
+    [ "$status" -eq 0 ]
+    [ "$(attrd_value "$ATTR")" = 0 ]
+    [[ $output == *"lost: "*"No such device"* ]]
+    run ocf_agent n1 ping monitor "${p[@]}" options="-I pgnone0" CRM_meta_interval=10000
+    [ "$status" -eq 0 ]
+    # the source address (fping -S, ping -I ADDRESS) absent, then added: the score follows it
+    local source=(-S 192.0.2.41)
+    [[ $fping == 1 ]] || source=(-I 192.0.2.41)
+    run ocf_agent n1 ping monitor "${p[@]}" options="${source[*]}" CRM_meta_interval=10000
+    [ "$status" -eq 0 ]
+    [ "$(attrd_value "$ATTR")" = 0 ]
+    in_node n1 ip address add 192.0.2.41/24 dev eth0
+    run ocf_agent n1 ping monitor "${p[@]}" options="${source[*]}" CRM_meta_interval=10000
+    in_node n1 ip address del 192.0.2.41/24 dev eth0
+    echo "use_fping=$fping ${source[*]} with the address: $status $output"
+    [ "$status" -eq 0 ]
+    [ "$(attrd_value "$ATTR")" = 3 ]
+    [[ $output == *"reachable again: "* ]]
+    ocf_agent n1 ping stop "${p[@]}"
+  done
 }
 
 @test "without attrd_updater: start exits 5, a probe 7 (1 once started: it cannot publish) and stop 0" {

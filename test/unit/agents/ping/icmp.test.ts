@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { describe, expect, it } from 'vitest';
 import { OcfError } from '../../../../lib/ocf/index.js';
-import { fpingArgv, iputilsArgv, iputilsUsageError, parseFpingOutput } from '../../../../agents/ping/icmp.js';
+import { bindFailure, fpingArgv, iputilsArgv, iputilsUsageError, parseFpingOutput } from '../../../../agents/ping/icmp.js';
 import { checkIputilsOptions } from '../../../../agents/ping/iputils-options.js';
 import { planProbe } from '../../../../agents/ping/timing.js';
 
@@ -67,6 +67,26 @@ describe('ping over iputils ping', () => {
   });
 });
 
+describe('a bind to an interface or source address that is not there: every host unreachable, not a refusal', () => {
+  it.each([
+    ['binding to specific interface (SO_BINTODEVICE): No such device\n'], // fping 5.1 -I
+    ['fping: cannot bind source address : Cannot assign requested address\n'], // fping -S
+    ['ping: SO_BINDTODEVICE nosuchif: No such device\n'], // iputils -I NIC
+    ['ping: bind: Cannot assign requested address\n'], // iputils -I ADDRESS
+  ])('%j', (stderr) => {
+    expect(bindFailure(stderr)).toBe(stderr.trim());
+  });
+
+  it.each([
+    ['ping: SO_BINDTODEVICE nosuchif: Operation not permitted\n'], // a privilege: this node's tools
+    ['ping: connect: Network is unreachable\n'],
+    ["fping: can't create socket (must run as root?)\n"],
+    [''],
+  ])('not %j', (stderr) => {
+    expect(bindFailure(stderr)).toBeUndefined();
+  });
+});
+
 describe("iputils ping's own refusals, told from unreachable hosts", () => {
   const stats = '\n--- 192.0.2.9 ping statistics ---\n1 packets transmitted, 0 received, 100% packet loss, time 0ms\n';
   it.each([
@@ -74,7 +94,7 @@ describe("iputils ping's own refusals, told from unreachable hosts", () => {
     [1, "ping: invalid argument: 'x'\n", "ping: invalid argument: 'x'"],
     [2, 'ping: invalid -M argument: bogus\n', 'ping: invalid -M argument: bogus'],
     [1, "ping: invalid argument: '-5': out of range: 0 <= value <= 2147483647\n", "ping: invalid argument: '-5': out of range"],
-    [2, 'ping: SO_BINDTODEVICE nosuchif: No such device\n', 'ping: SO_BINDTODEVICE nosuchif: No such device'],
+    [2, 'ping: SO_BINDTODEVICE nosuchif: Operation not permitted\n', 'ping: SO_BINDTODEVICE nosuchif: Operation not permitted'],
     [1, 'ping: usage error: Destination address required\n', 'ping: usage error: Destination address required'],
   ])('exit %i with %j is a refusal', (exitCode, stderr, complaint) => {
     expect(iputilsUsageError(exitCode, '', stderr)).toContain(complaint);

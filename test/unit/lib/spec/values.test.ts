@@ -17,11 +17,17 @@ describe('durations', () => {
     ['1hr', 3_600_000],
     ['0', 0],
     ['3S', 3000],
+    // Pacemaker reads a unit by its first letters (pcmk__parse_ms): what attrd takes is taken here
+    ['10seconds', 10_000],
+    ['2 minutes', 120_000],
+    ['1hour', 3_600_000],
+    ['1500usec', 2],
+    ['5Secs', 5000],
   ])('reads %j as %i ms', (text, ms) => {
     expect(parseDurationMs(text)).toBe(ms);
   });
 
-  it.each(['', 'abc', '5x', '-1', '1,5', 's', '5 s s'])('refuses %j', (text) => {
+  it.each(['', 'abc', '5x', '-1', '1,5', 's', '5 s s', '5days', '5s!'])('refuses %j', (text) => {
     expect(parseDurationMs(text)).toBeUndefined();
   });
 });
