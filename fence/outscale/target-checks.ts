@@ -3,6 +3,7 @@
 import { FenceError, type FenceContext } from '../../lib/fence/index.js';
 import { connect, type OutscaleConnection, type ResolvedSettings } from './connection.js';
 import type { OutscaleOptions } from './options.js';
+import { PlugNamesNoVm } from './target.js';
 import { type Vm, readAllVms, tagFilters } from './vms.js';
 import { messageOf } from '../../lib/unknown/index.js';
 
@@ -17,6 +18,8 @@ export function shutdownProblem(vm: Vm, o: OutscaleOptions): string | undefined 
   const name = vm.tags.get(o.tag_key);
   const which = `VM ${vm.id}${name !== undefined ? ` (${name})` : ''}`;
   const fix = `run UpdateVm with VmInitiatedShutdownBehavior=stop on ${vm.id}`;
+  // Deleted already: no stop is sent, so nothing can delete or restart it; it is off.
+  if (vm.state === 'terminated') return undefined;
   if (behaviour === 'terminate' && !o.allow_terminate)
     return (
       `${which} has VmInitiatedShutdownBehavior=terminate: a stop would delete it. Refused: ${fix}, or set allow_terminate=true ` +
@@ -32,13 +35,24 @@ export function shutdownProblem(vm: Vm, o: OutscaleOptions): string | undefined 
  * stop. Without plugs, the filter must match a VM, and no two live VMs in it may share a
  * tag_key value (a fence of that node would fail as ambiguous).
  */
-export async function checkTargets(c: OutscaleConnection, ctx: FenceContext): Promise<void> {
+export async function checkTargets(c: OutscaleConnection, ctx: FenceContext, unknownPlugs: 'fail' | 'warn' = 'fail'): Promise<void> {
   const plugs = ctx.plugs;
-  const vms =
-    plugs.length > 0
-      ? await Promise.all(plugs.map((p) => c.findVm(p, ctx.deadline)))
-      : await readAllVms(c.api, tagFilters(c.o.filter), ctx.deadline);
-  if (plugs.length === 0) checkFilterVms(vms, c.o);
+  const found = async (plug: string): Promise<Vm[]> => {
+    try {
+      return [await c.findVm(plug, ctx.deadline)];
+    } catch (e) {
+      if (!(e instanceof PlugNamesNoVm) || unknownPlugs === 'fail') throw e;
+      ctx.log.warn(`${e.reason} (validate-all does not fail on it: Pacemaker validates a device with the plug node1)`);
+      return [];
+    }
+  };
+  const vms = (await Promise.all(plugs.map(found))).flat();
+  // validate-all checks the whole device too: the plug Pacemaker sends it says nothing of the filter.
+  if (plugs.length === 0 || (unknownPlugs === 'warn' && c.o.filter !== undefined)) {
+    const inFilter = await readAllVms(c.api, tagFilters(c.o.filter), ctx.deadline);
+    checkFilterVms(inFilter, c.o);
+    vms.push(...inFilter.filter((vm) => !vms.some((v) => v.id === vm.id)));
+  }
   const problems = vms
     .filter((vm) => vm.state !== 'terminated')
     .map((vm) => shutdownProblem(vm, c.o))
@@ -75,14 +89,15 @@ function checkFilterVms(vms: readonly Vm[], o: OutscaleOptions): void {
 /**
  * validate-all: the targets' shutdown behaviour when there is a plug or a filter to read. A
  * refusal fails validation; an API that cannot be reached is only a warning, as validate-all
- * is about the configuration.
+ * is about the configuration. So is a plug that names no VM: Pacemaker's validation of a device
+ * (pcs stonith create, stonith_admin --validate) always sends plug=node1, a node that may not exist.
  */
 export async function checkTargetsBestEffort(o: OutscaleOptions, settings: ResolvedSettings, ctx: FenceContext): Promise<void> {
   if (ctx.plugs.length === 0 && o.filter === undefined) return;
   let c: OutscaleConnection;
   try {
     c = await connect(o, ctx, settings);
-    await checkTargets(c, ctx);
+    await checkTargets(c, ctx, 'warn');
   } catch (e) {
     if (e instanceof FenceError) throw e;
     ctx.log.warn(`could not read the targets' VmInitiatedShutdownBehavior: ${messageOf(e)}`);

@@ -20,6 +20,9 @@ export function plugProblem(plug: string): string | undefined {
   return undefined;
 }
 
+/** A plug that names no VM at all (as opposed to one that names a VM this device may not fence). */
+export class PlugNamesNoVm extends FenceError {}
+
 /** How plugs are looked up: the tag that names VMs, and the device's filter (key=value) when set. */
 export interface TargetLookup {
   readonly tagKey: string;
@@ -38,14 +41,15 @@ export function isInFilter(vm: Vm, filter: string | undefined): boolean {
  * page of ReadVms). With a filter, only VMs that carry its tag count: a VM outside it is never
  * fenced, and a namesake outside it does not make the plug ambiguous. Zero or several matches
  * fail and nothing is done. A terminated VM that kept the tag (ReadVms may show it for up to an
- * hour) does not make a live namesake ambiguous, nor stand for one outside the filter.
+ * hour) does not make a live namesake ambiguous, nor stand for one outside the filter; nor does a
+ * stopped VM of the filter stand for a namesake outside it that runs.
  */
 export async function findTargetVm(api: OutscaleApi, plug: string, lookup: TargetLookup, deadline: Deadline): Promise<Vm> {
   const { tagKey, filter } = lookup;
   if (vmIdPattern.test(plug)) {
     const vms = await readVmsOrNone(api, plug, deadline);
     const vm = vms.find((v) => v.id === plug);
-    if (vm === undefined) throw new FenceError(`no VM ${plug} in this account and region: check the plug or pcmk_host_map`);
+    if (vm === undefined) throw new PlugNamesNoVm(`no VM ${plug} in this account and region: check the plug or pcmk_host_map`);
     if (!isInFilter(vm, filter))
       throw new FenceError(`VM ${plug} does not carry the tag ${filter} (filter): this device does not fence it; nothing was done`);
     return vm;
@@ -58,6 +62,7 @@ export async function findTargetVm(api: OutscaleApi, plug: string, lookup: Targe
   const live = inFilter.filter((v) => v.state !== 'terminated');
   const liveOutside = exact.filter((v) => v.state !== 'terminated' && !isInFilter(v, filter));
   const candidates = live.length > 0 ? live : inFilter;
+  const poweredOutside = liveOutside.filter((v) => v.state !== 'stopped');
   const retag = "nothing was done: tag the node's VM with the filter tag, or check the plug";
   if (candidates.length === 0 && exact.length > 0)
     throw new FenceError(
@@ -70,8 +75,16 @@ export async function findTargetVm(api: OutscaleApi, plug: string, lookup: Targe
       `the tag ${tagKey}=${plug} is on terminated VMs only (${inFilter.map((v) => v.id).join(', ')}) within the filter ` +
         `${filter}, and on ${liveOutside.map((v) => `${v.id} (${v.state})`).join(', ')} outside this device; ${retag}`,
     );
+  // Nor a stopped one (a node's VM rebuilt without the filter's tag, the old one kept): the node may be the namesake that runs.
+  if (candidates.length > 0 && candidates.every((v) => v.state === 'stopped') && poweredOutside.length > 0)
+    throw new FenceError(
+      `the tag ${tagKey}=${plug} is on stopped VMs only (${candidates.map((v) => v.id).join(', ')}) within the filter ${filter}, ` +
+        `and on ${poweredOutside.map((v) => `${v.id} (${v.state})`).join(', ')} outside this device: which one is the node ` +
+        `cannot be told, so "already off" cannot be answered; nothing was done: tag the node's VM with the filter tag and ` +
+        `remove it from the other, or map the node to its VM ID with pcmk_host_map`,
+    );
   if (candidates.length === 0)
-    throw new FenceError(`no VM has the tag ${tagKey}=${plug}: tag the VM, set tag_key, or map the node with pcmk_host_map=${plug}:i-…`);
+    throw new PlugNamesNoVm(`no VM has the tag ${tagKey}=${plug}: tag the VM, set tag_key, or map the node with pcmk_host_map=${plug}:i-…`);
   if (candidates.length > 1)
     throw new FenceError(
       `the tag ${tagKey}=${plug} matches ${candidates.length} VMs${filter !== undefined ? ` of filter ${filter}` : ''} ` +

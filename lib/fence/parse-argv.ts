@@ -21,6 +21,11 @@ export function parseArgvOptions(argv: readonly string[], spec: FenceOptionsSpec
 
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
+    // getopt's end of options: what follows is words, refused as below.
+    if (arg === '--') {
+      for (let w = i + 1; w < argv.length; w++) errors.push(strayWord(w));
+      break;
+    }
     if (arg.startsWith('--') && arg.length > 2) {
       const eq = arg.indexOf('=');
       const name = (eq < 0 ? arg.slice(2) : arg.slice(2, eq)).replaceAll('-', '_');
@@ -30,7 +35,10 @@ export function parseArgvOptions(argv: readonly string[], spec: FenceOptionsSpec
         continue;
       }
       const takesValue = !isFlagKey(spec, key);
-      if (eq >= 0) options.push({ name, value: arg.slice(eq + 1) });
+      // `--allow-terminate=` from an empty variable must not switch on what the flag guards (getopt refuses it too).
+      if (eq >= 0 && !takesValue && arg.slice(eq + 1).trim() === '')
+        errors.push(`option --${arg.slice(2, eq)} has an empty value: give the flag alone, or =true or =false`);
+      else if (eq >= 0) options.push({ name, value: arg.slice(eq + 1) });
       else if (!takesValue) options.push({ name, value: 'true' });
       else if (i + 1 < argv.length) options.push({ name, value: argv[++i] ?? '' });
       else errors.push(`option --${arg.slice(2)} requires a value`);
@@ -55,10 +63,14 @@ export function parseArgvOptions(argv: readonly string[], spec: FenceOptionsSpec
       }
     } else {
       // Not quoted: a stray word on a command line may be a pasted secret.
-      errors.push(`unexpected argument in position ${i + 1}: fence agents take options only (see --help)`);
+      errors.push(strayWord(i));
     }
   }
   return { options, errors };
+}
+
+function strayWord(index: number): string {
+  return `unexpected argument in position ${index + 1}: fence agents take options only (see --help)`;
 }
 
 /** The option key a name refers to, through aliases (port → plug); undefined when unknown. */

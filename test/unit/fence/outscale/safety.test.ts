@@ -30,6 +30,11 @@ const vms = [
   // A node whose VM was replaced: the old one, deleted, kept its tags; the new one lacks the filter's.
   { vmId: 'i-0000001b', state: 'terminated', tags: { Name: 'reborn', Cluster: 'lab' } },
   { vmId: 'i-0000001c', state: 'running', tags: { Name: 'reborn' } },
+  // The same, the old VM kept stopped rather than deleted.
+  { vmId: 'i-0000001d', state: 'stopped', tags: { Name: 'rebuilt', Cluster: 'lab' } },
+  { vmId: 'i-0000001e', state: 'running', tags: { Name: 'rebuilt' } },
+  // A VM set to terminate on shutdown that did: deleted, so off.
+  { vmId: 'i-0000001f', state: 'terminated', tags: { Name: 'ended' }, shutdownBehavior: 'terminate' },
 ];
 
 let h: Harness;
@@ -112,6 +117,16 @@ describe('a stop that would destroy the VM is refused', () => {
   it('allow_terminate does not make a restart-on-shutdown VM fenceable', async () => {
     const r = await agent(['action=off', 'port=phoenix', 'allow_terminate=true']);
     expect(r.exitCode).toBe(1);
+    expect(requests('StopVms')).toEqual([]);
+  });
+
+  it('a terminate-on-shutdown VM that is already deleted is off: off and reboot answer Already OFF, sending no StopVms', async () => {
+    for (const action of ['off', 'reboot']) {
+      const r = await agent([`action=${action}`, 'port=ended']);
+      expect(r.exitCode).toBe(0);
+      expect(r.stderr).not.toContain('Refused');
+    }
+    expect((await agent(['action=off', 'port=ended'])).stdout).toContain('Success: Already OFF');
     expect(requests('StopVms')).toEqual([]);
   });
 
@@ -257,6 +272,22 @@ describe('filter limits the plugs too', () => {
     expect(stateOf('i-0000001c')).toBe('running');
   });
 
+  it('nor does a stopped namesake inside the filter stand for a running VM outside it (no "Already OFF"); a VM ID plug does', async () => {
+    for (const action of ['off', 'reboot', 'status']) {
+      const r = await agent([`action=${action}`, 'port=rebuilt', 'filter=Cluster=lab']);
+      expect(r.exitCode).toBe(1);
+      expect(r.stderr).toContain(
+        'the tag Name=rebuilt is on stopped VMs only (i-0000001d) within the filter Cluster=lab, and on i-0000001e (running) outside',
+      );
+      expect(r.stdout).not.toContain('Success');
+    }
+    expect(requests('StopVms')).toEqual([]);
+    expect(stateOf('i-0000001e')).toBe('running');
+    const byId = await agent(['action=off', 'port=i-0000001d', 'filter=Cluster=lab']);
+    expect(byId.exitCode).toBe(0);
+    expect(byId.stdout).toContain('Success: Already OFF');
+  });
+
   it('monitor fails when two VMs of the filter share a tag_key value: fencing that node would fail as ambiguous', async () => {
     const r = await agent(['action=monitor', 'filter=Cluster=pair']);
     expect(r.exitCode).toBe(1);
@@ -282,6 +313,30 @@ describe('a filter that matches no VM', () => {
     const down = await agent(['action=validate-all', 'filter=Cluster=nomatch', 'endpoint=http://127.0.0.1:9/api/v1', 'api_retries=0']);
     expect(down.exitCode).toBe(0);
     expect(down.stderr).toContain("could not read the targets' VmInitiatedShutdownBehavior");
+  });
+});
+
+describe("Pacemaker's validation of a device (pcs stonith create, stonith_admin --validate): nodename=node1 plug=node1", () => {
+  it('a plug that names no VM is a warning, and the filter is checked as a whole', async () => {
+    const ok = await agent(['action=validate-all', 'nodename=nosuchnode', 'port=nosuchnode', 'filter=Cluster=lab']);
+    expect(ok.exitCode).toBe(0);
+    expect(ok.stderr).toContain('no VM has the tag Name=nosuchnode');
+    expect(ok.stderr).toContain('Pacemaker validates a device with the plug node1');
+    const empty = await agent(['action=validate-all', 'port=nosuchnode', 'filter=Cluster=nomatch']);
+    expect(empty.exitCode).toBe(1);
+    expect(empty.stderr).toContain('filter Cluster=nomatch matches no VM');
+    const risky = await agent(['action=validate-all', 'port=nosuchnode', 'filter=Cluster=risky']);
+    expect(risky.exitCode).toBe(1);
+    expect(risky.stderr).toContain('VmInitiatedShutdownBehavior=terminate');
+  });
+
+  it('monitor and off still fail on a plug that names no VM, and stop nothing', async () => {
+    for (const action of ['off', 'monitor']) {
+      const r = await agent([`action=${action}`, 'port=nosuchnode', 'filter=Cluster=lab']);
+      expect(r.exitCode).toBe(1);
+      expect(r.stderr).toContain('no VM has the tag Name=nosuchnode');
+    }
+    expect(requests('StopVms')).toEqual([]);
   });
 });
 

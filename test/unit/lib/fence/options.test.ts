@@ -114,6 +114,7 @@ describe('command-line options, for admins', () => {
     [['-vq'], { verbose: true, quiet: true }],
     [['--skip-race-check=false'], { skip_race_check: false }],
     [['-r', 'eu-west-2'], { region: 'eu-west-2' }],
+    [['-o', 'status', '-n', 'node2', '--'], { action: 'status', plug: 'node2' }], // getopt's end of options
   ])('%j', (argv, expected) => {
     const r = fromArgv(argv);
     expect(r.errors).toEqual([]);
@@ -125,8 +126,14 @@ describe('command-line options, for admins', () => {
     [['-x'], 'option -x not recognized'],
     [['-o'], 'option -o requires a value'],
     [['off'], 'unexpected argument in position 1'],
+    [['--', '-o', 'off'], 'unexpected argument in position 2'], // after --, words, never options
+    // an empty variable must not switch a guard on: getopt refuses a value for a flag
+    [['--skip-race-check='], 'option --skip-race-check has an empty value'],
+    [['--skip_race_check= '], 'option --skip_race_check has an empty value'],
   ])('%j is refused: %s', (argv, message) => {
-    expect(fromArgv(argv).errors.join('\n')).toContain(message);
+    const r = fromArgv(argv);
+    expect(r.errors.join('\n')).toContain(message);
+    expect(r.values.skip_race_check ?? false).toBe(false);
   });
 
   it.each([[['--secret-key=s3cr3t']], [['--secret-key', 's3cr3t']], [['--secret_key=s3cr3t']]])(
