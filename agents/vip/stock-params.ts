@@ -54,7 +54,7 @@ export function refuseOtherNamespace(p: VipParams): void {
 }
 
 /** What start refuses to add (6): settings this agent does not implement. */
-export function refuseUnimplemented(p: VipParams, family: Family): void {
+export function refuseUnimplemented(p: VipParams): void {
   const refuse = (reason: string): never => {
     throw new OcfError(Ocf.ERR_CONFIGURED, reason);
   };

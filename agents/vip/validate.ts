@@ -24,7 +24,7 @@ export function validate(p: VipParams, ctx: VipContext): void {
   refuseOtherNamespace(p);
   if (ctx.action !== 'start' && ctx.action !== 'validate-all') return;
   const address = ctx.resolved;
-  refuseUnimplemented(p, address.family);
+  refuseUnimplemented(p);
   const s = vipSettings(p, address.family);
   if (s.cidrNetmask !== undefined) parsePrefix(s.cidrNetmask, address.family);
   if (p.broadcast !== undefined && !['+', '-'].includes(p.broadcast) && !isIPv4(p.broadcast))

@@ -14,12 +14,12 @@ import { messageOf } from '../../lib/unknown/index.js';
  * that never went down: always refused.
  */
 export function shutdownProblem(vm: Vm, o: OutscaleOptions): string | undefined {
+  // Deleted already: no stop is sent, so nothing can delete or restart it; it is off.
+  if (vm.state === 'terminated') return undefined;
   const behaviour = vm.shutdownBehavior;
   const name = vm.tags.get(o.tag_key);
   const which = `VM ${vm.id}${name !== undefined ? ` (${name})` : ''}`;
   const fix = `run UpdateVm with VmInitiatedShutdownBehavior=stop on ${vm.id}`;
-  // Deleted already: no stop is sent, so nothing can delete or restart it; it is off.
-  if (vm.state === 'terminated') return undefined;
   if (behaviour === 'terminate' && !o.allow_terminate)
     return (
       `${which} has VmInitiatedShutdownBehavior=terminate: a stop would delete it. Refused: ${fix}, or set allow_terminate=true ` +
@@ -33,7 +33,8 @@ export function shutdownProblem(vm: Vm, o: OutscaleOptions): string | undefined 
 /**
  * monitor and validate-all: every target (the plugs, else the filter's VMs) can be fenced by a
  * stop. Without plugs, the filter must match a VM, and no two live VMs in it may share a
- * tag_key value (a fence of that node would fail as ambiguous).
+ * tag_key value (a fence of that node would fail as ambiguous). `unknownPlugs: 'warn'` is
+ * validate-all's: a plug that names no VM is a warning, and the filter is checked as a whole too.
  */
 export async function checkTargets(c: OutscaleConnection, ctx: FenceContext, unknownPlugs: 'fail' | 'warn' = 'fail'): Promise<void> {
   const plugs = ctx.plugs;
@@ -53,10 +54,7 @@ export async function checkTargets(c: OutscaleConnection, ctx: FenceContext, unk
     checkFilterVms(inFilter, c.o);
     vms.push(...inFilter.filter((vm) => !vms.some((v) => v.id === vm.id)));
   }
-  const problems = vms
-    .filter((vm) => vm.state !== 'terminated')
-    .map((vm) => shutdownProblem(vm, c.o))
-    .filter((p) => p !== undefined);
+  const problems = vms.map((vm) => shutdownProblem(vm, c.o)).filter((p) => p !== undefined);
   for (const p of problems.slice(0, -1)) ctx.log.err(p);
   if (problems.length > 0) throw new FenceError(problems.at(-1)!);
 }
