@@ -27,7 +27,10 @@ export interface GuardOptions {
  * Refuses a start while any of the VM's RBD images is open (watcher) or locked by another client,
  * unless there is evidence that the holder's copy can no longer write:
  * - the holder is gone: its watch expired, or all that is left is librbd's exclusive lock of a client
- *   that no longer watches (librbd itself breaks such a lock, blocklisting its owner);
+ *   that no longer watches. A client whose watch expired may only be cut off from Ceph, not dead:
+ *   the guard blocklists it (breaking its lock) before going on, so that its writes cannot land once
+ *   its link is back. librbd would do the same, but only at the new copy's first write, and a client
+ *   back by then would hand its lock over (exclusive-lock is cooperative);
  * - its node was fenced after it was last seen in the cluster (see judgeHolder): the guard then
  *   blocklists the holder and goes on once a fresh look shows it no longer watching. A blocklist
  *   that fails is a refusal, never "going on".
@@ -55,8 +58,31 @@ export async function waitUntilImagesFree(
   const blocklisted = new Set<string>();
   let reported = '';
   for (;;) {
-    const held = await heldImages(images, ceph, blocklisted, waitDeadline.within(10_000), log);
+    const { held, stale } = await heldImages(images, ceph, blocklisted, waitDeadline.within(10_000));
     if (held.length === 0) {
+      const unfenced = uniqueByAddress(stale.map((s) => s.holder)).filter((h) => !blocklisted.has(h.address));
+      if (unfenced.length > 0) {
+        const blocklistDeadline = waitDeadline.within(15_000);
+        await Promise.all(
+          unfenced.map(async (h) => {
+            const lock = lockOf(h.address, stale);
+            await blocklistOrRefuse(
+              vmName,
+              h,
+              `that holds ${lock?.image ?? 'an image'}'s lock without watching it`,
+              ceph,
+              blocklistDeadline,
+              lock,
+            );
+            blocklisted.add(h.address);
+            log.info(
+              `${lock?.image ?? 'an image'}: ${formatHolder(h)} holds the lock but no longer watches it (a dead QEMU, or one cut off ` +
+                `from Ceph): blocklisted it, so that it cannot write if its link comes back`,
+            );
+          }),
+        );
+        continue; // a fresh look: the lock gone, or its owner blocklisted
+      }
       if (reported !== '') log.info(`the RBD images of ${vmName} are free now`);
       return;
     }
@@ -68,7 +94,14 @@ export async function waitUntilImagesFree(
       const blocklistDeadline = waitDeadline.within(15_000);
       await Promise.all(
         toBlocklist.map(async (h) => {
-          await blocklistFenced(vmName, h, verdicts.get(h.address), ceph, blocklistDeadline, lockOf(h.address, held));
+          await blocklistOrRefuse(
+            vmName,
+            h,
+            `of fenced ${nodeOf(verdicts.get(h.address))}`,
+            ceph,
+            blocklistDeadline,
+            lockOf(h.address, entriesOf(held)),
+          );
           blocklisted.add(h.address);
           log.info(
             `${formatHolder(h)} belongs to ${nodeOf(verdicts.get(h.address))}, fenced at ${fencedAt(verdicts.get(h.address))}` +
@@ -95,15 +128,21 @@ interface HeldImage {
   readonly holders: ImageHolder[];
 }
 
-/** One fresh look at every image: the holders that count. */
+/** A holder of one image; for `stale`, a lock whose owner no longer watches it (a dead QEMU's, or one cut off from Ceph). */
+interface ImageEntry {
+  readonly image: string;
+  readonly holder: ImageHolder;
+}
+
+/** One fresh look at every image: the holders that count, and the stale locks. */
 async function heldImages(
   images: readonly string[],
   ceph: HolderSource,
   blocklisted: ReadonlySet<string>,
   deadline: Deadline,
-  log: GuardOptions['log'],
-): Promise<HeldImage[]> {
+): Promise<{ held: HeldImage[]; stale: ImageEntry[] }> {
   const held: HeldImage[] = [];
+  const staleLocks: ImageEntry[] = [];
   await Promise.all(
     images.map(async (image) => {
       let all: ImageHolder[];
@@ -122,11 +161,10 @@ async function heldImages(
       }
       const { live, stale } = sortHolders(all, blocklisted);
       if (live.length > 0) held.push({ image, holders: live });
-      else if (stale.length > 0)
-        log.info(`${image}: ignoring ${stale.map(formatHolder).join(', ')}: no watcher, so its owner is gone (librbd breaks such a lock)`);
+      staleLocks.push(...stale.map((holder) => ({ image, holder })));
     }),
   );
-  return held.sort((a, b) => images.indexOf(a.image) - images.indexOf(b.image));
+  return { held: held.sort((a, b) => images.indexOf(a.image) - images.indexOf(b.image)), stale: staleLocks };
 }
 
 /**
@@ -148,19 +186,22 @@ export function sortHolders(
   return { live: holders.filter((h) => !isStale(h)), stale: holders.filter(isStale) };
 }
 
-/** A lock the client at `address` holds on one of the held images, if any. */
-function lockOf(address: string, held: readonly HeldImage[]): HeldLock | undefined {
-  for (const { image, holders } of held)
-    for (const h of holders)
-      if (h.kind === 'lock' && h.address === address && h.lockId !== undefined)
-        return { image, lockId: h.lockId, client: h.client, address };
+/** A lock the client at `address` holds on one of the images, if any. */
+function lockOf(address: string, entries: readonly ImageEntry[]): HeldLock | undefined {
+  for (const { image, holder: h } of entries)
+    if (h.kind === 'lock' && h.address === address && h.lockId !== undefined) return { image, lockId: h.lockId, client: h.client, address };
   return undefined;
 }
 
-async function blocklistFenced(
+function entriesOf(held: readonly HeldImage[]): ImageEntry[] {
+  return held.flatMap(({ image, holders }) => holders.map((holder) => ({ image, holder })));
+}
+
+/** Blocklists the client `h` (`whose`: what it is, for the refusal); a blocklist that fails is a refusal. */
+async function blocklistOrRefuse(
   vmName: string,
   h: ImageHolder,
-  verdict: HolderVerdict | undefined,
+  whose: string,
   ceph: HolderSource,
   deadline: Deadline,
   lock: HeldLock | undefined,
@@ -174,10 +215,9 @@ async function blocklistFenced(
       denied ? Ocf.ERR_PERM : Ocf.ERR_GENERIC,
       // The first 128 characters (all Pacemaker keeps) name the user, the client and the remedy.
       (denied
-        ? `refusing to start ${vmName}: ${ceph.user} may not blocklist ${h.address} of fenced ${nodeOf(verdict)}: ` +
-          `give it mon caps profile rbd`
-        : `refusing to start ${vmName}: cannot blocklist ${h.address} of fenced ${nodeOf(verdict)}: ${detail}`) +
-        `. Without the blocklist a copy that survived a wrong fencing could still write; ${formatHolder(h)} holds the image`,
+        ? `refusing to start ${vmName}: ${ceph.user} may not blocklist ${h.address} ${whose}: give it mon caps profile rbd`
+        : `refusing to start ${vmName}: cannot blocklist ${h.address} ${whose}: ${detail}`) +
+        `. Without the blocklist a copy that is not dead (cut off, wrongly fenced) could still write; ${formatHolder(h)} holds the image`,
       { cause: e },
     );
   }

@@ -4,6 +4,11 @@ import type { Deadline } from '../../lib/time/index.js';
 import type { Exec } from './virsh.js';
 import { isRecord, parseJsonOutput } from '../../lib/unknown/index.js';
 
+// How long a client the guard blocklists stays off the OSDs. Ceph's default (an hour) would let a copy
+// cut off longer than that write again once its link is back: its pending writes are resent then.
+// An entry names one client instance (address and nonce), so a long one costs nothing to new clients.
+export const blocklistSeconds = 7 * 24 * 3600;
+
 /** Who rbd commands run as; from the ceph_* parameters. */
 export interface CephClient {
   readonly id?: string | undefined;
@@ -100,7 +105,7 @@ export class Rbd {
   }
 
   /**
-   * Fences a client off the OSDs, so a QEMU believed dead cannot write. A client holding `lock` is
+   * Fences a client off the OSDs, so a QEMU believed dead cannot write, for a week (blocklistSeconds). A client holding `lock` is
    * blocklisted by breaking that lock: `rbd lock rm` blocklists the locker's address before it removes
    * the lock, and fails without removing it if the blocklist fails (rbd_blocklist_on_break_lock, forced
    * on here, whatever ceph.conf says). It is one C++ process, where `ceph osd blocklist add` is Python
@@ -111,7 +116,7 @@ export class Rbd {
     if (lock !== undefined && lock.address === address) {
       const breakLock = this.argv(
         ['lock', 'rm'],
-        ['--rbd-blocklist-on-break-lock=true', '--rbd-blocklist-expire-seconds=0'],
+        ['--rbd-blocklist-on-break-lock=true', `--rbd-blocklist-expire-seconds=${blocklistSeconds}`],
         lock.image,
         lock.lockId,
         lock.client,
@@ -119,7 +124,7 @@ export class Rbd {
       const r = await this.exec(breakLock, { deadline, okExitCodes: allNonZero });
       if (r.exitCode === 0) return;
     }
-    await this.exec(['ceph', 'osd', 'blocklist', 'add', address, ...this.clientOptions()], { deadline });
+    await this.exec(['ceph', 'osd', 'blocklist', 'add', address, String(blocklistSeconds), ...this.clientOptions()], { deadline });
   }
 
   // Client options after the subcommand, so that argv[1] is the subcommand, which ExecFailed names.

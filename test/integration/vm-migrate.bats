@@ -223,7 +223,7 @@ _absent_on() { [ "$(vm_state "$1" "$2")" = absent ]; }
   vm_agent a stop vml force_stop=true
 }
 
-@test "failover after a node dies: its dead QEMU's watch expires, its exclusive lock is stale, start on the survivor runs the VM" {
+@test "failover after a node dies: its QEMU's watch expires, the survivor's start blocklists it, breaking its stale lock, and runs the VM" {
   # The OSD drops a silent watch osd_client_watch_timeout after its last ping, and librbd pings every
   # 5 s: with the file's 5 s a stopped QEMU's watch can be gone before the start looks (0.5-3.5 s here).
   # 10 s, set when b's QEMU takes its watch, leaves it 5-10 s: the start sees it and waits.
@@ -245,8 +245,10 @@ _absent_on() { [ "$(vm_state "$1" "$2")" = absent ]; }
   echo "$output"
   [ "$status" -eq 0 ]
   [[ $output == *"waiting up to "*" s for it to go away"* ]]
-  [[ $output == *"ignoring client."*"(lock 'auto "*"no watcher, so its owner is gone"* ]]
+  [[ $output == *"rbd/system_vmk: client."*" at ${VM_NODE_IP[b]}:0/"*"holds the lock but no longer watches it"*"blocklisted it"* ]]
   [ "$(vm_state a vmk)" = running ]
+  # b's QEMU may only be cut off from Ceph: blocklisted before a's started, it cannot write if it comes back
+  [[ $(ceph_ceph osd blocklist ls 2>/dev/null) == *"${VM_NODE_IP[b]}:0/"* ]]
   # the new QEMU broke the stale lock and took the image: a new boot writes and beats on a
   wait_until 60 "a new boot of vmk" _new_boot vmk "$before"
   wait_until 20 "a's QEMU to hold the lock" _lock_on vmk "${VM_NODE_IP[a]}"

@@ -80,6 +80,12 @@ class InMemoryCeph implements HolderSource {
     if (!this.canBlocklist)
       return Promise.reject(new ExecFailed(['ceph', 'osd', 'blocklist', 'add', address], 13, 'Error EACCES: access denied', false));
     this.pendingDrops.set(address, this.dropWatchAfterReads);
+    // rbd lock rm: the lock goes with the blocklist
+    if (lock !== undefined)
+      this.images.set(
+        lock.image,
+        (this.images.get(lock.image) ?? []).filter((h) => !(h.kind === 'lock' && h.lockId === lock.lockId && h.address === lock.address)),
+      );
     return Promise.resolve();
   }
 }
@@ -169,12 +175,33 @@ describe('the image guard: evidence that the other copy cannot write', () => {
     expect(error?.reason).toContain('find out why the blocklisted client 192.0.2.13:0/2921807812 still watches the image');
   });
 
-  it('starts once the holder goes away by itself (its watch expired), with no blocklist', async () => {
+  it("once the holder's watch expired, blocklists it by breaking the lock it left (it may be cut off, not dead), then starts", async () => {
     const ceph = new InMemoryCeph(new Map([['rbd/system_vm1', [node3Qemu, node3Lock]]]));
-    setTimeout(() => ceph.images.set('rbd/system_vm1', [node3Lock]), 120); // only the dead QEMU's exclusive lock is left
+    setTimeout(() => ceph.images.set('rbd/system_vm1', [node3Lock]), 120); // only the QEMU's exclusive lock is left
+    lines.length = 0;
     const { error } = await guard(ceph, clusterWith(offlineClean), 2000);
     expect(error).toBeUndefined();
-    expect(ceph.blocklistCalls).toEqual([]);
+    expect(ceph.blocklistCalls).toEqual([node3Lock.address]);
+    expect(ceph.locksBroken).toEqual([{ image: 'rbd/system_vm1', lockId: 'auto 1398', client: 'client.4137', address: node3Lock.address }]);
+    expect(ceph.images.get('rbd/system_vm1')).toEqual([]);
+    expect(lines.join('\n')).toContain(
+      "rbd/system_vm1: client.4137 at 192.0.2.13:0/2921807812 (lock 'auto 1398') holds the lock but no longer watches it",
+    );
+  });
+
+  it('a stale lock alone (a killed QEMU): blocklisted at once, whatever the cluster says; a blocklist refused is a refusal', async () => {
+    const ok = new InMemoryCeph(new Map([['rbd/system_vm1', [deadQemuLock]]]));
+    expect((await guard(ok, new Error('no cluster here'))).error).toBeUndefined();
+    expect(ok.blocklistCalls).toEqual([deadQemuLock.address]);
+    const denied = new InMemoryCeph(new Map([['rbd/system_vm1', [deadQemuLock]]]), false);
+    const { error } = await guard(denied, clusterWith(offlineClean), 1000);
+    expect(error?.code).toBe(Ocf.ERR_PERM);
+    expect(error?.reason).toMatch(
+      new RegExp(
+        "^refusing to start vm1: client\\.agent may not blocklist 198\\.51\\.100\\.13:0/1 that holds rbd/system_vm1's lock " +
+          'without watching it: give it mon caps profile rbd\\.',
+      ),
+    );
   });
 
   it('blocklists nobody while one holder lacks evidence, even if another was fenced', async () => {

@@ -69,7 +69,7 @@ describe('Rbd.blocklist', () => {
         'lock',
         'rm',
         '--rbd-blocklist-on-break-lock=true',
-        '--rbd-blocklist-expire-seconds=0',
+        '--rbd-blocklist-expire-seconds=604800', // a week, not Ceph's hour,
         '--id',
         'agent',
         '--',
@@ -87,14 +87,14 @@ describe('Rbd.blocklist', () => {
       ['rbd', 'lock', 'rm'],
       ['ceph', 'osd', 'blocklist'],
     ]);
-    expect(calls[1]).toEqual(['ceph', 'osd', 'blocklist', 'add', '192.0.2.13:0/29', '--id', 'agent']);
+    expect(calls[1]).toEqual(['ceph', 'osd', 'blocklist', 'add', '192.0.2.13:0/29', '604800', '--id', 'agent']);
   });
 
   it('uses ceph osd blocklist add for a client that holds no lock, or a lock at another address', async () => {
     for (const l of [undefined, { ...lock, address: '192.0.2.13:0/30' }]) {
       const { rbd, calls } = rbdAnswering(0);
       await rbd.blocklist(lock.address, Deadline.after(1000), l);
-      expect(calls).toEqual([['ceph', 'osd', 'blocklist', 'add', '192.0.2.13:0/29', '--id', 'agent']]);
+      expect(calls).toEqual([['ceph', 'osd', 'blocklist', 'add', '192.0.2.13:0/29', '604800', '--id', 'agent']]);
     }
   });
 
