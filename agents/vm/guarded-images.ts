@@ -14,5 +14,10 @@ export function imagesToGuard(vm: VmSource, dom: DomainXml, log: Logger): string
       `check_image_in_use cannot check ${disk} of ${dom.name}: it checks rbd network disks only; ` +
         'make sure nothing else can run this VM on another host',
     );
-  return [...new Set([...(vm.systemImage ? [vm.systemImage] : []), ...dom.exclusiveRbdImages])];
+  const images = [...new Set([...(vm.systemImage ? [vm.systemImage] : []), ...dom.exclusiveRbdImages])];
+  // Local files, other block devices, shared or read-only disks: nothing for the guard, and no warning
+  // above; said once per start, so that an admin reading why a VM ran twice finds it.
+  if (images.length === 0 && dom.unguardedDisks.length === 0)
+    log.info(`check_image_in_use: ${dom.name} has no writable RBD disk to check; nothing but Pacemaker keeps it from running twice`);
+  return images;
 }

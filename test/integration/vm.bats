@@ -389,6 +389,7 @@ EOF
   run vm_agent_hiding rbd a start vmnorbd seapath=false config="$xml"
   echo "$output"
   [ "$status" -eq 0 ]
+  [[ $output == *"check_image_in_use: vmnorbd has no writable RBD disk to check; nothing but Pacemaker keeps it from running twice"* ]]
   [ "$(vm_state a vmnorbd)" = running ]
   run vm_agent a stop vmnorbd seapath=false config="$xml"
   [ "$status" -eq 0 ]
