@@ -40,9 +40,15 @@ export function validate(p: VipParams, ctx: VipContext): void {
   for (const w of noEffectWarnings(p, address.family)) ctx.log.warn(w);
 }
 
-/** ip for every action; start (and validate-all) also the sender of announcements, when there are any to send. */
+/**
+ * ip for start and validate-all, which also need the sender of announcements when there are any
+ * to send. Monitor and stop read the kernel's addresses without it, so they look before anything
+ * is missed: a stop without ip that finds the address fails (5), as IPaddr2's, where a check up front
+ * would have it answer "stopped" (0) with the address still up; a probe that finds it says so.
+ */
 export function tools(p: VipParams, ctx: VipContext): ToolNeed[] {
-  const announces = (ctx.action === 'start' || ctx.action === 'validate-all') && (p.arp_count > 0 || p.arp_count_refresh > 0);
+  if (ctx.action !== 'start' && ctx.action !== 'validate-all') return [];
+  const announces = p.arp_count > 0 || p.arp_count_refresh > 0;
   return [{ tools: ['ip'] }, ...(announces ? [{ tools: announceTools(ctx.resolved.family), neededFor: `to announce ${p.ip}` }] : [])];
 }
 

@@ -2,7 +2,7 @@
 import { resolveProgram, type Argv, type RunOptions, type RunResult } from './run.js';
 import { errnoCode } from '../unknown/index.js';
 import { ExecFailed, outputLimitBytes } from './exec-failed.js';
-import { trackChild } from './live-children.js';
+import { killTree, trackChild } from './live-children.js';
 
 /**
  * `run` for hot paths (recurring monitors, every vm action): the same contract, on
@@ -21,7 +21,7 @@ export function query(argv: Argv, options: RunOptions): Promise<RunResult> {
     // The deadline kills with SIGKILL: execFile would pass its signal on to spawn, which sends SIGTERM
     // (its killSignal serves only execFile's own kills), and a child that traps it runs on.
     const onAbort = (): void => {
-      child.kill('SIGKILL');
+      killTree(child);
     };
     try {
       child = execFile(

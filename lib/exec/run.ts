@@ -2,7 +2,7 @@
 import type { Deadline } from '../time/index.js';
 import { ExecFailed } from './exec-failed.js';
 import { loadExeca } from './execa.js';
-import { trackChild } from './live-children.js';
+import { killTree, trackChild } from './live-children.js';
 import { which } from './which.js';
 import { errnoCode } from '../unknown/index.js';
 
@@ -33,24 +33,32 @@ export async function run(argv: Argv, options: RunOptions): Promise<RunResult> {
   const execa = await loadExeca();
   const [program, ...args] = argv;
   const file = resolveProgram(program);
+  const { signal } = options.deadline;
+  if (signal.aborted) throw new ExecFailed(argv, undefined, '', true, false, '');
   const subprocess = execa(file, args, {
-    cancelSignal: options.deadline.signal,
     killSignal: 'SIGKILL', // as Pacemaker at its timeout: a child that traps SIGTERM would run on
     reject: false,
     stripFinalNewline: false,
     env: { ...options.env, LC_ALL: 'C' },
     ...(options.input !== undefined ? { input: options.input } : { stdin: 'ignore' }),
   });
+  // The deadline kills what the program started too (execa's cancelSignal kills the program alone).
+  const onAbort = (): void => killTree(subprocess);
+  signal.addEventListener('abort', onAbort, { once: true });
   const forget = trackChild(subprocess);
-  const r = await subprocess.finally(forget);
+  const r = await subprocess.finally(() => {
+    signal.removeEventListener('abort', onAbort);
+    forget();
+  });
   const stdout = typeof r.stdout === 'string' ? r.stdout : '';
   const stderr = typeof r.stderr === 'string' ? r.stderr : '';
-  if (r.failed && r.exitCode === undefined && !r.isCanceled && errnoCode(r.cause) === 'ENOENT')
+  const cancelled = r.failed && signal.aborted;
+  if (r.failed && r.exitCode === undefined && !cancelled && errnoCode(r.cause) === 'ENOENT')
     throw new ExecFailed(argv, undefined, stderr, false, true);
-  if (r.failed && r.exitCode === undefined && !r.isCanceled && errnoCode(r.cause) === 'EPERM')
+  if (r.failed && r.exitCode === undefined && !cancelled && errnoCode(r.cause) === 'EPERM')
     throw new ExecFailed(argv, undefined, stderr, false, false, '', true);
   const exitCode = r.exitCode ?? -1;
-  if (r.isCanceled || r.timedOut) throw new ExecFailed(argv, r.exitCode, stderr, true, false, stdout);
+  if (cancelled || r.timedOut) throw new ExecFailed(argv, r.exitCode, stderr, true, false, stdout);
   if (exitCode !== 0 && !(options.okExitCodes ?? []).includes(exitCode))
     throw new ExecFailed(argv, r.exitCode, stderr, false, false, stdout);
   return { stdout, stderr, exitCode };

@@ -1,4 +1,4 @@
 // SPDX-License-Identifier: Apache-2.0
-export { hasExited, processesWhere, realUidOf } from './processes.js';
+export { descendantsOf, hasExited, processesWhere, realUidOf } from './processes.js';
 export type { ProcessEntry } from './processes.js';
 export { ownAgeMs } from './own-age.js';

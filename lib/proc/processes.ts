@@ -30,6 +30,32 @@ export function processesWhere(matches: (argv: readonly string[]) => boolean, pr
   return found;
 }
 
+/**
+ * Every process `pid` started, and theirs, by parent pid: read before `pid` dies, since its orphans
+ * then belong to init. Best effort: a process that cannot be read is left out.
+ */
+export function descendantsOf(pid: number, proc = '/proc'): number[] {
+  const children = new Map<number, number[]>();
+  let entries: string[];
+  try {
+    entries = readdirSync(proc);
+  } catch {
+    return [];
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    const ppid = statOf(`${proc}/${entry}`)?.ppid;
+    if (ppid !== undefined) children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+  }
+  const found: number[] = [];
+  for (let queue = [pid]; queue.length > 0; ) {
+    const next = children.get(queue.shift() as number) ?? [];
+    found.push(...next);
+    queue = [...queue, ...next];
+  }
+  return found;
+}
+
 /** A process has exited (or is a zombie waiting to be reaped, which no longer runs anything). */
 export function hasExited(p: Pick<ProcessEntry, 'pid' | 'startTime'>, proc = '/proc'): boolean {
   const stat = statOf(`${proc}/${p.pid}`);
@@ -47,12 +73,13 @@ function cmdlineOf(dir: string): string[] | undefined {
   return raw === undefined || raw === '' ? undefined : raw.replace(/\0$/, '').split('\0');
 }
 
-function statOf(dir: string): { state: string; startTime: string } | undefined {
+function statOf(dir: string): { state: string; ppid: number | undefined; startTime: string } | undefined {
   const raw = attempt(() => readFileSync(`${dir}/stat`, 'utf8'));
   if (raw === undefined) return undefined;
   // The command name (field 2) may hold spaces and parentheses: fields start after the last ')'.
   const fields = raw.slice(raw.lastIndexOf(')') + 2).split(' ');
-  return { state: fields[0] ?? '?', startTime: fields[19] ?? '?' };
+  const ppid = Number(fields[1]);
+  return { state: fields[0] ?? '?', ppid: Number.isInteger(ppid) ? ppid : undefined, startTime: fields[19] ?? '?' };
 }
 
 /**

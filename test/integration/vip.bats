@@ -568,7 +568,7 @@ without_net_admin() {
   ! has_address n1 192.0.2.74/24 || false
 }
 
-@test "a missing tool: 5 from start, 7 from a probe, 0 from stop" {
+@test "a missing tool: 5 from start; monitor and stop look without ip: 7 and 0 with no address, 0 and 5 with it up" {
   # shellcheck disable=SC2016 # expanded by the inner shell, not this one
   hide_ip='for f in /usr/bin/ip /bin/ip; do mount --bind /dev/null "$f"; done; exec "$@"'
   local env=(env -i "PATH=$OCF_PATH" OCF_ROOT=/usr/lib/ocf OCF_RESKEY_ip=192.0.2.72)
@@ -580,6 +580,18 @@ without_net_admin() {
   [ "$status" -eq 7 ]
   run in_node n1 unshare --mount bash -c "$hide_ip" - "${env[@]}" "$vip" stop
   [ "$status" -eq 0 ]
+  # ip gone while the address is up: monitor and stop look without it; the stop cannot remove the
+  # address, so it fails (5, as IPaddr2) rather than answer "stopped" with the address still here
+  ocf_agent n1 vip start ip=192.0.2.72 cidr_netmask=24 nic=eth0 check_duplicate=false
+  local up=(OCF_RESKEY_nic=eth0 OCF_RESKEY_cidr_netmask=24)
+  run in_node n1 unshare --mount bash -c "$hide_ip" - "${env[@]}" "${up[@]}" OCF_RESKEY_CRM_meta_interval=0 "$vip" monitor
+  [ "$status" -eq 0 ]
+  run in_node n1 unshare --mount bash -c "$hide_ip" - "${env[@]}" "${up[@]}" "$vip" stop
+  [ "$status" -eq 5 ]
+  [[ $(ocf_exit_reason) == *"ip"* ]]
+  has_address n1 192.0.2.72/24
+  ocf_agent n1 vip stop ip=192.0.2.72 cidr_netmask=24 nic=eth0
+  ! has_address n1 192.0.2.72/24 || false
   hide_sender='mount --bind /dev/null /usr/libexec/heartbeat/send_arp; exec "$@"'
   run in_node n1 unshare --mount bash -c "$hide_sender" - "${env[@]}" OCF_RESKEY_nic=eth0 OCF_RESKEY_cidr_netmask=24 "$vip" start
   [ "$status" -eq 5 ]

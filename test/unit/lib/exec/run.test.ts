@@ -6,6 +6,16 @@ import { join } from 'node:path';
 import { ExecFailed, killLiveChildren, query, run, which } from '../../../../lib/exec/index.js';
 import { Deadline } from '../../../../lib/time/index.js';
 
+// Gone, or a zombie that init has not reaped yet (this machine's PID 1 reaps slowly): it runs nothing.
+function isGone(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return /^[ZX]/.test(stat.slice(stat.lastIndexOf(')') + 2));
+  } catch {
+    return true;
+  }
+}
+
 describe.each([
   ['run', run],
   ['query', query],
@@ -44,6 +54,18 @@ describe.each([
     expect((err as ExecFailed).timedOut).toBe(true);
     expect(Date.now() - began).toBeLessThan(2000);
     expect(existsSync(`/proc/${readFileSync(pidFile, 'utf8').trim()}`)).toBe(false);
+  });
+
+  it("kills what the program started too: a script's child holding its output pipe does not keep the call pending nor run on", async () => {
+    const pidFile = join(mkdtempSync(join(tmpdir(), 'exec-')), 'pid');
+    const began = Date.now();
+    // sh waits for sleep, which holds sh's stdout: killing sh alone would leave the call pending for 30 s
+    const err = await exec(['sh', '-c', `sleep 30 & echo $! > ${pidFile}; wait`], { deadline: Deadline.after(500) }).catch(
+      (e: unknown) => e,
+    );
+    expect((err as ExecFailed).timedOut).toBe(true);
+    expect(Date.now() - began).toBeLessThan(3000);
+    expect(isGone(Number(readFileSync(pidFile, 'utf8').trim()))).toBe(true);
   });
 
   it('leaves no child running once the agent exits (killLiveChildren, called by the exit)', async () => {
