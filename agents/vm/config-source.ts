@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-import { chownSync, lstatSync, readFileSync, readlinkSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { chownSync, lstatSync, readFileSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ExecFailed } from '../../lib/exec/index.js';
 import type { Deadline } from '../../lib/time/index.js';
@@ -116,36 +116,23 @@ export function uuidFromConfig(path: string): string | undefined {
  */
 export function writeConfigFile(path: string, text: string): void {
   const target = linkTarget(path) ?? path;
-  const existing = statIfExists(target);
+  const existing = ifExists(() => statSync(target));
   writeFileAtomically(target, text.endsWith('\n') ? text : `${text}\n`, existing ? existing.mode & 0o7777 : 0o600);
   if (existing !== undefined && (existing.uid !== process.getuid?.() || existing.gid !== process.getgid?.()))
     chownSync(target, existing.uid, existing.gid);
 }
 
 function linkTarget(path: string): string | undefined {
-  const link = lstatIfExists(path);
+  const link = ifExists(() => lstatSync(path));
   if (link === undefined || !link.isSymbolicLink() || link.uid !== process.getuid?.()) return undefined;
-  try {
-    return realpathSync(path);
-  } catch (e) {
-    // A link to a file not there yet (restored after undefine): written where it points.
-    if (errnoCode(e) === 'ENOENT') return resolve(dirname(path), readlinkSync(path));
-    throw e;
-  }
+  // A link to a file not there yet (restored after undefine): written where it points.
+  return ifExists(() => realpathSync(path)) ?? resolve(dirname(path), readlinkSync(path));
 }
 
-function statIfExists(path: string): Stats | undefined {
+/** `read()`, or undefined when the file does not exist. */
+function ifExists<T>(read: () => T): T | undefined {
   try {
-    return statSync(path);
-  } catch (e) {
-    if (errnoCode(e) === 'ENOENT') return undefined;
-    throw e;
-  }
-}
-
-function lstatIfExists(path: string): Stats | undefined {
-  try {
-    return lstatSync(path);
+    return read();
   } catch (e) {
     if (errnoCode(e) === 'ENOENT') return undefined;
     throw e;
