@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-import { resolveProgram, type Argv, type RunOptions, type RunResult } from './run.js';
+import type { Argv, RunOptions, RunResult } from './run.js';
+import { which } from './which.js';
 import { errnoCode } from '../unknown/index.js';
 import { ExecFailed, outputLimitBytes } from './exec-failed.js';
 import { killTree, trackChild } from './live-children.js';
@@ -13,8 +14,10 @@ export function query(argv: Argv, options: RunOptions): Promise<RunResult> {
   // whose monitor spawns nothing (vip) should not pay for.
   const { execFile } = process.getBuiltinModule('node:child_process');
   const [program, ...args] = argv;
+  const file = which(program);
   return new Promise((resolve, reject) => {
     const { signal } = options.deadline;
+    if (file === undefined) return reject(new ExecFailed(argv, undefined, '', false, true));
     if (signal.aborted) return reject(new ExecFailed(argv, undefined, '', true, false, ''));
     let child: ReturnType<typeof execFile>;
     let forget = (): void => {};
@@ -25,7 +28,7 @@ export function query(argv: Argv, options: RunOptions): Promise<RunResult> {
     };
     try {
       child = execFile(
-        resolveProgram(program),
+        file,
         args,
         {
           maxBuffer: outputLimitBytes,

@@ -30,9 +30,10 @@ export interface RunResult {
  * load and per-call cost (half of a vm start's own CPU, bench/README.md).
  */
 export async function run(argv: Argv, options: RunOptions): Promise<RunResult> {
-  const execa = await loadExeca();
   const [program, ...args] = argv;
-  const file = resolveProgram(program);
+  const file = which(program);
+  if (file === undefined) throw new ExecFailed(argv, undefined, '', false, true);
+  const execa = await loadExeca();
   const { signal } = options.deadline;
   if (signal.aborted) throw new ExecFailed(argv, undefined, '', true, false, '');
   const subprocess = execa(file, args, {
@@ -67,6 +68,8 @@ export async function run(argv: Argv, options: RunOptions): Promise<RunResult> {
 /**
  * The path `which` finds (it also looks in the sbin directories Pacemaker's PATH may lack), so
  * a tool the kit found is the tool that runs; the bare name when it is nowhere (ENOENT follows).
+ * `run` and `query` answer "not installed" without spawning when `which` finds nothing: a file
+ * there that cannot be executed (no x bit, something mounted over it) would fail with EACCES.
  */
 export function resolveProgram(program: string): string {
   return which(program) ?? program;

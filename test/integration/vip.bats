@@ -588,7 +588,7 @@ without_net_admin() {
   [ "$status" -eq 0 ]
   run in_node n1 unshare --mount bash -c "$hide_ip" - "${env[@]}" "${up[@]}" "$vip" stop
   [ "$status" -eq 5 ]
-  [[ $(ocf_exit_reason) == *"ip"* ]]
+  [[ $(ocf_exit_reason) == "ip is not installed"* ]]
   has_address n1 192.0.2.72/24
   ocf_agent n1 vip stop ip=192.0.2.72 cidr_netmask=24 nic=eth0
   ! has_address n1 192.0.2.72/24 || false

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ExecFailed, killLiveChildren, query, run, which } from '../../../../lib/exec/index.js';
@@ -83,6 +83,13 @@ describe.each([
     const err = await exec(['no-such-program-xyz'], { deadline: Deadline.after(5000) }).catch((e: unknown) => e);
     expect((err as ExecFailed).notFound).toBe(true);
     expect((err as ExecFailed).message).toBe('no-such-program-xyz is not installed or not in PATH');
+  });
+
+  it('reports a program that cannot be executed (no x bit, /dev/null mounted over it) as not installed, spawning nothing', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'exec-')), 'ip');
+    writeFileSync(file, '#!/bin/sh\necho ran\n', { mode: 0o644 });
+    const err = await exec([file], { deadline: Deadline.after(5000) }).catch((e: unknown) => e);
+    expect((err as ExecFailed).notFound).toBe(true);
   });
 
   it('feeds input on stdin', async () => {
