@@ -341,7 +341,7 @@ ensure_ping_clone() {
   in_node n1 sh -c "$env /usr/lib/ocf/resource.d/seapath/ping start"
   run in_node n1 unshare --mount sh -c "$hide && $env OCF_RESKEY_CRM_meta_interval=0 /usr/lib/ocf/resource.d/seapath/ping monitor"
   [ "$status" -eq 1 ]
-  [[ $(ocf_exit_reason) == *"with attrd_updater"* ]] # /dev/null bound over it: found, but not executable
+  [[ $(ocf_exit_reason) == "attrd_updater is not installed on this node"* ]] # /dev/null bound over it: not executable
   run in_node n1 unshare --mount sh -c "$hide && $env /usr/lib/ocf/resource.d/seapath/ping stop"
   [ "$status" -eq 0 ]
   run in_node n1 sh -c "$env OCF_RESKEY_CRM_meta_interval=0 /usr/lib/ocf/resource.d/seapath/ping monitor"
